@@ -1,0 +1,22 @@
+//! The domain of Samverkan: local agreements (överenskommelser) between public bodies and
+//! the civil-society sector. Pure Rust: no I/O, no clock (callers pass `today`), no database.
+//!
+//! Where each rule lives:
+//! - `party`: the register of public bodies and organisations; `org_number`, `scb`.
+//! - `agreement`: the agreement lifecycle, versions, settings, the follow-up calendar.
+//! - `steering`: steering groups, parity, quorum, meetings and decisions.
+//! - `accession`: the accession state machine and who may drive it.
+//! - `access`: the caller and its roles.
+//! - `collation`: Swedish alphabetical order.
+
+pub mod access;
+pub mod accession;
+pub mod agreement;
+pub mod collation;
+pub mod error;
+pub mod org_number;
+pub mod party;
+pub mod scb;
+pub mod steering;
+
+pub use error::{DomainError, FieldError, Rule, Validator};

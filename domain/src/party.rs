@@ -1,0 +1,412 @@
+//! The register of parties: public bodies (kommuner, regioner, länsstyrelser) and
+//! civil-society organisations (idéburna organisationer).
+
+use serde::{Deserialize, Serialize};
+
+use crate::access::Principal;
+use crate::error::{DomainError, FieldError, Validator};
+use crate::org_number::OrgNumber;
+use crate::scb::{MunicipalityCode, is_county_code};
+
+pub const NAME_MAX: usize = 200;
+pub const DESCRIPTION_MAX: usize = 2000;
+pub const WEBSITE_MAX: usize = 500;
+pub const MUNICIPALITIES_MAX: usize = 290;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicBodyKind {
+    Municipality,
+    Region,
+    CountyBoard,
+    Other,
+}
+
+impl PublicBodyKind {
+    pub const ALL: [Self; 4] = [
+        Self::Municipality,
+        Self::Region,
+        Self::CountyBoard,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Municipality => "municipality",
+            Self::Region => "region",
+            Self::CountyBoard => "county_board",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A public body's validated fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicBodyFields {
+    pub name: String,
+    pub kind: PublicBodyKind,
+    /// Municipality: kommunkod (4 digits); region and county board: länskod (2 digits);
+    /// other bodies (universities, agencies): optional, either form.
+    pub scb_code: Option<String>,
+    pub website: Option<String>,
+}
+
+impl PublicBodyFields {
+    pub fn parse(
+        name: &str,
+        kind: PublicBodyKind,
+        scb_code: Option<&str>,
+        website: Option<&str>,
+    ) -> Result<Self, DomainError> {
+        let mut v = Validator::new();
+        let name = v.text("name", name, NAME_MAX);
+        let scb_code = match (kind, scb_code.map(str::trim).filter(|s| !s.is_empty())) {
+            (PublicBodyKind::Municipality, Some(code)) => v
+                .check(MunicipalityCode::parse_field("scb_code", code))
+                .map(|c| c.as_str().to_owned()),
+            (PublicBodyKind::Region | PublicBodyKind::CountyBoard, Some(code)) => {
+                if is_county_code(code) {
+                    Some(code.to_owned())
+                } else {
+                    v.add(
+                        "scb_code",
+                        "county_code",
+                        "a region or county board has a two-digit county code (01, 03–10, 12–14, 17–25)",
+                    );
+                    None
+                }
+            }
+            (PublicBodyKind::Other, Some(code)) => {
+                if is_county_code(code) || MunicipalityCode::parse(code).is_ok() {
+                    Some(code.to_owned())
+                } else {
+                    v.add(
+                        "scb_code",
+                        "scb_code",
+                        "must be a county or municipality code",
+                    );
+                    None
+                }
+            }
+            (PublicBodyKind::Other, None) => None,
+            (_, None) => {
+                v.add(
+                    "scb_code",
+                    "required",
+                    "municipalities, regions and county boards have an SCB code",
+                );
+                None
+            }
+        };
+        let website = website_field(&mut v, "website", website);
+        v.finish()?;
+        Ok(Self {
+            name: name.unwrap_or_default(),
+            kind,
+            scb_code,
+            website,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalForm {
+    NonProfitAssociation,
+    EconomicAssociation,
+    Cooperative,
+    Foundation,
+    ReligiousCommunity,
+    Other,
+}
+
+impl LegalForm {
+    pub const ALL: [Self; 6] = [
+        Self::NonProfitAssociation,
+        Self::EconomicAssociation,
+        Self::Cooperative,
+        Self::Foundation,
+        Self::ReligiousCommunity,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NonProfitAssociation => "non_profit_association",
+            Self::EconomicAssociation => "economic_association",
+            Self::Cooperative => "cooperative",
+            Self::Foundation => "foundation",
+            Self::ReligiousCommunity => "religious_community",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Swedish label, for the embeddable page.
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            Self::NonProfitAssociation => "Ideell förening",
+            Self::EconomicAssociation => "Ekonomisk förening",
+            Self::Cooperative => "Kooperativ",
+            Self::Foundation => "Stiftelse",
+            Self::ReligiousCommunity => "Trossamfund",
+            Self::Other => "Annan",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::NonProfitAssociation => "Non-profit association",
+            Self::EconomicAssociation => "Economic association",
+            Self::Cooperative => "Cooperative",
+            Self::Foundation => "Foundation",
+            Self::ReligiousCommunity => "Religious community",
+            Self::Other => "Other",
+        }
+    }
+}
+
+/// The raw fields of an organisation as a client sends them (create, or current record
+/// merged with a patch), checked as a whole by `OrganizationFields::parse`.
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationInput {
+    pub name: String,
+    pub org_number: Option<String>,
+    pub legal_form: Option<LegalForm>,
+    pub municipality_codes: Vec<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationFields {
+    pub name: String,
+    /// Optional: many small associations have none.
+    pub org_number: Option<OrgNumber>,
+    pub legal_form: LegalForm,
+    /// Where the organisation has its seat or activity (Eslöv's eligibility rule).
+    pub municipality_codes: Vec<MunicipalityCode>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+}
+
+impl OrganizationFields {
+    pub fn parse(input: &OrganizationInput) -> Result<Self, DomainError> {
+        let mut v = Validator::new();
+        let name = v.text("name", &input.name, NAME_MAX);
+        let org_number = match input.org_number.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => v.check(OrgNumber::parse_field("org_number", raw)),
+        };
+        if input.legal_form.is_none() {
+            v.add(
+                "legal_form",
+                "required",
+                "the organisation's legal form is required",
+            );
+        }
+        let mut municipality_codes = Vec::new();
+        if input.municipality_codes.len() > MUNICIPALITIES_MAX {
+            v.add(
+                "municipality_codes",
+                "too_many",
+                "at most 290 municipalities",
+            );
+        } else {
+            for (i, raw) in input.municipality_codes.iter().enumerate() {
+                if let Some(code) = v.check(MunicipalityCode::parse_field(
+                    &format!("municipality_codes[{i}]"),
+                    raw,
+                )) && !municipality_codes.contains(&code)
+                {
+                    municipality_codes.push(code);
+                }
+            }
+        }
+        municipality_codes.sort();
+        let website = website_field(&mut v, "website", input.website.as_deref());
+        let description =
+            v.optional_text("description", input.description.as_deref(), DESCRIPTION_MAX);
+        v.finish()?;
+        Ok(Self {
+            name: name.unwrap_or_default(),
+            org_number,
+            legal_form: input.legal_form.unwrap_or(LegalForm::Other),
+            municipality_codes,
+            website,
+            description,
+        })
+    }
+}
+
+/// Who may add organisations to the register: administrators. Representatives get their
+/// organisation ids from the identity provider, so they edit but do not create.
+pub fn may_create_organization(principal: &Principal) -> bool {
+    principal.is_administrator()
+}
+
+/// Administrators, and an organisation's own representatives for its record.
+pub fn may_update_organization(principal: &Principal, organization_id: uuid::Uuid) -> bool {
+    principal.is_administrator() || principal.represents(organization_id)
+}
+
+/// The register of public bodies is reference data: only platform administrators change it.
+pub fn may_write_public_body(principal: &Principal) -> bool {
+    principal.is_platform_admin()
+}
+
+/// An optional http(s) address.
+pub fn website_field(v: &mut Validator, field: &str, value: Option<&str>) -> Option<String> {
+    let value = value.map(str::trim).filter(|s| !s.is_empty())?;
+    match parse_website(value) {
+        Ok(url) => Some(url),
+        Err(e) => {
+            v.push(FieldError::new(field, e.0, e.1));
+            None
+        }
+    }
+}
+
+fn parse_website(value: &str) -> Result<String, (&'static str, &'static str)> {
+    const BAD: (&str, &str) = (
+        "url",
+        "must be an http:// or https:// address without spaces",
+    );
+    if value.chars().count() > WEBSITE_MAX {
+        return Err(("too_long", "must be at most 500 characters"));
+    }
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or(BAD)?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty()
+        || value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == '"')
+    {
+        return Err(BAD);
+    }
+    Ok(value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> OrganizationInput {
+        OrganizationInput {
+            name: "Föreningen Ängsblomman".into(),
+            org_number: Some("8020024280".into()),
+            legal_form: Some(LegalForm::NonProfitAssociation),
+            municipality_codes: vec!["1285".into(), "1285".into(), "1281".into()],
+            website: Some("https://angsblomman.example".into()),
+            description: None,
+        }
+    }
+
+    #[test]
+    fn organization_normalises_number_and_codes() {
+        let f = OrganizationFields::parse(&input()).unwrap();
+        assert_eq!(f.org_number.unwrap().as_str(), "802002-4280");
+        assert_eq!(
+            f.municipality_codes
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>(),
+            ["1281", "1285"]
+        );
+    }
+
+    #[test]
+    fn organization_reports_all_fields() {
+        let bad = OrganizationInput {
+            name: " ".into(),
+            org_number: Some("811218-9876".into()),
+            legal_form: None,
+            municipality_codes: vec!["9999".into()],
+            website: Some("javascript:alert(1)".into()),
+            description: None,
+        };
+        let DomainError::Invalid(errors) = OrganizationFields::parse(&bad).unwrap_err() else {
+            panic!()
+        };
+        let fields: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("name", "required"),
+                ("org_number", "personal_identity_number"),
+                ("legal_form", "required"),
+                ("municipality_codes[0]", "municipality_code"),
+                ("website", "url"),
+            ]
+        );
+    }
+
+    #[test]
+    fn organization_without_number_is_fine() {
+        let mut i = input();
+        i.org_number = Some("  ".into());
+        assert_eq!(OrganizationFields::parse(&i).unwrap().org_number, None);
+    }
+
+    #[test]
+    fn public_body_codes_follow_kind() {
+        assert!(
+            PublicBodyFields::parse(
+                "Eslövs kommun",
+                PublicBodyKind::Municipality,
+                Some("1285"),
+                None
+            )
+            .is_ok()
+        );
+        assert!(
+            PublicBodyFields::parse("Region Blekinge", PublicBodyKind::Region, Some("10"), None)
+                .is_ok()
+        );
+        assert!(
+            PublicBodyFields::parse("Region X", PublicBodyKind::Region, Some("1285"), None)
+                .is_err()
+        );
+        assert!(
+            PublicBodyFields::parse("Region Y", PublicBodyKind::Region, Some("02"), None).is_err()
+        );
+        assert!(
+            PublicBodyFields::parse("Kommun", PublicBodyKind::Municipality, None, None).is_err()
+        );
+        assert!(
+            PublicBodyFields::parse(
+                "Blekinge Tekniska Högskola",
+                PublicBodyKind::Other,
+                None,
+                None
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn websites() {
+        let mut v = Validator::new();
+        assert_eq!(
+            website_field(&mut v, "w", Some("http://a.se/x?y")).as_deref(),
+            Some("http://a.se/x?y")
+        );
+        assert_eq!(website_field(&mut v, "w", Some("https://")), None);
+        assert_eq!(website_field(&mut v, "w", Some("ftp://a.se")), None);
+        assert_eq!(
+            website_field(&mut v, "w", Some("https://a.se/<script>")),
+            None
+        );
+        assert_eq!(v.into_errors().len(), 3);
+    }
+}
