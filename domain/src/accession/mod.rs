@@ -1,1 +1,1 @@
-//! (being written)
+//! Accessions (anslutningar): the state machine from application to signatory to withdrawal.
