@@ -189,7 +189,8 @@ macro_rules! rules {
         impl $crate::error::Rule for $ty {
             fn code(&self) -> &'static str {
                 match self {
-                    $( Self::$variant $( { $($field: _),* } )? => $code, )*
+                    // `{ .. }` matches unit, tuple and struct variants alike.
+                    $( Self::$variant { .. } => $code, )*
                 }
             }
         }

@@ -14,6 +14,7 @@ pub const WEBSITE_MAX: usize = 500;
 pub const MUNICIPALITIES_MAX: usize = 290;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PublicBodyKind {
     Municipality,
@@ -114,6 +115,7 @@ impl PublicBodyFields {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LegalForm {
     NonProfitAssociation,

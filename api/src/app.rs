@@ -1,0 +1,258 @@
+//! The application: shared state, the middleware every request passes, and the server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{App, Error, HttpMessage, HttpRequest, HttpResponse, HttpServer, web};
+use samverkan_persistence::db::{DbConnection, get_conn, write_transaction};
+use samverkan_persistence::{DbPool, StoreError};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::Authenticator;
+use crate::http::payload_config;
+use crate::openapi::{RouteTable, api_doc};
+use crate::problem::{ApiError, PROBLEM_JSON};
+use crate::routes;
+
+/// What every handler shares. Built once per server and cloned into each worker.
+pub struct AppState {
+    pub pool: DbPool,
+    pub auth: Authenticator,
+    pub body_limit: usize,
+}
+
+impl AppState {
+    /// Runs blocking database work on the blocking pool; the pooled connection is taken and
+    /// returned inside, never held across an `.await`.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = get_conn(&pool)?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Like `read`, inside one write transaction: everything `f` does lands, or nothing.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = get_conn(&pool)?;
+            write_transaction(&mut conn, f)
+        })
+        .await?
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+/// The id of a request: the client's `X-Request-Id` when it is sane, else a new UUID.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+fn request_id_of(req: &ServiceRequest) -> String {
+    req.headers()
+        .get(&X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string())
+}
+
+fn prefers_swedish(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|first| {
+            let tag = first.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            tag == "sv" || tag.starts_with("sv-")
+        })
+        .unwrap_or(false)
+}
+
+/// Every request passes here: request id in and out, one log line, and every error turned
+/// into problem+json with its context — whether a handler, an extractor or actix made it.
+async fn request_middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let started = Instant::now();
+    let request_id = request_id_of(&req);
+    req.extensions_mut().insert(RequestId(request_id.clone()));
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let swedish = prefers_swedish(req.request());
+
+    // Handler and extractor errors arrive here as responses carrying their error; an `Err`
+    // only comes from the framework itself and keeps its own rendering.
+    let res = next.call(req).await?.map_into_boxed_body();
+    let status = res.status();
+    let res = if status.is_client_error() || status.is_server_error() {
+        let error = res.response().error();
+        if status.is_server_error() {
+            let cause = error.map(ToString::to_string).unwrap_or_else(|| "(no cause recorded)".into());
+            log::error!("request_id={request_id} {method} {path} failed: {cause}");
+        }
+        let rendered = match error.and_then(|e| e.as_error::<ApiError>()) {
+            Some(e) => Some(e.response_for(&path, &request_id, swedish)),
+            None if is_problem(res.response()) => None,
+            None => Some(generic_error(status, res.response()).response_for(&path, &request_id, swedish)),
+        };
+        match rendered {
+            Some(r) => res.into_response(r),
+            None => res,
+        }
+    } else {
+        res
+    };
+    Ok(finish(res, &request_id, &method, &path, started))
+}
+
+fn finish(
+    mut res: ServiceResponse<BoxBody>,
+    request_id: &str,
+    method: &Method,
+    path: &str,
+    started: Instant,
+) -> ServiceResponse<BoxBody> {
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        res.headers_mut().insert(X_REQUEST_ID.clone(), v);
+    }
+    res.headers_mut()
+        .insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    log::info!(
+        "{method} {path} {} {:.1}ms request_id={request_id}",
+        res.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    res
+}
+
+fn is_problem(res: &HttpResponse) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON))
+}
+
+/// Errors made by actix itself (extractors we do not own, protocol errors), by status.
+fn generic_error(status: StatusCode, res: &HttpResponse) -> ApiError {
+    match status {
+        StatusCode::NOT_FOUND => ApiError::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed(
+            res.headers()
+                .get(header::ALLOW)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType("unsupported content type".into()),
+        StatusCode::UNAUTHORIZED => ApiError::Unauthorized("this operation needs a bearer token".into()),
+        StatusCode::FORBIDDEN => ApiError::Forbidden,
+        s if s.is_server_error() => ApiError::Internal(format!("status {s}")),
+        _ => ApiError::BadRequest {
+            detail: "the request could not be read".into(),
+            errors: vec![],
+        },
+    }
+}
+
+/// Unknown paths get 404; known paths with another method get 405 with `Allow`; `OPTIONS`
+/// on a public read answers the CORS preflight.
+async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
+    let Some(methods) = routes.methods_for(req.path()) else {
+        return Err(ApiError::NotFound);
+    };
+    let allow = methods.join(", ");
+    if req.method() == Method::OPTIONS {
+        let mut res = HttpResponse::NoContent();
+        res.insert_header((header::ALLOW, allow.clone()));
+        if methods.contains(&"GET") {
+            res.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+                .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "GET"))
+                .insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, "Accept, Accept-Language, If-None-Match"))
+                .insert_header((header::ACCESS_CONTROL_MAX_AGE, "86400"));
+        }
+        return Ok(res.finish());
+    }
+    Err(ApiError::MethodNotAllowed(allow))
+}
+
+/// Errors from actix's own query and path extractors, as 400 naming the parameter.
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _| {
+        let message = err.to_string();
+        let message = message.strip_prefix("Query deserialize error: ").unwrap_or(&message).to_owned();
+        let field = message
+            .split('`')
+            .nth(1)
+            .filter(|_| message.contains("field `"))
+            .unwrap_or("query")
+            .to_owned();
+        ApiError::bad_parameter(&field, message).into()
+    })
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default()
+        .error_handler(|_, _| ApiError::bad_parameter("id", "must be a UUID, e.g. 0196f0c1-2d3e-7abc-8def-0123456789ab").into())
+}
+
+/// Builds the server on a bound listener (tests bind port 0).
+pub fn server(
+    listener: TcpListener,
+    state: AppState,
+    workers: usize,
+    client_request_timeout: std::time::Duration,
+) -> std::io::Result<Server> {
+    let state = web::Data::new(state);
+    let openapi = Arc::new(api_doc());
+    let routes = web::Data::new(RouteTable::from_openapi(&openapi));
+    let body_limit = state.body_limit;
+    let server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .openapi(crate::openapi::base_doc())
+            .configure(routes::configure)
+            .split_for_parts();
+        app.app_data(state.clone())
+            .app_data(routes.clone())
+            .app_data(payload_config(body_limit))
+            .app_data(query_config())
+            .app_data(path_config())
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*openapi).clone()))
+            .default_service(web::to(fallback))
+            .wrap(from_fn(request_middleware))
+    })
+    .workers(workers.max(1))
+    .client_request_timeout(client_request_timeout)
+    .client_disconnect_timeout(std::time::Duration::from_secs(2))
+    .shutdown_timeout(10)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,292 @@
+//! Bearer JWT authentication. The algorithm is pinned by configuration, so a token can never
+//! choose how it is verified (`alg: none`, HS256-with-the-public-key and friends fail here).
+
+use std::collections::BTreeSet;
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use samverkan_domain::access::{Principal, Role};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::config::{JwtKey, JwtSettings};
+use crate::problem::ApiError;
+
+/// The claims Samverkan reads. Unknown roles are ignored, so an identity provider may issue
+/// roles of other systems in the same token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_body_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organization_ids: Vec<Uuid>,
+    pub exp: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+}
+
+impl Claims {
+    pub fn into_principal(self) -> Principal {
+        Principal {
+            sub: self.sub,
+            name: self.name,
+            roles: self.roles.iter().filter_map(|r| Role::parse(r)).collect(),
+            public_body_id: self.public_body_id,
+            organization_ids: self.organization_ids.into_iter().collect::<BTreeSet<_>>(),
+        }
+    }
+}
+
+/// Verifies tokens; built once from the configuration.
+pub struct Authenticator {
+    key: DecodingKey,
+    validation: Validation,
+    /// Present when this server can also mint tokens (HS256 secret, or a private key).
+    encoding: Option<(EncodingKey, Algorithm)>,
+    issuer: Option<String>,
+    audience: Option<String>,
+}
+
+impl Authenticator {
+    pub fn new(settings: &JwtSettings) -> Result<Self, String> {
+        let key = settings
+            .key
+            .as_ref()
+            .ok_or("no JWT key configured: set SAMVERKAN_JWT_SECRET or SAMVERKAN_JWT_PUBLIC_KEY")?;
+        let (decoding, encoding) = match key {
+            JwtKey::Secret(secret) => (
+                DecodingKey::from_secret(secret),
+                Some((EncodingKey::from_secret(secret), Algorithm::HS256)),
+            ),
+            JwtKey::PublicKeyPem(pem) => {
+                let decoding = match settings.algorithm {
+                    Algorithm::ES256 => DecodingKey::from_ec_pem(pem),
+                    _ => DecodingKey::from_rsa_pem(pem),
+                }
+                .map_err(|e| format!("SAMVERKAN_JWT_PUBLIC_KEY: {e}"))?;
+                let encoding = match &settings.private_key_pem {
+                    None => None,
+                    Some(pem) => Some((
+                        match settings.algorithm {
+                            Algorithm::ES256 => EncodingKey::from_ec_pem(pem),
+                            _ => EncodingKey::from_rsa_pem(pem),
+                        }
+                        .map_err(|e| format!("SAMVERKAN_JWT_PRIVATE_KEY: {e}"))?,
+                        settings.algorithm,
+                    )),
+                };
+                (decoding, encoding)
+            }
+        };
+        let mut validation = Validation::new(settings.algorithm);
+        validation.leeway = settings.leeway_seconds;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.required_spec_claims = ["exp", "sub"].iter().map(|s| (*s).to_owned()).collect();
+        match &settings.issuer {
+            Some(iss) => {
+                validation.set_issuer(&[iss]);
+                validation.required_spec_claims.insert("iss".into());
+            }
+            None => validation.iss = None,
+        }
+        match &settings.audience {
+            Some(aud) => {
+                validation.set_audience(&[aud]);
+                validation.required_spec_claims.insert("aud".into());
+            }
+            None => validation.validate_aud = false,
+        }
+        Ok(Self {
+            key: decoding,
+            validation,
+            encoding,
+            issuer: settings.issuer.clone(),
+            audience: settings.audience.clone(),
+        })
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Principal, ApiError> {
+        let data = decode::<Claims>(token, &self.key, &self.validation).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind;
+            let why = match e.kind() {
+                ErrorKind::ExpiredSignature => "the token has expired",
+                ErrorKind::ImmatureSignature => "the token is not valid yet",
+                ErrorKind::InvalidIssuer => "the token was issued by another issuer",
+                ErrorKind::InvalidAudience => "the token is meant for another audience",
+                ErrorKind::MissingRequiredClaim(_) => "the token lacks a required claim (exp, sub)",
+                ErrorKind::InvalidAlgorithm => "the token is signed with another algorithm",
+                ErrorKind::InvalidSignature => "the token's signature does not verify",
+                _ => "the token is malformed",
+            };
+            ApiError::Unauthorized(why.to_owned())
+        })?;
+        if data.claims.sub.trim().is_empty() {
+            return Err(ApiError::Unauthorized("the token's subject is empty".into()));
+        }
+        Ok(data.claims.into_principal())
+    }
+
+    /// Mints a token (for `samverkan token` and for tests).
+    pub fn mint(&self, request: &TokenRequest) -> Result<String, String> {
+        let (key, algorithm) = self.encoding.as_ref().ok_or(
+            "this configuration cannot mint tokens: set SAMVERKAN_JWT_SECRET, or SAMVERKAN_JWT_PRIVATE_KEY with the public key",
+        )?;
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = Claims {
+            sub: request.sub.clone(),
+            name: request.name.clone(),
+            roles: request.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            public_body_id: request.public_body_id,
+            organization_ids: request.organization_ids.clone(),
+            exp: now + request.ttl_seconds,
+            iat: Some(now),
+            nbf: None,
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+        };
+        encode(&Header::new(*algorithm), &claims, key).map_err(|e| e.to_string())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenRequest {
+    pub sub: String,
+    pub name: Option<String>,
+    pub roles: Vec<Role>,
+    pub public_body_id: Option<Uuid>,
+    pub organization_ids: Vec<Uuid>,
+    pub ttl_seconds: u64,
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::Unauthorized("the Authorization header is not readable".into()))?;
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+            Ok(Some(token.trim()))
+        }
+        _ => Err(ApiError::Unauthorized("use Authorization: Bearer <token>".into())),
+    }
+}
+
+fn principal_of(req: &HttpRequest) -> Result<Option<Principal>, ApiError> {
+    let Some(token) = bearer_token(req)? else {
+        return Ok(None);
+    };
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+    state.auth.verify(token).map(Some)
+}
+
+/// The caller of a public operation: anonymous, or authenticated (a token that is sent must
+/// be valid, even where none is needed, so that a client learns of an expired token at once).
+pub struct Caller(pub Option<Principal>);
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(principal_of(req).map(Caller))
+    }
+}
+
+/// The caller of a protected operation: 401 without a valid token. Whether the principal may
+/// act on the resource is then decided by the domain's rules (`require`).
+pub struct Authenticated(pub Principal);
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(principal_of(req).and_then(|p| {
+            p.map(Authenticated)
+                .ok_or_else(|| ApiError::Unauthorized("this operation needs a bearer token".into()))
+        }))
+    }
+}
+
+/// Turns a domain permission answer into 403 (or 404 where the caller must not learn that
+/// the resource exists).
+pub fn require(access: samverkan_domain::access::Access) -> Result<(), ApiError> {
+    use samverkan_domain::access::Denied;
+    access.map_err(|d| match d {
+        Denied::Forbidden => ApiError::Forbidden,
+        Denied::Hidden => ApiError::NotFound,
+    })
+}
+
+/// Shorthand for a yes/no permission.
+pub fn require_that(allowed: bool) -> Result<(), ApiError> {
+    if allowed { Ok(()) } else { Err(ApiError::Forbidden) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> JwtSettings {
+        JwtSettings {
+            key: Some(JwtKey::Secret(b"0123456789abcdef0123456789abcdef".to_vec())),
+            algorithm: Algorithm::HS256,
+            issuer: Some("https://idp.example".into()),
+            audience: Some("samverkan".into()),
+            leeway_seconds: 0,
+            private_key_pem: None,
+        }
+    }
+
+    fn request() -> TokenRequest {
+        TokenRequest {
+            sub: "processledare-1".into(),
+            name: Some("Åsa Exempel".into()),
+            roles: vec![Role::AgreementAdmin, Role::OrganizationRep],
+            public_body_id: Some(Uuid::from_u128(5)),
+            organization_ids: vec![Uuid::from_u128(9)],
+            ttl_seconds: 60,
+        }
+    }
+
+    #[test]
+    fn minted_tokens_verify() {
+        let auth = Authenticator::new(&settings()).unwrap();
+        let p = auth.verify(&auth.mint(&request()).unwrap()).unwrap();
+        assert_eq!(p.sub, "processledare-1");
+        assert!(p.has(Role::AgreementAdmin) && p.has(Role::OrganizationRep));
+        assert_eq!(p.public_body_id, Some(Uuid::from_u128(5)));
+        assert!(p.represents(Uuid::from_u128(9)));
+    }
+
+    #[test]
+    fn wrong_issuer_or_audience_is_refused() {
+        let minted = Authenticator::new(&settings()).unwrap().mint(&request()).unwrap();
+        let mut other = settings();
+        other.issuer = Some("https://other.example".into());
+        assert!(Authenticator::new(&other).unwrap().verify(&minted).is_err());
+        let mut other = settings();
+        other.audience = Some("other".into());
+        assert!(Authenticator::new(&other).unwrap().verify(&minted).is_err());
+    }
+}

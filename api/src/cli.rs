@@ -1,0 +1,82 @@
+//! The `samverkan` command line.
+
+use clap::{Parser, Subcommand};
+use uuid::Uuid;
+
+#[derive(Debug, Parser)]
+#[command(name = "samverkan", version, about = "Samverkan: local agreements between public bodies and civil society")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server.
+    Serve {
+        /// Address to listen on (default: SAMVERKAN_BIND or 127.0.0.1:8080).
+        #[arg(long)]
+        bind: Option<String>,
+        /// Load demo data into an empty database; without a configured JWT key, use a key
+        /// of this run's own and print an administrator token.
+        #[arg(long)]
+        demo: bool,
+        /// Do not apply pending migrations at start.
+        #[arg(long)]
+        no_migrate: bool,
+    },
+    /// Apply pending database migrations and load the reference data.
+    Migrate,
+    /// Load the demo data into an empty database.
+    SeedDemo,
+    /// Mint a token with the configured key, for local use.
+    Token {
+        #[arg(long)]
+        sub: String,
+        /// platform_admin, agreement_admin, steering_member or organization_rep (repeatable).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        #[arg(long)]
+        name: Option<String>,
+        /// The public body an agreement_admin acts for.
+        #[arg(long)]
+        public_body: Option<Uuid>,
+        /// An organisation an organization_rep acts for (repeatable).
+        #[arg(long = "organization")]
+        organizations: Vec<Uuid>,
+        /// Lifetime, e.g. 30m, 1h, 7d.
+        #[arg(long, default_value = "1h")]
+        ttl: String,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+/// `30s`, `15m`, `1h`, `7d` → seconds.
+pub fn parse_ttl(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (number, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = number.parse().map_err(|_| format!("--ttl: {s:?} is not like 30m, 1h or 7d"))?;
+    let factor = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
+        _ => return Err(format!("--ttl: unknown unit {unit:?}; use s, m, h or d")),
+    };
+    n.checked_mul(factor).filter(|&t| t > 0).ok_or_else(|| "--ttl: must be positive".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttl() {
+        assert_eq!(parse_ttl("1h"), Ok(3600));
+        assert_eq!(parse_ttl("30m"), Ok(1800));
+        assert_eq!(parse_ttl("45"), Ok(45));
+        assert!(parse_ttl("0s").is_err());
+        assert!(parse_ttl("1y").is_err());
+    }
+}

@@ -1,0 +1,186 @@
+//! Configuration from the environment, read once at start and passed down (no globals).
+
+use std::time::Duration;
+
+use jsonwebtoken::Algorithm;
+use samverkan_persistence::DatabaseUrl;
+use samverkan_persistence::db::DEFAULT_DATABASE_URL;
+
+/// Where tokens come from: a shared secret (local use) or an identity provider's public key.
+#[derive(Clone)]
+pub enum JwtKey {
+    Secret(Vec<u8>),
+    PublicKeyPem(Vec<u8>),
+}
+
+impl std::fmt::Debug for JwtKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Secret(_) => f.write_str("Secret(…)"),
+            Self::PublicKeyPem(_) => f.write_str("PublicKeyPem(…)"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct JwtSettings {
+    /// `None` when no key is configured: `serve` refuses to start unless `--demo`.
+    pub key: Option<JwtKey>,
+    pub algorithm: Algorithm,
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+    pub leeway_seconds: u64,
+    /// PEM private key, only for `samverkan token` with RS256/ES256.
+    pub private_key_pem: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: String,
+    pub database_url: DatabaseUrl,
+    pub jwt: JwtSettings,
+    pub body_limit: usize,
+    pub workers: usize,
+    pub pool_size: u32,
+    pub client_request_timeout: Duration,
+}
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+
+/// The environment, abstracted so that tests pass their own map.
+pub trait Env {
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    }
+}
+
+impl<const N: usize> Env for [(&str, &str); N] {
+    fn var(&self, name: &str) -> Option<String> {
+        self.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+    }
+}
+
+fn parse_number<T: std::str::FromStr>(env: &dyn Env, name: &str, default: T) -> Result<T, String> {
+    match env.var(name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}: expected a number, got {v:?}")),
+    }
+}
+
+/// Reads a PEM value given inline or as a path to a file.
+fn pem_value(name: &str, value: String) -> Result<Vec<u8>, String> {
+    if value.trim_start().starts_with("-----BEGIN") {
+        Ok(value.into_bytes())
+    } else {
+        std::fs::read(value.trim()).map_err(|e| format!("{name}: cannot read PEM file {value:?}: {e}"))
+    }
+}
+
+impl Settings {
+    pub fn from_env(env: &dyn Env) -> Result<Self, String> {
+        let database_url =
+            DatabaseUrl::parse(&env.var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()))?;
+        let secret = env.var("SAMVERKAN_JWT_SECRET");
+        let public_key = env.var("SAMVERKAN_JWT_PUBLIC_KEY");
+        let key = match (secret, public_key) {
+            (Some(_), Some(_)) => {
+                return Err(
+                    "SAMVERKAN_JWT_SECRET and SAMVERKAN_JWT_PUBLIC_KEY are both set; configure one".into(),
+                );
+            }
+            (Some(s), None) => {
+                if s.len() < 32 {
+                    return Err("SAMVERKAN_JWT_SECRET: use at least 32 characters".into());
+                }
+                Some(JwtKey::Secret(s.into_bytes()))
+            }
+            (None, Some(pem)) => Some(JwtKey::PublicKeyPem(pem_value("SAMVERKAN_JWT_PUBLIC_KEY", pem)?)),
+            (None, None) => None,
+        };
+        let algorithm = match env.var("SAMVERKAN_JWT_ALGORITHM").as_deref() {
+            None => match key {
+                Some(JwtKey::PublicKeyPem(_)) => Algorithm::RS256,
+                _ => Algorithm::HS256,
+            },
+            Some("HS256") => Algorithm::HS256,
+            Some("RS256") => Algorithm::RS256,
+            Some("ES256") => Algorithm::ES256,
+            Some(other) => {
+                return Err(format!("SAMVERKAN_JWT_ALGORITHM: {other:?} is not one of HS256, RS256, ES256"));
+            }
+        };
+        match (&key, algorithm) {
+            (Some(JwtKey::Secret(_)), Algorithm::HS256) | (Some(JwtKey::PublicKeyPem(_)), Algorithm::RS256 | Algorithm::ES256) | (None, _) => {}
+            _ => {
+                return Err(
+                    "SAMVERKAN_JWT_ALGORITHM: HS256 goes with SAMVERKAN_JWT_SECRET, RS256/ES256 with SAMVERKAN_JWT_PUBLIC_KEY".into(),
+                );
+            }
+        }
+        let private_key_pem = env
+            .var("SAMVERKAN_JWT_PRIVATE_KEY")
+            .map(|v| pem_value("SAMVERKAN_JWT_PRIVATE_KEY", v))
+            .transpose()?;
+        let body_limit = parse_number(env, "SAMVERKAN_BODY_LIMIT", DEFAULT_BODY_LIMIT)?;
+        if body_limit < 1024 {
+            return Err("SAMVERKAN_BODY_LIMIT: at least 1024 bytes".into());
+        }
+        Ok(Self {
+            bind: env.var("SAMVERKAN_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned()),
+            database_url,
+            jwt: JwtSettings {
+                key,
+                algorithm,
+                issuer: env.var("SAMVERKAN_JWT_ISSUER"),
+                audience: env.var("SAMVERKAN_JWT_AUDIENCE"),
+                leeway_seconds: parse_number(env, "SAMVERKAN_JWT_LEEWAY", 30)?,
+                private_key_pem,
+            },
+            body_limit,
+            workers: parse_number(env, "SAMVERKAN_WORKERS", 2)?,
+            pool_size: parse_number(env, "SAMVERKAN_DB_POOL_SIZE", 8)?,
+            client_request_timeout: Duration::from_millis(parse_number(env, "SAMVERKAN_CLIENT_TIMEOUT_MS", 5000)?),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let s = Settings::from_env(&[("X", "y")]).unwrap();
+        assert_eq!(s.bind, DEFAULT_BIND);
+        assert_eq!(s.database_url, DatabaseUrl::Sqlite("samverkan.db".into()));
+        assert!(s.jwt.key.is_none());
+        assert_eq!(s.body_limit, 65536);
+    }
+
+    #[test]
+    fn refuses_unknown_scheme_naming_the_variable() {
+        let e = Settings::from_env(&[("DATABASE_URL", "mysql://x/y")]).unwrap_err();
+        assert!(e.starts_with("DATABASE_URL"), "{e}");
+    }
+
+    #[test]
+    fn refuses_short_secret_and_mismatched_algorithm() {
+        assert!(Settings::from_env(&[("SAMVERKAN_JWT_SECRET", "short")]).is_err());
+        let e = Settings::from_env(&[
+            ("SAMVERKAN_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("SAMVERKAN_JWT_ALGORITHM", "RS256"),
+        ])
+        .unwrap_err();
+        assert!(e.starts_with("SAMVERKAN_JWT_ALGORITHM"), "{e}");
+    }
+}

@@ -1,0 +1,118 @@
+//! `Idempotency-Key` on creating POSTs: a retry with the same key and body gets the original
+//! response; the same key with another body is refused. The stored response is written in
+//! the same transaction as the resource it describes.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+use samverkan_domain::FieldError;
+use samverkan_persistence::db::DbConnection;
+use samverkan_persistence::idempotency::{StoredResponse, lookup, store};
+use serde::Serialize;
+
+use crate::app::AppState;
+use crate::http::content_etag;
+use crate::problem::{ApiError, ApiResult};
+
+pub const HEADER: &str = "Idempotency-Key";
+
+/// What a create produced: where it lives, its ETag and its JSON body.
+pub struct Created {
+    pub location: String,
+    pub etag: String,
+    pub body: serde_json::Value,
+}
+
+fn key_of(req: &HttpRequest) -> ApiResult<Option<String>> {
+    let Some(v) = req.headers().get(HEADER) else {
+        return Ok(None);
+    };
+    let key = v.to_str().map(str::trim).unwrap_or_default();
+    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::BadRequest {
+            detail: "Idempotency-Key must be 1–255 visible ASCII characters".into(),
+            errors: vec![FieldError::new(HEADER, "invalid_header", "1–255 visible ASCII characters")],
+        });
+    }
+    Ok(Some(key.to_owned()))
+}
+
+fn respond(stored: StoredResponse) -> HttpResponse {
+    let StoredResponse { status, location, etag, body, .. } = stored;
+    let (location, etag) = (location.as_deref(), etag.as_deref());
+    let mut res = HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED));
+    if let Some(l) = location.and_then(|l| HeaderValue::from_str(l).ok()) {
+        res.insert_header((header::LOCATION, l));
+    }
+    if let Some(e) = etag.and_then(|e| HeaderValue::from_str(e).ok()) {
+        res.insert_header((header::ETAG, e));
+    }
+    res.insert_header((header::CACHE_CONTROL, "no-store"))
+        .content_type("application/json")
+        .body(body)
+}
+
+/// Runs `create` in a write transaction, once per (caller, key) when the client sent a key.
+pub async fn create_once<B, F>(
+    state: &AppState,
+    req: &HttpRequest,
+    caller: &str,
+    request: &B,
+    create: F,
+) -> ApiResult<HttpResponse>
+where
+    B: Serialize,
+    F: Fn(&mut DbConnection) -> ApiResult<Created> + Send + Sync + Clone + 'static,
+{
+    let key = key_of(req)?;
+    let request_hash = {
+        let mut bytes = format!("{} {}\n", req.method(), req.path()).into_bytes();
+        bytes.extend(serde_json::to_vec(request).map_err(|e| ApiError::Internal(e.to_string()))?);
+        content_etag(&bytes)
+    };
+    let caller = caller.to_owned();
+    // Two concurrent first tries with one key: the loser's insert of the key fails and rolls
+    // back its whole write; its second round finds the winner's response and replays it.
+    for round in 0..2 {
+        let (key, caller, request_hash, create) = (key.clone(), caller.clone(), request_hash.clone(), create.clone());
+        let result = state
+            .write(move |conn| {
+                if let Some(key) = &key
+                    && let Some(stored) = lookup(conn, &caller, key)?
+                {
+                    if stored.request_hash != request_hash {
+                        return Err(ApiError::Validation(vec![FieldError::new(
+                            HEADER,
+                            "idempotency_key_reused",
+                            "this Idempotency-Key was used with a different request; use a new key",
+                        )]));
+                    }
+                    return Ok(stored);
+                }
+                let created = create(conn)?;
+                let stored = StoredResponse {
+                    request_hash,
+                    status: 201,
+                    location: Some(created.location),
+                    etag: Some(created.etag),
+                    body: created.body.to_string(),
+                };
+                if let Some(key) = &key {
+                    if !store(conn, &caller, key, &stored, chrono::Utc::now())? {
+                        return Err(ApiError::Conflict {
+                            code: "idempotency_key_in_flight",
+                            message: "a request with this Idempotency-Key is being processed; retry".into(),
+                        });
+                    }
+                }
+                Ok(stored)
+            })
+            .await
+            .map(respond);
+        match result {
+            Err(ApiError::Conflict { code: "idempotency_key_in_flight", .. }) if round == 0 => continue,
+            other => return other,
+        }
+    }
+    Err(ApiError::Unavailable("idempotency key contention".into()))
+}

@@ -1,0 +1,15 @@
+//! Every operation, registered once: the router and the OpenAPI document both come from
+//! `configure`.
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub mod parties;
+pub mod system;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(system::health)
+        .service(system::ready)
+        .service(system::problem_explanation)
+        .service(scope::scope("/api/v1").configure(parties::configure));
+}

@@ -1,0 +1,64 @@
+//! Liveness, readiness and the explanations behind problem `type` URIs.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+use samverkan_persistence::db::has_pending_migrations;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::problem::{ApiError, ApiResult, ProblemKind};
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` when the process is up (health) or the database is reachable and migrated (ready).
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(tag = "system", operation_id = "health", responses((status = 200, body = Health)))]
+#[get("/health")]
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(Health { status: "ok" })
+}
+
+/// The database is reachable and every migration is applied; 503 otherwise.
+#[utoipa::path(tag = "system", operation_id = "ready", responses((status = 200, body = Health), (status = 503, description = "Not ready", content_type = "application/problem+json", body = crate::problem::Problem)))]
+#[get("/ready")]
+pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let pending = state
+        .read(|conn| has_pending_migrations(conn).map_err(ApiError::from))
+        .await
+        .map_err(|e| ApiError::Unavailable(e.to_string()))?;
+    if pending {
+        return Err(ApiError::Unavailable("migrations pending: run `samverkan migrate`".into()));
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(Health { status: "ok" }))
+}
+
+/// What a kind of error means (the `type` of every problem response points here).
+#[utoipa::path(
+    tag = "system",
+    operation_id = "explain_problem",
+    params(("kind" = String, Path, description = "The last segment of a problem `type`, e.g. `validation`.")),
+    responses((status = 200, description = "A short HTML explanation", content_type = "text/html", body = String))
+)]
+#[get("/problems/{kind}")]
+pub async fn problem_explanation(kind: web::Path<String>) -> ApiResult<HttpResponse> {
+    let kind = ProblemKind::from_slug(&kind).ok_or(ApiError::NotFound)?;
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body><h1>{title}</h1><p>HTTP {status}</p><p>{text}</p></body></html>",
+        title = kind.title(false),
+        status = kind.status().as_u16(),
+        text = kind.explanation().replace('<', "&lt;"),
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(html))
+}

@@ -1,0 +1,4 @@
+DROP TABLE idempotency_keys;
+DROP TABLE organization_municipalities;
+DROP TABLE organizations;
+DROP TABLE public_bodies;

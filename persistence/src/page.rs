@@ -1,0 +1,106 @@
+//! Keyset pagination: an opaque cursor holding the sort key of the last item of a page.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+
+/// What a list query asks for: at most `limit` items after `after` (the previous page's
+/// last key, decoded from the cursor).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    pub limit: i64,
+    pub after: Option<Vec<String>>,
+}
+
+impl PageRequest {
+    pub fn first(limit: i64) -> Self {
+        Self { limit, after: None }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from `limit + 1` fetched rows: the extra row only tells that there is a
+    /// next page.
+    pub fn from_rows(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> Vec<String>) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(0);
+        let next_cursor = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(|last| encode_cursor(&key(last)))
+        } else {
+            None
+        };
+        Self { items: rows, next_cursor }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_cursor: self.next_cursor,
+        }
+    }
+}
+
+pub fn encode_cursor(key: &[String]) -> String {
+    URL_SAFE_NO_PAD.encode(key.join("\u{1f}"))
+}
+
+/// `None` when the cursor is not one this server made.
+pub fn decode_cursor(cursor: &str, parts: usize) -> Option<Vec<String>> {
+    if cursor.len() > 2048 {
+        return None;
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let key: Vec<String> = text.split('\u{1f}').map(str::to_owned).collect();
+    (key.len() == parts).then_some(key)
+}
+
+/// Escapes `%`, `_` and the escape character itself for a `LIKE … ESCAPE '\'` pattern.
+pub fn like_contains(needle: &str) -> String {
+    let mut out = String::with_capacity(needle.len() + 2);
+    out.push('%');
+    for c in needle.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trip() {
+        let key = vec!["{by if".to_owned(), "0190-abc".to_owned()];
+        let c = encode_cursor(&key);
+        assert_eq!(decode_cursor(&c, 2), Some(key));
+        assert_eq!(decode_cursor(&c, 1), None);
+        assert_eq!(decode_cursor("not base64!", 2), None);
+    }
+
+    #[test]
+    fn page_from_rows() {
+        let p = Page::from_rows(vec![1, 2, 3], 2, |n| vec![n.to_string()]);
+        assert_eq!(p.items, [1, 2]);
+        assert_eq!(decode_cursor(p.next_cursor.as_deref().unwrap(), 1), Some(vec!["2".into()]));
+        let p = Page::from_rows(vec![1, 2], 2, |n| vec![n.to_string()]);
+        assert!(p.next_cursor.is_none());
+    }
+
+    #[test]
+    fn like_escapes() {
+        assert_eq!(like_contains("50%_a\\"), "%50\\%\\_a\\\\%");
+    }
+}

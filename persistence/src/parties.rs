@@ -1,0 +1,451 @@
+//! The register of parties: public bodies and organisations.
+//!
+//! Functions that write expect to run inside the caller's transaction
+//! (`db::write_transaction`): one request, one transaction.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use samverkan_domain::collation::swedish_sort_key;
+use samverkan_domain::org_number::OrgNumber;
+use samverkan_domain::party::{LegalForm, OrganizationFields, PublicBodyFields, PublicBodyKind};
+use samverkan_domain::scb::MunicipalityCode;
+use samverkan_domain::DomainError;
+use uuid::Uuid;
+
+use crate::db::DbConnection;
+use crate::error::{StoreError, StoreResult, unique_as};
+use crate::page::{Page, PageRequest, like_contains};
+use crate::schema::{organization_municipalities, organizations, public_bodies};
+use crate::{corrupt, parse_uuid, to_db_time, to_utc};
+
+/// Rules of the register that only the database can check (uniqueness).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RegisterRule {
+    #[error("an organisation with organisation number {0} is already registered")]
+    OrgNumberTaken(String),
+    #[error("a public body of this kind with SCB code {0} is already registered")]
+    ScbCodeTaken(String),
+}
+
+samverkan_domain::rules!(RegisterRule {
+    OrgNumberTaken => "org_number_taken",
+    ScbCodeTaken => "scb_code_taken",
+});
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicBodyRecord {
+    pub id: Uuid,
+    pub fields: PublicBodyFields,
+    pub row_version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationRecord {
+    pub id: Uuid,
+    pub fields: OrganizationFields,
+    pub row_version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = public_bodies)]
+struct PublicBodyRow {
+    id: String,
+    name: String,
+    sort_key: String,
+    kind: String,
+    scb_code: Option<String>,
+    website: Option<String>,
+    row_version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl PublicBodyRow {
+    fn into_record(self) -> StoreResult<PublicBodyRecord> {
+        Ok(PublicBodyRecord {
+            id: parse_uuid(&self.id)?,
+            fields: PublicBodyFields {
+                name: self.name,
+                kind: PublicBodyKind::parse(&self.kind).ok_or_else(|| corrupt("public_bodies.kind"))?,
+                scb_code: self.scb_code,
+                website: self.website,
+            },
+            row_version: self.row_version,
+            created_at: to_utc(self.created_at),
+            updated_at: to_utc(self.updated_at),
+        })
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = organizations)]
+struct OrganizationRow {
+    id: String,
+    name: String,
+    sort_key: String,
+    org_number: Option<String>,
+    legal_form: String,
+    website: Option<String>,
+    description: Option<String>,
+    row_version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl OrganizationRow {
+    fn into_record(self, codes: Vec<String>) -> StoreResult<OrganizationRecord> {
+        let municipality_codes = codes
+            .iter()
+            .map(|c| MunicipalityCode::parse(c).map_err(|_| corrupt("organization_municipalities")))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(OrganizationRecord {
+            id: parse_uuid(&self.id)?,
+            fields: OrganizationFields {
+                name: self.name,
+                org_number: self
+                    .org_number
+                    .map(|n| OrgNumber::parse(&n).map_err(|_| corrupt("organizations.org_number")))
+                    .transpose()?,
+                legal_form: LegalForm::parse(&self.legal_form)
+                    .ok_or_else(|| corrupt("organizations.legal_form"))?,
+                municipality_codes,
+                website: self.website,
+                description: self.description,
+            },
+            row_version: self.row_version,
+            created_at: to_utc(self.created_at),
+            updated_at: to_utc(self.updated_at),
+        })
+    }
+}
+
+// ---------------------------------------------------------------- public bodies
+
+#[derive(Debug, Clone, Default)]
+pub struct PublicBodyFilter {
+    pub kind: Option<PublicBodyKind>,
+    pub scb_code: Option<String>,
+    pub q: Option<String>,
+}
+
+pub fn insert_public_body(
+    conn: &mut DbConnection,
+    id: Uuid,
+    fields: &PublicBodyFields,
+    now: DateTime<Utc>,
+) -> StoreResult<PublicBodyRecord> {
+    let now_db = to_db_time(now);
+    diesel::insert_into(public_bodies::table)
+        .values((
+            public_bodies::id.eq(id.to_string()),
+            public_bodies::name.eq(&fields.name),
+            public_bodies::sort_key.eq(swedish_sort_key(&fields.name)),
+            public_bodies::kind.eq(fields.kind.as_str()),
+            public_bodies::scb_code.eq(&fields.scb_code),
+            public_bodies::website.eq(&fields.website),
+            public_bodies::row_version.eq(1),
+            public_bodies::created_at.eq(now_db),
+            public_bodies::updated_at.eq(now_db),
+        ))
+        .execute(conn)
+        .map_err(|e| {
+            unique_as(e, || {
+                RegisterRule::ScbCodeTaken(fields.scb_code.clone().unwrap_or_default()).into()
+            })
+        })?;
+    get_public_body(conn, id)
+}
+
+pub fn get_public_body(conn: &mut DbConnection, id: Uuid) -> StoreResult<PublicBodyRecord> {
+    public_bodies::table
+        .find(id.to_string())
+        .select(PublicBodyRow::as_select())
+        .first(conn)?
+        .into_record()
+}
+
+pub fn find_public_body_by_code(
+    conn: &mut DbConnection,
+    kind: PublicBodyKind,
+    scb_code: &str,
+) -> StoreResult<Option<PublicBodyRecord>> {
+    public_bodies::table
+        .filter(public_bodies::kind.eq(kind.as_str()))
+        .filter(public_bodies::scb_code.eq(scb_code))
+        .select(PublicBodyRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(PublicBodyRow::into_record)
+        .transpose()
+}
+
+pub fn public_body_exists(conn: &mut DbConnection, id: Uuid) -> StoreResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(public_bodies::table.find(id.to_string()))).get_result(conn)?)
+}
+
+pub fn list_public_bodies(
+    conn: &mut DbConnection,
+    filter: &PublicBodyFilter,
+    page: &PageRequest,
+) -> StoreResult<Page<PublicBodyRecord>> {
+    let mut query = public_bodies::table.select(PublicBodyRow::as_select()).into_boxed();
+    if let Some(kind) = filter.kind {
+        query = query.filter(public_bodies::kind.eq(kind.as_str()));
+    }
+    if let Some(code) = &filter.scb_code {
+        query = query.filter(public_bodies::scb_code.eq(code.clone()));
+    }
+    if let Some(q) = &filter.q {
+        query = query.filter(public_bodies::sort_key.like(like_contains(&swedish_sort_key(q))).escape('\\'));
+    }
+    if let Some([key, id]) = page.after.as_deref() {
+        query = query.filter(
+            public_bodies::sort_key
+                .gt(key.clone())
+                .or(public_bodies::sort_key.eq(key.clone()).and(public_bodies::id.gt(id.clone()))),
+        );
+    }
+    let rows: Vec<PublicBodyRow> = query
+        .order((public_bodies::sort_key.asc(), public_bodies::id.asc()))
+        .limit(page.limit + 1)
+        .load(conn)?;
+    let page_rows = Page::from_rows(rows, page.limit, |r| vec![r.sort_key.clone(), r.id.clone()]);
+    let items = page_rows
+        .items
+        .into_iter()
+        .map(PublicBodyRow::into_record)
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        next_cursor: page_rows.next_cursor,
+    })
+}
+
+pub fn update_public_body(
+    conn: &mut DbConnection,
+    id: Uuid,
+    expected_version: i64,
+    fields: &PublicBodyFields,
+    now: DateTime<Utc>,
+) -> StoreResult<PublicBodyRecord> {
+    let n = diesel::update(
+            public_bodies::table
+                .filter(public_bodies::id.eq(id.to_string()))
+                .filter(public_bodies::row_version.eq(expected_version)),
+        )
+        .set((
+            public_bodies::name.eq(&fields.name),
+            public_bodies::sort_key.eq(swedish_sort_key(&fields.name)),
+            public_bodies::kind.eq(fields.kind.as_str()),
+            public_bodies::scb_code.eq(&fields.scb_code),
+            public_bodies::website.eq(&fields.website),
+            public_bodies::row_version.eq(public_bodies::row_version + 1),
+            public_bodies::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)
+        .map_err(|e| {
+            unique_as(e, || {
+                RegisterRule::ScbCodeTaken(fields.scb_code.clone().unwrap_or_default()).into()
+            })
+        })?;
+        if n == 0 {
+            get_public_body(conn, id)?;
+            return Err(StoreError::Stale);
+        }
+        get_public_body(conn, id)
+}
+
+/// Inserts the reference public bodies that are missing (matched by kind and SCB code);
+/// returns how many were added. Never changes a body an administrator has edited.
+pub fn ensure_public_bodies(
+    conn: &mut DbConnection,
+    bodies: &[PublicBodyFields],
+    now: DateTime<Utc>,
+    mut new_id: impl FnMut() -> Uuid,
+) -> StoreResult<usize> {
+        let existing: Vec<(String, Option<String>)> = public_bodies::table
+            .select((public_bodies::kind, public_bodies::scb_code))
+            .load(conn)?;
+        let mut added = 0;
+        for body in bodies {
+            let known = existing
+                .iter()
+                .any(|(k, c)| k == body.kind.as_str() && c.as_deref() == body.scb_code.as_deref());
+            if !known {
+                insert_public_body(conn, new_id(), body, now)?;
+                added += 1;
+            }
+        }
+        Ok(added)
+}
+
+// ---------------------------------------------------------------- organisations
+
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationFilter {
+    pub q: Option<String>,
+    pub municipality_code: Option<String>,
+    pub legal_form: Option<LegalForm>,
+}
+
+fn org_number_taken(fields: &OrganizationFields) -> DomainError {
+    RegisterRule::OrgNumberTaken(fields.org_number.as_ref().map(ToString::to_string).unwrap_or_default())
+        .into()
+}
+
+pub fn insert_organization(
+    conn: &mut DbConnection,
+    id: Uuid,
+    fields: &OrganizationFields,
+    now: DateTime<Utc>,
+) -> StoreResult<OrganizationRecord> {
+    let now_db = to_db_time(now);
+    diesel::insert_into(organizations::table)
+        .values((
+            organizations::id.eq(id.to_string()),
+            organizations::name.eq(&fields.name),
+            organizations::sort_key.eq(swedish_sort_key(&fields.name)),
+            organizations::org_number.eq(fields.org_number.as_ref().map(|n| n.as_str().to_owned())),
+            organizations::legal_form.eq(fields.legal_form.as_str()),
+            organizations::website.eq(&fields.website),
+            organizations::description.eq(&fields.description),
+            organizations::row_version.eq(1),
+            organizations::created_at.eq(now_db),
+            organizations::updated_at.eq(now_db),
+        ))
+        .execute(conn)
+        .map_err(|e| unique_as(e, || org_number_taken(fields)))?;
+    replace_municipalities(conn, id, &fields.municipality_codes)?;
+    get_organization(conn, id)
+}
+
+fn replace_municipalities(conn: &mut DbConnection, id: Uuid, codes: &[MunicipalityCode]) -> StoreResult<()> {
+    diesel::delete(organization_municipalities::table.filter(organization_municipalities::organization_id.eq(id.to_string())))
+        .execute(conn)?;
+    for code in codes {
+        diesel::insert_into(organization_municipalities::table)
+            .values((
+                organization_municipalities::organization_id.eq(id.to_string()),
+                organization_municipalities::municipality_code.eq(code.as_str()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn municipality_codes_of(conn: &mut DbConnection, ids: &[String]) -> StoreResult<Vec<(String, String)>> {
+    Ok(organization_municipalities::table
+        .filter(organization_municipalities::organization_id.eq_any(ids))
+        .select((
+            organization_municipalities::organization_id,
+            organization_municipalities::municipality_code,
+        ))
+        .order((
+            organization_municipalities::organization_id,
+            organization_municipalities::municipality_code,
+        ))
+        .load(conn)?)
+}
+
+fn attach_codes(conn: &mut DbConnection, rows: Vec<OrganizationRow>) -> StoreResult<Vec<OrganizationRecord>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let codes = municipality_codes_of(conn, &ids)?;
+    rows.into_iter()
+        .map(|row| {
+            let mine = codes.iter().filter(|(o, _)| *o == row.id).map(|(_, c)| c.clone()).collect();
+            row.into_record(mine)
+        })
+        .collect()
+}
+
+pub fn get_organization(conn: &mut DbConnection, id: Uuid) -> StoreResult<OrganizationRecord> {
+    let row = organizations::table
+        .find(id.to_string())
+        .select(OrganizationRow::as_select())
+        .first(conn)?;
+    attach_codes(conn, vec![row])?.pop().ok_or(StoreError::NotFound)
+}
+
+pub fn organization_exists(conn: &mut DbConnection, id: Uuid) -> StoreResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(organizations::table.find(id.to_string()))).get_result(conn)?)
+}
+
+pub fn list_organizations(
+    conn: &mut DbConnection,
+    filter: &OrganizationFilter,
+    page: &PageRequest,
+) -> StoreResult<Page<OrganizationRecord>> {
+    let mut query = organizations::table.select(OrganizationRow::as_select()).into_boxed();
+    if let Some(q) = &filter.q {
+        query = query.filter(organizations::sort_key.like(like_contains(&swedish_sort_key(q))).escape('\\'));
+    }
+    if let Some(form) = filter.legal_form {
+        query = query.filter(organizations::legal_form.eq(form.as_str()));
+    }
+    if let Some(code) = &filter.municipality_code {
+        query = query.filter(
+            organizations::id.eq_any(
+                organization_municipalities::table
+                    .filter(organization_municipalities::municipality_code.eq(code.clone()))
+                    .select(organization_municipalities::organization_id),
+            ),
+        );
+    }
+    if let Some([key, id]) = page.after.as_deref() {
+        query = query.filter(
+            organizations::sort_key
+                .gt(key.clone())
+                .or(organizations::sort_key.eq(key.clone()).and(organizations::id.gt(id.clone()))),
+        );
+    }
+    let rows: Vec<OrganizationRow> = query
+        .order((organizations::sort_key.asc(), organizations::id.asc()))
+        .limit(page.limit + 1)
+        .load(conn)?;
+    let page_rows = Page::from_rows(rows, page.limit, |r| vec![r.sort_key.clone(), r.id.clone()]);
+    Ok(Page {
+        items: attach_codes(conn, page_rows.items)?,
+        next_cursor: page_rows.next_cursor,
+    })
+}
+
+pub fn update_organization(
+    conn: &mut DbConnection,
+    id: Uuid,
+    expected_version: i64,
+    fields: &OrganizationFields,
+    now: DateTime<Utc>,
+) -> StoreResult<OrganizationRecord> {
+        let n = diesel::update(
+            organizations::table
+                .filter(organizations::id.eq(id.to_string()))
+                .filter(organizations::row_version.eq(expected_version)),
+        )
+        .set((
+            organizations::name.eq(&fields.name),
+            organizations::sort_key.eq(swedish_sort_key(&fields.name)),
+            organizations::org_number.eq(fields.org_number.as_ref().map(|n| n.as_str().to_owned())),
+            organizations::legal_form.eq(fields.legal_form.as_str()),
+            organizations::website.eq(&fields.website),
+            organizations::description.eq(&fields.description),
+            organizations::row_version.eq(organizations::row_version + 1),
+            organizations::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)
+        .map_err(|e| unique_as(e, || org_number_taken(fields)))?;
+        if n == 0 {
+            get_organization(conn, id)?;
+            return Err(StoreError::Stale);
+        }
+        replace_municipalities(conn, id, &fields.municipality_codes)?;
+        get_organization(conn, id)
+}
+
+pub fn count_organizations(conn: &mut DbConnection) -> StoreResult<i64> {
+    Ok(organizations::table.count().get_result(conn)?)
+}
+
