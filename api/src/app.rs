@@ -87,7 +87,12 @@ fn prefers_swedish(req: &HttpRequest) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(',').next())
         .map(|first| {
-            let tag = first.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            let tag = first
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
             tag == "sv" || tag.starts_with("sv-")
         })
         .unwrap_or(false)
@@ -113,13 +118,19 @@ async fn request_middleware(
     let res = if status.is_client_error() || status.is_server_error() {
         let error = res.response().error();
         if status.is_server_error() {
-            let cause = error.map(ToString::to_string).unwrap_or_else(|| "(no cause recorded)".into());
+            let cause = error
+                .map(ToString::to_string)
+                .unwrap_or_else(|| "(no cause recorded)".into());
             log::error!("request_id={request_id} {method} {path} failed: {cause}");
         }
         let rendered = match error.and_then(|e| e.as_error::<ApiError>()) {
             Some(e) => Some(e.response_for(&path, &request_id, swedish)),
             None if is_problem(res.response()) => None,
-            None => Some(generic_error(status, res.response()).response_for(&path, &request_id, swedish)),
+            None => Some(generic_error(status, res.response()).response_for(
+                &path,
+                &request_id,
+                swedish,
+            )),
         };
         match rendered {
             Some(r) => res.into_response(r),
@@ -141,8 +152,10 @@ fn finish(
     if let Ok(v) = HeaderValue::from_str(request_id) {
         res.headers_mut().insert(X_REQUEST_ID.clone(), v);
     }
-    res.headers_mut()
-        .insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    res.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     log::info!(
         "{method} {path} {} {:.1}ms request_id={request_id}",
         res.status().as_u16(),
@@ -170,8 +183,12 @@ fn generic_error(status: StatusCode, res: &HttpResponse) -> ApiError {
                 .to_owned(),
         ),
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType("unsupported content type".into()),
-        StatusCode::UNAUTHORIZED => ApiError::Unauthorized("this operation needs a bearer token".into()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ApiError::UnsupportedMediaType("unsupported content type".into())
+        }
+        StatusCode::UNAUTHORIZED => {
+            ApiError::Unauthorized("this operation needs a bearer token".into())
+        }
         StatusCode::FORBIDDEN => ApiError::Forbidden,
         s if s.is_server_error() => ApiError::Internal(format!("status {s}")),
         _ => ApiError::BadRequest {
@@ -183,7 +200,10 @@ fn generic_error(status: StatusCode, res: &HttpResponse) -> ApiError {
 
 /// Unknown paths get 404; known paths with another method get 405 with `Allow`; `OPTIONS`
 /// on a public read answers the CORS preflight.
-async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
+async fn fallback(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+) -> Result<HttpResponse, ApiError> {
     let Some(methods) = routes.methods_for(req.path()) else {
         return Err(ApiError::NotFound);
     };
@@ -194,7 +214,10 @@ async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<Htt
         if methods.contains(&"GET") {
             res.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
                 .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "GET"))
-                .insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, "Accept, Accept-Language, If-None-Match"))
+                .insert_header((
+                    header::ACCESS_CONTROL_ALLOW_HEADERS,
+                    "Accept, Accept-Language, If-None-Match",
+                ))
                 .insert_header((header::ACCESS_CONTROL_MAX_AGE, "86400"));
         }
         return Ok(res.finish());
@@ -206,7 +229,10 @@ async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<Htt
 fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _| {
         let message = err.to_string();
-        let message = message.strip_prefix("Query deserialize error: ").unwrap_or(&message).to_owned();
+        let message = message
+            .strip_prefix("Query deserialize error: ")
+            .unwrap_or(&message)
+            .to_owned();
         let field = message
             .split('`')
             .nth(1)
@@ -218,8 +244,13 @@ fn query_config() -> web::QueryConfig {
 }
 
 fn path_config() -> web::PathConfig {
-    web::PathConfig::default()
-        .error_handler(|_, _| ApiError::bad_parameter("id", "must be a UUID, e.g. 0196f0c1-2d3e-7abc-8def-0123456789ab").into())
+    web::PathConfig::default().error_handler(|_, _| {
+        ApiError::bad_parameter(
+            "id",
+            "must be a UUID, e.g. 0196f0c1-2d3e-7abc-8def-0123456789ab",
+        )
+        .into()
+    })
 }
 
 /// Builds the server on a bound listener (tests bind port 0).
@@ -244,7 +275,9 @@ pub fn server(
             .app_data(payload_config(body_limit))
             .app_data(query_config())
             .app_data(path_config())
-            .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*openapi).clone()))
+            .service(
+                SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*openapi).clone()),
+            )
             .default_service(web::to(fallback))
             .wrap(from_fn(request_middleware))
     })

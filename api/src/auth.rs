@@ -137,7 +137,9 @@ impl Authenticator {
             ApiError::Unauthorized(why.to_owned())
         })?;
         if data.claims.sub.trim().is_empty() {
-            return Err(ApiError::Unauthorized("the token's subject is empty".into()));
+            return Err(ApiError::Unauthorized(
+                "the token's subject is empty".into(),
+            ));
         }
         Ok(data.claims.into_principal())
     }
@@ -151,7 +153,11 @@ impl Authenticator {
         let claims = Claims {
             sub: request.sub.clone(),
             name: request.name.clone(),
-            roles: request.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            roles: request
+                .roles
+                .iter()
+                .map(|r| r.as_str().to_owned())
+                .collect(),
             public_body_id: request.public_body_id,
             organization_ids: request.organization_ids.clone(),
             exp: now + request.ttl_seconds,
@@ -182,10 +188,14 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
         .to_str()
         .map_err(|_| ApiError::Unauthorized("the Authorization header is not readable".into()))?;
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
             Ok(Some(token.trim()))
         }
-        _ => Err(ApiError::Unauthorized("use Authorization: Bearer <token>".into())),
+        _ => Err(ApiError::Unauthorized(
+            "use Authorization: Bearer <token>".into(),
+        )),
     }
 }
 
@@ -240,7 +250,11 @@ pub fn require(access: samverkan_domain::access::Access) -> Result<(), ApiError>
 
 /// Shorthand for a yes/no permission.
 pub fn require_that(allowed: bool) -> Result<(), ApiError> {
-    if allowed { Ok(()) } else { Err(ApiError::Forbidden) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
 }
 
 #[cfg(test)]
@@ -281,7 +295,10 @@ mod tests {
 
     #[test]
     fn wrong_issuer_or_audience_is_refused() {
-        let minted = Authenticator::new(&settings()).unwrap().mint(&request()).unwrap();
+        let minted = Authenticator::new(&settings())
+            .unwrap()
+            .mint(&request())
+            .unwrap();
         let mut other = settings();
         other.issuer = Some("https://other.example".into());
         assert!(Authenticator::new(&other).unwrap().verify(&minted).is_err());

@@ -4,7 +4,11 @@ use clap::{Parser, Subcommand};
 use uuid::Uuid;
 
 #[derive(Debug, Parser)]
-#[command(name = "samverkan", version, about = "Samverkan: local agreements between public bodies and civil society")]
+#[command(
+    name = "samverkan",
+    version,
+    about = "Samverkan: local agreements between public bodies and civil society"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -56,7 +60,9 @@ pub enum Command {
 pub fn parse_ttl(s: &str) -> Result<u64, String> {
     let s = s.trim();
     let (number, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: u64 = number.parse().map_err(|_| format!("--ttl: {s:?} is not like 30m, 1h or 7d"))?;
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("--ttl: {s:?} is not like 30m, 1h or 7d"))?;
     let factor = match unit {
         "" | "s" => 1,
         "m" => 60,
@@ -64,7 +70,9 @@ pub fn parse_ttl(s: &str) -> Result<u64, String> {
         "d" => 86400,
         _ => return Err(format!("--ttl: unknown unit {unit:?}; use s, m, h or d")),
     };
-    n.checked_mul(factor).filter(|&t| t > 0).ok_or_else(|| "--ttl: must be positive".into())
+    n.checked_mul(factor)
+        .filter(|&t| t > 0)
+        .ok_or_else(|| "--ttl: must be positive".into())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use jsonwebtoken::Algorithm;
+pub use jsonwebtoken::Algorithm;
 use samverkan_persistence::DatabaseUrl;
 use samverkan_persistence::db::DEFAULT_DATABASE_URL;
 
@@ -63,7 +63,9 @@ impl Env for ProcessEnv {
 
 impl<const N: usize> Env for [(&str, &str); N] {
     fn var(&self, name: &str) -> Option<String> {
-        self.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+        self.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| (*v).to_owned())
     }
 }
 
@@ -82,20 +84,24 @@ fn pem_value(name: &str, value: String) -> Result<Vec<u8>, String> {
     if value.trim_start().starts_with("-----BEGIN") {
         Ok(value.into_bytes())
     } else {
-        std::fs::read(value.trim()).map_err(|e| format!("{name}: cannot read PEM file {value:?}: {e}"))
+        std::fs::read(value.trim())
+            .map_err(|e| format!("{name}: cannot read PEM file {value:?}: {e}"))
     }
 }
 
 impl Settings {
     pub fn from_env(env: &dyn Env) -> Result<Self, String> {
-        let database_url =
-            DatabaseUrl::parse(&env.var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()))?;
+        let database_url = DatabaseUrl::parse(
+            &env.var("DATABASE_URL")
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+        )?;
         let secret = env.var("SAMVERKAN_JWT_SECRET");
         let public_key = env.var("SAMVERKAN_JWT_PUBLIC_KEY");
         let key = match (secret, public_key) {
             (Some(_), Some(_)) => {
                 return Err(
-                    "SAMVERKAN_JWT_SECRET and SAMVERKAN_JWT_PUBLIC_KEY are both set; configure one".into(),
+                    "SAMVERKAN_JWT_SECRET and SAMVERKAN_JWT_PUBLIC_KEY are both set; configure one"
+                        .into(),
                 );
             }
             (Some(s), None) => {
@@ -104,7 +110,10 @@ impl Settings {
                 }
                 Some(JwtKey::Secret(s.into_bytes()))
             }
-            (None, Some(pem)) => Some(JwtKey::PublicKeyPem(pem_value("SAMVERKAN_JWT_PUBLIC_KEY", pem)?)),
+            (None, Some(pem)) => Some(JwtKey::PublicKeyPem(pem_value(
+                "SAMVERKAN_JWT_PUBLIC_KEY",
+                pem,
+            )?)),
             (None, None) => None,
         };
         let algorithm = match env.var("SAMVERKAN_JWT_ALGORITHM").as_deref() {
@@ -116,11 +125,15 @@ impl Settings {
             Some("RS256") => Algorithm::RS256,
             Some("ES256") => Algorithm::ES256,
             Some(other) => {
-                return Err(format!("SAMVERKAN_JWT_ALGORITHM: {other:?} is not one of HS256, RS256, ES256"));
+                return Err(format!(
+                    "SAMVERKAN_JWT_ALGORITHM: {other:?} is not one of HS256, RS256, ES256"
+                ));
             }
         };
         match (&key, algorithm) {
-            (Some(JwtKey::Secret(_)), Algorithm::HS256) | (Some(JwtKey::PublicKeyPem(_)), Algorithm::RS256 | Algorithm::ES256) | (None, _) => {}
+            (Some(JwtKey::Secret(_)), Algorithm::HS256)
+            | (Some(JwtKey::PublicKeyPem(_)), Algorithm::RS256 | Algorithm::ES256)
+            | (None, _) => {}
             _ => {
                 return Err(
                     "SAMVERKAN_JWT_ALGORITHM: HS256 goes with SAMVERKAN_JWT_SECRET, RS256/ES256 with SAMVERKAN_JWT_PUBLIC_KEY".into(),
@@ -136,7 +149,9 @@ impl Settings {
             return Err("SAMVERKAN_BODY_LIMIT: at least 1024 bytes".into());
         }
         Ok(Self {
-            bind: env.var("SAMVERKAN_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned()),
+            bind: env
+                .var("SAMVERKAN_BIND")
+                .unwrap_or_else(|| DEFAULT_BIND.to_owned()),
             database_url,
             jwt: JwtSettings {
                 key,
@@ -149,7 +164,11 @@ impl Settings {
             body_limit,
             workers: parse_number(env, "SAMVERKAN_WORKERS", 2)?,
             pool_size: parse_number(env, "SAMVERKAN_DB_POOL_SIZE", 8)?,
-            client_request_timeout: Duration::from_millis(parse_number(env, "SAMVERKAN_CLIENT_TIMEOUT_MS", 5000)?),
+            client_request_timeout: Duration::from_millis(parse_number(
+                env,
+                "SAMVERKAN_CLIENT_TIMEOUT_MS",
+                5000,
+            )?),
         })
     }
 }

@@ -11,15 +11,71 @@ use crate::problem::ApiError;
 
 /// (name, organisation number, legal form, municipality codes, description). The numbers
 /// are made up, with valid check digits.
-pub const DEMO_ORGANIZATIONS: &[(&str, Option<&str>, LegalForm, &[&str], &str)] = &[
-    ("Föreningen Ängsblomman", Some("802002-4280"), LegalForm::NonProfitAssociation, &["1285"], "Naturvård och ängsslåtter för alla åldrar."),
-    ("Åby Idrottssällskap", Some("802100-1238"), LegalForm::NonProfitAssociation, &["1285", "1281"], "Fotboll, friidrott och öppen träning."),
-    ("Ölandsbrons Kooperativ för Återbruk", Some("769600-1002"), LegalForm::EconomicAssociation, &["0181"], "Återbruk och arbetsträning."),
-    ("Stiftelsen Östra Gårdens Minne", Some("802300-0048"), LegalForm::Foundation, &["1290"], "Kulturarv och lokalhistoria."),
-    ("Blekinge Läsecirkelförbund", None, LegalForm::NonProfitAssociation, &["1080", "1081", "1082"], "Studiecirklar och läsfrämjande."),
-    ("Zonta-klubben Exempelstad", Some("802480-0008"), LegalForm::NonProfitAssociation, &["1281"], "Påverkansarbete för kvinnors rättigheter."),
-    ("Örkelljunga IF (demo)", Some("802500-0004"), LegalForm::NonProfitAssociation, &["1285"], "Ett påhittat idrottssällskap för demonstration."),
-    ("Fria Församlingen i Söderby", Some("252000-0007"), LegalForm::ReligiousCommunity, &["0181"], "Öppen verksamhet för barn och unga."),
+type DemoOrganization = (
+    &'static str,
+    Option<&'static str>,
+    LegalForm,
+    &'static [&'static str],
+    &'static str,
+);
+
+pub const DEMO_ORGANIZATIONS: &[DemoOrganization] = &[
+    (
+        "Föreningen Ängsblomman",
+        Some("802002-4280"),
+        LegalForm::NonProfitAssociation,
+        &["1285"],
+        "Naturvård och ängsslåtter för alla åldrar.",
+    ),
+    (
+        "Åby Idrottssällskap",
+        Some("802100-1238"),
+        LegalForm::NonProfitAssociation,
+        &["1285", "1281"],
+        "Fotboll, friidrott och öppen träning.",
+    ),
+    (
+        "Ölandsbrons Kooperativ för Återbruk",
+        Some("769600-1002"),
+        LegalForm::EconomicAssociation,
+        &["0181"],
+        "Återbruk och arbetsträning.",
+    ),
+    (
+        "Stiftelsen Östra Gårdens Minne",
+        Some("802300-0048"),
+        LegalForm::Foundation,
+        &["1290"],
+        "Kulturarv och lokalhistoria.",
+    ),
+    (
+        "Blekinge Läsecirkelförbund",
+        None,
+        LegalForm::NonProfitAssociation,
+        &["1080", "1081", "1082"],
+        "Studiecirklar och läsfrämjande.",
+    ),
+    (
+        "Zonta-klubben Exempelstad",
+        Some("802480-0008"),
+        LegalForm::NonProfitAssociation,
+        &["1281"],
+        "Påverkansarbete för kvinnors rättigheter.",
+    ),
+    (
+        "Örkelljunga IF (demo)",
+        Some("802500-0004"),
+        LegalForm::NonProfitAssociation,
+        &["1285"],
+        "Ett påhittat idrottssällskap för demonstration.",
+    ),
+    (
+        "Fria Församlingen i Söderby",
+        Some("252000-0007"),
+        LegalForm::ReligiousCommunity,
+        &["0181"],
+        "Öppen verksamhet för barn och unga.",
+    ),
 ];
 
 /// Loads the demo data if the database holds no organisations yet; returns whether it did.

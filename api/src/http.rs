@@ -32,8 +32,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(|v| {
-                let essence = v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-                essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+                let essence = v
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase();
+                essence == "application/json"
+                    || (essence.starts_with("application/") && essence.ends_with("+json"))
             })
             .unwrap_or(false);
         if !content_type_ok {
@@ -74,13 +80,21 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             let inner = e.into_inner();
             let message = inner.to_string();
             // serde_json appends " at line X column Y"; the field path says more.
-            let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_owned();
             return Err(match inner.classify() {
                 serde_json::error::Category::Data => {
                     if let Some(rest) = message.strip_prefix("unknown field `") {
                         let name = rest.split('`').next().unwrap_or_default();
                         // The path already ends in the unknown field's name.
-                        let field = if path == "." || path.is_empty() { name.to_owned() } else { path };
+                        let field = if path == "." || path.is_empty() {
+                            name.to_owned()
+                        } else {
+                            path
+                        };
                         ApiError::BadRequest {
                             detail: format!("unknown field `{field}`"),
                             errors: vec![FieldError::new(field, "unknown_field", message)],
@@ -89,12 +103,20 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                         let field = match message.strip_prefix("missing field `") {
                             Some(rest) => {
                                 let name = rest.split('`').next().unwrap_or_default();
-                                if path == "." { name.to_owned() } else { format!("{path}.{name}") }
+                                if path == "." {
+                                    name.to_owned()
+                                } else {
+                                    format!("{path}.{name}")
+                                }
                             }
                             None if path == "." => String::new(),
                             None => path,
                         };
-                        let code = if message.starts_with("missing field") { "required" } else { "invalid_type" };
+                        let code = if message.starts_with("missing field") {
+                            "required"
+                        } else {
+                            "invalid_type"
+                        };
                         ApiError::Validation(vec![FieldError::new(field, code, message)])
                     }
                 }
@@ -134,14 +156,16 @@ impl PageParams {
     pub fn page_request(&self, parts: usize) -> Result<PageRequest, ApiError> {
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::bad_parameter("limit", format!("must be between 1 and {MAX_LIMIT}")));
+            return Err(ApiError::bad_parameter(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
         }
         let after = match &self.cursor {
             None => None,
-            Some(c) => Some(
-                decode_cursor(c, parts)
-                    .ok_or_else(|| ApiError::bad_parameter("cursor", "not a cursor this list returned"))?,
-            ),
+            Some(c) => Some(decode_cursor(c, parts).ok_or_else(|| {
+                ApiError::bad_parameter("cursor", "not a cursor this list returned")
+            })?),
         };
         Ok(PageRequest { limit, after })
     }
@@ -240,7 +264,10 @@ pub fn json_read<T: Serialize>(
         builder.insert_header((header::LINK, v));
     }
     if req.method() == Method::GET
-        && let Some(inm) = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok())
+        && let Some(inm) = req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
         && etag_matches(inm, &etag)
     {
         builder.status(StatusCode::NOT_MODIFIED);
@@ -270,7 +297,11 @@ pub fn read_headers(etag: &str, visibility: Visibility) -> HttpResponseBuilder {
 }
 
 /// `201 Created` with `Location`, the body and its ETag.
-pub fn created<T: Serialize>(location: &str, body: &T, etag: String) -> Result<HttpResponse, ApiError> {
+pub fn created<T: Serialize>(
+    location: &str,
+    body: &T,
+    etag: String,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, location.to_owned()))
         .insert_header((header::ETAG, etag))
@@ -320,25 +351,40 @@ mod tests {
 
     fn field_of(e: &ApiError) -> (u16, String) {
         let p = e.problem(false);
-        (p.status, p.errors.map(|e| e[0].field.clone()).unwrap_or_default())
+        (
+            p.status,
+            p.errors.map(|e| e[0].field.clone()).unwrap_or_default(),
+        )
     }
 
     #[test]
     fn json_errors_are_classified() {
         assert_eq!(field_of(&parse_json::<Body>(b"{").unwrap_err()).0, 400);
-        assert_eq!(field_of(&parse_json::<Body>(br#"{"name":"a","x":1}"#).unwrap_err()), (400, "x".into()));
+        assert_eq!(
+            field_of(&parse_json::<Body>(br#"{"name":"a","x":1}"#).unwrap_err()),
+            (400, "x".into())
+        );
         assert_eq!(
             field_of(&parse_json::<Body>(br#"{"name":"a","inner":{"n":1,"y":2}}"#).unwrap_err()),
             (400, "inner.y".into())
         );
-        assert_eq!(field_of(&parse_json::<Body>(br#"{}"#).unwrap_err()), (422, "name".into()));
+        assert_eq!(
+            field_of(&parse_json::<Body>(br#"{}"#).unwrap_err()),
+            (422, "name".into())
+        );
         assert_eq!(
             field_of(&parse_json::<Body>(br#"{"name":"a","inner":{"n":"x"}}"#).unwrap_err()),
             (422, "inner.n".into())
         );
-        assert_eq!(field_of(&parse_json::<Body>(br#"{"name":"a"} x"#).unwrap_err()).0, 400);
+        assert_eq!(
+            field_of(&parse_json::<Body>(br#"{"name":"a"} x"#).unwrap_err()).0,
+            400
+        );
         let deep = "[".repeat(10_000);
-        assert_eq!(field_of(&parse_json::<serde_json::Value>(deep.as_bytes()).unwrap_err()).0, 400);
+        assert_eq!(
+            field_of(&parse_json::<serde_json::Value>(deep.as_bytes()).unwrap_err()).0,
+            400
+        );
         assert!(parse_json::<Body>("{\"name\":\"Åby\"}".as_bytes()).is_ok());
     }
 

@@ -2,8 +2,8 @@
 //! response; the same key with another body is refused. The stored response is written in
 //! the same transaction as the resource it describes.
 
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse};
 use samverkan_domain::FieldError;
 use samverkan_persistence::db::DbConnection;
@@ -31,14 +31,24 @@ fn key_of(req: &HttpRequest) -> ApiResult<Option<String>> {
     if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ApiError::BadRequest {
             detail: "Idempotency-Key must be 1–255 visible ASCII characters".into(),
-            errors: vec![FieldError::new(HEADER, "invalid_header", "1–255 visible ASCII characters")],
+            errors: vec![FieldError::new(
+                HEADER,
+                "invalid_header",
+                "1–255 visible ASCII characters",
+            )],
         });
     }
     Ok(Some(key.to_owned()))
 }
 
 fn respond(stored: StoredResponse) -> HttpResponse {
-    let StoredResponse { status, location, etag, body, .. } = stored;
+    let StoredResponse {
+        status,
+        location,
+        etag,
+        body,
+        ..
+    } = stored;
     let (location, etag) = (location.as_deref(), etag.as_deref());
     let mut res = HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED));
     if let Some(l) = location.and_then(|l| HeaderValue::from_str(l).ok()) {
@@ -74,7 +84,12 @@ where
     // Two concurrent first tries with one key: the loser's insert of the key fails and rolls
     // back its whole write; its second round finds the winner's response and replays it.
     for round in 0..2 {
-        let (key, caller, request_hash, create) = (key.clone(), caller.clone(), request_hash.clone(), create.clone());
+        let (key, caller, request_hash, create) = (
+            key.clone(),
+            caller.clone(),
+            request_hash.clone(),
+            create.clone(),
+        );
         let result = state
             .write(move |conn| {
                 if let Some(key) = &key
@@ -97,20 +112,24 @@ where
                     etag: Some(created.etag),
                     body: created.body.to_string(),
                 };
-                if let Some(key) = &key {
-                    if !store(conn, &caller, key, &stored, chrono::Utc::now())? {
-                        return Err(ApiError::Conflict {
-                            code: "idempotency_key_in_flight",
-                            message: "a request with this Idempotency-Key is being processed; retry".into(),
-                        });
-                    }
+                if let Some(key) = &key
+                    && !store(conn, &caller, key, &stored, chrono::Utc::now())?
+                {
+                    return Err(ApiError::Conflict {
+                        code: "idempotency_key_in_flight",
+                        message: "a request with this Idempotency-Key is being processed; retry"
+                            .into(),
+                    });
                 }
                 Ok(stored)
             })
             .await
             .map(respond);
         match result {
-            Err(ApiError::Conflict { code: "idempotency_key_in_flight", .. }) if round == 0 => continue,
+            Err(ApiError::Conflict {
+                code: "idempotency_key_in_flight",
+                ..
+            }) if round == 0 => continue,
             other => return other,
         }
     }

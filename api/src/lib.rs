@@ -12,3 +12,4 @@ pub mod openapi;
 pub mod problem;
 pub mod reference;
 pub mod routes;
+pub mod setup;

@@ -8,11 +8,11 @@ use samverkan_api::app::{AppState, server};
 use samverkan_api::auth::{Authenticator, TokenRequest};
 use samverkan_api::cli::{Cli, Command, parse_ttl};
 use samverkan_api::config::{JwtKey, ProcessEnv, Settings};
-use samverkan_api::{demo, openapi, reference};
+use samverkan_api::setup::prepare_database;
+use samverkan_api::{openapi, setup};
 use samverkan_domain::access::Role;
-use samverkan_persistence::db::{PoolOptions, build_pool, get_conn, run_migrations};
-use samverkan_persistence::parties::ensure_public_bodies;
-use samverkan_persistence::{DbPool, db::write_transaction};
+use samverkan_persistence::DbPool;
+use samverkan_persistence::db::{PoolOptions, build_pool};
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
@@ -28,7 +28,9 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Openapi => {
-            let doc = openapi::api_doc().to_pretty_json().map_err(|e| e.to_string())?;
+            let doc = openapi::api_doc()
+                .to_pretty_json()
+                .map_err(|e| e.to_string())?;
             println!("{doc}");
             Ok(())
         }
@@ -43,7 +45,14 @@ fn run(cli: Cli) -> Result<(), String> {
             prepare_database(&pool)?;
             seed_demo(&pool)
         }
-        Command::Token { sub, roles, name, public_body, organizations, ttl } => {
+        Command::Token {
+            sub,
+            roles,
+            name,
+            public_body,
+            organizations,
+            ttl,
+        } => {
             let settings = Settings::from_env(&ProcessEnv)?;
             let roles = roles
                 .iter()
@@ -61,7 +70,11 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("{token}");
             Ok(())
         }
-        Command::Serve { bind, demo, no_migrate } => serve(bind, demo, no_migrate),
+        Command::Serve {
+            bind,
+            demo,
+            no_migrate,
+        } => serve(bind, demo, no_migrate),
     }
 }
 
@@ -69,33 +82,16 @@ fn open_pool(settings: &Settings) -> Result<DbPool, String> {
     log::info!("database: {}", settings.database_url.describe());
     build_pool(
         &settings.database_url,
-        &PoolOptions { max_size: settings.pool_size.max(1), ..PoolOptions::default() },
+        &PoolOptions {
+            max_size: settings.pool_size.max(1),
+            ..PoolOptions::default()
+        },
     )
     .map_err(|e| format!("DATABASE_URL: cannot open the database: {e}"))
 }
 
-/// Applies pending migrations and adds missing reference public bodies.
-fn prepare_database(pool: &DbPool) -> Result<(), String> {
-    let mut conn = get_conn(pool).map_err(|e| e.to_string())?;
-    let applied = run_migrations(&mut conn).map_err(|e| e.to_string())?;
-    for version in &applied {
-        log::info!("applied migration {version}");
-    }
-    let bodies = reference::public_bodies()?;
-    let added = write_transaction(&mut conn, |conn| {
-        ensure_public_bodies(conn, &bodies, chrono::Utc::now(), uuid::Uuid::now_v7)
-    })
-    .map_err(|e| e.to_string())?;
-    if added > 0 {
-        log::info!("added {added} reference public bodies");
-    }
-    Ok(())
-}
-
 fn seed_demo(pool: &DbPool) -> Result<(), String> {
-    let mut conn = get_conn(pool).map_err(|e| e.to_string())?;
-    let loaded = write_transaction(&mut conn, demo::load_if_empty).map_err(|e| e.to_string())?;
-    if loaded {
+    if setup::seed_demo(pool)? {
         log::info!("loaded demo data");
     } else {
         log::info!("database not empty: demo data not loaded");
@@ -117,7 +113,11 @@ fn serve(bind: Option<String>, demo: bool, no_migrate: bool) -> Result<(), Strin
             );
         }
         // A key of this run's own: tokens die with the process, which is what a demo wants.
-        let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+        let secret = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
         settings.jwt.key = Some(JwtKey::Secret(secret.into_bytes()));
         demo_key = true;
     }
@@ -140,12 +140,27 @@ fn serve(bind: Option<String>, demo: bool, no_migrate: bool) -> Result<(), Strin
             organization_ids: vec![],
             ttl_seconds: 12 * 3600,
         })?;
-        println!("Demo mode: a platform administrator token, valid 12 hours (paste into /docs → Authorize):\n\n{token}\n");
+        println!(
+            "Demo mode: a platform administrator token, valid 12 hours (paste into /docs → Authorize):\n\n{token}\n"
+        );
     }
-    let listener = TcpListener::bind(&settings.bind).map_err(|e| format!("SAMVERKAN_BIND: cannot listen on {}: {e}", settings.bind))?;
+    let listener = TcpListener::bind(&settings.bind)
+        .map_err(|e| format!("SAMVERKAN_BIND: cannot listen on {}: {e}", settings.bind))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Samverkan listening on http://{address}  (API docs: http://{address}/docs/)");
-    let state = AppState { pool, auth, body_limit: settings.body_limit };
-    let server = server(listener, state, settings.workers, settings.client_request_timeout).map_err(|e| e.to_string())?;
-    actix_web::rt::System::new().block_on(server).map_err(|e| e.to_string())
+    let state = AppState {
+        pool,
+        auth,
+        body_limit: settings.body_limit,
+    };
+    let server = server(
+        listener,
+        state,
+        settings.workers,
+        settings.client_request_timeout,
+    )
+    .map_err(|e| e.to_string())?;
+    actix_web::rt::System::new()
+        .block_on(server)
+        .map_err(|e| e.to_string())
 }

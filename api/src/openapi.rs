@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 
 use actix_web::App;
+use utoipa::OpenApi;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr};
-use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
 use crate::problem::{Problem, ProblemField};
@@ -65,7 +65,10 @@ fn operations_mut(item: &mut utoipa::openapi::PathItem) -> Vec<(&'static str, &m
 fn problem_response(description: &str) -> Response {
     ResponseBuilder::new()
         .description(description)
-        .content("application/problem+json", Content::new(Some(Ref::from_schema_name("Problem"))))
+        .content(
+            "application/problem+json",
+            Content::new(Some(Ref::from_schema_name("Problem"))),
+        )
         .build()
 }
 
@@ -80,32 +83,68 @@ fn add_shared_parts(doc: &mut OpenApiDoc) {
             Http::builder()
                 .scheme(HttpAuthScheme::Bearer)
                 .bearer_format("JWT")
-                .description(Some("A JWT from the identity provider (or `samverkan token` locally)."))
+                .description(Some(
+                    "A JWT from the identity provider (or `samverkan token` locally).",
+                ))
                 .build(),
         )),
     );
     let shared: [(&str, &str); 14] = [
-        ("BadRequest", "Malformed JSON, an unknown field, or a query or path parameter of the wrong form."),
-        ("Unauthorized", "No token, or a token that is expired, not yet valid, badly signed or meant for another issuer or audience."),
-        ("Forbidden", "The token's roles do not allow this operation on this resource."),
+        (
+            "BadRequest",
+            "Malformed JSON, an unknown field, or a query or path parameter of the wrong form.",
+        ),
+        (
+            "Unauthorized",
+            "No token, or a token that is expired, not yet valid, badly signed or meant for another issuer or audience.",
+        ),
+        (
+            "Forbidden",
+            "The token's roles do not allow this operation on this resource.",
+        ),
         ("NotFound", "No such resource, or none the caller may see."),
-        ("Conflict", "A domain rule forbids this in the resource's current state; `code` names the rule."),
-        ("PreconditionFailed", "If-Match does not name the current version."),
-        ("PayloadTooLarge", "The request body exceeds the configured limit (64 KiB by default)."),
+        (
+            "Conflict",
+            "A domain rule forbids this in the resource's current state; `code` names the rule.",
+        ),
+        (
+            "PreconditionFailed",
+            "If-Match does not name the current version.",
+        ),
+        (
+            "PayloadTooLarge",
+            "The request body exceeds the configured limit (64 KiB by default).",
+        ),
         ("UnsupportedMediaType", "The request body is not JSON."),
-        ("Validation", "Invalid values; `errors` names every field at fault."),
+        (
+            "Validation",
+            "Invalid values; `errors` names every field at fault.",
+        ),
         ("PreconditionRequired", "If-Match is missing."),
-        ("Internal", "Internal error; the response carries the request id for the log."),
+        (
+            "Internal",
+            "Internal error; the response carries the request id for the log.",
+        ),
         ("Unavailable", "The database is unavailable or busy; retry."),
-        ("MethodNotAllowed", "The path exists, but not with this method."),
-        ("NotAcceptable", "The requested representation is not available."),
+        (
+            "MethodNotAllowed",
+            "The path exists, but not with this method.",
+        ),
+        (
+            "NotAcceptable",
+            "The requested representation is not available.",
+        ),
     ];
     for (name, description) in shared {
         components
             .responses
             .insert(name.to_owned(), RefOr::T(problem_response(description)));
     }
-    let not_modified = RefOr::T(ResponseBuilder::new().description("Not modified: the ETag in If-None-Match is current.").build());
+    let not_modified = RefOr::T(
+        ResponseBuilder::new()
+            .description("Not modified: the ETag in If-None-Match is current.")
+            .build(),
+    );
     for (path, item) in doc.paths.paths.iter_mut() {
         let names_resource = path.contains('{');
         let is_api = path.starts_with("/api/");
@@ -142,7 +181,10 @@ fn add_shared_parts(doc: &mut OpenApiDoc) {
                 add("428", "PreconditionRequired");
             }
             if method == "GET" && is_api {
-                op.responses.responses.entry("304".to_owned()).or_insert_with(|| not_modified.clone());
+                op.responses
+                    .responses
+                    .entry("304".to_owned())
+                    .or_insert_with(|| not_modified.clone());
             }
         }
     }

@@ -94,7 +94,11 @@ impl ProblemKind {
         Self::ALL
             .into_iter()
             .find(|k| k.status() == status)
-            .unwrap_or(if status.is_server_error() { Self::Internal } else { Self::BadRequest })
+            .unwrap_or(if status.is_server_error() {
+                Self::Internal
+            } else {
+                Self::BadRequest
+            })
     }
 
     pub fn title(self, swedish: bool) -> &'static str {
@@ -133,20 +137,42 @@ impl ProblemKind {
     /// What `/problems/<slug>` says about this kind of error.
     pub fn explanation(self) -> &'static str {
         match self {
-            Self::BadRequest => "The request could not be read: malformed JSON, a field the operation does not know (unknown fields are refused, never dropped), or a query or path parameter of the wrong form. `errors` names the parameter where one is at fault.",
-            Self::Unauthorized => "The operation needs a bearer token (Authorization: Bearer <JWT>), or the token given is missing, expired, not yet valid, badly signed or issued for another audience.",
-            Self::Forbidden => "The token is valid, but its roles do not allow this operation on this resource.",
+            Self::BadRequest => {
+                "The request could not be read: malformed JSON, a field the operation does not know (unknown fields are refused, never dropped), or a query or path parameter of the wrong form. `errors` names the parameter where one is at fault."
+            }
+            Self::Unauthorized => {
+                "The operation needs a bearer token (Authorization: Bearer <JWT>), or the token given is missing, expired, not yet valid, badly signed or issued for another audience."
+            }
+            Self::Forbidden => {
+                "The token is valid, but its roles do not allow this operation on this resource."
+            }
             Self::NotFound => "No resource at this address, or none that the caller may see.",
-            Self::MethodNotAllowed => "The address exists but not with this method; the Allow header lists the methods it has.",
-            Self::NotAcceptable => "The resource cannot be represented in any of the types the Accept header asks for.",
-            Self::RuleViolation => "The request is well-formed but a rule of the domain forbids it in the resource's current state. `code` names the rule (for example `already_signatory`); the operation's description in the API document lists the rules it enforces.",
-            Self::PreconditionFailed => "The If-Match header names a version of the resource that is no longer current. Read the resource again, re-apply the change and retry with the new ETag.",
+            Self::MethodNotAllowed => {
+                "The address exists but not with this method; the Allow header lists the methods it has."
+            }
+            Self::NotAcceptable => {
+                "The resource cannot be represented in any of the types the Accept header asks for."
+            }
+            Self::RuleViolation => {
+                "The request is well-formed but a rule of the domain forbids it in the resource's current state. `code` names the rule (for example `already_signatory`); the operation's description in the API document lists the rules it enforces."
+            }
+            Self::PreconditionFailed => {
+                "The If-Match header names a version of the resource that is no longer current. Read the resource again, re-apply the change and retry with the new ETag."
+            }
             Self::PayloadTooLarge => "The request body is larger than the server accepts.",
-            Self::UnsupportedMediaType => "The request body must be JSON (Content-Type: application/json).",
-            Self::Validation => "The request was read but some values are invalid. `errors` lists every field at fault with a code and a message.",
-            Self::PreconditionRequired => "Updates need an If-Match header with the ETag of the version being changed, so that concurrent edits do not overwrite each other.",
+            Self::UnsupportedMediaType => {
+                "The request body must be JSON (Content-Type: application/json)."
+            }
+            Self::Validation => {
+                "The request was read but some values are invalid. `errors` lists every field at fault with a code and a message."
+            }
+            Self::PreconditionRequired => {
+                "Updates need an If-Match header with the ETag of the version being changed, so that concurrent edits do not overwrite each other."
+            }
             Self::ServiceUnavailable => "The database is unreachable or busy. Retry later.",
-            Self::Internal => "Something failed on the server. The response carries a request id; the cause is in the server's log under that id.",
+            Self::Internal => {
+                "Something failed on the server. The response carries a request id; the cause is in the server's log under that id."
+            }
         }
     }
 }
@@ -195,7 +221,10 @@ impl From<&FieldError> for ProblemField {
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{detail}")]
-    BadRequest { detail: String, errors: Vec<FieldError> },
+    BadRequest {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     #[error("{0}")]
     Unauthorized(String),
     #[error("forbidden")]
@@ -259,13 +288,18 @@ impl ApiError {
         let detail = match self {
             Self::BadRequest { detail, .. } => detail.clone(),
             Self::Unauthorized(d) => d.clone(),
-            Self::Forbidden => "the token's roles do not allow this operation on this resource".into(),
+            Self::Forbidden => {
+                "the token's roles do not allow this operation on this resource".into()
+            }
             Self::NotFound => "no such resource".into(),
             Self::MethodNotAllowed(allow) => format!("this address allows {allow}"),
-            Self::NotAcceptable => "supported: application/json (and text/csv where documented)".into(),
+            Self::NotAcceptable => {
+                "supported: application/json (and text/csv where documented)".into()
+            }
             Self::Conflict { message, .. } => message.clone(),
             Self::PreconditionFailed => {
-                "the If-Match header does not name the current version; read the resource again".into()
+                "the If-Match header does not name the current version; read the resource again"
+                    .into()
             }
             Self::PreconditionRequired => {
                 "send If-Match with the ETag from the last read of this resource".into()
@@ -364,7 +398,10 @@ fn render(problem: Problem, allow: Option<&str>) -> HttpResponse {
     builder.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
     builder.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     if status == StatusCode::UNAUTHORIZED {
-        builder.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"samverkan\"")));
+        builder.insert_header((
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"samverkan\""),
+        ));
     }
     if let Some(allow) = allow
         && let Ok(v) = HeaderValue::from_str(allow)

@@ -62,7 +62,9 @@ impl DatabaseUrl {
             ));
         };
         if path.is_empty() {
-            return Err("DATABASE_URL: sqlite:// needs a file path, e.g. sqlite://samverkan.db".into());
+            return Err(
+                "DATABASE_URL: sqlite:// needs a file path, e.g. sqlite://samverkan.db".into(),
+            );
         }
         if path == ":memory:" {
             return Ok(Self::Sqlite(PathBuf::from(path)));
@@ -105,7 +107,10 @@ impl DatabaseUrl {
                     .map(|(_, h)| h)
                     .or_else(|| url.split_once("://").map(|(_, h)| h))
                     .unwrap_or_default();
-                format!("PostgreSQL at {}", host.split('?').next().unwrap_or_default())
+                format!(
+                    "PostgreSQL at {}",
+                    host.split('?').next().unwrap_or_default()
+                )
             }
             Self::Sqlite(path) => format!("SQLite file {}", path.display()),
         }
@@ -132,7 +137,8 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup 
             }
             DbConnection::Postgresql(_) => "SET TIME ZONE 'UTC'",
         };
-        conn.batch_execute(sql).map_err(diesel::r2d2::Error::QueryError)
+        conn.batch_execute(sql)
+            .map_err(diesel::r2d2::Error::QueryError)
     }
 }
 
@@ -165,7 +171,8 @@ pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, St
 }
 
 pub fn get_conn(pool: &DbPool) -> Result<PooledConn, StoreError> {
-    pool.get().map_err(|e| StoreError::Unavailable(e.to_string()))
+    pool.get()
+        .map_err(|e| StoreError::Unavailable(e.to_string()))
 }
 
 impl DbConnection {
@@ -213,17 +220,24 @@ where
     E: From<diesel::result::Error>,
 {
     match conn {
-        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
         DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
     match f(conn) {
-        Ok(value) => match <DbConnection as TransactionManager<DbConnection>>::commit_transaction(conn) {
-            Ok(()) => Ok(value),
-            Err(e) => {
-                let _ = <DbConnection as TransactionManager<DbConnection>>::rollback_transaction(conn);
-                Err(e.into())
+        Ok(value) => {
+            match <DbConnection as TransactionManager<DbConnection>>::commit_transaction(conn) {
+                Ok(()) => Ok(value),
+                Err(e) => {
+                    let _ =
+                        <DbConnection as TransactionManager<DbConnection>>::rollback_transaction(
+                            conn,
+                        );
+                    Err(e.into())
+                }
             }
-        },
+        }
         Err(e) => {
             <DbConnection as TransactionManager<DbConnection>>::rollback_transaction(conn)?;
             Err(e)
@@ -233,7 +247,11 @@ where
 
 /// Locks one row for the rest of the transaction on PostgreSQL; on SQLite the immediate
 /// transaction already serialises writers.
-pub fn lock_row(conn: &mut DbConnection, table: LockableTable, id: &str) -> diesel::QueryResult<()> {
+pub fn lock_row(
+    conn: &mut DbConnection,
+    table: LockableTable,
+    id: &str,
+) -> diesel::QueryResult<()> {
     use diesel::prelude::*;
     if let DbConnection::Postgresql(pg) = conn {
         let sql = format!("SELECT 1 FROM {} WHERE id = $1 FOR UPDATE", table.name());
@@ -284,7 +302,10 @@ mod tests {
             DatabaseUrl::parse("sqlite://samverkan.db").unwrap(),
             DatabaseUrl::Sqlite("samverkan.db".into())
         );
-        assert_eq!(DatabaseUrl::parse("x.db").unwrap(), DatabaseUrl::Sqlite("x.db".into()));
+        assert_eq!(
+            DatabaseUrl::parse("x.db").unwrap(),
+            DatabaseUrl::Sqlite("x.db".into())
+        );
         let err = DatabaseUrl::parse("mysql://h/db").unwrap_err();
         assert!(err.starts_with("DATABASE_URL:"), "{err}");
         let err = DatabaseUrl::parse("sqlite:///no/such/dir/x.db").unwrap_err();

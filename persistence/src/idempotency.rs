@@ -18,8 +18,14 @@ pub struct StoredResponse {
     pub body: String,
 }
 
-pub fn lookup(conn: &mut DbConnection, caller: &str, key: &str) -> StoreResult<Option<StoredResponse>> {
-    let row: Option<(String, i32, Option<String>, Option<String>, String)> = idempotency_keys::table
+type Row = (String, i32, Option<String>, Option<String>, String);
+
+pub fn lookup(
+    conn: &mut DbConnection,
+    caller: &str,
+    key: &str,
+) -> StoreResult<Option<StoredResponse>> {
+    let row: Option<Row> = idempotency_keys::table
         .filter(idempotency_keys::caller.eq(caller))
         .filter(idempotency_keys::key.eq(key))
         .select((
@@ -31,13 +37,15 @@ pub fn lookup(conn: &mut DbConnection, caller: &str, key: &str) -> StoreResult<O
         ))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(request_hash, status, location, etag, body)| StoredResponse {
-        request_hash,
-        status: u16::try_from(status).unwrap_or(200),
-        location,
-        etag,
-        body,
-    }))
+    Ok(row.map(
+        |(request_hash, status, location, etag, body)| StoredResponse {
+            request_hash,
+            status: u16::try_from(status).unwrap_or(200),
+            location,
+            etag,
+            body,
+        },
+    ))
 }
 
 /// Stores the response in the same transaction as the write it answers. `Ok(false)` when a

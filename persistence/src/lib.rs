@@ -21,7 +21,9 @@ use uuid::Uuid;
 /// backends give back exactly what was written.
 pub fn to_db_time(t: DateTime<Utc>) -> NaiveDateTime {
     use chrono::{DurationRound, TimeDelta};
-    t.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(t).naive_utc()
+    t.duration_trunc(TimeDelta::microseconds(1))
+        .unwrap_or(t)
+        .naive_utc()
 }
 
 pub fn to_utc(t: NaiveDateTime) -> DateTime<Utc> {

@@ -37,7 +37,10 @@ impl<T> Page<T> {
         } else {
             None
         };
-        Self { items: rows, next_cursor }
+        Self {
+            items: rows,
+            next_cursor,
+        }
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
@@ -94,7 +97,10 @@ mod tests {
     fn page_from_rows() {
         let p = Page::from_rows(vec![1, 2, 3], 2, |n| vec![n.to_string()]);
         assert_eq!(p.items, [1, 2]);
-        assert_eq!(decode_cursor(p.next_cursor.as_deref().unwrap(), 1), Some(vec!["2".into()]));
+        assert_eq!(
+            decode_cursor(p.next_cursor.as_deref().unwrap(), 1),
+            Some(vec!["2".into()])
+        );
         let p = Page::from_rows(vec![1, 2], 2, |n| vec![n.to_string()]);
         assert!(p.next_cursor.is_none());
     }

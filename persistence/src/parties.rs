@@ -5,11 +5,11 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use samverkan_domain::DomainError;
 use samverkan_domain::collation::swedish_sort_key;
 use samverkan_domain::org_number::OrgNumber;
 use samverkan_domain::party::{LegalForm, OrganizationFields, PublicBodyFields, PublicBodyKind};
 use samverkan_domain::scb::MunicipalityCode;
-use samverkan_domain::DomainError;
 use uuid::Uuid;
 
 use crate::db::DbConnection;
@@ -70,7 +70,8 @@ impl PublicBodyRow {
             id: parse_uuid(&self.id)?,
             fields: PublicBodyFields {
                 name: self.name,
-                kind: PublicBodyKind::parse(&self.kind).ok_or_else(|| corrupt("public_bodies.kind"))?,
+                kind: PublicBodyKind::parse(&self.kind)
+                    .ok_or_else(|| corrupt("public_bodies.kind"))?,
                 scb_code: self.scb_code,
                 website: self.website,
             },
@@ -184,7 +185,10 @@ pub fn find_public_body_by_code(
 }
 
 pub fn public_body_exists(conn: &mut DbConnection, id: Uuid) -> StoreResult<bool> {
-    Ok(diesel::select(diesel::dsl::exists(public_bodies::table.find(id.to_string()))).get_result(conn)?)
+    Ok(diesel::select(diesel::dsl::exists(
+        public_bodies::table.find(id.to_string()),
+    ))
+    .get_result(conn)?)
 }
 
 pub fn list_public_bodies(
@@ -192,7 +196,9 @@ pub fn list_public_bodies(
     filter: &PublicBodyFilter,
     page: &PageRequest,
 ) -> StoreResult<Page<PublicBodyRecord>> {
-    let mut query = public_bodies::table.select(PublicBodyRow::as_select()).into_boxed();
+    let mut query = public_bodies::table
+        .select(PublicBodyRow::as_select())
+        .into_boxed();
     if let Some(kind) = filter.kind {
         query = query.filter(public_bodies::kind.eq(kind.as_str()));
     }
@@ -200,13 +206,19 @@ pub fn list_public_bodies(
         query = query.filter(public_bodies::scb_code.eq(code.clone()));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(public_bodies::sort_key.like(like_contains(&swedish_sort_key(q))).escape('\\'));
+        query = query.filter(
+            public_bodies::sort_key
+                .like(like_contains(&swedish_sort_key(q)))
+                .escape('\\'),
+        );
     }
     if let Some([key, id]) = page.after.as_deref() {
         query = query.filter(
             public_bodies::sort_key
                 .gt(key.clone())
-                .or(public_bodies::sort_key.eq(key.clone()).and(public_bodies::id.gt(id.clone()))),
+                .or(public_bodies::sort_key
+                    .eq(key.clone())
+                    .and(public_bodies::id.gt(id.clone()))),
         );
     }
     let rows: Vec<PublicBodyRow> = query
@@ -233,30 +245,30 @@ pub fn update_public_body(
     now: DateTime<Utc>,
 ) -> StoreResult<PublicBodyRecord> {
     let n = diesel::update(
-            public_bodies::table
-                .filter(public_bodies::id.eq(id.to_string()))
-                .filter(public_bodies::row_version.eq(expected_version)),
-        )
-        .set((
-            public_bodies::name.eq(&fields.name),
-            public_bodies::sort_key.eq(swedish_sort_key(&fields.name)),
-            public_bodies::kind.eq(fields.kind.as_str()),
-            public_bodies::scb_code.eq(&fields.scb_code),
-            public_bodies::website.eq(&fields.website),
-            public_bodies::row_version.eq(public_bodies::row_version + 1),
-            public_bodies::updated_at.eq(to_db_time(now)),
-        ))
-        .execute(conn)
-        .map_err(|e| {
-            unique_as(e, || {
-                RegisterRule::ScbCodeTaken(fields.scb_code.clone().unwrap_or_default()).into()
-            })
-        })?;
-        if n == 0 {
-            get_public_body(conn, id)?;
-            return Err(StoreError::Stale);
-        }
-        get_public_body(conn, id)
+        public_bodies::table
+            .filter(public_bodies::id.eq(id.to_string()))
+            .filter(public_bodies::row_version.eq(expected_version)),
+    )
+    .set((
+        public_bodies::name.eq(&fields.name),
+        public_bodies::sort_key.eq(swedish_sort_key(&fields.name)),
+        public_bodies::kind.eq(fields.kind.as_str()),
+        public_bodies::scb_code.eq(&fields.scb_code),
+        public_bodies::website.eq(&fields.website),
+        public_bodies::row_version.eq(public_bodies::row_version + 1),
+        public_bodies::updated_at.eq(to_db_time(now)),
+    ))
+    .execute(conn)
+    .map_err(|e| {
+        unique_as(e, || {
+            RegisterRule::ScbCodeTaken(fields.scb_code.clone().unwrap_or_default()).into()
+        })
+    })?;
+    if n == 0 {
+        get_public_body(conn, id)?;
+        return Err(StoreError::Stale);
+    }
+    get_public_body(conn, id)
 }
 
 /// Inserts the reference public bodies that are missing (matched by kind and SCB code);
@@ -267,20 +279,20 @@ pub fn ensure_public_bodies(
     now: DateTime<Utc>,
     mut new_id: impl FnMut() -> Uuid,
 ) -> StoreResult<usize> {
-        let existing: Vec<(String, Option<String>)> = public_bodies::table
-            .select((public_bodies::kind, public_bodies::scb_code))
-            .load(conn)?;
-        let mut added = 0;
-        for body in bodies {
-            let known = existing
-                .iter()
-                .any(|(k, c)| k == body.kind.as_str() && c.as_deref() == body.scb_code.as_deref());
-            if !known {
-                insert_public_body(conn, new_id(), body, now)?;
-                added += 1;
-            }
+    let existing: Vec<(String, Option<String>)> = public_bodies::table
+        .select((public_bodies::kind, public_bodies::scb_code))
+        .load(conn)?;
+    let mut added = 0;
+    for body in bodies {
+        let known = existing
+            .iter()
+            .any(|(k, c)| k == body.kind.as_str() && c.as_deref() == body.scb_code.as_deref());
+        if !known {
+            insert_public_body(conn, new_id(), body, now)?;
+            added += 1;
         }
-        Ok(added)
+    }
+    Ok(added)
 }
 
 // ---------------------------------------------------------------- organisations
@@ -293,8 +305,14 @@ pub struct OrganizationFilter {
 }
 
 fn org_number_taken(fields: &OrganizationFields) -> DomainError {
-    RegisterRule::OrgNumberTaken(fields.org_number.as_ref().map(ToString::to_string).unwrap_or_default())
-        .into()
+    RegisterRule::OrgNumberTaken(
+        fields
+            .org_number
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    )
+    .into()
 }
 
 pub fn insert_organization(
@@ -323,9 +341,16 @@ pub fn insert_organization(
     get_organization(conn, id)
 }
 
-fn replace_municipalities(conn: &mut DbConnection, id: Uuid, codes: &[MunicipalityCode]) -> StoreResult<()> {
-    diesel::delete(organization_municipalities::table.filter(organization_municipalities::organization_id.eq(id.to_string())))
-        .execute(conn)?;
+fn replace_municipalities(
+    conn: &mut DbConnection,
+    id: Uuid,
+    codes: &[MunicipalityCode],
+) -> StoreResult<()> {
+    diesel::delete(
+        organization_municipalities::table
+            .filter(organization_municipalities::organization_id.eq(id.to_string())),
+    )
+    .execute(conn)?;
     for code in codes {
         diesel::insert_into(organization_municipalities::table)
             .values((
@@ -337,7 +362,10 @@ fn replace_municipalities(conn: &mut DbConnection, id: Uuid, codes: &[Municipali
     Ok(())
 }
 
-fn municipality_codes_of(conn: &mut DbConnection, ids: &[String]) -> StoreResult<Vec<(String, String)>> {
+fn municipality_codes_of(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> StoreResult<Vec<(String, String)>> {
     Ok(organization_municipalities::table
         .filter(organization_municipalities::organization_id.eq_any(ids))
         .select((
@@ -351,12 +379,19 @@ fn municipality_codes_of(conn: &mut DbConnection, ids: &[String]) -> StoreResult
         .load(conn)?)
 }
 
-fn attach_codes(conn: &mut DbConnection, rows: Vec<OrganizationRow>) -> StoreResult<Vec<OrganizationRecord>> {
+fn attach_codes(
+    conn: &mut DbConnection,
+    rows: Vec<OrganizationRow>,
+) -> StoreResult<Vec<OrganizationRecord>> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let codes = municipality_codes_of(conn, &ids)?;
     rows.into_iter()
         .map(|row| {
-            let mine = codes.iter().filter(|(o, _)| *o == row.id).map(|(_, c)| c.clone()).collect();
+            let mine = codes
+                .iter()
+                .filter(|(o, _)| *o == row.id)
+                .map(|(_, c)| c.clone())
+                .collect();
             row.into_record(mine)
         })
         .collect()
@@ -367,11 +402,16 @@ pub fn get_organization(conn: &mut DbConnection, id: Uuid) -> StoreResult<Organi
         .find(id.to_string())
         .select(OrganizationRow::as_select())
         .first(conn)?;
-    attach_codes(conn, vec![row])?.pop().ok_or(StoreError::NotFound)
+    attach_codes(conn, vec![row])?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 pub fn organization_exists(conn: &mut DbConnection, id: Uuid) -> StoreResult<bool> {
-    Ok(diesel::select(diesel::dsl::exists(organizations::table.find(id.to_string()))).get_result(conn)?)
+    Ok(diesel::select(diesel::dsl::exists(
+        organizations::table.find(id.to_string()),
+    ))
+    .get_result(conn)?)
 }
 
 pub fn list_organizations(
@@ -379,9 +419,15 @@ pub fn list_organizations(
     filter: &OrganizationFilter,
     page: &PageRequest,
 ) -> StoreResult<Page<OrganizationRecord>> {
-    let mut query = organizations::table.select(OrganizationRow::as_select()).into_boxed();
+    let mut query = organizations::table
+        .select(OrganizationRow::as_select())
+        .into_boxed();
     if let Some(q) = &filter.q {
-        query = query.filter(organizations::sort_key.like(like_contains(&swedish_sort_key(q))).escape('\\'));
+        query = query.filter(
+            organizations::sort_key
+                .like(like_contains(&swedish_sort_key(q)))
+                .escape('\\'),
+        );
     }
     if let Some(form) = filter.legal_form {
         query = query.filter(organizations::legal_form.eq(form.as_str()));
@@ -399,7 +445,9 @@ pub fn list_organizations(
         query = query.filter(
             organizations::sort_key
                 .gt(key.clone())
-                .or(organizations::sort_key.eq(key.clone()).and(organizations::id.gt(id.clone()))),
+                .or(organizations::sort_key
+                    .eq(key.clone())
+                    .and(organizations::id.gt(id.clone()))),
         );
     }
     let rows: Vec<OrganizationRow> = query
@@ -420,32 +468,31 @@ pub fn update_organization(
     fields: &OrganizationFields,
     now: DateTime<Utc>,
 ) -> StoreResult<OrganizationRecord> {
-        let n = diesel::update(
-            organizations::table
-                .filter(organizations::id.eq(id.to_string()))
-                .filter(organizations::row_version.eq(expected_version)),
-        )
-        .set((
-            organizations::name.eq(&fields.name),
-            organizations::sort_key.eq(swedish_sort_key(&fields.name)),
-            organizations::org_number.eq(fields.org_number.as_ref().map(|n| n.as_str().to_owned())),
-            organizations::legal_form.eq(fields.legal_form.as_str()),
-            organizations::website.eq(&fields.website),
-            organizations::description.eq(&fields.description),
-            organizations::row_version.eq(organizations::row_version + 1),
-            organizations::updated_at.eq(to_db_time(now)),
-        ))
-        .execute(conn)
-        .map_err(|e| unique_as(e, || org_number_taken(fields)))?;
-        if n == 0 {
-            get_organization(conn, id)?;
-            return Err(StoreError::Stale);
-        }
-        replace_municipalities(conn, id, &fields.municipality_codes)?;
-        get_organization(conn, id)
+    let n = diesel::update(
+        organizations::table
+            .filter(organizations::id.eq(id.to_string()))
+            .filter(organizations::row_version.eq(expected_version)),
+    )
+    .set((
+        organizations::name.eq(&fields.name),
+        organizations::sort_key.eq(swedish_sort_key(&fields.name)),
+        organizations::org_number.eq(fields.org_number.as_ref().map(|n| n.as_str().to_owned())),
+        organizations::legal_form.eq(fields.legal_form.as_str()),
+        organizations::website.eq(&fields.website),
+        organizations::description.eq(&fields.description),
+        organizations::row_version.eq(organizations::row_version + 1),
+        organizations::updated_at.eq(to_db_time(now)),
+    ))
+    .execute(conn)
+    .map_err(|e| unique_as(e, || org_number_taken(fields)))?;
+    if n == 0 {
+        get_organization(conn, id)?;
+        return Err(StoreError::Stale);
+    }
+    replace_municipalities(conn, id, &fields.municipality_codes)?;
+    get_organization(conn, id)
 }
 
 pub fn count_organizations(conn: &mut DbConnection) -> StoreResult<i64> {
     Ok(organizations::table.count().get_result(conn)?)
 }
-

@@ -1,1 +1,416 @@
+//! The end-to-end harness: a fresh server with a fresh database per test, spoken to over
+//! HTTP like any client. Every test body runs on SQLite, and on PostgreSQL whenever
+//! `SAMVERKAN_TEST_POSTGRES_URL` is set (each test in a database of its own, dropped after).
 
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use actix_web::dev::ServerHandle;
+use diesel::{Connection, RunQueryDsl, pg::PgConnection};
+use samverkan_api::app::{AppState, server};
+use samverkan_api::auth::{Authenticator, TokenRequest};
+use samverkan_api::config::{JwtKey, JwtSettings};
+use samverkan_api::setup::prepare_database;
+use samverkan_domain::access::Role;
+use samverkan_persistence::db::{DatabaseUrl, PoolOptions, build_pool};
+use serde_json::Value;
+use uuid::Uuid;
+
+pub const TEST_SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
+pub const POSTGRES_ENV: &str = "SAMVERKAN_TEST_POSTGRES_URL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs `body` against a fresh app on the given backend. On PostgreSQL without
+/// `SAMVERKAN_TEST_POSTGRES_URL` the test returns early (CI always sets it; a set URL that
+/// cannot be reached fails the test).
+pub fn with_app(backend: Backend, body: impl FnOnce(&TestApp)) {
+    let Some(app) = TestApp::spawn(backend) else {
+        eprintln!("skipped on PostgreSQL: {POSTGRES_ENV} is not set");
+        return;
+    };
+    body(&app);
+}
+
+/// Declares a test that runs the same body on both backends.
+#[macro_export]
+macro_rules! e2e {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[test]
+            fn sqlite() {
+                $crate::with_app($crate::Backend::Sqlite, |$app| $body);
+            }
+
+            #[test]
+            fn postgres() {
+                $crate::with_app($crate::Backend::Postgres, |$app| $body);
+            }
+        }
+    };
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub backend: Backend,
+    pub database_url: DatabaseUrl,
+    handle: ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+    auth: Authenticator,
+    agent: ureq::Agent,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteDir(PathBuf),
+    PostgresDatabase { admin_url: String, name: String },
+}
+
+fn jwt_settings() -> JwtSettings {
+    JwtSettings {
+        key: Some(JwtKey::Secret(TEST_SECRET.to_vec())),
+        algorithm: jsonwebtoken_alg(),
+        issuer: None,
+        audience: None,
+        leeway_seconds: 5,
+        private_key_pem: None,
+    }
+}
+
+fn jsonwebtoken_alg() -> samverkan_api::config::Algorithm {
+    samverkan_api::config::Algorithm::HS256
+}
+
+/// The admin URL with another database name (`postgres://u@h:p/db?x` → `…/name?x`).
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let (prefix, _) = base.rsplit_once('/').unwrap_or((base, ""));
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+impl TestApp {
+    pub fn spawn(backend: Backend) -> Option<Self> {
+        let (database_url, cleanup) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir()
+                    .join(format!("samverkan-test-{}", Uuid::new_v4().simple()));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let url = DatabaseUrl::Sqlite(dir.join("test.db"));
+                (url, Cleanup::SqliteDir(dir))
+            }
+            Backend::Postgres => {
+                let admin_url = std::env::var(POSTGRES_ENV).ok().filter(|v| !v.is_empty())?;
+                let name = format!("samverkan_test_{}", Uuid::new_v4().simple());
+                let mut admin = PgConnection::establish(&admin_url).unwrap_or_else(|e| {
+                    panic!("{POSTGRES_ENV} is set but PostgreSQL cannot be reached: {e}")
+                });
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create test database");
+                let url =
+                    DatabaseUrl::parse(&with_database(&admin_url, &name)).expect("postgres url");
+                (url, Cleanup::PostgresDatabase { admin_url, name })
+            }
+        };
+        let pool = build_pool(
+            &database_url,
+            &PoolOptions {
+                max_size: 6,
+                ..PoolOptions::default()
+            },
+        )
+        .expect("pool");
+        prepare_database(&pool).expect("migrations");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let state = AppState {
+            pool,
+            auth: Authenticator::new(&jwt_settings()).expect("auth"),
+            body_limit: 64 * 1024,
+        };
+        let (tx, rx) = mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let srv = server(listener, state, 2, Duration::from_secs(3)).expect("server");
+                tx.send(srv.handle()).expect("handle");
+                let _ = srv.await;
+            });
+        });
+        let handle = rx.recv().expect("server started");
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .new_agent();
+        Some(Self {
+            base: format!("http://127.0.0.1:{port}"),
+            backend,
+            database_url,
+            handle,
+            thread: Some(thread),
+            auth: Authenticator::new(&jwt_settings()).expect("auth"),
+            agent,
+            cleanup,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    // ------------------------------------------------------------ tokens
+
+    pub fn token(
+        &self,
+        sub: &str,
+        roles: &[Role],
+        public_body: Option<Uuid>,
+        organizations: &[Uuid],
+    ) -> String {
+        self.auth
+            .mint(&TokenRequest {
+                sub: sub.to_owned(),
+                name: None,
+                roles: roles.to_vec(),
+                public_body_id: public_body,
+                organization_ids: organizations.to_vec(),
+                ttl_seconds: 600,
+            })
+            .expect("mint")
+    }
+
+    pub fn platform_admin(&self) -> String {
+        self.token("plattform-admin", &[Role::PlatformAdmin], None, &[])
+    }
+
+    pub fn agreement_admin(&self, public_body: Uuid) -> String {
+        self.token(
+            &format!("processledare-{public_body}"),
+            &[Role::AgreementAdmin],
+            Some(public_body),
+            &[],
+        )
+    }
+
+    pub fn organization_rep(&self, organization: Uuid) -> String {
+        self.token(
+            &format!("ombud-{organization}"),
+            &[Role::OrganizationRep],
+            None,
+            &[organization],
+        )
+    }
+
+    // ------------------------------------------------------------ requests
+
+    /// Sends any request; `body` is sent as is with `content_type` when given.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Resp {
+        let uri = self.url(path);
+        let mut builder = ureq::http::Request::builder().method(method).uri(&uri);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        let (request, bytes) = match body {
+            Some((ct, bytes)) => (builder.header("content-type", ct), bytes),
+            None => (builder, Vec::new()),
+        };
+        let request = request.body(bytes).expect("request");
+        let response = self
+            .agent
+            .run(request)
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        Resp::read(response)
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        self.send("GET", path, &[], None)
+    }
+
+    pub fn get_as(&self, path: &str, token: &str) -> Resp {
+        self.send(
+            "GET",
+            path,
+            &[("authorization", &format!("Bearer {token}"))],
+            None,
+        )
+    }
+
+    pub fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Resp {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> =
+            auth.iter().map(|a| ("authorization", a.as_str())).collect();
+        self.send(
+            "POST",
+            path,
+            &headers,
+            Some(("application/json", body.to_string().into_bytes())),
+        )
+    }
+
+    pub fn patch(&self, path: &str, token: &str, if_match: Option<&str>, body: &Value) -> Resp {
+        let auth = format!("Bearer {token}");
+        let mut headers = vec![("authorization", auth.as_str())];
+        if let Some(m) = if_match {
+            headers.push(("if-match", m));
+        }
+        self.send(
+            "PATCH",
+            path,
+            &headers,
+            Some(("application/json", body.to_string().into_bytes())),
+        )
+    }
+
+    /// Creates an organisation as platform admin and returns its id.
+    pub fn create_organization(&self, name: &str, org_number: Option<&str>) -> Uuid {
+        let r = self.post(
+            "/api/v1/organizations",
+            Some(&self.platform_admin()),
+            &serde_json::json!({"name": name, "org_number": org_number, "legal_form": "non_profit_association", "municipality_codes": ["1285"]}),
+        );
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.id()
+    }
+
+    /// The id of a reference public body by kind and SCB code.
+    pub fn public_body(&self, kind: &str, scb_code: &str) -> Uuid {
+        let r = self.get(&format!(
+            "/api/v1/public-bodies?kind={kind}&scb_code={scb_code}"
+        ));
+        assert_eq!(r.status, 200, "{}", r.text);
+        Uuid::parse_str(r.json["items"][0]["id"].as_str().expect("public body")).expect("uuid")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        let stop = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(handle.stop(false));
+        });
+        let _ = stop.join();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        match &self.cleanup {
+            Cleanup::SqliteDir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::PostgresDatabase { admin_url, name } => {
+                if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                    let _ =
+                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut admin);
+                }
+            }
+        }
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub text: String,
+    pub json: Value,
+}
+
+impl Resp {
+    fn read(mut response: ureq::http::Response<ureq::Body>) -> Self {
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    v.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_string()
+            .unwrap_or_default();
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Self {
+            status,
+            headers,
+            text,
+            json,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn id(&self) -> Uuid {
+        Uuid::parse_str(
+            self.json["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no id in {}", self.text)),
+        )
+        .expect("uuid")
+    }
+
+    /// Asserts a problem response of this status, naming `code` (409) or a field (422).
+    pub fn assert_problem(&self, status: u16) -> &Self {
+        assert_eq!(self.status, status, "{}", self.text);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "{}",
+            self.text
+        );
+        assert_eq!(self.json["status"], status);
+        assert!(
+            self.json["type"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("/problems/"))
+        );
+        assert!(
+            self.json["request_id"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty())
+        );
+        self
+    }
+
+    pub fn error_fields(&self) -> Vec<String> {
+        self.json["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}

@@ -88,7 +88,11 @@ pub struct PublicBodyQuery {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPublicBody {
-    #[schema(example = "Blekinge Tekniska Högskola", min_length = 1, max_length = 200)]
+    #[schema(
+        example = "Blekinge Tekniska Högskola",
+        min_length = 1,
+        max_length = 200
+    )]
     pub name: String,
     pub kind: PublicBodyKind,
     pub scb_code: Option<String>,
@@ -111,9 +115,10 @@ pub struct PublicBodyPatch {
 
 fn limit_text(field: &str, value: Option<&str>, max: usize) -> ApiResult<()> {
     match value {
-        Some(v) if v.chars().count() > max => {
-            Err(ApiError::bad_parameter(field, format!("at most {max} characters")))
-        }
+        Some(v) if v.chars().count() > max => Err(ApiError::bad_parameter(
+            field,
+            format!("at most {max} characters"),
+        )),
         _ => Ok(()),
     }
 }
@@ -145,7 +150,11 @@ async fn list_public_bodies(
     let page = state
         .read(move |conn| Ok(store::list_public_bodies(conn, &filter, &page)?))
         .await?;
-    list_response(&req, page.map(PublicBodyView::from), |items, next_cursor| PublicBodyList { items, next_cursor })
+    list_response(
+        &req,
+        page.map(PublicBodyView::from),
+        |items, next_cursor| PublicBodyList { items, next_cursor },
+    )
 }
 
 /// One public body.
@@ -163,9 +172,17 @@ async fn get_public_body(
     id: Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let record = state.read(move |conn| Ok(store::get_public_body(conn, id)?)).await?;
+    let record = state
+        .read(move |conn| Ok(store::get_public_body(conn, id)?))
+        .await?;
     let etag = version_etag(record.row_version);
-    json_read(&req, &PublicBodyView::from(record), Some(etag), Visibility::Public, None)
+    json_read(
+        &req,
+        &PublicBodyView::from(record),
+        Some(etag),
+        Visibility::Public,
+        None,
+    )
 }
 
 /// Adds a public body (a university, a county board, a new municipality after a merger).
@@ -190,13 +207,19 @@ async fn create_public_body(
 ) -> ApiResult<HttpResponse> {
     require_that(party::may_write_public_body(&principal))?;
     let body = body.0;
-    let fields = PublicBodyFields::parse(&body.name, body.kind, body.scb_code.as_deref(), body.website.as_deref())?;
+    let fields = PublicBodyFields::parse(
+        &body.name,
+        body.kind,
+        body.scb_code.as_deref(),
+        body.website.as_deref(),
+    )?;
     create_once(&state, &req, &principal.sub, &body, move |conn| {
         let record = store::insert_public_body(conn, Uuid::now_v7(), &fields, Utc::now())?;
         Ok(Created {
             location: format!("/api/v1/public-bodies/{}", record.id),
             etag: version_etag(record.row_version),
-            body: serde_json::to_value(PublicBodyView::from(record)).map_err(|e| ApiError::Internal(e.to_string()))?,
+            body: serde_json::to_value(PublicBodyView::from(record))
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
         })
     })
     .await
@@ -242,10 +265,19 @@ async fn update_public_body(
                 patch.scb_code.clone().unwrap_or(c.scb_code).as_deref(),
                 patch.website.clone().unwrap_or(c.website).as_deref(),
             )?;
-            Ok(store::update_public_body(conn, id, expected, &fields, Utc::now())?)
+            Ok(store::update_public_body(
+                conn,
+                id,
+                expected,
+                &fields,
+                Utc::now(),
+            )?)
         })
         .await?;
-    changed(&PublicBodyView::from(record.clone()), version_etag(record.row_version))
+    changed(
+        &PublicBodyView::from(record.clone()),
+        version_etag(record.row_version),
+    )
 }
 
 // ---------------------------------------------------------------- organisations
@@ -277,7 +309,12 @@ impl From<OrganizationRecord> for OrganizationView {
             name: r.fields.name,
             org_number: r.fields.org_number.map(|n| n.to_string()),
             legal_form: r.fields.legal_form,
-            municipality_codes: r.fields.municipality_codes.into_iter().map(String::from).collect(),
+            municipality_codes: r
+                .fields
+                .municipality_codes
+                .into_iter()
+                .map(String::from)
+                .collect(),
             website: r.fields.website,
             description: r.fields.description,
             created_at: r.created_at,
@@ -370,7 +407,11 @@ async fn list_organizations(
     let page = state
         .read(move |conn| Ok(store::list_organizations(conn, &filter, &page)?))
         .await?;
-    list_response(&req, page.map(OrganizationView::from), |items, next_cursor| OrganizationList { items, next_cursor })
+    list_response(
+        &req,
+        page.map(OrganizationView::from),
+        |items, next_cursor| OrganizationList { items, next_cursor },
+    )
 }
 
 /// One organisation.
@@ -388,9 +429,17 @@ async fn get_organization(
     id: Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let record = state.read(move |conn| Ok(store::get_organization(conn, id)?)).await?;
+    let record = state
+        .read(move |conn| Ok(store::get_organization(conn, id)?))
+        .await?;
     let etag = version_etag(record.row_version);
-    json_read(&req, &OrganizationView::from(record), Some(etag), Visibility::Public, None)
+    json_read(
+        &req,
+        &OrganizationView::from(record),
+        Some(etag),
+        Visibility::Public,
+        None,
+    )
 }
 
 /// Registers an organisation. Platform and agreement administrators (an organisation's
@@ -429,7 +478,8 @@ async fn create_organization(
         Ok(Created {
             location: format!("/api/v1/organizations/{}", record.id),
             etag: version_etag(record.row_version),
-            body: serde_json::to_value(OrganizationView::from(record)).map_err(|e| ApiError::Internal(e.to_string()))?,
+            body: serde_json::to_value(OrganizationView::from(record))
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
         })
     })
     .await
@@ -472,19 +522,30 @@ async fn update_organization(
             let c = current.fields;
             let fields = OrganizationFields::parse(&OrganizationInput {
                 name: patch.name.clone().unwrap_or(c.name),
-                org_number: patch.org_number.clone().unwrap_or_else(|| c.org_number.map(|n| n.to_string())),
-                legal_form: Some(patch.legal_form.unwrap_or(c.legal_form)),
-                municipality_codes: patch
-                    .municipality_codes
+                org_number: patch
+                    .org_number
                     .clone()
-                    .unwrap_or_else(|| c.municipality_codes.into_iter().map(String::from).collect()),
+                    .unwrap_or_else(|| c.org_number.map(|n| n.to_string())),
+                legal_form: Some(patch.legal_form.unwrap_or(c.legal_form)),
+                municipality_codes: patch.municipality_codes.clone().unwrap_or_else(|| {
+                    c.municipality_codes.into_iter().map(String::from).collect()
+                }),
                 website: patch.website.clone().unwrap_or(c.website),
                 description: patch.description.clone().unwrap_or(c.description),
             })?;
-            Ok(store::update_organization(conn, id, expected, &fields, Utc::now())?)
+            Ok(store::update_organization(
+                conn,
+                id,
+                expected,
+                &fields,
+                Utc::now(),
+            )?)
         })
         .await?;
-    changed(&OrganizationView::from(record.clone()), version_etag(record.row_version))
+    changed(
+        &OrganizationView::from(record.clone()),
+        version_etag(record.row_version),
+    )
 }
 
 /// A page as a list response, with `Link` and public caching.
@@ -494,5 +555,11 @@ pub fn list_response<T, L: Serialize>(
     envelope: impl FnOnce(Vec<T>, Option<String>) -> L,
 ) -> ApiResult<HttpResponse> {
     let link = next_link(req, page.next_cursor.as_deref());
-    json_read(req, &envelope(page.items, page.next_cursor), None, Visibility::Public, link)
+    json_read(
+        req,
+        &envelope(page.items, page.next_cursor),
+        None,
+        Visibility::Public,
+        link,
+    )
 }

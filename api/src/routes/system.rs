@@ -33,7 +33,9 @@ pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
         .await
         .map_err(|e| ApiError::Unavailable(e.to_string()))?;
     if pending {
-        return Err(ApiError::Unavailable("migrations pending: run `samverkan migrate`".into()));
+        return Err(ApiError::Unavailable(
+            "migrations pending: run `samverkan migrate`".into(),
+        ));
     }
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

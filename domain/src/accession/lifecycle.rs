@@ -1,0 +1,756 @@
+//! The accession aggregate and its operations. Each operation checks everything first and
+//! only then changes the accession and appends its one history entry, so a failed operation
+//! leaves the accession exactly as it was.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::values::{
+    AccessionState, BoardDecision, Channel, ContactPerson, ContactPersonInput, EndReason,
+    HistoryEntry, HistoryEvent, Reconfirmation, Signatory, WithdrawalNotice, notice_reference,
+};
+use super::{AccessionRule, REASON_MAX, STATEMENT_MAX, swedish_date};
+use crate::agreement::ApprovalMode;
+use crate::error::{DomainError, Validator};
+use crate::steering::DecisionKind;
+
+/// The `by` of history entries that no person caused: the sweep that ends accessions whose
+/// reconfirmation deadline passed.
+pub const SYSTEM_ACTOR: &str = "system";
+
+/// What the accession rules need to know about the agreement, filled in by the caller from
+/// the agreement module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementTerms {
+    pub agreement_id: Uuid,
+    /// The public body whose administrators run the agreement; they decide on accessions.
+    pub owner_public_body_id: Uuid,
+    /// The public bodies that are parties to the agreement itself (the agreement's
+    /// `party_public_body_ids`, owner included): they do not accede to it.
+    pub party_public_body_ids: Vec<Uuid>,
+    /// The agreement's `is_in_force(today)`: adopted (a revision in progress does not change
+    /// that), not expired, any termination not yet effective. Drafts, agreements on
+    /// consultation and terminated ones take no accessions.
+    pub in_force: bool,
+    /// The number of the version in force; an approval records it.
+    pub version_number: u32,
+    pub approval_mode: ApprovalMode,
+    /// Blekinge: public bodies may accede; the municipal agreements are for the sector.
+    pub public_bodies_may_accede: bool,
+    /// The channels the agreement takes accessions through (Eslöv, Lund: board minutes;
+    /// Södertälje: at adoption, dialogue forum, written application; Blekinge: the form).
+    /// Empty: the agreement does not restrict them.
+    pub accepted_channels: Vec<Channel>,
+    /// The eligibility statements an applicant must affirm, as the agreement's settings word
+    /// them (Lund: "utgår från en demokratisk värdegrund", "alla människor har ett lika
+    /// värde", "gynnar samhälls- eller medlemsintresset"; Eslöv: seat or activity in the
+    /// municipality).
+    pub required_statements: Vec<String>,
+}
+
+impl AgreementTerms {
+    fn accepts(&self, channel: Channel) -> bool {
+        self.accepted_channels.is_empty() || self.accepted_channels.contains(&channel)
+    }
+
+    /// Who may accede at all, checked at submission and again at approval since the
+    /// agreement's setting may change in between.
+    fn admits(&self, signatory: Signatory) -> Result<(), AccessionRule> {
+        match signatory {
+            Signatory::Organization(_) => Ok(()),
+            Signatory::PublicBody(id)
+                if id == self.owner_public_body_id || self.party_public_body_ids.contains(&id) =>
+            {
+                Err(AccessionRule::AlreadyParty)
+            }
+            Signatory::PublicBody(_) if !self.public_bodies_may_accede => {
+                Err(AccessionRule::PublicBodyNotAllowed)
+            }
+            Signatory::PublicBody(_) => Ok(()),
+        }
+    }
+}
+
+/// A recorded decision of a steering group, as the steering module knows it. The caller
+/// loads it by the id the client cites; an id that names no recorded decision is invalid
+/// input (422 on `decision_id`) before this module is asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitedDecision {
+    pub decision_id: Uuid,
+    /// The agreement whose steering group made the decision.
+    pub agreement_id: Uuid,
+    pub kind: DecisionKind,
+    /// What the decision is about: for accession decisions, the accession's id.
+    pub subject_id: Option<Uuid>,
+    /// The date of the meeting.
+    pub decided_on: NaiveDate,
+    /// Whether the group was balanced and quorate at that meeting (the steering module's
+    /// verdict).
+    pub valid: bool,
+}
+
+/// On what grounds an accession is approved; must match the agreement's approval mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Approval {
+    /// Eslöv, Lund, Södertälje: an agreement administrator registers the board decision.
+    Registration,
+    /// Blekinge: "Anslutning godkänns av styrgruppen".
+    SteeringGroupDecision(CitedDecision),
+}
+
+/// Another accession of the same signatory, as stored; only the open ones to the same
+/// agreement matter, so the caller may pass more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExistingAccession {
+    pub id: Uuid,
+    pub agreement_id: Uuid,
+    pub signatory: Signatory,
+    pub state: AccessionState,
+}
+
+/// An application (or an administrator's registration of one received on paper).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionInput {
+    /// Chosen by the caller.
+    pub id: Uuid,
+    pub signatory: Signatory,
+    pub channel: Channel,
+    pub board_decision: Option<BoardDecision>,
+    pub affirmed_statements: Vec<String>,
+    pub contact_person: ContactPersonInput,
+}
+
+/// An accession (anslutning) of one signatory to one agreement.
+///
+/// Plain data for the persistence layer. The state is derived from the history (see
+/// [`Accession::state`]) so there is no status to write; persist `state()` beside the row
+/// only as a copy for queries. Change it only through the operations below.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accession {
+    pub id: Uuid,
+    pub agreement_id: Uuid,
+    pub signatory: Signatory,
+    pub channel: Channel,
+    /// Present when the channel needs one, and whenever the applicant gave one.
+    pub board_decision: Option<BoardDecision>,
+    /// Every statement the agreement required at submission, in the agreement's order.
+    pub affirmed_statements: Vec<String>,
+    /// Personal data: never in public output or in the history.
+    pub contact_person: ContactPerson,
+    /// The `sub` of whoever submitted it: a representative, or the administrator who
+    /// registered minutes received by mail. Not public.
+    pub submitted_by: String,
+    pub submitted_at: DateTime<Utc>,
+    /// The first day as a signatory.
+    pub approved_on: Option<NaiveDate>,
+    /// The agreement version in force at approval; never changes afterwards.
+    pub approved_version: Option<u32>,
+    /// The latest agreement version the signatory is a party to: the approved version, then
+    /// the versions it was carried over to or reconfirmed.
+    pub version: Option<u32>,
+    /// The steering-group decision an approval or rejection cited.
+    pub decision_id: Option<Uuid>,
+    pub rejection_reason: Option<String>,
+    pub withdrawal: Option<WithdrawalNotice>,
+    /// The first day no longer a signatory, for an ended accession.
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<EndReason>,
+    /// A pending request to reconfirm a revised version.
+    pub reconfirmation: Option<Reconfirmation>,
+    /// Append-only; never empty (the submission is its first entry).
+    pub history: Vec<HistoryEntry>,
+}
+
+impl Accession {
+    /// Applies for (or registers) an accession.
+    ///
+    /// Rules first, since they make the form moot: the agreement must be in force
+    /// (`agreement_not_in_force`), the signatory admitted (`public_body_not_allowed`,
+    /// `already_party`), the channel accepted (`channel_not_accepted`), and the
+    /// signatory must have no open accession to the agreement (`already_signatory`,
+    /// `application_pending`; a withdrawn, ended, rejected or cancelled one does not
+    /// count, so re-joining is a new accession). Then the fields, all reported at once:
+    /// the board decision when the channel needs one, dated no later than today (Swedish
+    /// date) and received no earlier than decided; every required statement affirmed
+    /// (`affirmed_statements`, naming the missing ones; unknown ones are refused at
+    /// `affirmed_statements[i]`); the contact person.
+    pub fn submit(
+        input: SubmissionInput,
+        terms: &AgreementTerms,
+        existing: &[ExistingAccession],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Self, DomainError> {
+        if !terms.in_force {
+            return Err(AccessionRule::AgreementNotInForce.into());
+        }
+        terms.admits(input.signatory)?;
+        if !terms.accepts(input.channel) {
+            return Err(AccessionRule::ChannelNotAccepted {
+                channel: input.channel,
+            }
+            .into());
+        }
+        let open = existing.iter().filter(|e| {
+            e.agreement_id == terms.agreement_id
+                && e.signatory == input.signatory
+                && e.id != input.id
+                && e.state.is_open()
+        });
+        let mut pending = false;
+        for e in open {
+            if e.state == AccessionState::Approved {
+                return Err(AccessionRule::AlreadySignatory.into());
+            }
+            pending = true;
+        }
+        if pending {
+            return Err(AccessionRule::ApplicationPending.into());
+        }
+
+        let today = swedish_date(now);
+        let mut v = Validator::new();
+        let board_decision = match &input.board_decision {
+            Some(decision) => decision.validate(&mut v, "board_decision", today),
+            None => {
+                if input.channel.needs_board_decision() {
+                    v.add(
+                        "board_decision",
+                        "required",
+                        format!(
+                            "an accession through {} needs the board decision to join (date, minutes reference, date received)",
+                            input.channel
+                        ),
+                    );
+                }
+                None
+            }
+        };
+        let affirmed_statements = affirmed_statements(
+            &mut v,
+            &input.affirmed_statements,
+            &terms.required_statements,
+        );
+        let contact_person =
+            ContactPerson::validate(&mut v, "contact_person", &input.contact_person);
+        v.finish()?;
+        let Some(contact_person) = contact_person else {
+            return Err(DomainError::invalid(
+                "contact_person",
+                "required",
+                "a contact person is required",
+            ));
+        };
+
+        Ok(Self {
+            id: input.id,
+            agreement_id: terms.agreement_id,
+            signatory: input.signatory,
+            channel: input.channel,
+            board_decision,
+            affirmed_statements,
+            contact_person,
+            submitted_by: by.to_owned(),
+            submitted_at: now,
+            approved_on: None,
+            approved_version: None,
+            version: None,
+            decision_id: None,
+            rejection_reason: None,
+            withdrawal: None,
+            ended_on: None,
+            end_reason: None,
+            reconfirmation: None,
+            history: vec![HistoryEntry {
+                event: HistoryEvent::Submitted,
+                from: None,
+                to: AccessionState::Submitted,
+                at: now,
+                by: by.to_owned(),
+                reason: Some(format!("through {}", input.channel)),
+            }],
+        })
+    }
+
+    /// The current state: where the last history entry led.
+    pub fn state(&self) -> AccessionState {
+        self.history
+            .last()
+            .map_or(AccessionState::Submitted, |entry| entry.to)
+    }
+
+    /// Makes the signatory a party from `approved_on` (no later than today, no earlier than
+    /// the minutes were received or the steering group decided).
+    ///
+    /// In `registration` mode the approval is a [`Approval::Registration`] (the caller has
+    /// checked with [`super::may_approve`] that `by` administers the agreement); in
+    /// `steering_group` mode it cites a valid `approve_accession` decision of this
+    /// agreement's group about this accession (Blekinge). The agreement must still be in
+    /// force and still admit the signatory. Records the version in force.
+    pub fn approve(
+        &mut self,
+        approval: Approval,
+        terms: &AgreementTerms,
+        approved_on: NaiveDate,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        self.check_agreement(terms)?;
+        self.expect_submitted()?;
+        if !terms.in_force {
+            return Err(AccessionRule::AgreementNotInForce.into());
+        }
+        terms.admits(self.signatory)?;
+        let decision = match approval {
+            Approval::Registration => None,
+            Approval::SteeringGroupDecision(decision) => Some(decision),
+        };
+        self.check_basis(
+            terms.approval_mode,
+            decision.as_ref(),
+            DecisionKind::ApproveAccession,
+        )?;
+
+        let mut v = Validator::new();
+        if approved_on > swedish_date(now) {
+            v.add(
+                "approved_on",
+                "in_future",
+                "an accession cannot be approved from a future date",
+            );
+        }
+        if let Some(board) = &self.board_decision
+            && approved_on < board.received_on
+        {
+            v.add(
+                "approved_on",
+                "before_received",
+                "an accession cannot be approved before its board decision was received",
+            );
+        }
+        if let Some(d) = &decision
+            && approved_on < d.decided_on
+        {
+            v.add(
+                "approved_on",
+                "before_decision",
+                "an accession cannot be approved before the steering group decided",
+            );
+        }
+        v.finish()?;
+
+        let reason = match &decision {
+            None => "registered by an agreement administrator".to_owned(),
+            Some(d) => format!(
+                "steering group decision {} of {}",
+                d.decision_id, d.decided_on
+            ),
+        };
+        self.approved_on = Some(approved_on);
+        self.approved_version = Some(terms.version_number);
+        self.version = Some(terms.version_number);
+        self.decision_id = decision.map(|d| d.decision_id);
+        self.record(
+            HistoryEvent::Approved,
+            AccessionState::Approved,
+            by,
+            Some(reason),
+            now,
+        );
+        Ok(())
+    }
+
+    /// Turns the application down, with a reason the applicant reads. In `steering_group`
+    /// mode the rejection cites a valid `reject_accession` decision about this accession;
+    /// in `registration` mode the administrator decides and cites none.
+    pub fn reject(
+        &mut self,
+        reason: &str,
+        decision: Option<CitedDecision>,
+        terms: &AgreementTerms,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        self.check_agreement(terms)?;
+        self.expect_submitted()?;
+        self.check_basis(
+            terms.approval_mode,
+            decision.as_ref(),
+            DecisionKind::RejectAccession,
+        )?;
+        let mut v = Validator::new();
+        let reason = v.text("reason", reason, REASON_MAX);
+        v.finish()?;
+        let Some(reason) = reason else {
+            return Err(DomainError::invalid(
+                "reason",
+                "required",
+                "must not be empty",
+            ));
+        };
+        self.rejection_reason = Some(reason.clone());
+        self.decision_id = decision.map(|d| d.decision_id);
+        self.record(
+            HistoryEvent::Rejected,
+            AccessionState::Rejected,
+            by,
+            Some(reason),
+            now,
+        );
+        Ok(())
+    }
+
+    /// The applicant takes back an application not yet decided.
+    pub fn cancel(&mut self, by: &str, now: DateTime<Utc>) -> Result<(), DomainError> {
+        self.expect_submitted()?;
+        self.record(
+            HistoryEvent::Cancelled,
+            AccessionState::Cancelled,
+            by,
+            None,
+            now,
+        );
+        Ok(())
+    }
+
+    /// The signatory leaves on its written notice (Lund: board minutes; Blekinge: formal
+    /// written notice to the steering group). The notice cannot take effect before the
+    /// approval (`withdrawal_before_approval`); it may take effect later than today.
+    pub fn withdraw(
+        &mut self,
+        notice: WithdrawalNotice,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        let approved_on = self.expect_approved()?;
+        if notice.effective_on < approved_on {
+            return Err(AccessionRule::WithdrawalBeforeApproval.into());
+        }
+        let mut v = Validator::new();
+        let reference = notice_reference(&mut v, &notice.reference);
+        if notice.received_on > swedish_date(now) {
+            v.add(
+                "received_on",
+                "in_future",
+                "the notice cannot have been received in the future",
+            );
+        }
+        v.finish()?;
+        let Some(reference) = reference else {
+            return Err(DomainError::invalid(
+                "reference",
+                "required",
+                "must not be empty",
+            ));
+        };
+        let reason = format!(
+            "written notice {reference} received {}, effective {}",
+            notice.received_on, notice.effective_on
+        );
+        self.withdrawal = Some(WithdrawalNotice {
+            reference,
+            ..notice
+        });
+        self.reconfirmation = None;
+        self.record(
+            HistoryEvent::Withdrawn,
+            AccessionState::Withdrawn,
+            by,
+            Some(reason),
+            now,
+        );
+        Ok(())
+    }
+
+    /// Ends an approved accession without the signatory leaving: `on` is the first day it is
+    /// no longer a signatory. With `agreement_terminated`, called for each approved
+    /// accession when the agreement is terminated (`by` is whoever terminated it); with
+    /// `not_reconfirmed`, only after the reconfirmation deadline (see
+    /// [`Accession::end_unconfirmed`]).
+    pub fn end(
+        &mut self,
+        reason: EndReason,
+        on: NaiveDate,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        let approved_on = self.expect_approved()?;
+        if on < approved_on {
+            return Err(AccessionRule::EndBeforeApproval.into());
+        }
+        if reason == EndReason::NotReconfirmed {
+            let pending = self
+                .reconfirmation
+                .ok_or(AccessionRule::NoReconfirmationPending)?;
+            if on <= pending.reconfirm_by {
+                return Err(AccessionRule::ReconfirmationNotDue.into());
+            }
+        }
+        self.ended_on = Some(on);
+        self.end_reason = Some(reason);
+        self.reconfirmation = None;
+        self.record(
+            HistoryEvent::Ended,
+            AccessionState::Ended,
+            by,
+            Some(reason.as_str().to_owned()),
+            now,
+        );
+        Ok(())
+    }
+
+    /// Whether the reconfirmation deadline has passed on `today`: the sweep calls
+    /// [`Accession::end_unconfirmed`] for these.
+    pub fn is_past_reconfirmation(&self, today: NaiveDate) -> bool {
+        self.state() == AccessionState::Approved
+            && self.reconfirmation.is_some_and(|r| today > r.reconfirm_by)
+    }
+
+    /// The sweep: a signatory that did not reconfirm by the deadline has ended from the day
+    /// after it, however late the sweep runs (but never before its approval).
+    pub fn end_unconfirmed(&mut self, now: DateTime<Utc>) -> Result<(), DomainError> {
+        self.expect_approved()?;
+        let pending = self
+            .reconfirmation
+            .ok_or(AccessionRule::NoReconfirmationPending)?;
+        if swedish_date(now) <= pending.reconfirm_by {
+            return Err(AccessionRule::ReconfirmationNotDue.into());
+        }
+        let approved_on = self.approved_on.unwrap_or(pending.reconfirm_by);
+        let first_day_out = pending
+            .reconfirm_by
+            .succ_opt()
+            .unwrap_or(pending.reconfirm_by)
+            .max(approved_on);
+        self.end(EndReason::NotReconfirmed, first_day_out, SYSTEM_ACTOR, now)
+    }
+
+    /// A revised version of the agreement was adopted and, by the agreement's setting,
+    /// signatories carry over to it; the state stays `approved`.
+    pub fn carry_over(
+        &mut self,
+        new_version: u32,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        self.expect_approved()?;
+        self.expect_newer(new_version)?;
+        self.version = Some(new_version);
+        self.record(
+            HistoryEvent::CarriedOver,
+            AccessionState::Approved,
+            by,
+            Some(format!("carried over to version {new_version}")),
+            now,
+        );
+        Ok(())
+    }
+
+    /// A revised version was adopted and the agreement's setting asks signatories to
+    /// reconfirm: the accession stays approved until `reconfirm_by` (inclusive; the
+    /// agreement's `RevisionAdopted::reconfirm_by`) and then ends unless reconfirmed. A
+    /// deadline already past (a revision registered late) is taken as it is: the sweep ends
+    /// the accession at once. A later revision's request replaces a pending one.
+    pub fn request_reconfirmation(
+        &mut self,
+        new_version: u32,
+        reconfirm_by: NaiveDate,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        self.expect_approved()?;
+        self.expect_newer(new_version)?;
+        self.reconfirmation = Some(Reconfirmation {
+            version: new_version,
+            reconfirm_by,
+        });
+        self.record(
+            HistoryEvent::ReconfirmationRequested,
+            AccessionState::Approved,
+            by,
+            Some(format!(
+                "version {new_version}, reconfirm by {reconfirm_by}"
+            )),
+            now,
+        );
+        Ok(())
+    }
+
+    /// The signatory confirms it stays a party to the revised version, by the deadline.
+    pub fn reconfirm(&mut self, by: &str, now: DateTime<Utc>) -> Result<(), DomainError> {
+        self.expect_approved()?;
+        let pending = self
+            .reconfirmation
+            .ok_or(AccessionRule::NoReconfirmationPending)?;
+        if swedish_date(now) > pending.reconfirm_by {
+            return Err(AccessionRule::ReconfirmationDeadlinePassed.into());
+        }
+        self.version = Some(
+            self.version
+                .map_or(pending.version, |v| v.max(pending.version)),
+        );
+        self.reconfirmation = None;
+        self.record(
+            HistoryEvent::Reconfirmed,
+            AccessionState::Approved,
+            by,
+            Some(format!("version {}", pending.version)),
+            now,
+        );
+        Ok(())
+    }
+
+    /// Names a new contact person (Blekinge: each signatory names one), while the accession
+    /// is submitted or approved. Fields are named at the top level (`name`, `email`,
+    /// `phone`). The history records that it changed, never the person.
+    pub fn update_contact_person(
+        &mut self,
+        input: &ContactPersonInput,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        let state = self.state();
+        if !state.is_open() {
+            return Err(AccessionRule::Closed { state }.into());
+        }
+        self.contact_person = ContactPerson::parse(input)?;
+        self.record(HistoryEvent::ContactPersonUpdated, state, by, None, now);
+        Ok(())
+    }
+
+    fn record(
+        &mut self,
+        event: HistoryEvent,
+        to: AccessionState,
+        by: &str,
+        reason: Option<String>,
+        now: DateTime<Utc>,
+    ) {
+        let from = Some(self.state());
+        self.history.push(HistoryEntry {
+            event,
+            from,
+            to,
+            at: now,
+            by: by.to_owned(),
+            reason,
+        });
+    }
+
+    fn check_agreement(&self, terms: &AgreementTerms) -> Result<(), AccessionRule> {
+        if terms.agreement_id == self.agreement_id {
+            Ok(())
+        } else {
+            Err(AccessionRule::AgreementMismatch)
+        }
+    }
+
+    fn expect_submitted(&self) -> Result<(), AccessionRule> {
+        match self.state() {
+            AccessionState::Submitted => Ok(()),
+            state => Err(AccessionRule::NotSubmitted { state }),
+        }
+    }
+
+    /// The approval date of an approved accession.
+    fn expect_approved(&self) -> Result<NaiveDate, AccessionRule> {
+        match (self.state(), self.approved_on) {
+            (AccessionState::Approved, Some(on)) => Ok(on),
+            (state, _) => Err(AccessionRule::NotApproved { state }),
+        }
+    }
+
+    fn expect_newer(&self, new_version: u32) -> Result<(), AccessionRule> {
+        let current = self
+            .version
+            .into_iter()
+            .chain(self.reconfirmation.map(|r| r.version))
+            .max();
+        if current.is_some_and(|v| new_version <= v) {
+            Err(AccessionRule::VersionNotNewer)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The approval mode decides who decides: an administrator alone, or the steering group
+    /// by a valid decision of the right kind about this very accession.
+    fn check_basis(
+        &self,
+        mode: ApprovalMode,
+        decision: Option<&CitedDecision>,
+        kind: DecisionKind,
+    ) -> Result<(), AccessionRule> {
+        match (mode, decision) {
+            (ApprovalMode::Registration, None) => Ok(()),
+            (ApprovalMode::Registration, Some(_)) => Err(AccessionRule::RegistrationRequired),
+            (ApprovalMode::SteeringGroup, None) => {
+                Err(AccessionRule::SteeringGroupDecisionRequired)
+            }
+            (ApprovalMode::SteeringGroup, Some(d)) => {
+                if d.agreement_id != self.agreement_id
+                    || d.kind != kind
+                    || d.subject_id != Some(self.id)
+                {
+                    Err(AccessionRule::DecisionDoesNotMatch)
+                } else if !d.valid {
+                    Err(AccessionRule::DecisionNotValid)
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+/// Statements compare with surrounding space trimmed and inner runs of space collapsed, so
+/// a client that re-wraps the agreement's wording still matches it.
+fn normalized(statement: &str) -> String {
+    statement.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The affirmed statements as the agreement words them and in its order, or errors naming
+/// the missing ones (at `affirmed_statements`) and the unknown ones (at
+/// `affirmed_statements[i]`).
+fn affirmed_statements(v: &mut Validator, affirmed: &[String], required: &[String]) -> Vec<String> {
+    let affirmed: Vec<String> = affirmed.iter().map(|s| normalized(s)).collect();
+    let mut known = true;
+    for (i, statement) in affirmed.iter().enumerate() {
+        if statement.is_empty() || statement.chars().count() > STATEMENT_MAX {
+            v.add(
+                format!("affirmed_statements[{i}]"),
+                "statement",
+                "must be one of the agreement's eligibility statements, word for word",
+            );
+            known = false;
+        } else if !required.iter().any(|r| normalized(r) == *statement) {
+            v.add(
+                format!("affirmed_statements[{i}]"),
+                "unknown_statement",
+                format!("«{statement}» is not an eligibility statement of this agreement"),
+            );
+            known = false;
+        }
+    }
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|r| !affirmed.contains(&normalized(r)))
+        .map(|r| format!("«{}»", normalized(r)))
+        .collect();
+    if !missing.is_empty() {
+        v.add(
+            "affirmed_statements",
+            "missing_statements",
+            format!(
+                "every statement the agreement requires must be affirmed; missing: {}",
+                missing.join(", ")
+            ),
+        );
+    }
+    if known && missing.is_empty() {
+        required.to_vec()
+    } else {
+        Vec::new()
+    }
+}

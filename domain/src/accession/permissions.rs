@@ -1,0 +1,269 @@
+//! Who may do what with an accession. Each function takes the caller, the public body that
+//! owns the accession's agreement and the signatory, and answers the same way for every
+//! handler: `Denied::Hidden` (404) to anyone who may not see the accession at all, so a
+//! representative learns nothing about another organisation's accession;
+//! `Denied::Forbidden` (403) to someone who sees it but may not do this.
+//!
+//! The public list of signatories needs no permission: it is open data without personal
+//! data ([`super::public_signatories`]).
+
+use uuid::Uuid;
+
+use super::values::Signatory;
+use crate::access::{Access, Denied, Principal, Role, allow_if};
+
+/// Acting for the signatory itself: a representative of the organisation, or for a public
+/// body (Blekinge) an administrator of that body.
+fn acts_for(principal: &Principal, signatory: Signatory) -> bool {
+    match signatory {
+        Signatory::Organization(id) => principal.represents(id),
+        Signatory::PublicBody(id) => principal.administers_public_body(id),
+    }
+}
+
+fn administers(principal: &Principal, owner_public_body_id: Uuid) -> bool {
+    principal.administers_public_body(owner_public_body_id)
+}
+
+/// See the accession, contact person included: the administrators of the agreement's owner,
+/// the signatory's own representatives, and steering members acting for the owner body (they
+/// prepare the decisions approval cites).
+pub fn may_view(principal: &Principal, owner_public_body_id: Uuid, signatory: Signatory) -> Access {
+    let steering_for_owner = principal.has(Role::SteeringMember)
+        && principal.public_body_id == Some(owner_public_body_id);
+    if administers(principal, owner_public_body_id)
+        || acts_for(principal, signatory)
+        || steering_for_owner
+    {
+        Ok(())
+    } else {
+        Err(Denied::Hidden)
+    }
+}
+
+/// Apply: a representative for its own organisation (form, written application), or an
+/// administrator of the agreement's owner registering minutes received on paper for any
+/// organisation (Eslöv, Lund: "skicka in ett styrelseprotokoll"). Nothing exists yet to
+/// hide, and the register of organisations is public, so a refusal is 403.
+pub fn may_submit(
+    principal: &Principal,
+    owner_public_body_id: Uuid,
+    signatory: Signatory,
+) -> Access {
+    allow_if(administers(principal, owner_public_body_id) || acts_for(principal, signatory))
+}
+
+/// Approve: the administrators of the agreement's owner, in both modes; in `steering_group`
+/// mode they register the group's decision, which the approval must cite.
+pub fn may_approve(
+    principal: &Principal,
+    owner_public_body_id: Uuid,
+    signatory: Signatory,
+) -> Access {
+    may_view(principal, owner_public_body_id, signatory)?;
+    allow_if(administers(principal, owner_public_body_id))
+}
+
+/// Reject: as approve.
+pub fn may_reject(
+    principal: &Principal,
+    owner_public_body_id: Uuid,
+    signatory: Signatory,
+) -> Access {
+    may_approve(principal, owner_public_body_id, signatory)
+}
+
+/// Cancel an application: the applicant's side only (and platform administrators);
+/// administrators of the agreement reject instead, with a reason.
+pub fn may_cancel(
+    principal: &Principal,
+    owner_public_body_id: Uuid,
+    signatory: Signatory,
+) -> Access {
+    may_view(principal, owner_public_body_id, signatory)?;
+    allow_if(acts_for(principal, signatory) || principal.is_platform_admin())
+}
+
+/// Withdraw: the signatory's representative, or an administrator of the agreement's owner
+/// registering a written notice it received (Lund: minutes sent in; Blekinge: notice to the
+/// steering group).
+pub fn may_withdraw(
+    principal: &Principal,
+    owner_public_body_id: Uuid,
+    signatory: Signatory,
+) -> Access {
+    may_view(principal, owner_public_body_id, signatory)?;
+    allow_if(acts_for(principal, signatory) || administers(principal, owner_public_body_id))
+}
+
+/// Change the contact person: the signatory's representative and the agreement's
+/// administrators.
+pub fn may_update_contact_person(
+    principal: &Principal,
+    owner_public_body_id: Uuid,
+    signatory: Signatory,
+) -> Access {
+    may_withdraw(principal, owner_public_body_id, signatory)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::testing::principal;
+
+    const OWNER: Uuid = Uuid::from_u128(0xb1);
+    const OTHER_BODY: Uuid = Uuid::from_u128(0xb2);
+    const ORG: Uuid = Uuid::from_u128(0xc1);
+    const OTHER_ORG: Uuid = Uuid::from_u128(0xc2);
+    const SIGNATORY: Signatory = Signatory::Organization(ORG);
+
+    type Check = fn(&Principal, Uuid, Signatory) -> Access;
+
+    const CHECKS: [(&str, Check); 6] = [
+        ("view", may_view),
+        ("approve", may_approve),
+        ("reject", may_reject),
+        ("cancel", may_cancel),
+        ("withdraw", may_withdraw),
+        ("update_contact_person", may_update_contact_person),
+    ];
+
+    fn admin_of(body: Uuid) -> Principal {
+        let mut p = principal(&[Role::AgreementAdmin]);
+        p.public_body_id = Some(body);
+        p
+    }
+
+    fn rep_of(org: Uuid) -> Principal {
+        let mut p = principal(&[Role::OrganizationRep]);
+        p.organization_ids.insert(org);
+        p
+    }
+
+    fn answers(p: &Principal, signatory: Signatory) -> Vec<(&'static str, Access)> {
+        CHECKS
+            .iter()
+            .map(|(name, check)| (*name, check(p, OWNER, signatory)))
+            .collect()
+    }
+
+    fn expect(p: &Principal, signatory: Signatory, allowed: &[&str], otherwise: Denied) {
+        for (name, answer) in answers(p, signatory) {
+            let want = if allowed.contains(&name) {
+                Ok(())
+            } else {
+                Err(otherwise)
+            };
+            assert_eq!(answer, want, "{name} for {p:?}");
+        }
+    }
+
+    #[test]
+    fn another_organisations_accession_is_hidden_from_a_representative() {
+        expect(&rep_of(OTHER_ORG), SIGNATORY, &[], Denied::Hidden);
+        assert_eq!(
+            may_submit(&rep_of(OTHER_ORG), OWNER, SIGNATORY),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn the_representative_submits_cancels_withdraws_and_updates_its_own() {
+        let rep = rep_of(ORG);
+        expect(
+            &rep,
+            SIGNATORY,
+            &["view", "cancel", "withdraw", "update_contact_person"],
+            Denied::Forbidden,
+        );
+        assert_eq!(may_submit(&rep, OWNER, SIGNATORY), Ok(()));
+    }
+
+    #[test]
+    fn the_owners_administrator_registers_approves_rejects_and_withdraws() {
+        let admin = admin_of(OWNER);
+        expect(
+            &admin,
+            SIGNATORY,
+            &[
+                "view",
+                "approve",
+                "reject",
+                "withdraw",
+                "update_contact_person",
+            ],
+            Denied::Forbidden,
+        );
+        assert_eq!(may_submit(&admin, OWNER, SIGNATORY), Ok(()));
+    }
+
+    #[test]
+    fn another_bodys_administrator_sees_nothing() {
+        let admin = admin_of(OTHER_BODY);
+        expect(&admin, SIGNATORY, &[], Denied::Hidden);
+        assert_eq!(may_submit(&admin, OWNER, SIGNATORY), Err(Denied::Forbidden));
+        // An admin role without a body in the token acts for nobody.
+        expect(
+            &principal(&[Role::AgreementAdmin]),
+            SIGNATORY,
+            &[],
+            Denied::Hidden,
+        );
+    }
+
+    #[test]
+    fn a_public_body_signatory_acts_through_its_own_administrator() {
+        let kommun = Signatory::PublicBody(OTHER_BODY);
+        let admin = admin_of(OTHER_BODY);
+        expect(
+            &admin,
+            kommun,
+            &["view", "cancel", "withdraw", "update_contact_person"],
+            Denied::Forbidden,
+        );
+        assert_eq!(may_submit(&admin, OWNER, kommun), Ok(()));
+        expect(&rep_of(ORG), kommun, &[], Denied::Hidden);
+    }
+
+    #[test]
+    fn steering_members_of_the_owner_see_but_do_not_act() {
+        let mut member = principal(&[Role::SteeringMember]);
+        member.public_body_id = Some(OWNER);
+        expect(&member, SIGNATORY, &["view"], Denied::Forbidden);
+        assert_eq!(
+            may_submit(&member, OWNER, SIGNATORY),
+            Err(Denied::Forbidden)
+        );
+        let elsewhere = principal(&[Role::SteeringMember]);
+        expect(&elsewhere, SIGNATORY, &[], Denied::Hidden);
+    }
+
+    #[test]
+    fn platform_admin_may_do_everything() {
+        let p = principal(&[Role::PlatformAdmin]);
+        expect(
+            &p,
+            SIGNATORY,
+            &[
+                "view",
+                "approve",
+                "reject",
+                "cancel",
+                "withdraw",
+                "update_contact_person",
+            ],
+            Denied::Forbidden,
+        );
+        assert_eq!(may_submit(&p, OWNER, SIGNATORY), Ok(()));
+    }
+
+    #[test]
+    fn anonymous_callers_see_nothing() {
+        let nobody = principal(&[]);
+        expect(&nobody, SIGNATORY, &[], Denied::Hidden);
+        assert_eq!(
+            may_submit(&nobody, OWNER, SIGNATORY),
+            Err(Denied::Forbidden)
+        );
+    }
+}

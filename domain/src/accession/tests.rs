@@ -1,0 +1,1424 @@
+//! Tests of the accession lifecycle: every transition, every named rule, both approval
+//! modes, and the history's append-only discipline.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use uuid::Uuid;
+
+use super::*;
+use crate::agreement::ApprovalMode;
+use crate::error::{DomainError, Rule};
+use crate::steering::DecisionKind;
+
+type Step = Box<dyn FnMut(&mut Accession, DateTime<Utc>) -> Result<(), DomainError>>;
+
+const REP: &str = "rep-ängsblomman";
+const ADMIN: &str = "admin-eslöv";
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// Noon in Sweden on the given day.
+fn noon(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 10, 0, 0)
+        .single()
+        .expect("valid instant")
+}
+
+fn now() -> DateTime<Utc> {
+    noon(2024, 5, 20)
+}
+
+const AGREEMENT: Uuid = Uuid::from_u128(0xa1);
+const OWNER: Uuid = Uuid::from_u128(0xb1);
+const PARTY: Uuid = Uuid::from_u128(0xb2);
+const ORG: Uuid = Uuid::from_u128(0xc1);
+const ACCESSION: Uuid = Uuid::from_u128(0xd1);
+
+fn statements() -> Vec<String> {
+    vec![
+        "Organisationen utgår från en demokratisk värdegrund.".into(),
+        "Organisationen står för alla människors lika värde.".into(),
+        "Organisationen gynnar samhälls- eller medlemsintresset.".into(),
+    ]
+}
+
+/// Eslöv-like: board minutes, registration by the administrator.
+fn registration_terms() -> AgreementTerms {
+    AgreementTerms {
+        agreement_id: AGREEMENT,
+        owner_public_body_id: OWNER,
+        party_public_body_ids: vec![OWNER, PARTY],
+        in_force: true,
+        version_number: 1,
+        approval_mode: ApprovalMode::Registration,
+        public_bodies_may_accede: false,
+        accepted_channels: vec![Channel::BoardMinutes],
+        required_statements: statements(),
+    }
+}
+
+/// Blekinge-like: the form, public bodies welcome, the steering group approves.
+fn steering_terms() -> AgreementTerms {
+    AgreementTerms {
+        approval_mode: ApprovalMode::SteeringGroup,
+        public_bodies_may_accede: true,
+        accepted_channels: vec![Channel::Form],
+        ..registration_terms()
+    }
+}
+
+fn board_decision() -> BoardDecision {
+    BoardDecision {
+        decided_on: date(2024, 5, 2),
+        minutes_reference: "§ 7".into(),
+        received_on: date(2024, 5, 6),
+        diary_number: Some("KS 2024/0412".into()),
+    }
+}
+
+fn contact() -> ContactPersonInput {
+    ContactPersonInput {
+        name: "Åsa Östlund".into(),
+        email: "asa@angsblomman.example".into(),
+        phone: Some("0413-00 00 00".into()),
+    }
+}
+
+fn input() -> SubmissionInput {
+    SubmissionInput {
+        id: ACCESSION,
+        signatory: Signatory::Organization(ORG),
+        channel: Channel::BoardMinutes,
+        board_decision: Some(board_decision()),
+        affirmed_statements: statements(),
+        contact_person: contact(),
+    }
+}
+
+fn form_input() -> SubmissionInput {
+    SubmissionInput {
+        channel: Channel::Form,
+        board_decision: None,
+        ..input()
+    }
+}
+
+fn submitted() -> Accession {
+    Accession::submit(input(), &registration_terms(), &[], REP, now()).expect("submits")
+}
+
+fn approved() -> Accession {
+    let mut a = submitted();
+    a.approve(
+        Approval::Registration,
+        &registration_terms(),
+        date(2024, 5, 14),
+        ADMIN,
+        now(),
+    )
+    .expect("approves");
+    a
+}
+
+fn decision(kind: DecisionKind) -> CitedDecision {
+    CitedDecision {
+        decision_id: Uuid::from_u128(0xe1),
+        agreement_id: AGREEMENT,
+        kind,
+        subject_id: Some(ACCESSION),
+        decided_on: date(2024, 5, 15),
+        valid: true,
+    }
+}
+
+fn steering_submitted() -> Accession {
+    Accession::submit(form_input(), &steering_terms(), &[], REP, now()).expect("submits")
+}
+
+fn code(result: Result<impl std::fmt::Debug, DomainError>) -> &'static str {
+    match result {
+        Err(DomainError::Conflict { code, .. }) => code,
+        other => panic!("expected a rule, got {other:?}"),
+    }
+}
+
+fn invalid(result: Result<impl std::fmt::Debug, DomainError>) -> Vec<(String, &'static str)> {
+    match result {
+        Err(DomainError::Invalid(errors)) => {
+            errors.into_iter().map(|e| (e.field, e.code)).collect()
+        }
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+}
+
+/// Runs an operation that must fail and asserts that the accession did not change.
+fn fails<T: std::fmt::Debug>(
+    accession: &mut Accession,
+    op: impl FnOnce(&mut Accession) -> Result<T, DomainError>,
+) -> DomainError {
+    let before = accession.clone();
+    let error = op(accession).expect_err("operation must fail");
+    assert_eq!(
+        *accession, before,
+        "a failed operation changed the accession"
+    );
+    error
+}
+
+fn conflict(error: DomainError) -> &'static str {
+    error
+        .code()
+        .unwrap_or_else(|| panic!("expected a rule, got {error:?}"))
+}
+
+fn last(a: &Accession) -> &HistoryEntry {
+    a.history.last().expect("history is never empty")
+}
+
+// ---- rules ----
+
+#[test]
+fn rules_become_conflicts_with_their_code() {
+    let e: DomainError = AccessionRule::NotSubmitted {
+        state: AccessionState::Withdrawn,
+    }
+    .into();
+    let DomainError::Conflict { code, message } = e else {
+        panic!("expected a conflict")
+    };
+    assert_eq!(code, "accession_not_submitted");
+    assert!(message.ends_with("this one is withdrawn"), "{message}");
+    assert_eq!(
+        AccessionRule::ChannelNotAccepted {
+            channel: Channel::Form
+        }
+        .to_string(),
+        "this agreement does not take accessions through the channel form"
+    );
+}
+
+#[test]
+fn rule_codes_are_unique_snake_case() {
+    let all = [
+        AccessionRule::AgreementNotInForce,
+        AccessionRule::AlreadySignatory,
+        AccessionRule::ApplicationPending,
+        AccessionRule::PublicBodyNotAllowed,
+        AccessionRule::AlreadyParty,
+        AccessionRule::ChannelNotAccepted {
+            channel: Channel::Form,
+        },
+        AccessionRule::AgreementMismatch,
+        AccessionRule::NotSubmitted {
+            state: AccessionState::Approved,
+        },
+        AccessionRule::NotApproved {
+            state: AccessionState::Submitted,
+        },
+        AccessionRule::Closed {
+            state: AccessionState::Rejected,
+        },
+        AccessionRule::RegistrationRequired,
+        AccessionRule::SteeringGroupDecisionRequired,
+        AccessionRule::DecisionDoesNotMatch,
+        AccessionRule::DecisionNotValid,
+        AccessionRule::WithdrawalBeforeApproval,
+        AccessionRule::EndBeforeApproval,
+        AccessionRule::VersionNotNewer,
+        AccessionRule::NoReconfirmationPending,
+        AccessionRule::ReconfirmationDeadlinePassed,
+        AccessionRule::ReconfirmationNotDue,
+    ];
+    let codes: std::collections::BTreeSet<_> = all.iter().map(Rule::code).collect();
+    assert_eq!(codes.len(), all.len());
+    assert!(
+        codes
+            .iter()
+            .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'))
+    );
+}
+
+// ---- submit ----
+
+#[test]
+fn submit_records_everything_and_starts_the_history() {
+    let a = submitted();
+    assert_eq!(a.state(), AccessionState::Submitted);
+    assert_eq!(a.agreement_id, AGREEMENT);
+    assert_eq!(a.submitted_by, REP);
+    assert_eq!(a.submitted_at, now());
+    assert_eq!(a.affirmed_statements, statements());
+    assert_eq!(a.contact_person.name, "Åsa Östlund");
+    assert_eq!(a.board_decision, Some(board_decision()));
+    assert_eq!(a.approved_on, None);
+    assert_eq!(
+        a.history,
+        [HistoryEntry {
+            event: HistoryEvent::Submitted,
+            from: None,
+            to: AccessionState::Submitted,
+            at: now(),
+            by: REP.into(),
+            reason: Some("through board_minutes".into()),
+        }]
+    );
+}
+
+#[test]
+fn only_an_agreement_in_force_takes_accessions() {
+    let terms = AgreementTerms {
+        in_force: false,
+        ..registration_terms()
+    };
+    assert_eq!(
+        code(Accession::submit(input(), &terms, &[], REP, now())),
+        "agreement_not_in_force"
+    );
+}
+
+#[test]
+fn public_bodies_only_where_allowed() {
+    let kommun = Signatory::PublicBody(Uuid::from_u128(0x1290));
+    let by_body = SubmissionInput {
+        signatory: kommun,
+        ..form_input()
+    };
+    let eslov = AgreementTerms {
+        accepted_channels: Vec::new(),
+        ..registration_terms()
+    };
+    assert_eq!(
+        code(Accession::submit(
+            by_body.clone(),
+            &eslov,
+            &[],
+            ADMIN,
+            now()
+        )),
+        "public_body_not_allowed"
+    );
+    let a = Accession::submit(by_body, &steering_terms(), &[], ADMIN, now())
+        .expect("Blekinge takes public bodies");
+    assert_eq!(a.signatory, kommun);
+}
+
+#[test]
+fn the_agreements_own_parties_do_not_accede() {
+    for party in [OWNER, PARTY] {
+        let own = SubmissionInput {
+            signatory: Signatory::PublicBody(party),
+            ..form_input()
+        };
+        assert_eq!(
+            code(Accession::submit(own, &steering_terms(), &[], ADMIN, now())),
+            "already_party"
+        );
+    }
+}
+
+#[test]
+fn channels_are_per_agreement() {
+    assert_eq!(
+        code(Accession::submit(
+            form_input(),
+            &registration_terms(),
+            &[],
+            REP,
+            now()
+        )),
+        "channel_not_accepted"
+    );
+    let open = AgreementTerms {
+        accepted_channels: Vec::new(),
+        ..registration_terms()
+    };
+    assert!(Accession::submit(form_input(), &open, &[], REP, now()).is_ok());
+}
+
+fn existing(state: AccessionState) -> ExistingAccession {
+    ExistingAccession {
+        id: Uuid::from_u128(0xd0),
+        agreement_id: AGREEMENT,
+        signatory: Signatory::Organization(ORG),
+        state,
+    }
+}
+
+#[test]
+fn one_open_accession_per_signatory_and_agreement() {
+    let terms = registration_terms();
+    assert_eq!(
+        code(Accession::submit(
+            input(),
+            &terms,
+            &[existing(AccessionState::Approved)],
+            REP,
+            now()
+        )),
+        "already_signatory"
+    );
+    assert_eq!(
+        code(Accession::submit(
+            input(),
+            &terms,
+            &[existing(AccessionState::Submitted)],
+            REP,
+            now()
+        )),
+        "application_pending"
+    );
+    // Approved wins over pending, whatever the order.
+    assert_eq!(
+        code(Accession::submit(
+            input(),
+            &terms,
+            &[
+                existing(AccessionState::Submitted),
+                existing(AccessionState::Approved)
+            ],
+            REP,
+            now()
+        )),
+        "already_signatory"
+    );
+}
+
+#[test]
+fn rejoining_after_leaving_is_a_new_accession() {
+    let closed = [
+        existing(AccessionState::Withdrawn),
+        existing(AccessionState::Ended),
+        existing(AccessionState::Rejected),
+        existing(AccessionState::Cancelled),
+    ];
+    let again = Accession::submit(input(), &registration_terms(), &closed, REP, now())
+        .expect("a new accession");
+    assert_eq!(again.history.len(), 1);
+    // And the withdrawn one stays withdrawn: it cannot be approved again.
+    let mut old = approved();
+    old.withdraw(notice(date(2024, 5, 18)), REP, now())
+        .expect("withdraws");
+    let e = fails(&mut old, |a| {
+        a.approve(
+            Approval::Registration,
+            &registration_terms(),
+            date(2024, 5, 20),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "accession_not_submitted");
+}
+
+#[test]
+fn open_accessions_elsewhere_do_not_count() {
+    let other_agreement = ExistingAccession {
+        agreement_id: Uuid::from_u128(0xa2),
+        ..existing(AccessionState::Approved)
+    };
+    let other_org = ExistingAccession {
+        signatory: Signatory::Organization(Uuid::from_u128(0xc2)),
+        ..existing(AccessionState::Approved)
+    };
+    let org_as_body = ExistingAccession {
+        signatory: Signatory::PublicBody(ORG),
+        ..existing(AccessionState::Approved)
+    };
+    assert!(
+        Accession::submit(
+            input(),
+            &registration_terms(),
+            &[other_agreement, other_org, org_as_body],
+            REP,
+            now()
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn board_minutes_and_written_applications_need_the_board_decision() {
+    let terms = AgreementTerms {
+        accepted_channels: Vec::new(),
+        ..registration_terms()
+    };
+    for channel in [Channel::BoardMinutes, Channel::WrittenApplication] {
+        let without = SubmissionInput {
+            channel,
+            board_decision: None,
+            ..input()
+        };
+        assert_eq!(
+            invalid(Accession::submit(without, &terms, &[], REP, now())),
+            [("board_decision".to_owned(), "required")]
+        );
+    }
+    for channel in [Channel::Form, Channel::DialogueForum, Channel::AtAdoption] {
+        let without = SubmissionInput {
+            channel,
+            board_decision: None,
+            ..input()
+        };
+        let a = Accession::submit(without, &terms, &[], REP, now()).expect("no minutes needed");
+        assert_eq!(a.board_decision, None);
+    }
+}
+
+#[test]
+fn board_decision_dates_are_checked_against_the_swedish_date() {
+    // 23:30 UTC on 19 May is 01:30 on 20 May in Sweden: a decision dated the 20th is
+    // not in the future.
+    let late = Utc
+        .with_ymd_and_hms(2024, 5, 19, 23, 30, 0)
+        .single()
+        .expect("valid");
+    let today = SubmissionInput {
+        board_decision: Some(BoardDecision {
+            decided_on: date(2024, 5, 20),
+            received_on: date(2024, 5, 20),
+            ..board_decision()
+        }),
+        ..input()
+    };
+    assert!(Accession::submit(today, &registration_terms(), &[], REP, late).is_ok());
+
+    let tomorrow = SubmissionInput {
+        board_decision: Some(BoardDecision {
+            decided_on: date(2024, 5, 21),
+            received_on: date(2024, 5, 20),
+            ..board_decision()
+        }),
+        ..input()
+    };
+    assert_eq!(
+        invalid(Accession::submit(
+            tomorrow,
+            &registration_terms(),
+            &[],
+            REP,
+            late
+        )),
+        [
+            ("board_decision.decided_on".to_owned(), "in_future"),
+            ("board_decision.received_on".to_owned(), "before_decision"),
+        ]
+    );
+}
+
+#[test]
+fn every_required_statement_must_be_affirmed() {
+    let partial = SubmissionInput {
+        affirmed_statements: vec![statements()[1].clone()],
+        ..input()
+    };
+    let Err(DomainError::Invalid(errors)) =
+        Accession::submit(partial, &registration_terms(), &[], REP, now())
+    else {
+        panic!("expected invalid input")
+    };
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].field, "affirmed_statements");
+    assert_eq!(errors[0].code, "missing_statements");
+    assert!(
+        errors[0].message.ends_with(
+            "missing: «Organisationen utgår från en demokratisk värdegrund.», \
+                 «Organisationen gynnar samhälls- eller medlemsintresset.»"
+        ),
+        "{}",
+        errors[0].message
+    );
+}
+
+#[test]
+fn statements_are_kept_in_the_agreements_order_and_unknown_ones_refused() {
+    let shuffled = SubmissionInput {
+        affirmed_statements: vec![
+            " Organisationen gynnar samhälls-   eller\nmedlemsintresset. ".into(),
+            statements()[1].clone(),
+            statements()[0].clone(),
+            statements()[1].clone(),
+        ],
+        ..input()
+    };
+    let a = Accession::submit(shuffled, &registration_terms(), &[], REP, now())
+        .expect("duplicates and re-wrapped text are harmless");
+    assert_eq!(a.affirmed_statements, statements());
+
+    let mut extra = statements();
+    extra.push("Organisationen har säte i kommunen.".into());
+    extra.push(" ".into());
+    let with_unknown = SubmissionInput {
+        affirmed_statements: extra,
+        ..input()
+    };
+    assert_eq!(
+        invalid(Accession::submit(
+            with_unknown,
+            &registration_terms(),
+            &[],
+            REP,
+            now()
+        )),
+        [
+            ("affirmed_statements[3]".to_owned(), "unknown_statement"),
+            ("affirmed_statements[4]".to_owned(), "statement"),
+        ]
+    );
+}
+
+#[test]
+fn an_agreement_without_statements_requires_none() {
+    let terms = AgreementTerms {
+        required_statements: Vec::new(),
+        ..registration_terms()
+    };
+    let none = SubmissionInput {
+        affirmed_statements: Vec::new(),
+        ..input()
+    };
+    assert!(Accession::submit(none, &terms, &[], REP, now()).is_ok());
+}
+
+#[test]
+fn submit_reports_every_field_at_once() {
+    let bad = SubmissionInput {
+        board_decision: None,
+        affirmed_statements: Vec::new(),
+        contact_person: ContactPersonInput {
+            name: "Örjan".into(),
+            email: "örjan-at-exempel".into(),
+            phone: None,
+        },
+        ..input()
+    };
+    assert_eq!(
+        invalid(Accession::submit(
+            bad,
+            &registration_terms(),
+            &[],
+            REP,
+            now()
+        )),
+        [
+            ("board_decision".to_owned(), "required"),
+            ("affirmed_statements".to_owned(), "missing_statements"),
+            ("contact_person.email".to_owned(), "email"),
+        ]
+    );
+}
+
+// ---- approve, registration mode ----
+
+#[test]
+fn registration_approves_and_records_the_version() {
+    let terms = AgreementTerms {
+        version_number: 2,
+        ..registration_terms()
+    };
+    let mut a = submitted();
+    a.approve(
+        Approval::Registration,
+        &terms,
+        date(2024, 5, 14),
+        ADMIN,
+        now(),
+    )
+    .expect("approves");
+    assert_eq!(a.state(), AccessionState::Approved);
+    assert_eq!(a.approved_on, Some(date(2024, 5, 14)));
+    assert_eq!(a.approved_version, Some(2));
+    assert_eq!(a.version, Some(2));
+    assert_eq!(a.decision_id, None);
+    assert_eq!(a.history.len(), 2);
+    let entry = last(&a);
+    assert_eq!(entry.event, HistoryEvent::Approved);
+    assert_eq!(entry.from, Some(AccessionState::Submitted));
+    assert_eq!(entry.to, AccessionState::Approved);
+    assert_eq!(entry.by, ADMIN);
+    assert_eq!(entry.at, now());
+}
+
+#[test]
+fn registration_mode_cites_no_steering_decision() {
+    let mut a = submitted();
+    let e = fails(&mut a, |a| {
+        a.approve(
+            Approval::SteeringGroupDecision(decision(DecisionKind::ApproveAccession)),
+            &registration_terms(),
+            date(2024, 5, 16),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "registration_required");
+}
+
+#[test]
+fn approval_needs_the_agreement_still_in_force_and_admitting_the_signatory() {
+    let mut a = submitted();
+    let terminated = AgreementTerms {
+        in_force: false,
+        ..registration_terms()
+    };
+    let e = fails(&mut a, |a| {
+        a.approve(
+            Approval::Registration,
+            &terminated,
+            date(2024, 5, 14),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "agreement_not_in_force");
+
+    let mut body = Accession::submit(
+        SubmissionInput {
+            signatory: Signatory::PublicBody(Uuid::from_u128(0x1082)),
+            ..form_input()
+        },
+        &steering_terms(),
+        &[],
+        ADMIN,
+        now(),
+    )
+    .expect("submits");
+    let closed_to_bodies = AgreementTerms {
+        public_bodies_may_accede: false,
+        ..steering_terms()
+    };
+    let e = fails(&mut body, |a| {
+        a.approve(
+            Approval::SteeringGroupDecision(decision(DecisionKind::ApproveAccession)),
+            &closed_to_bodies,
+            date(2024, 5, 16),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "public_body_not_allowed");
+}
+
+#[test]
+fn approval_date_is_checked() {
+    let mut a = submitted();
+    let e = fails(&mut a, |a| {
+        a.approve(
+            Approval::Registration,
+            &registration_terms(),
+            date(2024, 5, 21),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("approved_on".to_owned(), "in_future")]
+    );
+    let e = fails(&mut a, |a| {
+        a.approve(
+            Approval::Registration,
+            &registration_terms(),
+            date(2024, 5, 5),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("approved_on".to_owned(), "before_received")]
+    );
+    // A registration of old paper: approved long before it was entered here.
+    let old = SubmissionInput {
+        board_decision: Some(BoardDecision {
+            decided_on: date(2019, 10, 22),
+            minutes_reference: "§ 4".into(),
+            received_on: date(2019, 11, 1),
+            diary_number: None,
+        }),
+        ..input()
+    };
+    let mut a = Accession::submit(old, &registration_terms(), &[], ADMIN, now()).expect("ok");
+    a.approve(
+        Approval::Registration,
+        &registration_terms(),
+        date(2019, 11, 5),
+        ADMIN,
+        now(),
+    )
+    .expect("backdated approval");
+    assert_eq!(a.approved_on, Some(date(2019, 11, 5)));
+}
+
+#[test]
+fn agreement_mismatch_is_refused() {
+    let mut a = submitted();
+    let other = AgreementTerms {
+        agreement_id: Uuid::from_u128(0xa2),
+        ..registration_terms()
+    };
+    let e = fails(&mut a, |a| {
+        a.approve(
+            Approval::Registration,
+            &other,
+            date(2024, 5, 14),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "agreement_mismatch");
+    let e = fails(&mut a, |a| a.reject("Nej", None, &other, ADMIN, now()));
+    assert_eq!(conflict(e), "agreement_mismatch");
+}
+
+#[test]
+fn only_a_submitted_accession_is_approved() {
+    let mut a = approved();
+    let e = fails(&mut a, |a| {
+        a.approve(
+            Approval::Registration,
+            &registration_terms(),
+            date(2024, 5, 14),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "accession_not_submitted");
+}
+
+// ---- approve and reject, steering-group mode ----
+
+#[test]
+fn steering_group_approves_by_a_matching_valid_decision() {
+    let mut a = steering_submitted();
+    a.approve(
+        Approval::SteeringGroupDecision(decision(DecisionKind::ApproveAccession)),
+        &steering_terms(),
+        date(2024, 5, 15),
+        ADMIN,
+        now(),
+    )
+    .expect("approves");
+    assert_eq!(a.state(), AccessionState::Approved);
+    assert_eq!(a.decision_id, Some(Uuid::from_u128(0xe1)));
+    assert!(
+        last(&a)
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("steering group decision"))
+    );
+}
+
+#[test]
+fn steering_group_mode_needs_a_decision() {
+    let mut a = steering_submitted();
+    let e = fails(&mut a, |a| {
+        a.approve(
+            Approval::Registration,
+            &steering_terms(),
+            date(2024, 5, 15),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "steering_group_decision_required");
+    let e = fails(&mut a, |a| {
+        a.reject(
+            "Uppfyller inte villkoren",
+            None,
+            &steering_terms(),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "steering_group_decision_required");
+}
+
+#[test]
+fn the_cited_decision_must_match() {
+    let mismatches = [
+        CitedDecision {
+            agreement_id: Uuid::from_u128(0xa2),
+            ..decision(DecisionKind::ApproveAccession)
+        },
+        decision(DecisionKind::RejectAccession),
+        decision(DecisionKind::AdoptActionPlan),
+        CitedDecision {
+            subject_id: Some(Uuid::from_u128(0xd2)),
+            ..decision(DecisionKind::ApproveAccession)
+        },
+        CitedDecision {
+            subject_id: None,
+            ..decision(DecisionKind::ApproveAccession)
+        },
+    ];
+    for cited in mismatches {
+        let mut a = steering_submitted();
+        let e = fails(&mut a, |a| {
+            a.approve(
+                Approval::SteeringGroupDecision(cited.clone()),
+                &steering_terms(),
+                date(2024, 5, 15),
+                ADMIN,
+                now(),
+            )
+        });
+        assert_eq!(conflict(e), "decision_does_not_match", "{cited:?}");
+    }
+    let mut a = steering_submitted();
+    let e = fails(&mut a, |a| {
+        a.reject(
+            "Uppfyller inte villkoren",
+            Some(decision(DecisionKind::ApproveAccession)),
+            &steering_terms(),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "decision_does_not_match");
+}
+
+#[test]
+fn the_cited_decision_must_be_valid() {
+    let mut a = steering_submitted();
+    let unbalanced = CitedDecision {
+        valid: false,
+        ..decision(DecisionKind::ApproveAccession)
+    };
+    let e = fails(&mut a, |a| {
+        a.approve(
+            Approval::SteeringGroupDecision(unbalanced),
+            &steering_terms(),
+            date(2024, 5, 15),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "decision_not_valid");
+    let e = fails(&mut a, |a| {
+        a.reject(
+            "Uppfyller inte villkoren",
+            Some(CitedDecision {
+                valid: false,
+                ..decision(DecisionKind::RejectAccession)
+            }),
+            &steering_terms(),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "decision_not_valid");
+}
+
+#[test]
+fn steering_approval_not_before_the_decision() {
+    let mut a = steering_submitted();
+    let e = fails(&mut a, |a| {
+        a.approve(
+            Approval::SteeringGroupDecision(decision(DecisionKind::ApproveAccession)),
+            &steering_terms(),
+            date(2024, 5, 14),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("approved_on".to_owned(), "before_decision")]
+    );
+}
+
+#[test]
+fn steering_group_rejects_by_a_matching_decision() {
+    let mut a = steering_submitted();
+    a.reject(
+        " Föreningen har inte säte i Blekinge län ",
+        Some(decision(DecisionKind::RejectAccession)),
+        &steering_terms(),
+        ADMIN,
+        now(),
+    )
+    .expect("rejects");
+    assert_eq!(a.state(), AccessionState::Rejected);
+    assert_eq!(a.decision_id, Some(Uuid::from_u128(0xe1)));
+    assert_eq!(
+        a.rejection_reason.as_deref(),
+        Some("Föreningen har inte säte i Blekinge län")
+    );
+}
+
+// ---- reject, cancel ----
+
+#[test]
+fn registration_rejects_with_a_reason() {
+    let mut a = submitted();
+    a.reject(
+        "Styrelseprotokollet saknar beslut om anslutning",
+        None,
+        &registration_terms(),
+        ADMIN,
+        now(),
+    )
+    .expect("rejects");
+    assert_eq!(a.state(), AccessionState::Rejected);
+    let entry = last(&a);
+    assert_eq!(entry.event, HistoryEvent::Rejected);
+    assert_eq!(entry.from, Some(AccessionState::Submitted));
+    assert_eq!(
+        entry.reason.as_deref(),
+        Some("Styrelseprotokollet saknar beslut om anslutning")
+    );
+    assert_eq!(a.history.len(), 2);
+}
+
+#[test]
+fn rejection_needs_a_reason_and_a_submitted_accession() {
+    let mut a = submitted();
+    let e = fails(&mut a, |a| {
+        a.reject("  ", None, &registration_terms(), ADMIN, now())
+    });
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("reason".to_owned(), "required")]
+    );
+    let e = fails(&mut a, |a| {
+        a.reject(
+            &"ö".repeat(REASON_MAX + 1),
+            None,
+            &registration_terms(),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("reason".to_owned(), "too_long")]
+    );
+    let e = fails(&mut a, |a| {
+        a.reject(
+            "Dubbel",
+            Some(decision(DecisionKind::RejectAccession)),
+            &registration_terms(),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "registration_required");
+
+    let mut a = approved();
+    let e = fails(&mut a, |a| {
+        a.reject("För sent", None, &registration_terms(), ADMIN, now())
+    });
+    assert_eq!(conflict(e), "accession_not_submitted");
+}
+
+#[test]
+fn the_applicant_cancels_a_submitted_accession() {
+    let mut a = submitted();
+    a.cancel(REP, now()).expect("cancels");
+    assert_eq!(a.state(), AccessionState::Cancelled);
+    let entry = last(&a);
+    assert_eq!(entry.event, HistoryEvent::Cancelled);
+    assert_eq!(entry.from, Some(AccessionState::Submitted));
+    assert_eq!(entry.by, REP);
+    for mut closed in [a, approved()] {
+        let e = fails(&mut closed, |a| a.cancel(REP, now()));
+        assert_eq!(conflict(e), "accession_not_submitted");
+    }
+}
+
+// ---- withdraw ----
+
+fn notice(effective_on: NaiveDate) -> WithdrawalNotice {
+    WithdrawalNotice {
+        received_on: date(2024, 5, 18),
+        reference: " Styrelseprotokoll 2024-05-16 § 9 ".into(),
+        effective_on,
+    }
+}
+
+#[test]
+fn a_signatory_withdraws_on_written_notice() {
+    let mut a = approved();
+    a.withdraw(notice(date(2024, 12, 31)), REP, now())
+        .expect("withdraws");
+    assert_eq!(a.state(), AccessionState::Withdrawn);
+    let w = a.withdrawal.as_ref().expect("notice kept");
+    assert_eq!(w.reference, "Styrelseprotokoll 2024-05-16 § 9");
+    assert_eq!(w.effective_on, date(2024, 12, 31));
+    let entry = last(&a);
+    assert_eq!(entry.event, HistoryEvent::Withdrawn);
+    assert_eq!(entry.from, Some(AccessionState::Approved));
+    assert_eq!(
+        entry.reason.as_deref(),
+        Some(
+            "written notice Styrelseprotokoll 2024-05-16 § 9 received 2024-05-18, effective 2024-12-31"
+        )
+    );
+    // Still a signatory until the notice takes effect.
+    assert!(a.is_signatory_on(date(2024, 12, 30)));
+    assert!(!a.is_signatory_on(date(2024, 12, 31)));
+}
+
+#[test]
+fn withdrawal_takes_effect_no_earlier_than_the_approval() {
+    let mut a = approved();
+    let e = fails(&mut a, |a| {
+        a.withdraw(notice(date(2024, 5, 13)), REP, now())
+    });
+    assert_eq!(conflict(e), "withdrawal_before_approval");
+    a.withdraw(notice(date(2024, 5, 14)), REP, now())
+        .expect("the day of approval is allowed");
+}
+
+#[test]
+fn withdrawal_notice_fields_are_checked() {
+    let mut a = approved();
+    let e = fails(&mut a, |a| {
+        a.withdraw(
+            WithdrawalNotice {
+                received_on: date(2024, 5, 21),
+                reference: " ".into(),
+                effective_on: date(2024, 6, 1),
+            },
+            REP,
+            now(),
+        )
+    });
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [
+            ("reference".to_owned(), "required"),
+            ("received_on".to_owned(), "in_future"),
+        ]
+    );
+}
+
+#[test]
+fn only_an_approved_accession_is_withdrawn() {
+    let mut a = submitted();
+    let e = fails(&mut a, |a| a.withdraw(notice(date(2024, 6, 1)), REP, now()));
+    assert_eq!(conflict(e), "accession_not_approved");
+    let mut a = approved();
+    a.withdraw(notice(date(2024, 6, 1)), REP, now())
+        .expect("once");
+    let e = fails(&mut a, |a| a.withdraw(notice(date(2024, 6, 1)), REP, now()));
+    assert_eq!(conflict(e), "accession_not_approved");
+}
+
+// ---- end ----
+
+#[test]
+fn termination_ends_an_approved_accession() {
+    let mut a = approved();
+    a.end(
+        EndReason::AgreementTerminated,
+        date(2025, 1, 1),
+        ADMIN,
+        now(),
+    )
+    .expect("ends");
+    assert_eq!(a.state(), AccessionState::Ended);
+    assert_eq!(a.end_reason, Some(EndReason::AgreementTerminated));
+    assert_eq!(a.ended_on, Some(date(2025, 1, 1)));
+    let entry = last(&a);
+    assert_eq!(entry.event, HistoryEvent::Ended);
+    assert_eq!(entry.reason.as_deref(), Some("agreement_terminated"));
+    let e = fails(&mut a, |a| {
+        a.end(
+            EndReason::AgreementTerminated,
+            date(2025, 1, 1),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "accession_not_approved");
+}
+
+#[test]
+fn end_rules() {
+    let mut a = approved();
+    let e = fails(&mut a, |a| {
+        a.end(
+            EndReason::AgreementTerminated,
+            date(2024, 5, 1),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "end_before_approval");
+    let e = fails(&mut a, |a| {
+        a.end(EndReason::NotReconfirmed, date(2025, 1, 1), ADMIN, now())
+    });
+    assert_eq!(conflict(e), "no_reconfirmation_pending");
+    a.request_reconfirmation(2, date(2024, 8, 31), ADMIN, now())
+        .expect("requests");
+    let e = fails(&mut a, |a| {
+        a.end(EndReason::NotReconfirmed, date(2024, 8, 31), ADMIN, now())
+    });
+    assert_eq!(conflict(e), "reconfirmation_not_due");
+    let mut s = submitted();
+    let e = fails(&mut s, |a| {
+        a.end(
+            EndReason::AgreementTerminated,
+            date(2025, 1, 1),
+            ADMIN,
+            now(),
+        )
+    });
+    assert_eq!(conflict(e), "accession_not_approved");
+}
+
+// ---- revision: carry over, reconfirm ----
+
+#[test]
+fn carry_over_records_the_new_version_without_changing_state() {
+    let mut a = approved();
+    a.carry_over(2, ADMIN, now()).expect("carries over");
+    assert_eq!(a.state(), AccessionState::Approved);
+    assert_eq!(a.version, Some(2));
+    assert_eq!(a.approved_version, Some(1));
+    let entry = last(&a);
+    assert_eq!(entry.event, HistoryEvent::CarriedOver);
+    assert_eq!(entry.from, Some(AccessionState::Approved));
+    assert_eq!(entry.to, AccessionState::Approved);
+    assert_eq!(entry.reason.as_deref(), Some("carried over to version 2"));
+    let e = fails(&mut a, |a| a.carry_over(2, ADMIN, now()));
+    assert_eq!(conflict(e), "version_not_newer");
+    let e = fails(&mut submitted(), |a| a.carry_over(2, ADMIN, now()));
+    assert_eq!(conflict(e), "accession_not_approved");
+}
+
+#[test]
+fn reconfirmation_by_the_deadline_keeps_the_signatory() {
+    let mut a = approved();
+    a.request_reconfirmation(2, date(2024, 8, 31), ADMIN, now())
+        .expect("requests");
+    assert_eq!(a.state(), AccessionState::Approved);
+    assert_eq!(
+        a.reconfirmation,
+        Some(Reconfirmation {
+            version: 2,
+            reconfirm_by: date(2024, 8, 31)
+        })
+    );
+    assert_eq!(last(&a).event, HistoryEvent::ReconfirmationRequested);
+    assert_eq!(
+        last(&a).reason.as_deref(),
+        Some("version 2, reconfirm by 2024-08-31")
+    );
+    assert!(!a.is_past_reconfirmation(date(2024, 8, 31)));
+    assert!(a.is_past_reconfirmation(date(2024, 9, 1)));
+
+    a.reconfirm(REP, noon(2024, 8, 31))
+        .expect("on the last day");
+    assert_eq!(a.state(), AccessionState::Approved);
+    assert_eq!(a.version, Some(2));
+    assert_eq!(a.reconfirmation, None);
+    let entry = last(&a);
+    assert_eq!(entry.event, HistoryEvent::Reconfirmed);
+    assert_eq!(entry.by, REP);
+    assert_eq!(entry.reason.as_deref(), Some("version 2"));
+    assert!(!a.is_past_reconfirmation(date(2024, 9, 1)));
+    let e = fails(&mut a, |a| a.reconfirm(REP, noon(2024, 9, 1)));
+    assert_eq!(conflict(e), "no_reconfirmation_pending");
+}
+
+#[test]
+fn without_reconfirmation_the_accession_ends_the_day_after_the_deadline() {
+    let mut a = approved();
+    a.request_reconfirmation(2, date(2024, 8, 31), ADMIN, now())
+        .expect("requests");
+    let e = fails(&mut a, |a| a.end_unconfirmed(noon(2024, 8, 31)));
+    assert_eq!(conflict(e), "reconfirmation_not_due");
+    let e = fails(&mut a, |a| a.reconfirm(REP, noon(2024, 9, 1)));
+    assert_eq!(conflict(e), "reconfirmation_deadline_passed");
+
+    // The sweep runs late; the end date is still the day after the deadline.
+    a.end_unconfirmed(noon(2024, 9, 10)).expect("ends");
+    assert_eq!(a.state(), AccessionState::Ended);
+    assert_eq!(a.end_reason, Some(EndReason::NotReconfirmed));
+    assert_eq!(a.ended_on, Some(date(2024, 9, 1)));
+    assert_eq!(a.reconfirmation, None);
+    let entry = last(&a);
+    assert_eq!(entry.by, SYSTEM_ACTOR);
+    assert_eq!(entry.reason.as_deref(), Some("not_reconfirmed"));
+    assert!(a.is_signatory_on(date(2024, 8, 31)));
+    assert!(!a.is_signatory_on(date(2024, 9, 1)));
+}
+
+#[test]
+fn a_deadline_already_past_ends_the_accession_at_the_next_sweep() {
+    let mut a = approved();
+    a.request_reconfirmation(2, date(2024, 5, 17), ADMIN, now())
+        .expect("a late registration of the revision is taken as it is");
+    let e = fails(&mut a, |a| a.reconfirm(REP, now()));
+    assert_eq!(conflict(e), "reconfirmation_deadline_passed");
+    a.end_unconfirmed(now()).expect("ends");
+    assert_eq!(a.ended_on, Some(date(2024, 5, 18)));
+
+    // A deadline before the approval itself never ends it before it began.
+    let mut b = approved();
+    b.request_reconfirmation(2, date(2024, 5, 1), ADMIN, now())
+        .expect("requests");
+    b.end_unconfirmed(now()).expect("ends");
+    assert_eq!(b.ended_on, b.approved_on);
+}
+
+#[test]
+fn reconfirmation_rules() {
+    let mut a = approved();
+    let e = fails(&mut a, |a| a.end_unconfirmed(noon(2024, 9, 10)));
+    assert_eq!(conflict(e), "no_reconfirmation_pending");
+    let e = fails(&mut a, |a| a.reconfirm(REP, now()));
+    assert_eq!(conflict(e), "no_reconfirmation_pending");
+    let e = fails(&mut a, |a| {
+        a.request_reconfirmation(1, date(2024, 8, 31), ADMIN, now())
+    });
+    assert_eq!(conflict(e), "version_not_newer");
+
+    a.request_reconfirmation(2, date(2024, 8, 31), ADMIN, now())
+        .expect("requests");
+    let e = fails(&mut a, |a| {
+        a.request_reconfirmation(2, date(2024, 9, 30), ADMIN, now())
+    });
+    assert_eq!(conflict(e), "version_not_newer");
+    let e = fails(&mut a, |a| a.carry_over(2, ADMIN, now()));
+    assert_eq!(conflict(e), "version_not_newer");
+    // A later revision replaces the pending request.
+    a.request_reconfirmation(3, date(2024, 9, 30), ADMIN, now())
+        .expect("replaces");
+    assert_eq!(a.reconfirmation.map(|r| r.version), Some(3));
+
+    for mut other in [submitted(), {
+        let mut w = approved();
+        w.withdraw(notice(date(2024, 6, 1)), REP, now())
+            .expect("withdraws");
+        w
+    }] {
+        let e = fails(&mut other, |a| {
+            a.request_reconfirmation(2, date(2024, 8, 31), ADMIN, now())
+        });
+        assert_eq!(conflict(e), "accession_not_approved");
+        let e = fails(&mut other, |a| a.reconfirm(REP, now()));
+        assert_eq!(conflict(e), "accession_not_approved");
+        let e = fails(&mut other, |a| a.end_unconfirmed(now()));
+        assert_eq!(conflict(e), "accession_not_approved");
+    }
+}
+
+#[test]
+fn withdrawal_clears_a_pending_reconfirmation() {
+    let mut a = approved();
+    a.request_reconfirmation(2, date(2024, 8, 31), ADMIN, now())
+        .expect("requests");
+    a.withdraw(notice(date(2024, 6, 1)), REP, now())
+        .expect("withdraws");
+    assert_eq!(a.reconfirmation, None);
+    assert!(!a.is_past_reconfirmation(date(2024, 9, 1)));
+}
+
+// ---- contact person ----
+
+#[test]
+fn contact_person_changes_without_personal_data_in_the_history() {
+    let mut a = submitted();
+    let new = ContactPersonInput {
+        name: "Märta Ödqvist".into(),
+        email: "marta@angsblomman.example".into(),
+        phone: None,
+    };
+    a.update_contact_person(&new, REP, now()).expect("updates");
+    assert_eq!(a.contact_person.name, "Märta Ödqvist");
+    assert_eq!(a.state(), AccessionState::Submitted);
+    let entry = last(&a);
+    assert_eq!(entry.event, HistoryEvent::ContactPersonUpdated);
+    assert_eq!(entry.from, Some(AccessionState::Submitted));
+    assert_eq!(entry.to, AccessionState::Submitted);
+    assert_eq!(entry.reason, None);
+
+    let mut b = approved();
+    b.update_contact_person(&new, ADMIN, now())
+        .expect("updates");
+    assert_eq!(last(&b).to, AccessionState::Approved);
+    let all = format!("{:?}", b.history);
+    assert!(!all.contains("Märta") && !all.contains("marta@") && !all.contains("Åsa"));
+}
+
+#[test]
+fn contact_person_is_validated_and_closed_accessions_refuse_it() {
+    let mut a = approved();
+    let e = fails(&mut a, |a| {
+        a.update_contact_person(
+            &ContactPersonInput {
+                name: "Märta".into(),
+                email: "marta".into(),
+                phone: Some("07x".into()),
+            },
+            REP,
+            now(),
+        )
+    });
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("email".to_owned(), "email"), ("phone".to_owned(), "phone")]
+    );
+    a.withdraw(notice(date(2024, 6, 1)), REP, now())
+        .expect("withdraws");
+    let e = fails(&mut a, |a| a.update_contact_person(&contact(), REP, now()));
+    assert_eq!(conflict(e), "accession_closed");
+    let mut c = submitted();
+    c.cancel(REP, now()).expect("cancels");
+    let e = fails(&mut c, |a| a.update_contact_person(&contact(), REP, now()));
+    assert_eq!(conflict(e), "accession_closed");
+}
+
+// ---- the history as a whole ----
+
+#[test]
+fn every_operation_appends_exactly_one_entry_and_never_rewrites() {
+    let mut a = submitted();
+    let mut t = now();
+    let mut steps: Vec<Step> = vec![
+        Box::new(|a, t| a.update_contact_person(&contact(), REP, t)),
+        Box::new(|a, t| {
+            a.approve(
+                Approval::Registration,
+                &registration_terms(),
+                date(2024, 5, 14),
+                ADMIN,
+                t,
+            )
+        }),
+        Box::new(|a, t| a.carry_over(2, ADMIN, t)),
+        Box::new(|a, t| a.request_reconfirmation(3, date(2024, 12, 31), ADMIN, t)),
+        Box::new(|a, t| a.reconfirm(REP, t)),
+        Box::new(|a, t| a.update_contact_person(&contact(), ADMIN, t)),
+        Box::new(|a, t| a.withdraw(notice(date(2025, 1, 1)), REP, t)),
+    ];
+    for step in &mut steps {
+        let before = a.history.clone();
+        t += Duration::minutes(5);
+        step(&mut a, t).expect("step succeeds");
+        assert_eq!(a.history.len(), before.len() + 1);
+        assert_eq!(a.history[..before.len()], before[..], "history rewritten");
+        assert_eq!(last(&a).at, t);
+        assert_eq!(last(&a).from, Some(before.last().expect("non-empty").to));
+    }
+    let events: Vec<_> = a.history.iter().map(|e| e.event).collect();
+    assert_eq!(
+        events,
+        [
+            HistoryEvent::Submitted,
+            HistoryEvent::ContactPersonUpdated,
+            HistoryEvent::Approved,
+            HistoryEvent::CarriedOver,
+            HistoryEvent::ReconfirmationRequested,
+            HistoryEvent::Reconfirmed,
+            HistoryEvent::ContactPersonUpdated,
+            HistoryEvent::Withdrawn,
+        ]
+    );
+    assert_eq!(a.version, Some(3));
+    assert_eq!(a.approved_version, Some(1));
+}
