@@ -293,6 +293,89 @@ mod tests {
         assert!(p.represents(Uuid::from_u128(9)));
     }
 
+    const RS_PRIVATE: &[u8] = include_bytes!("../tests/fixtures/rs256-test-private.pem");
+    const RS_PUBLIC: &[u8] = include_bytes!("../tests/fixtures/rs256-test-public.pem");
+
+    fn rs256() -> JwtSettings {
+        JwtSettings {
+            key: Some(JwtKey::PublicKeyPem(RS_PUBLIC.to_vec())),
+            algorithm: Algorithm::RS256,
+            issuer: None,
+            audience: None,
+            leeway_seconds: 0,
+            private_key_pem: Some(RS_PRIVATE.to_vec()),
+        }
+    }
+
+    #[test]
+    fn rs256_tokens_verify_with_the_public_key() {
+        let auth = Authenticator::new(&rs256()).unwrap();
+        let p = auth.verify(&auth.mint(&request()).unwrap()).unwrap();
+        assert_eq!(p.sub, "processledare-1");
+    }
+
+    #[test]
+    fn the_algorithm_is_pinned() {
+        // An HS256 token "signed" with the RS256 public key as secret: the classic confusion.
+        let forged = Authenticator::new(&JwtSettings {
+            key: Some(JwtKey::Secret(RS_PUBLIC.to_vec())),
+            ..settings()
+        })
+        .unwrap()
+        .mint(&request())
+        .unwrap();
+        assert!(
+            Authenticator::new(&rs256())
+                .unwrap()
+                .verify(&forged)
+                .is_err()
+        );
+        // alg: none.
+        let none = format!(
+            "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{}.",
+            forged.split('.').nth(1).unwrap()
+        );
+        assert!(
+            Authenticator::new(&settings())
+                .unwrap()
+                .verify(&none)
+                .is_err()
+        );
+        assert!(Authenticator::new(&rs256()).unwrap().verify(&none).is_err());
+    }
+
+    #[test]
+    fn expired_and_tampered_tokens_are_refused() {
+        let auth = Authenticator::new(&settings()).unwrap();
+        let mut old = request();
+        old.ttl_seconds = 0;
+        let claims = Claims {
+            sub: "x".into(),
+            name: None,
+            roles: vec![],
+            public_body_id: None,
+            organization_ids: vec![],
+            exp: 1_000_000,
+            iat: None,
+            nbf: None,
+            iss: Some("https://idp.example".into()),
+            aud: Some("samverkan".into()),
+        };
+        let expired = encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(b"0123456789abcdef0123456789abcdef"),
+        )
+        .unwrap();
+        assert!(
+            matches!(auth.verify(&expired), Err(ApiError::Unauthorized(m)) if m.contains("expired"))
+        );
+        let token = auth.mint(&request()).unwrap();
+        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+        parts[1] = parts[1].replace('A', "B");
+        assert!(auth.verify(&parts.join(".")).is_err());
+    }
+
     #[test]
     fn wrong_issuer_or_audience_is_refused() {
         let minted = Authenticator::new(&settings())

@@ -1,0 +1,184 @@
+//! Who may see and run an agreement. Drafts and texts on consultation are working papers of
+//! the owning body; what was adopted (and later terminated) is public record.
+
+use uuid::Uuid;
+
+use super::{Agreement, AgreementState, AgreementVersion};
+use crate::access::Principal;
+
+/// Agreement administrators of the body that will own it, and platform administrators.
+pub fn may_create_agreement(principal: &Principal, owner_public_body_id: Uuid) -> bool {
+    principal.administers_public_body(owner_public_body_id)
+}
+
+/// Edit drafts, adopt, revise, terminate, record reviews, change settings: the owning
+/// body's agreement administrators and platform administrators. Other parties (Blekinge's
+/// acceding municipalities) do not run the agreement.
+pub fn may_administer(principal: &Principal, agreement: &Agreement) -> bool {
+    principal.administers_public_body(agreement.owner_public_body_id)
+}
+
+/// Adopted and terminated agreements are public; drafts, consultations and abandoned drafts
+/// are not.
+pub fn is_publicly_visible(agreement: &Agreement) -> bool {
+    matches!(
+        agreement.state,
+        AgreementState::Adopted | AgreementState::Terminated
+    )
+}
+
+/// Anyone sees a public agreement; only its administrators see the others (the API answers
+/// 404, so that a draft's existence does not leak).
+pub fn may_view(principal: Option<&Principal>, agreement: &Agreement) -> bool {
+    is_publicly_visible(agreement) || principal.is_some_and(|p| may_administer(p, agreement))
+}
+
+/// The adopted and superseded texts of a public agreement are public; a revision in
+/// progress or an abandoned text only for its administrators.
+pub fn may_view_version(
+    principal: Option<&Principal>,
+    agreement: &Agreement,
+    version: &AgreementVersion,
+) -> bool {
+    (is_publicly_visible(agreement) && version.is_publicly_visible())
+        || principal.is_some_and(|p| may_administer(p, agreement))
+}
+
+/// A call for renegotiation comes from a party: the administrators of any public body that
+/// is a party, or the representatives of the civil-society network; platform administrators
+/// record requests received on paper.
+pub fn may_file_renegotiation_request(principal: &Principal, agreement: &Agreement) -> bool {
+    agreement
+        .party_public_body_ids
+        .iter()
+        .any(|&id| principal.administers_public_body(id))
+        || agreement
+            .civil_society_party
+            .organization_id
+            .is_some_and(|org| principal.represents(org))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::Role;
+    use crate::access::testing::principal;
+    use crate::agreement::testing::*;
+    use crate::agreement::{CivilSocietyPartyKind, TerminationRecord};
+
+    fn admin_of(body: Uuid) -> Principal {
+        let mut p = principal(&[Role::AgreementAdmin]);
+        p.public_body_id = Some(body);
+        p
+    }
+
+    #[test]
+    fn the_owning_body_administers() {
+        let a = draft();
+        assert!(may_create_agreement(&admin_of(OWNER), OWNER));
+        assert!(!may_create_agreement(&admin_of(OTHER_BODY), OWNER));
+        assert!(may_administer(&admin_of(OWNER), &a));
+        assert!(!may_administer(&admin_of(OTHER_BODY), &a));
+        assert!(may_administer(&principal(&[Role::PlatformAdmin]), &a));
+        let mut rep = principal(&[Role::OrganizationRep]);
+        rep.organization_ids.insert(Uuid::from_u128(5));
+        assert!(!may_administer(&rep, &a));
+        assert!(!may_create_agreement(&rep, OWNER));
+
+        let mut joint = draft();
+        joint.party_public_body_ids.push(OTHER_BODY);
+        assert!(
+            !may_administer(&admin_of(OTHER_BODY), &joint),
+            "another party does not run the agreement"
+        );
+    }
+
+    #[test]
+    fn only_adopted_and_terminated_agreements_are_public() {
+        let owner = admin_of(OWNER);
+        let stranger = admin_of(OTHER_BODY);
+        let mut a = draft();
+        assert!(!is_publicly_visible(&a));
+        assert!(!may_view(None, &a));
+        assert!(!may_view(Some(&stranger), &a));
+        assert!(may_view(Some(&owner), &a));
+
+        a.open_consultation(date(2018, 6, 26), today())
+            .expect("opens");
+        assert!(
+            !is_publicly_visible(&a),
+            "a consultation is not public here"
+        );
+
+        a.adopt(adoption(date(2018, 10, 1)), today())
+            .expect("adopts");
+        assert!(is_publicly_visible(&a));
+        assert!(may_view(None, &a));
+
+        a.terminate(
+            TerminationRecord {
+                decided_by: "Kommunfullmäktige".into(),
+                decision_date: date(2024, 1, 1),
+                effective_on: date(2024, 1, 1),
+                reason: None,
+            },
+            today(),
+        )
+        .expect("terminates");
+        assert!(is_publicly_visible(&a));
+
+        let mut abandoned = draft();
+        abandoned.abandon().expect("abandons");
+        assert!(!is_publicly_visible(&abandoned));
+        assert!(may_view(Some(&owner), &abandoned));
+    }
+
+    #[test]
+    fn a_revision_in_progress_is_not_public() {
+        let mut a = adopted(date(2018, 10, 1));
+        a.start_revision(content()).expect("starts");
+        let (first, revision) = (&a.versions[0], &a.versions[1]);
+        assert!(may_view_version(None, &a, first));
+        assert!(!may_view_version(None, &a, revision));
+        assert!(may_view_version(Some(&admin_of(OWNER)), &a, revision));
+        assert!(!may_view_version(Some(&admin_of(OTHER_BODY)), &a, revision));
+
+        a.adopt_revision(adoption(date(2022, 10, 1)), today())
+            .expect("adopts");
+        assert!(
+            may_view_version(None, &a, &a.versions[0]),
+            "superseded stays public"
+        );
+        assert!(may_view_version(None, &a, &a.versions[1]));
+
+        let d = draft();
+        assert!(!may_view_version(None, &d, &d.versions[0]));
+    }
+
+    #[test]
+    fn parties_file_renegotiation_requests() {
+        let mut a = adopted(date(2018, 10, 1));
+        a.party_public_body_ids.push(OTHER_BODY);
+        assert!(may_file_renegotiation_request(&admin_of(OWNER), &a));
+        assert!(may_file_renegotiation_request(&admin_of(OTHER_BODY), &a));
+        assert!(!may_file_renegotiation_request(
+            &admin_of(Uuid::from_u128(3)),
+            &a
+        ));
+        assert!(may_file_renegotiation_request(
+            &principal(&[Role::PlatformAdmin]),
+            &a
+        ));
+
+        let network = Uuid::from_u128(99);
+        let mut rep = principal(&[Role::OrganizationRep]);
+        rep.organization_ids.insert(network);
+        assert!(
+            !may_file_renegotiation_request(&rep, &a),
+            "the sector is not one organisation"
+        );
+        a.civil_society_party.kind = CivilSocietyPartyKind::Network;
+        a.civil_society_party.organization_id = Some(network);
+        assert!(may_file_renegotiation_request(&rep, &a));
+    }
+}

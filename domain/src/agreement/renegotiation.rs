@@ -1,0 +1,231 @@
+//! Renegotiation (omförhandling). Blekinge: "kan endera parten när som helst under perioden
+//! påkalla omförhandling … Detta ska ske skriftligen och med skälig framförhållning."
+//!
+//! A request records what a party did in writing. Short notice is therefore not refused: a
+//! request that arrived is a fact the other parties must see. It is flagged instead
+//! ([`RenegotiationRequest::gives_notice`]), derived from the agreement's notice period.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::limits::REASON_MAX;
+use super::{Agreement, NoticePeriod, stored_enum};
+use crate::error::{DomainError, Validator};
+
+stored_enum! {
+    pub enum RequestingSide {
+        /// One of the public bodies that are parties (named by `public_body_id`).
+        PublicBody = "public_body",
+        /// The civil-society party: the sector, or its network.
+        CivilSociety = "civil_society",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RenegotiationRequest {
+    pub id: Uuid,
+    /// The date of the written request.
+    pub filed_on: NaiveDate,
+    pub requested_by: RequestingSide,
+    /// Which public body, when `requested_by` is `public_body`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_body_id: Option<Uuid>,
+    pub reason: String,
+    /// From when the party wants to renegotiate.
+    pub requested_date: NaiveDate,
+}
+
+impl RenegotiationRequest {
+    /// The request with its reason trimmed, or its invalid fields named: a public body must
+    /// be a party to `agreement`; `filed_on` not in the future nor before the agreement was
+    /// adopted; `requested_date` not before `filed_on`.
+    pub fn validated(&self, agreement: &Agreement, today: NaiveDate) -> Result<Self, DomainError> {
+        let mut v = Validator::new();
+        match (self.requested_by, self.public_body_id) {
+            (RequestingSide::PublicBody, None) => v.add(
+                "public_body_id",
+                "required",
+                "name the public body that requests renegotiation",
+            ),
+            (RequestingSide::PublicBody, Some(id)) if !agreement.is_party(id) => v.add(
+                "public_body_id",
+                "not_a_party",
+                "only a party to the agreement can call for renegotiation",
+            ),
+            (RequestingSide::CivilSociety, Some(_)) => v.add(
+                "public_body_id",
+                "not_allowed",
+                "a request by the civil-society party names no public body",
+            ),
+            _ => {}
+        }
+        let reason = v.text("reason", &self.reason, REASON_MAX);
+        let adopted_on = agreement.first_adoption().map(|a| a.decision_date);
+        if self.filed_on > today {
+            v.add(
+                "filed_on",
+                "in_future",
+                "a request cannot be dated in the future",
+            );
+        } else if adopted_on.is_some_and(|adopted| self.filed_on < adopted) {
+            v.add(
+                "filed_on",
+                "before_adoption",
+                "renegotiation can be called for only once the agreement is adopted",
+            );
+        }
+        if self.requested_date < self.filed_on {
+            v.add(
+                "requested_date",
+                "before_filed_on",
+                "renegotiation cannot be requested from a date before the request",
+            );
+        }
+        v.finish()?;
+        Ok(Self {
+            reason: reason.unwrap_or_default(),
+            ..self.clone()
+        })
+    }
+
+    /// The first date that `notice` allows; `None` when no notice period is set.
+    pub fn earliest_date(&self, notice: Option<NoticePeriod>) -> Option<NaiveDate> {
+        notice.and_then(|n| n.after(self.filed_on))
+    }
+
+    /// Whether the requested date respects the agreement's notice period (always, without
+    /// one: Blekinge's "skälig framförhållning" is for the parties to judge).
+    pub fn gives_notice(&self, notice: Option<NoticePeriod>) -> bool {
+        self.earliest_date(notice)
+            .is_none_or(|earliest| self.requested_date >= earliest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agreement::testing::*;
+    use crate::agreement::{AgreementSettings, PeriodUnit};
+
+    fn request() -> RenegotiationRequest {
+        RenegotiationRequest {
+            id: Uuid::from_u128(900),
+            filed_on: date(2025, 3, 3),
+            requested_by: RequestingSide::CivilSociety,
+            public_body_id: None,
+            reason: " Åtagandena om dialogträffar har inte uppfyllts under året. ".into(),
+            requested_date: date(2025, 6, 2),
+        }
+    }
+
+    #[test]
+    fn any_party_may_call_for_renegotiation() {
+        let mut a = adopted(date(2018, 10, 1));
+        a.file_renegotiation_request(request(), today())
+            .expect("the civil-society party may");
+        let by_municipality = RenegotiationRequest {
+            id: Uuid::from_u128(901),
+            requested_by: RequestingSide::PublicBody,
+            public_body_id: Some(OWNER),
+            ..request()
+        };
+        a.file_renegotiation_request(by_municipality, today())
+            .expect("a public body that is a party may");
+        assert_eq!(a.renegotiation_requests.len(), 2);
+        assert_eq!(
+            a.renegotiation_requests[0].reason,
+            "Åtagandena om dialogträffar har inte uppfyllts under året."
+        );
+    }
+
+    #[test]
+    fn only_adopted_agreements_are_renegotiated() {
+        let mut a = draft();
+        assert_eq!(
+            rule(a.file_renegotiation_request(request(), today())),
+            "agreement_not_adopted"
+        );
+    }
+
+    #[test]
+    fn request_fields_are_checked() {
+        let mut a = adopted(date(2018, 10, 1));
+        let outsider = RenegotiationRequest {
+            requested_by: RequestingSide::PublicBody,
+            public_body_id: Some(OTHER_BODY),
+            reason: String::new(),
+            filed_on: date(2018, 9, 1),
+            requested_date: date(2018, 8, 1),
+            ..request()
+        };
+        assert_eq!(
+            invalid_fields(a.file_renegotiation_request(outsider, today())),
+            [
+                ("public_body_id".into(), "not_a_party"),
+                ("reason".into(), "required"),
+                ("filed_on".into(), "before_adoption"),
+                ("requested_date".into(), "before_filed_on"),
+            ]
+        );
+        let unnamed = RenegotiationRequest {
+            requested_by: RequestingSide::PublicBody,
+            public_body_id: None,
+            filed_on: date(2026, 11, 24),
+            requested_date: date(2027, 1, 1),
+            ..request()
+        };
+        assert_eq!(
+            invalid_fields(a.file_renegotiation_request(unnamed, today())),
+            [
+                ("public_body_id".into(), "required"),
+                ("filed_on".into(), "in_future"),
+            ]
+        );
+        let civil_society_with_body = RenegotiationRequest {
+            public_body_id: Some(OWNER),
+            ..request()
+        };
+        assert_eq!(
+            invalid_fields(a.file_renegotiation_request(civil_society_with_body, today())),
+            [("public_body_id".into(), "not_allowed")]
+        );
+        assert!(a.renegotiation_requests.is_empty());
+    }
+
+    /// Short notice is recorded and flagged, not refused.
+    #[test]
+    fn notice_is_flagged_not_refused() {
+        let mut a = adopted(date(2018, 10, 1));
+        a.update_settings(AgreementSettings {
+            renegotiation_notice: Some(NoticePeriod {
+                amount: 3,
+                unit: PeriodUnit::Months,
+            }),
+            ..settings()
+        })
+        .expect("valid");
+        let short = RenegotiationRequest {
+            requested_date: date(2025, 6, 2),
+            ..request()
+        };
+        a.file_renegotiation_request(short.clone(), today())
+            .expect("recorded");
+        let notice = a.settings.renegotiation_notice;
+        assert_eq!(short.earliest_date(notice), Some(date(2025, 6, 3)));
+        assert!(!short.gives_notice(notice));
+        let enough = RenegotiationRequest {
+            requested_date: date(2025, 6, 3),
+            ..request()
+        };
+        assert!(enough.gives_notice(notice));
+        assert!(short.gives_notice(None), "without a fixed period, any date");
+        let days = Some(NoticePeriod {
+            amount: 30,
+            unit: PeriodUnit::Days,
+        });
+        assert_eq!(short.earliest_date(days), Some(date(2025, 4, 2)));
+        assert!(short.gives_notice(days));
+    }
+}

@@ -1,0 +1,216 @@
+//! One version of an agreement's text, and the records of its consultation and adoption.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::limits::*;
+use super::{VersionContent, stored_enum};
+use crate::error::{DomainError, Validator};
+
+stored_enum! {
+    /// A version's place in the lifecycle. Only `draft` and `consultation` versions can be
+    /// edited; `adopted` is the version in force (at most one); `superseded` and
+    /// `abandoned` stay on record.
+    pub enum VersionStatus {
+        Draft = "draft",
+        Consultation = "consultation",
+        Adopted = "adopted",
+        Superseded = "superseded",
+        Abandoned = "abandoned",
+    }
+}
+
+/// The referral round (remiss). Adoption closes it on the decision date if it is still open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsultationRecord {
+    pub opened_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// The political decision that puts a version in force (Södertälje: "Fastställd av
+/// kommunfullmäktige 2018-10-01", dnr KS 17/53, "Giltighet t.o.m: 2022-10-01").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdoptionRecord {
+    /// The deciding body as the decision names it: "Kommunfullmäktige", "Kommunstyrelsen",
+    /// "Regionfullmäktige".
+    pub decided_by: String,
+    pub decision_date: NaiveDate,
+    pub diary_number: Option<String>,
+    pub valid_from: NaiveDate,
+    /// Last day of validity (t.o.m., inclusive); `None`: until further notice (tills vidare).
+    pub valid_until: Option<NaiveDate>,
+}
+
+impl AdoptionRecord {
+    /// The record trimmed, or its invalid fields named (`decided_by`, `decision_date`,
+    /// `valid_until`). A decision is a fact: it cannot be dated after `today`; validity may
+    /// start later.
+    pub fn validated(&self, today: NaiveDate) -> Result<Self, DomainError> {
+        let mut v = Validator::new();
+        let decided_by = v.text("decided_by", &self.decided_by, DECIDED_BY_MAX);
+        let diary_number = v.optional_text(
+            "diary_number",
+            self.diary_number.as_deref(),
+            DIARY_NUMBER_MAX,
+        );
+        if self.decision_date > today {
+            v.add(
+                "decision_date",
+                "in_future",
+                "a decision cannot be dated in the future",
+            );
+        }
+        if let Some(until) = self.valid_until
+            && until <= self.valid_from
+        {
+            v.add(
+                "valid_until",
+                "not_after_valid_from",
+                "the last day of validity must be after valid_from",
+            );
+        }
+        v.finish()?;
+        Ok(Self {
+            decided_by: decided_by.unwrap_or_default(),
+            diary_number,
+            ..self.clone()
+        })
+    }
+
+    /// Whether the validity period has ended (`valid_until` is inclusive).
+    pub fn has_expired(&self, today: NaiveDate) -> bool {
+        self.valid_until.is_some_and(|until| until < today)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgreementVersion {
+    /// 1 for the first text, then one more per revision.
+    pub number: u32,
+    pub status: VersionStatus,
+    pub content: VersionContent,
+    pub consultation: Option<ConsultationRecord>,
+    pub adoption: Option<AdoptionRecord>,
+    /// The day the next version took effect, for a superseded version.
+    pub superseded_on: Option<NaiveDate>,
+}
+
+impl AgreementVersion {
+    pub(super) fn draft(number: u32, content: VersionContent) -> Self {
+        Self {
+            number,
+            status: VersionStatus::Draft,
+            content,
+            consultation: None,
+            adoption: None,
+            superseded_on: None,
+        }
+    }
+
+    /// Draft and consultation texts are still being worked on.
+    pub fn is_editable(&self) -> bool {
+        matches!(
+            self.status,
+            VersionStatus::Draft | VersionStatus::Consultation
+        )
+    }
+
+    /// Texts that were adopted are public record; drafts and abandoned texts are not.
+    pub fn is_publicly_visible(&self) -> bool {
+        matches!(
+            self.status,
+            VersionStatus::Adopted | VersionStatus::Superseded
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    fn record() -> AdoptionRecord {
+        AdoptionRecord {
+            decided_by: " Kommunfullmäktige ".into(),
+            decision_date: date(2018, 10, 1),
+            diary_number: Some(" KS 17/53 ".into()),
+            valid_from: date(2018, 10, 1),
+            valid_until: Some(date(2022, 10, 1)),
+        }
+    }
+
+    #[test]
+    fn adoption_record_is_trimmed() {
+        let r = record().validated(date(2026, 11, 23)).expect("valid");
+        assert_eq!(r.decided_by, "Kommunfullmäktige");
+        assert_eq!(r.diary_number.as_deref(), Some("KS 17/53"));
+        let mut blank = record();
+        blank.diary_number = Some(" ".into());
+        assert_eq!(
+            blank
+                .validated(date(2026, 11, 23))
+                .expect("valid")
+                .diary_number,
+            None
+        );
+    }
+
+    #[test]
+    fn adoption_record_errors() {
+        let r = AdoptionRecord {
+            decided_by: String::new(),
+            decision_date: date(2026, 11, 24),
+            diary_number: Some("Ö".repeat(DIARY_NUMBER_MAX + 1)),
+            valid_from: date(2026, 12, 1),
+            valid_until: Some(date(2026, 12, 1)),
+        };
+        let DomainError::Invalid(errors) = r.validated(date(2026, 11, 23)).expect_err("invalid")
+        else {
+            panic!("expected invalid")
+        };
+        let fields: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("decided_by", "required"),
+                ("diary_number", "too_long"),
+                ("decision_date", "in_future"),
+                ("valid_until", "not_after_valid_from"),
+            ]
+        );
+    }
+
+    #[test]
+    fn validity_is_inclusive() {
+        let r = record();
+        assert!(!r.has_expired(date(2022, 10, 1)), "t.o.m. the last day");
+        assert!(r.has_expired(date(2022, 10, 2)));
+        let until_further_notice = AdoptionRecord {
+            valid_until: None,
+            ..record()
+        };
+        assert!(!until_further_notice.has_expired(date(2999, 1, 1)));
+    }
+
+    #[test]
+    fn editable_and_public_versions() {
+        let mut v = AgreementVersion::draft(1, VersionContent::default());
+        for (status, editable, public) in [
+            (VersionStatus::Draft, true, false),
+            (VersionStatus::Consultation, true, false),
+            (VersionStatus::Adopted, false, true),
+            (VersionStatus::Superseded, false, true),
+            (VersionStatus::Abandoned, false, false),
+        ] {
+            v.status = status;
+            assert_eq!(v.is_editable(), editable, "{status}");
+            assert_eq!(v.is_publicly_visible(), public, "{status}");
+        }
+    }
+}
