@@ -2,9 +2,10 @@
 //! no real organisation numbers), loaded only into an empty database.
 
 use chrono::Utc;
-use samverkan_domain::party::{LegalForm, OrganizationFields, OrganizationInput};
+use samverkan_domain::agreement::DemoAgreement;
+use samverkan_domain::party::{LegalForm, OrganizationFields, OrganizationInput, PublicBodyKind};
 use samverkan_persistence::db::DbConnection;
-use samverkan_persistence::parties;
+use samverkan_persistence::{agreements, parties};
 use uuid::Uuid;
 
 use crate::problem::ApiError;
@@ -78,12 +79,40 @@ pub const DEMO_ORGANIZATIONS: &[DemoOrganization] = &[
     ),
 ];
 
-/// Loads the demo data if the database holds no organisations yet; returns whether it did.
+/// The five real agreements of `../shared/seeds/`, as data files.
+pub const DEMO_AGREEMENTS: [&str; 5] = [
+    include_str!("../../demo/agreements/eslov-2019.json"),
+    include_str!("../../demo/agreements/sodertalje-2018.json"),
+    include_str!("../../demo/agreements/lund-2018.json"),
+    include_str!("../../demo/agreements/kristianstad-2016.json"),
+    include_str!("../../demo/agreements/blekinge.json"),
+];
+
+/// Loads the demo data if the database holds no organisations and no agreements yet;
+/// returns whether it did.
 pub fn load_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
-    if parties::count_organizations(conn)? > 0 {
+    if parties::count_organizations(conn)? > 0 || agreements::count_agreements(conn)? > 0 {
         return Ok(false);
     }
     let now = Utc::now();
+    let today = samverkan_domain::accession::swedish_date(now);
+    for file in DEMO_AGREEMENTS {
+        let demo: DemoAgreement = serde_json::from_str(file)
+            .map_err(|e| ApiError::Internal(format!("demo agreement: {e}")))?;
+        let mut ids = std::collections::HashMap::new();
+        for code in std::iter::once(&demo.owner_scb_code).chain(demo.party_scb_codes.iter()) {
+            let kind = if code.len() == 2 {
+                PublicBodyKind::Region
+            } else {
+                PublicBodyKind::Municipality
+            };
+            if let Some(body) = parties::find_public_body_by_code(conn, kind, code)? {
+                ids.insert(code.clone(), body.id);
+            }
+        }
+        let agreement = demo.build(Uuid::now_v7(), |code| ids.get(code).copied(), today)?;
+        agreements::insert_agreement(conn, &agreement, now)?;
+    }
     for (name, number, form, codes, description) in DEMO_ORGANIZATIONS {
         let fields = OrganizationFields::parse(&OrganizationInput {
             name: (*name).to_owned(),

@@ -230,10 +230,12 @@ pub fn if_match_version(req: &HttpRequest) -> Result<i64, ApiError> {
         .to_str()
         .map_err(|_| ApiError::PreconditionFailed)?
         .trim();
+    // `"v7"`, or `"v7-20261123"` where the representation also depends on the date.
     value
         .trim_start_matches("W/")
         .strip_prefix("\"v")
         .and_then(|v| v.strip_suffix('"'))
+        .and_then(|v| v.split('-').next())
         .and_then(|v| v.parse::<i64>().ok())
         .ok_or(ApiError::PreconditionFailed)
 }

@@ -26,6 +26,7 @@ use crate::routes;
     components(schemas(Problem, ProblemField)),
     tags(
         (name = "parties", description = "The register of parties: public bodies (kommuner, regioner, länsstyrelser) and civil-society organisations (idéburna organisationer)."),
+        (name = "agreements", description = "Agreements (överenskommelser): drafts, the lifecycle as events (consultation, adoption, revision, termination), versions with principles and commitments, the follow-up calendar and renegotiation requests."),
         (name = "system", description = "Liveness, readiness and error explanations.")
     )
 )]

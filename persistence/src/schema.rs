@@ -57,3 +57,40 @@ diesel::allow_tables_to_appear_in_same_query!(
     organization_municipalities,
     idempotency_keys,
 );
+
+diesel::table! {
+    agreements (id) {
+        id -> Text,
+        owner_public_body_id -> Text,
+        state -> Text,
+        scope -> Text,
+        title -> Text,
+        document -> Text,
+        row_version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agreement_parties (agreement_id, public_body_id) {
+        agreement_id -> Text,
+        public_body_id -> Text,
+    }
+}
+
+diesel::table! {
+    agreement_municipalities (agreement_id, municipality_code) {
+        agreement_id -> Text,
+        municipality_code -> Text,
+    }
+}
+
+diesel::joinable!(agreement_parties -> agreements (agreement_id));
+diesel::joinable!(agreement_municipalities -> agreements (agreement_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    agreements,
+    agreement_parties,
+    agreement_municipalities,
+    public_bodies,
+);

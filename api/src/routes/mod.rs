@@ -4,6 +4,7 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub mod agreements;
 pub mod parties;
 pub mod system;
 
@@ -11,5 +12,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(system::health)
         .service(system::ready)
         .service(system::problem_explanation)
-        .service(scope::scope("/api/v1").configure(parties::configure));
+        .service(
+            scope::scope("/api/v1")
+                .configure(parties::configure)
+                .configure(agreements::configure),
+        );
 }

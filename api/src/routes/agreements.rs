@@ -1,0 +1,810 @@
+//! Agreements: drafts, the lifecycle as events, versions, the follow-up calendar and
+//! renegotiation requests. Public reads show adopted and terminated agreements; drafts and
+//! consultations only to their administrators (404 to everyone else).
+
+use actix_web::web::{Data, Path, Query};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post};
+use chrono::{DateTime, NaiveDate, Utc};
+use samverkan_domain::DomainError;
+use samverkan_domain::access::Principal;
+use samverkan_domain::accession::swedish_date;
+use samverkan_domain::agreement::{
+    self, AdoptionRecord, Agreement, AgreementSettings, AgreementState, AgreementStatus,
+    AgreementVersion, CivilSocietyParty, DueItem, NewAgreement, PartiesInput, RenegotiationRequest,
+    RequestingSide, ReviewKind, ReviewRecord, Scope, TerminationRecord, VersionContent,
+};
+use samverkan_domain::scb::MunicipalityCode;
+use samverkan_persistence::agreements::{self as store, AgreementFilter, AgreementRecord};
+use samverkan_persistence::db::DbConnection;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::auth::{Authenticated, Caller, require_that};
+use crate::http::{
+    Json, PageParams, Visibility, changed, if_match_version, json_read, version_etag,
+};
+use crate::idempotency::{Created, create_once};
+use crate::list_of;
+use crate::problem::{ApiError, ApiResult};
+use crate::routes::parties::list_response;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_agreements)
+        .service(create_agreement)
+        .service(agenda)
+        .service(get_agreement)
+        .service(edit_agreement)
+        .service(open_consultation)
+        .service(adopt)
+        .service(terminate)
+        .service(abandon)
+        .service(start_revision)
+        .service(adopt_revision)
+        .service(abandon_revision)
+        .service(list_versions)
+        .service(get_version)
+        .service(calendar)
+        .service(record_review)
+        .service(list_renegotiation_requests)
+        .service(file_renegotiation_request);
+}
+
+fn today() -> NaiveDate {
+    swedish_date(Utc::now())
+}
+
+/// An agreement as clients see it: the current (adopted) version and, for administrators,
+/// the draft being prepared.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgreementView {
+    pub id: Uuid,
+    pub owner_public_body_id: Uuid,
+    pub party_public_body_ids: Vec<Uuid>,
+    pub civil_society_party: CivilSocietyParty,
+    pub scope: Scope,
+    pub municipality_codes: Vec<String>,
+    /// The stored lifecycle state; `status.status` adds the derived `expired`.
+    pub state: AgreementState,
+    pub status: AgreementStatus,
+    pub settings: AgreementSettings,
+    pub termination: Option<TerminationRecord>,
+    /// The version in force (null before the first adoption).
+    pub current_version: Option<AgreementVersion>,
+    /// The version being prepared: the first draft, or a revision in progress. Shown to the
+    /// agreement's administrators only.
+    pub working_version: Option<AgreementVersion>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl AgreementView {
+    fn of(record: &AgreementRecord, caller: Option<&Principal>, today: NaiveDate) -> Self {
+        let a = &record.agreement;
+        let admin = caller.is_some_and(|p| agreement::may_administer(p, a));
+        Self {
+            id: a.id,
+            owner_public_body_id: a.owner_public_body_id,
+            party_public_body_ids: a.party_public_body_ids.clone(),
+            civil_society_party: a.civil_society_party.clone(),
+            scope: a.scope,
+            municipality_codes: a
+                .municipality_codes
+                .iter()
+                .map(|c| c.as_str().to_owned())
+                .collect(),
+            state: a.state,
+            status: a.status(today),
+            settings: a.settings.clone(),
+            termination: a.termination.clone(),
+            current_version: a.current_version().cloned(),
+            working_version: if admin {
+                a.working_version().cloned()
+            } else {
+                None
+            },
+            created_at: record.created_at,
+            updated_at: record.updated_at,
+        }
+    }
+}
+
+list_of!(AgreementList, AgreementView);
+list_of!(VersionList, AgreementVersion);
+list_of!(DueItemList, DueItem);
+list_of!(RenegotiationRequestList, RenegotiationRequest);
+
+/// Loads an agreement the caller may see; 404 otherwise (drafts are not announced).
+fn load_visible(
+    conn: &mut DbConnection,
+    id: Uuid,
+    caller: Option<&Principal>,
+) -> ApiResult<AgreementRecord> {
+    let record = store::get_agreement(conn, id)?;
+    if !agreement::may_view(caller, &record.agreement) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(record)
+}
+
+fn read_visibility(record: &AgreementRecord) -> Visibility {
+    if agreement::is_publicly_visible(&record.agreement) {
+        Visibility::Public
+    } else {
+        Visibility::Private
+    }
+}
+
+/// Runs one lifecycle event under the agreement's row lock: load, check the caller
+/// administers it, apply the domain operation, save — all in one transaction.
+async fn apply_event(
+    req: &HttpRequest,
+    state: &AppState,
+    principal: Principal,
+    id: Uuid,
+    event: impl FnOnce(&mut Agreement, NaiveDate) -> Result<(), DomainError> + Send + 'static,
+) -> ApiResult<HttpResponse> {
+    let today = today();
+    let (record, principal) = state
+        .write(move |conn| {
+            let mut record = store::get_agreement_for_update(conn, id)?;
+            if !agreement::may_view(Some(&principal), &record.agreement) {
+                return Err(ApiError::NotFound);
+            }
+            require_that(agreement::may_administer(&principal, &record.agreement))?;
+            event(&mut record.agreement, today)?;
+            let saved =
+                store::save_agreement(conn, &record.agreement, record.row_version, Utc::now())?;
+            Ok((saved, principal))
+        })
+        .await?;
+    let _ = req;
+    changed(
+        &AgreementView::of(&record, Some(&principal), today),
+        version_etag(record.row_version),
+    )
+}
+
+// ---------------------------------------------------------------- reads
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AgreementQuery {
+    /// Only agreements this public body is a party to.
+    pub public_body: Option<Uuid>,
+    /// Only agreements covering this municipality (kommunkod).
+    #[param(pattern = "^[0-9]{4}$")]
+    pub municipality: Option<String>,
+    /// Only agreements in this lifecycle state.
+    pub state: Option<AgreementState>,
+}
+
+/// Lists agreements, oldest first. Anonymous callers see adopted and terminated agreements;
+/// administrators also their own drafts and consultations.
+#[utoipa::path(
+    tag = "agreements", operation_id = "list_agreements",
+    params(AgreementQuery, PageParams),
+    responses((status = 200, body = AgreementList)),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements")]
+async fn list_agreements(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Caller(caller): Caller,
+    query: Query<AgreementQuery>,
+    page: Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let page = page.page_request(1)?;
+    let municipality_code = query
+        .municipality
+        .as_deref()
+        .map(|m| {
+            MunicipalityCode::parse(m)
+                .map(String::from)
+                .map_err(|e| ApiError::bad_parameter("municipality", e))
+        })
+        .transpose()?;
+    let filter = AgreementFilter {
+        public_body_id: query.public_body,
+        municipality_code,
+        state: query.state,
+    };
+    let today = today();
+    let (page, caller) = state
+        .read(move |conn| {
+            Ok((
+                store::list_agreements(conn, &filter, caller.as_ref(), &page)?,
+                caller,
+            ))
+        })
+        .await?;
+    let page = page.map(|r| AgreementView::of(&r, caller.as_ref(), today));
+    list_response(&req, page, |items, next_cursor| AgreementList {
+        items,
+        next_cursor,
+    })
+}
+
+/// One agreement with its current version.
+#[utoipa::path(
+    tag = "agreements", operation_id = "get_agreement",
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = AgreementView, headers(("ETag" = String)))),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}")]
+async fn get_agreement(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Caller(caller): Caller,
+    id: Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let (record, caller) = state
+        .read(move |conn| Ok((load_visible(conn, id, caller.as_ref())?, caller)))
+        .await?;
+    let view = AgreementView::of(&record, caller.as_ref(), today());
+    // The shown status depends on the date (expired), so the tag does too.
+    let etag = format!("\"v{}-{}\"", record.row_version, today().format("%Y%m%d"));
+    json_read(&req, &view, Some(etag), read_visibility(&record), None)
+}
+
+/// The agreement's versions, oldest first: adopted and superseded ones for everyone, drafts
+/// for administrators.
+#[utoipa::path(
+    tag = "agreements", operation_id = "list_agreement_versions",
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = VersionList)),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}/versions")]
+async fn list_versions(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Caller(caller): Caller,
+    id: Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let (record, caller) = state
+        .read(move |conn| Ok((load_visible(conn, id, caller.as_ref())?, caller)))
+        .await?;
+    let a = &record.agreement;
+    let items: Vec<AgreementVersion> = a
+        .versions
+        .iter()
+        .filter(|v| agreement::may_view_version(caller.as_ref(), a, v))
+        .cloned()
+        .collect();
+    json_read(
+        &req,
+        &VersionList {
+            items,
+            next_cursor: None,
+        },
+        None,
+        read_visibility(&record),
+        None,
+    )
+}
+
+/// One version of the agreement, by its number.
+#[utoipa::path(
+    tag = "agreements", operation_id = "get_agreement_version",
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("number" = u32, Path, description = "The version number, from 1")),
+    responses((status = 200, body = AgreementVersion)),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}/versions/{number}")]
+async fn get_version(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Caller(caller): Caller,
+    path: Path<(Uuid, u32)>,
+) -> ApiResult<HttpResponse> {
+    let (id, number) = path.into_inner();
+    let (record, caller) = state
+        .read(move |conn| Ok((load_visible(conn, id, caller.as_ref())?, caller)))
+        .await?;
+    let a = &record.agreement;
+    let version = a
+        .version(number)
+        .filter(|v| agreement::may_view_version(caller.as_ref(), a, v))
+        .ok_or(ApiError::NotFound)?;
+    json_read(&req, version, None, read_visibility(&record), None)
+}
+
+/// The follow-up calendar: the next follow-up, evaluation, external evaluation and revision
+/// dates derived from the adoption and the cadences, each flagged `overdue` when past and not
+/// recorded as done. Empty before adoption.
+#[utoipa::path(
+    tag = "agreements", operation_id = "get_agreement_calendar",
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = DueItemList)),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}/calendar")]
+async fn calendar(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Caller(caller): Caller,
+    id: Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let record = state
+        .read(move |conn| load_visible(conn, id, caller.as_ref()))
+        .await?;
+    let items = record.agreement.due_items(today());
+    json_read(
+        &req,
+        &DueItemList {
+            items,
+            next_cursor: None,
+        },
+        None,
+        read_visibility(&record),
+        None,
+    )
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AgendaQuery {
+    /// Also list items due within this many days (default 90, at most 3660).
+    #[param(minimum = 0, maximum = 3660)]
+    pub horizon_days: Option<u32>,
+}
+
+/// What is due or overdue across the agreements the caller administers, soonest first
+/// (e.g. a revision deadline that has passed).
+#[utoipa::path(
+    tag = "agreements", operation_id = "get_administrator_agenda",
+    params(AgendaQuery),
+    responses((status = 200, body = Vec<agreement::AgendaItem>)),
+    security(("bearer" = []))
+)]
+#[get("/agenda")]
+async fn agenda(
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    query: Query<AgendaQuery>,
+) -> ApiResult<HttpResponse> {
+    require_that(principal.is_administrator())?;
+    let horizon = query.horizon_days.unwrap_or(90);
+    if horizon > 3660 {
+        return Err(ApiError::bad_parameter("horizon_days", "at most 3660"));
+    }
+    let owner = if principal.is_platform_admin() {
+        None
+    } else {
+        principal.public_body_id
+    };
+    let records = state
+        .read(move |conn| Ok(store::agreements_owned_by(conn, owner)?))
+        .await?;
+    let items = agreement::administrator_agenda(
+        &principal,
+        records.iter().map(|r| &r.agreement),
+        today(),
+        horizon,
+    );
+    Ok(HttpResponse::Ok()
+        .insert_header(("cache-control", "private, no-cache"))
+        .json(items))
+}
+
+/// The renegotiation requests filed on the agreement, oldest first.
+#[utoipa::path(
+    tag = "agreements", operation_id = "list_renegotiation_requests",
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = RenegotiationRequestList)),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}/renegotiation-requests")]
+async fn list_renegotiation_requests(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Caller(caller): Caller,
+    id: Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let record = state
+        .read(move |conn| load_visible(conn, id, caller.as_ref()))
+        .await?;
+    let items = record.agreement.renegotiation_requests.clone();
+    json_read(
+        &req,
+        &RenegotiationRequestList {
+            items,
+            next_cursor: None,
+        },
+        None,
+        read_visibility(&record),
+        None,
+    )
+}
+
+// ---------------------------------------------------------------- writes
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAgreementRequest {
+    /// The public body whose administrators run the agreement; one of the parties.
+    pub owner_public_body_id: Uuid,
+    pub party_public_body_ids: Vec<Uuid>,
+    pub civil_society_party: CivilSocietyParty,
+    pub scope: Scope,
+    pub municipality_codes: Vec<String>,
+    #[serde(default)]
+    pub settings: AgreementSettings,
+    pub content: VersionContent,
+}
+
+/// Creates a draft agreement (version 1 as a draft). Agreement administrators of the owning
+/// public body, and platform administrators. The parties must exist in the register.
+#[utoipa::path(
+    tag = "agreements", operation_id = "create_agreement",
+    request_body = NewAgreementRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the original response")),
+    responses((status = 201, body = AgreementView, headers(("Location" = String), ("ETag" = String)))),
+    security(("bearer" = []))
+)]
+#[post("/agreements")]
+async fn create_agreement(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    body: Json<NewAgreementRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    require_that(agreement::may_create_agreement(
+        &principal,
+        body.owner_public_body_id,
+    ))?;
+    let input = NewAgreement {
+        parties: PartiesInput {
+            owner_public_body_id: body.owner_public_body_id,
+            party_public_body_ids: body.party_public_body_ids.clone(),
+            civil_society_party: body.civil_society_party.clone(),
+            scope: body.scope,
+            municipality_codes: body.municipality_codes.clone(),
+        },
+        settings: body.settings.clone(),
+        content: body.content.clone(),
+    };
+    let caller = principal.clone();
+    create_once(&state, &req, &principal.sub, &body, move |conn| {
+        let a = Agreement::create(Uuid::now_v7(), input.clone())?;
+        for (i, party) in a.party_public_body_ids.iter().enumerate() {
+            if !samverkan_persistence::parties::public_body_exists(conn, *party)? {
+                return Err(ApiError::Validation(vec![
+                    samverkan_domain::FieldError::new(
+                        format!("party_public_body_ids[{i}]"),
+                        "unknown_public_body",
+                        "no such public body in the register",
+                    ),
+                ]));
+            }
+        }
+        let record = store::insert_agreement(conn, &a, Utc::now())?;
+        Ok(Created {
+            location: format!("/api/v1/agreements/{}", a.id),
+            etag: version_etag(record.row_version),
+            body: serde_json::to_value(AgreementView::of(&record, Some(&caller), today()))
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
+        })
+    })
+    .await
+}
+
+/// Changes to a draft: the text of the version being prepared and the settings.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementEdit {
+    /// Replaces the working version's content (the draft, or the revision in progress).
+    pub content: Option<VersionContent>,
+    /// Replaces the settings.
+    pub settings: Option<AgreementSettings>,
+}
+
+/// Edits the version being prepared and the settings. An adopted version's text never
+/// changes: start a revision instead (`version_not_editable`). Needs `If-Match`.
+#[utoipa::path(
+    tag = "agreements", operation_id = "edit_agreement",
+    request_body = AgreementEdit,
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("If-Match" = String, Header, description = "The ETag of the last read")),
+    responses(
+        (status = 200, body = AgreementView, headers(("ETag" = String))),
+        (status = 409, description = "Rules: `version_not_editable`, `agreement_closed`", content_type = "application/problem+json", body = crate::problem::Problem)
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/agreements/{id}")]
+async fn edit_agreement(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    id: Path<Uuid>,
+    body: Json<AgreementEdit>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let expected = if_match_version(&req)?;
+    let edit = body.0;
+    let today = today();
+    let (record, principal) = state
+        .write(move |conn| {
+            let mut record = store::get_agreement_for_update(conn, id)?;
+            if !agreement::may_view(Some(&principal), &record.agreement) {
+                return Err(ApiError::NotFound);
+            }
+            require_that(agreement::may_administer(&principal, &record.agreement))?;
+            if record.row_version != expected {
+                return Err(ApiError::PreconditionFailed);
+            }
+            if let Some(settings) = edit.settings {
+                record.agreement.update_settings(settings)?;
+            }
+            if let Some(content) = edit.content {
+                record.agreement.edit_draft(content)?;
+            }
+            let saved = store::save_agreement(conn, &record.agreement, expected, Utc::now())?;
+            Ok((saved, principal))
+        })
+        .await?;
+    changed(
+        &AgreementView::of(&record, Some(&principal), today),
+        version_etag(record.row_version),
+    )
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsultationOpened {
+    /// The day the referral round (remiss) opened.
+    pub opened_on: NaiveDate,
+}
+
+/// Sends the draft on referral (remiss). Rules: `agreement_not_draft`, `consultation_already_open`.
+#[utoipa::path(
+    tag = "agreements", operation_id = "open_consultation", request_body = ConsultationOpened,
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/consultation")]
+async fn open_consultation(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    id: Path<Uuid>,
+    body: Json<ConsultationOpened>,
+) -> ApiResult<HttpResponse> {
+    let opened_on = body.0.opened_on;
+    apply_event(&req, &state, p, id.into_inner(), move |a, today| {
+        a.open_consultation(opened_on, today)
+    })
+    .await
+}
+
+/// Records the political decision that puts the agreement in force (decided by, decision
+/// date, diary number, validity). Rules: `agreement_not_in_preparation`, `no_principles`.
+#[utoipa::path(
+    tag = "agreements", operation_id = "adopt_agreement", request_body = AdoptionRecord,
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/adoption")]
+async fn adopt(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    id: Path<Uuid>,
+    body: Json<AdoptionRecord>,
+) -> ApiResult<HttpResponse> {
+    let record = body.0;
+    apply_event(&req, &state, p, id.into_inner(), move |a, today| {
+        a.adopt(record, today)
+    })
+    .await
+}
+
+/// Ends the agreement (uppsägning) with its decision record. Rules: `agreement_not_adopted`.
+#[utoipa::path(
+    tag = "agreements", operation_id = "terminate_agreement", request_body = TerminationRecord,
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/termination")]
+async fn terminate(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    id: Path<Uuid>,
+    body: Json<TerminationRecord>,
+) -> ApiResult<HttpResponse> {
+    let record = body.0;
+    apply_event(&req, &state, p, id.into_inner(), move |a, today| {
+        a.terminate(record, today)
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NoBody {}
+
+/// Abandons a draft that will not be adopted. Rules: `agreement_not_in_preparation`.
+#[utoipa::path(
+    tag = "agreements", operation_id = "abandon_agreement", request_body = NoBody,
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/abandonment")]
+async fn abandon(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    id: Path<Uuid>,
+    _body: Json<NoBody>,
+) -> ApiResult<HttpResponse> {
+    apply_event(&req, &state, p, id.into_inner(), |a, _| a.abandon()).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionStarted {
+    pub content: VersionContent,
+}
+
+/// Starts a revision: a new draft version while the current one stays in force.
+/// Rules: `agreement_not_adopted`, `revision_already_in_progress`.
+#[utoipa::path(
+    tag = "agreements", operation_id = "start_revision", request_body = RevisionStarted,
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/revision")]
+async fn start_revision(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    id: Path<Uuid>,
+    body: Json<RevisionStarted>,
+) -> ApiResult<HttpResponse> {
+    let content = body.0.content;
+    apply_event(&req, &state, p, id.into_inner(), move |a, _| {
+        a.start_revision(content).map(|_| ())
+    })
+    .await
+}
+
+/// Adopts the revision in progress: it becomes current and the earlier version stays on
+/// record as superseded. Rules: `no_revision_in_progress`, `revision_predates_current`.
+#[utoipa::path(
+    tag = "agreements", operation_id = "adopt_revision", request_body = AdoptionRecord,
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/revision/adoption")]
+async fn adopt_revision(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    id: Path<Uuid>,
+    body: Json<AdoptionRecord>,
+) -> ApiResult<HttpResponse> {
+    let record = body.0;
+    apply_event(&req, &state, p, id.into_inner(), move |a, today| {
+        a.adopt_revision(record, today).map(|_| ())
+    })
+    .await
+}
+
+/// Abandons the revision in progress; the current version stays in force.
+/// Rules: `no_revision_in_progress`.
+#[utoipa::path(
+    tag = "agreements", operation_id = "abandon_revision", request_body = NoBody,
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/revision/abandonment")]
+async fn abandon_revision(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    id: Path<Uuid>,
+    _body: Json<NoBody>,
+) -> ApiResult<HttpResponse> {
+    apply_event(&req, &state, p, id.into_inner(), |a, _| {
+        a.abandon_revision()
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewDone {
+    pub kind: ReviewKind,
+    pub done_on: NaiveDate,
+    /// What was found, or where the report is (markdown).
+    pub summary: String,
+}
+
+/// Records a follow-up or evaluation as done; the calendar then moves on to the next date.
+/// Rules: `agreement_not_adopted`.
+#[utoipa::path(
+    tag = "agreements", operation_id = "record_review", request_body = ReviewDone,
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/reviews")]
+async fn record_review(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    id: Path<Uuid>,
+    body: Json<ReviewDone>,
+) -> ApiResult<HttpResponse> {
+    let b = body.0;
+    let review = ReviewRecord {
+        id: Uuid::now_v7(),
+        kind: b.kind,
+        done_on: b.done_on,
+        summary: b.summary,
+    };
+    apply_event(&req, &state, p, id.into_inner(), move |a, today| {
+        a.record_review(review, today)
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenegotiationFiled {
+    pub filed_on: NaiveDate,
+    pub requested_by: RequestingSide,
+    /// Which public body asks, when `requested_by` is `public_body`.
+    pub public_body_id: Option<Uuid>,
+    pub reason: String,
+    pub requested_date: NaiveDate,
+}
+
+/// Records a written request to renegotiate (omförhandling) filed by a party. Recorded by the
+/// agreement's administrators (a request reaching them in writing). Rules: `agreement_not_adopted`.
+#[utoipa::path(
+    tag = "agreements", operation_id = "file_renegotiation_request", request_body = RenegotiationFiled,
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/renegotiation-requests")]
+async fn file_renegotiation_request(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    id: Path<Uuid>,
+    body: Json<RenegotiationFiled>,
+) -> ApiResult<HttpResponse> {
+    let b = body.0;
+    let request = RenegotiationRequest {
+        id: Uuid::now_v7(),
+        filed_on: b.filed_on,
+        requested_by: b.requested_by,
+        public_body_id: b.public_body_id,
+        reason: b.reason,
+        requested_date: b.requested_date,
+    };
+    apply_event(&req, &state, p, id.into_inner(), move |a, today| {
+        a.file_renegotiation_request(request, today)
+    })
+    .await
+}

@@ -1,0 +1,3 @@
+DROP TABLE agreement_municipalities;
+DROP TABLE agreement_parties;
+DROP TABLE agreements;

@@ -1,0 +1,258 @@
+//! Agreements: the aggregate stored as one JSON document, with the columns lists need.
+//!
+//! Functions that write expect to run inside the caller's transaction.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use samverkan_domain::access::Principal;
+use samverkan_domain::agreement::{Agreement, AgreementState};
+use uuid::Uuid;
+
+use crate::db::{DbConnection, LockableTable, lock_row};
+use crate::error::{StoreError, StoreResult};
+use crate::page::{Page, PageRequest};
+use crate::schema::{agreement_municipalities, agreement_parties, agreements};
+use crate::{corrupt, to_db_time, to_utc};
+
+#[derive(Debug, Clone)]
+pub struct AgreementRecord {
+    pub agreement: Agreement,
+    pub row_version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = agreements)]
+struct AgreementRow {
+    id: String,
+    document: String,
+    row_version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl AgreementRow {
+    fn into_record(self) -> StoreResult<AgreementRecord> {
+        let agreement: Agreement =
+            serde_json::from_str(&self.document).map_err(|_| corrupt("agreements.document"))?;
+        if agreement.id.to_string() != self.id {
+            return Err(corrupt("agreements.document id"));
+        }
+        Ok(AgreementRecord {
+            agreement,
+            row_version: self.row_version,
+            created_at: to_utc(self.created_at),
+            updated_at: to_utc(self.updated_at),
+        })
+    }
+}
+
+/// The title lists show: the working version's.
+fn title_of(a: &Agreement) -> String {
+    a.current_version()
+        .or_else(|| a.working_version())
+        .map(|v| v.content.title.clone())
+        .unwrap_or_default()
+}
+
+fn document_of(a: &Agreement) -> StoreResult<String> {
+    serde_json::to_string(a).map_err(|e| StoreError::Internal(e.to_string()))
+}
+
+fn write_children(conn: &mut DbConnection, a: &Agreement) -> StoreResult<()> {
+    let id = a.id.to_string();
+    diesel::delete(agreement_parties::table.filter(agreement_parties::agreement_id.eq(&id)))
+        .execute(conn)?;
+    diesel::delete(
+        agreement_municipalities::table.filter(agreement_municipalities::agreement_id.eq(&id)),
+    )
+    .execute(conn)?;
+    for party in &a.party_public_body_ids {
+        diesel::insert_into(agreement_parties::table)
+            .values((
+                agreement_parties::agreement_id.eq(&id),
+                agreement_parties::public_body_id.eq(party.to_string()),
+            ))
+            .execute(conn)?;
+    }
+    for code in &a.municipality_codes {
+        diesel::insert_into(agreement_municipalities::table)
+            .values((
+                agreement_municipalities::agreement_id.eq(&id),
+                agreement_municipalities::municipality_code.eq(code.as_str()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn insert_agreement(
+    conn: &mut DbConnection,
+    a: &Agreement,
+    now: DateTime<Utc>,
+) -> StoreResult<AgreementRecord> {
+    let now_db = to_db_time(now);
+    diesel::insert_into(agreements::table)
+        .values((
+            agreements::id.eq(a.id.to_string()),
+            agreements::owner_public_body_id.eq(a.owner_public_body_id.to_string()),
+            agreements::state.eq(a.state.as_str()),
+            agreements::scope.eq(a.scope.as_str()),
+            agreements::title.eq(title_of(a)),
+            agreements::document.eq(document_of(a)?),
+            agreements::row_version.eq(1),
+            agreements::created_at.eq(now_db),
+            agreements::updated_at.eq(now_db),
+        ))
+        .execute(conn)?;
+    write_children(conn, a)?;
+    get_agreement(conn, a.id)
+}
+
+pub fn get_agreement(conn: &mut DbConnection, id: Uuid) -> StoreResult<AgreementRecord> {
+    agreements::table
+        .find(id.to_string())
+        .select(AgreementRow::as_select())
+        .first(conn)?
+        .into_record()
+}
+
+/// Loads an agreement for a change, locking its row until the transaction ends.
+pub fn get_agreement_for_update(conn: &mut DbConnection, id: Uuid) -> StoreResult<AgreementRecord> {
+    lock_row(conn, LockableTable::Agreements, &id.to_string())?;
+    get_agreement(conn, id)
+}
+
+/// Saves a changed aggregate. `expected_version` guards edits made from an earlier read
+/// (`If-Match`); transitions pass the version they loaded under the row lock.
+pub fn save_agreement(
+    conn: &mut DbConnection,
+    a: &Agreement,
+    expected_version: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<AgreementRecord> {
+    let n = diesel::update(
+        agreements::table
+            .filter(agreements::id.eq(a.id.to_string()))
+            .filter(agreements::row_version.eq(expected_version)),
+    )
+    .set((
+        agreements::owner_public_body_id.eq(a.owner_public_body_id.to_string()),
+        agreements::state.eq(a.state.as_str()),
+        agreements::scope.eq(a.scope.as_str()),
+        agreements::title.eq(title_of(a)),
+        agreements::document.eq(document_of(a)?),
+        agreements::row_version.eq(agreements::row_version + 1),
+        agreements::updated_at.eq(to_db_time(now)),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        get_agreement(conn, a.id)?;
+        return Err(StoreError::Stale);
+    }
+    write_children(conn, a)?;
+    get_agreement(conn, a.id)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AgreementFilter {
+    pub public_body_id: Option<Uuid>,
+    pub municipality_code: Option<String>,
+    pub state: Option<AgreementState>,
+}
+
+/// Which agreements a caller may list: adopted and terminated ones are public; drafts,
+/// consultations and abandoned ones only to their administrators.
+pub fn visible_states_public() -> [&'static str; 2] {
+    [
+        AgreementState::Adopted.as_str(),
+        AgreementState::Terminated.as_str(),
+    ]
+}
+
+pub fn list_agreements(
+    conn: &mut DbConnection,
+    filter: &AgreementFilter,
+    caller: Option<&Principal>,
+    page: &PageRequest,
+) -> StoreResult<Page<AgreementRecord>> {
+    let mut query = agreements::table
+        .select(AgreementRow::as_select())
+        .into_boxed();
+    let public = visible_states_public();
+    match caller {
+        Some(p) if p.is_platform_admin() => {}
+        Some(p) => match p.public_body_id.filter(|id| p.administers_public_body(*id)) {
+            Some(own) => {
+                query = query.filter(
+                    agreements::state
+                        .eq_any(public)
+                        .or(agreements::owner_public_body_id.eq(own.to_string())),
+                );
+            }
+            None => query = query.filter(agreements::state.eq_any(public)),
+        },
+        None => query = query.filter(agreements::state.eq_any(public)),
+    }
+    if let Some(state) = filter.state {
+        query = query.filter(agreements::state.eq(state.as_str()));
+    }
+    if let Some(body) = filter.public_body_id {
+        query = query.filter(
+            agreements::id.eq_any(
+                agreement_parties::table
+                    .filter(agreement_parties::public_body_id.eq(body.to_string()))
+                    .select(agreement_parties::agreement_id),
+            ),
+        );
+    }
+    if let Some(code) = &filter.municipality_code {
+        query = query.filter(
+            agreements::id.eq_any(
+                agreement_municipalities::table
+                    .filter(agreement_municipalities::municipality_code.eq(code.clone()))
+                    .select(agreement_municipalities::agreement_id),
+            ),
+        );
+    }
+    if let Some([after]) = page.after.as_deref() {
+        query = query.filter(agreements::id.gt(after.clone()));
+    }
+    let rows: Vec<AgreementRow> = query
+        .order(agreements::id.asc())
+        .limit(page.limit + 1)
+        .load(conn)?;
+    let page_rows = Page::from_rows(rows, page.limit, |r| vec![r.id.clone()]);
+    Ok(Page {
+        items: page_rows
+            .items
+            .into_iter()
+            .map(AgreementRow::into_record)
+            .collect::<StoreResult<Vec<_>>>()?,
+        next_cursor: page_rows.next_cursor,
+    })
+}
+
+/// Every agreement a public body owns (for its administrators' agenda), or all of them.
+pub fn agreements_owned_by(
+    conn: &mut DbConnection,
+    owner: Option<Uuid>,
+) -> StoreResult<Vec<AgreementRecord>> {
+    let mut query = agreements::table
+        .select(AgreementRow::as_select())
+        .into_boxed();
+    if let Some(owner) = owner {
+        query = query.filter(agreements::owner_public_body_id.eq(owner.to_string()));
+    }
+    query
+        .order(agreements::id.asc())
+        .load::<AgreementRow>(conn)?
+        .into_iter()
+        .map(AgreementRow::into_record)
+        .collect()
+}
+
+pub fn count_agreements(conn: &mut DbConnection) -> StoreResult<i64> {
+    Ok(agreements::table.count().get_result(conn)?)
+}
