@@ -146,6 +146,18 @@ async fn apply_event(
     id: Uuid,
     event: impl FnOnce(&mut Agreement, NaiveDate) -> Result<(), DomainError> + Send + 'static,
 ) -> ApiResult<HttpResponse> {
+    apply_event_as(req, state, principal, id, agreement::may_administer, event).await
+}
+
+/// `apply_event` with another permission rule than administering the agreement.
+async fn apply_event_as(
+    req: &HttpRequest,
+    state: &AppState,
+    principal: Principal,
+    id: Uuid,
+    allowed: fn(&Principal, &Agreement) -> bool,
+    event: impl FnOnce(&mut Agreement, NaiveDate) -> Result<(), DomainError> + Send + 'static,
+) -> ApiResult<HttpResponse> {
     let today = today();
     let (record, principal) = state
         .write(move |conn| {
@@ -153,7 +165,7 @@ async fn apply_event(
             if !agreement::may_view(Some(&principal), &record.agreement) {
                 return Err(ApiError::NotFound);
             }
-            require_that(agreement::may_administer(&principal, &record.agreement))?;
+            require_that(allowed(&principal, &record.agreement))?;
             event(&mut record.agreement, today)?;
             let saved =
                 store::save_agreement(conn, &record.agreement, record.row_version, Utc::now())?;
@@ -778,8 +790,10 @@ pub struct RenegotiationFiled {
     pub requested_date: NaiveDate,
 }
 
-/// Records a written request to renegotiate (omförhandling) filed by a party. Recorded by the
-/// agreement's administrators (a request reaching them in writing). Rules: `agreement_not_adopted`.
+/// Records a written request to renegotiate (omförhandling). Any party may file one: the
+/// administrators of a party public body, or the representatives of the civil-society
+/// network that is a party; platform administrators record requests received on paper.
+/// Rules: `agreement_not_adopted`.
 #[utoipa::path(
     tag = "agreements", operation_id = "file_renegotiation_request", request_body = RenegotiationFiled,
     params(("id" = Uuid, Path, description = "The agreement's id")),
