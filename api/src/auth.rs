@@ -347,8 +347,6 @@ mod tests {
     #[test]
     fn expired_and_tampered_tokens_are_refused() {
         let auth = Authenticator::new(&settings()).unwrap();
-        let mut old = request();
-        old.ttl_seconds = 0;
         let claims = Claims {
             sub: "x".into(),
             name: None,

@@ -198,13 +198,24 @@ pub struct RouteTable {
 
 impl RouteTable {
     pub fn from_openapi(doc: &OpenApiDoc) -> Self {
-        let mut doc = doc.clone();
-        let mut routes = Vec::new();
-        for (path, item) in doc.paths.paths.iter_mut() {
-            let segments = path.split('/').map(str::to_owned).collect();
-            let methods = operations_mut(item).into_iter().map(|(m, _)| m).collect();
-            routes.push((segments, methods));
-        }
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, present)| present.then_some(m))
+                .collect();
+                (path.split('/').map(str::to_owned).collect(), methods)
+            })
+            .collect();
         Self { routes }
     }
 

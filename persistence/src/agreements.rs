@@ -11,8 +11,10 @@ use uuid::Uuid;
 use crate::db::{DbConnection, LockableTable, lock_row};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Page, PageRequest};
+use crate::parties::public_body_exists;
 use crate::schema::{agreement_municipalities, agreement_parties, agreements};
 use crate::{corrupt, to_db_time, to_utc};
+use samverkan_domain::Validator;
 
 #[derive(Debug, Clone)]
 pub struct AgreementRecord {
@@ -87,11 +89,24 @@ fn write_children(conn: &mut DbConnection, a: &Agreement) -> StoreResult<()> {
     Ok(())
 }
 
+/// Inserts a new agreement. Its parties must be in the register: a missing one is the
+/// client's mistake (422 naming it), not a foreign-key failure.
 pub fn insert_agreement(
     conn: &mut DbConnection,
     a: &Agreement,
     now: DateTime<Utc>,
 ) -> StoreResult<AgreementRecord> {
+    let mut v = Validator::new();
+    for (i, party) in a.party_public_body_ids.iter().enumerate() {
+        if !public_body_exists(conn, *party)? {
+            v.add(
+                format!("party_public_body_ids[{i}]"),
+                "unknown_public_body",
+                "no such public body in the register",
+            );
+        }
+    }
+    v.finish()?;
     let now_db = to_db_time(now);
     diesel::insert_into(agreements::table)
         .values((

@@ -43,6 +43,14 @@ impl<T> Page<T> {
         }
     }
 
+    /// Converts every item, failing on the first that does not convert.
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        Ok(Page {
+            items: self.items.into_iter().map(f).collect::<Result<_, _>>()?,
+            next_cursor: self.next_cursor,
+        })
+    }
+
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             items: self.items.into_iter().map(f).collect(),
@@ -64,6 +72,33 @@ pub fn decode_cursor(cursor: &str, parts: usize) -> Option<Vec<String>> {
     let text = String::from_utf8(bytes).ok()?;
     let key: Vec<String> = text.split('\u{1f}').map(str::to_owned).collect();
     (key.len() == parts).then_some(key)
+}
+
+/// Loads one page of a boxed query over `$table` in name order: rows after the cursor's
+/// `(sort_key, id)`, ordered by it, one more than the page to learn whether a next page
+/// exists. Every list sorted by name pages the same way.
+#[macro_export]
+macro_rules! load_page_by_name {
+    ($conn:expr, $query:expr, $table:ident, $page:expr) => {{
+        let page: &$crate::page::PageRequest = $page;
+        let mut query = $query;
+        if let Some([key, id]) = page.after.as_deref() {
+            query = query.filter(
+                $table::sort_key.gt(key.clone()).or($table::sort_key
+                    .eq(key.clone())
+                    .and($table::id.gt(id.clone()))),
+            );
+        }
+        query
+            .order(($table::sort_key.asc(), $table::id.asc()))
+            .limit(page.limit + 1)
+            .load($conn)
+            .map(|rows| {
+                $crate::page::Page::from_rows(rows, page.limit, |r| {
+                    vec![r.sort_key.clone(), r.id.clone()]
+                })
+            })
+    }};
 }
 
 /// Escapes `%`, `_` and the escape character itself for a `LIKE … ESCAPE '\'` pattern.

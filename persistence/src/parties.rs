@@ -212,29 +212,8 @@ pub fn list_public_bodies(
                 .escape('\\'),
         );
     }
-    if let Some([key, id]) = page.after.as_deref() {
-        query = query.filter(
-            public_bodies::sort_key
-                .gt(key.clone())
-                .or(public_bodies::sort_key
-                    .eq(key.clone())
-                    .and(public_bodies::id.gt(id.clone()))),
-        );
-    }
-    let rows: Vec<PublicBodyRow> = query
-        .order((public_bodies::sort_key.asc(), public_bodies::id.asc()))
-        .limit(page.limit + 1)
-        .load(conn)?;
-    let page_rows = Page::from_rows(rows, page.limit, |r| vec![r.sort_key.clone(), r.id.clone()]);
-    let items = page_rows
-        .items
-        .into_iter()
-        .map(PublicBodyRow::into_record)
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page {
-        items,
-        next_cursor: page_rows.next_cursor,
-    })
+    let rows: Page<PublicBodyRow> = crate::load_page_by_name!(conn, query, public_bodies, page)?;
+    rows.try_map(PublicBodyRow::into_record)
 }
 
 pub fn update_public_body(
@@ -441,23 +420,10 @@ pub fn list_organizations(
             ),
         );
     }
-    if let Some([key, id]) = page.after.as_deref() {
-        query = query.filter(
-            organizations::sort_key
-                .gt(key.clone())
-                .or(organizations::sort_key
-                    .eq(key.clone())
-                    .and(organizations::id.gt(id.clone()))),
-        );
-    }
-    let rows: Vec<OrganizationRow> = query
-        .order((organizations::sort_key.asc(), organizations::id.asc()))
-        .limit(page.limit + 1)
-        .load(conn)?;
-    let page_rows = Page::from_rows(rows, page.limit, |r| vec![r.sort_key.clone(), r.id.clone()]);
+    let rows: Page<OrganizationRow> = crate::load_page_by_name!(conn, query, organizations, page)?;
     Ok(Page {
-        items: attach_codes(conn, page_rows.items)?,
-        next_cursor: page_rows.next_cursor,
+        items: attach_codes(conn, rows.items)?,
+        next_cursor: rows.next_cursor,
     })
 }
 

@@ -240,6 +240,16 @@ e2e!(agreement_edits_need_a_current_if_match, |app| {
         "{}",
         bad.text
     );
+    let ghost = uuid::Uuid::now_v7();
+    let unknown = app.post(
+        "/api/v1/agreements",
+        Some(&app.platform_admin()),
+        &json!({"owner_public_body_id": body, "party_public_body_ids": [body, ghost], "civil_society_party": {"kind": "sector", "name": "X"}, "scope": "municipal", "municipality_codes": ["1285"], "content": content("X")}),
+    );
+    assert_eq!(
+        unknown.assert_problem(422).error_fields(),
+        ["party_public_body_ids[1]"]
+    );
     let rep = app.organization_rep(app.create_organization("Föreningen Åkern", None));
     app.post("/api/v1/agreements", Some(&rep), &json!({"owner_public_body_id": body, "party_public_body_ids": [body], "civil_society_party": {"kind": "sector", "name": "X"}, "scope": "municipal", "municipality_codes": ["1285"], "content": content("X")}))
         .assert_problem(403);

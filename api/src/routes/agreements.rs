@@ -137,26 +137,29 @@ fn read_visibility(record: &AgreementRecord) -> Visibility {
     }
 }
 
-/// Runs one lifecycle event under the agreement's row lock: load, check the caller
-/// administers it, apply the domain operation, save — all in one transaction.
-async fn apply_event(
-    req: &HttpRequest,
-    state: &AppState,
-    principal: Principal,
-    id: Uuid,
-    event: impl FnOnce(&mut Agreement, NaiveDate) -> Result<(), DomainError> + Send + 'static,
-) -> ApiResult<HttpResponse> {
-    apply_event_as(req, state, principal, id, agreement::may_administer, event).await
+/// Who may apply a change, and from which version.
+struct ChangeGuard {
+    allowed: fn(&Principal, &Agreement) -> bool,
+    /// The row version from `If-Match`, for edits made from an earlier read; `None` for
+    /// events, which apply to whatever is current under the row lock.
+    expected_version: Option<i64>,
 }
 
-/// `apply_event` with another permission rule than administering the agreement.
-async fn apply_event_as(
-    req: &HttpRequest,
+impl ChangeGuard {
+    const ADMINISTRATOR: Self = Self {
+        allowed: agreement::may_administer,
+        expected_version: None,
+    };
+}
+
+/// Runs one change under the agreement's row lock: load, check the caller may see and
+/// change it, apply the domain operation, save — all in one transaction.
+async fn apply_change(
     state: &AppState,
     principal: Principal,
     id: Uuid,
-    allowed: fn(&Principal, &Agreement) -> bool,
-    event: impl FnOnce(&mut Agreement, NaiveDate) -> Result<(), DomainError> + Send + 'static,
+    guard: ChangeGuard,
+    change: impl FnOnce(&mut Agreement, NaiveDate) -> Result<(), DomainError> + Send + 'static,
 ) -> ApiResult<HttpResponse> {
     let today = today();
     let (record, principal) = state
@@ -165,18 +168,33 @@ async fn apply_event_as(
             if !agreement::may_view(Some(&principal), &record.agreement) {
                 return Err(ApiError::NotFound);
             }
-            require_that(allowed(&principal, &record.agreement))?;
-            event(&mut record.agreement, today)?;
+            require_that((guard.allowed)(&principal, &record.agreement))?;
+            if guard
+                .expected_version
+                .is_some_and(|v| v != record.row_version)
+            {
+                return Err(ApiError::PreconditionFailed);
+            }
+            change(&mut record.agreement, today)?;
             let saved =
                 store::save_agreement(conn, &record.agreement, record.row_version, Utc::now())?;
             Ok((saved, principal))
         })
         .await?;
-    let _ = req;
     changed(
         &AgreementView::of(&record, Some(&principal), today),
         version_etag(record.row_version),
     )
+}
+
+/// A lifecycle event by the agreement's administrators.
+async fn apply_event(
+    state: &AppState,
+    principal: Principal,
+    id: Uuid,
+    event: impl FnOnce(&mut Agreement, NaiveDate) -> Result<(), DomainError> + Send + 'static,
+) -> ApiResult<HttpResponse> {
+    apply_change(state, principal, id, ChangeGuard::ADMINISTRATOR, event).await
 }
 
 // ---------------------------------------------------------------- reads
@@ -489,17 +507,6 @@ async fn create_agreement(
     let caller = principal.clone();
     create_once(&state, &req, &principal.sub, &body, move |conn| {
         let a = Agreement::create(Uuid::now_v7(), input.clone())?;
-        for (i, party) in a.party_public_body_ids.iter().enumerate() {
-            if !samverkan_persistence::parties::public_body_exists(conn, *party)? {
-                return Err(ApiError::Validation(vec![
-                    samverkan_domain::FieldError::new(
-                        format!("party_public_body_ids[{i}]"),
-                        "unknown_public_body",
-                        "no such public body in the register",
-                    ),
-                ]));
-            }
-        }
         let record = store::insert_agreement(conn, &a, Utc::now())?;
         Ok(Created {
             location: format!("/api/v1/agreements/{}", a.id),
@@ -541,34 +548,21 @@ async fn edit_agreement(
     id: Path<Uuid>,
     body: Json<AgreementEdit>,
 ) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
-    let expected = if_match_version(&req)?;
+    let guard = ChangeGuard {
+        allowed: agreement::may_administer,
+        expected_version: Some(if_match_version(&req)?),
+    };
     let edit = body.0;
-    let today = today();
-    let (record, principal) = state
-        .write(move |conn| {
-            let mut record = store::get_agreement_for_update(conn, id)?;
-            if !agreement::may_view(Some(&principal), &record.agreement) {
-                return Err(ApiError::NotFound);
-            }
-            require_that(agreement::may_administer(&principal, &record.agreement))?;
-            if record.row_version != expected {
-                return Err(ApiError::PreconditionFailed);
-            }
-            if let Some(settings) = edit.settings {
-                record.agreement.update_settings(settings)?;
-            }
-            if let Some(content) = edit.content {
-                record.agreement.edit_draft(content)?;
-            }
-            let saved = store::save_agreement(conn, &record.agreement, expected, Utc::now())?;
-            Ok((saved, principal))
-        })
-        .await?;
-    changed(
-        &AgreementView::of(&record, Some(&principal), today),
-        version_etag(record.row_version),
-    )
+    apply_change(&state, principal, id.into_inner(), guard, move |a, _| {
+        if let Some(settings) = edit.settings {
+            a.update_settings(settings)?;
+        }
+        if let Some(content) = edit.content {
+            a.edit_draft(content)?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -587,14 +581,13 @@ pub struct ConsultationOpened {
 )]
 #[post("/agreements/{id}/consultation")]
 async fn open_consultation(
-    req: HttpRequest,
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
     body: Json<ConsultationOpened>,
 ) -> ApiResult<HttpResponse> {
     let opened_on = body.0.opened_on;
-    apply_event(&req, &state, p, id.into_inner(), move |a, today| {
+    apply_event(&state, p, id.into_inner(), move |a, today| {
         a.open_consultation(opened_on, today)
     })
     .await
@@ -610,14 +603,13 @@ async fn open_consultation(
 )]
 #[post("/agreements/{id}/adoption")]
 async fn adopt(
-    req: HttpRequest,
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
     body: Json<AdoptionRecord>,
 ) -> ApiResult<HttpResponse> {
     let record = body.0;
-    apply_event(&req, &state, p, id.into_inner(), move |a, today| {
+    apply_event(&state, p, id.into_inner(), move |a, today| {
         a.adopt(record, today)
     })
     .await
@@ -632,14 +624,13 @@ async fn adopt(
 )]
 #[post("/agreements/{id}/termination")]
 async fn terminate(
-    req: HttpRequest,
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
     body: Json<TerminationRecord>,
 ) -> ApiResult<HttpResponse> {
     let record = body.0;
-    apply_event(&req, &state, p, id.into_inner(), move |a, today| {
+    apply_event(&state, p, id.into_inner(), move |a, today| {
         a.terminate(record, today)
     })
     .await
@@ -658,13 +649,12 @@ pub struct NoBody {}
 )]
 #[post("/agreements/{id}/abandonment")]
 async fn abandon(
-    req: HttpRequest,
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
     _body: Json<NoBody>,
 ) -> ApiResult<HttpResponse> {
-    apply_event(&req, &state, p, id.into_inner(), |a, _| a.abandon()).await
+    apply_event(&state, p, id.into_inner(), |a, _| a.abandon()).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -683,14 +673,13 @@ pub struct RevisionStarted {
 )]
 #[post("/agreements/{id}/revision")]
 async fn start_revision(
-    req: HttpRequest,
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
     body: Json<RevisionStarted>,
 ) -> ApiResult<HttpResponse> {
     let content = body.0.content;
-    apply_event(&req, &state, p, id.into_inner(), move |a, _| {
+    apply_event(&state, p, id.into_inner(), move |a, _| {
         a.start_revision(content).map(|_| ())
     })
     .await
@@ -706,14 +695,13 @@ async fn start_revision(
 )]
 #[post("/agreements/{id}/revision/adoption")]
 async fn adopt_revision(
-    req: HttpRequest,
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
     body: Json<AdoptionRecord>,
 ) -> ApiResult<HttpResponse> {
     let record = body.0;
-    apply_event(&req, &state, p, id.into_inner(), move |a, today| {
+    apply_event(&state, p, id.into_inner(), move |a, today| {
         a.adopt_revision(record, today).map(|_| ())
     })
     .await
@@ -729,16 +717,12 @@ async fn adopt_revision(
 )]
 #[post("/agreements/{id}/revision/abandonment")]
 async fn abandon_revision(
-    req: HttpRequest,
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
     _body: Json<NoBody>,
 ) -> ApiResult<HttpResponse> {
-    apply_event(&req, &state, p, id.into_inner(), |a, _| {
-        a.abandon_revision()
-    })
-    .await
+    apply_event(&state, p, id.into_inner(), |a, _| a.abandon_revision()).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -760,7 +744,6 @@ pub struct ReviewDone {
 )]
 #[post("/agreements/{id}/reviews")]
 async fn record_review(
-    req: HttpRequest,
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
@@ -773,7 +756,7 @@ async fn record_review(
         done_on: b.done_on,
         summary: b.summary,
     };
-    apply_event(&req, &state, p, id.into_inner(), move |a, today| {
+    apply_event(&state, p, id.into_inner(), move |a, today| {
         a.record_review(review, today)
     })
     .await
@@ -802,7 +785,6 @@ pub struct RenegotiationFiled {
 )]
 #[post("/agreements/{id}/renegotiation-requests")]
 async fn file_renegotiation_request(
-    req: HttpRequest,
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
@@ -817,7 +799,7 @@ async fn file_renegotiation_request(
         reason: b.reason,
         requested_date: b.requested_date,
     };
-    apply_event(&req, &state, p, id.into_inner(), move |a, today| {
+    apply_event(&state, p, id.into_inner(), move |a, today| {
         a.file_renegotiation_request(request, today)
     })
     .await
