@@ -4,8 +4,12 @@
 use chrono::Utc;
 use samverkan_domain::agreement::DemoAgreement;
 use samverkan_domain::party::{LegalForm, OrganizationFields, OrganizationInput, PublicBodyKind};
+use samverkan_domain::steering::{
+    Appointer, Appointment, GroupConfig, GroupConfigInput, GroupKind, MemberRole, Seat, Side,
+    SteeringGroup,
+};
 use samverkan_persistence::db::DbConnection;
-use samverkan_persistence::{agreements, parties};
+use samverkan_persistence::{agreements, parties, steering};
 use uuid::Uuid;
 
 use crate::problem::ApiError;
@@ -112,6 +116,9 @@ pub fn load_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
         }
         let agreement = demo.build(Uuid::now_v7(), |code| ids.get(code).copied(), today)?;
         agreements::insert_agreement(conn, &agreement, now)?;
+        if let Some(plan) = DEMO_GROUPS.iter().find(|g| g.slug == demo.slug) {
+            load_group(conn, plan, &agreement, now)?;
+        }
     }
     for (name, number, form, codes, description) in DEMO_ORGANIZATIONS {
         let fields = OrganizationFields::parse(&OrganizationInput {
@@ -125,6 +132,176 @@ pub fn load_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
         parties::insert_organization(conn, Uuid::now_v7(), &fields, now)?;
     }
     Ok(true)
+}
+
+/// How each demo agreement's group is made up (the seeds' rules, invented people).
+struct DemoGroup {
+    slug: &'static str,
+    name: &'static str,
+    kind: GroupKind,
+    seats_per_side: Option<u32>,
+    /// Ordinary members appointed on each side.
+    ordinary_per_side: usize,
+    /// Adjunct seats on the public side (Blekinge: länsstyrelsen, kommuner, akademin).
+    adjuncts: &'static [&'static str],
+    deputies: bool,
+    /// Who appoints the civil-society side.
+    sector_appointer: &'static str,
+}
+
+const DEMO_GROUPS: [DemoGroup; 5] = [
+    DemoGroup {
+        slug: "eslov-2019",
+        name: "Styrgruppen för Överenskommelsen i Eslöv",
+        kind: GroupKind::SteeringGroup,
+        seats_per_side: Some(5),
+        ordinary_per_side: 5,
+        adjuncts: &[],
+        deputies: false,
+        sector_appointer: "Eslövs idéburna sektor",
+    },
+    DemoGroup {
+        slug: "kristianstad-2016",
+        name: "Styrgruppen för Överenskommelsen i Kristianstad",
+        kind: GroupKind::SteeringGroup,
+        seats_per_side: Some(5),
+        ordinary_per_side: 5,
+        adjuncts: &[],
+        deputies: false,
+        sector_appointer: "Den idéburna sektorn i Kristianstad",
+    },
+    DemoGroup {
+        slug: "blekinge",
+        name: "Partnerskapet för Överenskommelsen i Blekinge",
+        kind: GroupKind::Partnership,
+        seats_per_side: None,
+        ordinary_per_side: 4,
+        adjuncts: &["Adjungerad för akademin", "Adjungerad för kommunerna"],
+        deputies: true,
+        sector_appointer: "Nätverket Idéburet Blekinge",
+    },
+    DemoGroup {
+        slug: "sodertalje-2018",
+        name: "Interimistiska samverkansgruppen i Södertälje",
+        kind: GroupKind::CollaborationGroup,
+        seats_per_side: None,
+        ordinary_per_side: 3,
+        adjuncts: &[],
+        deputies: false,
+        sector_appointer: "Idéburna organisationer i Södertälje",
+    },
+    DemoGroup {
+        slug: "lund-2018",
+        name: "Samverkansgruppen i Lund",
+        kind: GroupKind::CollaborationGroup,
+        seats_per_side: None,
+        ordinary_per_side: 3,
+        adjuncts: &[],
+        deputies: false,
+        sector_appointer: "Idéburna organisationer i Lund",
+    },
+];
+
+/// Invented names: Swedish first names with made-up surnames, so that no real person is
+/// named.
+const FIRST_NAMES: [&str; 12] = [
+    "Alva", "Bror", "Cecilia", "Dan", "Elin", "Filip", "Greta", "Hugo", "Ingrid", "Jonas", "Karin",
+    "Åke",
+];
+const SURNAMES: [&str; 6] = [
+    "Exempelsson",
+    "Påhittsdotter",
+    "Demoberg",
+    "Provlund",
+    "Fiktivander",
+    "Låtsasson",
+];
+
+fn demo_name(i: usize) -> String {
+    format!(
+        "{} {}",
+        FIRST_NAMES[i % FIRST_NAMES.len()],
+        SURNAMES[(i / 2 + i) % SURNAMES.len()]
+    )
+}
+
+fn load_group(
+    conn: &mut DbConnection,
+    plan: &DemoGroup,
+    agreement: &samverkan_domain::agreement::Agreement,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let config = GroupConfig::parse(&GroupConfigInput {
+        name: plan.name.into(),
+        kind: plan.kind,
+        ordinary_seats_per_side: plan.seats_per_side,
+        deputies_allowed: plan.deputies,
+        chair_and_vice_chair_from_different_sides: true,
+        default_term_months: None,
+    })?;
+    let mut group = SteeringGroup::new(Uuid::now_v7(), agreement.id, config);
+    let start = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap_or_default();
+    // Until further notice, so that the demo keeps a full group whatever the date.
+    let end = None;
+    let owner = Appointer::PublicBody {
+        id: agreement.owner_public_body_id,
+    };
+    let sector = Appointer::Network {
+        name: plan.sector_appointer.into(),
+    };
+    let mut n = plan.slug.len();
+    for side in [Side::PublicSector, Side::CivilSociety] {
+        for i in 0..plan.ordinary_per_side {
+            let role = match (side, i) {
+                (Side::PublicSector, 0) => MemberRole::Chair,
+                (Side::CivilSociety, 0) => MemberRole::ViceChair,
+                _ => MemberRole::Member,
+            };
+            let title = match side {
+                Side::PublicSector if i == 0 => "Kommunalråd",
+                Side::PublicSector => "Tjänsteperson",
+                Side::CivilSociety => "Förtroendevald i idéburen organisation",
+            };
+            n += 1;
+            group.appoint(
+                Uuid::now_v7(),
+                &Appointment {
+                    person_name: demo_name(n),
+                    person_ref: None,
+                    title: Some(title.into()),
+                    side,
+                    seat: Seat::Ordinary,
+                    role,
+                    appointed_by: if side == Side::PublicSector {
+                        owner.clone()
+                    } else {
+                        sector.clone()
+                    },
+                    term_start: start,
+                    term_end: end,
+                },
+            )?;
+        }
+    }
+    for title in plan.adjuncts {
+        n += 1;
+        group.appoint(
+            Uuid::now_v7(),
+            &Appointment {
+                person_name: demo_name(n),
+                person_ref: None,
+                title: Some((*title).into()),
+                side: Side::PublicSector,
+                seat: Seat::Adjunct,
+                role: MemberRole::Member,
+                appointed_by: owner.clone(),
+                term_start: start,
+                term_end: end,
+            },
+        )?;
+    }
+    steering::insert_group(conn, &group, now)?;
+    Ok(())
 }
 
 #[cfg(test)]

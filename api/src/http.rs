@@ -201,16 +201,21 @@ fn url_query_pairs(query: &str) -> Vec<(String, String)> {
     serde_urlencoded::from_str::<Vec<(String, String)>>(query).unwrap_or_default()
 }
 
-/// An entity tag from a row version: cheap to compare on `If-Match`.
-pub fn version_etag(row_version: i64) -> String {
-    format!("\"v{row_version}\"")
-}
-
-/// An entity tag from the bytes of a representation (for lists and derived views).
-pub fn content_etag(bytes: &[u8]) -> String {
+/// A stable hash of some bytes, as 16 hex digits.
+pub fn hash_hex(bytes: &[u8]) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut h);
-    format!("\"h{:016x}\"", h.finish())
+    format!("{:016x}", h.finish())
+}
+
+/// The entity tag of a representation: `"v<row version>-<hash>"` for a stored resource (the
+/// version part is what `If-Match` compares; the hash changes with anything derived, such as
+/// a status that depends on the date), `"h<hash>"` for lists and other derived views.
+pub fn etag_for(row_version: Option<i64>, bytes: &[u8]) -> String {
+    match row_version {
+        Some(v) => format!("\"v{v}-{}\"", hash_hex(bytes)),
+        None => format!("\"h{}\"", hash_hex(bytes)),
+    }
 }
 
 fn etag_matches(header_value: &str, etag: &str) -> bool {
@@ -249,16 +254,17 @@ pub enum Visibility {
     Private,
 }
 
-/// A JSON read with an ETag, answering `If-None-Match` with 304.
+/// A JSON read with an ETag, answering `If-None-Match` with 304. `row_version` for a stored
+/// resource (its ETag then also serves `If-Match`), `None` for lists and derived views.
 pub fn json_read<T: Serialize>(
     req: &HttpRequest,
     body: &T,
-    etag: Option<String>,
+    row_version: Option<i64>,
     visibility: Visibility,
     link: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let etag = etag.unwrap_or_else(|| content_etag(&bytes));
+    let etag = etag_for(row_version, &bytes);
     let mut builder = read_headers(&etag, visibility);
     if let Some(link) = link
         && let Ok(v) = HeaderValue::from_str(&link)
@@ -298,25 +304,14 @@ pub fn read_headers(etag: &str, visibility: Visibility) -> HttpResponseBuilder {
     builder
 }
 
-/// `201 Created` with `Location`, the body and its ETag.
-pub fn created<T: Serialize>(
-    location: &str,
-    body: &T,
-    etag: String,
-) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, location.to_owned()))
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(body))
-}
-
-/// `200 OK` after a change, with the new ETag.
-pub fn changed<T: Serialize>(body: &T, etag: String) -> Result<HttpResponse, ApiError> {
+/// `200 OK` after a change, with the new ETag (the same one a read would give).
+pub fn changed<T: Serialize>(body: &T, row_version: Option<i64>) -> Result<HttpResponse, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag))
+        .insert_header((header::ETAG, etag_for(row_version, &bytes)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(body))
+        .content_type("application/json")
+        .body(bytes))
 }
 
 /// Reads an optional patch value: absent → keep, `null` → clear, value → set.

@@ -11,16 +11,30 @@ use samverkan_persistence::idempotency::{StoredResponse, lookup, store};
 use serde::Serialize;
 
 use crate::app::AppState;
-use crate::http::content_etag;
+use crate::http::{etag_for, hash_hex};
 use crate::problem::{ApiError, ApiResult};
 
 pub const HEADER: &str = "Idempotency-Key";
 
-/// What a create produced: where it lives, its ETag and its JSON body.
+/// What a create produced: where it lives, its row version (for the ETag) and its body.
 pub struct Created {
     pub location: String,
-    pub etag: String,
-    pub body: serde_json::Value,
+    pub row_version: Option<i64>,
+    pub body: String,
+}
+
+impl Created {
+    pub fn new<T: Serialize>(
+        location: String,
+        row_version: Option<i64>,
+        view: &T,
+    ) -> ApiResult<Self> {
+        Ok(Self {
+            location,
+            row_version,
+            body: serde_json::to_string(view).map_err(|e| ApiError::Internal(e.to_string()))?,
+        })
+    }
 }
 
 fn key_of(req: &HttpRequest) -> ApiResult<Option<String>> {
@@ -78,7 +92,7 @@ where
     let request_hash = {
         let mut bytes = format!("{} {}\n", req.method(), req.path()).into_bytes();
         bytes.extend(serde_json::to_vec(request).map_err(|e| ApiError::Internal(e.to_string()))?);
-        content_etag(&bytes)
+        hash_hex(&bytes)
     };
     let caller = caller.to_owned();
     // Two concurrent first tries with one key: the loser's insert of the key fails and rolls
@@ -108,9 +122,9 @@ where
                 let stored = StoredResponse {
                     request_hash,
                     status: 201,
+                    etag: Some(etag_for(created.row_version, created.body.as_bytes())),
                     location: Some(created.location),
-                    etag: Some(created.etag),
-                    body: created.body.to_string(),
+                    body: created.body,
                 };
                 if let Some(key) = &key
                     && !store(conn, &caller, key, &stored, chrono::Utc::now())?

@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod page;
 pub mod parties;
 pub mod schema;
+pub mod steering;
 
 pub use db::{DatabaseUrl, DbConnection, DbPool};
 pub use error::{StoreError, StoreResult};

@@ -94,3 +94,77 @@ diesel::allow_tables_to_appear_in_same_query!(
     agreement_municipalities,
     public_bodies,
 );
+
+diesel::table! {
+    steering_groups (id) {
+        id -> Text,
+        agreement_id -> Text,
+        name -> Text,
+        kind -> Text,
+        ordinary_seats_per_side -> Nullable<Integer>,
+        deputies_allowed -> Bool,
+        chair_and_vice_chair_from_different_sides -> Bool,
+        default_term_months -> Nullable<Integer>,
+        row_version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    steering_memberships (id) {
+        id -> Text,
+        group_id -> Text,
+        person_name -> Text,
+        person_ref -> Nullable<Text>,
+        title -> Nullable<Text>,
+        side -> Text,
+        seat -> Text,
+        role -> Text,
+        appointer_kind -> Text,
+        appointer_id -> Nullable<Text>,
+        appointer_name -> Nullable<Text>,
+        term_start -> Date,
+        term_end -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    steering_meetings (id) {
+        id -> Text,
+        group_id -> Text,
+        date -> Date,
+        minutes_reference -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    steering_attendance (meeting_id, membership_id) {
+        meeting_id -> Text,
+        membership_id -> Text,
+    }
+}
+
+diesel::table! {
+    steering_decisions (id) {
+        id -> Text,
+        group_id -> Text,
+        agreement_id -> Text,
+        meeting_id -> Text,
+        kind -> Text,
+        subject -> Text,
+        subject_id -> Nullable<Text>,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    steering_groups,
+    steering_memberships,
+    steering_meetings,
+    steering_attendance,
+    steering_decisions,
+);

@@ -414,3 +414,56 @@ impl Resp {
             .unwrap_or_default()
     }
 }
+
+// ---------------------------------------------------------------- shared fixtures
+
+/// A valid version text with two principles and a commitment per side.
+pub fn agreement_content(title: &str) -> Value {
+    serde_json::json!({
+        "title": title,
+        "purpose": "Att stärka samverkan mellan kommunen och den idéburna sektorn.",
+        "background": "Framtagen gemensamt under året.",
+        "principles": [
+            {"number": 1, "title": "Dialog", "description": "Parterna för en öppen dialog."},
+            {"number": 2, "title": "Självständighet och oberoende", "description": "Föreningarnas självständighet respekteras."}
+        ],
+        "commitments": [
+            {"party": "public_body", "title": "Information", "text": "Kommunen informerar i god tid.", "principles": [1]},
+            {"party": "civil_society", "title": "Förankring", "text": "Sektorn förankrar i sina nätverk.", "principles": [1, 2]}
+        ],
+        "development_areas": []
+    })
+}
+
+impl TestApp {
+    /// Creates a draft agreement of a municipality (by SCB code) with these settings.
+    pub fn create_agreement(&self, admin: &str, body: Uuid, code: &str, settings: Value) -> Uuid {
+        let r = self.post(
+            "/api/v1/agreements",
+            Some(admin),
+            &serde_json::json!({
+                "owner_public_body_id": body,
+                "party_public_body_ids": [body],
+                "civil_society_party": {"kind": "sector", "name": "Den idéburna sektorn"},
+                "scope": "municipal",
+                "municipality_codes": [code],
+                "settings": settings,
+                "content": agreement_content("Överenskommelse om samverkan")
+            }),
+        );
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.id()
+    }
+
+    /// Creates and adopts an agreement; returns its id.
+    pub fn adopted_agreement(&self, admin: &str, body: Uuid, code: &str, settings: Value) -> Uuid {
+        let id = self.create_agreement(admin, body, code, settings);
+        let r = self.post(
+            &format!("/api/v1/agreements/{id}/adoption"),
+            Some(admin),
+            &serde_json::json!({"decided_by": "Kommunfullmäktige", "decision_date": "2020-01-15", "diary_number": "KS 2020/1", "valid_from": "2020-02-01", "valid_until": null}),
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+        id
+    }
+}

@@ -23,9 +23,7 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::{Authenticated, Caller, require_that};
-use crate::http::{
-    Json, PageParams, Visibility, changed, if_match_version, json_read, version_etag,
-};
+use crate::http::{Json, PageParams, Visibility, changed, if_match_version, json_read};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
 use crate::problem::{ApiError, ApiResult};
@@ -183,7 +181,7 @@ async fn apply_change(
         .await?;
     changed(
         &AgreementView::of(&record, Some(&principal), today),
-        version_etag(record.row_version),
+        Some(record.row_version),
     )
 }
 
@@ -277,9 +275,14 @@ async fn get_agreement(
         .read(move |conn| Ok((load_visible(conn, id, caller.as_ref())?, caller)))
         .await?;
     let view = AgreementView::of(&record, caller.as_ref(), today());
-    // The shown status depends on the date (expired), so the tag does too.
-    let etag = format!("\"v{}-{}\"", record.row_version, today().format("%Y%m%d"));
-    json_read(&req, &view, Some(etag), read_visibility(&record), None)
+    // The shown status depends on the date (expired); the tag's hash follows it.
+    json_read(
+        &req,
+        &view,
+        Some(record.row_version),
+        read_visibility(&record),
+        None,
+    )
 }
 
 /// The agreement's versions, oldest first: adopted and superseded ones for everyone, drafts
@@ -508,12 +511,11 @@ async fn create_agreement(
     create_once(&state, &req, &principal.sub, &body, move |conn| {
         let a = Agreement::create(Uuid::now_v7(), input.clone())?;
         let record = store::insert_agreement(conn, &a, Utc::now())?;
-        Ok(Created {
-            location: format!("/api/v1/agreements/{}", a.id),
-            etag: version_etag(record.row_version),
-            body: serde_json::to_value(AgreementView::of(&record, Some(&caller), today()))
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
-        })
+        Created::new(
+            format!("/api/v1/agreements/{}", a.id),
+            Some(record.row_version),
+            &AgreementView::of(&record, Some(&caller), today()),
+        )
     })
     .await
 }

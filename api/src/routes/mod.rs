@@ -6,6 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod agreements;
 pub mod parties;
+pub mod steering;
 pub mod system;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -15,6 +16,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(
             scope::scope("/api/v1")
                 .configure(parties::configure)
-                .configure(agreements::configure),
+                .configure(agreements::configure)
+                .configure(steering::configure),
         );
 }

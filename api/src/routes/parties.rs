@@ -20,7 +20,6 @@ use crate::app::AppState;
 use crate::auth::{Authenticated, Caller, require_that};
 use crate::http::{
     Json, PageParams, Visibility, changed, double_option, if_match_version, json_read, next_link,
-    version_etag,
 };
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
@@ -175,11 +174,11 @@ async fn get_public_body(
     let record = state
         .read(move |conn| Ok(store::get_public_body(conn, id)?))
         .await?;
-    let etag = version_etag(record.row_version);
+    let row_version = record.row_version;
     json_read(
         &req,
         &PublicBodyView::from(record),
-        Some(etag),
+        Some(row_version),
         Visibility::Public,
         None,
     )
@@ -215,12 +214,11 @@ async fn create_public_body(
     )?;
     create_once(&state, &req, &principal.sub, &body, move |conn| {
         let record = store::insert_public_body(conn, Uuid::now_v7(), &fields, Utc::now())?;
-        Ok(Created {
-            location: format!("/api/v1/public-bodies/{}", record.id),
-            etag: version_etag(record.row_version),
-            body: serde_json::to_value(PublicBodyView::from(record))
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
-        })
+        Created::new(
+            format!("/api/v1/public-bodies/{}", record.id),
+            Some(record.row_version),
+            &PublicBodyView::from(record),
+        )
     })
     .await
 }
@@ -276,7 +274,7 @@ async fn update_public_body(
         .await?;
     changed(
         &PublicBodyView::from(record.clone()),
-        version_etag(record.row_version),
+        Some(record.row_version),
     )
 }
 
@@ -432,11 +430,11 @@ async fn get_organization(
     let record = state
         .read(move |conn| Ok(store::get_organization(conn, id)?))
         .await?;
-    let etag = version_etag(record.row_version);
+    let row_version = record.row_version;
     json_read(
         &req,
         &OrganizationView::from(record),
-        Some(etag),
+        Some(row_version),
         Visibility::Public,
         None,
     )
@@ -475,12 +473,11 @@ async fn create_organization(
     })?;
     create_once(&state, &req, &principal.sub, &body, move |conn| {
         let record = store::insert_organization(conn, Uuid::now_v7(), &fields, Utc::now())?;
-        Ok(Created {
-            location: format!("/api/v1/organizations/{}", record.id),
-            etag: version_etag(record.row_version),
-            body: serde_json::to_value(OrganizationView::from(record))
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
-        })
+        Created::new(
+            format!("/api/v1/organizations/{}", record.id),
+            Some(record.row_version),
+            &OrganizationView::from(record),
+        )
     })
     .await
 }
@@ -544,7 +541,7 @@ async fn update_organization(
         .await?;
     changed(
         &OrganizationView::from(record.clone()),
-        version_etag(record.row_version),
+        Some(record.row_version),
     )
 }
 

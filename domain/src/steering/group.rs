@@ -12,6 +12,7 @@ use crate::collation::swedish_sort_key;
 use crate::error::{DomainError, Validator};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GroupKind {
     /// Styrgrupp (Eslöv, Kristianstad).
@@ -44,6 +45,7 @@ impl GroupKind {
 
 /// The two parties of every agreement; each member sits on exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     PublicSector,
@@ -94,6 +96,7 @@ impl fmt::Display for Side {
 /// a deputy counts only while standing in for an absent ordinary member of its side; an
 /// adjunct attends without a vote (Blekinge's adjunct seats) and never counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Seat {
     Ordinary,
@@ -120,6 +123,7 @@ impl Seat {
 /// Ordförande, vice ordförande, ledamot. The chair and vice-chair hold ordinary seats: a
 /// deputy only stands in and an adjunct has no vote, so neither can lead the group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MemberRole {
     Chair,
@@ -147,6 +151,7 @@ impl MemberRole {
 /// `{"type": "organization", "id": "…"}` or `{"type": "network", "name": "…"}`; stored as
 /// `AppointerKind::as_str()` plus an id or a name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Appointer {
     /// A kommun, region or other public body of the register.
@@ -159,6 +164,7 @@ pub enum Appointer {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AppointerKind {
     PublicBody,
@@ -226,6 +232,7 @@ impl Appointer {
 
 /// The configuration as a client sends it, checked by `GroupConfig::parse`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupConfigInput {
     pub name: String,
     pub kind: GroupKind,
@@ -312,6 +319,7 @@ impl GroupConfig {
 /// An appointment as a client sends it, checked against the group by
 /// `SteeringGroup::appoint`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Appointment {
     pub person_name: String,
     /// See `Membership::person_ref`.
@@ -398,6 +406,7 @@ pub struct SteeringGroup {
 
 /// One side of the group on a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SideComposition {
     /// The configured ordinary seats; `None` without a fixed size.
     pub seats: Option<u32>,

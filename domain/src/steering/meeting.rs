@@ -12,6 +12,7 @@ use crate::error::{DomainError, FieldError, Validator};
 
 /// A meeting as a client sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingInput {
     pub date: NaiveDate,
     /// Membership ids of the members present, adjuncts and deputies included.
@@ -33,6 +34,7 @@ pub struct Meeting {
 
 /// One side's count at a meeting.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SideQuorum {
     pub ordinary_in_office: u32,
     pub ordinary_present: u32,
@@ -51,6 +53,7 @@ pub struct SideQuorum {
 
 /// Whether a meeting could decide: each side separately must reach its required count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Quorum {
     pub date: NaiveDate,
     pub public_sector: SideQuorum,
@@ -69,6 +72,7 @@ impl Quorum {
 
 /// A decision as a client sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionInput {
     pub kind: DecisionKind,
     /// What the decision is about, in words ("Anslutning: Föreningen Ängsblomman").

@@ -127,6 +127,7 @@ crate::rules!(SteeringRule {
 
 /// What a recorded decision of the group is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionKind {
     ApproveAccession,

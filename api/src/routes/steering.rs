@@ -1,0 +1,693 @@
+//! Steering groups: configuration, appointments and terms, composition and parity on any
+//! date, meetings with attendance and quorum, decisions. Public reads follow the agreement's
+//! visibility and show names, titles, sides, seats, roles and appointing parties — nothing
+//! more personal (the login link `person_ref` is never published).
+
+use actix_web::web::{Data, Path, Query};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post};
+use chrono::{DateTime, NaiveDate, Utc};
+use samverkan_domain::access::Principal;
+use samverkan_domain::accession::swedish_date;
+use samverkan_domain::agreement::{self, Agreement};
+use samverkan_domain::steering::{
+    self, Appointer, Appointment, Decision, DecisionInput, DecisionKind, DecisionRecord,
+    GroupConfig, GroupConfigInput, GroupKind, Meeting, MeetingInput, MemberRole, Membership,
+    Quorum, Seat, Side, SideComposition, SteeringGroup,
+};
+use samverkan_persistence::agreements as agreement_store;
+use samverkan_persistence::db::DbConnection;
+use samverkan_persistence::steering::{self as store, GroupRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::auth::{Authenticated, Caller, require_that};
+use crate::http::{Json, Visibility, changed, double_option, if_match_version, json_read};
+use crate::idempotency::{Created, create_once};
+use crate::list_of;
+use crate::problem::{ApiError, ApiResult};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_group)
+        .service(create_group)
+        .service(reconfigure_group)
+        .service(list_memberships)
+        .service(appoint)
+        .service(end_term)
+        .service(list_meetings)
+        .service(record_meeting)
+        .service(get_meeting)
+        .service(record_decision);
+}
+
+fn today() -> NaiveDate {
+    swedish_date(Utc::now())
+}
+
+// ---------------------------------------------------------------- views
+
+/// A seat held for a term. The person's login link is never shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberView {
+    pub id: Uuid,
+    #[schema(example = "Kim Exempelsson")]
+    pub person_name: String,
+    #[schema(example = "Kommunalråd")]
+    pub title: Option<String>,
+    pub side: Side,
+    pub seat: Seat,
+    pub role: MemberRole,
+    pub appointed_by: Appointer,
+    pub term_start: NaiveDate,
+    /// Last day in office, inclusive; null until further notice.
+    pub term_end: Option<NaiveDate>,
+}
+
+impl From<&Membership> for MemberView {
+    fn from(m: &Membership) -> Self {
+        Self {
+            id: m.id,
+            person_name: m.person_name.clone(),
+            title: m.title.clone(),
+            side: m.side,
+            seat: m.seat,
+            role: m.role,
+            appointed_by: m.appointed_by.clone(),
+            term_start: m.term_start,
+            term_end: m.term_end,
+        }
+    }
+}
+
+/// Who sits on the group on `as_of`, seats filled and vacant per side, and parity.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompositionView {
+    pub as_of: NaiveDate,
+    pub members: Vec<MemberView>,
+    pub public_sector: SideComposition,
+    pub civil_society: SideComposition,
+    /// Equal ordinary members on both sides: the group may decide only while balanced.
+    pub balanced: bool,
+    pub chair: Option<Uuid>,
+    pub vice_chair: Option<Uuid>,
+}
+
+impl CompositionView {
+    fn of(group: &SteeringGroup, as_of: NaiveDate) -> Self {
+        let c = group.composition(as_of);
+        Self {
+            as_of,
+            members: c.members.iter().map(MemberView::from).collect(),
+            public_sector: c.public_sector,
+            civil_society: c.civil_society,
+            balanced: c.balanced,
+            chair: c.chair,
+            vice_chair: c.vice_chair,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupView {
+    pub id: Uuid,
+    pub agreement_id: Uuid,
+    #[schema(example = "Styrgruppen för Överenskommelsen")]
+    pub name: String,
+    pub kind: GroupKind,
+    /// Ordinary seats per side; null means parity without a fixed size.
+    pub ordinary_seats_per_side: Option<u32>,
+    pub deputies_allowed: bool,
+    pub chair_and_vice_chair_from_different_sides: bool,
+    pub default_term_months: Option<u32>,
+    pub composition: CompositionView,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl GroupView {
+    fn of(record: &GroupRecord, as_of: NaiveDate) -> Self {
+        let g = &record.group;
+        Self {
+            id: g.id,
+            agreement_id: g.agreement_id,
+            name: g.config.name.clone(),
+            kind: g.config.kind,
+            ordinary_seats_per_side: g.config.ordinary_seats_per_side,
+            deputies_allowed: g.config.deputies_allowed,
+            chair_and_vice_chair_from_different_sides: g
+                .config
+                .chair_and_vice_chair_from_different_sides,
+            default_term_months: g.config.default_term_months,
+            composition: CompositionView::of(g, as_of),
+            created_at: record.created_at,
+            updated_at: record.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DecisionView {
+    pub id: Uuid,
+    pub meeting_id: Uuid,
+    pub meeting_date: NaiveDate,
+    pub kind: DecisionKind,
+    pub subject: String,
+    /// The record the decision concerns (an accession's id for approve/reject_accession).
+    pub subject_id: Option<Uuid>,
+    pub text: String,
+}
+
+impl From<&DecisionRecord> for DecisionView {
+    fn from(d: &DecisionRecord) -> Self {
+        Self {
+            id: d.id,
+            meeting_id: d.meeting_id,
+            meeting_date: d.meeting_date,
+            kind: d.kind,
+            subject: d.subject.clone(),
+            subject_id: d.subject_id,
+            text: d.text.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingView {
+    pub id: Uuid,
+    pub date: NaiveDate,
+    pub minutes_reference: Option<String>,
+    /// Membership ids of the members present.
+    pub present: Vec<Uuid>,
+    /// Per side: ordinary members present, deputies standing in for absent ones, and the
+    /// count required. Adjuncts never count.
+    pub quorum: Quorum,
+    /// Whether the group was balanced on the meeting's date.
+    pub group_balanced: bool,
+    pub decisions: Vec<DecisionView>,
+}
+
+impl MeetingView {
+    fn of(
+        group: &SteeringGroup,
+        meeting: &Meeting,
+        decisions: &[DecisionRecord],
+    ) -> ApiResult<Self> {
+        Ok(Self {
+            id: meeting.id,
+            date: meeting.date,
+            minutes_reference: meeting.minutes_reference.clone(),
+            present: meeting.present.clone(),
+            quorum: group.quorum(meeting)?,
+            group_balanced: group.composition(meeting.date).balanced,
+            decisions: decisions
+                .iter()
+                .filter(|d| d.meeting_id == meeting.id)
+                .map(DecisionView::from)
+                .collect(),
+        })
+    }
+}
+
+list_of!(MemberList, MemberView);
+list_of!(MeetingList, MeetingView);
+
+// ---------------------------------------------------------------- loading
+
+/// The agreement, if the caller may see it (404 otherwise: drafts are not announced).
+fn visible_agreement(
+    conn: &mut DbConnection,
+    agreement_id: Uuid,
+    caller: Option<&Principal>,
+) -> ApiResult<Agreement> {
+    let record = agreement_store::get_agreement(conn, agreement_id)?;
+    if !agreement::may_view(caller, &record.agreement) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(record.agreement)
+}
+
+fn visibility_of(a: &Agreement) -> Visibility {
+    if agreement::is_publicly_visible(a) {
+        Visibility::Public
+    } else {
+        Visibility::Private
+    }
+}
+
+fn path_prefix(agreement_id: Uuid) -> String {
+    format!("/api/v1/agreements/{agreement_id}/steering-group")
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AsOfQuery {
+    /// The date the composition is shown for (default: today).
+    pub as_of: Option<NaiveDate>,
+}
+
+// ---------------------------------------------------------------- reads
+
+/// The agreement's steering group with its composition on `as_of` (default today): members
+/// in office, ordinary seats filled and vacant per side, and whether it is balanced.
+#[utoipa::path(
+    tag = "steering", operation_id = "get_steering_group",
+    params(("id" = Uuid, Path, description = "The agreement's id"), AsOfQuery),
+    responses((status = 200, body = GroupView)),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}/steering-group")]
+async fn get_group(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Caller(caller): Caller,
+    id: Path<Uuid>,
+    query: Query<AsOfQuery>,
+) -> ApiResult<HttpResponse> {
+    let agreement_id = id.into_inner();
+    let (a, record) = state
+        .read(move |conn| {
+            let a = visible_agreement(conn, agreement_id, caller.as_ref())?;
+            Ok((a, store::get_group_of_agreement(conn, agreement_id)?))
+        })
+        .await?;
+    let view = GroupView::of(&record, query.as_of.unwrap_or_else(today));
+    json_read(
+        &req,
+        &view,
+        Some(record.row_version),
+        visibility_of(&a),
+        None,
+    )
+}
+
+/// Every membership of the group, past, present and future, by term start.
+#[utoipa::path(
+    tag = "steering", operation_id = "list_steering_memberships",
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = MemberList)),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}/steering-group/memberships")]
+async fn list_memberships(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Caller(caller): Caller,
+    id: Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let agreement_id = id.into_inner();
+    let (a, record) = state
+        .read(move |conn| {
+            let a = visible_agreement(conn, agreement_id, caller.as_ref())?;
+            Ok((a, store::get_group_of_agreement(conn, agreement_id)?))
+        })
+        .await?;
+    let items = record
+        .group
+        .memberships
+        .iter()
+        .map(MemberView::from)
+        .collect();
+    json_read(
+        &req,
+        &MemberList {
+            items,
+            next_cursor: None,
+        },
+        None,
+        visibility_of(&a),
+        None,
+    )
+}
+
+/// The group's meetings, oldest first, each with attendance, quorum and decisions.
+#[utoipa::path(
+    tag = "steering", operation_id = "list_steering_meetings",
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, body = MeetingList)),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}/steering-group/meetings")]
+async fn list_meetings(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Caller(caller): Caller,
+    id: Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let agreement_id = id.into_inner();
+    let (a, record, meetings, decisions) = state
+        .read(move |conn| {
+            let a = visible_agreement(conn, agreement_id, caller.as_ref())?;
+            let record = store::get_group_of_agreement(conn, agreement_id)?;
+            let meetings = store::meetings_of(conn, record.group.id)?;
+            let decisions = store::decisions_of(conn, record.group.id, None)?;
+            Ok((a, record, meetings, decisions))
+        })
+        .await?;
+    let items = meetings
+        .iter()
+        .map(|m| MeetingView::of(&record.group, m, &decisions))
+        .collect::<ApiResult<Vec<_>>>()?;
+    json_read(
+        &req,
+        &MeetingList {
+            items,
+            next_cursor: None,
+        },
+        None,
+        visibility_of(&a),
+        None,
+    )
+}
+
+/// One meeting with attendance, quorum and decisions.
+#[utoipa::path(
+    tag = "steering", operation_id = "get_steering_meeting",
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("meeting_id" = Uuid, Path, description = "The meeting's id")),
+    responses((status = 200, body = MeetingView)),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}/steering-group/meetings/{meeting_id}")]
+async fn get_meeting(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Caller(caller): Caller,
+    path: Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (agreement_id, meeting_id) = path.into_inner();
+    let (a, record, meeting, decisions) = state
+        .read(move |conn| {
+            let a = visible_agreement(conn, agreement_id, caller.as_ref())?;
+            let record = store::get_group_of_agreement(conn, agreement_id)?;
+            let meeting = store::get_meeting(conn, record.group.id, meeting_id)?;
+            let decisions = store::decisions_of(conn, record.group.id, Some(meeting_id))?;
+            Ok((a, record, meeting, decisions))
+        })
+        .await?;
+    let view = MeetingView::of(&record.group, &meeting, &decisions)?;
+    json_read(&req, &view, None, visibility_of(&a), None)
+}
+
+// ---------------------------------------------------------------- writes
+
+/// Configures the agreement's steering group (one per agreement). The agreement's
+/// administrators and platform administrators. Rules: `steering_group_exists`.
+#[utoipa::path(
+    tag = "steering", operation_id = "create_steering_group",
+    request_body = GroupConfigInput,
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the original response")),
+    responses(
+        (status = 201, body = GroupView, headers(("Location" = String), ("ETag" = String))),
+        (status = 409, description = "Rule: `steering_group_exists`", content_type = "application/problem+json", body = crate::problem::Problem)
+    ),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/steering-group")]
+async fn create_group(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    id: Path<Uuid>,
+    body: Json<GroupConfigInput>,
+) -> ApiResult<HttpResponse> {
+    let agreement_id = id.into_inner();
+    let input = body.0;
+    let config = GroupConfig::parse(&input)?;
+    let caller = principal.clone();
+    create_once(&state, &req, &principal.sub, &input, move |conn| {
+        let a = visible_agreement(conn, agreement_id, Some(&caller))?;
+        require_that(steering::may_configure(&caller, a.owner_public_body_id))?;
+        let group = SteeringGroup::new(Uuid::now_v7(), agreement_id, config.clone());
+        let record = store::insert_group(conn, &group, Utc::now())?;
+        Created::new(
+            path_prefix(agreement_id),
+            Some(record.row_version),
+            &GroupView::of(&record, today()),
+        )
+    })
+    .await
+}
+
+/// Configuration fields to change; absent fields stay.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupConfigPatch {
+    pub name: Option<String>,
+    pub kind: Option<GroupKind>,
+    #[serde(default, deserialize_with = "double_option::deserialize")]
+    #[schema(value_type = Option<u32>)]
+    pub ordinary_seats_per_side: Option<Option<u32>>,
+    pub deputies_allowed: Option<bool>,
+    pub chair_and_vice_chair_from_different_sides: Option<bool>,
+    #[serde(default, deserialize_with = "double_option::deserialize")]
+    #[schema(value_type = Option<u32>)]
+    pub default_term_months: Option<Option<u32>>,
+}
+
+/// Changes the group's configuration. Every membership, past ones included, must still
+/// satisfy the rules under the new configuration (`seat_limit`, `deputies_not_allowed`,
+/// `chair_same_side`). Needs `If-Match`.
+#[utoipa::path(
+    tag = "steering", operation_id = "reconfigure_steering_group",
+    request_body = GroupConfigPatch,
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("If-Match" = String, Header, description = "The ETag of the last read")),
+    responses(
+        (status = 200, body = GroupView, headers(("ETag" = String))),
+        (status = 409, description = "Rules: `seat_limit`, `deputies_not_allowed`, `chair_same_side`", content_type = "application/problem+json", body = crate::problem::Problem)
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/agreements/{id}/steering-group")]
+async fn reconfigure_group(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    id: Path<Uuid>,
+    body: Json<GroupConfigPatch>,
+) -> ApiResult<HttpResponse> {
+    let agreement_id = id.into_inner();
+    let expected = if_match_version(&req)?;
+    let patch = body.0;
+    let record = state
+        .write(move |conn| {
+            let a = visible_agreement(conn, agreement_id, Some(&principal))?;
+            require_that(steering::may_configure(&principal, a.owner_public_body_id))?;
+            let mut record = store::get_group_for_update(conn, agreement_id)?;
+            if record.row_version != expected {
+                return Err(ApiError::PreconditionFailed);
+            }
+            let c = record.group.config.clone();
+            let config = GroupConfig::parse(&GroupConfigInput {
+                name: patch.name.unwrap_or(c.name),
+                kind: patch.kind.unwrap_or(c.kind),
+                ordinary_seats_per_side: patch
+                    .ordinary_seats_per_side
+                    .unwrap_or(c.ordinary_seats_per_side),
+                deputies_allowed: patch.deputies_allowed.unwrap_or(c.deputies_allowed),
+                chair_and_vice_chair_from_different_sides: patch
+                    .chair_and_vice_chair_from_different_sides
+                    .unwrap_or(c.chair_and_vice_chair_from_different_sides),
+                default_term_months: patch.default_term_months.unwrap_or(c.default_term_months),
+            })?;
+            record
+                .group
+                .reconfigure(config)
+                .map_err(samverkan_domain::DomainError::from)?;
+            Ok(store::update_config(
+                conn,
+                &record.group,
+                expected,
+                Utc::now(),
+            )?)
+        })
+        .await?;
+    changed(&GroupView::of(&record, today()), Some(record.row_version))
+}
+
+/// Appoints a member for a term. Each side appoints its own: a public-sector seat by a public
+/// body, a civil-society seat by an organisation or network (`appointed_by_other_side`). With
+/// a fixed size a side never holds more ordinary members than its seats on any day of the
+/// new term (`seat_limit`); a person holds one seat at a time (`person_already_seated`);
+/// deputies only where the group has them (`deputies_not_allowed`); one chair and one
+/// vice-chair at a time (`chair_taken`, `vice_chair_taken`), from different sides where the
+/// group requires it (`chair_same_side`). Adjuncts never count toward parity, quorum or votes.
+#[utoipa::path(
+    tag = "steering", operation_id = "appoint_steering_member",
+    request_body = Appointment,
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the original response")),
+    responses(
+        (status = 201, body = MemberView, headers(("Location" = String))),
+        (status = 409, description = "Rules: `seat_limit`, `appointed_by_other_side`, `person_already_seated`, `deputies_not_allowed`, `chair_taken`, `vice_chair_taken`, `chair_same_side`", content_type = "application/problem+json", body = crate::problem::Problem)
+    ),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/steering-group/memberships")]
+async fn appoint(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    id: Path<Uuid>,
+    body: Json<Appointment>,
+) -> ApiResult<HttpResponse> {
+    let agreement_id = id.into_inner();
+    let appointment = body.0;
+    let caller = principal.clone();
+    let request = appointment.clone();
+    create_once(&state, &req, &principal.sub, &request, move |conn| {
+        let a = visible_agreement(conn, agreement_id, Some(&caller))?;
+        require_that(steering::may_configure(&caller, a.owner_public_body_id))?;
+        let mut record = store::get_group_for_update(conn, agreement_id)?;
+        let membership = record.group.appoint(Uuid::now_v7(), &appointment)?.clone();
+        store::insert_membership(conn, record.group.id, &membership, Utc::now())?;
+        Created::new(
+            format!(
+                "{}/memberships/{}",
+                path_prefix(agreement_id),
+                membership.id
+            ),
+            None,
+            &MemberView::from(&membership),
+        )
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TermEnd {
+    /// The member's last day in office (inclusive). A term can be shortened, not extended.
+    pub last_day: NaiveDate,
+}
+
+/// Ends a member's term on a date. Rules: `term_already_ended` (a later end is a new
+/// appointment).
+#[utoipa::path(
+    tag = "steering", operation_id = "end_steering_term",
+    request_body = TermEnd,
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("membership_id" = Uuid, Path, description = "The membership's id")),
+    responses(
+        (status = 200, body = MemberView),
+        (status = 409, description = "Rule: `term_already_ended`", content_type = "application/problem+json", body = crate::problem::Problem)
+    ),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/steering-group/memberships/{membership_id}/term-end")]
+async fn end_term(
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    path: Path<(Uuid, Uuid)>,
+    body: Json<TermEnd>,
+) -> ApiResult<HttpResponse> {
+    let (agreement_id, membership_id) = path.into_inner();
+    let last_day = body.0.last_day;
+    let member = state
+        .write(move |conn| {
+            let a = visible_agreement(conn, agreement_id, Some(&principal))?;
+            require_that(steering::may_configure(&principal, a.owner_public_body_id))?;
+            let mut record = store::get_group_for_update(conn, agreement_id)?;
+            if record.group.membership(membership_id).is_none() {
+                return Err(ApiError::NotFound);
+            }
+            let m = record.group.end_term(membership_id, last_day)?.clone();
+            store::set_term_end(conn, m.id, m.term_end)?;
+            Ok(m)
+        })
+        .await?;
+    let view = MemberView::from(&member);
+    changed(&view, None)
+}
+
+/// Records a meeting with the members present. Present ids must be members in office on the
+/// date. The agreement's administrators, and a `steering_member` who sits on the group on
+/// that date.
+#[utoipa::path(
+    tag = "steering", operation_id = "record_steering_meeting",
+    request_body = MeetingInput,
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the original response")),
+    responses((status = 201, body = MeetingView, headers(("Location" = String)))),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/steering-group/meetings")]
+async fn record_meeting(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    id: Path<Uuid>,
+    body: Json<MeetingInput>,
+) -> ApiResult<HttpResponse> {
+    let agreement_id = id.into_inner();
+    let input = body.0;
+    let caller = principal.clone();
+    let request = input.clone();
+    create_once(&state, &req, &principal.sub, &request, move |conn| {
+        let a = visible_agreement(conn, agreement_id, Some(&caller))?;
+        let record = store::get_group_for_update(conn, agreement_id)?;
+        require_that(steering::may_record_meeting(
+            &caller,
+            a.owner_public_body_id,
+            &record.group,
+            input.date,
+        ))?;
+        let meeting = record.group.record_meeting(Uuid::now_v7(), &input)?;
+        store::insert_meeting(conn, &meeting, Utc::now())?;
+        Created::new(
+            format!("{}/meetings/{}", path_prefix(agreement_id), meeting.id),
+            None,
+            &MeetingView::of(&record.group, &meeting, &[])?,
+        )
+    })
+    .await
+}
+
+/// Records a decision taken at a meeting. Valid only when the group was balanced on the
+/// meeting's date (`group_unbalanced`) and the meeting was quorate (`meeting_not_quorate`):
+/// for each side, the present ordinary members plus deputies standing in for absent ordinary
+/// members of that side reach at least half of the side's seats (without a fixed size, half
+/// of its ordinary members in office). `approve_accession` and `reject_accession` decisions
+/// name the accession as `subject_id`.
+#[utoipa::path(
+    tag = "steering", operation_id = "record_steering_decision",
+    request_body = DecisionInput,
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("meeting_id" = Uuid, Path, description = "The meeting's id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the original response")),
+    responses(
+        (status = 201, body = DecisionView, headers(("Location" = String))),
+        (status = 409, description = "Rules: `group_unbalanced`, `meeting_not_quorate`", content_type = "application/problem+json", body = crate::problem::Problem)
+    ),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/steering-group/meetings/{meeting_id}/decisions")]
+async fn record_decision(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    path: Path<(Uuid, Uuid)>,
+    body: Json<DecisionInput>,
+) -> ApiResult<HttpResponse> {
+    let (agreement_id, meeting_id) = path.into_inner();
+    let input = body.0;
+    let caller = principal.clone();
+    let request = input.clone();
+    create_once(&state, &req, &principal.sub, &request, move |conn| {
+        let a = visible_agreement(conn, agreement_id, Some(&caller))?;
+        let record = store::get_group_for_update(conn, agreement_id)?;
+        let meeting = store::get_meeting(conn, record.group.id, meeting_id)?;
+        require_that(steering::may_record_decision(
+            &caller,
+            a.owner_public_body_id,
+            &record.group,
+            &meeting,
+        ))?;
+        let decision: Decision = record
+            .group
+            .record_decision(&meeting, Uuid::now_v7(), &input)?;
+        let stored = decision.to_record();
+        store::insert_decision(conn, &stored, Utc::now())?;
+        Created::new(
+            format!("{}/meetings/{}", path_prefix(agreement_id), meeting_id),
+            None,
+            &DecisionView::from(&stored),
+        )
+    })
+    .await
+}
