@@ -4,6 +4,7 @@
 //! (foreign keys, unique partial indexes, checks) and this crate turns its refusals into the
 //! domain's errors.
 
+pub mod accessions;
 pub mod agreements;
 pub mod db;
 pub mod error;

@@ -247,6 +247,7 @@ pub fn update_public_body(
         get_public_body(conn, id)?;
         return Err(StoreError::Stale);
     }
+    crate::accessions::rename_signatory(conn, id, &fields.name)?;
     get_public_body(conn, id)
 }
 
@@ -456,7 +457,52 @@ pub fn update_organization(
         return Err(StoreError::Stale);
     }
     replace_municipalities(conn, id, &fields.municipality_codes)?;
+    crate::accessions::rename_signatory(conn, id, &fields.name)?;
     get_organization(conn, id)
+}
+
+/// Organisations by id, in no particular order (ids not found are left out).
+pub fn organizations_by_ids(
+    conn: &mut DbConnection,
+    ids: &[Uuid],
+) -> StoreResult<Vec<OrganizationRecord>> {
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let rows: Vec<OrganizationRow> = organizations::table
+        .filter(organizations::id.eq_any(&ids))
+        .select(OrganizationRow::as_select())
+        .load(conn)?;
+    attach_codes(conn, rows)
+}
+
+/// Public bodies by id, in no particular order.
+pub fn public_bodies_by_ids(
+    conn: &mut DbConnection,
+    ids: &[Uuid],
+) -> StoreResult<Vec<PublicBodyRecord>> {
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    public_bodies::table
+        .filter(public_bodies::id.eq_any(&ids))
+        .select(PublicBodyRow::as_select())
+        .load::<PublicBodyRow>(conn)?
+        .into_iter()
+        .map(PublicBodyRow::into_record)
+        .collect()
+}
+
+/// Municipality names by kommunkod, for the codes given.
+pub fn municipality_names(
+    conn: &mut DbConnection,
+    codes: &[String],
+) -> StoreResult<std::collections::HashMap<String, String>> {
+    let rows: Vec<(Option<String>, String)> = public_bodies::table
+        .filter(public_bodies::kind.eq(PublicBodyKind::Municipality.as_str()))
+        .filter(public_bodies::scb_code.eq_any(codes))
+        .select((public_bodies::scb_code, public_bodies::name))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(c, n)| c.map(|c| (c, n)))
+        .collect())
 }
 
 pub fn count_organizations(conn: &mut DbConnection) -> StoreResult<i64> {

@@ -51,13 +51,6 @@ diesel::table! {
 
 diesel::joinable!(organization_municipalities -> organizations (organization_id));
 
-diesel::allow_tables_to_appear_in_same_query!(
-    public_bodies,
-    organizations,
-    organization_municipalities,
-    idempotency_keys,
-);
-
 diesel::table! {
     agreements (id) {
         id -> Text,
@@ -88,12 +81,6 @@ diesel::table! {
 
 diesel::joinable!(agreement_parties -> agreements (agreement_id));
 diesel::joinable!(agreement_municipalities -> agreements (agreement_id));
-diesel::allow_tables_to_appear_in_same_query!(
-    agreements,
-    agreement_parties,
-    agreement_municipalities,
-    public_bodies,
-);
 
 diesel::table! {
     steering_groups (id) {
@@ -161,10 +148,53 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    accessions (id) {
+        id -> Text,
+        agreement_id -> Text,
+        signatory_kind -> Text,
+        signatory_id -> Text,
+        organization_id -> Nullable<Text>,
+        public_body_id -> Nullable<Text>,
+        signatory_name -> Text,
+        signatory_sort_key -> Text,
+        state -> Text,
+        approved_on -> Nullable<Date>,
+        left_on -> Nullable<Date>,
+        reconfirm_by -> Nullable<Date>,
+        document -> Text,
+        row_version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    accession_history (accession_id, seq) {
+        accession_id -> Text,
+        seq -> Integer,
+        event -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        at -> Timestamp,
+        by_sub -> Text,
+        reason -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    public_bodies,
+    organizations,
+    organization_municipalities,
+    idempotency_keys,
+    agreements,
+    agreement_parties,
+    agreement_municipalities,
     steering_groups,
     steering_memberships,
     steering_meetings,
     steering_attendance,
     steering_decisions,
+    accessions,
+    accession_history,
 );

@@ -27,6 +27,7 @@ use crate::http::{Json, PageParams, Visibility, changed, if_match_version, json_
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
 use crate::problem::{ApiError, ApiResult};
+use crate::routes::accessions;
 use crate::routes::parties::list_response;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -157,7 +158,9 @@ async fn apply_change(
     principal: Principal,
     id: Uuid,
     guard: ChangeGuard,
-    change: impl FnOnce(&mut Agreement, NaiveDate) -> Result<(), DomainError> + Send + 'static,
+    change: impl FnOnce(&mut DbConnection, &mut Agreement, NaiveDate, &Principal) -> ApiResult<()>
+    + Send
+    + 'static,
 ) -> ApiResult<HttpResponse> {
     let today = today();
     let (record, principal) = state
@@ -173,7 +176,7 @@ async fn apply_change(
             {
                 return Err(ApiError::PreconditionFailed);
             }
-            change(&mut record.agreement, today)?;
+            change(conn, &mut record.agreement, today, &principal)?;
             let saved =
                 store::save_agreement(conn, &record.agreement, record.row_version, Utc::now())?;
             Ok((saved, principal))
@@ -192,7 +195,14 @@ async fn apply_event(
     id: Uuid,
     event: impl FnOnce(&mut Agreement, NaiveDate) -> Result<(), DomainError> + Send + 'static,
 ) -> ApiResult<HttpResponse> {
-    apply_change(state, principal, id, ChangeGuard::ADMINISTRATOR, event).await
+    apply_change(
+        state,
+        principal,
+        id,
+        ChangeGuard::ADMINISTRATOR,
+        |_, a, today, _| Ok(event(a, today)?),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- reads
@@ -555,15 +565,21 @@ async fn edit_agreement(
         expected_version: Some(if_match_version(&req)?),
     };
     let edit = body.0;
-    apply_change(&state, principal, id.into_inner(), guard, move |a, _| {
-        if let Some(settings) = edit.settings {
-            a.update_settings(settings)?;
-        }
-        if let Some(content) = edit.content {
-            a.edit_draft(content)?;
-        }
-        Ok(())
-    })
+    apply_change(
+        &state,
+        principal,
+        id.into_inner(),
+        guard,
+        move |_, a, _, _| {
+            if let Some(settings) = edit.settings {
+                a.update_settings(settings)?;
+            }
+            if let Some(content) = edit.content {
+                a.edit_draft(content)?;
+            }
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -632,9 +648,18 @@ async fn terminate(
     body: Json<TerminationRecord>,
 ) -> ApiResult<HttpResponse> {
     let record = body.0;
-    apply_event(&state, p, id.into_inner(), move |a, today| {
-        a.terminate(record, today)
-    })
+    // The accessions end with the agreement, in the same transaction.
+    apply_change(
+        &state,
+        p,
+        id.into_inner(),
+        ChangeGuard::ADMINISTRATOR,
+        move |conn, a, today, p| {
+            let effective_on = record.effective_on;
+            a.terminate(record, today)?;
+            accessions::end_with_agreement(conn, a.id, effective_on, &p.sub)
+        },
+    )
     .await
 }
 
@@ -703,9 +728,23 @@ async fn adopt_revision(
     body: Json<AdoptionRecord>,
 ) -> ApiResult<HttpResponse> {
     let record = body.0;
-    apply_event(&state, p, id.into_inner(), move |a, today| {
-        a.adopt_revision(record, today).map(|_| ())
-    })
+    // Signatories carry over to the new version, or are asked to reconfirm.
+    apply_change(
+        &state,
+        p,
+        id.into_inner(),
+        ChangeGuard::ADMINISTRATOR,
+        move |conn, a, today, p| {
+            let adopted = a.adopt_revision(record, today)?;
+            accessions::follow_revision(
+                conn,
+                a.id,
+                adopted.adopted_version,
+                adopted.reconfirm_by,
+                &p.sub,
+            )
+        },
+    )
     .await
 }
 
@@ -801,8 +840,12 @@ async fn file_renegotiation_request(
         reason: b.reason,
         requested_date: b.requested_date,
     };
-    apply_event(&state, p, id.into_inner(), move |a, today| {
-        a.file_renegotiation_request(request, today)
+    let guard = ChangeGuard {
+        allowed: agreement::may_file_renegotiation_request,
+        expected_version: None,
+    };
+    apply_change(&state, p, id.into_inner(), guard, move |_, a, today, _| {
+        Ok(a.file_renegotiation_request(request, today)?)
     })
     .await
 }

@@ -4,6 +4,7 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub mod accessions;
 pub mod agreements;
 pub mod parties;
 pub mod steering;
@@ -17,6 +18,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             scope::scope("/api/v1")
                 .configure(parties::configure)
                 .configure(agreements::configure)
-                .configure(steering::configure),
+                .configure(steering::configure)
+                .configure(accessions::configure),
         );
 }

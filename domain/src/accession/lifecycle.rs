@@ -126,7 +126,7 @@ pub struct SubmissionInput {
 /// Plain data for the persistence layer. The state is derived from the history (see
 /// [`Accession::state`]) so there is no status to write; persist `state()` beside the row
 /// only as a copy for queries. Change it only through the operations below.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Accession {
     pub id: Uuid,
     pub agreement_id: Uuid,

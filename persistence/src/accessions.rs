@@ -1,0 +1,441 @@
+//! Accessions: the aggregate as a JSON document, its append-only history as rows, and the
+//! columns the public signatory list pages on.
+//!
+//! Functions that write expect to run inside the caller's transaction.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use samverkan_domain::DomainError;
+use samverkan_domain::accession::{
+    Accession, AccessionRule, AccessionState, ExistingAccession, HistoryEntry, HistoryEvent,
+    Signatory, SignatoryKind,
+};
+use samverkan_domain::collation::swedish_sort_key;
+use uuid::Uuid;
+
+use crate::db::{DbConnection, LockableTable, lock_row};
+use crate::error::{StoreError, StoreResult, unique_as};
+use crate::page::{Page, PageRequest, like_contains};
+use crate::schema::{accession_history, accessions, organization_municipalities};
+use crate::{corrupt, parse_uuid, to_db_time, to_utc};
+
+#[derive(Debug, Clone)]
+pub struct AccessionRecord {
+    pub accession: Accession,
+    pub signatory_name: String,
+    pub row_version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = accessions)]
+struct AccessionRow {
+    id: String,
+    signatory_name: String,
+    document: String,
+    row_version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = accession_history)]
+struct HistoryRow {
+    accession_id: String,
+    event: String,
+    from_state: Option<String>,
+    to_state: String,
+    at: NaiveDateTime,
+    by_sub: String,
+    reason: Option<String>,
+}
+
+impl HistoryRow {
+    fn into_entry(self) -> StoreResult<HistoryEntry> {
+        let bad = || corrupt("accession_history");
+        Ok(HistoryEntry {
+            event: HistoryEvent::parse(&self.event).ok_or_else(bad)?,
+            from: self
+                .from_state
+                .map(|s| AccessionState::parse(&s).ok_or_else(bad))
+                .transpose()?,
+            to: AccessionState::parse(&self.to_state).ok_or_else(bad)?,
+            at: to_utc(self.at),
+            by: self.by_sub,
+            reason: self.reason,
+        })
+    }
+}
+
+/// The document holds everything but the history, which lives in its own append-only table.
+fn document_of(a: &Accession) -> StoreResult<String> {
+    let mut value = serde_json::to_value(a).map_err(|e| StoreError::Internal(e.to_string()))?;
+    if let Some(map) = value.as_object_mut() {
+        map.remove("history");
+    }
+    Ok(value.to_string())
+}
+
+fn load_records(
+    conn: &mut DbConnection,
+    rows: Vec<AccessionRow>,
+) -> StoreResult<Vec<AccessionRecord>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let history: Vec<HistoryRow> = accession_history::table
+        .filter(accession_history::accession_id.eq_any(&ids))
+        .order((accession_history::accession_id, accession_history::seq))
+        .select(HistoryRow::as_select())
+        .load(conn)?;
+    let mut by_id: std::collections::HashMap<String, Vec<HistoryEntry>> =
+        std::collections::HashMap::new();
+    for h in history {
+        let id = h.accession_id.clone();
+        by_id.entry(id).or_default().push(h.into_entry()?);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let mut value: serde_json::Value =
+                serde_json::from_str(&row.document).map_err(|_| corrupt("accessions.document"))?;
+            let history = by_id.remove(&row.id).unwrap_or_default();
+            if let Some(map) = value.as_object_mut() {
+                map.insert(
+                    "history".into(),
+                    serde_json::to_value(&history)
+                        .map_err(|e| StoreError::Internal(e.to_string()))?,
+                );
+            }
+            let accession: Accession =
+                serde_json::from_value(value).map_err(|_| corrupt("accessions.document"))?;
+            Ok(AccessionRecord {
+                accession,
+                signatory_name: row.signatory_name,
+                row_version: row.row_version,
+                created_at: to_utc(row.created_at),
+                updated_at: to_utc(row.updated_at),
+            })
+        })
+        .collect()
+}
+
+fn append_history(conn: &mut DbConnection, a: &Accession, from_seq: usize) -> StoreResult<()> {
+    for (seq, entry) in a.history.iter().enumerate().skip(from_seq) {
+        diesel::insert_into(accession_history::table)
+            .values((
+                accession_history::accession_id.eq(a.id.to_string()),
+                accession_history::seq
+                    .eq(i32::try_from(seq).map_err(|_| corrupt("history length"))?),
+                accession_history::event.eq(entry.event.as_str()),
+                accession_history::from_state.eq(entry.from.map(AccessionState::as_str)),
+                accession_history::to_state.eq(entry.to.as_str()),
+                accession_history::at.eq(to_db_time(entry.at)),
+                accession_history::by_sub.eq(&entry.by),
+                accession_history::reason.eq(&entry.reason),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Inserts a submitted accession with its first history entry. The unique partial index is
+/// the backstop for two concurrent submissions of one signatory: the loser gets the domain's
+/// `application_pending`, never a database error.
+pub fn insert_accession(
+    conn: &mut DbConnection,
+    a: &Accession,
+    signatory_name: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<AccessionRecord> {
+    let now_db = to_db_time(now);
+    let (organization_id, public_body_id) = match a.signatory {
+        Signatory::Organization(id) => (Some(id.to_string()), None),
+        Signatory::PublicBody(id) => (None, Some(id.to_string())),
+    };
+    diesel::insert_into(accessions::table)
+        .values((
+            accessions::id.eq(a.id.to_string()),
+            accessions::agreement_id.eq(a.agreement_id.to_string()),
+            accessions::signatory_kind.eq(a.signatory.kind().as_str()),
+            accessions::signatory_id.eq(a.signatory.id().to_string()),
+            accessions::organization_id.eq(organization_id),
+            accessions::public_body_id.eq(public_body_id),
+            accessions::signatory_name.eq(signatory_name),
+            accessions::signatory_sort_key.eq(swedish_sort_key(signatory_name)),
+            accessions::state.eq(a.state().as_str()),
+            accessions::approved_on.eq(a.approved_on),
+            accessions::left_on.eq(a.left_on()),
+            accessions::reconfirm_by.eq(a.reconfirmation.map(|r| r.reconfirm_by)),
+            accessions::document.eq(document_of(a)?),
+            accessions::row_version.eq(1),
+            accessions::created_at.eq(now_db),
+            accessions::updated_at.eq(now_db),
+        ))
+        .execute(conn)
+        .map_err(|e| unique_as(e, || DomainError::from(AccessionRule::ApplicationPending)))?;
+    append_history(conn, a, 0)?;
+    get_accession(conn, a.id)
+}
+
+pub fn get_accession(conn: &mut DbConnection, id: Uuid) -> StoreResult<AccessionRecord> {
+    let row = accessions::table
+        .find(id.to_string())
+        .select(AccessionRow::as_select())
+        .first(conn)?;
+    load_records(conn, vec![row])?
+        .pop()
+        .ok_or(StoreError::NotFound)
+}
+
+/// Loads an accession for a transition, holding its row lock until the transaction ends.
+pub fn get_accession_for_update(conn: &mut DbConnection, id: Uuid) -> StoreResult<AccessionRecord> {
+    lock_row(conn, LockableTable::Accessions, &id.to_string())?;
+    get_accession(conn, id)
+}
+
+/// Saves a transition: the new document and columns, and the history entries it appended.
+pub fn save_accession(
+    conn: &mut DbConnection,
+    before: &AccessionRecord,
+    a: &Accession,
+    now: DateTime<Utc>,
+) -> StoreResult<AccessionRecord> {
+    let n = diesel::update(
+        accessions::table
+            .filter(accessions::id.eq(a.id.to_string()))
+            .filter(accessions::row_version.eq(before.row_version)),
+    )
+    .set((
+        accessions::state.eq(a.state().as_str()),
+        accessions::approved_on.eq(a.approved_on),
+        accessions::left_on.eq(a.left_on()),
+        accessions::reconfirm_by.eq(a.reconfirmation.map(|r| r.reconfirm_by)),
+        accessions::document.eq(document_of(a)?),
+        accessions::row_version.eq(accessions::row_version + 1),
+        accessions::updated_at.eq(to_db_time(now)),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::Stale);
+    }
+    append_history(conn, a, before.accession.history.len())?;
+    get_accession(conn, a.id)
+}
+
+/// The signatory's accessions to this agreement, for the one-open-accession rule.
+pub fn existing_for(
+    conn: &mut DbConnection,
+    agreement_id: Uuid,
+    signatory: Signatory,
+) -> StoreResult<Vec<ExistingAccession>> {
+    let rows: Vec<(String, String)> = accessions::table
+        .filter(accessions::agreement_id.eq(agreement_id.to_string()))
+        .filter(accessions::signatory_id.eq(signatory.id().to_string()))
+        .select((accessions::id, accessions::state))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, state)| {
+            Ok(ExistingAccession {
+                id: parse_uuid(&id)?,
+                agreement_id,
+                signatory,
+                state: AccessionState::parse(&state).ok_or_else(|| corrupt("accessions.state"))?,
+            })
+        })
+        .collect()
+}
+
+/// Accessions of an agreement for its administrators: applications waiting for a decision
+/// first, then the rest, each oldest first. The cursor holds the group (0 waiting, 1 other)
+/// and the last id.
+pub fn list_for_administrators(
+    conn: &mut DbConnection,
+    agreement_id: Uuid,
+    state: Option<AccessionState>,
+    page: &PageRequest,
+) -> StoreResult<Page<AccessionRecord>> {
+    let (mut group, mut after) = match page.after.as_deref() {
+        Some([g, id]) => (if g == "1" { 1 } else { 0 }, Some(id.clone())),
+        _ => (0, None),
+    };
+    let mut found: Vec<(u8, AccessionRow)> = Vec::new();
+    while group <= 1 && found.len() as i64 <= page.limit {
+        let waiting = AccessionState::Submitted.as_str();
+        let mut query = accessions::table
+            .filter(accessions::agreement_id.eq(agreement_id.to_string()))
+            .select(AccessionRow::as_select())
+            .into_boxed();
+        query = if group == 0 {
+            query.filter(accessions::state.eq(waiting))
+        } else {
+            query.filter(accessions::state.ne(waiting))
+        };
+        if let Some(s) = state {
+            query = query.filter(accessions::state.eq(s.as_str()));
+        }
+        if let Some(id) = &after {
+            query = query.filter(accessions::id.gt(id.clone()));
+        }
+        let want = page.limit + 1 - found.len() as i64;
+        let rows: Vec<AccessionRow> = query.order(accessions::id.asc()).limit(want).load(conn)?;
+        found.extend(rows.into_iter().map(|r| (group, r)));
+        group += 1;
+        after = None;
+    }
+    let page_rows = Page::from_rows(found, page.limit, |(g, r)| {
+        vec![g.to_string(), r.id.clone()]
+    });
+    let rows = page_rows.items.into_iter().map(|(_, r)| r).collect();
+    Ok(Page {
+        items: load_records(conn, rows)?,
+        next_cursor: page_rows.next_cursor,
+    })
+}
+
+/// Approved accessions of an agreement (for termination and revisions).
+pub fn approved_of(
+    conn: &mut DbConnection,
+    agreement_id: Uuid,
+) -> StoreResult<Vec<AccessionRecord>> {
+    let rows = accessions::table
+        .filter(accessions::agreement_id.eq(agreement_id.to_string()))
+        .filter(accessions::state.eq(AccessionState::Approved.as_str()))
+        .order(accessions::id)
+        .select(AccessionRow::as_select())
+        .load(conn)?;
+    load_records(conn, rows)
+}
+
+/// Ids of approved accessions whose reconfirmation deadline has passed.
+pub fn past_reconfirmation(conn: &mut DbConnection, today: NaiveDate) -> StoreResult<Vec<Uuid>> {
+    let ids: Vec<String> = accessions::table
+        .filter(accessions::state.eq(AccessionState::Approved.as_str()))
+        .filter(accessions::reconfirm_by.lt(today))
+        .select(accessions::id)
+        .load(conn)?;
+    ids.iter().map(|id| parse_uuid(id)).collect()
+}
+
+/// Keeps the list's names in step when an organisation is renamed.
+pub fn rename_signatory(
+    conn: &mut DbConnection,
+    signatory_id: Uuid,
+    name: &str,
+) -> StoreResult<()> {
+    diesel::update(accessions::table.filter(accessions::signatory_id.eq(signatory_id.to_string())))
+        .set((
+            accessions::signatory_name.eq(name),
+            accessions::signatory_sort_key.eq(swedish_sort_key(name)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- the public list
+
+/// One line of the public list: who, since when, until when (former signatories).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatoryLine {
+    pub accession_id: Uuid,
+    pub signatory: Signatory,
+    pub name: String,
+    pub since: NaiveDate,
+    /// The first day no longer a signatory; `None` for current signatories.
+    pub until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignatoryQuery {
+    pub agreement_id: Uuid,
+    pub as_of: NaiveDate,
+    pub include_former: bool,
+    pub q: Option<String>,
+    pub municipality_code: Option<String>,
+}
+
+type LineRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+);
+
+/// The signatories on `as_of` in Swedish order; with `include_former` also those who had
+/// left by then. `page: None` gives the whole list (CSV export).
+pub fn signatories(
+    conn: &mut DbConnection,
+    query: &SignatoryQuery,
+    page: Option<&PageRequest>,
+) -> StoreResult<Page<SignatoryLine>> {
+    let mut q = accessions::table
+        .filter(accessions::agreement_id.eq(query.agreement_id.to_string()))
+        .filter(accessions::state.eq_any([
+            AccessionState::Approved.as_str(),
+            AccessionState::Withdrawn.as_str(),
+            AccessionState::Ended.as_str(),
+        ]))
+        .filter(accessions::approved_on.le(query.as_of))
+        .select((
+            accessions::id,
+            accessions::signatory_kind,
+            accessions::signatory_id,
+            accessions::signatory_name,
+            accessions::signatory_sort_key,
+            accessions::approved_on,
+            accessions::left_on,
+        ))
+        .into_boxed();
+    if !query.include_former {
+        q = q.filter(
+            accessions::left_on
+                .is_null()
+                .or(accessions::left_on.gt(query.as_of)),
+        );
+    }
+    if let Some(text) = &query.q {
+        q = q.filter(
+            accessions::signatory_sort_key
+                .like(like_contains(&swedish_sort_key(text)))
+                .escape('\\'),
+        );
+    }
+    if let Some(code) = &query.municipality_code {
+        q = q.filter(
+            accessions::organization_id.eq_any(
+                organization_municipalities::table
+                    .filter(organization_municipalities::municipality_code.eq(code.clone()))
+                    .select(organization_municipalities::organization_id.nullable()),
+            ),
+        );
+    }
+    let limit = page.map_or(i64::MAX, |p| p.limit);
+    if let Some([key, id]) = page.and_then(|p| p.after.as_deref()) {
+        q = q.filter(
+            accessions::signatory_sort_key
+                .gt(key.clone())
+                .or(accessions::signatory_sort_key
+                    .eq(key.clone())
+                    .and(accessions::id.gt(id.clone()))),
+        );
+    }
+    let mut q = q.order((accessions::signatory_sort_key.asc(), accessions::id.asc()));
+    if page.is_some() {
+        q = q.limit(limit + 1);
+    }
+    let rows: Vec<LineRow> = q.load(conn)?;
+    let page_rows = Page::from_rows(rows, limit, |r| vec![r.4.clone(), r.0.clone()]);
+    page_rows.try_map(|(id, kind, signatory_id, name, _, approved_on, left_on)| {
+        let kind =
+            SignatoryKind::parse(&kind).ok_or_else(|| corrupt("accessions.signatory_kind"))?;
+        let since = approved_on.ok_or_else(|| corrupt("accessions.approved_on"))?;
+        Ok(SignatoryLine {
+            accession_id: parse_uuid(&id)?,
+            signatory: Signatory::from_parts(kind, parse_uuid(&signatory_id)?),
+            name,
+            since,
+            until: left_on.filter(|l| *l <= query.as_of),
+        })
+    })
+}

@@ -1,0 +1,468 @@
+//! Accessions and the public signatory list through HTTP.
+
+use samverkan_e2e::*;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const STATEMENT: &str = "Vi står för demokratiska värderingar och alla människors lika värde.";
+
+struct Setup {
+    agreement: Uuid,
+    body: Uuid,
+    admin: String,
+}
+
+fn setup(app: &TestApp, mode: &str) -> Setup {
+    let body = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(body);
+    let agreement = app.adopted_agreement(
+        &admin,
+        body,
+        "1285",
+        json!({"approval_mode": mode, "eligibility_statements": [STATEMENT]}),
+    );
+    Setup {
+        agreement,
+        body,
+        admin,
+    }
+}
+
+fn application(org: Uuid) -> Value {
+    json!({
+        "signatory": {"kind": "organization", "id": org},
+        "channel": "board_minutes",
+        "board_decision": {"decided_on": "2024-02-01", "minutes_reference": "§ 7", "received_on": "2024-02-10", "diary_number": null},
+        "affirmed_statements": [STATEMENT],
+        "contact_person": {"name": "Kim Kontaktsson", "email": "kim@forening.example", "phone": "+46 70 000 00 00"}
+    })
+}
+
+fn submit(app: &TestApp, s: &Setup, token: &str, body: &Value) -> Resp {
+    app.post(
+        &format!("/api/v1/agreements/{}/accessions", s.agreement),
+        Some(token),
+        body,
+    )
+}
+
+fn approve(app: &TestApp, token: &str, id: Uuid, decision: Option<Uuid>) -> Resp {
+    app.post(
+        &format!("/api/v1/accessions/{id}/approval"),
+        Some(token),
+        &json!({"approved_on": "2024-03-01", "decision_id": decision}),
+    )
+}
+
+fn names(r: &Resp) -> Vec<String> {
+    let items = r.json["items"].as_array().expect("a list");
+    items
+        .iter()
+        .map(|i| i["name"].as_str().expect("a name").to_owned())
+        .collect()
+}
+
+e2e!(registration_mode_from_application_to_withdrawal, |app| {
+    let s = setup(app, "registration");
+    let org = app.create_organization("Föreningen Ängsblomman", Some("802002-4280"));
+    let rep = app.organization_rep(org);
+
+    let mut missing = application(org);
+    missing["affirmed_statements"] = json!([]);
+    let r = submit(app, &s, &rep, &missing);
+    assert_eq!(
+        r.assert_problem(422).error_fields(),
+        ["affirmed_statements"]
+    );
+    assert!(
+        r.text.contains("demokratiska"),
+        "names the missing statement: {}",
+        r.text
+    );
+
+    let r = submit(app, &s, &rep, &application(org));
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.id();
+    assert_eq!(r.json["state"], "submitted");
+    assert_eq!(
+        r.header("location"),
+        Some(format!("/api/v1/accessions/{id}").as_str())
+    );
+    assert_eq!(
+        submit(app, &s, &rep, &application(org))
+            .assert_problem(409)
+            .json["code"],
+        "application_pending"
+    );
+
+    // The representative may not approve its own application.
+    approve(app, &rep, id, None).assert_problem(403);
+    let r = approve(app, &s.admin, id, None);
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["state"], "approved");
+    assert_eq!(r.json["approved_version"], 1);
+    approve(app, &s.admin, id, None).assert_problem(409);
+    assert_eq!(
+        submit(app, &s, &rep, &application(org))
+            .assert_problem(409)
+            .json["code"],
+        "already_signatory"
+    );
+
+    // The public list: public facts only.
+    let list = app.get(&format!("/api/v1/agreements/{}/signatories", s.agreement));
+    assert_eq!(list.status, 200, "{}", list.text);
+    assert_eq!(names(&list), ["Föreningen Ängsblomman"]);
+    let item = &list.json["items"][0];
+    assert_eq!(item["org_number"], "802002-4280");
+    assert_eq!(item["signatory_since"], "2024-03-01");
+    assert_eq!(item["municipality_names"][0], "Eslövs kommun");
+    for private in [
+        "Kontaktsson",
+        "kim@forening.example",
+        "+46 70",
+        "ombud-",
+        "submitted_by",
+    ] {
+        assert!(
+            !list.text.contains(private),
+            "{private} leaked: {}",
+            list.text
+        );
+    }
+    assert_eq!(list.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(list.header("cache-control"), Some("public, max-age=60"));
+    let etag = list.header("etag").unwrap().to_owned();
+    let cached = app.send(
+        "GET",
+        &format!("/api/v1/agreements/{}/signatories", s.agreement),
+        &[("if-none-match", &etag)],
+        None,
+    );
+    assert_eq!(cached.status, 304);
+    assert!(cached.text.is_empty());
+
+    // Withdrawal needs the written notice; it takes effect on its date.
+    let early = app.post(&format!("/api/v1/accessions/{id}/withdrawal"), Some(&rep), &json!({"received_on": "2024-01-05", "reference": "Styrelseprotokoll § 3", "effective_on": "2024-01-10"}));
+    assert_eq!(
+        early.assert_problem(409).json["code"],
+        "withdrawal_before_approval"
+    );
+    let w = app.post(&format!("/api/v1/accessions/{id}/withdrawal"), Some(&rep), &json!({"received_on": "2025-05-20", "reference": "Styrelseprotokoll 2025-05-12 § 9", "effective_on": "2025-06-01"}));
+    assert_eq!(w.status, 200, "{}", w.text);
+    assert_eq!(w.json["state"], "withdrawn");
+    let on = |date: &str, former: bool| {
+        let include = if former { "&include=former" } else { "" };
+        app.get(&format!(
+            "/api/v1/agreements/{}/signatories?as_of={date}{include}",
+            s.agreement
+        ))
+    };
+    assert_eq!(names(&on("2025-05-31", false)), ["Föreningen Ängsblomman"]);
+    assert!(names(&on("2025-06-01", false)).is_empty());
+    let former = on("2025-06-01", true);
+    assert_eq!(former.json["items"][0]["signatory_until"], "2025-06-01");
+    // Re-joining after a withdrawal is a new accession.
+    let again = submit(app, &s, &rep, &application(org));
+    assert_eq!(again.status, 201, "{}", again.text);
+    assert_ne!(again.id(), id);
+
+    let history = app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin);
+    let events: Vec<&str> = history.json["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["submitted", "approved", "withdrawn"]);
+    assert_eq!(
+        history.json["history"][1]["by"],
+        format!("processledare-{}", s.body)
+    );
+});
+
+e2e!(another_organisations_accession_is_not_found, |app| {
+    let s = setup(app, "registration");
+    let a = app.create_organization("Åby IF", None);
+    let b = app.create_organization("Ängby SK", None);
+    let id = submit(app, &s, &app.organization_rep(a), &application(a)).id();
+    let rep_b = app.organization_rep(b);
+    app.get_as(&format!("/api/v1/accessions/{id}"), &rep_b)
+        .assert_problem(404);
+    app.post(
+        &format!("/api/v1/accessions/{id}/cancellation"),
+        Some(&rep_b),
+        &json!({}),
+    )
+    .assert_problem(404);
+    app.post(
+        &format!("/api/v1/accessions/{id}/withdrawal"),
+        Some(&rep_b),
+        &json!({"received_on": "2024-05-01", "reference": "x", "effective_on": "2024-05-01"}),
+    )
+    .assert_problem(404);
+    approve(app, &rep_b, id, None).assert_problem(404);
+    // Submitting for someone else's organisation is refused.
+    submit(app, &s, &rep_b, &application(a)).assert_problem(403);
+    let other_admin = app.agreement_admin(app.public_body("municipality", "1281"));
+    app.get_as(&format!("/api/v1/accessions/{id}"), &other_admin)
+        .assert_problem(404);
+    app.get(&format!("/api/v1/accessions/{id}"))
+        .assert_problem(401);
+    // The applicant may cancel its own application.
+    let rep_a = app.organization_rep(a);
+    let r = app.post(
+        &format!("/api/v1/accessions/{id}/cancellation"),
+        Some(&rep_a),
+        &json!({}),
+    );
+    assert_eq!(r.json["state"], "cancelled", "{}", r.text);
+    // Contact person updates: own representative, with If-Match.
+    let id = submit(app, &s, &rep_a, &application(a)).id();
+    let etag = app
+        .get_as(&format!("/api/v1/accessions/{id}"), &rep_a)
+        .header("etag")
+        .unwrap()
+        .to_owned();
+    let body = json!({"contact_person": {"name": "Ny Kontakt", "email": "ny@forening.example", "phone": null}});
+    app.patch(
+        &format!("/api/v1/accessions/{id}"),
+        &rep_b,
+        Some(&etag),
+        &body,
+    )
+    .assert_problem(404);
+    let r = app.patch(
+        &format!("/api/v1/accessions/{id}"),
+        &rep_a,
+        Some(&etag),
+        &body,
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["contact_person"]["email"], "ny@forening.example");
+    let last = r.json["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .to_string();
+    assert!(
+        !last.contains("ny@forening.example"),
+        "no personal data in history: {last}"
+    );
+    app.patch(
+        &format!("/api/v1/accessions/{id}"),
+        &rep_a,
+        Some(&etag),
+        &body,
+    )
+    .assert_problem(412);
+});
+
+e2e!(steering_group_mode_needs_a_matching_valid_decision, |app| {
+    let s = setup(app, "steering_group");
+    let org = app.create_organization("Föreningen Östanvind", None);
+    let id = submit(app, &s, &app.organization_rep(org), &application(org)).id();
+    assert_eq!(
+        approve(app, &s.admin, id, None).assert_problem(409).json["code"],
+        "steering_group_decision_required"
+    );
+    approve(app, &s.admin, id, Some(Uuid::now_v7())).assert_problem(422);
+
+    // A balanced, quorate group of one seat per side decides.
+    let base = format!("/api/v1/agreements/{}/steering-group", s.agreement);
+    app.post(&base, Some(&s.admin), &json!({"name": "Partnerskapet", "kind": "partnership", "ordinary_seats_per_side": 1, "deputies_allowed": false, "chair_and_vice_chair_from_different_sides": false, "default_term_months": null}));
+    let mut members = Vec::new();
+    for (name, side, by) in [
+        (
+            "Alva Exempelsson",
+            "public_sector",
+            json!({"type": "public_body", "id": s.body}),
+        ),
+        (
+            "Bror Demoberg",
+            "civil_society",
+            json!({"type": "network", "name": "Nätverket"}),
+        ),
+    ] {
+        let r = app.post(&format!("{base}/memberships"), Some(&s.admin), &json!({"person_name": name, "side": side, "seat": "ordinary", "role": "member", "appointed_by": by, "term_start": "2024-01-01"}));
+        assert_eq!(r.status, 201, "{}", r.text);
+        members.push(r.id());
+    }
+    let meeting = app.post(
+        &format!("{base}/meetings"),
+        Some(&s.admin),
+        &json!({"date": "2024-02-20", "present": members, "minutes_reference": "§ 4"}),
+    );
+    let decide = |kind: &str, subject: Uuid| {
+        app.post(&format!("{base}/meetings/{}/decisions", meeting.id()), Some(&s.admin), &json!({"kind": kind, "subject": "Anslutning", "subject_id": subject, "text": "Beslutades."})).id()
+    };
+    let wrong_kind = decide("reject_accession", id);
+    assert_eq!(
+        approve(app, &s.admin, id, Some(wrong_kind))
+            .assert_problem(409)
+            .json["code"],
+        "decision_does_not_match"
+    );
+    let wrong_subject = decide("approve_accession", Uuid::now_v7());
+    assert_eq!(
+        approve(app, &s.admin, id, Some(wrong_subject))
+            .assert_problem(409)
+            .json["code"],
+        "decision_does_not_match"
+    );
+    let right = decide("approve_accession", id);
+    let r = approve(app, &s.admin, id, Some(right));
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["decision_id"], right.to_string());
+});
+
+e2e!(
+    termination_ends_accessions_and_closes_the_agreement,
+    |app| {
+        let s = setup(app, "registration");
+        let org = app.create_organization("Zonta-klubben", None);
+        let id = submit(app, &s, &app.organization_rep(org), &application(org)).id();
+        approve(app, &s.admin, id, None);
+        let t = app.post(&format!("/api/v1/agreements/{}/termination", s.agreement), Some(&s.admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2025-01-10", "effective_on": "2025-02-01", "reason": "Ny regional överenskommelse."}));
+        assert_eq!(t.status, 200, "{}", t.text);
+        let a = app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin);
+        assert_eq!(a.json["state"], "ended");
+        assert_eq!(a.json["end_reason"], "agreement_terminated");
+        assert_eq!(a.json["ended_on"], "2025-02-01");
+        let other = app.create_organization("Örkelljunga IF", None);
+        let r = submit(app, &s, &app.organization_rep(other), &application(other));
+        assert_eq!(r.assert_problem(409).json["code"], "agreement_not_in_force");
+    }
+);
+
+e2e!(revision_carries_signatories_over, |app| {
+    let s = setup(app, "registration");
+    let org = app.create_organization("Föreningen Åkern", None);
+    let id = submit(app, &s, &app.organization_rep(org), &application(org)).id();
+    approve(app, &s.admin, id, None);
+    let base = format!("/api/v1/agreements/{}", s.agreement);
+    app.post(
+        &format!("{base}/revision"),
+        Some(&s.admin),
+        &json!({"content": agreement_content("Reviderad")}),
+    );
+    let r = app.post(&format!("{base}/revision/adoption"), Some(&s.admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2025-03-01", "diary_number": null, "valid_from": "2025-03-01", "valid_until": null}));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let a = app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin);
+    assert_eq!(a.json["state"], "approved");
+    assert_eq!(a.json["version"], 2);
+    assert_eq!(a.json["approved_version"], 1);
+    assert_eq!(
+        a.json["history"].as_array().unwrap().last().unwrap()["event"],
+        "carried_over"
+    );
+});
+
+e2e!(swedish_order_and_filters_on_the_public_list, |app| {
+    let s = setup(app, "registration");
+    for name in [
+        "Örkelljunga IF",
+        "Ängby SK",
+        "Zonta",
+        "Åby IF",
+        "abc-föreningen",
+    ] {
+        let org = app.create_organization(name, None);
+        let id = submit(app, &s, &app.organization_rep(org), &application(org)).id();
+        assert_eq!(approve(app, &s.admin, id, None).status, 200);
+    }
+    let path = format!("/api/v1/agreements/{}/signatories", s.agreement);
+    assert_eq!(
+        names(&app.get(&path)),
+        [
+            "abc-föreningen",
+            "Zonta",
+            "Åby IF",
+            "Ängby SK",
+            "Örkelljunga IF"
+        ]
+    );
+    assert_eq!(
+        names(&app.get(&format!("{path}?q=by"))),
+        ["Åby IF", "Ängby SK"]
+    );
+    assert_eq!(
+        names(&app.get(&format!("{path}?municipality=1285"))).len(),
+        5
+    );
+    assert!(names(&app.get(&format!("{path}?municipality=0181"))).is_empty());
+    let first = app.get(&format!("{path}?limit=2"));
+    assert_eq!(names(&first), ["abc-föreningen", "Zonta"]);
+    let next = app.get(&format!(
+        "{path}?limit=2&cursor={}",
+        first.json["next_cursor"].as_str().unwrap()
+    ));
+    assert_eq!(names(&next), ["Åby IF", "Ängby SK"]);
+    app.get(&format!("{path}?include=everything"))
+        .assert_problem(400);
+    let stats = app.get(&format!("{path}/stats"));
+    assert_eq!(stats.json["signatories"], 5, "{}", stats.text);
+    assert_eq!(
+        stats.json["by_legal_form"][0]["key"],
+        "non_profit_association"
+    );
+    assert_eq!(
+        stats.json["by_municipality"][0],
+        json!({"key": "1285", "count": 5})
+    );
+});
+
+e2e!(fifty_concurrent_approvals_give_exactly_one, |app| {
+    let s = setup(app, "registration");
+    let org = app.create_organization("Kapplöpningsföreningen", None);
+    let id = submit(app, &s, &app.organization_rep(org), &application(org)).id();
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..50)
+            .map(|_| scope.spawn(|| approve(app, &s.admin, id, None).status))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        49,
+        "{statuses:?}"
+    );
+    let a = app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin);
+    assert_eq!(
+        a.json["history"].as_array().unwrap().len(),
+        2,
+        "history matches state: {}",
+        a.text
+    );
+    assert_eq!(a.json["state"], "approved");
+});
+
+e2e!(idempotent_submissions, |app| {
+    let s = setup(app, "registration");
+    let org = app.create_organization("Föreningen Återbruk", None);
+    let auth = format!("Bearer {}", app.organization_rep(org));
+    let path = format!("/api/v1/agreements/{}/accessions", s.agreement);
+    let send = |key: &str, body: &Value| {
+        app.send(
+            "POST",
+            &path,
+            &[("authorization", &auth), ("idempotency-key", key)],
+            Some(("application/json", body.to_string().into_bytes())),
+        )
+    };
+    let first = send("anslutning-1", &application(org));
+    assert_eq!(first.status, 201, "{}", first.text);
+    let retry = send("anslutning-1", &application(org));
+    assert_eq!((retry.status, retry.id()), (201, first.id()));
+    let mut other = application(org);
+    other["channel"] = json!("written_application");
+    send("anslutning-1", &other).assert_problem(422);
+    let list = app.get_as(&path, &s.admin);
+    assert_eq!(list.json["items"].as_array().unwrap().len(), 1);
+});
