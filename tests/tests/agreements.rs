@@ -333,3 +333,45 @@ e2e!(demo_agreements_load_as_in_the_seeds, |app| {
     )
     .assert_problem(403);
 });
+
+e2e!(any_party_may_file_a_renegotiation_request, |app| {
+    let region = app.public_body("region", "10");
+    let admin = app.agreement_admin(region);
+    let network = app.create_organization("Nätverket Idéburet Exempellän", None);
+    let r = app.post(
+        "/api/v1/agreements",
+        Some(&admin),
+        &json!({
+            "owner_public_body_id": region,
+            "party_public_body_ids": [region],
+            "civil_society_party": {"kind": "network", "name": "Nätverket Idéburet Exempellän", "organization_id": network},
+            "scope": "regional",
+            "municipality_codes": ["1080", "1081"],
+            "content": content("Överenskommelse i Blekinge")
+        }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let path = format!("/api/v1/agreements/{}", r.id());
+    let adopted = app.post(&format!("{path}/adoption"), Some(&admin), &json!({"decided_by": "Regionfullmäktige", "decision_date": "2021-06-01", "diary_number": null, "valid_from": "2021-06-01", "valid_until": null}));
+    assert_eq!(adopted.status, 200, "{}", adopted.text);
+    let request = json!({"filed_on": "2026-10-01", "requested_by": "civil_society", "public_body_id": null, "reason": "Sektorn vill se över principerna.", "requested_date": "2027-01-01"});
+    let by_network = app.post(
+        &format!("{path}/renegotiation-requests"),
+        Some(&app.organization_rep(network)),
+        &request,
+    );
+    assert_eq!(
+        by_network.status, 200,
+        "the civil-society party files it: {}",
+        by_network.text
+    );
+    let outsider = app.organization_rep(app.create_organization("Annan förening", None));
+    app.post(
+        &format!("{path}/renegotiation-requests"),
+        Some(&outsider),
+        &request,
+    )
+    .assert_problem(403);
+    let listed = app.get(&format!("{path}/renegotiation-requests"));
+    assert_eq!(listed.json["items"].as_array().unwrap().len(), 1);
+});
