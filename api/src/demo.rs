@@ -1,15 +1,23 @@
 //! Demo data for `serve --demo` and `seed-demo`: invented organisations (no real persons,
 //! no real organisation numbers), loaded only into an empty database.
 
+use chrono::NaiveDate;
 use chrono::Utc;
+use samverkan_domain::accession::{
+    Accession, AgreementTerms, Approval, BoardDecision, Channel, CitedDecision, ContactPersonInput,
+    Signatory, SubmissionInput, WithdrawalNotice, swedish_date,
+};
+use samverkan_domain::agreement::ApprovalMode;
 use samverkan_domain::agreement::DemoAgreement;
 use samverkan_domain::party::{LegalForm, OrganizationFields, OrganizationInput, PublicBodyKind};
 use samverkan_domain::steering::{
     Appointer, Appointment, GroupConfig, GroupConfigInput, GroupKind, MemberRole, Seat, Side,
     SteeringGroup,
 };
+use samverkan_domain::steering::{DecisionInput, DecisionKind, MeetingInput};
 use samverkan_persistence::db::DbConnection;
-use samverkan_persistence::{agreements, parties, steering};
+use samverkan_persistence::{accessions, agreements, parties, steering};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::problem::ApiError;
@@ -100,26 +108,7 @@ pub fn load_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
     }
     let now = Utc::now();
     let today = samverkan_domain::accession::swedish_date(now);
-    for file in DEMO_AGREEMENTS {
-        let demo: DemoAgreement = serde_json::from_str(file)
-            .map_err(|e| ApiError::Internal(format!("demo agreement: {e}")))?;
-        let mut ids = std::collections::HashMap::new();
-        for code in std::iter::once(&demo.owner_scb_code).chain(demo.party_scb_codes.iter()) {
-            let kind = if code.len() == 2 {
-                PublicBodyKind::Region
-            } else {
-                PublicBodyKind::Municipality
-            };
-            if let Some(body) = parties::find_public_body_by_code(conn, kind, code)? {
-                ids.insert(code.clone(), body.id);
-            }
-        }
-        let agreement = demo.build(Uuid::now_v7(), |code| ids.get(code).copied(), today)?;
-        agreements::insert_agreement(conn, &agreement, now)?;
-        if let Some(plan) = DEMO_GROUPS.iter().find(|g| g.slug == demo.slug) {
-            load_group(conn, plan, &agreement, now)?;
-        }
-    }
+    let mut organizations = HashMap::new();
     for (name, number, form, codes, description) in DEMO_ORGANIZATIONS {
         let fields = OrganizationFields::parse(&OrganizationInput {
             name: (*name).to_owned(),
@@ -129,9 +118,63 @@ pub fn load_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
             website: None,
             description: Some((*description).to_owned()),
         })?;
-        parties::insert_organization(conn, Uuid::now_v7(), &fields, now)?;
+        let record = parties::insert_organization(conn, Uuid::now_v7(), &fields, now)?;
+        organizations.insert(*name, (record.id, record.fields.name));
+    }
+    for file in DEMO_AGREEMENTS {
+        let demo: DemoAgreement = serde_json::from_str(file)
+            .map_err(|e| ApiError::Internal(format!("demo agreement: {e}")))?;
+        let mut ids = HashMap::new();
+        for code in std::iter::once(&demo.owner_scb_code).chain(demo.party_scb_codes.iter()) {
+            if let Some(body) = parties::find_public_body_by_code(conn, body_kind(code), code)? {
+                ids.insert(code.clone(), body.id);
+            }
+        }
+        let agreement = demo.build(Uuid::now_v7(), |code| ids.get(code).copied(), today)?;
+        agreements::insert_agreement(conn, &agreement, now)?;
+        let group = match DEMO_GROUPS.iter().find(|g| g.slug == demo.slug) {
+            Some(plan) => Some(load_group(conn, plan, &agreement, now)?),
+            None => None,
+        };
+        for plan in DEMO_ACCESSIONS.iter().filter(|a| a.slug == demo.slug) {
+            let (signatory, name) = match plan.signatory {
+                DemoSignatory::Organization(n) => {
+                    let (id, name) = organizations
+                        .get(n)
+                        .cloned()
+                        .ok_or_else(|| ApiError::Internal(format!("demo: no organisation {n}")))?;
+                    (Signatory::Organization(id), name)
+                }
+                DemoSignatory::Municipality(code) => {
+                    let body = parties::find_public_body_by_code(
+                        conn,
+                        PublicBodyKind::Municipality,
+                        code,
+                    )?
+                    .ok_or_else(|| ApiError::Internal(format!("demo: no municipality {code}")))?;
+                    (Signatory::PublicBody(body.id), body.fields.name)
+                }
+            };
+            load_accession(
+                conn,
+                plan,
+                &agreement,
+                group.as_ref(),
+                signatory,
+                &name,
+                now,
+            )?;
+        }
     }
     Ok(true)
+}
+
+fn body_kind(code: &str) -> PublicBodyKind {
+    if code.len() == 2 {
+        PublicBodyKind::Region
+    } else {
+        PublicBodyKind::Municipality
+    }
 }
 
 /// How each demo agreement's group is made up (the seeds' rules, invented people).
@@ -230,7 +273,7 @@ fn load_group(
     plan: &DemoGroup,
     agreement: &samverkan_domain::agreement::Agreement,
     now: chrono::DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<SteeringGroup, ApiError> {
     let config = GroupConfig::parse(&GroupConfigInput {
         name: plan.name.into(),
         kind: plan.kind,
@@ -301,7 +344,210 @@ fn load_group(
         )?;
     }
     steering::insert_group(conn, &group, now)?;
+    Ok(group)
+}
+
+enum DemoSignatory {
+    Organization(&'static str),
+    Municipality(&'static str),
+}
+
+/// One demo accession: who, when it was decided and approved, and how it ends (if at all).
+struct DemoAccession {
+    slug: &'static str,
+    signatory: DemoSignatory,
+    /// Board decision date; received a week later.
+    decided_on: (i32, u32, u32),
+    /// `None`: still waiting for a decision.
+    approved_on: Option<(i32, u32, u32)>,
+    /// Withdrawal effective date.
+    withdrawn_on: Option<(i32, u32, u32)>,
+}
+
+const DEMO_ACCESSIONS: [DemoAccession; 9] = [
+    DemoAccession {
+        slug: "eslov-2019",
+        signatory: DemoSignatory::Organization("Föreningen Ängsblomman"),
+        decided_on: (2019, 11, 12),
+        approved_on: Some((2019, 12, 1)),
+        withdrawn_on: None,
+    },
+    DemoAccession {
+        slug: "eslov-2019",
+        signatory: DemoSignatory::Organization("Åby Idrottssällskap"),
+        decided_on: (2020, 2, 3),
+        approved_on: Some((2020, 3, 1)),
+        withdrawn_on: Some((2023, 1, 1)),
+    },
+    DemoAccession {
+        slug: "eslov-2019",
+        signatory: DemoSignatory::Organization("Örkelljunga IF (demo)"),
+        decided_on: (2021, 4, 20),
+        approved_on: Some((2021, 5, 15)),
+        withdrawn_on: None,
+    },
+    DemoAccession {
+        slug: "eslov-2019",
+        signatory: DemoSignatory::Organization("Zonta-klubben Exempelstad"),
+        decided_on: (2026, 10, 5),
+        approved_on: None,
+        withdrawn_on: None,
+    },
+    DemoAccession {
+        slug: "sodertalje-2018",
+        signatory: DemoSignatory::Organization("Ölandsbrons Kooperativ för Återbruk"),
+        decided_on: (2018, 11, 2),
+        approved_on: Some((2018, 12, 1)),
+        withdrawn_on: None,
+    },
+    DemoAccession {
+        slug: "sodertalje-2018",
+        signatory: DemoSignatory::Organization("Fria Församlingen i Söderby"),
+        decided_on: (2019, 3, 10),
+        approved_on: Some((2019, 4, 1)),
+        withdrawn_on: None,
+    },
+    DemoAccession {
+        slug: "kristianstad-2016",
+        signatory: DemoSignatory::Organization("Stiftelsen Östra Gårdens Minne"),
+        decided_on: (2016, 5, 2),
+        approved_on: Some((2016, 6, 1)),
+        withdrawn_on: None,
+    },
+    DemoAccession {
+        slug: "blekinge",
+        signatory: DemoSignatory::Organization("Blekinge Läsecirkelförbund"),
+        decided_on: (2023, 2, 14),
+        approved_on: Some((2023, 3, 20)),
+        withdrawn_on: None,
+    },
+    DemoAccession {
+        slug: "blekinge",
+        signatory: DemoSignatory::Municipality("1080"),
+        decided_on: (2023, 2, 20),
+        approved_on: Some((2023, 3, 20)),
+        withdrawn_on: None,
+    },
+];
+
+fn date((y, m, d): (i32, u32, u32)) -> Result<NaiveDate, ApiError> {
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::Internal("demo: bad date".into()))
+}
+
+/// Submits, approves and maybe withdraws one demo accession through the domain's own
+/// operations (in steering-group mode with a recorded decision of the demo group).
+fn load_accession(
+    conn: &mut DbConnection,
+    plan: &DemoAccession,
+    agreement: &samverkan_domain::agreement::Agreement,
+    group: Option<&SteeringGroup>,
+    signatory: Signatory,
+    name: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), ApiError> {
+    const BY: &str = "demo";
+    let today = swedish_date(now);
+    let decided_on = date(plan.decided_on)?;
+    let terms = AgreementTerms {
+        agreement_id: agreement.id,
+        owner_public_body_id: agreement.owner_public_body_id,
+        party_public_body_ids: agreement.party_public_body_ids.clone(),
+        // The demo replays history: the agreement was in force when the board decided
+        // (Södertälje's has since expired, and its signatories stay on record).
+        in_force: agreement.is_in_force(plan.approved_on.map_or(Ok(decided_on), date)?.min(today)),
+        version_number: agreement.current_version().map_or(1, |v| v.number),
+        approval_mode: agreement.settings.approval_mode,
+        public_bodies_may_accede: agreement.settings.public_bodies_may_accede,
+        accepted_channels: Vec::new(),
+        required_statements: agreement.settings.eligibility_statements.clone(),
+    };
+    let mut accession = Accession::submit(
+        SubmissionInput {
+            id: Uuid::now_v7(),
+            signatory,
+            channel: Channel::BoardMinutes,
+            board_decision: Some(BoardDecision {
+                decided_on,
+                minutes_reference: "§ 7".into(),
+                received_on: decided_on + chrono::Days::new(7),
+                diary_number: None,
+            }),
+            affirmed_statements: agreement.settings.eligibility_statements.clone(),
+            contact_person: ContactPersonInput {
+                name: "Kontaktperson Exempel".into(),
+                email: "kontakt@forening.example".into(),
+                phone: None,
+            },
+        },
+        &terms,
+        &[],
+        BY,
+        now,
+    )?;
+    if let Some(approved) = plan.approved_on {
+        let approved_on = date(approved)?;
+        let approval = match (agreement.settings.approval_mode, group) {
+            (ApprovalMode::SteeringGroup, Some(group)) => Approval::SteeringGroupDecision(
+                demo_decision(conn, group, accession.id, name, approved_on, now)?,
+            ),
+            _ => Approval::Registration,
+        };
+        accession.approve(approval, &terms, approved_on, BY, now)?;
+    }
+    if let Some(withdrawn) = plan.withdrawn_on {
+        let effective_on = date(withdrawn)?;
+        accession.withdraw(
+            WithdrawalNotice {
+                received_on: effective_on - chrono::Days::new(30),
+                reference: "Styrelseprotokoll § 3".into(),
+                effective_on,
+            },
+            BY,
+            now,
+        )?;
+    }
+    accessions::insert_accession(conn, &accession, name, now)?;
     Ok(())
+}
+
+/// A meeting of the whole group on `on` that approves the accession.
+fn demo_decision(
+    conn: &mut DbConnection,
+    group: &SteeringGroup,
+    accession_id: Uuid,
+    name: &str,
+    on: NaiveDate,
+    now: chrono::DateTime<Utc>,
+) -> Result<CitedDecision, ApiError> {
+    let present = group.in_office(on).map(|m| m.id).collect();
+    let meeting = group.record_meeting(
+        Uuid::now_v7(),
+        &MeetingInput {
+            date: on,
+            present,
+            minutes_reference: Some(format!("Protokoll {on}")),
+        },
+    )?;
+    steering::insert_meeting(conn, &meeting, now)?;
+    let decision = group.record_decision(
+        &meeting,
+        Uuid::now_v7(),
+        &DecisionInput {
+            kind: DecisionKind::ApproveAccession,
+            subject: format!("Anslutning: {name}"),
+            subject_id: Some(accession_id),
+            text: "Partnerskapet godkänner anslutningen.".into(),
+        },
+    )?;
+    steering::insert_decision(conn, &decision.to_record(), now)?;
+    Ok(CitedDecision {
+        decision_id: decision.id(),
+        agreement_id: decision.agreement_id(),
+        kind: decision.kind(),
+        subject_id: decision.subject_id(),
+        decided_on: decision.meeting_date(),
+        valid: true,
+    })
 }
 
 #[cfg(test)]

@@ -264,13 +264,29 @@ pub fn json_read<T: Serialize>(
     link: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let etag = etag_for(row_version, &bytes);
-    let mut builder = read_headers(&etag, visibility);
+    let (mut builder, not_modified) = cached_read(req, &bytes, row_version, visibility);
     if let Some(link) = link
         && let Ok(v) = HeaderValue::from_str(&link)
     {
         builder.insert_header((header::LINK, v));
     }
+    if not_modified {
+        return Ok(builder.finish());
+    }
+    Ok(builder.content_type("application/json").body(bytes))
+}
+
+/// The response head of any read of `bytes` (JSON, CSV, HTML): ETag and caching, with the
+/// status already 304 — and `true` returned, so the caller sends no body — when
+/// `If-None-Match` names the current tag.
+pub fn cached_read(
+    req: &HttpRequest,
+    bytes: &[u8],
+    row_version: Option<i64>,
+    visibility: Visibility,
+) -> (HttpResponseBuilder, bool) {
+    let etag = etag_for(row_version, bytes);
+    let mut builder = read_headers(&etag, visibility);
     if req.method() == Method::GET
         && let Some(inm) = req
             .headers()
@@ -279,9 +295,9 @@ pub fn json_read<T: Serialize>(
         && etag_matches(inm, &etag)
     {
         builder.status(StatusCode::NOT_MODIFIED);
-        return Ok(builder.finish());
+        return (builder, true);
     }
-    Ok(builder.content_type("application/json").body(bytes))
+    (builder, false)
 }
 
 /// The headers of a read: ETag and caching per visibility (CORS open on public reads only).

@@ -11,5 +11,6 @@ pub mod idempotency;
 pub mod openapi;
 pub mod problem;
 pub mod reference;
+pub mod render;
 pub mod routes;
 pub mod setup;

@@ -144,6 +144,18 @@ fn serve(bind: Option<String>, demo: bool, no_migrate: bool) -> Result<(), Strin
             "Demo mode: a platform administrator token, valid 12 hours (paste into /docs → Authorize):\n\n{token}\n"
         );
     }
+    // Accessions not reconfirmed for a revised agreement end when their deadline passes.
+    let sweeper = pool.clone();
+    std::thread::spawn(move || {
+        loop {
+            match setup::sweep_reconfirmations(&sweeper) {
+                Ok(0) => {}
+                Ok(n) => log::info!("ended {n} accessions not reconfirmed in time"),
+                Err(e) => log::error!("reconfirmation sweep failed: {e}"),
+            }
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    });
     let listener = TcpListener::bind(&settings.bind)
         .map_err(|e| format!("SAMVERKAN_BIND: cannot listen on {}: {e}", settings.bind))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;

@@ -30,3 +30,11 @@ pub fn seed_demo(pool: &DbPool) -> Result<bool, String> {
     let mut conn = get_conn(pool).map_err(|e| e.to_string())?;
     write_transaction(&mut conn, demo::load_if_empty).map_err(|e| e.to_string())
 }
+
+/// Ends the accessions whose reconfirmation deadline has passed (`not_reconfirmed`); the
+/// server runs it at start and every hour. Returns how many ended.
+pub fn sweep_reconfirmations(pool: &DbPool) -> Result<usize, String> {
+    let mut conn = get_conn(pool).map_err(|e| e.to_string())?;
+    write_transaction(&mut conn, crate::routes::accessions::end_unconfirmed)
+        .map_err(|e| e.to_string())
+}

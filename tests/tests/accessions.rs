@@ -466,3 +466,193 @@ e2e!(idempotent_submissions, |app| {
     let list = app.get_as(&path, &s.admin);
     assert_eq!(list.json["items"].as_array().unwrap().len(), 1);
 });
+
+e2e!(csv_export_quotes_and_delimits, |app| {
+    let s = setup(app, "registration");
+    for name in [
+        "Föreningen \"Citat\"",
+        "Semi;kolon IF",
+        "Rad\nbrytning",
+        "=FARLIG()",
+    ] {
+        let org = app.create_organization(name, None);
+        let id = submit(app, &s, &app.organization_rep(org), &application(org)).id();
+        assert_eq!(approve(app, &s.admin, id, None).status, 200);
+    }
+    let path = format!("/api/v1/agreements/{}/signatories", s.agreement);
+    let csv = app.send("GET", &path, &[("accept", "text/csv")], None);
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    let lines: Vec<&str> = csv.text.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "name,org_number,legal_form,municipality_codes,website,signatory_since,signatory_until"
+    );
+    assert!(
+        csv.text.contains("\"Föreningen \"\"Citat\"\"\""),
+        "{}",
+        csv.text
+    );
+    assert!(csv.text.contains("\"Rad\nbrytning\""), "{}", csv.text);
+    assert!(
+        csv.text.contains("'=FARLIG()"),
+        "formula guard: {}",
+        csv.text
+    );
+    assert!(!csv.text.contains("kim@forening.example"));
+    let semi = app.get(&format!("{path}.csv?delimiter=semicolon"));
+    assert!(
+        semi.text.starts_with("\u{feff}name;org_number;"),
+        "{}",
+        semi.text
+    );
+    assert!(semi.text.contains("\"Semi;kolon IF\";"), "{}", semi.text);
+    app.get(&format!("{path}.csv?delimiter=tab"))
+        .assert_problem(400);
+    let etag = semi.header("etag").unwrap().to_owned();
+    let again = app.send(
+        "GET",
+        &format!("{path}.csv?delimiter=semicolon"),
+        &[("if-none-match", &etag)],
+        None,
+    );
+    assert_eq!(again.status, 304);
+});
+
+e2e!(embeddable_page, |app| {
+    let s = setup(app, "registration");
+    let org = app.create_organization("Föreningen <Ängsblomman> & Co", None);
+    let id = submit(app, &s, &app.organization_rep(org), &application(org)).id();
+    approve(app, &s.admin, id, None);
+    let page = app.get(&format!("/embed/agreements/{}/signatories", s.agreement));
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("frame-ancestors *") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    assert!(
+        page.header("x-frame-options").is_none(),
+        "framing must be allowed"
+    );
+    assert_eq!(page.header("access-control-allow-origin"), Some("*"));
+    assert!(page.text.contains("<html lang=\"sv\""));
+    assert!(
+        page.text
+            .contains("Föreningen &lt;Ängsblomman&gt; &amp; Co"),
+        "escaped"
+    );
+    assert!(!page.text.contains("<script"));
+    assert!(!page.text.contains("kim@forening.example") && !page.text.contains("Kontaktsson"));
+    let en = app.get(&format!(
+        "/embed/agreements/{}/signatories?lang=en",
+        s.agreement
+    ));
+    assert!(en.text.contains("<html lang=\"en\""));
+    app.get(&format!(
+        "/embed/agreements/{}/signatories?lang=fi",
+        s.agreement
+    ))
+    .assert_problem(400);
+    let draft = app.create_agreement(&s.admin, s.body, "1285", json!({}));
+    app.get(&format!("/embed/agreements/{draft}/signatories"))
+        .assert_problem(404);
+});
+
+e2e!(demo_signatories_fill_the_lists, |app| {
+    let pool =
+        samverkan_persistence::db::build_pool(&app.database_url, &Default::default()).unwrap();
+    assert!(samverkan_api::setup::seed_demo(&pool).unwrap());
+    let agreements = app.get("/api/v1/agreements?limit=200").json["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let id = |code: &str| {
+        agreements
+            .iter()
+            .find(|a| a["municipality_codes"][0] == code)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let eslov = app.get(&format!(
+        "/api/v1/agreements/{}/signatories?as_of=2026-11-23",
+        id("1285")
+    ));
+    assert_eq!(
+        names(&eslov),
+        ["Föreningen Ängsblomman", "Örkelljunga IF (demo)"]
+    );
+    let with_former = app.get(&format!(
+        "/api/v1/agreements/{}/signatories?as_of=2026-11-23&include=former",
+        id("1285")
+    ));
+    assert_eq!(names(&with_former).len(), 3);
+    let blekinge = agreements
+        .iter()
+        .find(|a| a["scope"] == "regional")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let b = app.get(&format!("/api/v1/agreements/{blekinge}/signatories"));
+    assert!(
+        names(&b).contains(&"Karlskrona kommun".to_owned()),
+        "{}",
+        b.text
+    );
+    let page = app.get(&format!("/embed/agreements/{}/signatories", id("1285")));
+    assert!(page.text.contains("Föreningen Ängsblomman"));
+});
+
+e2e!(unconfirmed_accessions_end_after_the_deadline, |app| {
+    let body = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(body);
+    let agreement = app.adopted_agreement(
+        &admin,
+        body,
+        "1285",
+        json!({"eligibility_statements": [STATEMENT], "reconfirmation_days": 30}),
+    );
+    let s = Setup {
+        agreement,
+        body,
+        admin,
+    };
+    let org = app.create_organization("Föreningen Glömska", None);
+    let id = submit(app, &s, &app.organization_rep(org), &application(org)).id();
+    approve(app, &s.admin, id, None);
+    let base = format!("/api/v1/agreements/{agreement}");
+    app.post(
+        &format!("{base}/revision"),
+        Some(&s.admin),
+        &json!({"content": agreement_content("Reviderad")}),
+    );
+    let r = app.post(&format!("{base}/revision/adoption"), Some(&s.admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2024-03-01", "diary_number": null, "valid_from": "2024-03-01", "valid_until": null}));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let a = app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin);
+    assert_eq!(
+        a.json["reconfirmation"]["reconfirm_by"], "2024-03-31",
+        "{}",
+        a.text
+    );
+    let pool =
+        samverkan_persistence::db::build_pool(&app.database_url, &Default::default()).unwrap();
+    assert_eq!(
+        samverkan_api::setup::sweep_reconfirmations(&pool).unwrap(),
+        1
+    );
+    let a = app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin);
+    assert_eq!(a.json["state"], "ended");
+    assert_eq!(a.json["end_reason"], "not_reconfirmed");
+    assert_eq!(
+        samverkan_api::setup::sweep_reconfirmations(&pool).unwrap(),
+        0
+    );
+});

@@ -9,7 +9,6 @@ use actix_web::http::header;
 use actix_web::web::{Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
-use samverkan_domain::DomainError;
 use samverkan_domain::access::Principal;
 use samverkan_domain::accession::{
     self, Accession, AccessionState, AgreementTerms, Approval, BoardDecision, Channel,
@@ -34,10 +33,13 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::{Authenticated, Caller, require, require_that};
-use crate::http::{Json, PageParams, Visibility, changed, if_match_version, json_read, next_link};
+use crate::http::{
+    Json, PageParams, Visibility, cached_read, changed, if_match_version, json_read, next_link,
+};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
 use crate::problem::{ApiError, ApiResult};
+use crate::render::{self, Delimiter, EmbedPage, Lang, SignatoryRow};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(submit)
@@ -50,6 +52,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(withdraw)
         .service(reconfirm)
         .service(signatories)
+        .service(signatories_csv)
         .service(signatory_stats);
 }
 
@@ -676,29 +679,17 @@ pub fn follow_revision(
 
 /// Ends every accession whose reconfirmation deadline has passed (`not_reconfirmed`).
 /// Returns how many ended. Called at start and periodically by the server.
-pub fn end_unconfirmed(conn: &mut DbConnection) -> Result<usize, DomainError> {
+pub fn end_unconfirmed(conn: &mut DbConnection) -> ApiResult<usize> {
     let now = Utc::now();
-    let ids = store::past_reconfirmation(conn, swedish_date(now)).map_err(store_to_domain)?;
     let mut ended = 0;
-    for id in ids {
-        let before = store::get_accession_for_update(conn, id).map_err(store_to_domain)?;
+    for id in store::past_reconfirmation(conn, swedish_date(now))? {
+        let before = store::get_accession_for_update(conn, id)?;
         let mut a = before.accession.clone();
-        if a.end_unconfirmed(now).is_ok() {
-            store::save_accession(conn, &before, &a, now).map_err(store_to_domain)?;
-            ended += 1;
-        }
+        a.end_unconfirmed(now)?;
+        store::save_accession(conn, &before, &a, now)?;
+        ended += 1;
     }
     Ok(ended)
-}
-
-fn store_to_domain(e: samverkan_persistence::StoreError) -> DomainError {
-    match e {
-        samverkan_persistence::StoreError::Domain(d) => d,
-        other => DomainError::Conflict {
-            code: "storage",
-            message: other.to_string(),
-        },
-    }
 }
 
 // ---------------------------------------------------------------- the public list
@@ -890,7 +881,10 @@ pub async fn load_signatories(
 #[utoipa::path(
     tag = "accessions", operation_id = "list_signatories",
     params(("id" = Uuid, Path, description = "The agreement's id"), SignatoryParams, PageParams),
-    responses((status = 200, body = SignatoryList)),
+    responses((status = 200, description = "The list; `Accept: text/csv` gives the whole list as CSV (RFC 4180, UTF-8)", content(
+        (SignatoryList = "application/json"),
+        (String = "text/csv")
+    ))),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}/signatories")]
@@ -903,6 +897,9 @@ async fn signatories(
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let query = params.query(id.into_inner())?;
+    if wants_csv(&req) {
+        return signatories_csv_response(&req, &state, caller, query, Delimiter::Comma).await;
+    }
     let page = page.page_request(2)?;
     let (a, page) = load_signatories(&state, caller, query, Some(page)).await?;
     let link = next_link(&req, page.next_cursor.as_deref());
@@ -1019,4 +1016,167 @@ async fn signatory_stats(
 #[into_params(parameter_in = Query)]
 pub struct AsOf {
     pub as_of: Option<NaiveDate>,
+}
+
+// ---------------------------------------------------------------- CSV and the embeddable page
+
+fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|first| first.trim().starts_with("text/csv"))
+}
+
+fn visibility_of(a: &Agreement) -> Visibility {
+    if agreement::is_publicly_visible(a) {
+        Visibility::Public
+    } else {
+        Visibility::Private
+    }
+}
+
+/// The public list as the renderers take it.
+fn rows_of(items: Vec<SignatoryView>) -> Vec<SignatoryRow> {
+    items
+        .into_iter()
+        .map(|s| SignatoryRow {
+            name: s.name,
+            org_number: s.org_number,
+            legal_form: s.legal_form,
+            municipality_codes: s.municipality_codes,
+            municipality_names: s.municipality_names,
+            website: s.website,
+            since: s.signatory_since,
+            until: s.signatory_until,
+        })
+        .collect()
+}
+
+async fn signatories_csv_response(
+    req: &HttpRequest,
+    state: &AppState,
+    caller: Option<Principal>,
+    query: SignatoryQuery,
+    delimiter: Delimiter,
+) -> ApiResult<HttpResponse> {
+    let (a, all) = load_signatories(state, caller, query, None).await?;
+    let bytes = render::signatories_csv(&rows_of(all.items), delimiter);
+    let (mut builder, not_modified) = cached_read(req, &bytes, None, visibility_of(&a));
+    builder.insert_header((header::VARY, "Accept"));
+    if not_modified {
+        return Ok(builder.finish());
+    }
+    Ok(builder
+        .content_type(render::CSV_CONTENT_TYPE)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "inline; filename=\"signatories.csv\"",
+        ))
+        .body(bytes))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CsvParams {
+    /// `semicolon` for Swedish Excel (then with a UTF-8 byte order mark); default `comma`.
+    #[param(pattern = "^(comma|semicolon)$")]
+    pub delimiter: Option<String>,
+}
+
+/// The whole public list as CSV (RFC 4180, UTF-8), in Swedish alphabetical order.
+#[utoipa::path(
+    tag = "accessions", operation_id = "export_signatories_csv",
+    params(("id" = Uuid, Path, description = "The agreement's id"), SignatoryParams, CsvParams),
+    responses((status = 200, description = "CSV with a header row", content_type = "text/csv", body = String)),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}/signatories.csv")]
+async fn signatories_csv(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Caller(caller): Caller,
+    id: Path<Uuid>,
+    params: Query<SignatoryParams>,
+    csv: Query<CsvParams>,
+) -> ApiResult<HttpResponse> {
+    let query = params.query(id.into_inner())?;
+    let delimiter = match csv.delimiter.as_deref() {
+        None => Delimiter::Comma,
+        Some(d) => Delimiter::parse(d)
+            .ok_or_else(|| ApiError::bad_parameter("delimiter", "`comma` or `semicolon`"))?,
+    };
+    signatories_csv_response(&req, &state, caller, query, delimiter).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EmbedParams {
+    /// The date the list is shown for (default: today).
+    pub as_of: Option<NaiveDate>,
+    /// `former` adds former signatories.
+    #[param(pattern = "^former$")]
+    pub include: Option<String>,
+    /// Labels in Swedish (`sv`, default) or English (`en`).
+    #[param(pattern = "^(sv|en)$")]
+    pub lang: Option<String>,
+}
+
+/// A complete, accessible HTML page with the signatories, for an iframe on a municipal
+/// website: no JavaScript, no external resources, a strict Content-Security-Policy that
+/// allows framing by any site.
+#[utoipa::path(
+    tag = "embed", operation_id = "embed_signatories",
+    params(("id" = Uuid, Path, description = "The agreement's id"), EmbedParams),
+    responses((status = 200, description = "The page", content_type = "text/html", body = String)),
+)]
+#[get("/embed/agreements/{id}/signatories")]
+pub async fn embed_signatories(
+    req: HttpRequest,
+    state: Data<AppState>,
+    id: Path<Uuid>,
+    params: Query<EmbedParams>,
+) -> ApiResult<HttpResponse> {
+    let lang = match params.lang.as_deref() {
+        None => Lang::Sv,
+        Some(l) => Lang::parse(l).ok_or_else(|| ApiError::bad_parameter("lang", "`sv` or `en`"))?,
+    };
+    let list = SignatoryParams {
+        as_of: params.as_of,
+        include: params.include.clone(),
+        q: None,
+        municipality: None,
+    };
+    let query = list.query(id.into_inner())?;
+    let (as_of, include_former) = (query.as_of, query.include_former);
+    // The page is public: drafts are 404 whoever asks (an iframe carries no token).
+    let (a, all) = load_signatories(&state, None, query, None).await?;
+    let title = a
+        .current_version()
+        .map(|v| v.content.title.clone())
+        .unwrap_or_default();
+    let owner_id = a.owner_public_body_id;
+    let owner = state
+        .read(move |conn| Ok(parties::public_bodies_by_ids(conn, &[owner_id])?))
+        .await?
+        .pop()
+        .map(|b| b.fields.name)
+        .unwrap_or_default();
+    let rows = rows_of(all.items);
+    let html = render::embed_html(&EmbedPage {
+        agreement_title: &title,
+        public_body_name: &owner,
+        as_of,
+        include_former,
+        rows: &rows,
+        lang,
+    });
+    let (mut builder, not_modified) = cached_read(&req, html.as_bytes(), None, Visibility::Public);
+    for (name, value) in render::embed_headers() {
+        builder.insert_header((name, value));
+    }
+    if not_modified {
+        return Ok(builder.finish());
+    }
+    Ok(builder.content_type(render::HTML_CONTENT_TYPE).body(html))
 }

@@ -14,6 +14,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(system::health)
         .service(system::ready)
         .service(system::problem_explanation)
+        .service(accessions::embed_signatories)
         .service(
             scope::scope("/api/v1")
                 .configure(parties::configure)
