@@ -16,6 +16,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::Authenticator;
+use crate::cache::PublicCache;
 use crate::http::payload_config;
 use crate::openapi::{RouteTable, api_doc};
 use crate::problem::{ApiError, PROBLEM_JSON};
@@ -101,7 +102,7 @@ fn prefers_swedish(req: &HttpRequest) -> bool {
 /// Every request passes here: request id in and out, one log line, and every error turned
 /// into problem+json with its context — whether a handler, an extractor or actix made it.
 async fn request_middleware(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
@@ -110,6 +111,12 @@ async fn request_middleware(
     let method = req.method().clone();
     let path = req.path().to_owned();
     let swedish = prefers_swedish(req.request());
+    let cache = req.app_data::<web::Data<PublicCache>>().cloned();
+    // HEAD is GET without the body (RFC 9110 §9.3.2): every GET route answers it.
+    let head = method == Method::HEAD;
+    if head {
+        req.head_mut().method = Method::GET;
+    }
 
     // Handler and extractor errors arrive here as responses carrying their error; an `Err`
     // only comes from the framework itself and keeps its own rendering.
@@ -136,6 +143,19 @@ async fn request_middleware(
             Some(r) => res.into_response(r),
             None => res,
         }
+    } else {
+        res
+    };
+    // A successful write may change any public list: drop the cached ones at once (other
+    // processes learn of it through the cache watcher).
+    if res.status().is_success()
+        && !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS)
+        && let Some(cache) = &cache
+    {
+        cache.invalidate();
+    }
+    let res = if head {
+        res.map_body(|_, _| BoxBody::new(()))
     } else {
         res
     };
@@ -260,6 +280,8 @@ pub fn server(
     workers: usize,
     client_request_timeout: std::time::Duration,
 ) -> std::io::Result<Server> {
+    let cache = web::Data::new(PublicCache::default());
+    crate::cache::spawn_watcher(state.pool.clone(), cache.clone().into_inner());
     let state = web::Data::new(state);
     let openapi = Arc::new(api_doc());
     let routes = web::Data::new(RouteTable::from_openapi(&openapi));
@@ -271,6 +293,8 @@ pub fn server(
             .configure(routes::configure)
             .split_for_parts();
         app.app_data(state.clone())
+            .app_data(cache.clone())
+            .app_data(crate::http::BodyTimeout(client_request_timeout))
             .app_data(routes.clone())
             .app_data(payload_config(body_limit))
             .app_data(query_config())

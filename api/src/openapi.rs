@@ -2,16 +2,18 @@
 //! `#[utoipa::path]` registered in `routes::configure`), plus the parts every operation
 //! shares: the bearer scheme and the standard problem responses.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use actix_web::App;
 use utoipa::OpenApi;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::link::Link;
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr};
+use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr, Schema};
 use utoipa_actix_web::AppExt;
 
+use crate::http::IF_MATCH_PATTERN;
 use crate::problem::{Problem, ProblemField};
 use crate::routes;
 
@@ -19,7 +21,7 @@ use crate::routes;
 #[openapi(
     info(
         title = "Samverkan",
-        description = "Open data and administration of local agreements (överenskommelser) between Swedish public bodies and the civil-society sector (idéburen sektor): agreements and their versions, the organisations that accede, steering groups, follow-ups.\n\nPublic reads need no token. Writes need `Authorization: Bearer <JWT>` with roles `platform_admin`, `agreement_admin` (acting for `public_body_id`), `steering_member` or `organization_rep` (acting for `organization_ids`). Errors are `application/problem+json` (RFC 9457); a 409 names the broken rule in `code`, a 422 lists every invalid field in `errors`. Lists use keyset pagination (`limit`, `cursor`, `next_cursor`, `Link: rel=next`). Updates need `If-Match` with the ETag of the last read.",
+        description = "Open data and administration of local agreements (överenskommelser) between Swedish public bodies and the civil-society sector (idéburen sektor): agreements and their versions, the organisations that accede, steering groups, follow-ups.\n\nPublic reads need no token. Writes need `Authorization: Bearer <JWT>` with roles `platform_admin`, `agreement_admin` (acting for `public_body_id`), `steering_member` or `organization_rep` (acting for `organization_ids`). Errors are `application/problem+json` (RFC 9457); a 409 names the broken rule in `code`, a 422 lists every invalid field in `errors`. Lists use keyset pagination (`limit`, `cursor`, `next_cursor`, `Link: rel=next`). Updates need `If-Match` with the ETag of the last read. No text may contain U+0000 (NUL).",
         license(name = "EUPL-1.2"),
         version = "1.0.0"
     ),
@@ -48,6 +50,8 @@ pub fn api_doc() -> OpenApiDoc {
         .configure(routes::configure)
         .split_for_parts();
     add_shared_parts(&mut doc);
+    constrain_shared_headers(&mut doc);
+    add_links(&mut doc);
     doc
 }
 
@@ -160,11 +164,15 @@ fn add_shared_parts(doc: &mut OpenApiDoc) {
                     .entry(status.to_owned())
                     .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
             };
-            if is_api {
+            // Any operation that reads parameters or a body can find them malformed; any but
+            // liveness and the static explanations reads the database.
+            let has_input =
+                op.parameters.as_ref().is_some_and(|p| !p.is_empty()) || op.request_body.is_some();
+            if is_api || (has_input && !path.starts_with("/problems/")) {
                 add("400", "BadRequest");
             }
             add("500", "Internal");
-            if is_api {
+            if path != "/health" && !path.starts_with("/problems/") {
                 add("503", "Unavailable");
             }
             if secured {
@@ -190,6 +198,180 @@ fn add_shared_parts(doc: &mut OpenApiDoc) {
                     .entry("304".to_owned())
                     .or_insert_with(|| not_modified.clone());
             }
+        }
+    }
+}
+
+/// The request headers every operation reads the same way (`http::if_match_version`,
+/// `idempotency`) get one schema, stated here once, so that no operation documents a looser
+/// header than the server accepts.
+fn constrain_shared_headers(doc: &mut OpenApiDoc) {
+    let if_match: RefOr<Schema> = serde_json::from_value(serde_json::json!({
+        "type": "string",
+        "pattern": IF_MATCH_PATTERN,
+        "example": "\"v3-0123456789abcdef\"",
+    }))
+    .expect("a valid schema");
+    let idempotency_key: RefOr<Schema> = serde_json::from_value(serde_json::json!({
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255,
+        "pattern": "^[!-~]+$",
+        "description": "1–255 visible ASCII characters, new for each request (a UUID does). The same key with the same body replays the original 201; with another body it is refused (422).",
+    }))
+    .expect("a valid schema");
+    for item in doc.paths.paths.values_mut() {
+        for (_, op) in operations_mut(item) {
+            for param in op.parameters.iter_mut().flatten() {
+                let RefOr::T(param) = param else { continue };
+                if !matches!(param.parameter_in, ParameterIn::Header) {
+                    continue;
+                }
+                if param.name.eq_ignore_ascii_case("If-Match") {
+                    param.schema = Some(if_match.clone());
+                } else if param.name.eq_ignore_ascii_case(crate::idempotency::HEADER) {
+                    param.schema = Some(idempotency_key.clone());
+                }
+            }
+        }
+    }
+}
+
+/// The `$ref` of the JSON body schema a response has for `status`.
+fn body_schema_ref(op: &Operation, status: &str) -> Option<String> {
+    let RefOr::T(response) = op.responses.responses.get(status)? else {
+        return None;
+    };
+    let RefOr::T(content) = response.content.get("application/json")? else {
+        return None;
+    };
+    match content.schema.as_ref()? {
+        RefOr::Ref(r) => Some(r.ref_location.clone()),
+        RefOr::T(_) => None,
+    }
+}
+
+fn path_params(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .collect()
+}
+
+/// OpenAPI links from every create (a `POST` answering 201) to the operations on what it
+/// created, so that a client can follow them and CI's stateful fuzzing chains create → read
+/// → update → events. The created resource lives at `<create path>/{x}`, or at the path whose
+/// `GET` answers the same schema as the create; the created `id` fills its last path
+/// parameter, the other path parameters pass through from the create's own path, and an
+/// update gets `If-Match` from the create's `ETag`.
+fn add_links(doc: &mut OpenApiDoc) {
+    let mut resource_paths_by_schema: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (path, item) in &doc.paths.paths {
+        if path.ends_with('}')
+            && let Some(schema) = item.get.as_ref().and_then(|op| body_schema_ref(op, "200"))
+        {
+            resource_paths_by_schema
+                .entry(schema)
+                .or_default()
+                .push(path.clone());
+        }
+    }
+    let all_paths: Vec<String> = doc.paths.paths.keys().cloned().collect();
+    // (create path, links to add to its 201 response)
+    let mut planned: Vec<(String, BTreeMap<String, Link>)> = Vec::new();
+    for (create_path, item) in &doc.paths.paths {
+        let Some(create) = item.post.as_ref() else {
+            continue;
+        };
+        if !create.responses.responses.contains_key("201") {
+            continue;
+        }
+        let own_params: BTreeSet<&str> = path_params(create_path).into_iter().collect();
+        let mut resources: BTreeSet<String> = BTreeSet::new();
+        let prefix = format!("{create_path}/{{");
+        for path in &all_paths {
+            if let Some(rest) = path.strip_prefix(&prefix)
+                && let Some(end) = rest.find('}')
+            {
+                resources.insert(format!("{create_path}/{{{}}}", &rest[..end]));
+            }
+        }
+        if let Some(schema) = body_schema_ref(create, "201") {
+            resources.extend(
+                resource_paths_by_schema
+                    .get(&schema)
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+        }
+        let mut links = BTreeMap::new();
+        for resource in &resources {
+            let params = path_params(resource);
+            let Some((created, outer)) = params.split_last() else {
+                continue;
+            };
+            if !outer.iter().all(|p| own_params.contains(p)) {
+                continue;
+            }
+            for path in &all_paths {
+                let Some(rest) = path.strip_prefix(resource.as_str()) else {
+                    continue;
+                };
+                if !(rest.is_empty() || rest.starts_with('/')) || rest.contains('{') {
+                    continue;
+                }
+                let target = &doc.paths.paths[path];
+                for (method, op) in [
+                    ("GET", target.get.as_ref()),
+                    ("POST", target.post.as_ref()),
+                    ("PUT", target.put.as_ref()),
+                    ("PATCH", target.patch.as_ref()),
+                    ("DELETE", target.delete.as_ref()),
+                ] {
+                    let Some(op) = op else { continue };
+                    let Some(operation_id) = op.operation_id.clone() else {
+                        continue;
+                    };
+                    let mut parameters = BTreeMap::new();
+                    parameters.insert(
+                        format!("path.{created}"),
+                        serde_json::json!("$response.body#/id"),
+                    );
+                    for p in outer {
+                        parameters.insert(
+                            format!("path.{p}"),
+                            serde_json::json!(format!("$request.path.{p}")),
+                        );
+                    }
+                    let takes_if_match = op.parameters.iter().flatten().any(
+                        |p| matches!(p, RefOr::T(p) if p.name.eq_ignore_ascii_case("If-Match")),
+                    );
+                    if method == "PATCH" && takes_if_match {
+                        parameters.insert(
+                            "header.If-Match".to_owned(),
+                            serde_json::json!("$response.header.ETag"),
+                        );
+                    }
+                    let mut link = Link::default();
+                    link.operation_id = operation_id.clone();
+                    link.parameters = parameters;
+                    link.description = format!("{method} {path} on the created resource");
+                    links.insert(operation_id, link);
+                }
+            }
+        }
+        if !links.is_empty() {
+            planned.push((create_path.clone(), links));
+        }
+    }
+    for (path, links) in planned {
+        let Some(create) = doc.paths.paths.get_mut(&path).and_then(|i| i.post.as_mut()) else {
+            continue;
+        };
+        if let Some(RefOr::T(response)) = create.responses.responses.get_mut("201") {
+            response
+                .links
+                .extend(links.into_iter().map(|(name, link)| (name, RefOr::T(link))));
         }
     }
 }
@@ -236,5 +418,80 @@ impl RouteTable {
             }
         }
         (!found.is_empty()).then(|| found.into_keys().collect())
+    }
+}
+
+/// JSON Schemas for values the domain checks the same way wherever they occur, so that each
+/// request schema says exactly what the server accepts: texts are trimmed with Rust's notion
+/// of whitespace (`str::trim`) and must not be blank, optional texts count blank as absent,
+/// codes are SCB codes. Use them with `#[schema(schema_with = …)]` or `#[param(schema_with =
+/// …)]`. CI's contract fuzzing holds document and server to each other in both directions.
+pub mod schemas {
+    use utoipa::openapi::{RefOr, Schema};
+
+    /// The characters `str::trim` removes (Unicode `White_Space`), as a regex class body.
+    pub const WS: &str =
+        r"\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+    /// The 21 county codes (län) in use, `scb::COUNTY_CODES`.
+    pub const COUNTY: &str = "(?:01|0[3-9]|10|1[2-4]|1[7-9]|2[0-5])";
+
+    pub fn schema(value: serde_json::Value) -> RefOr<Schema> {
+        serde_json::from_value(value).expect("a valid schema")
+    }
+
+    /// A text the domain reads with `Validator::text`: not blank, at most `max` characters.
+    pub fn text(nullable: bool, max: usize, example: &str) -> serde_json::Value {
+        serde_json::json!({
+            "type": if nullable { serde_json::json!(["string", "null"]) } else { serde_json::json!("string") },
+            "minLength": 1,
+            "maxLength": max,
+            "pattern": format!("^[^\\u0000]*[^{WS}\\u0000][^\\u0000]*$"),
+            "description": "Not blank; surrounding whitespace is trimmed.",
+            "example": example,
+        })
+    }
+
+    /// An optional text (`Validator::optional_text`): blank or null for none, at most `max`
+    /// characters.
+    pub fn optional_text(max: usize) -> serde_json::Value {
+        serde_json::json!({
+            "type": ["string", "null"],
+            "maxLength": max,
+            "pattern": NO_NUL,
+        })
+    }
+
+    /// Any text the API reads: no NUL (U+0000), which no text column can hold.
+    pub const NO_NUL: &str = "^[^\\u0000]*$";
+
+    /// A kommunkod, as `MunicipalityCode::parse` reads it.
+    pub fn municipality_code_pattern() -> String {
+        format!("^[{WS}]*{COUNTY}[0-9]{{2}}[{WS}]*$")
+    }
+
+    /// A länskod, as `scb::is_county_code` reads it (after trimming).
+    pub fn county_code_pattern() -> String {
+        format!("^[{WS}]*{COUNTY}[{WS}]*$")
+    }
+
+    /// The `municipality` filter of a list.
+    pub fn municipality_query() -> RefOr<Schema> {
+        schema(serde_json::json!({
+            "type": "string",
+            "pattern": municipality_code_pattern(),
+            "example": "1285",
+        }))
+    }
+
+    /// An optional http(s) address, as `party::website_field` reads it (blank = none).
+    pub fn website() -> RefOr<Schema> {
+        let bad = format!(r#"{WS}\u0000-\u001f\u007f-\u009f<>""#);
+        schema(serde_json::json!({
+            "type": ["string", "null"],
+            "maxLength": samverkan_domain::party::WEBSITE_MAX,
+            "pattern": format!("^[{WS}]*(?:https?://[^{bad}/?#][^{bad}]*[{WS}]*)?$"),
+            "description": "An http:// or https:// address; blank or null for none.",
+            "example": "https://angsblomman.example",
+        }))
     }
 }

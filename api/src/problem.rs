@@ -22,6 +22,7 @@ pub enum ProblemKind {
     RuleViolation,
     PreconditionFailed,
     PayloadTooLarge,
+    RequestTimeout,
     UnsupportedMediaType,
     Validation,
     PreconditionRequired,
@@ -30,7 +31,7 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::BadRequest,
         Self::Unauthorized,
         Self::Forbidden,
@@ -40,6 +41,7 @@ impl ProblemKind {
         Self::RuleViolation,
         Self::PreconditionFailed,
         Self::PayloadTooLarge,
+        Self::RequestTimeout,
         Self::UnsupportedMediaType,
         Self::Validation,
         Self::PreconditionRequired,
@@ -58,6 +60,7 @@ impl ProblemKind {
             Self::RuleViolation => "rule-violation",
             Self::PreconditionFailed => "precondition-failed",
             Self::PayloadTooLarge => "payload-too-large",
+            Self::RequestTimeout => "request-timeout",
             Self::UnsupportedMediaType => "unsupported-media-type",
             Self::Validation => "validation",
             Self::PreconditionRequired => "precondition-required",
@@ -81,6 +84,7 @@ impl ProblemKind {
             Self::RuleViolation => StatusCode::CONFLICT,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -121,6 +125,8 @@ impl ProblemKind {
             (Self::PreconditionFailed, true) => "Resursen har ändrats",
             (Self::PayloadTooLarge, false) => "Request body too large",
             (Self::PayloadTooLarge, true) => "För stor begäran",
+            (Self::RequestTimeout, false) => "Request timeout",
+            (Self::RequestTimeout, true) => "Begäran tog för lång tid",
             (Self::UnsupportedMediaType, false) => "Unsupported content type",
             (Self::UnsupportedMediaType, true) => "Innehållstypen stöds inte",
             (Self::Validation, false) => "Invalid input",
@@ -160,6 +166,9 @@ impl ProblemKind {
                 "The If-Match header names a version of the resource that is no longer current. Read the resource again, re-apply the change and retry with the new ETag."
             }
             Self::PayloadTooLarge => "The request body is larger than the server accepts.",
+            Self::RequestTimeout => {
+                "The client took too long to send the request body; the connection was closed."
+            }
             Self::UnsupportedMediaType => {
                 "The request body must be JSON (Content-Type: application/json)."
             }
@@ -243,6 +252,8 @@ pub enum ApiError {
     PreconditionRequired,
     #[error("payload too large")]
     PayloadTooLarge,
+    #[error("request timeout")]
+    RequestTimeout,
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("invalid input")]
@@ -275,6 +286,7 @@ impl ApiError {
             Self::PreconditionFailed => ProblemKind::PreconditionFailed,
             Self::PreconditionRequired => ProblemKind::PreconditionRequired,
             Self::PayloadTooLarge => ProblemKind::PayloadTooLarge,
+            Self::RequestTimeout => ProblemKind::RequestTimeout,
             Self::UnsupportedMediaType(_) => ProblemKind::UnsupportedMediaType,
             Self::Validation(_) => ProblemKind::Validation,
             Self::Unavailable(_) => ProblemKind::ServiceUnavailable,
@@ -305,9 +317,16 @@ impl ApiError {
                 "send If-Match with the ETag from the last read of this resource".into()
             }
             Self::PayloadTooLarge => "the request body exceeds the configured limit".into(),
+            Self::RequestTimeout => "the request body did not arrive in time".into(),
             Self::UnsupportedMediaType(d) => d.clone(),
             Self::Validation(errors) => {
-                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                let fields: Vec<&str> = errors
+                    .iter()
+                    .map(|e| match e.field.as_str() {
+                        "" => "the request body",
+                        field => field,
+                    })
+                    .collect();
                 format!("invalid value in: {}", fields.join(", "))
             }
             Self::Unavailable(_) => "the database is unavailable or busy; retry later".into(),

@@ -192,6 +192,15 @@ pub fn get_accession_for_update(conn: &mut DbConnection, id: Uuid) -> StoreResul
     get_accession(conn, id)
 }
 
+/// The agreement an accession belongs to.
+pub fn agreement_of(conn: &mut DbConnection, accession_id: Uuid) -> StoreResult<Uuid> {
+    let id: String = accessions::table
+        .find(accession_id.to_string())
+        .select(accessions::agreement_id)
+        .first(conn)?;
+    parse_uuid(&id)
+}
+
 /// Saves a transition: the new document and columns, and the history entries it appended.
 pub fn save_accession(
     conn: &mut DbConnection,

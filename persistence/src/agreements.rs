@@ -51,9 +51,12 @@ impl AgreementRow {
 }
 
 /// The title lists show: the working version's.
+/// The title lists show: the version in force, else the one being prepared, else (an
+/// abandoned draft) the last one there was.
 fn title_of(a: &Agreement) -> String {
     a.current_version()
         .or_else(|| a.working_version())
+        .or_else(|| a.versions.last())
         .map(|v| v.content.title.clone())
         .unwrap_or_default()
 }
@@ -136,6 +139,13 @@ pub fn get_agreement(conn: &mut DbConnection, id: Uuid) -> StoreResult<Agreement
 /// Loads an agreement for a change, locking its row until the transaction ends.
 pub fn get_agreement_for_update(conn: &mut DbConnection, id: Uuid) -> StoreResult<AgreementRecord> {
     lock_row(conn, LockableTable::Agreements, &id.to_string())?;
+    get_agreement(conn, id)
+}
+
+/// Loads an agreement that a change elsewhere depends on (an accession's transition),
+/// share-locking its row: changes of the agreement itself wait until that one commits.
+pub fn get_agreement_shared(conn: &mut DbConnection, id: Uuid) -> StoreResult<AgreementRecord> {
+    crate::db::lock_row_shared(conn, LockableTable::Agreements, &id.to_string())?;
     get_agreement(conn, id)
 }
 

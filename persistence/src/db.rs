@@ -207,6 +207,10 @@ pub fn has_pending_migrations(conn: &mut DbConnection) -> Result<bool, StoreErro
     .map_err(migration_error)
 }
 
+/// The PostgreSQL channel every write transaction notifies on commit, so that other server
+/// processes drop cached public responses.
+pub const CHANGES_CHANNEL: &str = "samverkan_changes";
+
 /// Runs `f` in a transaction that holds the write lock from its first statement.
 ///
 /// SQLite: `BEGIN IMMEDIATE`, so two writers queue on the busy timeout instead of both
@@ -225,7 +229,14 @@ where
         }
         DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
-    match f(conn) {
+    let result = f(conn).and_then(|value| {
+        if let DbConnection::Postgresql(pg) = conn {
+            // Delivered to listeners only if the transaction commits.
+            pg.batch_execute(&format!("NOTIFY {CHANGES_CHANNEL}"))?;
+        }
+        Ok(value)
+    });
+    match result {
         Ok(value) => {
             match <DbConnection as TransactionManager<DbConnection>>::commit_transaction(conn) {
                 Ok(()) => Ok(value),
@@ -255,6 +266,22 @@ pub fn lock_row(
     use diesel::prelude::*;
     if let DbConnection::Postgresql(pg) = conn {
         let sql = format!("SELECT 1 FROM {} WHERE id = $1 FOR UPDATE", table.name());
+        diesel::sql_query(sql)
+            .bind::<diesel::sql_types::Text, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Like `lock_row`, but shared: many holders at once, none beside an exclusive lock.
+pub fn lock_row_shared(
+    conn: &mut DbConnection,
+    table: LockableTable,
+    id: &str,
+) -> diesel::QueryResult<()> {
+    use diesel::prelude::*;
+    if let DbConnection::Postgresql(pg) = conn {
+        let sql = format!("SELECT 1 FROM {} WHERE id = $1 FOR SHARE", table.name());
         diesel::sql_query(sql)
             .bind::<diesel::sql_types::Text, _>(id)
             .execute(pg)?;

@@ -467,3 +467,56 @@ impl TestApp {
         id
     }
 }
+
+// ---------------------------------------------------------------- other JWT configurations
+
+impl TestApp {
+    /// Like `spawn`, on a fresh database, but the server verifies tokens with `jwt` (an
+    /// RS256 public key, a required issuer or audience…); `token()` then mints with `jwt`
+    /// where it can (a secret, or a private key).
+    pub fn spawn_with_jwt(backend: Backend, jwt: &JwtSettings) -> Option<Self> {
+        let mut app = Self::spawn(backend)?;
+        // Stop the default server and serve the same database with the other settings.
+        let old = app.handle.clone();
+        let _ = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(old.stop(false));
+        })
+        .join();
+        if let Some(t) = app.thread.take() {
+            let _ = t.join();
+        }
+        let pool = build_pool(
+            &app.database_url,
+            &PoolOptions {
+                max_size: 6,
+                ..PoolOptions::default()
+            },
+        )
+        .expect("pool");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let state = AppState {
+            pool,
+            auth: Authenticator::new(jwt).expect("auth"),
+            body_limit: 64 * 1024,
+        };
+        let (tx, rx) = mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let srv = server(listener, state, 2, Duration::from_secs(3)).expect("server");
+                tx.send(srv.handle()).expect("handle");
+                let _ = srv.await;
+            });
+        });
+        app.handle = rx.recv().expect("server started");
+        app.thread = Some(thread);
+        app.base = format!("http://127.0.0.1:{port}");
+        app.auth = Authenticator::new(jwt).expect("auth");
+        Some(app)
+    }
+
+    /// `host:port` of the server, for raw TCP clients.
+    pub fn socket_addr(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
+}

@@ -33,6 +33,7 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::{Authenticated, Caller, require, require_that};
+use crate::cache::{PublicCache, serve_cached};
 use crate::http::{
     Json, PageParams, Visibility, cached_read, changed, if_match_version, json_read, next_link,
 };
@@ -133,7 +134,7 @@ fn terms_of(a: &Agreement, today: NaiveDate) -> AgreementTerms {
         agreement_id: a.id,
         owner_public_body_id: a.owner_public_body_id,
         party_public_body_ids: a.party_public_body_ids.clone(),
-        in_force: a.is_in_force(today),
+        in_force: a.takes_accessions(today),
         version_number: a.current_version().map_or(0, |v| v.number),
         approval_mode: a.settings.approval_mode,
         public_bodies_may_accede: a.settings.public_bodies_may_accede,
@@ -202,6 +203,18 @@ fn cited_decision(conn: &mut DbConnection, decision_id: Uuid) -> ApiResult<Cited
     })
 }
 
+/// The accession's agreement, its row share-locked first: transitions of different
+/// accessions run side by side, but never beside a termination or a revision adoption of
+/// the agreement, which lock it exclusively (the same order everywhere: agreement, then
+/// accession, so no deadlock).
+fn agreement_of_accession_locked(
+    conn: &mut DbConnection,
+    accession_id: Uuid,
+) -> ApiResult<Agreement> {
+    let agreement_id = store::agreement_of(conn, accession_id)?;
+    Ok(agreement_store::get_agreement_shared(conn, agreement_id)?.agreement)
+}
+
 /// Runs one transition under the accession's row lock, in one transaction: load the
 /// accession and its agreement, check who may act (404 when the caller may not see it), apply
 /// the domain operation, save with its history entry.
@@ -216,8 +229,8 @@ async fn transition(
 ) -> ApiResult<HttpResponse> {
     let record = state
         .write(move |conn| {
+            let a = agreement_of_accession_locked(conn, id)?;
             let before = store::get_accession_for_update(conn, id)?;
-            let a = agreement_store::get_agreement(conn, before.accession.agreement_id)?.agreement;
             require(allowed(
                 &principal,
                 a.owner_public_body_id,
@@ -437,8 +450,8 @@ async fn update_contact_person(
     let id = id.into_inner();
     let record = state
         .write(move |conn| {
+            let a = agreement_of_accession_locked(conn, id)?;
             let before = store::get_accession_for_update(conn, id)?;
-            let a = agreement_store::get_agreement(conn, before.accession.agreement_id)?.agreement;
             require(accession::may_update_contact_person(
                 &principal,
                 a.owner_public_body_id,
@@ -683,7 +696,11 @@ pub fn end_unconfirmed(conn: &mut DbConnection) -> ApiResult<usize> {
     let now = Utc::now();
     let mut ended = 0;
     for id in store::past_reconfirmation(conn, swedish_date(now))? {
+        agreement_of_accession_locked(conn, id)?;
         let before = store::get_accession_for_update(conn, id)?;
+        if !before.accession.is_past_reconfirmation(swedish_date(now)) {
+            continue; // reconfirmed or ended meanwhile
+        }
         let mut a = before.accession.clone();
         a.end_unconfirmed(now)?;
         store::save_accession(conn, &before, &a, now)?;
@@ -891,31 +908,36 @@ pub async fn load_signatories(
 async fn signatories(
     req: HttpRequest,
     state: Data<AppState>,
+    cache: Data<PublicCache>,
     Caller(caller): Caller,
     id: Path<Uuid>,
     params: Query<SignatoryParams>,
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let query = params.query(id.into_inner())?;
-    if wants_csv(&req) {
-        return signatories_csv_response(&req, &state, caller, query, Delimiter::Comma).await;
-    }
-    let page = page.page_request(2)?;
-    let (a, page) = load_signatories(&state, caller, query, Some(page)).await?;
-    let link = next_link(&req, page.next_cursor.as_deref());
-    let visibility = if agreement::is_publicly_visible(&a) {
-        Visibility::Public
-    } else {
-        Visibility::Private
-    };
-    let body = SignatoryList {
-        items: page.items,
-        next_cursor: page.next_cursor,
-    };
-    let mut res = json_read(&req, &body, None, visibility, link)?;
-    res.headers_mut()
-        .insert(header::VARY, header::HeaderValue::from_static("Accept"));
-    Ok(res)
+    let key = cache_key(&req);
+    serve_cached(&req, &cache, key, async {
+        let query = params.query(id.into_inner())?;
+        if wants_csv(&req) {
+            return signatories_csv_response(&req, &state, caller, query, Delimiter::Comma).await;
+        }
+        let page = page.page_request(2)?;
+        let (a, page) = load_signatories(&state, caller, query, Some(page)).await?;
+        let link = next_link(&req, page.next_cursor.as_deref());
+        let visibility = if agreement::is_publicly_visible(&a) {
+            Visibility::Public
+        } else {
+            Visibility::Private
+        };
+        let body = SignatoryList {
+            items: page.items,
+            next_cursor: page.next_cursor,
+        };
+        let mut res = json_read(&req, &body, None, visibility, link)?;
+        res.headers_mut()
+            .insert(header::VARY, header::HeaderValue::from_static("Accept"));
+        Ok(res)
+    })
+    .await
 }
 
 #[derive(Debug, Default, Serialize, ToSchema)]
@@ -956,60 +978,65 @@ pub struct SignatoryStats {
 async fn signatory_stats(
     req: HttpRequest,
     state: Data<AppState>,
+    cache: Data<PublicCache>,
     Caller(caller): Caller,
     id: Path<Uuid>,
     params: Query<AsOf>,
 ) -> ApiResult<HttpResponse> {
-    let as_of = params.as_of.unwrap_or_else(today);
-    let query = SignatoryQuery {
-        agreement_id: id.into_inner(),
-        as_of,
-        include_former: true,
-        q: None,
-        municipality_code: None,
-    };
-    let (a, all) = load_signatories(&state, caller, query, None).await?;
-    use std::collections::BTreeMap;
-    let mut forms: BTreeMap<String, u32> = BTreeMap::new();
-    let mut municipalities: BTreeMap<String, u32> = BTreeMap::new();
-    let mut years: BTreeMap<i32, (u32, u32)> = BTreeMap::new();
-    let mut current = 0;
-    for s in &all.items {
-        use chrono::Datelike;
-        years.entry(s.signatory_since.year()).or_default().0 += 1;
-        if let Some(until) = s.signatory_until {
-            years.entry(until.year()).or_default().1 += 1;
-            continue;
+    let key = cache_key(&req);
+    serve_cached(&req, &cache, key, async {
+        let as_of = params.as_of.unwrap_or_else(today);
+        let query = SignatoryQuery {
+            agreement_id: id.into_inner(),
+            as_of,
+            include_former: true,
+            q: None,
+            municipality_code: None,
+        };
+        let (a, all) = load_signatories(&state, caller, query, None).await?;
+        use std::collections::BTreeMap;
+        let mut forms: BTreeMap<String, u32> = BTreeMap::new();
+        let mut municipalities: BTreeMap<String, u32> = BTreeMap::new();
+        let mut years: BTreeMap<i32, (u32, u32)> = BTreeMap::new();
+        let mut current = 0;
+        for s in &all.items {
+            use chrono::Datelike;
+            years.entry(s.signatory_since.year()).or_default().0 += 1;
+            if let Some(until) = s.signatory_until {
+                years.entry(until.year()).or_default().1 += 1;
+                continue;
+            }
+            current += 1;
+            let form = s.legal_form.map_or("public_body", LegalForm::as_str);
+            *forms.entry(form.to_owned()).or_default() += 1;
+            for c in &s.municipality_codes {
+                *municipalities.entry(c.clone()).or_default() += 1;
+            }
         }
-        current += 1;
-        let form = s.legal_form.map_or("public_body", LegalForm::as_str);
-        *forms.entry(form.to_owned()).or_default() += 1;
-        for c in &s.municipality_codes {
-            *municipalities.entry(c.clone()).or_default() += 1;
-        }
-    }
-    let stats = SignatoryStats {
-        as_of,
-        signatories: current,
-        by_legal_form: forms
-            .into_iter()
-            .map(|(key, count)| CountBy { key, count })
-            .collect(),
-        by_municipality: municipalities
-            .into_iter()
-            .map(|(key, count)| CountBy { key, count })
-            .collect(),
-        per_year: years
-            .into_iter()
-            .map(|(year, (joined, left))| YearCount { year, joined, left })
-            .collect(),
-    };
-    let visibility = if agreement::is_publicly_visible(&a) {
-        Visibility::Public
-    } else {
-        Visibility::Private
-    };
-    json_read(&req, &stats, None, visibility, None)
+        let stats = SignatoryStats {
+            as_of,
+            signatories: current,
+            by_legal_form: forms
+                .into_iter()
+                .map(|(key, count)| CountBy { key, count })
+                .collect(),
+            by_municipality: municipalities
+                .into_iter()
+                .map(|(key, count)| CountBy { key, count })
+                .collect(),
+            per_year: years
+                .into_iter()
+                .map(|(year, (joined, left))| YearCount { year, joined, left })
+                .collect(),
+        };
+        let visibility = if agreement::is_publicly_visible(&a) {
+            Visibility::Public
+        } else {
+            Visibility::Private
+        };
+        json_read(&req, &stats, None, visibility, None)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -1095,18 +1122,23 @@ pub struct CsvParams {
 async fn signatories_csv(
     req: HttpRequest,
     state: Data<AppState>,
+    cache: Data<PublicCache>,
     Caller(caller): Caller,
     id: Path<Uuid>,
     params: Query<SignatoryParams>,
     csv: Query<CsvParams>,
 ) -> ApiResult<HttpResponse> {
-    let query = params.query(id.into_inner())?;
-    let delimiter = match csv.delimiter.as_deref() {
-        None => Delimiter::Comma,
-        Some(d) => Delimiter::parse(d)
-            .ok_or_else(|| ApiError::bad_parameter("delimiter", "`comma` or `semicolon`"))?,
-    };
-    signatories_csv_response(&req, &state, caller, query, delimiter).await
+    let key = cache_key(&req);
+    serve_cached(&req, &cache, key, async {
+        let query = params.query(id.into_inner())?;
+        let delimiter = match csv.delimiter.as_deref() {
+            None => Delimiter::Comma,
+            Some(d) => Delimiter::parse(d)
+                .ok_or_else(|| ApiError::bad_parameter("delimiter", "`comma` or `semicolon`"))?,
+        };
+        signatories_csv_response(&req, &state, caller, query, delimiter).await
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -1134,49 +1166,69 @@ pub struct EmbedParams {
 pub async fn embed_signatories(
     req: HttpRequest,
     state: Data<AppState>,
+    cache: Data<PublicCache>,
     id: Path<Uuid>,
     params: Query<EmbedParams>,
 ) -> ApiResult<HttpResponse> {
-    let lang = match params.lang.as_deref() {
-        None => Lang::Sv,
-        Some(l) => Lang::parse(l).ok_or_else(|| ApiError::bad_parameter("lang", "`sv` or `en`"))?,
-    };
-    let list = SignatoryParams {
-        as_of: params.as_of,
-        include: params.include.clone(),
-        q: None,
-        municipality: None,
-    };
-    let query = list.query(id.into_inner())?;
-    let (as_of, include_former) = (query.as_of, query.include_former);
-    // The page is public: drafts are 404 whoever asks (an iframe carries no token).
-    let (a, all) = load_signatories(&state, None, query, None).await?;
-    let title = a
-        .current_version()
-        .map(|v| v.content.title.clone())
-        .unwrap_or_default();
-    let owner_id = a.owner_public_body_id;
-    let owner = state
-        .read(move |conn| Ok(parties::public_bodies_by_ids(conn, &[owner_id])?))
-        .await?
-        .pop()
-        .map(|b| b.fields.name)
-        .unwrap_or_default();
-    let rows = rows_of(all.items);
-    let html = render::embed_html(&EmbedPage {
-        agreement_title: &title,
-        public_body_name: &owner,
-        as_of,
-        include_former,
-        rows: &rows,
-        lang,
-    });
-    let (mut builder, not_modified) = cached_read(&req, html.as_bytes(), None, Visibility::Public);
-    for (name, value) in render::embed_headers() {
-        builder.insert_header((name, value));
-    }
-    if not_modified {
-        return Ok(builder.finish());
-    }
-    Ok(builder.content_type(render::HTML_CONTENT_TYPE).body(html))
+    let key = cache_key(&req);
+    serve_cached(&req, &cache, key, async {
+        let lang = match params.lang.as_deref() {
+            None => Lang::Sv,
+            Some(l) => {
+                Lang::parse(l).ok_or_else(|| ApiError::bad_parameter("lang", "`sv` or `en`"))?
+            }
+        };
+        let list = SignatoryParams {
+            as_of: params.as_of,
+            include: params.include.clone(),
+            q: None,
+            municipality: None,
+        };
+        let query = list.query(id.into_inner())?;
+        let (as_of, include_former) = (query.as_of, query.include_former);
+        // The page is public: drafts are 404 whoever asks (an iframe carries no token).
+        let (a, all) = load_signatories(&state, None, query, None).await?;
+        let title = a
+            .current_version()
+            .map(|v| v.content.title.clone())
+            .unwrap_or_default();
+        let owner_id = a.owner_public_body_id;
+        let owner = state
+            .read(move |conn| Ok(parties::public_bodies_by_ids(conn, &[owner_id])?))
+            .await?
+            .pop()
+            .map(|b| b.fields.name)
+            .unwrap_or_default();
+        let rows = rows_of(all.items);
+        let html = render::embed_html(&EmbedPage {
+            agreement_title: &title,
+            public_body_name: &owner,
+            as_of,
+            include_former,
+            rows: &rows,
+            lang,
+        });
+        let (mut builder, not_modified) =
+            cached_read(&req, html.as_bytes(), None, Visibility::Public);
+        for (name, value) in render::embed_headers() {
+            builder.insert_header((name, value));
+        }
+        if not_modified {
+            return Ok(builder.finish());
+        }
+        Ok(builder.content_type(render::HTML_CONTENT_TYPE).body(html))
+    })
+    .await
+}
+
+/// Everything a public list response depends on: the day (`as_of` defaults to today), the
+/// representation asked for, the path and the query.
+fn cache_key(req: &HttpRequest) -> String {
+    format!(
+        "{}|{}|{}?{}",
+        today(),
+        if wants_csv(req) { "csv" } else { "json" },
+        req.path(),
+        req.query_string()
+    )
 }

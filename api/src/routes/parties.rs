@@ -12,7 +12,8 @@ use samverkan_persistence::parties::{
     self as store, OrganizationFilter, OrganizationRecord, PublicBodyFilter, PublicBodyRecord,
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -23,7 +24,80 @@ use crate::http::{
 };
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
+use crate::openapi::schemas::{
+    COUNTY, WS, county_code_pattern, municipality_code_pattern, municipality_query, optional_text,
+    schema, text as text_schema, website,
+};
 use crate::problem::{ApiError, ApiResult};
+
+// ---------------------------------------------------------------- schemas
+//
+// The request schemas say exactly what `party::PublicBodyFields::parse` and
+// `OrganizationFields::parse` accept, built from `openapi::schemas`.
+
+fn description() -> RefOr<Schema> {
+    schema(optional_text(party::DESCRIPTION_MAX))
+}
+
+fn organization_name() -> RefOr<Schema> {
+    schema(text_schema(
+        false,
+        party::NAME_MAX,
+        "Föreningen Ängsblomman",
+    ))
+}
+
+fn organization_name_patch() -> RefOr<Schema> {
+    schema(text_schema(true, party::NAME_MAX, "Föreningen Ängsblomman"))
+}
+
+fn public_body_name_patch() -> RefOr<Schema> {
+    schema(text_schema(
+        true,
+        party::NAME_MAX,
+        "Blekinge Tekniska Högskola",
+    ))
+}
+
+/// An optional organisation number (blank = none). The check digit cannot be said in a
+/// pattern: `format: org-number` names the rule (Luhn over the first nine digits).
+fn org_number() -> RefOr<Schema> {
+    schema(serde_json::json!({
+        "type": ["string", "null"],
+        "format": "org-number",
+        "pattern": format!("^[{WS}]*(?:(?:16)?[0-9]{{2}}[2-9][0-9]{{3}}-?[0-9]{{4}})?[{WS}]*$"),
+        "description": "Organisationsnummer: ten digits (`NNNNNN-NNNN`, hyphen optional) or twelve starting with `16`, the last a Luhn check digit; digits 3–4 are at least 20, so a personal identity number is refused. Blank or null for none.",
+        "example": "802002-4280",
+    }))
+}
+
+fn municipality_codes(nullable: bool) -> RefOr<Schema> {
+    schema(serde_json::json!({
+        "type": if nullable { serde_json::json!(["array", "null"]) } else { serde_json::json!("array") },
+        "maxItems": party::MUNICIPALITIES_MAX,
+        "items": {"type": "string", "pattern": municipality_code_pattern()},
+        "description": "Kommunkoder (four digits, the first two a county code); duplicates count once.",
+        "example": ["1285"],
+    }))
+}
+
+fn municipality_codes_new() -> RefOr<Schema> {
+    municipality_codes(false)
+}
+
+fn municipality_codes_patch() -> RefOr<Schema> {
+    municipality_codes(true)
+}
+
+/// Blank, a county code or a municipality code: what any kind of body may carry after a
+/// change (whether it fits the kind is the rule `scb_code_for_kind`, 409 on a change).
+fn scb_code_patch() -> RefOr<Schema> {
+    schema(serde_json::json!({
+        "type": ["string", "null"],
+        "pattern": format!("^[{WS}]*(?:{COUNTY}(?:[0-9]{{2}})?)?[{WS}]*$"),
+        "example": "1285",
+    }))
+}
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_public_bodies)
@@ -77,38 +151,78 @@ pub struct PublicBodyQuery {
     /// Only bodies of this kind.
     pub kind: Option<PublicBodyKind>,
     /// Only the body with this SCB code.
-    #[param(max_length = 4)]
+    #[param(max_length = 4, pattern = "^[^\\u0000]*$")]
     pub scb_code: Option<String>,
     /// Part of the name, case-insensitive.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^[^\\u0000]*$")]
     pub q: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+/// A new public body. Which SCB code it needs depends on its kind: a municipality has its
+/// kommunkod, a region or county board its länskod, another body either or none.
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewPublicBody {
-    #[schema(
-        example = "Blekinge Tekniska Högskola",
-        min_length = 1,
-        max_length = 200
-    )]
     pub name: String,
     pub kind: PublicBodyKind,
     pub scb_code: Option<String>,
     pub website: Option<String>,
 }
 
-/// Fields to change; absent fields stay as they are, `null` clears an optional one.
+impl PartialSchema for NewPublicBody {
+    fn schema() -> RefOr<Schema> {
+        let variant = |kinds: &[&str], scb_code: serde_json::Value, required: bool| {
+            let mut required_fields = vec!["name", "kind"];
+            if required {
+                required_fields.push("scb_code");
+            }
+            serde_json::json!({
+                "type": "object",
+                "required": required_fields,
+                "properties": {
+                    "name": text_schema(false, party::NAME_MAX, "Blekinge Tekniska Högskola"),
+                    "kind": {"type": "string", "enum": kinds},
+                    "scb_code": scb_code,
+                    "website": website(),
+                },
+                "additionalProperties": false,
+            })
+        };
+        schema(serde_json::json!({
+            "description": "A new public body. A municipality has its kommunkod (four digits), a region or county board its länskod (two digits); another body (a university, an agency) either or none.",
+            "oneOf": [
+                variant(
+                    &["municipality"],
+                    serde_json::json!({"type": "string", "pattern": municipality_code_pattern(), "example": "1285"}),
+                    true,
+                ),
+                variant(
+                    &["region", "county_board"],
+                    serde_json::json!({"type": "string", "pattern": county_code_pattern(), "example": "10"}),
+                    true,
+                ),
+                variant(&["other"], serde_json::to_value(scb_code_patch()).expect("json"), false),
+            ],
+        }))
+    }
+}
+
+impl ToSchema for NewPublicBody {}
+
+/// Fields to change; absent fields stay as they are, `null` clears an optional one (`null`
+/// for `name` or `kind` keeps them). The SCB code must fit the kind the body has after the
+/// change (rule `scb_code_for_kind`).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublicBodyPatch {
+    #[schema(schema_with = public_body_name_patch)]
     pub name: Option<String>,
     pub kind: Option<PublicBodyKind>,
     #[serde(default, deserialize_with = "double_option::deserialize")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = scb_code_patch)]
     pub scb_code: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option::deserialize")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = website)]
     pub website: Option<Option<String>>,
 }
 
@@ -117,6 +231,10 @@ fn limit_text(field: &str, value: Option<&str>, max: usize) -> ApiResult<()> {
         Some(v) if v.chars().count() > max => Err(ApiError::bad_parameter(
             field,
             format!("at most {max} characters"),
+        )),
+        Some(v) if v.contains('\0') => Err(ApiError::bad_parameter(
+            field,
+            "must not contain the character U+0000 (NUL)",
         )),
         _ => Ok(()),
     }
@@ -223,7 +341,12 @@ async fn create_public_body(
     .await
 }
 
-/// Changes a public body. Platform administrators only; needs `If-Match`.
+/// The rule a change of kind or SCB code can break (409).
+const SCB_CODE_FOR_KIND: &str = "scb_code_for_kind";
+
+/// Changes a public body. Platform administrators only; needs `If-Match`. Rules:
+/// `scb_code_for_kind` — after the change, a municipality has a kommunkod and a region or
+/// county board a länskod; `scb_code_taken`.
 #[utoipa::path(
     tag = "parties",
     operation_id = "update_public_body",
@@ -250,6 +373,13 @@ async fn update_public_body(
     let id = id.into_inner();
     let expected = if_match_version(&req)?;
     let patch = body.0;
+    // The values sent, each on its own (422): a kind `other` takes any valid SCB code.
+    PublicBodyFields::parse(
+        patch.name.as_deref().unwrap_or("-"),
+        PublicBodyKind::Other,
+        patch.scb_code.clone().flatten().as_deref(),
+        patch.website.clone().flatten().as_deref(),
+    )?;
     let record = state
         .write(move |conn| {
             let current = store::get_public_body(conn, id)?;
@@ -257,12 +387,18 @@ async fn update_public_body(
                 return Err(ApiError::PreconditionFailed);
             }
             let c = current.fields;
+            // Valid values that do not fit together with what the body has: a conflict with
+            // its current state (409), not invalid input.
             let fields = PublicBodyFields::parse(
                 patch.name.as_deref().unwrap_or(&c.name),
                 patch.kind.unwrap_or(c.kind),
                 patch.scb_code.clone().unwrap_or(c.scb_code).as_deref(),
                 patch.website.clone().unwrap_or(c.website).as_deref(),
-            )?;
+            )
+            .map_err(|_| ApiError::Conflict {
+                code: SCB_CODE_FOR_KIND,
+                message: "the SCB code does not fit the kind: a municipality has its kommunkod, a region or county board its länskod".into(),
+            })?;
             Ok(store::update_public_body(
                 conn,
                 id,
@@ -327,10 +463,10 @@ list_of!(OrganizationList, OrganizationView);
 #[into_params(parameter_in = Query)]
 pub struct OrganizationQuery {
     /// Part of the name, case-insensitive (å, ä, ö as letters of their own).
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^[^\\u0000]*$")]
     pub q: Option<String>,
     /// Only organisations with seat or activity in this municipality (kommunkod).
-    #[param(pattern = "^[0-9]{4}$")]
+    #[param(schema_with = municipality_query)]
     pub municipality: Option<String>,
     pub legal_form: Option<LegalForm>,
 }
@@ -338,18 +474,18 @@ pub struct OrganizationQuery {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganization {
-    #[schema(example = "Föreningen Ängsblomman", min_length = 1, max_length = 200)]
+    #[schema(schema_with = organization_name)]
     pub name: String,
-    /// Ten digits (`NNNNNN-NNNN`, hyphen optional) or twelve starting with `16`; a personal
-    /// identity number is refused.
-    #[schema(example = "802002-4280")]
+    #[schema(schema_with = org_number)]
     pub org_number: Option<String>,
     pub legal_form: LegalForm,
     #[serde(default)]
-    #[schema(example = json!(["1285"]))]
+    #[schema(schema_with = municipality_codes_new)]
     pub municipality_codes: Vec<String>,
+    #[schema(schema_with = website)]
     pub website: Option<String>,
-    #[schema(max_length = 2000)]
+    /// A short public description; blank or null for none.
+    #[schema(schema_with = description)]
     pub description: Option<String>,
 }
 
@@ -357,17 +493,19 @@ pub struct NewOrganization {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationPatch {
+    #[schema(schema_with = organization_name_patch)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option::deserialize")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = org_number)]
     pub org_number: Option<Option<String>>,
     pub legal_form: Option<LegalForm>,
+    #[schema(schema_with = municipality_codes_patch)]
     pub municipality_codes: Option<Vec<String>>,
     #[serde(default, deserialize_with = "double_option::deserialize")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = website)]
     pub website: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option::deserialize")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = description)]
     pub description: Option<Option<String>>,
 }
 

@@ -212,6 +212,12 @@ impl Agreement {
         self.status(today).status == ShownStatus::Adopted
     }
 
+    /// Whether the agreement takes new accessions (and approvals of pending ones) on `today`:
+    /// in force, and no termination decided — not even one that takes effect later.
+    pub fn takes_accessions(&self, today: NaiveDate) -> bool {
+        self.state == AgreementState::Adopted && self.is_in_force(today)
+    }
+
     pub fn is_party(&self, public_body_id: Uuid) -> bool {
         self.party_public_body_ids.contains(&public_body_id)
     }

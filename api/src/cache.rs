@@ -1,0 +1,266 @@
+//! The in-memory cache of public list responses (the signatory list as JSON and CSV, the
+//! embeddable page): what municipal websites and open-data clients read most.
+//!
+//! A hit answers without the database or the blocking pool. Every change clears the whole
+//! cache: this process's own successful writes at once (the request middleware), and
+//! writes of other processes or of background jobs through a watcher thread that notices
+//! commits within `WATCH_INTERVAL` — PostgreSQL by `LISTEN`/`NOTIFY` (every write
+//! transaction notifies), SQLite by `PRAGMA data_version`. A response computed from data
+//! read before a change is never stored after it (the generation check in `put`).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::web::Bytes;
+use diesel::connection::SimpleConnection;
+use diesel::{QueryableByName, RunQueryDsl};
+use samverkan_persistence::DbPool;
+use samverkan_persistence::db::{CHANGES_CHANNEL, DbConnection};
+
+pub const WATCH_INTERVAL: Duration = Duration::from_millis(50);
+/// Past this many bytes of cached bodies the cache starts over (a crude bound on memory).
+const MAX_BYTES: usize = 32 * 1024 * 1024;
+
+/// One stored response: status 200, its headers (ETag included) and body.
+pub struct Cached {
+    pub etag: String,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub body: Bytes,
+}
+
+#[derive(Default)]
+pub struct PublicCache {
+    generation: AtomicU64,
+    entries: RwLock<(HashMap<String, Arc<Cached>>, usize)>,
+}
+
+impl PublicCache {
+    /// Read before computing a response; pass to `put`.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    pub fn get(&self, key: &str) -> Option<Arc<Cached>> {
+        self.entries.read().ok()?.0.get(key).cloned()
+    }
+
+    /// Stores a response unless the data changed since `generation` was read.
+    pub fn put(&self, key: String, generation: u64, cached: Cached) -> Arc<Cached> {
+        let cached = Arc::new(cached);
+        if let Ok(mut guard) = self.entries.write()
+            && self.generation() == generation
+        {
+            let (map, bytes) = &mut *guard;
+            if *bytes + cached.body.len() > MAX_BYTES {
+                map.clear();
+                *bytes = 0;
+            }
+            *bytes += cached.body.len();
+            if let Some(old) = map.insert(key, cached.clone()) {
+                *bytes -= old.body.len();
+            }
+        }
+        cached
+    }
+
+    /// Something changed: forget everything.
+    pub fn invalidate(&self) {
+        if let Ok(mut guard) = self.entries.write() {
+            self.generation.fetch_add(1, Ordering::AcqRel);
+            guard.0.clear();
+            guard.1 = 0;
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.read().map(|g| g.0.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(QueryableByName)]
+struct DataVersion {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    data_version: i64,
+}
+
+/// Watches the database for commits made elsewhere and clears the cache. Runs on its own
+/// thread with its own pooled connection for the life of the process.
+pub fn spawn_watcher(pool: DbPool, cache: Arc<PublicCache>) {
+    std::thread::Builder::new()
+        .name("cache-watcher".into())
+        .spawn(move || {
+            loop {
+                if let Err(e) = watch(&pool, &cache) {
+                    log::warn!("cache watcher: {e}; restarting");
+                }
+                // Whatever happened while not watching is unknown: start clean.
+                cache.invalidate();
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        })
+        .map(|_| ())
+        .unwrap_or_else(|e| log::error!("cannot start the cache watcher: {e}"));
+}
+
+fn watch(pool: &DbPool, cache: &PublicCache) -> Result<(), String> {
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    match &mut *conn {
+        DbConnection::Postgresql(pg) => {
+            pg.batch_execute(&format!("LISTEN {CHANGES_CHANNEL}"))
+                .map_err(|e| e.to_string())?;
+            loop {
+                // A round trip lets libpq read notifications that have arrived.
+                pg.batch_execute("SELECT 1").map_err(|e| e.to_string())?;
+                let mut changed = false;
+                for n in pg.notifications_iter() {
+                    n.map_err(|e| e.to_string())?;
+                    changed = true;
+                }
+                if changed {
+                    cache.invalidate();
+                }
+                std::thread::sleep(WATCH_INTERVAL);
+            }
+        }
+        DbConnection::Sqlite(lite) => {
+            // `data_version` changes when another connection commits to the file.
+            let mut last: Option<i64> = None;
+            loop {
+                let v = diesel::sql_query("PRAGMA data_version")
+                    .get_result::<DataVersion>(lite)
+                    .map_err(|e| e.to_string())?
+                    .data_version;
+                if last.is_some_and(|l| l != v) {
+                    cache.invalidate();
+                }
+                last = Some(v);
+                std::thread::sleep(WATCH_INTERVAL);
+            }
+        }
+    }
+}
+
+/// Whether a response may be stored: a 200 that any cache may keep.
+pub fn cacheable(status: StatusCode, headers: &actix_web::http::header::HeaderMap) -> bool {
+    status == StatusCode::OK
+        && headers
+            .get(actix_web::http::header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("public"))
+}
+
+/// Answers a public read from the cache, or computes it with `produce` and stores it when
+/// it may be shared. `key` names everything the response depends on.
+pub async fn serve_cached<Fut>(
+    req: &actix_web::HttpRequest,
+    cache: &PublicCache,
+    key: String,
+    produce: Fut,
+) -> Result<actix_web::HttpResponse, crate::problem::ApiError>
+where
+    Fut: std::future::Future<Output = Result<actix_web::HttpResponse, crate::problem::ApiError>>,
+{
+    if let Some(hit) = cache.get(&key) {
+        return Ok(respond(req, &hit));
+    }
+    let generation = cache.generation();
+    let res = produce.await?;
+    if !cacheable(res.status(), res.headers()) {
+        return Ok(res);
+    }
+    let (head, body) = res.into_parts();
+    let body = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|e| crate::problem::ApiError::Internal(e.to_string()))?;
+    let headers = head
+        .headers()
+        .iter()
+        .filter(|(k, _)| *k != actix_web::http::header::CONTENT_LENGTH)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let etag = head
+        .headers()
+        .get(actix_web::http::header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let cached = cache.put(
+        key,
+        generation,
+        Cached {
+            etag,
+            headers,
+            body,
+        },
+    );
+    Ok(respond(req, &cached))
+}
+
+fn respond(req: &actix_web::HttpRequest, cached: &Cached) -> actix_web::HttpResponse {
+    use actix_web::http::header;
+    let not_modified = !cached.etag.is_empty()
+        && req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|inm| {
+                inm.split(',').any(|t| {
+                    let t = t.trim();
+                    t == "*" || t.trim_start_matches("W/") == cached.etag
+                })
+            });
+    let mut res = if not_modified {
+        actix_web::HttpResponse::NotModified()
+    } else {
+        actix_web::HttpResponse::Ok()
+    };
+    for (k, v) in &cached.headers {
+        if not_modified && *k == header::CONTENT_TYPE {
+            continue;
+        }
+        res.insert_header((k.clone(), v.clone()));
+    }
+    if not_modified {
+        res.finish()
+    } else {
+        res.body(cached.body.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(body: &'static str) -> Cached {
+        Cached {
+            etag: "\"h1\"".into(),
+            headers: vec![],
+            body: Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn a_response_read_before_a_change_is_not_stored_after_it() {
+        let cache = PublicCache::default();
+        let before = cache.generation();
+        cache.invalidate();
+        cache.put("k".into(), before, entry("gammal"));
+        assert!(cache.get("k").is_none());
+        let now = cache.generation();
+        cache.put("k".into(), now, entry("färsk"));
+        assert_eq!(
+            cache.get("k").unwrap().body,
+            Bytes::from_static("färsk".as_bytes())
+        );
+        cache.invalidate();
+        assert!(cache.is_empty());
+    }
+}

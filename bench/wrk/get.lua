@@ -1,0 +1,43 @@
+-- GET requests for bench/run.sh: cycles through the paths in a file (one a line), with
+-- optional request headers given as "Name: value" arguments after the file, e.g.
+--   wrk ... -s bench/wrk/get.lua URL -- paths.txt "If-None-Match: \"abc\""
+-- Requests are formatted once in init, so the script costs wrk nothing per request. No
+-- response() callback: wrk then skips handing bodies to Lua. At the end it prints one line,
+-- "BENCH_JSON {...}", that bench.py reads.
+
+local reqs, n, i = {}, 0, 0
+
+function init(args)
+   for k = 2, #args do
+      local name, value = args[k]:match("^([^:]+):%s*(.*)$")
+      if name then
+         wrk.headers[name] = value
+      end
+   end
+   for line in io.lines(args[1]) do
+      if #line > 0 then
+         n = n + 1
+         reqs[n] = wrk.format("GET", line)
+      end
+   end
+   if n == 0 then
+      error("no paths in " .. args[1])
+   end
+end
+
+function request()
+   i = i % n + 1
+   return reqs[i]
+end
+
+function done(summary, latency, requests)
+   local e = summary.errors
+   io.write(string.format(
+      'BENCH_JSON {"requests":%d,"duration_us":%d,"bytes":%d,' ..
+      '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},' ..
+      '"latency_us":{"p50":%d,"p90":%d,"p99":%d,"max":%d,"mean":%.1f}}\n',
+      summary.requests, summary.duration, summary.bytes,
+      e.connect, e.read, e.write, e.status, e.timeout,
+      latency:percentile(50), latency:percentile(90), latency:percentile(99),
+      latency.max, latency.mean))
+end

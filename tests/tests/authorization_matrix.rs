@@ -1,0 +1,971 @@
+//! The authorisation matrix (issue 6): every operation of the published OpenAPI document,
+//! called by six kinds of caller, answers as the table below says. An operation the table
+//! does not list fails the test, and so does a listed one that the document lacks: every new
+//! endpoint must declare here who may call it.
+//!
+//! The callers: anonymous; a representative of another organisation; an administrator of
+//! another public body (Lunds kommun, 1281); a steering member whose token sits on no group;
+//! the operation's rightful caller (the owning body's administrator, the organisation's own
+//! representative, a member seated on the group, or the platform administrator for the
+//! register of public bodies); and a platform administrator.
+//!
+//! Refused calls are made against one shared fixture world, which must be unchanged at the
+//! end. Every allowed write gets a fresh target of its own, so that each allowed caller meets
+//! the same state and the table can name the exact status.
+
+use std::cell::Cell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use samverkan_domain::access::Role;
+use samverkan_e2e::*;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const OPENAPI: &str = include_str!("../../openapi/openapi.json");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    OtherRep,
+    OtherAdmin,
+    OtherSteering,
+    Rightful,
+    Platform,
+}
+
+const CALLERS: [Who; 6] = [
+    Who::Anonymous,
+    Who::OtherRep,
+    Who::OtherAdmin,
+    Who::OtherSteering,
+    Who::Rightful,
+    Who::Platform,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// The call passes: exactly this status.
+    Allowed(u16),
+    /// 401 problem with `WWW-Authenticate: Bearer`.
+    Unauthorized,
+    /// 403 problem.
+    Forbidden,
+    /// 404 problem: the caller must not learn that the resource exists.
+    Hidden,
+    /// Past authorisation, refused by this domain rule (409 naming it); nothing is written.
+    Rule(&'static str),
+}
+
+const OK: Expect = Expect::Allowed(200);
+const NEW: Expect = Expect::Allowed(201);
+const U: Expect = Expect::Unauthorized;
+const F: Expect = Expect::Forbidden;
+const H: Expect = Expect::Hidden;
+const NOT_IN_FORCE: Expect = Expect::Rule("agreement_not_in_force");
+
+/// Open to everyone.
+const OPEN: [Expect; 6] = [OK; 6];
+/// Something not yet public (a draft agreement and what hangs on it): its administrators only.
+const PRIVATE: [Expect; 6] = [H, H, H, H, OK, OK];
+
+/// operationId, case, then the outcome for: anonymous, another organisation's
+/// representative, another body's administrator, a steering member on no group, the
+/// rightful caller, a platform administrator.
+const TABLE: &[(&str, &str, [Expect; 6])] = &[
+    // ---- system
+    ("health", "", OPEN),
+    ("ready", "", OPEN),
+    ("explain_problem", "", OPEN),
+    // ---- the register of parties
+    ("list_public_bodies", "", OPEN),
+    ("get_public_body", "", OPEN),
+    ("create_public_body", "", [U, F, F, F, NEW, NEW]),
+    ("update_public_body", "", [U, F, F, F, OK, OK]),
+    ("list_organizations", "", OPEN),
+    ("get_organization", "", OPEN),
+    // Any administrator registers organisations, and may correct any organisation's record
+    // (party::may_create_organization, may_update_organization).
+    ("create_organization", "", [U, F, NEW, F, NEW, NEW]),
+    ("update_organization", "", [U, F, OK, F, OK, OK]),
+    // ---- agreements
+    ("list_agreements", "", OPEN),
+    ("create_agreement", "", [U, F, F, F, NEW, NEW]),
+    // Every administrator has an agenda of their own.
+    ("get_administrator_agenda", "", [U, F, OK, F, OK, OK]),
+    ("get_agreement", "adopted", OPEN),
+    ("get_agreement", "draft", PRIVATE),
+    ("edit_agreement", "draft", [U, H, H, H, OK, OK]),
+    ("open_consultation", "draft", [U, H, H, H, OK, OK]),
+    ("adopt_agreement", "draft", [U, H, H, H, OK, OK]),
+    ("abandon_agreement", "draft", [U, H, H, H, OK, OK]),
+    ("terminate_agreement", "adopted", [U, F, F, F, OK, OK]),
+    ("start_revision", "adopted", [U, F, F, F, OK, OK]),
+    ("adopt_revision", "revising", [U, F, F, F, OK, OK]),
+    ("abandon_revision", "revising", [U, F, F, F, OK, OK]),
+    ("record_review", "adopted", [U, F, F, F, OK, OK]),
+    (
+        "file_renegotiation_request",
+        "adopted",
+        [U, F, F, F, OK, OK],
+    ),
+    ("list_agreement_versions", "adopted", OPEN),
+    ("list_agreement_versions", "draft", PRIVATE),
+    ("get_agreement_version", "adopted", OPEN),
+    ("get_agreement_version", "draft", PRIVATE),
+    ("get_agreement_calendar", "adopted", OPEN),
+    ("get_agreement_calendar", "draft", PRIVATE),
+    ("list_renegotiation_requests", "adopted", OPEN),
+    ("list_renegotiation_requests", "draft", PRIVATE),
+    // ---- steering groups
+    ("get_steering_group", "adopted", OPEN),
+    ("get_steering_group", "draft", PRIVATE),
+    ("list_steering_memberships", "adopted", OPEN),
+    ("list_steering_memberships", "draft", PRIVATE),
+    ("list_steering_meetings", "adopted", OPEN),
+    ("list_steering_meetings", "draft", PRIVATE),
+    ("get_steering_meeting", "adopted", OPEN),
+    ("create_steering_group", "adopted", [U, F, F, F, NEW, NEW]),
+    ("create_steering_group", "draft", [U, H, H, H, NEW, NEW]),
+    (
+        "reconfigure_steering_group",
+        "adopted",
+        [U, F, F, F, OK, OK],
+    ),
+    ("appoint_steering_member", "adopted", [U, F, F, F, NEW, NEW]),
+    ("appoint_steering_member", "draft", [U, H, H, H, NEW, NEW]),
+    ("end_steering_term", "adopted", [U, F, F, F, OK, OK]),
+    // The rightful caller here is a steering member seated on the group.
+    ("record_steering_meeting", "adopted", [U, F, F, F, NEW, NEW]),
+    (
+        "record_steering_decision",
+        "adopted",
+        [U, F, F, F, NEW, NEW],
+    ),
+    (
+        "record_steering_meeting",
+        "owner admin",
+        [U, F, F, F, NEW, NEW],
+    ),
+    // ---- accessions
+    ("list_signatories", "adopted", OPEN),
+    ("list_signatories", "draft", PRIVATE),
+    ("signatory_stats", "adopted", OPEN),
+    ("signatory_stats", "draft", PRIVATE),
+    ("export_signatories_csv", "adopted", OPEN),
+    ("export_signatories_csv", "draft", PRIVATE),
+    // The page for an iframe reads no token: a draft is 404 whoever asks.
+    ("embed_signatories", "adopted", OPEN),
+    ("embed_signatories", "draft", [H; 6]),
+    ("list_accessions", "adopted", [U, F, F, F, OK, OK]),
+    ("list_accessions", "draft", [U, H, H, H, OK, OK]),
+    // Nothing exists yet to hide, and the register is public: a refusal is 403.
+    ("submit_accession", "adopted", [U, F, F, F, NEW, NEW]),
+    // A draft takes no accessions: the owner's administrator (registering paper minutes)
+    // gets past visibility and authorisation, and then meets the rule.
+    (
+        "submit_accession",
+        "draft",
+        [U, H, H, H, NOT_IN_FORCE, NOT_IN_FORCE],
+    ),
+    // The rightful caller is the organisation's representative, then the owner's administrator.
+    ("get_accession", "representative", [U, H, H, H, OK, OK]),
+    ("get_accession", "owner admin", [U, H, H, H, OK, OK]),
+    (
+        "update_accession_contact_person",
+        "representative",
+        [U, H, H, H, OK, OK],
+    ),
+    ("approve_accession", "submitted", [U, H, H, H, OK, OK]),
+    ("reject_accession", "submitted", [U, H, H, H, OK, OK]),
+    ("cancel_accession", "submitted", [U, H, H, H, OK, OK]),
+    ("withdraw_accession", "representative", [U, H, H, H, OK, OK]),
+    ("withdraw_accession", "owner admin", [U, H, H, H, OK, OK]),
+    (
+        "reconfirm_accession",
+        "reconfirmation pending",
+        [U, H, H, H, OK, OK],
+    ),
+];
+
+const STATEMENT: &str = "Vi står för demokratiska värderingar och alla människors lika värde.";
+/// The `sub` of the steering member seated on every group the fixtures build.
+const MEMBER_SUB: &str = "ledamot-matris";
+
+/// Every operation of the document: operationId → (METHOD, path template, has a body).
+fn operations() -> BTreeMap<String, (String, String, bool)> {
+    let doc: Value = serde_json::from_str(OPENAPI).expect("openapi.json");
+    let mut ops = BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            if !["get", "put", "post", "patch", "delete", "head", "options"]
+                .contains(&method.as_str())
+            {
+                continue;
+            }
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no operationId"))
+                .to_owned();
+            let previous = ops.insert(
+                id.clone(),
+                (
+                    method.to_ascii_uppercase(),
+                    path.clone(),
+                    op.get("requestBody").is_some(),
+                ),
+            );
+            assert!(previous.is_none(), "operationId {id} appears twice");
+        }
+    }
+    ops
+}
+
+#[test]
+fn the_table_lists_every_operation_of_the_document_and_no_other() {
+    assert_table_covers(&operations());
+}
+
+fn assert_table_covers(ops: &BTreeMap<String, (String, String, bool)>) {
+    let in_doc: BTreeSet<String> = ops.keys().cloned().collect();
+    let in_table: BTreeSet<String> = TABLE.iter().map(|(op, _, _)| (*op).to_owned()).collect();
+    let missing: Vec<&String> = in_doc.difference(&in_table).collect();
+    let stale: Vec<&String> = in_table.difference(&in_doc).collect();
+    assert!(
+        missing.is_empty(),
+        "operations without a row in the authorisation matrix (declare who may call them in \
+         tests/tests/authorization_matrix.rs): {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "rows for operations the OpenAPI document no longer has: {stale:?}"
+    );
+    let mut seen = BTreeSet::new();
+    for (op, case, _) in TABLE {
+        assert!(seen.insert((op, case)), "{op} [{case}] is listed twice");
+    }
+}
+
+/// What one call needs: the path parameters, the body, the `If-Match` and the rightful
+/// caller's token (`None`: anonymous).
+struct Call {
+    params: Vec<(&'static str, String)>,
+    body: Option<Value>,
+    if_match: Option<String>,
+    rightful: Option<String>,
+}
+
+impl Call {
+    fn new(rightful: &str) -> Self {
+        Self {
+            params: Vec::new(),
+            body: None,
+            if_match: None,
+            rightful: Some(rightful.to_owned()),
+        }
+    }
+
+    fn anonymous() -> Self {
+        Self {
+            params: Vec::new(),
+            body: None,
+            if_match: None,
+            rightful: None,
+        }
+    }
+
+    fn param(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.params.push((name, value.to_string()));
+        self
+    }
+
+    fn body(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    fn if_match(mut self, etag: String) -> Self {
+        self.if_match = Some(etag);
+        self
+    }
+}
+
+struct World {
+    body: Uuid,
+    admin: String,
+    platform: String,
+    other_rep: String,
+    other_admin: String,
+    stranger: String,
+    member: String,
+    /// Adopted, registration mode, with a balanced group, a meeting and two accessions.
+    adopted: Uuid,
+    meeting: Uuid,
+    membership: Uuid,
+    /// A draft with a steering group.
+    draft: Uuid,
+    /// Adopted: where the fresh accessions of allowed calls go.
+    intake: Uuid,
+    org: Uuid,
+    rep: String,
+    /// Submitted by `org` to `adopted`.
+    submitted: Uuid,
+    /// Approved on `adopted`, of another organisation.
+    approved: Uuid,
+    /// A public body created for the test (the reference data stays as it is).
+    public_body: Uuid,
+    counter: Cell<u32>,
+}
+
+fn settings() -> Value {
+    json!({"approval_mode": "registration", "eligibility_statements": [STATEMENT]})
+}
+
+fn application(org: Uuid) -> Value {
+    json!({
+        "signatory": {"kind": "organization", "id": org},
+        "channel": "board_minutes",
+        "board_decision": {"decided_on": "2024-02-01", "minutes_reference": "§ 7", "received_on": "2024-02-10", "diary_number": null},
+        "affirmed_statements": [STATEMENT],
+        "contact_person": {"name": "Kim Kontaktsson", "email": "kim@forening.example", "phone": null}
+    })
+}
+
+fn group_config() -> Value {
+    json!({"name": "Styrgruppen", "kind": "steering_group", "ordinary_seats_per_side": 1, "deputies_allowed": false, "chair_and_vice_chair_from_different_sides": false, "default_term_months": null})
+}
+
+fn adoption(date: &str) -> Value {
+    json!({"decided_by": "Kommunfullmäktige", "decision_date": date, "diary_number": "KS 2025/7", "valid_from": date, "valid_until": null})
+}
+
+fn created(r: &Resp) -> Uuid {
+    assert!(
+        r.status == 201 || r.status == 200,
+        "fixture: {} {}",
+        r.status,
+        r.text
+    );
+    r.id()
+}
+
+impl World {
+    fn build(app: &TestApp) -> Self {
+        let body = app.public_body("municipality", "1285");
+        let admin = app.agreement_admin(body);
+        let platform = app.platform_admin();
+        let other_admin = app.agreement_admin(app.public_body("municipality", "1281"));
+        let outsider = app.create_organization("Föreningen Utanför", None);
+        let other_rep = app.organization_rep(outsider);
+        let stranger = app.token("ledamot-utan-plats", &[Role::SteeringMember], None, &[]);
+        let member = app.token(MEMBER_SUB, &[Role::SteeringMember], None, &[]);
+        let public_body = created(&app.post(
+            "/api/v1/public-bodies",
+            Some(&platform),
+            &json!({"name": "Exempelhögskolan i Östra Göinge", "kind": "other"}),
+        ));
+        let org = app.create_organization("Föreningen Ängsblomman", None);
+        let rep = app.organization_rep(org);
+        let mut w = Self {
+            body,
+            admin,
+            platform,
+            other_rep,
+            other_admin,
+            stranger,
+            member,
+            adopted: Uuid::nil(),
+            meeting: Uuid::nil(),
+            membership: Uuid::nil(),
+            draft: Uuid::nil(),
+            intake: Uuid::nil(),
+            org,
+            rep,
+            submitted: Uuid::nil(),
+            approved: Uuid::nil(),
+            public_body,
+            counter: Cell::new(0),
+        };
+        let (adopted, meeting, membership) = w.group_with_meeting(app);
+        w.adopted = adopted;
+        w.meeting = meeting;
+        w.membership = membership;
+        w.draft = app.create_agreement(&w.admin, body, "1285", settings());
+        created(&app.post(
+            &format!("/api/v1/agreements/{}/steering-group", w.draft),
+            Some(&w.admin),
+            &group_config(),
+        ));
+        w.intake = app.adopted_agreement(&w.admin, body, "1285", settings());
+        w.submitted = created(&app.post(
+            &format!("/api/v1/agreements/{adopted}/accessions"),
+            Some(&w.rep),
+            &application(org),
+        ));
+        let (approved, _) = w.approved_on(app, adopted);
+        w.approved = approved;
+        w
+    }
+
+    fn next(&self) -> u32 {
+        self.counter.set(self.counter.get() + 1);
+        self.counter.get()
+    }
+
+    /// An adopted agreement with a balanced group of one seat per side (the public seat held
+    /// by `MEMBER_SUB`) and a quorate meeting: (agreement, meeting, civil-society membership).
+    fn group_with_meeting(&self, app: &TestApp) -> (Uuid, Uuid, Uuid) {
+        let agreement = app.adopted_agreement(&self.admin, self.body, "1285", settings());
+        let base = format!("/api/v1/agreements/{agreement}/steering-group");
+        created(&app.post(&base, Some(&self.admin), &group_config()));
+        let public = created(&app.post(
+            &format!("{base}/memberships"),
+            Some(&self.admin),
+            &json!({"person_name": "Alva Exempelsson", "person_ref": MEMBER_SUB, "side": "public_sector", "seat": "ordinary", "role": "chair", "appointed_by": {"type": "public_body", "id": self.body}, "term_start": "2024-01-01"}),
+        ));
+        let civil = created(&app.post(
+            &format!("{base}/memberships"),
+            Some(&self.admin),
+            &json!({"person_name": "Bror Demoberg", "side": "civil_society", "seat": "ordinary", "role": "member", "appointed_by": {"type": "network", "name": "Idéburna nätverket"}, "term_start": "2024-01-01"}),
+        ));
+        let meeting = created(&app.post(
+            &format!("{base}/meetings"),
+            Some(&self.admin),
+            &json!({"date": "2024-05-02", "present": [public, civil], "minutes_reference": "Protokoll 2024-05-02"}),
+        ));
+        (agreement, meeting, civil)
+    }
+
+    fn draft_with_group(&self, app: &TestApp) -> Uuid {
+        let draft = app.create_agreement(&self.admin, self.body, "1285", settings());
+        created(&app.post(
+            &format!("/api/v1/agreements/{draft}/steering-group"),
+            Some(&self.admin),
+            &group_config(),
+        ));
+        draft
+    }
+
+    /// A new organisation and its representative's token.
+    fn new_org(&self, app: &TestApp) -> (Uuid, String) {
+        let org = app.create_organization(&format!("Matrisföreningen nr {}", self.next()), None);
+        (org, app.organization_rep(org))
+    }
+
+    /// A new organisation's submitted accession to `agreement`, with its representative.
+    fn submitted_on(&self, app: &TestApp, agreement: Uuid) -> (Uuid, String) {
+        let (org, rep) = self.new_org(app);
+        let id = created(&app.post(
+            &format!("/api/v1/agreements/{agreement}/accessions"),
+            Some(&rep),
+            &application(org),
+        ));
+        (id, rep)
+    }
+
+    fn approved_on(&self, app: &TestApp, agreement: Uuid) -> (Uuid, String) {
+        let (id, rep) = self.submitted_on(app, agreement);
+        let r = app.post(
+            &format!("/api/v1/accessions/{id}/approval"),
+            Some(&self.admin),
+            &json!({"approved_on": "2024-03-01", "decision_id": null}),
+        );
+        assert_eq!(r.status, 200, "fixture: {}", r.text);
+        (id, rep)
+    }
+
+    /// An approved accession asked to reconfirm after a revision, with its representative.
+    fn reconfirming(&self, app: &TestApp) -> (Uuid, String) {
+        let agreement = app.adopted_agreement(
+            &self.admin,
+            self.body,
+            "1285",
+            json!({"approval_mode": "registration", "eligibility_statements": [STATEMENT], "reconfirmation_days": 365}),
+        );
+        let (id, rep) = self.approved_on(app, agreement);
+        let base = format!("/api/v1/agreements/{agreement}");
+        created(&app.post(
+            &format!("{base}/revision"),
+            Some(&self.admin),
+            &json!({"content": agreement_content("Reviderad överenskommelse")}),
+        ));
+        let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
+        created(&app.post(
+            &format!("{base}/revision/adoption"),
+            Some(&self.admin),
+            &adoption(&yesterday),
+        ));
+        (id, rep)
+    }
+
+    fn revising(&self, app: &TestApp) -> Uuid {
+        let agreement = app.adopted_agreement(&self.admin, self.body, "1285", settings());
+        created(&app.post(
+            &format!("/api/v1/agreements/{agreement}/revision"),
+            Some(&self.admin),
+            &json!({"content": agreement_content("Reviderad överenskommelse")}),
+        ));
+        agreement
+    }
+
+    fn etag(&self, app: &TestApp, path: &str) -> String {
+        let r = app.get_as(path, &self.platform);
+        assert_eq!(r.status, 200, "fixture GET {path}: {}", r.text);
+        r.header("etag").expect("an ETag").to_owned()
+    }
+
+    /// The call for `op` in `case`. With `fresh`, an allowed write gets a target of its own.
+    fn call(&self, app: &TestApp, op: &str, case: &str, fresh: bool) -> Call {
+        let admin = self.admin.as_str();
+        match op {
+            "health" | "ready" => Call::anonymous(),
+            "explain_problem" => Call::anonymous().param("kind", "validation"),
+            "list_public_bodies" | "list_organizations" | "list_agreements" => Call::anonymous(),
+            "get_public_body" => Call::anonymous().param("id", self.body),
+            "get_organization" => Call::anonymous().param("id", self.org),
+            "create_public_body" => Call::new(&self.platform).body(
+                json!({"name": format!("Exempelhögskolan nr {}", self.next()), "kind": "other"}),
+            ),
+            "update_public_body" => {
+                let id = if fresh {
+                    created(&app.post(
+                        "/api/v1/public-bodies",
+                        Some(&self.platform),
+                        &json!({"name": format!("Länsstyrelsen i Exempellän {}", self.next()), "kind": "other"}),
+                    ))
+                } else {
+                    self.public_body
+                };
+                Call::new(&self.platform)
+                    .param("id", id)
+                    .body(json!({"website": "https://hogskolan.example"}))
+                    .if_match(self.etag(app, &format!("/api/v1/public-bodies/{id}")))
+            }
+            "create_organization" => Call::new(admin).body(json!({
+                "name": format!("Nya föreningen nr {}", self.next()),
+                "legal_form": "other"
+            })),
+            "update_organization" => {
+                let (id, rep) = if fresh {
+                    self.new_org(app)
+                } else {
+                    (self.org, self.rep.clone())
+                };
+                Call::new(&rep)
+                    .param("id", id)
+                    .body(json!({"description": "Vi spelar schack på äldreboendet i Ödåkra."}))
+                    .if_match(self.etag(app, &format!("/api/v1/organizations/{id}")))
+            }
+            "create_agreement" => Call::new(admin).body(json!({
+                "owner_public_body_id": self.body,
+                "party_public_body_ids": [self.body],
+                "civil_society_party": {"kind": "sector", "name": "Den idéburna sektorn"},
+                "scope": "municipal",
+                "municipality_codes": ["1285"],
+                "settings": settings(),
+                "content": agreement_content("Överenskommelse om samverkan")
+            })),
+            "get_administrator_agenda" => Call::new(admin),
+            "get_agreement"
+            | "list_agreement_versions"
+            | "get_agreement_calendar"
+            | "list_renegotiation_requests"
+            | "get_steering_group"
+            | "list_steering_memberships"
+            | "list_steering_meetings"
+            | "list_signatories"
+            | "signatory_stats"
+            | "export_signatories_csv"
+            | "embed_signatories"
+            | "list_accessions" => Call::new(admin).param("id", self.agreement(case)),
+            "get_agreement_version" => Call::new(admin)
+                .param("id", self.agreement(case))
+                .param("number", 1),
+            "get_steering_meeting" => Call::new(admin)
+                .param("id", self.adopted)
+                .param("meeting_id", self.meeting),
+            "edit_agreement" => {
+                let id = if fresh {
+                    app.create_agreement(admin, self.body, "1285", settings())
+                } else {
+                    self.draft
+                };
+                Call::new(admin)
+                    .param("id", id)
+                    .body(json!({"content": agreement_content("Överenskommelse om samverkan i Eslöv")}))
+                    .if_match(self.etag(app, &format!("/api/v1/agreements/{id}")))
+            }
+            "open_consultation" | "adopt_agreement" | "abandon_agreement" => {
+                let id = if fresh {
+                    app.create_agreement(admin, self.body, "1285", settings())
+                } else {
+                    self.draft
+                };
+                let body = match op {
+                    "open_consultation" => json!({"opened_on": "2025-05-01"}),
+                    "adopt_agreement" => adoption("2025-06-01"),
+                    _ => json!({}),
+                };
+                Call::new(admin).param("id", id).body(body)
+            }
+            "terminate_agreement"
+            | "start_revision"
+            | "record_review"
+            | "file_renegotiation_request" => {
+                let id = if fresh {
+                    app.adopted_agreement(admin, self.body, "1285", settings())
+                } else {
+                    self.adopted
+                };
+                let body = match op {
+                    "terminate_agreement" => {
+                        json!({"decided_by": "Kommunfullmäktige", "decision_date": "2025-01-10", "effective_on": "2025-02-01", "reason": "Ersätts av en regional överenskommelse."})
+                    }
+                    "start_revision" => {
+                        json!({"content": agreement_content("Reviderad överenskommelse")})
+                    }
+                    "record_review" => {
+                        json!({"kind": "follow_up", "done_on": "2024-06-01", "summary": "Årlig uppföljning genomförd."})
+                    }
+                    _ => {
+                        json!({"filed_on": "2026-11-01", "requested_by": "public_body", "public_body_id": self.body, "reason": "Ändrade förutsättningar för föreningslivet.", "requested_date": "2027-03-01"})
+                    }
+                };
+                Call::new(admin).param("id", id).body(body)
+            }
+            "adopt_revision" | "abandon_revision" => {
+                let id = if fresh {
+                    self.revising(app)
+                } else {
+                    self.adopted
+                };
+                let body = if op == "adopt_revision" {
+                    adoption("2025-03-01")
+                } else {
+                    json!({})
+                };
+                Call::new(admin).param("id", id).body(body)
+            }
+            "create_steering_group" => {
+                let id = match (fresh, case) {
+                    (true, "draft") => app.create_agreement(admin, self.body, "1285", settings()),
+                    (true, _) => app.adopted_agreement(admin, self.body, "1285", settings()),
+                    (false, _) => self.agreement(case),
+                };
+                Call::new(admin).param("id", id).body(group_config())
+            }
+            "reconfigure_steering_group" => {
+                let id = if fresh {
+                    self.group_with_meeting(app).0
+                } else {
+                    self.adopted
+                };
+                Call::new(admin)
+                    .param("id", id)
+                    .body(json!({"name": format!("Partnerskapet nr {}", self.next())}))
+                    .if_match(self.etag(app, &format!("/api/v1/agreements/{id}/steering-group")))
+            }
+            "appoint_steering_member" => {
+                let id = match (fresh, case) {
+                    (true, "draft") => self.draft_with_group(app),
+                    (true, _) => self.group_with_meeting(app).0,
+                    (false, _) => self.agreement(case),
+                };
+                Call::new(admin).param("id", id).body(json!({
+                    "person_name": format!("Cecilia Provlund {}", self.next()),
+                    "side": "civil_society", "seat": "adjunct", "role": "member",
+                    "appointed_by": {"type": "network", "name": "Idéburna nätverket"},
+                    "term_start": "2024-01-01"
+                }))
+            }
+            "end_steering_term" => {
+                let (id, membership) = if fresh {
+                    let (id, _, membership) = self.group_with_meeting(app);
+                    (id, membership)
+                } else {
+                    (self.adopted, self.membership)
+                };
+                Call::new(admin)
+                    .param("id", id)
+                    .param("membership_id", membership)
+                    .body(json!({"last_day": "2025-06-30"}))
+            }
+            "record_steering_meeting" | "record_steering_decision" => {
+                let (id, meeting) = if fresh {
+                    let (id, meeting, _) = self.group_with_meeting(app);
+                    (id, meeting)
+                } else {
+                    (self.adopted, self.meeting)
+                };
+                let rightful = if case == "owner admin" {
+                    admin
+                } else {
+                    self.member.as_str()
+                };
+                let members = app.get(&format!(
+                    "/api/v1/agreements/{id}/steering-group/memberships"
+                ));
+                let present: Vec<Value> = members.json["items"]
+                    .as_array()
+                    .expect("memberships")
+                    .iter()
+                    .filter(|m| m["seat"] == "ordinary")
+                    .map(|m| m["id"].clone())
+                    .collect();
+                let call = Call::new(rightful).param("id", id);
+                if op == "record_steering_meeting" {
+                    call.body(json!({"date": "2024-09-12", "present": present, "minutes_reference": "Protokoll 2024-09-12"}))
+                } else {
+                    call.param("meeting_id", meeting).body(json!({"kind": "adopt_action_plan", "subject": "Handlingsplan 2024–2025", "subject_id": null, "text": "Styrgruppen antar handlingsplanen."}))
+                }
+            }
+            "submit_accession" => {
+                if case == "draft" {
+                    return Call::new(admin)
+                        .param("id", self.draft)
+                        .body(application(self.org));
+                }
+                let (id, org, rep) = if fresh {
+                    let (org, rep) = self.new_org(app);
+                    (self.intake, org, rep)
+                } else {
+                    (self.adopted, self.org, self.rep.clone())
+                };
+                Call::new(&rep).param("id", id).body(application(org))
+            }
+            "get_accession" | "update_accession_contact_person" => {
+                let (id, rep) = if fresh {
+                    self.submitted_on(app, self.intake)
+                } else {
+                    (self.submitted, self.rep.clone())
+                };
+                let rightful = if case == "owner admin" {
+                    admin
+                } else {
+                    rep.as_str()
+                };
+                let call = Call::new(rightful).param("id", id);
+                if op == "get_accession" {
+                    call
+                } else {
+                    call.body(json!({"contact_person": {"name": "Ny Kontaktsdotter", "email": "ny@forening.example", "phone": null}}))
+                        .if_match(self.etag(app, &format!("/api/v1/accessions/{id}")))
+                }
+            }
+            "approve_accession" | "reject_accession" | "cancel_accession" => {
+                let (id, rep) = if fresh {
+                    self.submitted_on(app, self.intake)
+                } else {
+                    (self.submitted, self.rep.clone())
+                };
+                let (rightful, body) = match op {
+                    "approve_accession" => (
+                        admin,
+                        json!({"approved_on": "2024-03-01", "decision_id": null}),
+                    ),
+                    "reject_accession" => (
+                        admin,
+                        json!({"reason": "Föreningen verkar inte i kommunen.", "decision_id": null}),
+                    ),
+                    _ => (rep.as_str(), json!({})),
+                };
+                Call::new(rightful).param("id", id).body(body)
+            }
+            "withdraw_accession" => {
+                let (id, rep) = if fresh {
+                    self.approved_on(app, self.intake)
+                } else {
+                    (self.approved, String::new())
+                };
+                let rightful = if case == "owner admin" {
+                    admin
+                } else {
+                    rep.as_str()
+                };
+                Call::new(rightful).param("id", id).body(json!({"received_on": "2025-05-20", "reference": "Styrelseprotokoll 2025-05-12 § 9", "effective_on": "2025-06-01"}))
+            }
+            "reconfirm_accession" => {
+                let (id, rep) = if fresh {
+                    self.reconfirming(app)
+                } else {
+                    (self.approved, String::new())
+                };
+                Call::new(&rep).param("id", id).body(json!({}))
+            }
+            other => panic!(
+                "no call is known for operation {other}: teach World::call how to fill its parameters"
+            ),
+        }
+    }
+
+    fn agreement(&self, case: &str) -> Uuid {
+        if case == "draft" {
+            self.draft
+        } else {
+            self.adopted
+        }
+    }
+
+    fn token(&self, who: Who, call: &Call) -> Option<String> {
+        match who {
+            Who::Anonymous => None,
+            Who::OtherRep => Some(self.other_rep.clone()),
+            Who::OtherAdmin => Some(self.other_admin.clone()),
+            Who::OtherSteering => Some(self.stranger.clone()),
+            Who::Rightful => call.rightful.clone(),
+            Who::Platform => Some(self.platform.clone()),
+        }
+    }
+
+    /// The shared world as the platform administrator reads it.
+    fn snapshot(&self, app: &TestApp) -> Vec<(String, u16, Value)> {
+        let a = self.adopted;
+        let d = self.draft;
+        [
+            format!("/api/v1/agreements/{a}"),
+            format!("/api/v1/agreements/{a}/steering-group"),
+            format!("/api/v1/agreements/{a}/steering-group/memberships"),
+            format!("/api/v1/agreements/{a}/steering-group/meetings"),
+            format!("/api/v1/agreements/{a}/renegotiation-requests"),
+            format!("/api/v1/agreements/{a}/accessions"),
+            format!("/api/v1/agreements/{d}"),
+            format!("/api/v1/agreements/{d}/steering-group"),
+            format!("/api/v1/agreements/{d}/steering-group/memberships"),
+            format!("/api/v1/agreements/{d}/accessions"),
+            format!("/api/v1/accessions/{}", self.submitted),
+            format!("/api/v1/accessions/{}", self.approved),
+            format!("/api/v1/organizations/{}", self.org),
+            format!("/api/v1/public-bodies/{}", self.public_body),
+            format!("/api/v1/public-bodies/{}", self.body),
+        ]
+        .into_iter()
+        .map(|path| {
+            let r = app.get_as(&path, &self.platform);
+            (path, r.status, r.json)
+        })
+        .collect()
+    }
+}
+
+fn fill(template: &str, params: &[(&str, String)]) -> String {
+    let mut path = template.to_owned();
+    for (name, value) in params {
+        let placeholder = format!("{{{name}}}");
+        assert!(
+            path.contains(&placeholder),
+            "{template} has no parameter {name}"
+        );
+        path = path.replace(&placeholder, value);
+    }
+    assert!(
+        !path.contains('{'),
+        "{template}: a path parameter is not filled ({path})"
+    );
+    path
+}
+
+fn short(text: &str) -> &str {
+    let end = text.char_indices().nth(200).map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
+/// Why the response is not what the table says, if it is not.
+fn mismatch(r: &Resp, want: Expect) -> Option<String> {
+    let expected = match want {
+        Expect::Allowed(s) => s,
+        Expect::Rule(_) => 409,
+        Expect::Unauthorized => 401,
+        Expect::Forbidden => 403,
+        Expect::Hidden => 404,
+    };
+    if r.status != expected {
+        return Some(format!(
+            "expected {want:?}, got {}: {}",
+            r.status,
+            short(&r.text)
+        ));
+    }
+    if matches!(want, Expect::Allowed(_)) {
+        return None;
+    }
+    if r.header("content-type") != Some("application/problem+json") || r.json["status"] != expected
+    {
+        return Some(format!("not a problem document: {}", short(&r.text)));
+    }
+    if let Expect::Rule(code) = want
+        && r.json["code"] != code
+    {
+        return Some(format!("expected rule {code}: {}", short(&r.text)));
+    }
+    if want == Expect::Unauthorized
+        && !r
+            .header("www-authenticate")
+            .is_some_and(|v| v.starts_with("Bearer"))
+    {
+        return Some("401 without WWW-Authenticate: Bearer".into());
+    }
+    None
+}
+
+fn run_matrix(app: &TestApp) {
+    let ops = operations();
+    assert_table_covers(&ops);
+    let w = World::build(app);
+    let before = w.snapshot(app);
+    let mut failures = Vec::new();
+    let mut calls = 0;
+    for (op, case, expect) in TABLE {
+        let (method, template, has_body) = ops
+            .get(*op)
+            .unwrap_or_else(|| panic!("{op} is not in the OpenAPI document"));
+        for (who, want) in CALLERS.iter().zip(expect) {
+            let fresh = matches!(want, Expect::Allowed(_)) && method != "GET";
+            let call = w.call(app, op, case, fresh);
+            assert_eq!(
+                call.body.is_some(),
+                *has_body,
+                "{op}: the document and the call disagree on a request body"
+            );
+            let path = fill(template, &call.params);
+            let auth = w.token(*who, &call).map(|t| format!("Bearer {t}"));
+            let mut headers: Vec<(&str, &str)> = Vec::new();
+            if let Some(a) = &auth {
+                headers.push(("authorization", a));
+            }
+            if let Some(m) = &call.if_match {
+                headers.push(("if-match", m));
+            }
+            let body = call
+                .body
+                .as_ref()
+                .map(|b| ("application/json", b.to_string().into_bytes()));
+            let r = app.send(method, &path, &headers, body);
+            calls += 1;
+            if let Some(why) = mismatch(&r, *want) {
+                failures.push(format!("{op} [{case}] as {who:?}: {method} {path}: {why}"));
+            }
+        }
+    }
+    let after = w.snapshot(app);
+    for ((path, s0, v0), (_, s1, v1)) in before.iter().zip(&after) {
+        assert_eq!(s0, &200, "snapshot {path}: {v0}");
+        if (s0, v0) != (s1, v1) {
+            failures.push(format!(
+                "a refused call changed the shared world: {path}\n  before: {v0}\n  after:  {v1}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {calls} calls answered otherwise than the table says ({:?}):\n{}",
+        failures.len(),
+        app.backend,
+        failures.join("\n")
+    );
+}
+
+e2e!(
+    every_operation_answers_every_caller_as_the_table_says,
+    |app| {
+        run_matrix(app);
+    }
+);

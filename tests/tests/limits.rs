@@ -1,0 +1,435 @@
+//! Resource limits (issue 6): the page size is capped, the body size is capped, a query string
+//! of absurd length or shape is refused cleanly, deep JSON is refused, and slow clients are
+//! timed out while everyone else is served. Never a 500, and the server stays up.
+//!
+//! The harness runs the server with a 64 KiB body limit and a 3 s client timeout. Some of
+//! these requests cannot be made with an HTTP client (a stalled head, a lying
+//! `Content-Length`), so they go over a raw TCP socket.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use samverkan_e2e::*;
+use serde_json::json;
+
+const BODY_LIMIT: usize = 64 * 1024;
+/// The harness's client timeout (3 s) with room for a loaded machine.
+const TIMED_OUT_WITHIN: Duration = Duration::from_secs(8);
+
+/// What came back on a raw connection.
+#[derive(Debug)]
+struct Raw {
+    status: Option<u16>,
+    text: String,
+    /// The server closed the connection (EOF or reset) before our read timeout.
+    closed: bool,
+    elapsed: Duration,
+}
+
+fn connect(app: &TestApp) -> TcpStream {
+    TcpStream::connect(app.socket_addr()).expect("connect")
+}
+
+/// Reads until the server closes the connection or `wait` passes without a byte.
+fn read_answer(stream: &mut TcpStream, started: Instant, wait: Duration) -> Raw {
+    stream.set_read_timeout(Some(wait)).expect("read timeout");
+    let mut out = Vec::new();
+    let mut buf = [0u8; 8192];
+    let closed = loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break true,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                break false;
+            }
+            Err(_) => break true,
+        }
+    };
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .strip_prefix("HTTP/1.1 ")
+        .and_then(|rest| rest.get(..3))
+        .and_then(|code| code.parse().ok());
+    Raw {
+        status,
+        text,
+        closed,
+        elapsed: started.elapsed(),
+    }
+}
+
+/// Sends raw bytes (the server may close before reading them all) and reads the answer.
+fn raw(app: &TestApp, bytes: &[u8], wait: Duration) -> Raw {
+    let mut stream = connect(app);
+    let started = Instant::now();
+    let _ = stream.write_all(bytes);
+    read_answer(&mut stream, started, wait)
+}
+
+fn assert_up(app: &TestApp) {
+    let r = app.get("/health");
+    assert_eq!(r.status, 200, "the server is still up: {}", r.text);
+}
+
+/// Not a 5xx; a 4xx carries a problem document.
+fn assert_clean(r: &Resp, what: &str) {
+    assert!(r.status < 500, "{what}: {} {}", r.status, r.text);
+    if r.status >= 400 {
+        r.assert_problem(r.status);
+    }
+}
+
+e2e!(page_size_is_capped, |app| {
+    let body = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(body);
+    let agreement = app.adopted_agreement(&admin, body, "1285", json!({}));
+    let lists = [
+        "/api/v1/public-bodies".to_owned(),
+        "/api/v1/organizations".to_owned(),
+        "/api/v1/agreements".to_owned(),
+        format!("/api/v1/agreements/{agreement}/signatories"),
+        format!("/api/v1/agreements/{agreement}/accessions"),
+    ];
+    for list in &lists {
+        let r = app.get_as(&format!("{list}?limit=200"), &admin);
+        assert_eq!(r.status, 200, "{list}: {}", r.text);
+        for bad in ["201", "1000000", "0", "-1"] {
+            let r = app.get_as(&format!("{list}?limit={bad}"), &admin);
+            r.assert_problem(400);
+            assert_eq!(
+                r.error_fields(),
+                ["limit"],
+                "{list}?limit={bad}: {}",
+                r.text
+            );
+        }
+        // Not a number at all: a 400 too (actix's parser does not always name the field).
+        for bad in ["abc", "1.5", "99999999999999999999999999", "", "1e3"] {
+            app.get_as(&format!("{list}?limit={bad}"), &admin)
+                .assert_problem(400);
+        }
+    }
+    // The cap is applied, not just checked: 290 municipalities come 200 at a time.
+    let r = app.get("/api/v1/public-bodies?kind=municipality&limit=200");
+    assert_eq!(r.json["items"].as_array().expect("items").len(), 200);
+    assert!(r.json["next_cursor"].is_string());
+    let r = app.get("/api/v1/public-bodies?kind=municipality");
+    assert_eq!(
+        r.json["items"].as_array().expect("items").len(),
+        50,
+        "the default page"
+    );
+});
+
+e2e!(body_size_is_capped, |app| {
+    let admin = format!("Bearer {}", app.platform_admin());
+    let post = |bytes: Vec<u8>| {
+        app.send(
+            "POST",
+            "/api/v1/organizations",
+            &[("authorization", &admin)],
+            Some(("application/json", bytes)),
+        )
+    };
+    // Exactly at the limit passes (whitespace is JSON); one byte more is 413.
+    let padded = |total: usize| {
+        let mut body = json!({"name": "Föreningen Gränsfall", "legal_form": "other"})
+            .to_string()
+            .into_bytes();
+        body.resize(total, b' ');
+        body
+    };
+    let r = post(padded(BODY_LIMIT));
+    assert_eq!(r.status, 201, "{}", r.text);
+    post(padded(BODY_LIMIT + 1)).assert_problem(413);
+    post(padded(10 * BODY_LIMIT)).assert_problem(413);
+
+    // Every kind of write: a PATCH and a nested create too.
+    let org = app.create_organization("Föreningen Storpratare", None);
+    let etag = app
+        .get(&format!("/api/v1/organizations/{org}"))
+        .header("etag")
+        .expect("etag")
+        .to_owned();
+    let long = "ä".repeat(BODY_LIMIT);
+    app.patch(
+        &format!("/api/v1/organizations/{org}"),
+        &app.platform_admin(),
+        Some(&etag),
+        &json!({"description": long}),
+    )
+    .assert_problem(413);
+    let body = app.public_body("municipality", "1285");
+    let agreement_admin = app.agreement_admin(body);
+    let agreement = app.adopted_agreement(&agreement_admin, body, "1285", json!({}));
+    app.post(
+        &format!("/api/v1/agreements/{agreement}/accessions"),
+        Some(&app.organization_rep(org)),
+        &json!({"signatory": {"kind": "organization", "id": org}, "channel": "board_minutes", "contact_person": {"name": long, "email": "a@b.example"}}),
+    )
+    .assert_problem(413);
+
+    // Without a Content-Length (chunked), the limit holds while reading.
+    let token = app.platform_admin();
+    let mut request = format!(
+        "POST /api/v1/organizations HTTP/1.1\r\nHost: samverkan\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
+    .into_bytes();
+    for _ in 0..20 {
+        request.extend_from_slice(format!("1000\r\n{}\r\n", " ".repeat(4096)).as_bytes());
+    }
+    request.extend_from_slice(b"0\r\n\r\n");
+    let r = raw(app, &request, Duration::from_secs(10));
+    assert_eq!(r.status, Some(413), "chunked: {r:?}");
+    assert!(r.text.contains("application/problem+json"), "{r:?}");
+
+    // A Content-Length that promises 100 MB is refused without waiting for the bytes.
+    let request = format!(
+        "POST /api/v1/organizations HTTP/1.1\r\nHost: samverkan\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\nConnection: close\r\n\r\n{{"
+    );
+    let r = raw(app, request.as_bytes(), Duration::from_secs(10));
+    assert_eq!(r.status, Some(413), "lying Content-Length: {r:?}");
+    assert!(r.closed, "and the connection is closed: {r:?}");
+    assert_up(app);
+    let names = app.get("/api/v1/organizations?q=Gr%C3%A4nsfall");
+    assert_eq!(
+        names.json["items"].as_array().expect("items").len(),
+        1,
+        "only the body at the limit was stored"
+    );
+});
+
+e2e!(absurd_query_strings_are_refused_cleanly, |app| {
+    // 100 000 characters: the request head is over actix's limit. What comes back must be
+    // a 4xx (or the connection closed), never a 5xx, and the server serves the next one.
+    for (what, target) in [
+        (
+            "a long unknown parameter",
+            format!("/api/v1/organizations?x={}", "a".repeat(100_000)),
+        ),
+        (
+            "a long known parameter",
+            format!("/api/v1/organizations?q={}", "å".repeat(50_000)),
+        ),
+        ("a long path", format!("/api/v1/{}", "a/".repeat(50_000))),
+    ] {
+        let request =
+            format!("GET {target} HTTP/1.1\r\nHost: samverkan\r\nConnection: close\r\n\r\n");
+        let r = raw(app, request.as_bytes(), Duration::from_secs(10));
+        assert!(
+            r.status.map_or(r.closed, |s| (400..500).contains(&s)),
+            "{what}: {r:?}"
+        );
+        eprintln!("{what}: {:?}, closed: {}", r.status, r.closed);
+        assert_up(app);
+    }
+    // Shorter but still silly ones go through the application: 4xx problems or ignored.
+    let many: String = (0..2000).map(|i| format!("p{i}=x&")).collect();
+    let cases = [
+        format!("/api/v1/organizations?x={}", "a".repeat(20_000)),
+        "/api/v1/organizations?q[a][b][c]=x".to_owned(),
+        "/api/v1/organizations?q[]=x&q[]=y".to_owned(),
+        "/api/v1/organizations?limit[]=5".to_owned(),
+        "/api/v1/organizations?limit[a][b]=5".to_owned(),
+        "/api/v1/organizations?limit=1&limit=2".to_owned(),
+        "/api/v1/organizations?q=%FF%FE".to_owned(),
+        "/api/v1/organizations?q=%ZZ".to_owned(),
+        "/api/v1/organizations?q=%00".to_owned(),
+        "/api/v1/organizations?&&&&=&=&==".to_owned(),
+        format!("/api/v1/organizations?{many}"),
+        format!("/api/v1/organizations?cursor={}", "Q".repeat(10_000)),
+        format!("/api/v1/public-bodies?kind={}", "x".repeat(5_000)),
+        "/api/v1/agreements?state[0]=adopted".to_owned(),
+        format!("/api/v1/agreements?municipality={}", "[".repeat(1_000)),
+        "/api/v1/agenda?horizon_days=99999999999999999999".to_owned(),
+    ];
+    for path in &cases {
+        let r = app.get(path);
+        assert_clean(&r, &path.chars().take(80).collect::<String>());
+    }
+    assert_eq!(
+        app.get("/api/v1/organizations?q[a][b][c]=x").status,
+        200,
+        "unknown query parameters are ignored"
+    );
+    app.get("/api/v1/organizations?limit=1&limit=2")
+        .assert_problem(400);
+    // Too many or too large headers: 431, and the server stays up.
+    let mut request = "GET /health HTTP/1.1\r\nHost: samverkan\r\n".to_owned();
+    for i in 0..500 {
+        request.push_str(&format!("X-Falsk-{i}: värde\r\n"));
+    }
+    request.push_str("Connection: close\r\n\r\n");
+    let r = raw(app, request.as_bytes(), Duration::from_secs(10));
+    assert!(
+        r.status.map_or(r.closed, |s| (400..500).contains(&s)),
+        "many headers: {r:?}"
+    );
+    assert_up(app);
+});
+
+e2e!(deep_json_is_refused, |app| {
+    let admin = format!("Bearer {}", app.platform_admin());
+    let post = |path: &str, body: String| {
+        app.send(
+            "POST",
+            path,
+            &[("authorization", &admin)],
+            Some(("application/json", body.into_bytes())),
+        )
+    };
+    let depth = 30_000;
+    let arrays = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let objects = format!("{}1{}", "{\"a\":".repeat(depth / 5), "}".repeat(depth / 5));
+    let body = app.public_body("municipality", "1285");
+    let agreement = app.adopted_agreement(&app.agreement_admin(body), body, "1285", json!({}));
+    let submit = format!("/api/v1/agreements/{agreement}/accessions");
+    for (what, path, body) in [
+        (
+            "a body of nested arrays",
+            "/api/v1/organizations",
+            arrays.clone(),
+        ),
+        (
+            "a body of nested objects",
+            "/api/v1/organizations",
+            objects.clone(),
+        ),
+        (
+            "nested arrays in a string field",
+            "/api/v1/organizations",
+            format!("{{\"name\": {arrays}, \"legal_form\": \"other\"}}"),
+        ),
+        (
+            "nested objects in an unknown field",
+            "/api/v1/organizations",
+            format!("{{\"name\": \"X\", \"legal_form\": \"other\", \"extra\": {objects}}}"),
+        ),
+        (
+            "nested objects where an object belongs",
+            submit.as_str(),
+            format!(
+                "{{\"signatory\": {objects}, \"channel\": \"board_minutes\", \"contact_person\": {{\"name\": \"Kim\"}}}}"
+            ),
+        ),
+        (
+            "an unterminated nesting",
+            "/api/v1/organizations",
+            "[".repeat(60_000),
+        ),
+    ] {
+        let r = post(path, body);
+        assert!(
+            (400..500).contains(&r.status) && r.status != 413,
+            "{what}: {} {}",
+            r.status,
+            r.text
+        );
+        r.assert_problem(r.status);
+        assert_up(app);
+    }
+    assert!(
+        app.get("/api/v1/organizations").json["items"]
+            .as_array()
+            .expect("items")
+            .is_empty(),
+        "nothing was stored"
+    );
+});
+
+/// A request head cut off halfway.
+const HALF_HEAD: &[u8] = b"GET /api/v1/organizations HTTP/1.1\r\nHost: samverkan\r\nAccept: appl";
+
+e2e!(slow_request_heads_are_timed_out, |app| {
+    // Fifty clients that never finish their request head.
+    let mut stalled: Vec<(TcpStream, Instant)> = (0..50)
+        .map(|_| {
+            let mut s = connect(app);
+            s.write_all(HALF_HEAD).expect("half a head");
+            (s, Instant::now())
+        })
+        .collect();
+    // Meanwhile everyone else is served, promptly.
+    for _ in 0..10 {
+        let started = Instant::now();
+        assert_up(app);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "served while slow clients wait: {:?}",
+            started.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Each stalled connection is answered 408 or closed, after the client timeout.
+    for (i, (stream, started)) in stalled.iter_mut().enumerate() {
+        let r = read_answer(stream, *started, TIMED_OUT_WITHIN);
+        assert!(
+            r.closed || r.status == Some(408),
+            "stalled head {i} was not timed out within {TIMED_OUT_WITHIN:?}: {r:?}"
+        );
+        assert!(r.status.is_none_or(|s| s == 408), "stalled head {i}: {r:?}");
+        assert!(
+            r.elapsed >= Duration::from_secs(2),
+            "not before the client timeout: {r:?}"
+        );
+    }
+    // A client that connects and sends nothing at all is timed out the same way.
+    let mut silent = connect(app);
+    let r = read_answer(&mut silent, Instant::now(), TIMED_OUT_WITHIN);
+    assert!(r.closed, "a silent connection is closed: {r:?}");
+    assert_up(app);
+});
+
+e2e!(slow_request_bodies_are_timed_out, |app| {
+    // The head arrives whole and promises 100 bytes; the body never comes.
+    let token = app.platform_admin();
+    let head = format!(
+        "POST /api/v1/organizations HTTP/1.1\r\nHost: samverkan\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"name\": "
+    );
+    let mut stalled: Vec<(TcpStream, Instant)> = (0..20)
+        .map(|_| {
+            let mut s = connect(app);
+            s.write_all(head.as_bytes()).expect("head");
+            (s, Instant::now())
+        })
+        .collect();
+    for _ in 0..5 {
+        let started = Instant::now();
+        assert_up(app);
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+    for (i, (stream, started)) in stalled.iter_mut().enumerate() {
+        let r = read_answer(stream, *started, TIMED_OUT_WITHIN);
+        assert!(
+            r.closed && r.status.is_none_or(|s| (400..500).contains(&s)),
+            "a request whose body stalls is still held open after {:?} (the client timeout \
+             covers only the head): stalled body {i}: {r:?}",
+            r.elapsed
+        );
+    }
+    assert_up(app);
+});
+
+e2e!(nul_characters_are_refused_cleanly, |app| {
+    // U+0000 is valid JSON and valid percent-encoding, and PostgreSQL cannot store it in
+    // text: it must be refused as bad input (or handled), never a 500.
+    for path in [
+        "/api/v1/organizations?q=%00",
+        "/api/v1/organizations?q=f%C3%B6r%00ening",
+        "/api/v1/public-bodies?q=a%00b",
+        "/api/v1/agreements?municipality=12%0085",
+    ] {
+        assert_clean(&app.get(path), path);
+    }
+    let admin = app.platform_admin();
+    for body in [
+        json!({"name": "Nul\u{0}föreningen", "legal_form": "other"}),
+        json!({"name": "Föreningen Nollan", "legal_form": "other", "description": "före\u{0}efter"}),
+        json!({"name": "Föreningen Nollan", "legal_form": "other", "website": "https://noll.example/\u{0}"}),
+    ] {
+        let r = app.post("/api/v1/organizations", Some(&admin), &body);
+        assert_clean(&r, &body.to_string());
+    }
+    assert_up(app);
+});
