@@ -82,11 +82,16 @@ fn load_records(
     rows: Vec<AccessionRow>,
 ) -> StoreResult<Vec<AccessionRecord>> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let history: Vec<HistoryRow> = accession_history::table
-        .filter(accession_history::accession_id.eq_any(&ids))
-        .order((accession_history::accession_id, accession_history::seq))
-        .select(HistoryRow::as_select())
-        .load(conn)?;
+    let mut history: Vec<HistoryRow> = Vec::new();
+    for chunk in ids.chunks(crate::parties::ID_CHUNK) {
+        history.extend(
+            accession_history::table
+                .filter(accession_history::accession_id.eq_any(chunk))
+                .order((accession_history::accession_id, accession_history::seq))
+                .select(HistoryRow::as_select())
+                .load::<HistoryRow>(conn)?,
+        );
+    }
     let mut by_id: std::collections::HashMap<String, Vec<HistoryEntry>> =
         std::collections::HashMap::new();
     for h in history {

@@ -346,6 +346,20 @@ fn municipality_codes_of(
     conn: &mut DbConnection,
     ids: &[String],
 ) -> StoreResult<Vec<(String, String)>> {
+    let mut all = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(ID_CHUNK) {
+        all.extend(municipality_codes_of_chunk(conn, chunk)?);
+    }
+    Ok(all)
+}
+
+/// Lookups by many ids go in chunks: SQLite limits the parameters of one statement.
+pub const ID_CHUNK: usize = 1000;
+
+fn municipality_codes_of_chunk(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> StoreResult<Vec<(String, String)>> {
     Ok(organization_municipalities::table
         .filter(organization_municipalities::organization_id.eq_any(ids))
         .select((
@@ -364,14 +378,14 @@ fn attach_codes(
     rows: Vec<OrganizationRow>,
 ) -> StoreResult<Vec<OrganizationRecord>> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let codes = municipality_codes_of(conn, &ids)?;
+    let mut codes: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for (organization, code) in municipality_codes_of(conn, &ids)? {
+        codes.entry(organization).or_default().push(code);
+    }
     rows.into_iter()
         .map(|row| {
-            let mine = codes
-                .iter()
-                .filter(|(o, _)| *o == row.id)
-                .map(|(_, c)| c.clone())
-                .collect();
+            let mine = codes.remove(&row.id).unwrap_or_default();
             row.into_record(mine)
         })
         .collect()
@@ -467,10 +481,15 @@ pub fn organizations_by_ids(
     ids: &[Uuid],
 ) -> StoreResult<Vec<OrganizationRecord>> {
     let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-    let rows: Vec<OrganizationRow> = organizations::table
-        .filter(organizations::id.eq_any(&ids))
-        .select(OrganizationRow::as_select())
-        .load(conn)?;
+    let mut rows: Vec<OrganizationRow> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(ID_CHUNK) {
+        rows.extend(
+            organizations::table
+                .filter(organizations::id.eq_any(chunk))
+                .select(OrganizationRow::as_select())
+                .load::<OrganizationRow>(conn)?,
+        );
+    }
     attach_codes(conn, rows)
 }
 
@@ -480,13 +499,17 @@ pub fn public_bodies_by_ids(
     ids: &[Uuid],
 ) -> StoreResult<Vec<PublicBodyRecord>> {
     let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-    public_bodies::table
-        .filter(public_bodies::id.eq_any(&ids))
-        .select(PublicBodyRow::as_select())
-        .load::<PublicBodyRow>(conn)?
-        .into_iter()
-        .map(PublicBodyRow::into_record)
-        .collect()
+    let mut records = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(ID_CHUNK) {
+        for row in public_bodies::table
+            .filter(public_bodies::id.eq_any(chunk))
+            .select(PublicBodyRow::as_select())
+            .load::<PublicBodyRow>(conn)?
+        {
+            records.push(row.into_record()?);
+        }
+    }
+    Ok(records)
 }
 
 /// Municipality names by kommunkod, for the codes given.

@@ -1,0 +1,2 @@
+DROP INDEX accessions_signatory;
+DROP INDEX accessions_list_order;
