@@ -118,6 +118,15 @@ async fn request_middleware(
         req.head_mut().method = Method::GET;
     }
 
+    // Cached public lists answer before routing (after the HEAD rewrite, so HEAD hits too).
+    if let Some(cache) = &cache
+        && let Some(hit) = crate::cache::fast_hit(req.request(), cache)
+    {
+        let res = req.into_response(hit);
+        let res = if head { res.map_body(|_, _| BoxBody::new(())) } else { res };
+        return Ok(finish(res, &request_id, &method, &path, started));
+    }
+
     // Handler and extractor errors arrive here as responses carrying their error; an `Err`
     // only comes from the framework itself and keeps its own rendering.
     let res = next.call(req).await?.map_into_boxed_body();

@@ -5,18 +5,23 @@
 -- response() callback: wrk then skips handing bodies to Lua. At the end it prints one line,
 -- "BENCH_JSON {...}", that bench.py reads.
 
-local reqs, n, i = {}, 0, 0
+local reqs, paths, n, i, nonce, counter = {}, {}, 0, 0, false, 0
 
 function init(args)
    for k = 2, #args do
       local name, value = args[k]:match("^([^:]+):%s*(.*)$")
-      if name then
+      if args[k] == "NONCE" then
+         -- A parameter the server ignores but its cache keys on: every request misses the
+         -- cache, so this measures the uncached path.
+         nonce = true
+      elseif name then
          wrk.headers[name] = value
       end
    end
    for line in io.lines(args[1]) do
       if #line > 0 then
          n = n + 1
+         paths[n] = line
          reqs[n] = wrk.format("GET", line)
       end
    end
@@ -27,6 +32,11 @@ end
 
 function request()
    i = i % n + 1
+   if nonce then
+      counter = counter + 1
+      local sep = paths[i]:find("?", 1, true) and "&" or "?"
+      return wrk.format("GET", paths[i] .. sep .. "_n=" .. counter)
+   end
    return reqs[i]
 end
 
