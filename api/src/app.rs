@@ -123,7 +123,11 @@ async fn request_middleware(
         && let Some(hit) = crate::cache::fast_hit(req.request(), cache)
     {
         let res = req.into_response(hit);
-        let res = if head { res.map_body(|_, _| BoxBody::new(())) } else { res };
+        let res = if head {
+            res.map_body(|_, _| BoxBody::new(()))
+        } else {
+            res
+        };
         return Ok(finish(res, &request_id, &method, &path, started));
     }
 

@@ -235,6 +235,41 @@ fn respond(req: &actix_web::HttpRequest, cached: &Cached) -> actix_web::HttpResp
     }
 }
 
+/// The cache key of a public list request: the day (`as_of` defaults to today), the
+/// representation (negotiated CSV or JSON), the path and the query.
+pub fn key_for(req: &actix_web::HttpRequest) -> String {
+    let csv = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|first| first.trim().starts_with("text/csv"));
+    format!(
+        "{}|{}|{}?{}",
+        samverkan_domain::accession::swedish_date(chrono::Utc::now()),
+        if csv { "csv" } else { "json" },
+        req.path(),
+        req.query_string()
+    )
+}
+
+/// A hit for an anonymous GET, answered before routing: the hot path of embedded lists.
+/// Requests with a token go the whole way (a bad token must still get its 401).
+pub fn fast_hit(
+    req: &actix_web::HttpRequest,
+    cache: &PublicCache,
+) -> Option<actix_web::HttpResponse> {
+    if req.method() != actix_web::http::Method::GET
+        || req
+            .headers()
+            .contains_key(actix_web::http::header::AUTHORIZATION)
+    {
+        return None;
+    }
+    let hit = cache.get(&key_for(req))?;
+    Some(respond(req, &hit))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,34 +298,4 @@ mod tests {
         cache.invalidate();
         assert!(cache.is_empty());
     }
-}
-
-/// The cache key of a public list request: the day (`as_of` defaults to today), the
-/// representation (negotiated CSV or JSON), the path and the query.
-pub fn key_for(req: &actix_web::HttpRequest) -> String {
-    let csv = req
-        .headers()
-        .get(actix_web::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .is_some_and(|first| first.trim().starts_with("text/csv"));
-    format!(
-        "{}|{}|{}?{}",
-        samverkan_domain::accession::swedish_date(chrono::Utc::now()),
-        if csv { "csv" } else { "json" },
-        req.path(),
-        req.query_string()
-    )
-}
-
-/// A hit for an anonymous GET, answered before routing: the hot path of embedded lists.
-/// Requests with a token go the whole way (a bad token must still get its 401).
-pub fn fast_hit(req: &actix_web::HttpRequest, cache: &PublicCache) -> Option<actix_web::HttpResponse> {
-    if req.method() != actix_web::http::Method::GET
-        || req.headers().contains_key(actix_web::http::header::AUTHORIZATION)
-    {
-        return None;
-    }
-    let hit = cache.get(&key_for(req))?;
-    Some(respond(req, &hit))
 }

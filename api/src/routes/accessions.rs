@@ -155,15 +155,12 @@ fn visible_agreement(
     Ok(record.agreement)
 }
 
-/// The name the public list shows for a signatory, from the register (422 when the
-/// signatory is not in it).
+/// The name the public list shows for a signatory, from the register (409
+/// `unknown_signatory` when the signatory is not in it).
 fn signatory_name(conn: &mut DbConnection, signatory: Signatory) -> ApiResult<String> {
-    let not_found = || {
-        ApiError::Validation(vec![samverkan_domain::FieldError::new(
-            "signatory.id",
-            "unknown_signatory",
-            "no such organisation or public body in the register",
-        )])
+    let not_found = || ApiError::Conflict {
+        code: "unknown_signatory",
+        message: "no such organisation or public body in the register".to_owned(),
     };
     match signatory {
         Signatory::Organization(id) => parties::organizations_by_ids(conn, &[id])?
@@ -278,7 +275,7 @@ pub struct SubmissionRequest {
     params(("id" = Uuid, Path, description = "The agreement's id"), ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body returns the original response")),
     responses(
         (status = 201, body = AccessionView, headers(("Location" = String), ("ETag" = String))),
-        (status = 409, description = "Rules: `agreement_not_in_force`, `already_signatory`, `application_pending`, `public_body_not_allowed`, `already_party`", content_type = "application/problem+json", body = crate::problem::Problem)
+        (status = 409, description = "Rules: `agreement_not_in_force`, `already_signatory`, `application_pending`, `public_body_not_allowed`, `already_party`, `unknown_signatory` (no such organisation or public body in the register)", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
 )]
@@ -488,7 +485,7 @@ pub struct ApprovalRequest {
 #[utoipa::path(
     tag = "accessions", operation_id = "approve_accession", request_body = ApprovalRequest,
     params(("id" = Uuid, Path, description = "The accession's id")),
-    responses((status = 200, body = AccessionView), (status = 409, description = "A rule of the accession forbids this now; `code` names it", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, body = AccessionView), (status = 409, description = "A rule of the accession forbids this now; `code` names it (`before_received`, `before_decision`: approved before the board decision was received or the steering group decided)", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/accessions/{id}/approval")]
@@ -510,13 +507,18 @@ async fn approve(
                 Some(d) => Approval::SteeringGroupDecision(cited_decision(conn, d)?),
             };
             let now = Utc::now();
-            Ok(acc.approve(
-                approval,
-                &terms_of(a, swedish_date(now)),
-                b.approved_on,
-                &p.sub,
-                now,
-            )?)
+            Ok(acc
+                .approve(
+                    approval,
+                    &terms_of(a, swedish_date(now)),
+                    b.approved_on,
+                    &p.sub,
+                    now,
+                )
+                .map_err(crate::routes::agreements::state_rules(&[
+                    "before_received",
+                    "before_decision",
+                ]))?)
         },
     )
     .await
@@ -836,7 +838,7 @@ pub struct SignatoryParams {
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Only signatories with seat or activity in this municipality (kommunkod).
-    #[param(pattern = "^[0-9]{4}$")]
+    #[param(schema_with = crate::openapi::schemas::municipality_query)]
     pub municipality: Option<String>,
 }
 
@@ -914,7 +916,7 @@ async fn signatories(
     params: Query<SignatoryParams>,
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let key = cache_key(&req);
+    let key = crate::cache::key_for(&req);
     serve_cached(&req, &cache, key, async {
         let query = params.query(id.into_inner())?;
         if wants_csv(&req) {
@@ -983,7 +985,7 @@ async fn signatory_stats(
     id: Path<Uuid>,
     params: Query<AsOf>,
 ) -> ApiResult<HttpResponse> {
-    let key = cache_key(&req);
+    let key = crate::cache::key_for(&req);
     serve_cached(&req, &cache, key, async {
         let as_of = params.as_of.unwrap_or_else(today);
         let query = SignatoryQuery {
@@ -1128,7 +1130,7 @@ async fn signatories_csv(
     params: Query<SignatoryParams>,
     csv: Query<CsvParams>,
 ) -> ApiResult<HttpResponse> {
-    let key = cache_key(&req);
+    let key = crate::cache::key_for(&req);
     serve_cached(&req, &cache, key, async {
         let query = params.query(id.into_inner())?;
         let delimiter = match csv.delimiter.as_deref() {
@@ -1170,7 +1172,7 @@ pub async fn embed_signatories(
     id: Path<Uuid>,
     params: Query<EmbedParams>,
 ) -> ApiResult<HttpResponse> {
-    let key = cache_key(&req);
+    let key = crate::cache::key_for(&req);
     serve_cached(&req, &cache, key, async {
         let lang = match params.lang.as_deref() {
             None => Lang::Sv,
@@ -1219,16 +1221,4 @@ pub async fn embed_signatories(
         Ok(builder.content_type(render::HTML_CONTENT_TYPE).body(html))
     })
     .await
-}
-
-/// Everything a public list response depends on: the day (`as_of` defaults to today), the
-/// representation asked for, the path and the query.
-fn cache_key(req: &HttpRequest) -> String {
-    format!(
-        "{}|{}|{}?{}",
-        today(),
-        if wants_csv(req) { "csv" } else { "json" },
-        req.path(),
-        req.query_string()
-    )
 }

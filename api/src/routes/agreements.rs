@@ -136,6 +136,66 @@ fn read_visibility(record: &AgreementRecord) -> Visibility {
     }
 }
 
+/// The top-level fields of `VersionContent`, which requests carry under `content`.
+const CONTENT_FIELDS: [&str; 6] = [
+    "title",
+    "purpose",
+    "background",
+    "principles",
+    "commitments",
+    "development_areas",
+];
+
+/// Names the field errors of the content as the request names them (`content.title`,
+/// `content.principles[1].title`): the domain validates a `VersionContent` on its own.
+fn content_nested(error: DomainError) -> DomainError {
+    match error {
+        DomainError::Invalid(errors) => DomainError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| {
+                    let head = e.field.split(['.', '[']).next().unwrap_or_default();
+                    if CONTENT_FIELDS.contains(&head) {
+                        e.nested_in("content")
+                    } else {
+                        e
+                    }
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Names every field error under `parent` (`settings.follow_up_months`).
+fn nested(error: DomainError, parent: &str) -> DomainError {
+    match error {
+        DomainError::Invalid(errors) => {
+            DomainError::Invalid(errors.into_iter().map(|e| e.nested_in(parent)).collect())
+        }
+        other => other,
+    }
+}
+
+/// Field errors that the stored state causes rather than the request's form (a date before
+/// the recorded adoption or consultation, a public body that is not a party): when every
+/// error of a refusal is one of `codes`, the request was well-formed and the answer is 409
+/// with the first rule's code; with other field errors, 422 lists them all.
+pub(crate) fn state_rules(codes: &'static [&'static str]) -> impl Fn(DomainError) -> DomainError {
+    move |error| match error {
+        DomainError::Invalid(errors)
+            if !errors.is_empty() && errors.iter().all(|e| codes.contains(&e.code)) =>
+        {
+            let first = &errors[0];
+            DomainError::Conflict {
+                code: first.code,
+                message: format!("{}: {}", first.field, first.message),
+            }
+        }
+        other => other,
+    }
+}
+
 /// Who may apply a change, and from which version.
 struct ChangeGuard {
     allowed: fn(&Principal, &Agreement) -> bool,
@@ -213,7 +273,7 @@ pub struct AgreementQuery {
     /// Only agreements this public body is a party to.
     pub public_body: Option<Uuid>,
     /// Only agreements covering this municipality (kommunkod).
-    #[param(pattern = "^[0-9]{4}$")]
+    #[param(schema_with = crate::openapi::schemas::municipality_query)]
     pub municipality: Option<String>,
     /// Only agreements in this lifecycle state.
     pub state: Option<AgreementState>,
@@ -519,7 +579,7 @@ async fn create_agreement(
     };
     let caller = principal.clone();
     create_once(&state, &req, &principal.sub, &body, move |conn| {
-        let a = Agreement::create(Uuid::now_v7(), input.clone())?;
+        let a = Agreement::create(Uuid::now_v7(), input.clone()).map_err(content_nested)?;
         let record = store::insert_agreement(conn, &a, Utc::now())?;
         Created::new(
             format!("/api/v1/agreements/{}", a.id),
@@ -572,10 +632,11 @@ async fn edit_agreement(
         guard,
         move |_, a, _, _| {
             if let Some(settings) = edit.settings {
-                a.update_settings(settings)?;
+                a.update_settings(settings)
+                    .map_err(|e| nested(e, "settings"))?;
             }
             if let Some(content) = edit.content {
-                a.edit_draft(content)?;
+                a.edit_draft(content).map_err(content_nested)?;
             }
             Ok(())
         },
@@ -616,7 +677,7 @@ async fn open_consultation(
 #[utoipa::path(
     tag = "agreements", operation_id = "adopt_agreement", request_body = AdoptionRecord,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, body = AgreementView), (status = 409, description = "A rule forbids this now; `code` names it: `agreement_not_in_preparation`, `no_principles`, `before_consultation` (decided before the consultation opened)", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/adoption")]
@@ -629,6 +690,7 @@ async fn adopt(
     let record = body.0;
     apply_event(&state, p, id.into_inner(), move |a, today| {
         a.adopt(record, today)
+            .map_err(state_rules(&["before_consultation"]))
     })
     .await
 }
@@ -637,7 +699,7 @@ async fn adopt(
 #[utoipa::path(
     tag = "agreements", operation_id = "terminate_agreement", request_body = TerminationRecord,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, body = AgreementView), (status = 409, description = "A rule forbids this now; `code` names it: `agreement_not_adopted`, `before_adoption` (decided before the agreement was adopted)", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/termination")]
@@ -656,7 +718,8 @@ async fn terminate(
         ChangeGuard::ADMINISTRATOR,
         move |conn, a, today, p| {
             let effective_on = record.effective_on;
-            a.terminate(record, today)?;
+            a.terminate(record, today)
+                .map_err(state_rules(&["before_adoption"]))?;
             accessions::end_with_agreement(conn, a.id, effective_on, &p.sub)
         },
     )
@@ -707,7 +770,9 @@ async fn start_revision(
 ) -> ApiResult<HttpResponse> {
     let content = body.0.content;
     apply_event(&state, p, id.into_inner(), move |a, _| {
-        a.start_revision(content).map(|_| ())
+        a.start_revision(content)
+            .map(|_| ())
+            .map_err(content_nested)
     })
     .await
 }
@@ -717,7 +782,7 @@ async fn start_revision(
 #[utoipa::path(
     tag = "agreements", operation_id = "adopt_revision", request_body = AdoptionRecord,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, body = AgreementView), (status = 409, description = "A rule forbids this now; `code` names it: `no_revision_in_progress`, `revision_predates_current`, `before_consultation` (decided before the consultation opened)", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/revision/adoption")]
@@ -735,7 +800,9 @@ async fn adopt_revision(
         id.into_inner(),
         ChangeGuard::ADMINISTRATOR,
         move |conn, a, today, p| {
-            let adopted = a.adopt_revision(record, today)?;
+            let adopted = a
+                .adopt_revision(record, today)
+                .map_err(state_rules(&["before_consultation"]))?;
             accessions::follow_revision(
                 conn,
                 a.id,
@@ -780,7 +847,7 @@ pub struct ReviewDone {
 #[utoipa::path(
     tag = "agreements", operation_id = "record_review", request_body = ReviewDone,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, body = AgreementView), (status = 409, description = "A rule forbids this now; `code` names it: `agreement_not_adopted`, `before_adoption` (done before the agreement was adopted)", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/reviews")]
@@ -799,6 +866,7 @@ async fn record_review(
     };
     apply_event(&state, p, id.into_inner(), move |a, today| {
         a.record_review(review, today)
+            .map_err(state_rules(&["before_adoption"]))
     })
     .await
 }
@@ -821,7 +889,7 @@ pub struct RenegotiationFiled {
 #[utoipa::path(
     tag = "agreements", operation_id = "file_renegotiation_request", request_body = RenegotiationFiled,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, body = AgreementView), (status = 409, description = "A rule forbids this now; `code` names it: `agreement_not_adopted`, `not_a_party` (the public body is not a party), `before_adoption` (filed before the agreement was adopted)", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/renegotiation-requests")]
@@ -845,7 +913,8 @@ async fn file_renegotiation_request(
         expected_version: None,
     };
     apply_change(&state, p, id.into_inner(), guard, move |_, a, today, _| {
-        Ok(a.file_renegotiation_request(request, today)?)
+        Ok(a.file_renegotiation_request(request, today)
+            .map_err(state_rules(&["not_a_party", "before_adoption"]))?)
     })
     .await
 }

@@ -568,7 +568,7 @@ pub struct TermEnd {
     params(("id" = Uuid, Path, description = "The agreement's id"), ("membership_id" = Uuid, Path, description = "The membership's id")),
     responses(
         (status = 200, body = MemberView),
-        (status = 409, description = "Rule: `term_already_ended`", content_type = "application/problem+json", body = crate::problem::Problem)
+        (status = 409, description = "Rules: `term_already_ended`, `before_start` (the last day is before the term began)", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
 )]
@@ -589,7 +589,11 @@ async fn end_term(
             if record.group.membership(membership_id).is_none() {
                 return Err(ApiError::NotFound);
             }
-            let m = record.group.end_term(membership_id, last_day)?.clone();
+            let m = record
+                .group
+                .end_term(membership_id, last_day)
+                .map_err(crate::routes::agreements::state_rules(&["before_start"]))?
+                .clone();
             store::set_term_end(conn, m.id, m.term_end)?;
             Ok(m)
         })

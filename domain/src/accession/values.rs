@@ -143,6 +143,7 @@ impl fmt::Display for Channel {
 /// föreningar/organisationer fattar ett styrelsebeslut och skickar in beslutet".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct BoardDecision {
     /// The date of the board meeting.
     pub decided_on: NaiveDate,
@@ -213,6 +214,7 @@ impl BoardDecision {
 /// The contact person as the client sends it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ContactPersonInput {
     pub name: String,
     pub email: String,
@@ -405,6 +407,7 @@ impl EndReason {
 /// skriftligen".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct WithdrawalNotice {
     /// When the public body received the notice.
     pub received_on: NaiveDate,

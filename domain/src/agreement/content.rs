@@ -22,6 +22,7 @@ stored_enum! {
 /// I–VI, stored as 1–6); the list keeps the order in which the agreement presents them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Principle {
     pub number: u32,
     pub title: String,
@@ -32,6 +33,7 @@ pub struct Principle {
 /// An undertaking by one party, or both, serving one or more principles (by number).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Commitment {
     pub party: CommitmentParty,
     /// Lund names its commitments ("Öppna kontaktvägar"); Södertälje's are bare sentences.
@@ -48,6 +50,7 @@ pub struct Commitment {
 /// A focus area (utvecklingsområde): Södertälje has four.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct DevelopmentArea {
     pub title: String,
     /// Markdown.
@@ -59,6 +62,7 @@ pub struct DevelopmentArea {
 /// trimmed), so unvalidated content is never stored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct VersionContent {
     pub title: String,
     /// Why the agreement exists (syfte och mål). Markdown.

@@ -61,6 +61,7 @@ stored_enum! {
 /// The civil-society side of the agreement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CivilSocietyParty {
     pub kind: CivilSocietyPartyKind,
     pub name: String,
@@ -83,6 +84,7 @@ pub struct AgreementStatus {
 /// The decision that ends an adopted agreement (Blekinge: "begära utträde ur partnerskapet").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct TerminationRecord {
     pub decided_by: String,
     pub decision_date: NaiveDate,

@@ -17,6 +17,7 @@ stored_enum! {
 /// A notice period, e.g. three months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NoticePeriod {
     pub amount: u32,
     pub unit: PeriodUnit,
@@ -38,6 +39,7 @@ impl NoticePeriod {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct AgreementSettings {
     /// Eslöv, Lund, Södertälje: registration; Blekinge: the steering group approves.
     pub approval_mode: ApprovalMode,

@@ -32,6 +32,7 @@ pub struct ConsultationRecord {
 /// kommunfullmäktige 2018-10-01", dnr KS 17/53, "Giltighet t.o.m: 2022-10-01").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct AdoptionRecord {
     /// The deciding body as the decision names it: "Kommunfullmäktige", "Kommunstyrelsen",
     /// "Regionfullmäktige".

@@ -233,6 +233,7 @@ impl Appointer {
 /// The configuration as a client sends it, checked by `GroupConfig::parse`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct GroupConfigInput {
     pub name: String,
     pub kind: GroupKind,
@@ -320,6 +321,7 @@ impl GroupConfig {
 /// `SteeringGroup::appoint`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Appointment {
     pub person_name: String,
     /// See `Membership::person_ref`.

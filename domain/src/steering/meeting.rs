@@ -13,6 +13,7 @@ use crate::error::{DomainError, FieldError, Validator};
 /// A meeting as a client sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct MeetingInput {
     pub date: NaiveDate,
     /// Membership ids of the members present, adjuncts and deputies included.
@@ -73,6 +74,7 @@ impl Quorum {
 /// A decision as a client sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct DecisionInput {
     pub kind: DecisionKind,
     /// What the decision is about, in words ("Anslutning: Föreningen Ängsblomman").
