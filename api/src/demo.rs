@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use chrono::Utc;
 use samverkan_domain::accession::{
-    Accession, AgreementTerms, Approval, BoardDecision, Channel, CitedDecision, ContactPersonInput,
-    Signatory, SubmissionInput, WithdrawalNotice, swedish_date,
+    Accession, Approval, BoardDecision, Channel, CitedDecision, ContactPersonInput, Signatory,
+    SubmissionInput, WithdrawalNotice, swedish_date,
 };
 use samverkan_domain::agreement::ApprovalMode;
 use samverkan_domain::agreement::DemoAgreement;
@@ -448,19 +448,10 @@ fn load_accession(
     const BY: &str = "demo";
     let today = swedish_date(now);
     let decided_on = date(plan.decided_on)?;
-    let terms = AgreementTerms {
-        agreement_id: agreement.id,
-        owner_public_body_id: agreement.owner_public_body_id,
-        party_public_body_ids: agreement.party_public_body_ids.clone(),
-        // The demo replays history: the agreement was in force when the board decided
-        // (Södertälje's has since expired, and its signatories stay on record).
-        in_force: agreement.is_in_force(plan.approved_on.map_or(Ok(decided_on), date)?.min(today)),
-        version_number: agreement.current_version().map_or(1, |v| v.number),
-        approval_mode: agreement.settings.approval_mode,
-        public_bodies_may_accede: agreement.settings.public_bodies_may_accede,
-        accepted_channels: Vec::new(),
-        required_statements: agreement.settings.eligibility_statements.clone(),
-    };
+    // The demo replays history: the agreement was in force when the board decided
+    // (Södertälje's has since expired, and its signatories stay on record).
+    let on = plan.approved_on.map_or(Ok(decided_on), date)?.min(today);
+    let terms = crate::routes::accessions::terms_of(agreement, on);
     let mut accession = Accession::submit(
         SubmissionInput {
             id: Uuid::now_v7(),

@@ -41,6 +41,7 @@ use crate::idempotency::{Created, create_once};
 use crate::list_of;
 use crate::problem::{ApiError, ApiResult};
 use crate::render::{self, Delimiter, EmbedPage, Lang, SignatoryRow};
+use crate::routes::agreements::{visibility_of, visible_agreement};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(submit)
@@ -128,8 +129,9 @@ impl From<&AccessionRecord> for AccessionView {
 
 list_of!(AccessionList, AccessionView);
 
-/// The agreement's terms as the accession rules need them.
-fn terms_of(a: &Agreement, today: NaiveDate) -> AgreementTerms {
+/// The agreement's terms as the accession rules need them, on `today` (the demo passes the
+/// historical date it replays).
+pub fn terms_of(a: &Agreement, today: NaiveDate) -> AgreementTerms {
     AgreementTerms {
         agreement_id: a.id,
         owner_public_body_id: a.owner_public_body_id,
@@ -141,18 +143,6 @@ fn terms_of(a: &Agreement, today: NaiveDate) -> AgreementTerms {
         accepted_channels: Vec::new(),
         required_statements: a.settings.eligibility_statements.clone(),
     }
-}
-
-fn visible_agreement(
-    conn: &mut DbConnection,
-    id: Uuid,
-    caller: Option<&Principal>,
-) -> ApiResult<Agreement> {
-    let record = agreement_store::get_agreement(conn, id)?;
-    if !agreement::may_view(caller, &record.agreement) {
-        return Err(ApiError::NotFound);
-    }
-    Ok(record.agreement)
 }
 
 /// The name the public list shows for a signatory, from the register (409
@@ -925,11 +915,7 @@ async fn signatories(
         let page = page.page_request(2)?;
         let (a, page) = load_signatories(&state, caller, query, Some(page)).await?;
         let link = next_link(&req, page.next_cursor.as_deref());
-        let visibility = if agreement::is_publicly_visible(&a) {
-            Visibility::Public
-        } else {
-            Visibility::Private
-        };
+        let visibility = visibility_of(&a);
         let body = SignatoryList {
             items: page.items,
             next_cursor: page.next_cursor,
@@ -1031,11 +1017,7 @@ async fn signatory_stats(
                 .map(|(year, (joined, left))| YearCount { year, joined, left })
                 .collect(),
         };
-        let visibility = if agreement::is_publicly_visible(&a) {
-            Visibility::Public
-        } else {
-            Visibility::Private
-        };
+        let visibility = visibility_of(&a);
         json_read(&req, &stats, None, visibility, None)
     })
     .await
@@ -1055,14 +1037,6 @@ fn wants_csv(req: &HttpRequest) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(',').next())
         .is_some_and(|first| first.trim().starts_with("text/csv"))
-}
-
-fn visibility_of(a: &Agreement) -> Visibility {
-    if agreement::is_publicly_visible(a) {
-        Visibility::Public
-    } else {
-        Visibility::Private
-    }
 }
 
 /// The public list as the renderers take it.

@@ -116,7 +116,7 @@ list_of!(DueItemList, DueItem);
 list_of!(RenegotiationRequestList, RenegotiationRequest);
 
 /// Loads an agreement the caller may see; 404 otherwise (drafts are not announced).
-fn load_visible(
+pub fn load_visible(
     conn: &mut DbConnection,
     id: Uuid,
     caller: Option<&Principal>,
@@ -128,8 +128,19 @@ fn load_visible(
     Ok(record)
 }
 
-fn read_visibility(record: &AgreementRecord) -> Visibility {
-    if agreement::is_publicly_visible(&record.agreement) {
+/// The agreement itself, if the caller may see it (404 otherwise).
+pub fn visible_agreement(
+    conn: &mut DbConnection,
+    id: Uuid,
+    caller: Option<&Principal>,
+) -> ApiResult<Agreement> {
+    Ok(load_visible(conn, id, caller)?.agreement)
+}
+
+/// Reads of a public agreement (and of what hangs off it) are public and cacheable; a
+/// draft's only go to its administrators.
+pub fn visibility_of(a: &Agreement) -> Visibility {
+    if agreement::is_publicly_visible(a) {
         Visibility::Public
     } else {
         Visibility::Private
@@ -350,7 +361,7 @@ async fn get_agreement(
         &req,
         &view,
         Some(record.row_version),
-        read_visibility(&record),
+        visibility_of(&record.agreement),
         None,
     )
 }
@@ -388,7 +399,7 @@ async fn list_versions(
             next_cursor: None,
         },
         None,
-        read_visibility(&record),
+        visibility_of(&record.agreement),
         None,
     )
 }
@@ -416,7 +427,7 @@ async fn get_version(
         .version(number)
         .filter(|v| agreement::may_view_version(caller.as_ref(), a, v))
         .ok_or(ApiError::NotFound)?;
-    json_read(&req, version, None, read_visibility(&record), None)
+    json_read(&req, version, None, visibility_of(&record.agreement), None)
 }
 
 /// The follow-up calendar: the next follow-up, evaluation, external evaluation and revision
@@ -447,7 +458,7 @@ async fn calendar(
             next_cursor: None,
         },
         None,
-        read_visibility(&record),
+        visibility_of(&record.agreement),
         None,
     )
 }
@@ -524,7 +535,7 @@ async fn list_renegotiation_requests(
             next_cursor: None,
         },
         None,
-        read_visibility(&record),
+        visibility_of(&record.agreement),
         None,
     )
 }

@@ -6,16 +6,12 @@
 use actix_web::web::{Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
-use samverkan_domain::access::Principal;
 use samverkan_domain::accession::swedish_date;
-use samverkan_domain::agreement::{self, Agreement};
 use samverkan_domain::steering::{
     self, Appointer, Appointment, Decision, DecisionInput, DecisionKind, DecisionRecord,
     GroupConfig, GroupConfigInput, GroupKind, Meeting, MeetingInput, MemberRole, Membership,
     Quorum, Seat, Side, SideComposition, SteeringGroup,
 };
-use samverkan_persistence::agreements as agreement_store;
-use samverkan_persistence::db::DbConnection;
 use samverkan_persistence::steering::{self as store, GroupRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -24,10 +20,11 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::{Authenticated, Caller, require_that};
-use crate::http::{Json, Visibility, changed, double_option, if_match_version, json_read};
+use crate::http::{Json, changed, double_option, if_match_version, json_read};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
 use crate::problem::{ApiError, ApiResult};
+use crate::routes::agreements::{visibility_of, visible_agreement};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_group)
@@ -214,27 +211,6 @@ list_of!(MemberList, MemberView);
 list_of!(MeetingList, MeetingView);
 
 // ---------------------------------------------------------------- loading
-
-/// The agreement, if the caller may see it (404 otherwise: drafts are not announced).
-fn visible_agreement(
-    conn: &mut DbConnection,
-    agreement_id: Uuid,
-    caller: Option<&Principal>,
-) -> ApiResult<Agreement> {
-    let record = agreement_store::get_agreement(conn, agreement_id)?;
-    if !agreement::may_view(caller, &record.agreement) {
-        return Err(ApiError::NotFound);
-    }
-    Ok(record.agreement)
-}
-
-fn visibility_of(a: &Agreement) -> Visibility {
-    if agreement::is_publicly_visible(a) {
-        Visibility::Public
-    } else {
-        Visibility::Private
-    }
-}
 
 fn path_prefix(agreement_id: Uuid) -> String {
     format!("/api/v1/agreements/{agreement_id}/steering-group")
