@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Renders sample embeddable signatory pages (api/src/render.rs) and screenshots them in
+# Renders sample embeddable signatory pages (api/src/render/embed.rs, api/templates/embed/) and screenshots them in
 # headless Chromium at 320 px (a phone, or a narrow iframe) and 1024 px wide.
 #
 #   scripts/embed-screenshot.sh [OUT_DIR]        (default: /tmp/embed-screenshots)
@@ -23,7 +23,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 EMBED_SAMPLE_OUT="$out" cargo test -p samverkan-api --lib \
-    render::tests::write_sample_embed_page -- --ignored --exact --nocapture
+    render::embed::tests::write_sample_embed_page -- --ignored --exact --nocapture
 
 # The style text between <style> and </style> must hash to the policy's 'sha256-…' source.
 for page in sv en empty; do

@@ -1,104 +1,250 @@
-//! Demo data for `serve --demo` and `seed-demo`: invented organisations (no real persons,
-//! no real organisation numbers), loaded only into an empty database.
+//! Demo data for `serve --demo` and `seed-demo`, loaded only into an empty database. The
+//! data are the files under `demo/` (see `demo/README.md` for their format), compiled into
+//! the binary so that `serve --demo` needs no working directory. Loading replays the
+//! history through the domain's own operations and the persistence functions the API uses:
+//! organisations are parsed and registered, agreements created, consulted on and adopted,
+//! groups appointed member by member, accessions submitted, decided on, approved and
+//! withdrawn on their dates. A file the domain refuses stops the load with the domain's
+//! error, so the demo cannot hold what the API would not accept.
 
-use chrono::NaiveDate;
-use chrono::Utc;
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::accession::{
     Accession, Approval, BoardDecision, Channel, CitedDecision, ContactPersonInput, Signatory,
     SubmissionInput, WithdrawalNotice, swedish_date,
 };
-use samverkan_domain::agreement::ApprovalMode;
-use samverkan_domain::agreement::DemoAgreement;
+use samverkan_domain::agreement::{Agreement, ApprovalMode, DemoAgreement};
 use samverkan_domain::party::{LegalForm, OrganizationFields, OrganizationInput, PublicBodyKind};
 use samverkan_domain::steering::{
-    Appointer, Appointment, GroupConfig, GroupConfigInput, GroupKind, MemberRole, Seat, Side,
-    SteeringGroup,
+    self, Appointer, Appointment, DecisionInput, DecisionKind, GroupConfig, GroupConfigInput,
+    GroupKind, MeetingInput, MemberRole, Seat, Side, SteeringGroup,
 };
-use samverkan_domain::steering::{DecisionInput, DecisionKind, MeetingInput};
 use samverkan_persistence::db::DbConnection;
-use samverkan_persistence::{accessions, agreements, parties, steering};
-use std::collections::HashMap;
+use samverkan_persistence::{accessions, agreements, parties, steering as steering_store};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 use uuid::Uuid;
 
 use crate::problem::ApiError;
 
-/// (name, organisation number, legal form, municipality codes, description). The numbers
-/// are made up, with valid check digits.
-type DemoOrganization = (
-    &'static str,
-    Option<&'static str>,
-    LegalForm,
-    &'static [&'static str],
-    &'static str,
-);
+/// The register of invented organisations: `demo/organizations.json`.
+pub const DEMO_ORGANIZATIONS: &str = include_str!("../../demo/organizations.json");
 
-pub const DEMO_ORGANIZATIONS: &[DemoOrganization] = &[
-    (
-        "Föreningen Ängsblomman",
-        Some("802002-4280"),
-        LegalForm::NonProfitAssociation,
-        &["1285"],
-        "Naturvård och ängsslåtter för alla åldrar.",
-    ),
-    (
-        "Åby Idrottssällskap",
-        Some("802100-1238"),
-        LegalForm::NonProfitAssociation,
-        &["1285", "1281"],
-        "Fotboll, friidrott och öppen träning.",
-    ),
-    (
-        "Ölandsbrons Kooperativ för Återbruk",
-        Some("769600-1002"),
-        LegalForm::EconomicAssociation,
-        &["0181"],
-        "Återbruk och arbetsträning.",
-    ),
-    (
-        "Stiftelsen Östra Gårdens Minne",
-        Some("802300-0048"),
-        LegalForm::Foundation,
-        &["1290"],
-        "Kulturarv och lokalhistoria.",
-    ),
-    (
-        "Blekinge Läsecirkelförbund",
-        None,
-        LegalForm::NonProfitAssociation,
-        &["1080", "1081", "1082"],
-        "Studiecirklar och läsfrämjande.",
-    ),
-    (
-        "Zonta-klubben Exempelstad",
-        Some("802480-0008"),
-        LegalForm::NonProfitAssociation,
-        &["1281"],
-        "Påverkansarbete för kvinnors rättigheter.",
-    ),
-    (
-        "Örkelljunga IF (demo)",
-        Some("802500-0004"),
-        LegalForm::NonProfitAssociation,
-        &["1285"],
-        "Ett påhittat idrottssällskap för demonstration.",
-    ),
-    (
-        "Fria Församlingen i Söderby",
-        Some("252000-0007"),
-        LegalForm::ReligiousCommunity,
-        &["0181"],
-        "Öppen verksamhet för barn och unga.",
-    ),
+/// The files of one demo agreement: the agreement itself (one of the five real agreements
+/// of `../shared/seeds/`), its steering group and its signatories.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoFiles {
+    pub slug: &'static str,
+    pub agreement: &'static str,
+    pub steering: &'static str,
+    pub signatories: &'static str,
+}
+
+macro_rules! demo_files {
+    ($($slug:literal),* $(,)?) => {
+        [$(DemoFiles {
+            slug: $slug,
+            agreement: include_str!(concat!("../../demo/agreements/", $slug, ".json")),
+            steering: include_str!(concat!("../../demo/steering/", $slug, ".json")),
+            signatories: include_str!(concat!("../../demo/signatories/", $slug, ".json")),
+        }),*]
+    };
+}
+
+/// Every demo agreement, in the order they are loaded.
+pub const DEMO_AGREEMENTS: [DemoFiles; 5] = demo_files![
+    "eslov-2019",
+    "sodertalje-2018",
+    "lund-2018",
+    "kristianstad-2016",
+    "blekinge",
 ];
 
-/// The five real agreements of `../shared/seeds/`, as data files.
-pub const DEMO_AGREEMENTS: [&str; 5] = [
-    include_str!("../../demo/agreements/eslov-2019.json"),
-    include_str!("../../demo/agreements/sodertalje-2018.json"),
-    include_str!("../../demo/agreements/lund-2018.json"),
-    include_str!("../../demo/agreements/kristianstad-2016.json"),
-    include_str!("../../demo/agreements/blekinge.json"),
-];
+/// Who records the demo's history.
+const BY: &str = "demo";
+
+// ---------------------------------------------------------------------------------------
+// The file formats (documented in demo/README.md). Every struct refuses unknown fields, so
+// that a misspelt key is an error instead of a silently missing value.
+// ---------------------------------------------------------------------------------------
+
+/// `demo/organizations.json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganizationsFile {
+    /// For the people who edit the file; the loader does not read them.
+    #[serde(default, rename = "notes")]
+    _notes: IgnoredAny,
+    organizations: Vec<OrganizationEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganizationEntry {
+    name: String,
+    org_number: Option<String>,
+    legal_form: LegalForm,
+    municipality_codes: Vec<String>,
+    #[serde(default)]
+    website: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+/// `demo/steering/<slug>.json`: the group's configuration, its members and its meetings.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SteeringFile {
+    agreement: String,
+    /// For the people who edit the file; the loader does not read them.
+    #[serde(default, rename = "notes")]
+    _notes: IgnoredAny,
+    name: String,
+    kind: GroupKind,
+    ordinary_seats_per_side: Option<u32>,
+    deputies_allowed: bool,
+    chair_and_vice_chair_from_different_sides: bool,
+    #[serde(default)]
+    default_term_months: Option<u32>,
+    members: Vec<MemberEntry>,
+    #[serde(default)]
+    meetings: Vec<MeetingEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemberEntry {
+    person_name: String,
+    #[serde(default)]
+    title: Option<String>,
+    side: Side,
+    seat: Seat,
+    role: MemberRole,
+    appointed_by: AppointedBy,
+    term_start: NaiveDate,
+    #[serde(default)]
+    term_end: Option<NaiveDate>,
+}
+
+/// `"owner"` (the agreement's owning public body) or `{"network": "<name>"}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum AppointedBy {
+    Owner,
+    Network(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeetingEntry {
+    date: NaiveDate,
+    #[serde(default)]
+    minutes_reference: Option<String>,
+    present: Present,
+    #[serde(default)]
+    decisions: Vec<DecisionEntry>,
+}
+
+/// `"all_in_office"`, or the names of the members present.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Present {
+    Everyone(AllInOffice),
+    Named(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum AllInOffice {
+    AllInOffice,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecisionEntry {
+    kind: DecisionKind,
+    /// The accession the decision is about (it is then the decision's `subject_id`, and an
+    /// `approve_accession` decision is what approves it).
+    #[serde(default)]
+    accession_of: Option<SignatoryRef>,
+    subject: String,
+    text: String,
+}
+
+/// A signatory: an organisation of `organizations.json` by name, or a municipality by its
+/// SCB code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum SignatoryRef {
+    Organization(String),
+    Municipality(String),
+}
+
+/// `demo/signatories/<slug>.json`: the accessions to the agreement.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignatoriesFile {
+    agreement: String,
+    /// For the people who edit the file; the loader does not read them.
+    #[serde(default, rename = "notes")]
+    _notes: IgnoredAny,
+    accessions: Vec<AccessionEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccessionEntry {
+    signatory: SignatoryRef,
+    channel: Channel,
+    #[serde(default)]
+    board_decision: Option<BoardDecisionEntry>,
+    contact_person: ContactEntry,
+    /// `None`: still waiting for a decision. In steering-group mode, the date of the
+    /// meeting whose `approve_accession` decision names this signatory.
+    approved_on: Option<NaiveDate>,
+    #[serde(default)]
+    withdrawal: Option<WithdrawalEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BoardDecisionEntry {
+    decided_on: NaiveDate,
+    minutes_reference: String,
+    received_on: NaiveDate,
+    #[serde(default)]
+    diary_number: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactEntry {
+    name: String,
+    email: String,
+    #[serde(default)]
+    phone: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WithdrawalEntry {
+    received_on: NaiveDate,
+    reference: String,
+    effective_on: NaiveDate,
+}
+
+// ---------------------------------------------------------------------------------------
+// Loading
+// ---------------------------------------------------------------------------------------
+
+fn bad(what: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(format!("demo data: {what}"))
+}
+
+fn parse<'a, T: Deserialize<'a>>(file: &str, text: &'a str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| bad(format_args!("{file}: {e}")))
+}
 
 /// Loads the demo data if the database holds no organisations and no agreements yet;
 /// returns whether it did.
@@ -107,66 +253,89 @@ pub fn load_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
         return Ok(false);
     }
     let now = Utc::now();
-    let today = samverkan_domain::accession::swedish_date(now);
-    let mut organizations = HashMap::new();
-    for (name, number, form, codes, description) in DEMO_ORGANIZATIONS {
-        let fields = OrganizationFields::parse(&OrganizationInput {
-            name: (*name).to_owned(),
-            org_number: number.map(str::to_owned),
-            legal_form: Some(*form),
-            municipality_codes: codes.iter().map(|c| (*c).to_owned()).collect(),
-            website: None,
-            description: Some((*description).to_owned()),
-        })?;
-        let record = parties::insert_organization(conn, Uuid::now_v7(), &fields, now)?;
-        organizations.insert(*name, (record.id, record.fields.name));
-    }
-    for file in DEMO_AGREEMENTS {
-        let demo: DemoAgreement = serde_json::from_str(file)
-            .map_err(|e| ApiError::Internal(format!("demo agreement: {e}")))?;
-        let mut ids = HashMap::new();
-        for code in std::iter::once(&demo.owner_scb_code).chain(demo.party_scb_codes.iter()) {
-            if let Some(body) = parties::find_public_body_by_code(conn, body_kind(code), code)? {
-                ids.insert(code.clone(), body.id);
+    let today = swedish_date(now);
+    let organizations = load_organizations(conn, now)?;
+    for files in DEMO_AGREEMENTS {
+        let agreement = load_agreement(conn, &files, today, now)?;
+        let steering: SteeringFile =
+            parse(&format!("steering/{}.json", files.slug), files.steering)?;
+        let signatories: SignatoriesFile = parse(
+            &format!("signatories/{}.json", files.slug),
+            files.signatories,
+        )?;
+        for (file, named) in [
+            ("steering", &steering.agreement),
+            ("signatories", &signatories.agreement),
+        ] {
+            if *named != files.slug {
+                return Err(bad(format_args!(
+                    "{file}/{}.json names agreement {named}",
+                    files.slug
+                )));
             }
         }
-        let agreement = demo.build(Uuid::now_v7(), |code| ids.get(code).copied(), today)?;
-        agreements::insert_agreement(conn, &agreement, now)?;
-        let group = match DEMO_GROUPS.iter().find(|g| g.slug == demo.slug) {
-            Some(plan) => Some(load_group(conn, plan, &agreement, now)?),
-            None => None,
+        let group = load_group(conn, &steering, &agreement, now)?;
+        let mut ctx = AgreementLoad {
+            conn,
+            agreement: &agreement,
+            organizations: &organizations,
+            now,
         };
-        for plan in DEMO_ACCESSIONS.iter().filter(|a| a.slug == demo.slug) {
-            let (signatory, name) = match plan.signatory {
-                DemoSignatory::Organization(n) => {
-                    let (id, name) = organizations
-                        .get(n)
-                        .cloned()
-                        .ok_or_else(|| ApiError::Internal(format!("demo: no organisation {n}")))?;
-                    (Signatory::Organization(id), name)
-                }
-                DemoSignatory::Municipality(code) => {
-                    let body = parties::find_public_body_by_code(
-                        conn,
-                        PublicBodyKind::Municipality,
-                        code,
-                    )?
-                    .ok_or_else(|| ApiError::Internal(format!("demo: no municipality {code}")))?;
-                    (Signatory::PublicBody(body.id), body.fields.name)
-                }
-            };
-            load_accession(
-                conn,
-                plan,
-                &agreement,
-                group.as_ref(),
-                signatory,
-                &name,
-                now,
-            )?;
-        }
+        ctx.load_accessions(&signatories, &group, &steering.meetings)?;
     }
     Ok(true)
+}
+
+/// Registers the organisations; returns each one's id and registered name by file name.
+fn load_organizations(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, (Uuid, String)>, ApiError> {
+    let file: OrganizationsFile = parse("organizations.json", DEMO_ORGANIZATIONS)?;
+    let mut registered = HashMap::new();
+    for entry in file.organizations {
+        let fields = OrganizationFields::parse(&OrganizationInput {
+            name: entry.name.clone(),
+            org_number: entry.org_number,
+            legal_form: Some(entry.legal_form),
+            municipality_codes: entry.municipality_codes,
+            website: entry.website,
+            description: entry.description,
+        })?;
+        let record = parties::insert_organization(conn, Uuid::now_v7(), &fields, now)?;
+        if registered
+            .insert(entry.name.clone(), (record.id, record.fields.name))
+            .is_some()
+        {
+            return Err(bad(format_args!("organisation {} twice", entry.name)));
+        }
+    }
+    Ok(registered)
+}
+
+/// Creates, consults on and adopts the agreement as its file says, and stores it.
+fn load_agreement(
+    conn: &mut DbConnection,
+    files: &DemoFiles,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Agreement, ApiError> {
+    let demo: DemoAgreement = parse(&format!("agreements/{}.json", files.slug), files.agreement)?;
+    if demo.slug != files.slug {
+        return Err(bad(format_args!(
+            "agreements/{}.json has slug {}",
+            files.slug, demo.slug
+        )));
+    }
+    let mut ids = HashMap::new();
+    for code in std::iter::once(&demo.owner_scb_code).chain(demo.party_scb_codes.iter()) {
+        if let Some(body) = parties::find_public_body_by_code(conn, body_kind(code), code)? {
+            ids.insert(code.clone(), body.id);
+        }
+    }
+    let agreement = demo.build(Uuid::now_v7(), |code| ids.get(code).copied(), today)?;
+    agreements::insert_agreement(conn, &agreement, now)?;
+    Ok(agreement)
 }
 
 fn body_kind(code: &str) -> PublicBodyKind {
@@ -177,386 +346,400 @@ fn body_kind(code: &str) -> PublicBodyKind {
     }
 }
 
-/// How each demo agreement's group is made up (the seeds' rules, invented people).
-struct DemoGroup {
-    slug: &'static str,
-    name: &'static str,
-    kind: GroupKind,
-    seats_per_side: Option<u32>,
-    /// Ordinary members appointed on each side.
-    ordinary_per_side: usize,
-    /// Adjunct seats on the public side (Blekinge: länsstyrelsen, kommuner, akademin).
-    adjuncts: &'static [&'static str],
-    deputies: bool,
-    /// Who appoints the civil-society side.
-    sector_appointer: &'static str,
-}
-
-const DEMO_GROUPS: [DemoGroup; 5] = [
-    DemoGroup {
-        slug: "eslov-2019",
-        name: "Styrgruppen för Överenskommelsen i Eslöv",
-        kind: GroupKind::SteeringGroup,
-        seats_per_side: Some(5),
-        ordinary_per_side: 5,
-        adjuncts: &[],
-        deputies: false,
-        sector_appointer: "Eslövs idéburna sektor",
-    },
-    DemoGroup {
-        slug: "kristianstad-2016",
-        name: "Styrgruppen för Överenskommelsen i Kristianstad",
-        kind: GroupKind::SteeringGroup,
-        seats_per_side: Some(5),
-        ordinary_per_side: 5,
-        adjuncts: &[],
-        deputies: false,
-        sector_appointer: "Den idéburna sektorn i Kristianstad",
-    },
-    DemoGroup {
-        slug: "blekinge",
-        name: "Partnerskapet för Överenskommelsen i Blekinge",
-        kind: GroupKind::Partnership,
-        seats_per_side: None,
-        ordinary_per_side: 4,
-        adjuncts: &["Adjungerad för akademin", "Adjungerad för kommunerna"],
-        deputies: true,
-        sector_appointer: "Nätverket Idéburet Blekinge",
-    },
-    DemoGroup {
-        slug: "sodertalje-2018",
-        name: "Interimistiska samverkansgruppen i Södertälje",
-        kind: GroupKind::CollaborationGroup,
-        seats_per_side: None,
-        ordinary_per_side: 3,
-        adjuncts: &[],
-        deputies: false,
-        sector_appointer: "Idéburna organisationer i Södertälje",
-    },
-    DemoGroup {
-        slug: "lund-2018",
-        name: "Samverkansgruppen i Lund",
-        kind: GroupKind::CollaborationGroup,
-        seats_per_side: None,
-        ordinary_per_side: 3,
-        adjuncts: &[],
-        deputies: false,
-        sector_appointer: "Idéburna organisationer i Lund",
-    },
-];
-
-/// Invented names: Swedish first names with made-up surnames, so that no real person is
-/// named.
-const FIRST_NAMES: [&str; 12] = [
-    "Alva", "Bror", "Cecilia", "Dan", "Elin", "Filip", "Greta", "Hugo", "Ingrid", "Jonas", "Karin",
-    "Åke",
-];
-const SURNAMES: [&str; 6] = [
-    "Exempelsson",
-    "Påhittsdotter",
-    "Demoberg",
-    "Provlund",
-    "Fiktivander",
-    "Låtsasson",
-];
-
-fn demo_name(i: usize) -> String {
-    format!(
-        "{} {}",
-        FIRST_NAMES[i % FIRST_NAMES.len()],
-        SURNAMES[(i / 2 + i) % SURNAMES.len()]
-    )
-}
-
+/// Sets up the group and appoints its members one by one, then stores it. Meetings come
+/// later, with the accessions they decide on.
 fn load_group(
     conn: &mut DbConnection,
-    plan: &DemoGroup,
-    agreement: &samverkan_domain::agreement::Agreement,
-    now: chrono::DateTime<Utc>,
+    file: &SteeringFile,
+    agreement: &Agreement,
+    now: DateTime<Utc>,
 ) -> Result<SteeringGroup, ApiError> {
     let config = GroupConfig::parse(&GroupConfigInput {
-        name: plan.name.into(),
-        kind: plan.kind,
-        ordinary_seats_per_side: plan.seats_per_side,
-        deputies_allowed: plan.deputies,
-        chair_and_vice_chair_from_different_sides: true,
-        default_term_months: None,
+        name: file.name.clone(),
+        kind: file.kind,
+        ordinary_seats_per_side: file.ordinary_seats_per_side,
+        deputies_allowed: file.deputies_allowed,
+        chair_and_vice_chair_from_different_sides: file.chair_and_vice_chair_from_different_sides,
+        default_term_months: file.default_term_months,
     })?;
     let mut group = SteeringGroup::new(Uuid::now_v7(), agreement.id, config);
-    let start = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap_or_default();
-    // Until further notice, so that the demo keeps a full group whatever the date.
-    let end = None;
-    let owner = Appointer::PublicBody {
-        id: agreement.owner_public_body_id,
-    };
-    let sector = Appointer::Network {
-        name: plan.sector_appointer.into(),
-    };
-    let mut n = plan.slug.len();
-    for side in [Side::PublicSector, Side::CivilSociety] {
-        for i in 0..plan.ordinary_per_side {
-            let role = match (side, i) {
-                (Side::PublicSector, 0) => MemberRole::Chair,
-                (Side::CivilSociety, 0) => MemberRole::ViceChair,
-                _ => MemberRole::Member,
-            };
-            let title = match side {
-                Side::PublicSector if i == 0 => "Kommunalråd",
-                Side::PublicSector => "Tjänsteperson",
-                Side::CivilSociety => "Förtroendevald i idéburen organisation",
-            };
-            n += 1;
-            group.appoint(
-                Uuid::now_v7(),
-                &Appointment {
-                    person_name: demo_name(n),
-                    person_ref: None,
-                    title: Some(title.into()),
-                    side,
-                    seat: Seat::Ordinary,
-                    role,
-                    appointed_by: if side == Side::PublicSector {
-                        owner.clone()
-                    } else {
-                        sector.clone()
-                    },
-                    term_start: start,
-                    term_end: end,
-                },
-            )?;
-        }
-    }
-    for title in plan.adjuncts {
-        n += 1;
+    for member in &file.members {
         group.appoint(
             Uuid::now_v7(),
             &Appointment {
-                person_name: demo_name(n),
+                person_name: member.person_name.clone(),
                 person_ref: None,
-                title: Some((*title).into()),
-                side: Side::PublicSector,
-                seat: Seat::Adjunct,
-                role: MemberRole::Member,
-                appointed_by: owner.clone(),
-                term_start: start,
-                term_end: end,
+                title: member.title.clone(),
+                side: member.side,
+                seat: member.seat,
+                role: member.role,
+                appointed_by: match &member.appointed_by {
+                    AppointedBy::Owner => Appointer::PublicBody {
+                        id: agreement.owner_public_body_id,
+                    },
+                    AppointedBy::Network(name) => Appointer::Network { name: name.clone() },
+                },
+                term_start: member.term_start,
+                term_end: member.term_end,
             },
         )?;
     }
-    steering::insert_group(conn, &group, now)?;
+    steering_store::insert_group(conn, &group, now)?;
     Ok(group)
 }
 
-enum DemoSignatory {
-    Organization(&'static str),
-    Municipality(&'static str),
+/// What loading one agreement's accessions needs.
+struct AgreementLoad<'a> {
+    conn: &'a mut DbConnection,
+    agreement: &'a Agreement,
+    organizations: &'a HashMap<String, (Uuid, String)>,
+    now: DateTime<Utc>,
 }
 
-/// One demo accession: who, when it was decided and approved, and how it ends (if at all).
-struct DemoAccession {
-    slug: &'static str,
-    signatory: DemoSignatory,
-    /// Board decision date; received a week later.
-    decided_on: (i32, u32, u32),
-    /// `None`: still waiting for a decision.
-    approved_on: Option<(i32, u32, u32)>,
-    /// Withdrawal effective date.
-    withdrawn_on: Option<(i32, u32, u32)>,
-}
-
-const DEMO_ACCESSIONS: [DemoAccession; 9] = [
-    DemoAccession {
-        slug: "eslov-2019",
-        signatory: DemoSignatory::Organization("Föreningen Ängsblomman"),
-        decided_on: (2019, 11, 12),
-        approved_on: Some((2019, 12, 1)),
-        withdrawn_on: None,
-    },
-    DemoAccession {
-        slug: "eslov-2019",
-        signatory: DemoSignatory::Organization("Åby Idrottssällskap"),
-        decided_on: (2020, 2, 3),
-        approved_on: Some((2020, 3, 1)),
-        withdrawn_on: Some((2023, 1, 1)),
-    },
-    DemoAccession {
-        slug: "eslov-2019",
-        signatory: DemoSignatory::Organization("Örkelljunga IF (demo)"),
-        decided_on: (2021, 4, 20),
-        approved_on: Some((2021, 5, 15)),
-        withdrawn_on: None,
-    },
-    DemoAccession {
-        slug: "eslov-2019",
-        signatory: DemoSignatory::Organization("Zonta-klubben Exempelstad"),
-        decided_on: (2026, 10, 5),
-        approved_on: None,
-        withdrawn_on: None,
-    },
-    DemoAccession {
-        slug: "sodertalje-2018",
-        signatory: DemoSignatory::Organization("Ölandsbrons Kooperativ för Återbruk"),
-        decided_on: (2018, 11, 2),
-        approved_on: Some((2018, 12, 1)),
-        withdrawn_on: None,
-    },
-    DemoAccession {
-        slug: "sodertalje-2018",
-        signatory: DemoSignatory::Organization("Fria Församlingen i Söderby"),
-        decided_on: (2019, 3, 10),
-        approved_on: Some((2019, 4, 1)),
-        withdrawn_on: None,
-    },
-    DemoAccession {
-        slug: "kristianstad-2016",
-        signatory: DemoSignatory::Organization("Stiftelsen Östra Gårdens Minne"),
-        decided_on: (2016, 5, 2),
-        approved_on: Some((2016, 6, 1)),
-        withdrawn_on: None,
-    },
-    DemoAccession {
-        slug: "blekinge",
-        signatory: DemoSignatory::Organization("Blekinge Läsecirkelförbund"),
-        decided_on: (2023, 2, 14),
-        approved_on: Some((2023, 3, 20)),
-        withdrawn_on: None,
-    },
-    DemoAccession {
-        slug: "blekinge",
-        signatory: DemoSignatory::Municipality("1080"),
-        decided_on: (2023, 2, 20),
-        approved_on: Some((2023, 3, 20)),
-        withdrawn_on: None,
-    },
-];
-
-fn date((y, m, d): (i32, u32, u32)) -> Result<NaiveDate, ApiError> {
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::Internal("demo: bad date".into()))
-}
-
-/// Submits, approves and maybe withdraws one demo accession through the domain's own
-/// operations (in steering-group mode with a recorded decision of the demo group).
-fn load_accession(
-    conn: &mut DbConnection,
-    plan: &DemoAccession,
-    agreement: &samverkan_domain::agreement::Agreement,
-    group: Option<&SteeringGroup>,
-    signatory: Signatory,
-    name: &str,
-    now: chrono::DateTime<Utc>,
-) -> Result<(), ApiError> {
-    const BY: &str = "demo";
-    let today = swedish_date(now);
-    let decided_on = date(plan.decided_on)?;
-    // The demo replays history: the agreement was in force when the board decided
-    // (Södertälje's has since expired, and its signatories stay on record).
-    let on = plan.approved_on.map_or(Ok(decided_on), date)?.min(today);
-    let terms = crate::routes::accessions::terms_of(agreement, on);
-    let mut accession = Accession::submit(
-        SubmissionInput {
-            id: Uuid::now_v7(),
-            signatory,
-            channel: Channel::BoardMinutes,
-            board_decision: Some(BoardDecision {
-                decided_on,
-                minutes_reference: "§ 7".into(),
-                received_on: decided_on + chrono::Days::new(7),
-                diary_number: None,
-            }),
-            affirmed_statements: agreement.settings.eligibility_statements.clone(),
-            contact_person: ContactPersonInput {
-                name: "Kontaktperson Exempel".into(),
-                email: "kontakt@forening.example".into(),
-                phone: None,
-            },
-        },
-        &terms,
-        &[],
-        BY,
-        now,
-    )?;
-    if let Some(approved) = plan.approved_on {
-        let approved_on = date(approved)?;
-        let approval = match (agreement.settings.approval_mode, group) {
-            (ApprovalMode::SteeringGroup, Some(group)) => Approval::SteeringGroupDecision(
-                demo_decision(conn, group, accession.id, name, approved_on, now)?,
-            ),
-            _ => Approval::Registration,
-        };
-        accession.approve(approval, &terms, approved_on, BY, now)?;
+impl AgreementLoad<'_> {
+    /// Submits every accession, records the group's meetings and decisions (which cite the
+    /// submitted accessions), then approves and withdraws each accession on its dates and
+    /// stores it.
+    fn load_accessions(
+        &mut self,
+        file: &SignatoriesFile,
+        group: &SteeringGroup,
+        meetings: &[MeetingEntry],
+    ) -> Result<(), ApiError> {
+        let mut submitted = Vec::with_capacity(file.accessions.len());
+        for entry in &file.accessions {
+            let (signatory, name) = self.signatory(&entry.signatory)?;
+            if submitted
+                .iter()
+                .any(|(e, _, _): &(&AccessionEntry, _, _)| e.signatory == entry.signatory)
+            {
+                return Err(bad(format_args!("{:?} accedes twice", entry.signatory)));
+            }
+            let accession = self.submit(entry, signatory)?;
+            submitted.push((entry, accession, name));
+        }
+        let ids: HashMap<&SignatoryRef, Uuid> = submitted
+            .iter()
+            .map(|(e, a, _)| (&e.signatory, a.id))
+            .collect();
+        let approvals = self.record_meetings(group, meetings, &ids)?;
+        for (entry, mut accession, name) in submitted {
+            self.approve_and_withdraw(entry, &mut accession, &approvals)?;
+            accessions::insert_accession(self.conn, &accession, &name, self.now)?;
+        }
+        Ok(())
     }
-    if let Some(withdrawn) = plan.withdrawn_on {
-        let effective_on = date(withdrawn)?;
-        accession.withdraw(
-            WithdrawalNotice {
-                received_on: effective_on - chrono::Days::new(30),
-                reference: "Styrelseprotokoll § 3".into(),
-                effective_on,
+
+    /// The signatory and the name the public list shows for it, from the register.
+    fn signatory(&mut self, r: &SignatoryRef) -> Result<(Signatory, String), ApiError> {
+        match r {
+            SignatoryRef::Organization(name) => {
+                let (id, name) = self
+                    .organizations
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| bad(format_args!("no organisation {name}")))?;
+                Ok((Signatory::Organization(id), name))
+            }
+            SignatoryRef::Municipality(code) => {
+                let body = parties::find_public_body_by_code(
+                    self.conn,
+                    PublicBodyKind::Municipality,
+                    code,
+                )?
+                .ok_or_else(|| bad(format_args!("no municipality {code}")))?;
+                Ok((Signatory::PublicBody(body.id), body.fields.name))
+            }
+        }
+    }
+
+    /// The agreement's terms as on the day the accession was decided: the demo replays
+    /// history, and the agreement was in force then (Södertälje's has since expired, and
+    /// its signatories stay on record).
+    fn terms_on(&self, entry: &AccessionEntry) -> samverkan_domain::accession::AgreementTerms {
+        let decided_on = entry
+            .board_decision
+            .as_ref()
+            .map_or(swedish_date(self.now), |d| d.decided_on);
+        let on = entry
+            .approved_on
+            .unwrap_or(decided_on)
+            .min(swedish_date(self.now));
+        crate::routes::accessions::terms_of(self.agreement, on)
+    }
+
+    fn submit(&self, entry: &AccessionEntry, signatory: Signatory) -> Result<Accession, ApiError> {
+        Ok(Accession::submit(
+            SubmissionInput {
+                id: Uuid::now_v7(),
+                signatory,
+                channel: entry.channel,
+                board_decision: entry.board_decision.as_ref().map(|d| BoardDecision {
+                    decided_on: d.decided_on,
+                    minutes_reference: d.minutes_reference.clone(),
+                    received_on: d.received_on,
+                    diary_number: d.diary_number.clone(),
+                }),
+                affirmed_statements: self.agreement.settings.eligibility_statements.clone(),
+                contact_person: ContactPersonInput {
+                    name: entry.contact_person.name.clone(),
+                    email: entry.contact_person.email.clone(),
+                    phone: entry.contact_person.phone.clone(),
+                },
             },
+            &self.terms_on(entry),
+            &[],
             BY,
-            now,
-        )?;
+            self.now,
+        )?)
     }
-    accessions::insert_accession(conn, &accession, name, now)?;
-    Ok(())
-}
 
-/// A meeting of the whole group on `on` that approves the accession.
-fn demo_decision(
-    conn: &mut DbConnection,
-    group: &SteeringGroup,
-    accession_id: Uuid,
-    name: &str,
-    on: NaiveDate,
-    now: chrono::DateTime<Utc>,
-) -> Result<CitedDecision, ApiError> {
-    let present = group.in_office(on).map(|m| m.id).collect();
-    let meeting = group.record_meeting(
-        Uuid::now_v7(),
-        &MeetingInput {
-            date: on,
-            present,
-            minutes_reference: Some(format!("Protokoll {on}")),
-        },
-    )?;
-    steering::insert_meeting(conn, &meeting, now)?;
-    let decision = group.record_decision(
-        &meeting,
-        Uuid::now_v7(),
-        &DecisionInput {
-            kind: DecisionKind::ApproveAccession,
-            subject: format!("Anslutning: {name}"),
-            subject_id: Some(accession_id),
-            text: "Partnerskapet godkänner anslutningen.".into(),
-        },
-    )?;
-    steering::insert_decision(conn, &decision.to_record(), now)?;
-    Ok(CitedDecision {
-        decision_id: decision.id(),
-        agreement_id: decision.agreement_id(),
-        kind: decision.kind(),
-        subject_id: decision.subject_id(),
-        decided_on: decision.meeting_date(),
-        valid: true,
-    })
+    /// Records each meeting and its decisions as the API does, in the order of the file;
+    /// returns the approving decisions by the signatory they approve.
+    fn record_meetings(
+        &mut self,
+        group: &SteeringGroup,
+        meetings: &[MeetingEntry],
+        accession_ids: &HashMap<&SignatoryRef, Uuid>,
+    ) -> Result<HashMap<SignatoryRef, CitedDecision>, ApiError> {
+        let mut approvals = HashMap::new();
+        for entry in meetings {
+            let present = match &entry.present {
+                Present::Everyone(AllInOffice::AllInOffice) => {
+                    group.in_office(entry.date).map(|m| m.id).collect()
+                }
+                Present::Named(names) => names
+                    .iter()
+                    .map(|name| {
+                        group
+                            .in_office(entry.date)
+                            .find(|m| m.person_name == *name)
+                            .map(|m| m.id)
+                            .ok_or_else(|| {
+                                bad(format_args!("{name} is not in office on {}", entry.date))
+                            })
+                    })
+                    .collect::<Result<_, _>>()?,
+            };
+            let meeting = group.record_meeting(
+                Uuid::now_v7(),
+                &MeetingInput {
+                    date: entry.date,
+                    present,
+                    minutes_reference: entry.minutes_reference.clone(),
+                },
+            )?;
+            steering_store::insert_meeting(self.conn, &meeting, self.now)?;
+            for d in &entry.decisions {
+                let subject_id = match &d.accession_of {
+                    Some(r) => Some(*accession_ids.get(r).ok_or_else(|| {
+                        bad(format_args!("a decision about {r:?}, who has not acceded"))
+                    })?),
+                    None => None,
+                };
+                let decision = group.record_decision(
+                    &meeting,
+                    Uuid::now_v7(),
+                    &DecisionInput {
+                        kind: d.kind,
+                        subject: d.subject.clone(),
+                        subject_id,
+                        text: d.text.clone(),
+                    },
+                )?;
+                steering_store::insert_decision(self.conn, &decision.to_record(), self.now)?;
+                if let (DecisionKind::ApproveAccession, Some(r)) = (d.kind, &d.accession_of) {
+                    let cited = CitedDecision {
+                        decision_id: decision.id(),
+                        agreement_id: decision.agreement_id(),
+                        kind: decision.kind(),
+                        subject_id: decision.subject_id(),
+                        decided_on: decision.meeting_date(),
+                        valid: steering::decision_is_valid(group, &meeting, &decision).is_ok(),
+                    };
+                    approvals.insert(r.clone(), cited);
+                }
+            }
+        }
+        Ok(approvals)
+    }
+
+    fn approve_and_withdraw(
+        &self,
+        entry: &AccessionEntry,
+        accession: &mut Accession,
+        approvals: &HashMap<SignatoryRef, CitedDecision>,
+    ) -> Result<(), ApiError> {
+        let terms = self.terms_on(entry);
+        if let Some(approved_on) = entry.approved_on {
+            let approval = match self.agreement.settings.approval_mode {
+                ApprovalMode::SteeringGroup => {
+                    let cited = approvals.get(&entry.signatory).cloned().ok_or_else(|| {
+                        bad(format_args!(
+                            "no approve_accession decision for {:?} in the steering file",
+                            entry.signatory
+                        ))
+                    })?;
+                    if cited.decided_on != approved_on {
+                        return Err(bad(format_args!(
+                            "{:?} is approved on {approved_on}, its decision is of {}",
+                            entry.signatory, cited.decided_on
+                        )));
+                    }
+                    Approval::SteeringGroupDecision(cited)
+                }
+                _ => Approval::Registration,
+            };
+            accession.approve(approval, &terms, approved_on, BY, self.now)?;
+        }
+        if let Some(w) = &entry.withdrawal {
+            accession.withdraw(
+                WithdrawalNotice {
+                    received_on: w.received_on,
+                    reference: w.reference.clone(),
+                    effective_on: w.effective_on,
+                },
+                BY,
+                self.now,
+            )?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn steering_file(files: &DemoFiles) -> SteeringFile {
+        parse(files.slug, files.steering).expect("the steering file parses")
+    }
+
+    fn signatories_file(files: &DemoFiles) -> SignatoriesFile {
+        parse(files.slug, files.signatories).expect("the signatories file parses")
+    }
+
     #[test]
-    fn demo_organizations_are_valid() {
-        for (name, number, form, codes, _) in DEMO_ORGANIZATIONS {
+    fn every_file_in_demo_is_loaded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo");
+        for dir in ["agreements", "steering", "signatories"] {
+            let mut on_disk: Vec<String> = std::fs::read_dir(root.join(dir))
+                .expect("the demo directory")
+                .map(|e| {
+                    e.expect("an entry")
+                        .file_name()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect();
+            on_disk.sort();
+            let mut listed: Vec<String> = DEMO_AGREEMENTS
+                .iter()
+                .map(|f| format!("{}.json", f.slug))
+                .collect();
+            listed.sort();
+            assert_eq!(on_disk, listed, "demo/{dir}");
+        }
+    }
+
+    #[test]
+    fn organisations_are_valid() {
+        let file: OrganizationsFile =
+            parse("organizations.json", DEMO_ORGANIZATIONS).expect("it parses");
+        assert!(!file.organizations.is_empty());
+        for entry in file.organizations {
             let parsed = OrganizationFields::parse(&OrganizationInput {
-                name: (*name).to_owned(),
-                org_number: number.map(str::to_owned),
-                legal_form: Some(*form),
-                municipality_codes: codes.iter().map(|c| (*c).to_owned()).collect(),
-                website: None,
-                description: None,
+                name: entry.name.clone(),
+                org_number: entry.org_number,
+                legal_form: Some(entry.legal_form),
+                municipality_codes: entry.municipality_codes,
+                website: entry.website,
+                description: entry.description,
             });
-            assert!(parsed.is_ok(), "{name}: {parsed:?}");
+            assert!(parsed.is_ok(), "{}: {parsed:?}", entry.name);
+        }
+    }
+
+    #[test]
+    fn files_name_their_agreement_and_known_signatories() {
+        let file: OrganizationsFile =
+            parse("organizations.json", DEMO_ORGANIZATIONS).expect("it parses");
+        let names: Vec<&str> = file.organizations.iter().map(|o| o.name.as_str()).collect();
+        for files in &DEMO_AGREEMENTS {
+            let steering = steering_file(files);
+            let signatories = signatories_file(files);
+            assert_eq!(steering.agreement, files.slug);
+            assert_eq!(signatories.agreement, files.slug);
+            let refs = signatories.accessions.iter().map(|a| &a.signatory).chain(
+                steering
+                    .meetings
+                    .iter()
+                    .flat_map(|m| &m.decisions)
+                    .filter_map(|d| d.accession_of.as_ref()),
+            );
+            for r in refs {
+                match r {
+                    SignatoryRef::Organization(n) => {
+                        assert!(names.contains(&n.as_str()), "{}: {n}", files.slug)
+                    }
+                    SignatoryRef::Municipality(code) => {
+                        assert!(code.len() == 4 && code.chars().all(|c| c.is_ascii_digit()))
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn groups_are_valid_and_balanced() {
+        for files in &DEMO_AGREEMENTS {
+            let file = steering_file(files);
+            let config = GroupConfig::parse(&GroupConfigInput {
+                name: file.name.clone(),
+                kind: file.kind,
+                ordinary_seats_per_side: file.ordinary_seats_per_side,
+                deputies_allowed: file.deputies_allowed,
+                chair_and_vice_chair_from_different_sides: file
+                    .chair_and_vice_chair_from_different_sides,
+                default_term_months: file.default_term_months,
+            })
+            .unwrap_or_else(|e| panic!("{}: {e}", files.slug));
+            let owner = Uuid::from_u128(1);
+            let mut group = SteeringGroup::new(Uuid::from_u128(2), Uuid::from_u128(3), config);
+            for (i, m) in file.members.iter().enumerate() {
+                let appointed_by = match &m.appointed_by {
+                    AppointedBy::Owner => Appointer::PublicBody { id: owner },
+                    AppointedBy::Network(name) => Appointer::Network { name: name.clone() },
+                };
+                group
+                    .appoint(
+                        Uuid::from_u128(100 + i as u128),
+                        &Appointment {
+                            person_name: m.person_name.clone(),
+                            person_ref: None,
+                            title: m.title.clone(),
+                            side: m.side,
+                            seat: m.seat,
+                            role: m.role,
+                            appointed_by,
+                            term_start: m.term_start,
+                            term_end: m.term_end,
+                        },
+                    )
+                    .unwrap_or_else(|e| panic!("{}: {}: {e}", files.slug, m.person_name));
+            }
+            let ordinary = |side| {
+                file.members
+                    .iter()
+                    .filter(|m| m.side == side && m.seat == Seat::Ordinary)
+                    .count()
+            };
+            assert_eq!(
+                ordinary(Side::PublicSector),
+                ordinary(Side::CivilSociety),
+                "{}: equal seats on both sides",
+                files.slug
+            );
         }
     }
 }

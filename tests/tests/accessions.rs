@@ -544,7 +544,7 @@ e2e!(embeddable_page, |app| {
     assert!(page.text.contains("<html lang=\"sv\""));
     assert!(
         page.text
-            .contains("Föreningen &lt;Ängsblomman&gt; &amp; Co"),
+            .contains("Föreningen &#60;Ängsblomman&#62; &#38; Co"),
         "escaped"
     );
     assert!(!page.text.contains("<script"));

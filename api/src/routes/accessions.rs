@@ -1183,7 +1183,8 @@ pub async fn embed_signatories(
             include_former,
             rows: &rows,
             lang,
-        });
+        })
+        .map_err(|e| ApiError::Internal(format!("embed page: {e}")))?;
         let (mut builder, not_modified) =
             cached_read(&req, html.as_bytes(), None, Visibility::Public);
         for (name, value) in render::embed_headers() {
