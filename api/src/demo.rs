@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use chrono::Utc;
 use samverkan_domain::accession::{
-    Accession, Approval, BoardDecision, Channel, CitedDecision, ContactPersonInput, Signatory,
-    SubmissionInput, WithdrawalNotice, swedish_date,
+    Accession, AgreementTerms, Approval, BoardDecision, Channel, CitedDecision, ContactPersonInput,
+    Signatory, SubmissionInput, WithdrawalNotice, swedish_date,
 };
 use samverkan_domain::agreement::ApprovalMode;
 use samverkan_domain::agreement::DemoAgreement;
@@ -170,7 +170,7 @@ pub fn load_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
 }
 
 fn body_kind(code: &str) -> PublicBodyKind {
-    if code.len() == 2 {
+    if samverkan_domain::scb::is_county_code(code) {
         PublicBodyKind::Region
     } else {
         PublicBodyKind::Municipality
@@ -451,7 +451,7 @@ fn load_accession(
     // The demo replays history: the agreement was in force when the board decided
     // (Södertälje's has since expired, and its signatories stay on record).
     let on = plan.approved_on.map_or(Ok(decided_on), date)?.min(today);
-    let terms = crate::routes::accessions::terms_of(agreement, on);
+    let terms = AgreementTerms::of(agreement, on);
     let mut accession = Accession::submit(
         SubmissionInput {
             id: Uuid::now_v7(),
@@ -531,14 +531,7 @@ fn demo_decision(
         },
     )?;
     steering::insert_decision(conn, &decision.to_record(), now)?;
-    Ok(CitedDecision {
-        decision_id: decision.id(),
-        agreement_id: decision.agreement_id(),
-        kind: decision.kind(),
-        subject_id: decision.subject_id(),
-        decided_on: decision.meeting_date(),
-        valid: true,
-    })
+    Ok(CitedDecision::of(group, &meeting, &decision))
 }
 
 #[cfg(test)]

@@ -51,8 +51,9 @@ use std::borrow::Cow;
 use std::fmt::{self, Display};
 
 use chrono::NaiveDate;
+use samverkan_domain::accession::{SignatoryPeriod, SignatoryStatus};
 use samverkan_domain::collation::swedish_sort_key;
-use samverkan_domain::party::LegalForm;
+use samverkan_domain::party::{LegalForm, SignatoryForm};
 
 /// One organisation on the public list. Public data only: no contact person, no submitter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,9 +72,18 @@ pub struct SignatoryRow {
 }
 
 impl SignatoryRow {
+    /// Current or former on `date`, by the domain's periods.
+    pub fn status_on(&self, date: NaiveDate) -> Option<SignatoryStatus> {
+        SignatoryPeriod {
+            since: self.since,
+            until: self.until,
+        }
+        .status_on(date)
+    }
+
     /// Whether the organisation was a signatory on `date`.
     pub fn is_current_on(&self, date: NaiveDate) -> bool {
-        self.since <= date && self.until.is_none_or(|until| until > date)
+        self.status_on(date) == Some(SignatoryStatus::Current)
     }
 }
 
@@ -161,7 +171,7 @@ pub fn signatories_csv(rows: &[SignatoryRow], delimiter: Delimiter) -> Vec<u8> {
         let fields = [
             row.name.as_str(),
             row.org_number.as_deref().unwrap_or(""),
-            row.legal_form.map_or("public_body", LegalForm::as_str),
+            SignatoryForm::of(row.legal_form).as_str(),
             &codes,
             row.website.as_deref().unwrap_or(""),
             &since,
@@ -369,7 +379,7 @@ impl Display for Document<'_, '_> {
         let former: Vec<&SignatoryRow> = page
             .rows
             .iter()
-            .filter(|r| r.until.is_some_and(|until| until <= page.as_of))
+            .filter(|r| r.status_on(page.as_of) == Some(SignatoryStatus::Former))
             .collect();
         let list_name = lang.pick("Anslutna organisationer", "Signatories");
 
@@ -503,11 +513,9 @@ fn table(
             Some(n) if !n.is_empty() => cell(f, number_l, NOWRAP, &Escaped(n))?,
             _ => cell(f, number_l, "", &missing)?,
         }
-        let form = match (lang, row.legal_form) {
-            (Lang::Sv, Some(f)) => f.label_sv(),
-            (Lang::En, Some(f)) => f.label_en(),
-            (Lang::Sv, None) => "Offentlig aktör",
-            (Lang::En, None) => "Public body",
+        let form = match lang {
+            Lang::Sv => SignatoryForm::of(row.legal_form).label_sv(),
+            Lang::En => SignatoryForm::of(row.legal_form).label_en(),
         };
         cell(f, form_l, "", &form)?;
         let places = if row.municipality_names.is_empty() {
