@@ -1,18 +1,14 @@
-//! Bearer JWT authentication. The algorithm is pinned by configuration, so a token can never
+//! Bearer JWT verification. The algorithm is pinned by configuration, so a token can never
 //! choose how it is verified (`alg: none`, HS256-with-the-public-key and friends fail here).
+//! The extractors that read the token from a request are in `extract`.
 
 use std::collections::BTreeSet;
-use std::future::{Ready, ready};
 
-use actix_web::dev::Payload;
-use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use samverkan_domain::access::{Principal, Role};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::config::{JwtKey, JwtSettings};
 use crate::problem::ApiError;
 
@@ -178,64 +174,6 @@ pub struct TokenRequest {
     pub public_body_id: Option<Uuid>,
     pub organization_ids: Vec<Uuid>,
     pub ttl_seconds: u64,
-}
-
-fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
-    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-        return Ok(None);
-    };
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::Unauthorized("the Authorization header is not readable".into()))?;
-    match value.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
-            Ok(Some(token.trim()))
-        }
-        _ => Err(ApiError::Unauthorized(
-            "use Authorization: Bearer <token>".into(),
-        )),
-    }
-}
-
-fn principal_of(req: &HttpRequest) -> Result<Option<Principal>, ApiError> {
-    let Some(token) = bearer_token(req)? else {
-        return Ok(None);
-    };
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
-    state.auth.verify(token).map(Some)
-}
-
-/// The caller of a public operation: anonymous, or authenticated (a token that is sent must
-/// be valid, even where none is needed, so that a client learns of an expired token at once).
-pub struct Caller(pub Option<Principal>);
-
-impl FromRequest for Caller {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(principal_of(req).map(Caller))
-    }
-}
-
-/// The caller of a protected operation: 401 without a valid token. Whether the principal may
-/// act on the resource is then decided by the domain's rules (`require`).
-pub struct Authenticated(pub Principal);
-
-impl FromRequest for Authenticated {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(principal_of(req).and_then(|p| {
-            p.map(Authenticated)
-                .ok_or_else(|| ApiError::Unauthorized("this operation needs a bearer token".into()))
-        }))
-    }
 }
 
 /// Turns a domain permission answer into 403 (or 404 where the caller must not learn that

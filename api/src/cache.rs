@@ -9,8 +9,8 @@
 //! read before a change is never stored after it (the generation check in `put`).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
@@ -91,32 +91,82 @@ struct DataVersion {
     data_version: i64,
 }
 
-/// Watches the database for commits made elsewhere and clears the cache. Runs on its own
-/// thread with its own pooled connection for the life of the process.
-pub fn spawn_watcher(pool: DbPool, cache: Arc<PublicCache>) {
-    std::thread::Builder::new()
+/// The thread that watches the database for commits made elsewhere and clears the cache.
+/// It ends when this guard is dropped (the server it belongs to has stopped: the guard's
+/// drop waits for it) or when the cache is gone, so no watcher outlives its server or holds
+/// a pooled connection past it.
+pub struct Watcher {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Starts the watcher of `cache` on its own thread with its own pooled connection.
+pub fn spawn_watcher(pool: DbPool, cache: Weak<PublicCache>) -> Watcher {
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = stop.clone();
+    let thread = std::thread::Builder::new()
         .name("cache-watcher".into())
         .spawn(move || {
             loop {
-                if let Err(e) = watch(&pool, &cache) {
+                let result = watch(&pool, &cache, &stopped);
+                if !running(&cache, &stopped) {
+                    return;
+                }
+                if let Err(e) = result {
                     log::warn!("cache watcher: {e}; restarting");
                 }
                 // Whatever happened while not watching is unknown: start clean.
-                cache.invalidate();
-                std::thread::sleep(Duration::from_secs(1));
+                if !invalidate(&cache, &stopped) {
+                    return;
+                }
+                for _ in 0..20 {
+                    if !running(&cache, &stopped) {
+                        return;
+                    }
+                    std::thread::sleep(WATCH_INTERVAL);
+                }
             }
         })
-        .map(|_| ())
-        .unwrap_or_else(|e| log::error!("cannot start the cache watcher: {e}"));
+        .map_err(|e| log::error!("cannot start the cache watcher: {e}"))
+        .ok();
+    Watcher { stop, thread }
 }
 
-fn watch(pool: &DbPool, cache: &PublicCache) -> Result<(), String> {
+fn running(cache: &Weak<PublicCache>, stop: &AtomicBool) -> bool {
+    !stop.load(Ordering::Acquire) && cache.strong_count() > 0
+}
+
+/// Clears the cache if it still exists; `false` when the watcher should stop.
+fn invalidate(cache: &Weak<PublicCache>, stop: &AtomicBool) -> bool {
+    if stop.load(Ordering::Acquire) {
+        return false;
+    }
+    match cache.upgrade() {
+        Some(cache) => {
+            cache.invalidate();
+            true
+        }
+        None => false,
+    }
+}
+
+/// Watches until stopped (`Ok`) or until the connection fails.
+fn watch(pool: &DbPool, cache: &Weak<PublicCache>, stop: &AtomicBool) -> Result<(), String> {
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     match &mut *conn {
         DbConnection::Postgresql(pg) => {
             pg.batch_execute(&format!("LISTEN {CHANGES_CHANNEL}"))
                 .map_err(|e| e.to_string())?;
-            loop {
+            while running(cache, stop) {
                 // A round trip lets libpq read notifications that have arrived.
                 pg.batch_execute("SELECT 1").map_err(|e| e.to_string())?;
                 let mut changed = false;
@@ -124,26 +174,29 @@ fn watch(pool: &DbPool, cache: &PublicCache) -> Result<(), String> {
                     n.map_err(|e| e.to_string())?;
                     changed = true;
                 }
-                if changed {
-                    cache.invalidate();
+                if changed && !invalidate(cache, stop) {
+                    break;
                 }
                 std::thread::sleep(WATCH_INTERVAL);
             }
+            // The connection goes back to the pool: without the listener.
+            pg.batch_execute("UNLISTEN *").map_err(|e| e.to_string())
         }
         DbConnection::Sqlite(lite) => {
             // `data_version` changes when another connection commits to the file.
             let mut last: Option<i64> = None;
-            loop {
+            while running(cache, stop) {
                 let v = diesel::sql_query("PRAGMA data_version")
                     .get_result::<DataVersion>(lite)
                     .map_err(|e| e.to_string())?
                     .data_version;
-                if last.is_some_and(|l| l != v) {
-                    cache.invalidate();
+                if last.is_some_and(|l| l != v) && !invalidate(cache, stop) {
+                    break;
                 }
                 last = Some(v);
                 std::thread::sleep(WATCH_INTERVAL);
             }
+            Ok(())
         }
     }
 }
@@ -235,18 +288,13 @@ fn respond(req: &actix_web::HttpRequest, cached: &Cached) -> actix_web::HttpResp
     }
 }
 
-/// The cache key of a public list request: the day (`as_of` defaults to today), the
+/// The cache key of a public list request: the day (`as_of` defaults to `today`), the
 /// representation (negotiated CSV or JSON), the path and the query.
-pub fn key_for(req: &actix_web::HttpRequest) -> String {
-    let csv = req
-        .headers()
-        .get(actix_web::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .is_some_and(|first| first.trim().starts_with("text/csv"));
+pub fn key_for(req: &actix_web::HttpRequest, today: chrono::NaiveDate) -> String {
+    let csv = crate::http::wants_csv(req);
     format!(
         "{}|{}|{}?{}",
-        samverkan_domain::accession::swedish_date(chrono::Utc::now()),
+        today,
         if csv { "csv" } else { "json" },
         req.path(),
         req.query_string()
@@ -258,6 +306,7 @@ pub fn key_for(req: &actix_web::HttpRequest) -> String {
 pub fn fast_hit(
     req: &actix_web::HttpRequest,
     cache: &PublicCache,
+    today: chrono::NaiveDate,
 ) -> Option<actix_web::HttpResponse> {
     if req.method() != actix_web::http::Method::GET
         || req
@@ -266,7 +315,7 @@ pub fn fast_hit(
     {
         return None;
     }
-    let hit = cache.get(&key_for(req))?;
+    let hit = cache.get(&key_for(req, today))?;
     Some(respond(req, &hit))
 }
 

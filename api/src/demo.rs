@@ -11,14 +11,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::accession::{
-    Accession, Approval, BoardDecision, Channel, CitedDecision, ContactPersonInput, Signatory,
-    SubmissionInput, WithdrawalNotice, swedish_date,
+    Accession, AgreementTerms, Approval, BoardDecision, Channel, CitedDecision, ContactPersonInput,
+    Signatory, SubmissionInput, WithdrawalNotice, swedish_date,
 };
 use samverkan_domain::agreement::{Agreement, ApprovalMode, DemoAgreement};
 use samverkan_domain::party::{LegalForm, OrganizationFields, OrganizationInput, PublicBodyKind};
 use samverkan_domain::steering::{
-    self, Appointer, Appointment, DecisionInput, DecisionKind, GroupConfig, GroupConfigInput,
-    GroupKind, MeetingInput, MemberRole, Seat, Side, SteeringGroup,
+    Appointer, Appointment, DecisionInput, DecisionKind, GroupConfig, GroupConfigInput, GroupKind,
+    MeetingInput, MemberRole, Seat, Side, SteeringGroup,
 };
 use samverkan_persistence::db::DbConnection;
 use samverkan_persistence::{accessions, agreements, parties, steering as steering_store};
@@ -339,7 +339,7 @@ fn load_agreement(
 }
 
 fn body_kind(code: &str) -> PublicBodyKind {
-    if code.len() == 2 {
+    if samverkan_domain::scb::is_county_code(code) {
         PublicBodyKind::Region
     } else {
         PublicBodyKind::Municipality
@@ -465,7 +465,7 @@ impl AgreementLoad<'_> {
             .approved_on
             .unwrap_or(decided_on)
             .min(swedish_date(self.now));
-        crate::routes::accessions::terms_of(self.agreement, on)
+        AgreementTerms::of(self.agreement, on)
     }
 
     fn submit(&self, entry: &AccessionEntry, signatory: Signatory) -> Result<Accession, ApiError> {
@@ -549,14 +549,7 @@ impl AgreementLoad<'_> {
                 )?;
                 steering_store::insert_decision(self.conn, &decision.to_record(), self.now)?;
                 if let (DecisionKind::ApproveAccession, Some(r)) = (d.kind, &d.accession_of) {
-                    let cited = CitedDecision {
-                        decision_id: decision.id(),
-                        agreement_id: decision.agreement_id(),
-                        kind: decision.kind(),
-                        subject_id: decision.subject_id(),
-                        decided_on: decision.meeting_date(),
-                        valid: steering::decision_is_valid(group, &meeting, &decision).is_ok(),
-                    };
+                    let cited = CitedDecision::of(group, &meeting, &decision);
                     approvals.insert(r.clone(), cited);
                 }
             }

@@ -10,9 +10,9 @@ use samverkan_persistence::db::DbConnection;
 use samverkan_persistence::idempotency::{StoredResponse, lookup, store};
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::http::{etag_for, hash_hex};
 use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
 
 pub const HEADER: &str = "Idempotency-Key";
 
@@ -104,6 +104,7 @@ where
             request_hash.clone(),
             create.clone(),
         );
+        let clock = state.clock.clone();
         let result = state
             .write(move |conn| {
                 if let Some(key) = &key
@@ -127,7 +128,7 @@ where
                     body: created.body,
                 };
                 if let Some(key) = &key
-                    && !store(conn, &caller, key, &stored, chrono::Utc::now())?
+                    && !store(conn, &caller, key, &stored, clock.now())?
                 {
                     return Err(ApiError::Conflict {
                         code: "idempotency_key_in_flight",

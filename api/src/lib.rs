@@ -1,12 +1,22 @@
-//! The Samverkan HTTP API: handlers, auth, problem+json errors and the OpenAPI document.
-//! The server binary (`samverkan`) and its CLI live in `main.rs` and `cli.rs`.
+//! The Samverkan HTTP API. Read the modules in this order:
+//!
+//! - `state`: what every handler shares (pool, token verifier, clock); `server`: the server,
+//!   the middleware every request passes, the fallback for unknown paths.
+//! - `routes`: one module per area, translating HTTP to the domain and back; `extract`: what
+//!   handlers take from a request (caller, strict JSON, paging); `http`: how responses look
+//!   (ETags, caching, lists); `problem`: every error as problem+json.
+//! - `workflows`: what spans areas (termination ends accessions, revisions carry them over,
+//!   the sweep, the public signatory list), without HTTP.
+//! - `auth` (JWT), `cache` (public lists in memory), `idempotency`, `render` (CSV and the
+//!   embeddable page), `openapi` and `schemas` (the contract), `setup`, `demo`, `reference`.
+//! - The `samverkan` binary: `main.rs`, `cli.rs`, `config.rs`.
 
-pub mod app;
 pub mod auth;
 pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod extract;
 pub mod http;
 pub mod idempotency;
 pub mod openapi;
@@ -14,4 +24,8 @@ pub mod problem;
 pub mod reference;
 pub mod render;
 pub mod routes;
+pub mod schemas;
+pub mod server;
 pub mod setup;
+pub mod state;
+pub mod workflows;

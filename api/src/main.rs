@@ -4,11 +4,12 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 
 use clap::Parser;
-use samverkan_api::app::{AppState, server};
 use samverkan_api::auth::{Authenticator, TokenRequest};
 use samverkan_api::cli::{Cli, Command, parse_ttl};
 use samverkan_api::config::{JwtKey, ProcessEnv, Settings};
+use samverkan_api::server::server;
 use samverkan_api::setup::prepare_database;
+use samverkan_api::state::{AppState, Clock, SystemClock};
 use samverkan_api::{openapi, setup};
 use samverkan_domain::access::Role;
 use samverkan_persistence::DbPool;
@@ -146,9 +147,11 @@ fn serve(bind: Option<String>, demo: bool, no_migrate: bool) -> Result<(), Strin
     }
     // Accessions not reconfirmed for a revised agreement end when their deadline passes.
     let sweeper = pool.clone();
+    let clock = std::sync::Arc::new(SystemClock);
+    let sweep_clock = clock.clone();
     std::thread::spawn(move || {
         loop {
-            match setup::sweep_reconfirmations(&sweeper) {
+            match setup::sweep_reconfirmations(&sweeper, sweep_clock.now()) {
                 Ok(0) => {}
                 Ok(n) => log::info!("ended {n} accessions not reconfirmed in time"),
                 Err(e) => log::error!("reconfirmation sweep failed: {e}"),
@@ -160,11 +163,7 @@ fn serve(bind: Option<String>, demo: bool, no_migrate: bool) -> Result<(), Strin
         .map_err(|e| format!("SAMVERKAN_BIND: cannot listen on {}: {e}", settings.bind))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Samverkan listening on http://{address}  (API docs: http://{address}/docs/)");
-    let state = AppState {
-        pool,
-        auth,
-        body_limit: settings.body_limit,
-    };
+    let state = AppState::new(pool, auth, settings.body_limit).with_clock(clock);
     let server = server(
         listener,
         state,

@@ -376,6 +376,31 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+/// Field errors that the stored state causes rather than the request's form (a date before
+/// the recorded adoption or consultation, a public body that is not a party): when every
+/// error of a refusal is one of `codes`, the request was well-formed and the answer is 409
+/// with the first rule's code; with other field errors, 422 lists them all.
+pub fn state_rules(codes: &'static [&'static str]) -> impl Fn(DomainError) -> DomainError {
+    move |error| match error {
+        DomainError::Invalid(errors)
+            if !errors.is_empty() && errors.iter().all(|e| codes.contains(&e.code)) =>
+        {
+            let first = &errors[0];
+            DomainError::Conflict {
+                code: first.code,
+                message: format!("{}: {}", first.field, first.message),
+            }
+        }
+        other => other,
+    }
+}
+
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         Self::Internal(e.to_string())

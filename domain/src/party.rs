@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::Principal;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::org_number::OrgNumber;
-use crate::scb::{MunicipalityCode, is_county_code};
+use crate::scb::{MunicipalityCode, is_county_code, is_municipality_code};
 
 pub const NAME_MAX: usize = 200;
 pub const DESCRIPTION_MAX: usize = 2000;
@@ -114,6 +114,72 @@ impl PublicBodyFields {
     }
 }
 
+impl PublicBodyFields {
+    /// The municipality the body is, or is seated in where its code says so: its SCB code
+    /// when that is a kommunkod (a municipality's; another body's may be either kind).
+    pub fn municipality_code(&self) -> Option<&str> {
+        self.scb_code.as_deref().filter(|c| is_municipality_code(c))
+    }
+
+    /// Applies a change: absent fields stay as they are, `Some(None)` clears an optional
+    /// one. Values that do not fit together with what the body keeps (a kind whose SCB code
+    /// the body does not have) break `scb_code_for_kind`; check the values sent on their own
+    /// first with [`PublicBodyChange::check`].
+    pub fn changed(&self, change: &PublicBodyChange) -> Result<Self, DomainError> {
+        Self::parse(
+            change.name.as_deref().unwrap_or(&self.name),
+            change.kind.unwrap_or(self.kind),
+            change
+                .scb_code
+                .clone()
+                .unwrap_or_else(|| self.scb_code.clone())
+                .as_deref(),
+            change
+                .website
+                .clone()
+                .unwrap_or_else(|| self.website.clone())
+                .as_deref(),
+        )
+        .map_err(|_| PartyRule::ScbCodeForKind.into())
+    }
+}
+
+/// A change of a public body's fields, as a client sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublicBodyChange {
+    pub name: Option<String>,
+    pub kind: Option<PublicBodyKind>,
+    pub scb_code: Option<Option<String>>,
+    pub website: Option<Option<String>>,
+}
+
+impl PublicBodyChange {
+    /// The values sent, each on its own (invalid input names the field): any valid SCB code
+    /// passes here, whether it fits the kind is decided against the body ([`PublicBodyFields::changed`]).
+    pub fn check(&self) -> Result<(), DomainError> {
+        PublicBodyFields::parse(
+            self.name.as_deref().unwrap_or("-"),
+            PublicBodyKind::Other,
+            self.scb_code.clone().flatten().as_deref(),
+            self.website.clone().flatten().as_deref(),
+        )
+        .map(|_| ())
+    }
+}
+
+/// The rules of the register that the domain decides (uniqueness is the database's).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PartyRule {
+    #[error(
+        "the SCB code does not fit the kind: a municipality has its kommunkod, a region or county board its länskod"
+    )]
+    ScbCodeForKind,
+}
+
+crate::rules!(PartyRule {
+    ScbCodeForKind => "scb_code_for_kind",
+});
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -171,6 +237,44 @@ impl LegalForm {
             Self::Foundation => "Foundation",
             Self::ReligiousCommunity => "Religious community",
             Self::Other => "Other",
+        }
+    }
+}
+
+/// What the public list of signatories shows as a signatory's form: an organisation's legal
+/// form, or that the signatory is a public body (Blekinge lets public bodies accede). The
+/// CSV, the statistics and the embeddable page all name it from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SignatoryForm {
+    Legal(LegalForm),
+    PublicBody,
+}
+
+impl SignatoryForm {
+    /// A signatory without a legal form is a public body.
+    pub fn of(legal_form: Option<LegalForm>) -> Self {
+        legal_form.map_or(Self::PublicBody, Self::Legal)
+    }
+
+    /// The machine value: the legal form's, or `public_body`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Legal(form) => form.as_str(),
+            Self::PublicBody => "public_body",
+        }
+    }
+
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            Self::Legal(form) => form.label_sv(),
+            Self::PublicBody => "Offentlig aktör",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Legal(form) => form.label_en(),
+            Self::PublicBody => "Public body",
         }
     }
 }
@@ -393,6 +497,95 @@ mod tests {
                 None
             )
             .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_signatory_without_a_legal_form_is_a_public_body() {
+        assert_eq!(SignatoryForm::of(None), SignatoryForm::PublicBody);
+        assert_eq!(SignatoryForm::of(None).as_str(), "public_body");
+        assert_eq!(SignatoryForm::of(None).label_sv(), "Offentlig aktör");
+        for form in LegalForm::ALL {
+            let shown = SignatoryForm::of(Some(form));
+            assert_eq!(shown.as_str(), form.as_str());
+            assert_ne!(shown.as_str(), "public_body");
+            assert_eq!(shown.label_en(), form.label_en());
+        }
+    }
+
+    fn eslov() -> PublicBodyFields {
+        PublicBodyFields::parse(
+            "Eslövs kommun",
+            PublicBodyKind::Municipality,
+            Some("1285"),
+            None,
+        )
+        .expect("valid")
+    }
+
+    #[test]
+    fn a_body_is_in_the_municipality_its_code_names() {
+        assert_eq!(eslov().municipality_code(), Some("1285"));
+        let region =
+            PublicBodyFields::parse("Region Blekinge", PublicBodyKind::Region, Some("10"), None)
+                .expect("valid");
+        assert_eq!(region.municipality_code(), None);
+        let university = PublicBodyFields::parse(
+            "Blekinge Tekniska Högskola",
+            PublicBodyKind::Other,
+            Some("1080"),
+            None,
+        )
+        .expect("valid");
+        assert_eq!(university.municipality_code(), Some("1080"));
+    }
+
+    #[test]
+    fn a_change_must_leave_the_code_fitting_the_kind() {
+        let renamed = eslov()
+            .changed(&PublicBodyChange {
+                name: Some("Eslövs kommun (ny)".into()),
+                ..PublicBodyChange::default()
+            })
+            .expect("a new name is fine");
+        assert_eq!(renamed.name, "Eslövs kommun (ny)");
+        assert_eq!(renamed.scb_code.as_deref(), Some("1285"));
+
+        let region = PublicBodyChange {
+            kind: Some(PublicBodyKind::Region),
+            ..PublicBodyChange::default()
+        };
+        assert_eq!(region.check(), Ok(()), "each value is valid on its own");
+        assert_eq!(
+            eslov().changed(&region).unwrap_err().code(),
+            Some("scb_code_for_kind")
+        );
+        let cleared = PublicBodyChange {
+            scb_code: Some(None),
+            ..PublicBodyChange::default()
+        };
+        assert_eq!(
+            eslov().changed(&cleared).unwrap_err().code(),
+            Some("scb_code_for_kind")
+        );
+        let became_other = PublicBodyChange {
+            kind: Some(PublicBodyKind::Other),
+            scb_code: Some(None),
+            ..PublicBodyChange::default()
+        };
+        assert_eq!(eslov().changed(&became_other).expect("fits").scb_code, None);
+
+        let bad = PublicBodyChange {
+            scb_code: Some(Some("99".into())),
+            website: Some(Some("ftp://x".into())),
+            ..PublicBodyChange::default()
+        };
+        let DomainError::Invalid(errors) = bad.check().unwrap_err() else {
+            panic!("invalid input")
+        };
+        assert_eq!(
+            errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+            ["scb_code", "website"]
         );
     }
 

@@ -12,8 +12,19 @@ pub const COUNTY_CODES: [&str; 21] = [
     "21", "22", "23", "24", "25",
 ];
 
+/// [`COUNTY_CODES`] as a regular-expression group, for the JSON Schemas of codes (a test
+/// keeps the two equal).
+pub const COUNTY_CODE_PATTERN: &str =
+    "(?:01|03|04|05|06|07|08|09|10|12|13|14|17|18|19|20|21|22|23|24|25)";
+
 pub fn is_county_code(code: &str) -> bool {
     COUNTY_CODES.contains(&code)
+}
+
+/// Whether a stored code is a municipality code (kommunkod), as opposed to a county code:
+/// exactly what [`MunicipalityCode::parse`] reads, with nothing to trim.
+pub fn is_municipality_code(code: &str) -> bool {
+    MunicipalityCode::parse(code).is_ok_and(|c| c.as_str() == code)
 }
 
 /// A municipality code (kommunkod): four digits, the first two a county code.
@@ -74,6 +85,26 @@ mod tests {
         assert_eq!(COUNTY_CODES.len(), 21);
         for gone in ["00", "02", "11", "15", "16", "26"] {
             assert!(!is_county_code(gone), "{gone}");
+        }
+    }
+
+    #[test]
+    fn the_county_pattern_is_the_list_of_county_codes() {
+        let listed: Vec<&str> = COUNTY_CODE_PATTERN
+            .strip_prefix("(?:")
+            .and_then(|p| p.strip_suffix(')'))
+            .expect("a group")
+            .split('|')
+            .collect();
+        assert_eq!(listed, COUNTY_CODES);
+    }
+
+    #[test]
+    fn municipality_and_county_codes_are_told_apart() {
+        assert!(is_municipality_code("1285"));
+        assert!(is_municipality_code("0181"));
+        for not in ["10", "12", " 1285", "1185", "12855", "", "abcd"] {
+            assert!(!is_municipality_code(not), "{not:?}");
         }
     }
 

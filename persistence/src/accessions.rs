@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use samverkan_domain::DomainError;
 use samverkan_domain::accession::{
     Accession, AccessionRule, AccessionState, ExistingAccession, HistoryEntry, HistoryEvent,
-    Signatory, SignatoryKind,
+    Signatory, SignatoryKind, SignatoryPeriod, SignatoryStatus, SignatoryTerm, merge_terms,
 };
 use samverkan_domain::collation::swedish_sort_key;
 use uuid::Uuid;
@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::db::{DbConnection, LockableTable, lock_row};
 use crate::error::{StoreError, StoreResult, unique_as};
 use crate::page::{Page, PageRequest, like_contains};
-use crate::schema::{accession_history, accessions, organization_municipalities};
+use crate::schema::{accession_history, accessions, organization_municipalities, signatory_terms};
 use crate::{corrupt, parse_uuid, to_db_time, to_utc};
 
 #[derive(Debug, Clone)]
@@ -178,6 +178,7 @@ pub fn insert_accession(
         .execute(conn)
         .map_err(|e| unique_as(e, || DomainError::from(AccessionRule::ApplicationPending)))?;
     append_history(conn, a, 0)?;
+    refresh_terms(conn, a.agreement_id, a.signatory)?;
     get_accession(conn, a.id)
 }
 
@@ -232,6 +233,7 @@ pub fn save_accession(
         return Err(StoreError::Stale);
     }
     append_history(conn, a, before.accession.history.len())?;
+    refresh_terms(conn, a.agreement_id, a.signatory)?;
     get_accession(conn, a.id)
 }
 
@@ -341,7 +343,123 @@ pub fn rename_signatory(
             accessions::signatory_sort_key.eq(swedish_sort_key(name)),
         ))
         .execute(conn)?;
+    diesel::update(
+        signatory_terms::table.filter(signatory_terms::signatory_id.eq(signatory_id.to_string())),
+    )
+    .set((
+        signatory_terms::signatory_name.eq(name),
+        signatory_terms::signatory_sort_key.eq(swedish_sort_key(name)),
+    ))
+    .execute(conn)?;
     Ok(())
+}
+
+// ---------------------------------------------------------------- the list's projection
+
+/// What a signatory's terms are made of: an accession's columns.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = accessions)]
+struct TermSource {
+    id: String,
+    agreement_id: String,
+    signatory_kind: String,
+    signatory_id: String,
+    organization_id: Option<String>,
+    signatory_name: String,
+    signatory_sort_key: String,
+    state: String,
+    approved_on: Option<NaiveDate>,
+    left_on: Option<NaiveDate>,
+}
+
+impl TermSource {
+    /// The accession's own term, by the domain's rule of which states make a signatory.
+    fn term(&self) -> StoreResult<Option<SignatoryTerm>> {
+        let state =
+            AccessionState::parse(&self.state).ok_or_else(|| corrupt("accessions.state"))?;
+        let Some(period) = SignatoryPeriod::of(state, self.approved_on, self.left_on) else {
+            return Ok(None);
+        };
+        let kind = SignatoryKind::parse(&self.signatory_kind)
+            .ok_or_else(|| corrupt("accessions.signatory_kind"))?;
+        Ok(Some(SignatoryTerm {
+            accession_id: parse_uuid(&self.id)?,
+            signatory: Signatory::from_parts(kind, parse_uuid(&self.signatory_id)?),
+            period,
+        }))
+    }
+}
+
+/// Writes the merged terms of `sources`, which must be all the accessions of the signatories
+/// they name, each of one agreement.
+fn insert_terms(conn: &mut DbConnection, sources: &[TermSource]) -> StoreResult<()> {
+    let mut by_agreement: std::collections::BTreeMap<&str, Vec<SignatoryTerm>> =
+        std::collections::BTreeMap::new();
+    let mut by_id: std::collections::HashMap<Uuid, &TermSource> = std::collections::HashMap::new();
+    for source in sources {
+        if let Some(term) = source.term()? {
+            by_agreement
+                .entry(source.agreement_id.as_str())
+                .or_default()
+                .push(term);
+            by_id.insert(term.accession_id, source);
+        }
+    }
+    for terms in by_agreement.into_values() {
+        for term in merge_terms(terms) {
+            let source = by_id
+                .get(&term.accession_id)
+                .ok_or_else(|| corrupt("signatory_terms"))?;
+            diesel::insert_into(signatory_terms::table)
+                .values((
+                    signatory_terms::id.eq(&source.id),
+                    signatory_terms::agreement_id.eq(&source.agreement_id),
+                    signatory_terms::signatory_kind.eq(&source.signatory_kind),
+                    signatory_terms::signatory_id.eq(&source.signatory_id),
+                    signatory_terms::organization_id.eq(&source.organization_id),
+                    signatory_terms::signatory_name.eq(&source.signatory_name),
+                    signatory_terms::signatory_sort_key.eq(&source.signatory_sort_key),
+                    signatory_terms::since.eq(term.period.since),
+                    signatory_terms::until.eq(term.period.until),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Rewrites the terms of one signatory in one agreement from all its accessions there:
+/// called with every accession save, in its transaction.
+fn refresh_terms(
+    conn: &mut DbConnection,
+    agreement_id: Uuid,
+    signatory: Signatory,
+) -> StoreResult<()> {
+    let (agreement_id, signatory_id) = (agreement_id.to_string(), signatory.id().to_string());
+    diesel::delete(
+        signatory_terms::table
+            .filter(signatory_terms::agreement_id.eq(&agreement_id))
+            .filter(signatory_terms::signatory_id.eq(&signatory_id)),
+    )
+    .execute(conn)?;
+    let sources: Vec<TermSource> = accessions::table
+        .filter(accessions::agreement_id.eq(&agreement_id))
+        .filter(accessions::signatory_id.eq(&signatory_id))
+        .select(TermSource::as_select())
+        .load(conn)?;
+    insert_terms(conn, &sources)
+}
+
+/// Rebuilds the whole projection from the accessions: after the migration that created it,
+/// or to repair it. Returns how many terms there are.
+pub fn rebuild_signatory_terms(conn: &mut DbConnection) -> StoreResult<usize> {
+    diesel::delete(signatory_terms::table).execute(conn)?;
+    let sources: Vec<TermSource> = accessions::table
+        .select(TermSource::as_select())
+        .load(conn)?;
+    insert_terms(conn, &sources)?;
+    let count: i64 = signatory_terms::table.count().get_result(conn)?;
+    usize::try_from(count).map_err(|_| corrupt("signatory_terms count"))
 }
 
 // ---------------------------------------------------------------- the public list
@@ -349,12 +467,14 @@ pub fn rename_signatory(
 /// One line of the public list: who, since when, until when (former signatories).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignatoryLine {
+    /// The accession that began the signatory's term (the line's identity in the cursor).
     pub accession_id: Uuid,
     pub signatory: Signatory,
     pub name: String,
     pub since: NaiveDate,
     /// The first day no longer a signatory; `None` for current signatories.
     pub until: Option<NaiveDate>,
+    pub status: SignatoryStatus,
 }
 
 #[derive(Debug, Clone)]
@@ -372,52 +492,48 @@ type LineRow = (
     String,
     String,
     String,
-    Option<NaiveDate>,
+    NaiveDate,
     Option<NaiveDate>,
 );
 
 /// The signatories on `as_of` in Swedish order; with `include_former` also those who had
-/// left by then. `page: None` gives the whole list (CSV export).
+/// left by then. `page: None` gives the whole list (CSV export). Reads the merged terms
+/// with the predicate of `SignatoryTerm::listed_on`; each line is then drawn by it.
 pub fn signatories(
     conn: &mut DbConnection,
     query: &SignatoryQuery,
     page: Option<&PageRequest>,
 ) -> StoreResult<Page<SignatoryLine>> {
-    let mut q = accessions::table
-        .filter(accessions::agreement_id.eq(query.agreement_id.to_string()))
-        .filter(accessions::state.eq_any([
-            AccessionState::Approved.as_str(),
-            AccessionState::Withdrawn.as_str(),
-            AccessionState::Ended.as_str(),
-        ]))
-        .filter(accessions::approved_on.le(query.as_of))
+    let mut q = signatory_terms::table
+        .filter(signatory_terms::agreement_id.eq(query.agreement_id.to_string()))
+        .filter(signatory_terms::since.le(query.as_of))
         .select((
-            accessions::id,
-            accessions::signatory_kind,
-            accessions::signatory_id,
-            accessions::signatory_name,
-            accessions::signatory_sort_key,
-            accessions::approved_on,
-            accessions::left_on,
+            signatory_terms::id,
+            signatory_terms::signatory_kind,
+            signatory_terms::signatory_id,
+            signatory_terms::signatory_name,
+            signatory_terms::signatory_sort_key,
+            signatory_terms::since,
+            signatory_terms::until,
         ))
         .into_boxed();
     if !query.include_former {
         q = q.filter(
-            accessions::left_on
+            signatory_terms::until
                 .is_null()
-                .or(accessions::left_on.gt(query.as_of)),
+                .or(signatory_terms::until.gt(query.as_of)),
         );
     }
     if let Some(text) = &query.q {
         q = q.filter(
-            accessions::signatory_sort_key
+            signatory_terms::signatory_sort_key
                 .like(like_contains(&swedish_sort_key(text)))
                 .escape('\\'),
         );
     }
     if let Some(code) = &query.municipality_code {
         q = q.filter(
-            accessions::organization_id.eq_any(
+            signatory_terms::organization_id.eq_any(
                 organization_municipalities::table
                     .filter(organization_municipalities::municipality_code.eq(code.clone()))
                     .select(organization_municipalities::organization_id.nullable()),
@@ -427,29 +543,42 @@ pub fn signatories(
     let limit = page.map_or(i64::MAX, |p| p.limit);
     if let Some([key, id]) = page.and_then(|p| p.after.as_deref()) {
         q = q.filter(
-            accessions::signatory_sort_key
-                .gt(key.clone())
-                .or(accessions::signatory_sort_key
+            signatory_terms::signatory_sort_key.gt(key.clone()).or(
+                signatory_terms::signatory_sort_key
                     .eq(key.clone())
-                    .and(accessions::id.gt(id.clone()))),
+                    .and(signatory_terms::id.gt(id.clone())),
+            ),
         );
     }
-    let mut q = q.order((accessions::signatory_sort_key.asc(), accessions::id.asc()));
+    let mut q = q.order((
+        signatory_terms::signatory_sort_key.asc(),
+        signatory_terms::id.asc(),
+    ));
     if page.is_some() {
         q = q.limit(limit + 1);
     }
     let rows: Vec<LineRow> = q.load(conn)?;
     let page_rows = Page::from_rows(rows, limit, |r| vec![r.4.clone(), r.0.clone()]);
-    page_rows.try_map(|(id, kind, signatory_id, name, _, approved_on, left_on)| {
+    page_rows.try_map(|(id, kind, signatory_id, name, _, since, until)| {
         let kind =
-            SignatoryKind::parse(&kind).ok_or_else(|| corrupt("accessions.signatory_kind"))?;
-        let since = approved_on.ok_or_else(|| corrupt("accessions.approved_on"))?;
-        Ok(SignatoryLine {
+            SignatoryKind::parse(&kind).ok_or_else(|| corrupt("signatory_terms.signatory_kind"))?;
+        let term = SignatoryTerm {
             accession_id: parse_uuid(&id)?,
             signatory: Signatory::from_parts(kind, parse_uuid(&signatory_id)?),
+            period: SignatoryPeriod { since, until },
+        };
+        let line = term
+            .listed_on(query.as_of, query.include_former)
+            .ok_or_else(|| {
+                StoreError::Internal("the signatory list query and the domain disagree".into())
+            })?;
+        Ok(SignatoryLine {
+            accession_id: term.accession_id,
+            signatory: line.signatory,
             name,
-            since,
-            until: left_on.filter(|l| *l <= query.as_of),
+            since: line.since,
+            until: line.until,
+            status: line.status,
         })
     })
 }

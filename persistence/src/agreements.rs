@@ -5,7 +5,9 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use samverkan_domain::access::Principal;
-use samverkan_domain::agreement::{Agreement, AgreementState};
+use samverkan_domain::agreement::{
+    Administered, Agreement, AgreementState, PUBLIC_STATES, administered_by,
+};
 use uuid::Uuid;
 
 use crate::db::{DbConnection, LockableTable, lock_row};
@@ -50,7 +52,6 @@ impl AgreementRow {
     }
 }
 
-/// The title lists show: the working version's.
 /// The title lists show: the version in force, else the one being prepared, else (an
 /// abandoned draft) the last one there was.
 fn title_of(a: &Agreement) -> String {
@@ -187,15 +188,8 @@ pub struct AgreementFilter {
     pub state: Option<AgreementState>,
 }
 
-/// Which agreements a caller may list: adopted and terminated ones are public; drafts,
-/// consultations and abandoned ones only to their administrators.
-pub fn visible_states_public() -> [&'static str; 2] {
-    [
-        AgreementState::Adopted.as_str(),
-        AgreementState::Terminated.as_str(),
-    ]
-}
-
+/// Agreements the caller may see (`agreement::may_view`), in SQL: the public states, and
+/// whatever the caller administers.
 pub fn list_agreements(
     conn: &mut DbConnection,
     filter: &AgreementFilter,
@@ -205,19 +199,16 @@ pub fn list_agreements(
     let mut query = agreements::table
         .select(AgreementRow::as_select())
         .into_boxed();
-    let public = visible_states_public();
-    match caller {
-        Some(p) if p.is_platform_admin() => {}
-        Some(p) => match p.public_body_id.filter(|id| p.administers_public_body(*id)) {
-            Some(own) => {
-                query = query.filter(
-                    agreements::state
-                        .eq_any(public)
-                        .or(agreements::owner_public_body_id.eq(own.to_string())),
-                );
-            }
-            None => query = query.filter(agreements::state.eq_any(public)),
-        },
+    let public = PUBLIC_STATES.map(AgreementState::as_str);
+    match caller.and_then(administered_by) {
+        Some(Administered::All) => {}
+        Some(Administered::OwnedBy(own)) => {
+            query = query.filter(
+                agreements::state
+                    .eq_any(public)
+                    .or(agreements::owner_public_body_id.eq(own.to_string())),
+            );
+        }
         None => query = query.filter(agreements::state.eq_any(public)),
     }
     if let Some(state) = filter.state {
@@ -259,15 +250,15 @@ pub fn list_agreements(
     })
 }
 
-/// Every agreement a public body owns (for its administrators' agenda), or all of them.
-pub fn agreements_owned_by(
+/// Every agreement in an administrator's scope (for the agenda).
+pub fn administered_agreements(
     conn: &mut DbConnection,
-    owner: Option<Uuid>,
+    scope: Administered,
 ) -> StoreResult<Vec<AgreementRecord>> {
     let mut query = agreements::table
         .select(AgreementRow::as_select())
         .into_boxed();
-    if let Some(owner) = owner {
+    if let Administered::OwnedBy(owner) = scope {
         query = query.filter(agreements::owner_public_body_id.eq(owner.to_string()));
     }
     query

@@ -182,6 +182,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    signatory_terms (id) {
+        id -> Text,
+        agreement_id -> Text,
+        signatory_kind -> Text,
+        signatory_id -> Text,
+        organization_id -> Nullable<Text>,
+        signatory_name -> Text,
+        signatory_sort_key -> Text,
+        since -> Date,
+        until -> Nullable<Date>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     public_bodies,
     organizations,
@@ -197,4 +211,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     steering_decisions,
     accessions,
     accession_history,
+    signatory_terms,
 );

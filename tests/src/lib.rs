@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
 use diesel::{Connection, RunQueryDsl, pg::PgConnection};
-use samverkan_api::app::{AppState, server};
 use samverkan_api::auth::{Authenticator, TokenRequest};
 use samverkan_api::config::{JwtKey, JwtSettings};
+use samverkan_api::server::server;
 use samverkan_api::setup::prepare_database;
+use samverkan_api::state::AppState;
 use samverkan_domain::access::Role;
 use samverkan_persistence::db::{DatabaseUrl, PoolOptions, build_pool};
 use serde_json::Value;
@@ -137,11 +138,11 @@ impl TestApp {
         prepare_database(&pool).expect("migrations");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let state = AppState {
+        let state = AppState::new(
             pool,
-            auth: Authenticator::new(&jwt_settings()).expect("auth"),
-            body_limit: 64 * 1024,
-        };
+            Authenticator::new(&jwt_settings()).expect("auth"),
+            64 * 1024,
+        );
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
@@ -495,11 +496,7 @@ impl TestApp {
         .expect("pool");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let state = AppState {
-            pool,
-            auth: Authenticator::new(jwt).expect("auth"),
-            body_limit: 64 * 1024,
-        };
+        let state = AppState::new(pool, Authenticator::new(jwt).expect("auth"), 64 * 1024);
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {

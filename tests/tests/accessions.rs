@@ -645,14 +645,14 @@ e2e!(unconfirmed_accessions_end_after_the_deadline, |app| {
     let pool =
         samverkan_persistence::db::build_pool(&app.database_url, &Default::default()).unwrap();
     assert_eq!(
-        samverkan_api::setup::sweep_reconfirmations(&pool).unwrap(),
+        samverkan_api::setup::sweep_reconfirmations(&pool, chrono::Utc::now()).unwrap(),
         1
     );
     let a = app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin);
     assert_eq!(a.json["state"], "ended");
     assert_eq!(a.json["end_reason"], "not_reconfirmed");
     assert_eq!(
-        samverkan_api::setup::sweep_reconfirmations(&pool).unwrap(),
+        samverkan_api::setup::sweep_reconfirmations(&pool, chrono::Utc::now()).unwrap(),
         0
     );
 });

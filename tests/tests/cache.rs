@@ -9,14 +9,20 @@ use serde_json::json;
 
 /// A second server process (here: a second server in this process, with its own cache and
 /// its own watcher) on the same database.
-fn second_server(app: &TestApp) -> (String, actix_web::dev::ServerHandle) {
+fn second_server(
+    app: &TestApp,
+) -> (
+    String,
+    actix_web::dev::ServerHandle,
+    std::thread::JoinHandle<()>,
+) {
     let pool = samverkan_persistence::db::build_pool(&app.database_url, &Default::default())
         .expect("test setup");
     let listener = TcpListener::bind("127.0.0.1:0").expect("test setup");
     let base = format!("http://{}", listener.local_addr().expect("test setup"));
-    let state = samverkan_api::app::AppState {
+    let state = samverkan_api::state::AppState::new(
         pool,
-        auth: samverkan_api::auth::Authenticator::new(&samverkan_api::config::JwtSettings {
+        samverkan_api::auth::Authenticator::new(&samverkan_api::config::JwtSettings {
             key: Some(samverkan_api::config::JwtKey::Secret(TEST_SECRET.to_vec())),
             algorithm: samverkan_api::config::Algorithm::HS256,
             issuer: None,
@@ -25,18 +31,18 @@ fn second_server(app: &TestApp) -> (String, actix_web::dev::ServerHandle) {
             private_key_pem: None,
         })
         .expect("test setup"),
-        body_limit: 64 * 1024,
-    };
+        64 * 1024,
+    );
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
+    let thread = std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let srv = samverkan_api::app::server(listener, state, 1, Duration::from_secs(3))
+            let srv = samverkan_api::server::server(listener, state, 1, Duration::from_secs(3))
                 .expect("test setup");
             tx.send(srv.handle()).expect("test setup");
             let _ = srv.await;
         });
     });
-    (base, rx.recv().expect("test setup"))
+    (base, rx.recv().expect("test setup"), thread)
 }
 
 fn count(url: &str) -> usize {
@@ -55,7 +61,7 @@ e2e!(
         let body = app.public_body("municipality", "1285");
         let admin = app.agreement_admin(body);
         let agreement = app.adopted_agreement(&admin, body, "1285", json!({}));
-        let (other, handle) = second_server(app);
+        let (other, handle, thread) = second_server(app);
         let list = format!("{other}/api/v1/agreements/{agreement}/signatories");
         assert_eq!(count(&list), 0);
         assert_eq!(count(&list), 0, "served from the other process's cache");
@@ -99,5 +105,8 @@ e2e!(
         std::thread::spawn(move || actix_web::rt::System::new().block_on(handle.stop(false)))
             .join()
             .expect("test setup");
+        thread
+            .join()
+            .expect("the second server stops with its watcher");
     }
 );

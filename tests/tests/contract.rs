@@ -129,3 +129,180 @@ fn both_backends_have_the_same_schema() {
     assert!(!pg_cols.is_empty());
     assert_eq!(pg_cols, lite_cols);
 }
+
+// ---------------------------------------------------------------- the API crate's shape
+
+/// Every `.rs` file of the API library below `dir`, as (path relative to `api/src`, text).
+fn api_sources(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../api/src");
+    for entry in std::fs::read_dir(dir).expect("api/src is readable") {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            api_sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let relative = path
+                .strip_prefix(&root)
+                .expect("below api/src")
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((relative, std::fs::read_to_string(&path).expect("readable")));
+        }
+    }
+}
+
+/// The top-level modules a source names through `crate::…` paths, `use` groups included.
+/// Comment lines are skipped; `$crate` (macros) does not count.
+fn crate_paths(source: &str) -> Vec<String> {
+    let code: String = source
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut found = Vec::new();
+    let mut rest = code.as_str();
+    while let Some(at) = rest.find("crate::") {
+        let preceded_by_dollar = rest[..at].ends_with('$');
+        let after = &rest[at + "crate::".len()..];
+        rest = after;
+        if preceded_by_dollar {
+            continue;
+        }
+        if let Some(group) = after.strip_prefix('{') {
+            let mut depth = 0;
+            let mut item = String::new();
+            for c in group.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        found.push(ident(&item));
+                        item.clear();
+                        continue;
+                    }
+                    _ => {}
+                }
+                item.push(c);
+            }
+            found.push(ident(&item));
+        } else {
+            found.push(ident(after));
+        }
+    }
+    found.retain(|m| !m.is_empty());
+    found
+}
+
+#[test]
+fn the_api_modules_import_each_other_without_a_cycle() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../api/src");
+    let mut sources = Vec::new();
+    api_sources(&root, &mut sources);
+    let top = |path: &str| -> String {
+        path.split('/')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".rs")
+            .to_owned()
+    };
+    let modules: std::collections::BTreeSet<String> = sources
+        .iter()
+        .map(|(p, _)| top(p))
+        .filter(|m| m != "lib" && m != "main")
+        .collect();
+    let mut edges: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        std::collections::BTreeMap::new();
+    for (path, source) in &sources {
+        let from = top(path);
+        if !modules.contains(&from) {
+            continue; // the crate roots
+        }
+        for to in crate_paths(source) {
+            if to != from && modules.contains(&to) {
+                edges.entry(from.clone()).or_default().insert(to);
+            }
+        }
+    }
+    assert!(
+        edges.get("routes").is_some_and(|e| e.contains("workflows")),
+        "the parser sees the imports: {edges:?}"
+    );
+    // Depth-first search; a module met again on the current path closes a cycle.
+    fn visit(
+        module: &str,
+        edges: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|m| m == module) {
+            let mut cycle = path[start..].to_vec();
+            cycle.push(module.to_owned());
+            return Some(cycle);
+        }
+        if done.contains(module) {
+            return None;
+        }
+        path.push(module.to_owned());
+        for next in edges.get(module).into_iter().flatten() {
+            if let Some(cycle) = visit(next, edges, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(module.to_owned());
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    for module in &modules {
+        if let Some(cycle) = visit(module, &edges, &mut Vec::new(), &mut done) {
+            panic!(
+                "the API's modules import each other in a circle: {}",
+                cycle.join(" → ")
+            );
+        }
+    }
+}
+
+#[test]
+fn route_modules_do_not_import_each_other_and_workflows_know_no_http() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../api/src");
+    let mut sources = Vec::new();
+    api_sources(&root, &mut sources);
+    let mut routes = 0;
+    let mut workflows = 0;
+    for (path, source) in &sources {
+        let code: Vec<&str> = source
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect();
+        if let Some(name) = path.strip_prefix("routes/")
+            && name != "mod.rs"
+        {
+            routes += 1;
+            for line in &code {
+                assert!(
+                    !line.contains("crate::routes") && !line.contains("super::"),
+                    "{path} reaches into another route module: {line}"
+                );
+            }
+        }
+        if path.starts_with("workflows/") {
+            workflows += 1;
+            assert!(
+                !code.iter().any(|l| l.contains("actix"))
+                    && !crate_paths(source).iter().any(|m| {
+                        ["state", "server", "extract", "http", "routes", "cache"]
+                            .contains(&m.as_str())
+                    }),
+                "{path} must know nothing of HTTP"
+            );
+        }
+    }
+    assert!(routes >= 5 && workflows >= 3, "found the modules");
+}

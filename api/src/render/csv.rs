@@ -18,7 +18,7 @@
 
 use std::borrow::Cow;
 
-use samverkan_domain::party::LegalForm;
+use samverkan_domain::party::SignatoryForm;
 
 use super::SignatoryRow;
 
@@ -89,7 +89,7 @@ pub fn signatories_csv(rows: &[SignatoryRow], delimiter: Delimiter) -> Vec<u8> {
         let fields = [
             row.name.as_str(),
             row.org_number.as_deref().unwrap_or(""),
-            row.legal_form.map_or("public_body", LegalForm::as_str),
+            SignatoryForm::of(row.legal_form).as_str(),
             &codes,
             row.website.as_deref().unwrap_or(""),
             &since,

@@ -39,6 +39,8 @@ use askama::Template;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::{Datelike as _, NaiveDate};
+use samverkan_domain::accession::SignatoryStatus;
+use samverkan_domain::party::SignatoryForm;
 use sha2::{Digest as _, Sha256};
 
 use super::SignatoryRow;
@@ -121,8 +123,6 @@ struct Labels {
     until: &'static str,
     /// Read out where a value is missing (a dash to the eye).
     missing: &'static str,
-    /// The legal form shown for a public body that acceded (it has none).
-    public_body: &'static str,
 }
 
 const SV: Labels = Labels {
@@ -142,7 +142,6 @@ const SV: Labels = Labels {
     since: "Ansluten sedan",
     until: "Utträde",
     missing: "saknas",
-    public_body: "Offentlig aktör",
 };
 
 const EN: Labels = Labels {
@@ -162,7 +161,6 @@ const EN: Labels = Labels {
     since: "Signatory since",
     until: "Withdrawn",
     missing: "none",
-    public_body: "Public body",
 };
 
 /// The page as the template takes it.
@@ -207,10 +205,9 @@ impl<'a> Row<'a> {
             name: &row.name,
             href: row.website.as_deref().and_then(safe_href),
             org_number: row.org_number.as_deref().filter(|n| !n.is_empty()),
-            legal_form: match (lang, row.legal_form) {
-                (Lang::Sv, Some(f)) => f.label_sv(),
-                (Lang::En, Some(f)) => f.label_en(),
-                (_, None) => lang.labels().public_body,
+            legal_form: match lang {
+                Lang::Sv => SignatoryForm::of(row.legal_form).label_sv(),
+                Lang::En => SignatoryForm::of(row.legal_form).label_en(),
             },
             places: (!places.is_empty()).then(|| places.join(", ")),
             since: row.since,
@@ -242,7 +239,7 @@ pub fn embed_html(page: &EmbedPage<'_>) -> Result<String, askama::Error> {
         current: rows(&|r| r.is_current_on(page.as_of)),
         former: page
             .include_former
-            .then(|| rows(&|r| r.until.is_some_and(|until| until <= page.as_of))),
+            .then(|| rows(&|r| r.status_on(page.as_of) == Some(SignatoryStatus::Former))),
     }
     .render()
 }

@@ -8,6 +8,7 @@ pub mod csv;
 pub mod embed;
 
 use chrono::NaiveDate;
+use samverkan_domain::accession::{SignatoryPeriod, SignatoryStatus};
 use samverkan_domain::collation::swedish_sort_key;
 use samverkan_domain::party::LegalForm;
 
@@ -34,9 +35,18 @@ pub struct SignatoryRow {
 }
 
 impl SignatoryRow {
+    /// Current or former on `date`, by the domain's periods.
+    pub fn status_on(&self, date: NaiveDate) -> Option<SignatoryStatus> {
+        SignatoryPeriod {
+            since: self.since,
+            until: self.until,
+        }
+        .status_on(date)
+    }
+
     /// Whether the organisation was a signatory on `date`.
     pub fn is_current_on(&self, date: NaiveDate) -> bool {
-        self.since <= date && self.until.is_none_or(|until| until > date)
+        self.status_on(date) == Some(SignatoryStatus::Current)
     }
 }
 

@@ -1,11 +1,10 @@
-//! Accessions (anslutningar) and the public signatory list.
+//! Accessions (anslutningar): applications, decisions, withdrawals, reconfirmations.
 //!
 //! Representatives submit, cancel and withdraw for their own organisations; administrators of
 //! the agreement's public body register paper applications, approve and reject; in
 //! `steering_group` mode approval and rejection cite a recorded, valid decision of the
 //! agreement's steering group. Another organisation's accession is 404 to a representative.
 
-use actix_web::http::header;
 use actix_web::web::{Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -16,32 +15,25 @@ use samverkan_domain::accession::{
     Signatory, SubmissionInput, WithdrawalNotice, swedish_date,
 };
 use samverkan_domain::agreement::{self, Agreement};
-use samverkan_domain::party::{LegalForm, PublicBodyKind};
-use samverkan_domain::scb::MunicipalityCode;
-use samverkan_domain::steering::{self, Decision};
-use samverkan_persistence::accessions::{
-    self as store, AccessionRecord, SignatoryLine, SignatoryQuery,
-};
+use samverkan_domain::steering::Decision;
+use samverkan_persistence::accessions::{self as store, AccessionRecord};
 use samverkan_persistence::agreements as agreement_store;
 use samverkan_persistence::db::DbConnection;
-use samverkan_persistence::page::Page;
 use samverkan_persistence::{parties, steering as steering_store};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::app::AppState;
-use crate::auth::{Authenticated, Caller, require, require_that};
-use crate::cache::{PublicCache, serve_cached};
-use crate::http::{
-    Json, PageParams, Visibility, cached_read, changed, if_match_version, json_read, next_link,
-};
+use crate::auth::{require, require_that};
+use crate::extract::{Authenticated, Json, NoBody, PageParams};
+use crate::http::{Visibility, changed, if_match_version, json_read, next_link};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
-use crate::problem::{ApiError, ApiResult};
-use crate::render::{self, Delimiter, EmbedPage, Lang, SignatoryRow};
-use crate::routes::agreements::{visibility_of, visible_agreement};
+use crate::problem::{ApiError, ApiResult, state_rules};
+use crate::state::AppState;
+use crate::workflows::accessions::agreement_of_accession_locked;
+use crate::workflows::agreements::visible_agreement;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(submit)
@@ -52,14 +44,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(reject)
         .service(cancel)
         .service(withdraw)
-        .service(reconfirm)
-        .service(signatories)
-        .service(signatories_csv)
-        .service(signatory_stats);
-}
-
-fn today() -> NaiveDate {
-    swedish_date(Utc::now())
+        .service(reconfirm);
 }
 
 // ---------------------------------------------------------------- views
@@ -129,22 +114,6 @@ impl From<&AccessionRecord> for AccessionView {
 
 list_of!(AccessionList, AccessionView);
 
-/// The agreement's terms as the accession rules need them, on `today` (the demo passes the
-/// historical date it replays).
-pub fn terms_of(a: &Agreement, today: NaiveDate) -> AgreementTerms {
-    AgreementTerms {
-        agreement_id: a.id,
-        owner_public_body_id: a.owner_public_body_id,
-        party_public_body_ids: a.party_public_body_ids.clone(),
-        in_force: a.takes_accessions(today),
-        version_number: a.current_version().map_or(0, |v| v.number),
-        approval_mode: a.settings.approval_mode,
-        public_bodies_may_accede: a.settings.public_bodies_may_accede,
-        accepted_channels: Vec::new(),
-        required_statements: a.settings.eligibility_statements.clone(),
-    }
-}
-
 /// The name the public list shows for a signatory, from the register (409
 /// `unknown_signatory` when the signatory is not in it).
 fn signatory_name(conn: &mut DbConnection, signatory: Signatory) -> ApiResult<String> {
@@ -179,27 +148,11 @@ fn cited_decision(conn: &mut DbConnection, decision_id: Uuid) -> ApiResult<Cited
     };
     let group = steering_store::get_group_of_agreement(conn, record.agreement_id)?.group;
     let meeting = steering_store::get_meeting(conn, record.group_id, record.meeting_id)?;
-    let decision = Decision::restore(record);
-    Ok(CitedDecision {
-        decision_id: decision.id(),
-        agreement_id: decision.agreement_id(),
-        kind: decision.kind(),
-        subject_id: decision.subject_id(),
-        decided_on: decision.meeting_date(),
-        valid: steering::decision_is_valid(&group, &meeting, &decision).is_ok(),
-    })
-}
-
-/// The accession's agreement, its row share-locked first: transitions of different
-/// accessions run side by side, but never beside a termination or a revision adoption of
-/// the agreement, which lock it exclusively (the same order everywhere: agreement, then
-/// accession, so no deadlock).
-fn agreement_of_accession_locked(
-    conn: &mut DbConnection,
-    accession_id: Uuid,
-) -> ApiResult<Agreement> {
-    let agreement_id = store::agreement_of(conn, accession_id)?;
-    Ok(agreement_store::get_agreement_shared(conn, agreement_id)?.agreement)
+    Ok(CitedDecision::of(
+        &group,
+        &meeting,
+        &Decision::restore(record),
+    ))
 }
 
 /// Runs one transition under the accession's row lock, in one transaction: load the
@@ -210,10 +163,17 @@ async fn transition(
     principal: Principal,
     id: Uuid,
     allowed: fn(&Principal, Uuid, Signatory) -> samverkan_domain::access::Access,
-    change: impl FnOnce(&mut DbConnection, &mut Accession, &Agreement, &Principal) -> ApiResult<()>
+    change: impl FnOnce(
+        &mut DbConnection,
+        &mut Accession,
+        &Agreement,
+        &Principal,
+        DateTime<Utc>,
+    ) -> ApiResult<()>
     + Send
     + 'static,
 ) -> ApiResult<HttpResponse> {
+    let clock = state.clock.clone();
     let record = state
         .write(move |conn| {
             let a = agreement_of_accession_locked(conn, id)?;
@@ -223,14 +183,10 @@ async fn transition(
                 a.owner_public_body_id,
                 before.accession.signatory,
             ))?;
+            let now = clock.now();
             let mut accession = before.accession.clone();
-            change(conn, &mut accession, &a, &principal)?;
-            Ok(store::save_accession(
-                conn,
-                &before,
-                &accession,
-                Utc::now(),
-            )?)
+            change(conn, &mut accession, &a, &principal, now)?;
+            Ok(store::save_accession(conn, &before, &accession, now)?)
         })
         .await?;
     changed(&AccessionView::from(&record), Some(record.row_version))
@@ -288,6 +244,7 @@ async fn submit(
         affirmed_statements: request.affirmed_statements.clone(),
         contact_person: request.contact_person.clone(),
     };
+    let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &request, move |conn| {
         // Submissions to one agreement queue on its row, so the one-open-accession rule is
         // decided in order (the unique index stays the backstop).
@@ -302,14 +259,14 @@ async fn submit(
         ))?;
         let name = signatory_name(conn, input.signatory)?;
         let existing = store::existing_for(conn, agreement_id, input.signatory)?;
-        let now = Utc::now();
+        let now = clock.now();
         let submission = SubmissionInput {
             id: Uuid::now_v7(),
             ..input.clone()
         };
         let accession = Accession::submit(
             submission,
-            &terms_of(&a, swedish_date(now)),
+            &AgreementTerms::of(&a, swedish_date(now)),
             &existing,
             &caller.sub,
             now,
@@ -435,6 +392,7 @@ async fn update_contact_person(
     let expected = if_match_version(&req)?;
     let contact = body.0.contact_person;
     let id = id.into_inner();
+    let clock = state.clock.clone();
     let record = state
         .write(move |conn| {
             let a = agreement_of_accession_locked(conn, id)?;
@@ -447,9 +405,10 @@ async fn update_contact_person(
             if before.row_version != expected {
                 return Err(ApiError::PreconditionFailed);
             }
+            let now = clock.now();
             let mut changed = before.accession.clone();
-            changed.update_contact_person(&contact, &principal.sub, Utc::now())?;
-            Ok(store::save_accession(conn, &before, &changed, Utc::now())?)
+            changed.update_contact_person(&contact, &principal.sub, now)?;
+            Ok(store::save_accession(conn, &before, &changed, now)?)
         })
         .await?;
     changed(&AccessionView::from(&record), Some(record.row_version))
@@ -491,24 +450,20 @@ async fn approve(
         p,
         id.into_inner(),
         accession::may_approve,
-        move |conn, acc, a, p| {
+        move |conn, acc, a, p, now| {
             let approval = match b.decision_id {
                 None => Approval::Registration,
                 Some(d) => Approval::SteeringGroupDecision(cited_decision(conn, d)?),
             };
-            let now = Utc::now();
             Ok(acc
                 .approve(
                     approval,
-                    &terms_of(a, swedish_date(now)),
+                    &AgreementTerms::of(a, swedish_date(now)),
                     b.approved_on,
                     &p.sub,
                     now,
                 )
-                .map_err(crate::routes::agreements::state_rules(&[
-                    "before_received",
-                    "before_decision",
-                ]))?)
+                .map_err(state_rules(&["before_received", "before_decision"]))?)
         },
     )
     .await
@@ -542,13 +497,12 @@ async fn reject(
         p,
         id.into_inner(),
         accession::may_reject,
-        move |conn, acc, a, p| {
+        move |conn, acc, a, p, now| {
             let decision = b.decision_id.map(|d| cited_decision(conn, d)).transpose()?;
-            let now = Utc::now();
             Ok(acc.reject(
                 &b.reason,
                 decision,
-                &terms_of(a, swedish_date(now)),
+                &AgreementTerms::of(a, swedish_date(now)),
                 &p.sub,
                 now,
             )?)
@@ -556,10 +510,6 @@ async fn reject(
     )
     .await
 }
-
-#[derive(Debug, Deserialize, Serialize, ToSchema, Default)]
-#[serde(deny_unknown_fields)]
-pub struct NoBody {}
 
 /// Cancels a submitted application (the applicant). Rules: `accession_not_submitted`.
 #[utoipa::path(
@@ -580,7 +530,7 @@ async fn cancel(
         p,
         id.into_inner(),
         accession::may_cancel,
-        |_, acc, _, p| Ok(acc.cancel(&p.sub, Utc::now())?),
+        |_, acc, _, p, now| Ok(acc.cancel(&p.sub, now)?),
     )
     .await
 }
@@ -608,7 +558,7 @@ async fn withdraw(
         p,
         id.into_inner(),
         accession::may_withdraw,
-        move |_, acc, _, p| Ok(acc.withdraw(notice, &p.sub, Utc::now())?),
+        move |_, acc, _, p, now| Ok(acc.withdraw(notice, &p.sub, now)?),
     )
     .await
 }
@@ -632,568 +582,8 @@ async fn reconfirm(
         &state,
         p,
         id.into_inner(),
-        accession::may_withdraw,
-        |_, acc, _, p| Ok(acc.reconfirm(&p.sub, Utc::now())?),
+        accession::may_reconfirm,
+        |_, acc, _, p, now| Ok(acc.reconfirm(&p.sub, now)?),
     )
-    .await
-}
-
-// ---------------------------------------------------------------- effects of agreement events
-
-/// The agreement was terminated: every approved accession ends with `agreement_terminated`
-/// on the day the termination takes effect. Runs in the termination's transaction.
-pub fn end_with_agreement(
-    conn: &mut DbConnection,
-    agreement_id: Uuid,
-    effective_on: NaiveDate,
-    by: &str,
-) -> ApiResult<()> {
-    let now = Utc::now();
-    for before in store::approved_of(conn, agreement_id)? {
-        let mut a = before.accession.clone();
-        let on = effective_on.max(a.approved_on.unwrap_or(effective_on));
-        a.end(EndReason::AgreementTerminated, on, by, now)?;
-        store::save_accession(conn, &before, &a, now)?;
-    }
-    Ok(())
-}
-
-/// A revised version was adopted: approved accessions carry over to it, or are asked to
-/// reconfirm by a deadline where the agreement says so. Runs in the adoption's transaction.
-pub fn follow_revision(
-    conn: &mut DbConnection,
-    agreement_id: Uuid,
-    adopted_version: u32,
-    reconfirm_by: Option<NaiveDate>,
-    by: &str,
-) -> ApiResult<()> {
-    let now = Utc::now();
-    for before in store::approved_of(conn, agreement_id)? {
-        let mut a = before.accession.clone();
-        if a.version.is_some_and(|v| v >= adopted_version) {
-            continue;
-        }
-        match reconfirm_by {
-            None => a.carry_over(adopted_version, by, now)?,
-            Some(deadline) => a.request_reconfirmation(adopted_version, deadline, by, now)?,
-        }
-        store::save_accession(conn, &before, &a, now)?;
-    }
-    Ok(())
-}
-
-/// Ends every accession whose reconfirmation deadline has passed (`not_reconfirmed`).
-/// Returns how many ended. Called at start and periodically by the server.
-pub fn end_unconfirmed(conn: &mut DbConnection) -> ApiResult<usize> {
-    let now = Utc::now();
-    let mut ended = 0;
-    for id in store::past_reconfirmation(conn, swedish_date(now))? {
-        agreement_of_accession_locked(conn, id)?;
-        let before = store::get_accession_for_update(conn, id)?;
-        if !before.accession.is_past_reconfirmation(swedish_date(now)) {
-            continue; // reconfirmed or ended meanwhile
-        }
-        let mut a = before.accession.clone();
-        a.end_unconfirmed(now)?;
-        store::save_accession(conn, &before, &a, now)?;
-        ended += 1;
-    }
-    Ok(ended)
-}
-
-// ---------------------------------------------------------------- the public list
-
-/// One signatory on the public list: public facts only, never contact persons or who
-/// submitted.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SignatoryView {
-    pub signatory: Signatory,
-    #[schema(example = "Föreningen Ängsblomman")]
-    pub name: String,
-    pub org_number: Option<String>,
-    /// The organisation's legal form; null for a public body.
-    pub legal_form: Option<LegalForm>,
-    /// For a public body that acceded (Blekinge): its kind.
-    pub public_body_kind: Option<PublicBodyKind>,
-    pub municipality_codes: Vec<String>,
-    pub municipality_names: Vec<String>,
-    pub website: Option<String>,
-    /// The first day as a signatory.
-    pub signatory_since: NaiveDate,
-    /// For former signatories, the first day no longer a signatory.
-    pub signatory_until: Option<NaiveDate>,
-}
-
-list_of!(SignatoryList, SignatoryView);
-
-/// Fills public details of the list's lines from the register, in one query per table.
-pub fn signatory_views(
-    conn: &mut DbConnection,
-    lines: Vec<SignatoryLine>,
-) -> ApiResult<Vec<SignatoryView>> {
-    let org_ids: Vec<Uuid> = lines
-        .iter()
-        .filter_map(|l| match l.signatory {
-            Signatory::Organization(id) => Some(id),
-            Signatory::PublicBody(_) => None,
-        })
-        .collect();
-    let body_ids: Vec<Uuid> = lines
-        .iter()
-        .filter_map(|l| match l.signatory {
-            Signatory::PublicBody(id) => Some(id),
-            Signatory::Organization(_) => None,
-        })
-        .collect();
-    let orgs: std::collections::HashMap<Uuid, _> = parties::organizations_by_ids(conn, &org_ids)?
-        .into_iter()
-        .map(|o| (o.id, o.fields))
-        .collect();
-    let bodies: std::collections::HashMap<Uuid, _> =
-        parties::public_bodies_by_ids(conn, &body_ids)?
-            .into_iter()
-            .map(|b| (b.id, b.fields))
-            .collect();
-    let mut codes: Vec<String> = orgs
-        .values()
-        .flat_map(|o| o.municipality_codes.iter().map(|c| c.as_str().to_owned()))
-        .chain(
-            bodies
-                .values()
-                .filter(|b| b.kind == PublicBodyKind::Municipality)
-                .filter_map(|b| b.scb_code.clone()),
-        )
-        .collect();
-    codes.sort();
-    codes.dedup();
-    let names = parties::municipality_names(conn, &codes)?;
-    let name_of = |c: &String| names.get(c).cloned().unwrap_or_else(|| c.clone());
-    Ok(lines
-        .into_iter()
-        .map(|l| {
-            let (org_number, legal_form, kind, municipality_codes, website) = match l.signatory {
-                Signatory::Organization(id) => match orgs.get(&id) {
-                    Some(o) => (
-                        o.org_number.as_ref().map(ToString::to_string),
-                        Some(o.legal_form),
-                        None,
-                        o.municipality_codes
-                            .iter()
-                            .map(|c| c.as_str().to_owned())
-                            .collect::<Vec<_>>(),
-                        o.website.clone(),
-                    ),
-                    None => (None, None, None, vec![], None),
-                },
-                Signatory::PublicBody(id) => match bodies.get(&id) {
-                    Some(b) => (
-                        None,
-                        None,
-                        Some(b.kind),
-                        b.scb_code
-                            .iter()
-                            .filter(|c| c.len() == 4)
-                            .cloned()
-                            .collect(),
-                        b.website.clone(),
-                    ),
-                    None => (None, None, None, vec![], None),
-                },
-            };
-            SignatoryView {
-                signatory: l.signatory,
-                name: l.name,
-                org_number,
-                legal_form,
-                public_body_kind: kind,
-                municipality_names: municipality_codes.iter().map(name_of).collect(),
-                municipality_codes,
-                website,
-                signatory_since: l.since,
-                signatory_until: l.until,
-            }
-        })
-        .collect())
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SignatoryParams {
-    /// The date the list is shown for (default: today).
-    pub as_of: Option<NaiveDate>,
-    /// `former` adds former signatories with the date they left.
-    #[param(pattern = "^former$")]
-    pub include: Option<String>,
-    /// Part of the name, case-insensitive.
-    #[param(max_length = 200)]
-    pub q: Option<String>,
-    /// Only signatories with seat or activity in this municipality (kommunkod).
-    #[param(schema_with = crate::openapi::schemas::municipality_query)]
-    pub municipality: Option<String>,
-}
-
-impl SignatoryParams {
-    pub fn query(&self, agreement_id: Uuid) -> ApiResult<SignatoryQuery> {
-        let include_former = match self.include.as_deref() {
-            None => false,
-            Some("former") => true,
-            Some(_) => {
-                return Err(ApiError::bad_parameter(
-                    "include",
-                    "the only value is `former`",
-                ));
-            }
-        };
-        if self.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
-            return Err(ApiError::bad_parameter("q", "at most 200 characters"));
-        }
-        let municipality_code = self
-            .municipality
-            .as_deref()
-            .map(|m| {
-                MunicipalityCode::parse(m)
-                    .map(String::from)
-                    .map_err(|e| ApiError::bad_parameter("municipality", e))
-            })
-            .transpose()?;
-        Ok(SignatoryQuery {
-            agreement_id,
-            as_of: self.as_of.unwrap_or_else(today),
-            include_former,
-            q: self.q.clone().filter(|q| !q.trim().is_empty()),
-            municipality_code,
-        })
-    }
-}
-
-/// Loads one page (or, with `page: None`, all) of the public list of a visible agreement.
-pub async fn load_signatories(
-    state: &AppState,
-    caller: Option<Principal>,
-    query: SignatoryQuery,
-    page: Option<samverkan_persistence::page::PageRequest>,
-) -> ApiResult<(Agreement, Page<SignatoryView>)> {
-    state
-        .read(move |conn| {
-            let a = visible_agreement(conn, query.agreement_id, caller.as_ref())?;
-            let lines = store::signatories(conn, &query, page.as_ref())?;
-            let next_cursor = lines.next_cursor.clone();
-            let items = signatory_views(conn, lines.items)?;
-            Ok((a, Page { items, next_cursor }))
-        })
-        .await
-}
-
-/// The public list of signatories (anslutna organisationer) on `as_of` (default today), in
-/// Swedish alphabetical order (å, ä, ö after z), with `include=former` also those who have
-/// left. No token needed; never contact persons. Cacheable (`ETag`, 304), open to any origin.
-#[utoipa::path(
-    tag = "accessions", operation_id = "list_signatories",
-    params(("id" = Uuid, Path, description = "The agreement's id"), SignatoryParams, PageParams),
-    responses((status = 200, description = "The list; `Accept: text/csv` gives the whole list as CSV (RFC 4180, UTF-8)", content(
-        (SignatoryList = "application/json"),
-        (String = "text/csv")
-    ))),
-    security((), ("bearer" = []))
-)]
-#[get("/agreements/{id}/signatories")]
-async fn signatories(
-    req: HttpRequest,
-    state: Data<AppState>,
-    cache: Data<PublicCache>,
-    Caller(caller): Caller,
-    id: Path<Uuid>,
-    params: Query<SignatoryParams>,
-    page: Query<PageParams>,
-) -> ApiResult<HttpResponse> {
-    let key = crate::cache::key_for(&req);
-    serve_cached(&req, &cache, key, async {
-        let query = params.query(id.into_inner())?;
-        if wants_csv(&req) {
-            return signatories_csv_response(&req, &state, caller, query, Delimiter::Comma).await;
-        }
-        let page = page.page_request(2)?;
-        let (a, page) = load_signatories(&state, caller, query, Some(page)).await?;
-        let link = next_link(&req, page.next_cursor.as_deref());
-        let visibility = visibility_of(&a);
-        let body = SignatoryList {
-            items: page.items,
-            next_cursor: page.next_cursor,
-        };
-        let mut res = json_read(&req, &body, None, visibility, link)?;
-        res.headers_mut()
-            .insert(header::VARY, header::HeaderValue::from_static("Accept"));
-        Ok(res)
-    })
-    .await
-}
-
-#[derive(Debug, Default, Serialize, ToSchema)]
-pub struct CountBy {
-    pub key: String,
-    pub count: u32,
-}
-
-#[derive(Debug, Default, Serialize, ToSchema)]
-pub struct YearCount {
-    pub year: i32,
-    pub joined: u32,
-    pub left: u32,
-}
-
-/// Signatory statistics.
-#[derive(Debug, Default, Serialize, ToSchema)]
-pub struct SignatoryStats {
-    pub as_of: NaiveDate,
-    pub signatories: u32,
-    /// Current signatories by legal form (`public_body` for public bodies).
-    pub by_legal_form: Vec<CountBy>,
-    /// Current signatories by municipality code (an organisation active in several counts in
-    /// each).
-    pub by_municipality: Vec<CountBy>,
-    /// Accessions approved and signatories leaving, per calendar year.
-    pub per_year: Vec<YearCount>,
-}
-
-/// Counts by legal form and municipality, and joined and left per year. Public.
-#[utoipa::path(
-    tag = "accessions", operation_id = "signatory_stats",
-    params(("id" = Uuid, Path, description = "The agreement's id"), ("as_of" = Option<NaiveDate>, Query, description = "Default: today")),
-    responses((status = 200, body = SignatoryStats)),
-    security((), ("bearer" = []))
-)]
-#[get("/agreements/{id}/signatories/stats")]
-async fn signatory_stats(
-    req: HttpRequest,
-    state: Data<AppState>,
-    cache: Data<PublicCache>,
-    Caller(caller): Caller,
-    id: Path<Uuid>,
-    params: Query<AsOf>,
-) -> ApiResult<HttpResponse> {
-    let key = crate::cache::key_for(&req);
-    serve_cached(&req, &cache, key, async {
-        let as_of = params.as_of.unwrap_or_else(today);
-        let query = SignatoryQuery {
-            agreement_id: id.into_inner(),
-            as_of,
-            include_former: true,
-            q: None,
-            municipality_code: None,
-        };
-        let (a, all) = load_signatories(&state, caller, query, None).await?;
-        use std::collections::BTreeMap;
-        let mut forms: BTreeMap<String, u32> = BTreeMap::new();
-        let mut municipalities: BTreeMap<String, u32> = BTreeMap::new();
-        let mut years: BTreeMap<i32, (u32, u32)> = BTreeMap::new();
-        let mut current = 0;
-        for s in &all.items {
-            use chrono::Datelike;
-            years.entry(s.signatory_since.year()).or_default().0 += 1;
-            if let Some(until) = s.signatory_until {
-                years.entry(until.year()).or_default().1 += 1;
-                continue;
-            }
-            current += 1;
-            let form = s.legal_form.map_or("public_body", LegalForm::as_str);
-            *forms.entry(form.to_owned()).or_default() += 1;
-            for c in &s.municipality_codes {
-                *municipalities.entry(c.clone()).or_default() += 1;
-            }
-        }
-        let stats = SignatoryStats {
-            as_of,
-            signatories: current,
-            by_legal_form: forms
-                .into_iter()
-                .map(|(key, count)| CountBy { key, count })
-                .collect(),
-            by_municipality: municipalities
-                .into_iter()
-                .map(|(key, count)| CountBy { key, count })
-                .collect(),
-            per_year: years
-                .into_iter()
-                .map(|(year, (joined, left))| YearCount { year, joined, left })
-                .collect(),
-        };
-        let visibility = visibility_of(&a);
-        json_read(&req, &stats, None, visibility, None)
-    })
-    .await
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AsOf {
-    pub as_of: Option<NaiveDate>,
-}
-
-// ---------------------------------------------------------------- CSV and the embeddable page
-
-fn wants_csv(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .is_some_and(|first| first.trim().starts_with("text/csv"))
-}
-
-/// The public list as the renderers take it.
-fn rows_of(items: Vec<SignatoryView>) -> Vec<SignatoryRow> {
-    items
-        .into_iter()
-        .map(|s| SignatoryRow {
-            name: s.name,
-            org_number: s.org_number,
-            legal_form: s.legal_form,
-            municipality_codes: s.municipality_codes,
-            municipality_names: s.municipality_names,
-            website: s.website,
-            since: s.signatory_since,
-            until: s.signatory_until,
-        })
-        .collect()
-}
-
-async fn signatories_csv_response(
-    req: &HttpRequest,
-    state: &AppState,
-    caller: Option<Principal>,
-    query: SignatoryQuery,
-    delimiter: Delimiter,
-) -> ApiResult<HttpResponse> {
-    let (a, all) = load_signatories(state, caller, query, None).await?;
-    let bytes = render::signatories_csv(&rows_of(all.items), delimiter);
-    let (mut builder, not_modified) = cached_read(req, &bytes, None, visibility_of(&a));
-    builder.insert_header((header::VARY, "Accept"));
-    if not_modified {
-        return Ok(builder.finish());
-    }
-    Ok(builder
-        .content_type(render::CSV_CONTENT_TYPE)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "inline; filename=\"signatories.csv\"",
-        ))
-        .body(bytes))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CsvParams {
-    /// `semicolon` for Swedish Excel (then with a UTF-8 byte order mark); default `comma`.
-    #[param(pattern = "^(comma|semicolon)$")]
-    pub delimiter: Option<String>,
-}
-
-/// The whole public list as CSV (RFC 4180, UTF-8), in Swedish alphabetical order.
-#[utoipa::path(
-    tag = "accessions", operation_id = "export_signatories_csv",
-    params(("id" = Uuid, Path, description = "The agreement's id"), SignatoryParams, CsvParams),
-    responses((status = 200, description = "CSV with a header row", content_type = "text/csv", body = String)),
-    security((), ("bearer" = []))
-)]
-#[get("/agreements/{id}/signatories.csv")]
-async fn signatories_csv(
-    req: HttpRequest,
-    state: Data<AppState>,
-    cache: Data<PublicCache>,
-    Caller(caller): Caller,
-    id: Path<Uuid>,
-    params: Query<SignatoryParams>,
-    csv: Query<CsvParams>,
-) -> ApiResult<HttpResponse> {
-    let key = crate::cache::key_for(&req);
-    serve_cached(&req, &cache, key, async {
-        let query = params.query(id.into_inner())?;
-        let delimiter = match csv.delimiter.as_deref() {
-            None => Delimiter::Comma,
-            Some(d) => Delimiter::parse(d)
-                .ok_or_else(|| ApiError::bad_parameter("delimiter", "`comma` or `semicolon`"))?,
-        };
-        signatories_csv_response(&req, &state, caller, query, delimiter).await
-    })
-    .await
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct EmbedParams {
-    /// The date the list is shown for (default: today).
-    pub as_of: Option<NaiveDate>,
-    /// `former` adds former signatories.
-    #[param(pattern = "^former$")]
-    pub include: Option<String>,
-    /// Labels in Swedish (`sv`, default) or English (`en`).
-    #[param(pattern = "^(sv|en)$")]
-    pub lang: Option<String>,
-}
-
-/// A complete, accessible HTML page with the signatories, for an iframe on a municipal
-/// website: no JavaScript, no external resources, a strict Content-Security-Policy that
-/// allows framing by any site.
-#[utoipa::path(
-    tag = "embed", operation_id = "embed_signatories",
-    params(("id" = Uuid, Path, description = "The agreement's id"), EmbedParams),
-    responses((status = 200, description = "The page", content_type = "text/html", body = String)),
-)]
-#[get("/embed/agreements/{id}/signatories")]
-pub async fn embed_signatories(
-    req: HttpRequest,
-    state: Data<AppState>,
-    cache: Data<PublicCache>,
-    id: Path<Uuid>,
-    params: Query<EmbedParams>,
-) -> ApiResult<HttpResponse> {
-    let key = crate::cache::key_for(&req);
-    serve_cached(&req, &cache, key, async {
-        let lang = match params.lang.as_deref() {
-            None => Lang::Sv,
-            Some(l) => {
-                Lang::parse(l).ok_or_else(|| ApiError::bad_parameter("lang", "`sv` or `en`"))?
-            }
-        };
-        let list = SignatoryParams {
-            as_of: params.as_of,
-            include: params.include.clone(),
-            q: None,
-            municipality: None,
-        };
-        let query = list.query(id.into_inner())?;
-        let (as_of, include_former) = (query.as_of, query.include_former);
-        // The page is public: drafts are 404 whoever asks (an iframe carries no token).
-        let (a, all) = load_signatories(&state, None, query, None).await?;
-        let title = a
-            .current_version()
-            .map(|v| v.content.title.clone())
-            .unwrap_or_default();
-        let owner_id = a.owner_public_body_id;
-        let owner = state
-            .read(move |conn| Ok(parties::public_bodies_by_ids(conn, &[owner_id])?))
-            .await?
-            .pop()
-            .map(|b| b.fields.name)
-            .unwrap_or_default();
-        let rows = rows_of(all.items);
-        let html = render::embed_html(&EmbedPage {
-            agreement_title: &title,
-            public_body_name: &owner,
-            as_of,
-            include_former,
-            rows: &rows,
-            lang,
-        })
-        .map_err(|e| ApiError::Internal(format!("embed page: {e}")))?;
-        let (mut builder, not_modified) =
-            cached_read(&req, html.as_bytes(), None, Visibility::Public);
-        for (name, value) in render::embed_headers() {
-            builder.insert_header((name, value));
-        }
-        if not_modified {
-            return Ok(builder.finish());
-        }
-        Ok(builder.content_type(render::HTML_CONTENT_TYPE).body(html))
-    })
     .await
 }

@@ -7,13 +7,11 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::DomainError;
 use samverkan_domain::access::Principal;
-use samverkan_domain::accession::swedish_date;
 use samverkan_domain::agreement::{
     self, AdoptionRecord, Agreement, AgreementSettings, AgreementState, AgreementStatus,
     AgreementVersion, CivilSocietyParty, DueItem, NewAgreement, PartiesInput, RenegotiationRequest,
     RequestingSide, ReviewKind, ReviewRecord, Scope, TerminationRecord, VersionContent,
 };
-use samverkan_domain::scb::MunicipalityCode;
 use samverkan_persistence::agreements::{self as store, AgreementFilter, AgreementRecord};
 use samverkan_persistence::db::DbConnection;
 use serde::{Deserialize, Serialize};
@@ -21,14 +19,15 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::app::AppState;
-use crate::auth::{Authenticated, Caller, require_that};
-use crate::http::{Json, PageParams, Visibility, changed, if_match_version, json_read};
+use crate::auth::require_that;
+use crate::extract::{Authenticated, Caller, Json, NoBody, PageParams, municipality_filter};
+use crate::http::{Visibility, changed, if_match_version, json_read, list_response};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
-use crate::problem::{ApiError, ApiResult};
-use crate::routes::accessions;
-use crate::routes::parties::list_response;
+use crate::problem::{ApiError, ApiResult, state_rules};
+use crate::state::AppState;
+use crate::workflows::accessions as accession_workflows;
+use crate::workflows::agreements::load_visible;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_agreements)
@@ -49,10 +48,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(record_review)
         .service(list_renegotiation_requests)
         .service(file_renegotiation_request);
-}
-
-fn today() -> NaiveDate {
-    swedish_date(Utc::now())
 }
 
 /// An agreement as clients see it: the current (adopted) version and, for administrators,
@@ -115,38 +110,6 @@ list_of!(VersionList, AgreementVersion);
 list_of!(DueItemList, DueItem);
 list_of!(RenegotiationRequestList, RenegotiationRequest);
 
-/// Loads an agreement the caller may see; 404 otherwise (drafts are not announced).
-pub fn load_visible(
-    conn: &mut DbConnection,
-    id: Uuid,
-    caller: Option<&Principal>,
-) -> ApiResult<AgreementRecord> {
-    let record = store::get_agreement(conn, id)?;
-    if !agreement::may_view(caller, &record.agreement) {
-        return Err(ApiError::NotFound);
-    }
-    Ok(record)
-}
-
-/// The agreement itself, if the caller may see it (404 otherwise).
-pub fn visible_agreement(
-    conn: &mut DbConnection,
-    id: Uuid,
-    caller: Option<&Principal>,
-) -> ApiResult<Agreement> {
-    Ok(load_visible(conn, id, caller)?.agreement)
-}
-
-/// Reads of a public agreement (and of what hangs off it) are public and cacheable; a
-/// draft's only go to its administrators.
-pub fn visibility_of(a: &Agreement) -> Visibility {
-    if agreement::is_publicly_visible(a) {
-        Visibility::Public
-    } else {
-        Visibility::Private
-    }
-}
-
 /// The top-level fields of `VersionContent`, which requests carry under `content`.
 const CONTENT_FIELDS: [&str; 6] = [
     "title",
@@ -188,25 +151,6 @@ fn nested(error: DomainError, parent: &str) -> DomainError {
     }
 }
 
-/// Field errors that the stored state causes rather than the request's form (a date before
-/// the recorded adoption or consultation, a public body that is not a party): when every
-/// error of a refusal is one of `codes`, the request was well-formed and the answer is 409
-/// with the first rule's code; with other field errors, 422 lists them all.
-pub(crate) fn state_rules(codes: &'static [&'static str]) -> impl Fn(DomainError) -> DomainError {
-    move |error| match error {
-        DomainError::Invalid(errors)
-            if !errors.is_empty() && errors.iter().all(|e| codes.contains(&e.code)) =>
-        {
-            let first = &errors[0];
-            DomainError::Conflict {
-                code: first.code,
-                message: format!("{}: {}", first.field, first.message),
-            }
-        }
-        other => other,
-    }
-}
-
 /// Who may apply a change, and from which version.
 struct ChangeGuard {
     allowed: fn(&Principal, &Agreement) -> bool,
@@ -233,7 +177,8 @@ async fn apply_change(
     + Send
     + 'static,
 ) -> ApiResult<HttpResponse> {
-    let today = today();
+    let today = state.today();
+    let clock = state.clock.clone();
     let (record, principal) = state
         .write(move |conn| {
             let mut record = store::get_agreement_for_update(conn, id)?;
@@ -249,7 +194,7 @@ async fn apply_change(
             }
             change(conn, &mut record.agreement, today, &principal)?;
             let saved =
-                store::save_agreement(conn, &record.agreement, record.row_version, Utc::now())?;
+                store::save_agreement(conn, &record.agreement, record.row_version, clock.now())?;
             Ok((saved, principal))
         })
         .await?;
@@ -284,7 +229,7 @@ pub struct AgreementQuery {
     /// Only agreements this public body is a party to.
     pub public_body: Option<Uuid>,
     /// Only agreements covering this municipality (kommunkod).
-    #[param(schema_with = crate::openapi::schemas::municipality_query)]
+    #[param(schema_with = crate::schemas::municipality_query)]
     pub municipality: Option<String>,
     /// Only agreements in this lifecycle state.
     pub state: Option<AgreementState>,
@@ -307,21 +252,13 @@ async fn list_agreements(
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page_request(1)?;
-    let municipality_code = query
-        .municipality
-        .as_deref()
-        .map(|m| {
-            MunicipalityCode::parse(m)
-                .map(String::from)
-                .map_err(|e| ApiError::bad_parameter("municipality", e))
-        })
-        .transpose()?;
+    let municipality_code = municipality_filter(query.municipality.as_deref())?;
     let filter = AgreementFilter {
         public_body_id: query.public_body,
         municipality_code,
         state: query.state,
     };
-    let today = today();
+    let today = state.today();
     let (page, caller) = state
         .read(move |conn| {
             Ok((
@@ -355,13 +292,13 @@ async fn get_agreement(
     let (record, caller) = state
         .read(move |conn| Ok((load_visible(conn, id, caller.as_ref())?, caller)))
         .await?;
-    let view = AgreementView::of(&record, caller.as_ref(), today());
+    let view = AgreementView::of(&record, caller.as_ref(), state.today());
     // The shown status depends on the date (expired); the tag's hash follows it.
     json_read(
         &req,
         &view,
         Some(record.row_version),
-        visibility_of(&record.agreement),
+        Visibility::of_agreement(&record.agreement),
         None,
     )
 }
@@ -399,7 +336,7 @@ async fn list_versions(
             next_cursor: None,
         },
         None,
-        visibility_of(&record.agreement),
+        Visibility::of_agreement(&record.agreement),
         None,
     )
 }
@@ -427,7 +364,13 @@ async fn get_version(
         .version(number)
         .filter(|v| agreement::may_view_version(caller.as_ref(), a, v))
         .ok_or(ApiError::NotFound)?;
-    json_read(&req, version, None, visibility_of(&record.agreement), None)
+    json_read(
+        &req,
+        version,
+        None,
+        Visibility::of_agreement(&record.agreement),
+        None,
+    )
 }
 
 /// The follow-up calendar: the next follow-up, evaluation, external evaluation and revision
@@ -450,7 +393,7 @@ async fn calendar(
     let record = state
         .read(move |conn| load_visible(conn, id, caller.as_ref()))
         .await?;
-    let items = record.agreement.due_items(today());
+    let items = record.agreement.due_items(state.today());
     json_read(
         &req,
         &DueItemList {
@@ -458,7 +401,7 @@ async fn calendar(
             next_cursor: None,
         },
         None,
-        visibility_of(&record.agreement),
+        Visibility::of_agreement(&record.agreement),
         None,
     )
 }
@@ -485,23 +428,18 @@ async fn agenda(
     Authenticated(principal): Authenticated,
     query: Query<AgendaQuery>,
 ) -> ApiResult<HttpResponse> {
-    require_that(principal.is_administrator())?;
+    let scope = agreement::administered_by(&principal).ok_or(ApiError::Forbidden)?;
     let horizon = query.horizon_days.unwrap_or(90);
     if horizon > 3660 {
         return Err(ApiError::bad_parameter("horizon_days", "at most 3660"));
     }
-    let owner = if principal.is_platform_admin() {
-        None
-    } else {
-        principal.public_body_id
-    };
     let records = state
-        .read(move |conn| Ok(store::agreements_owned_by(conn, owner)?))
+        .read(move |conn| Ok(store::administered_agreements(conn, scope)?))
         .await?;
     let items = agreement::administrator_agenda(
         &principal,
         records.iter().map(|r| &r.agreement),
-        today(),
+        state.today(),
         horizon,
     );
     Ok(HttpResponse::Ok()
@@ -535,7 +473,7 @@ async fn list_renegotiation_requests(
             next_cursor: None,
         },
         None,
-        visibility_of(&record.agreement),
+        Visibility::of_agreement(&record.agreement),
         None,
     )
 }
@@ -589,13 +527,14 @@ async fn create_agreement(
         content: body.content.clone(),
     };
     let caller = principal.clone();
+    let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &body, move |conn| {
         let a = Agreement::create(Uuid::now_v7(), input.clone()).map_err(content_nested)?;
-        let record = store::insert_agreement(conn, &a, Utc::now())?;
+        let record = store::insert_agreement(conn, &a, clock.now())?;
         Created::new(
             format!("/api/v1/agreements/{}", a.id),
             Some(record.row_version),
-            &AgreementView::of(&record, Some(&caller), today()),
+            &AgreementView::of(&record, Some(&caller), clock.today()),
         )
     })
     .await
@@ -721,6 +660,7 @@ async fn terminate(
     body: Json<TerminationRecord>,
 ) -> ApiResult<HttpResponse> {
     let record = body.0;
+    let clock = state.clock.clone();
     // The accessions end with the agreement, in the same transaction.
     apply_change(
         &state,
@@ -731,15 +671,11 @@ async fn terminate(
             let effective_on = record.effective_on;
             a.terminate(record, today)
                 .map_err(state_rules(&["before_adoption"]))?;
-            accessions::end_with_agreement(conn, a.id, effective_on, &p.sub)
+            accession_workflows::end_with_agreement(conn, a.id, effective_on, &p.sub, clock.now())
         },
     )
     .await
 }
-
-#[derive(Debug, Deserialize, ToSchema, Default)]
-#[serde(deny_unknown_fields)]
-pub struct NoBody {}
 
 /// Abandons a draft that will not be adopted. Rules: `agreement_not_in_preparation`.
 #[utoipa::path(
@@ -804,6 +740,7 @@ async fn adopt_revision(
     body: Json<AdoptionRecord>,
 ) -> ApiResult<HttpResponse> {
     let record = body.0;
+    let clock = state.clock.clone();
     // Signatories carry over to the new version, or are asked to reconfirm.
     apply_change(
         &state,
@@ -814,13 +751,7 @@ async fn adopt_revision(
             let adopted = a
                 .adopt_revision(record, today)
                 .map_err(state_rules(&["before_consultation"]))?;
-            accessions::follow_revision(
-                conn,
-                a.id,
-                adopted.adopted_version,
-                adopted.reconfirm_by,
-                &p.sub,
-            )
+            accession_workflows::follow_revision(conn, a.id, &adopted, &p.sub, clock.now())
         },
     )
     .await

@@ -1,5 +1,6 @@
 //! Every operation, registered once: the router and the OpenAPI document both come from
-//! `configure`.
+//! `configure`. A route module translates HTTP to the domain and back for one area; what
+//! spans areas is a workflow (`crate::workflows`), so no route module imports another.
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -7,6 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub mod accessions;
 pub mod agreements;
 pub mod parties;
+pub mod signatories;
 pub mod steering;
 pub mod system;
 
@@ -14,12 +16,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(system::health)
         .service(system::ready)
         .service(system::problem_explanation)
-        .service(accessions::embed_signatories)
+        .service(signatories::embed_signatories)
         .service(
             scope::scope("/api/v1")
                 .configure(parties::configure)
                 .configure(agreements::configure)
                 .configure(steering::configure)
-                .configure(accessions::configure),
+                .configure(accessions::configure)
+                .configure(signatories::configure),
         );
 }

@@ -4,10 +4,10 @@ use actix_web::web::{Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, Utc};
 use samverkan_domain::party::{
-    self, LegalForm, OrganizationFields, OrganizationInput, PublicBodyFields, PublicBodyKind,
+    self, LegalForm, OrganizationFields, OrganizationInput, PublicBodyChange, PublicBodyFields,
+    PublicBodyKind,
 };
-use samverkan_domain::scb::MunicipalityCode;
-use samverkan_persistence::page::Page;
+use samverkan_domain::scb::COUNTY_CODE_PATTERN;
 use samverkan_persistence::parties::{
     self as store, OrganizationFilter, OrganizationRecord, PublicBodyFilter, PublicBodyRecord,
 };
@@ -17,23 +17,22 @@ use utoipa::{IntoParams, PartialSchema, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::app::AppState;
-use crate::auth::{Authenticated, Caller, require_that};
-use crate::http::{
-    Json, PageParams, Visibility, changed, double_option, if_match_version, json_read, next_link,
-};
+use crate::auth::require_that;
+use crate::extract::{Authenticated, Caller, Json, PageParams, double_option, municipality_filter};
+use crate::http::{Visibility, changed, if_match_version, json_read, list_response};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
-use crate::openapi::schemas::{
-    COUNTY, WS, county_code_pattern, municipality_code_pattern, municipality_query, optional_text,
-    schema, text as text_schema, website,
-};
 use crate::problem::{ApiError, ApiResult};
+use crate::schemas::{
+    WS, county_code_pattern, municipality_code_pattern, municipality_query, optional_text, schema,
+    text as text_schema, website,
+};
+use crate::state::AppState;
 
 // ---------------------------------------------------------------- schemas
 //
 // The request schemas say exactly what `party::PublicBodyFields::parse` and
-// `OrganizationFields::parse` accept, built from `openapi::schemas`.
+// `OrganizationFields::parse` accept, built from `crate::schemas`.
 
 fn description() -> RefOr<Schema> {
     schema(optional_text(party::DESCRIPTION_MAX))
@@ -94,7 +93,7 @@ fn municipality_codes_patch() -> RefOr<Schema> {
 fn scb_code_patch() -> RefOr<Schema> {
     schema(serde_json::json!({
         "type": ["string", "null"],
-        "pattern": format!("^[{WS}]*(?:{COUNTY}(?:[0-9]{{2}})?)?[{WS}]*$"),
+        "pattern": format!("^[{WS}]*(?:{COUNTY_CODE_PATTERN}(?:[0-9]{{2}})?)?[{WS}]*$"),
         "example": "1285",
     }))
 }
@@ -330,8 +329,9 @@ async fn create_public_body(
         body.scb_code.as_deref(),
         body.website.as_deref(),
     )?;
+    let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &body, move |conn| {
-        let record = store::insert_public_body(conn, Uuid::now_v7(), &fields, Utc::now())?;
+        let record = store::insert_public_body(conn, Uuid::now_v7(), &fields, clock.now())?;
         Created::new(
             format!("/api/v1/public-bodies/{}", record.id),
             Some(record.row_version),
@@ -340,9 +340,6 @@ async fn create_public_body(
     })
     .await
 }
-
-/// The rule a change of kind or SCB code can break (409).
-const SCB_CODE_FOR_KIND: &str = "scb_code_for_kind";
 
 /// Changes a public body. Platform administrators only; needs `If-Match`. Rules:
 /// `scb_code_for_kind` — after the change, a municipality has a kommunkod and a region or
@@ -373,38 +370,27 @@ async fn update_public_body(
     let id = id.into_inner();
     let expected = if_match_version(&req)?;
     let patch = body.0;
-    // The values sent, each on its own (422): a kind `other` takes any valid SCB code.
-    PublicBodyFields::parse(
-        patch.name.as_deref().unwrap_or("-"),
-        PublicBodyKind::Other,
-        patch.scb_code.clone().flatten().as_deref(),
-        patch.website.clone().flatten().as_deref(),
-    )?;
+    let change = PublicBodyChange {
+        name: patch.name,
+        kind: patch.kind,
+        scb_code: patch.scb_code,
+        website: patch.website,
+    };
+    change.check()?;
+    let clock = state.clock.clone();
     let record = state
         .write(move |conn| {
             let current = store::get_public_body(conn, id)?;
             if current.row_version != expected {
                 return Err(ApiError::PreconditionFailed);
             }
-            let c = current.fields;
-            // Valid values that do not fit together with what the body has: a conflict with
-            // its current state (409), not invalid input.
-            let fields = PublicBodyFields::parse(
-                patch.name.as_deref().unwrap_or(&c.name),
-                patch.kind.unwrap_or(c.kind),
-                patch.scb_code.clone().unwrap_or(c.scb_code).as_deref(),
-                patch.website.clone().unwrap_or(c.website).as_deref(),
-            )
-            .map_err(|_| ApiError::Conflict {
-                code: SCB_CODE_FOR_KIND,
-                message: "the SCB code does not fit the kind: a municipality has its kommunkod, a region or county board its länskod".into(),
-            })?;
+            let fields = current.fields.changed(&change)?;
             Ok(store::update_public_body(
                 conn,
                 id,
                 expected,
                 &fields,
-                Utc::now(),
+                clock.now(),
             )?)
         })
         .await?;
@@ -526,15 +512,7 @@ async fn list_organizations(
 ) -> ApiResult<HttpResponse> {
     let page = page.page_request(2)?;
     limit_text("q", query.q.as_deref(), 200)?;
-    let municipality_code = query
-        .municipality
-        .as_deref()
-        .map(|m| {
-            MunicipalityCode::parse(m)
-                .map(String::from)
-                .map_err(|e| ApiError::bad_parameter("municipality", e))
-        })
-        .transpose()?;
+    let municipality_code = municipality_filter(query.municipality.as_deref())?;
     let filter = OrganizationFilter {
         q: query.q.clone().filter(|q| !q.trim().is_empty()),
         municipality_code,
@@ -609,8 +587,9 @@ async fn create_organization(
         website: body.website.clone(),
         description: body.description.clone(),
     })?;
+    let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &body, move |conn| {
-        let record = store::insert_organization(conn, Uuid::now_v7(), &fields, Utc::now())?;
+        let record = store::insert_organization(conn, Uuid::now_v7(), &fields, clock.now())?;
         Created::new(
             format!("/api/v1/organizations/{}", record.id),
             Some(record.row_version),
@@ -648,6 +627,7 @@ async fn update_organization(
     require_that(party::may_update_organization(&principal, id))?;
     let expected = if_match_version(&req)?;
     let patch = body.0;
+    let clock = state.clock.clone();
     let record = state
         .write(move |conn| {
             let current = store::get_organization(conn, id)?;
@@ -673,28 +653,12 @@ async fn update_organization(
                 id,
                 expected,
                 &fields,
-                Utc::now(),
+                clock.now(),
             )?)
         })
         .await?;
     changed(
         &OrganizationView::from(record.clone()),
         Some(record.row_version),
-    )
-}
-
-/// A page as a list response, with `Link` and public caching.
-pub fn list_response<T, L: Serialize>(
-    req: &HttpRequest,
-    page: Page<T>,
-    envelope: impl FnOnce(Vec<T>, Option<String>) -> L,
-) -> ApiResult<HttpResponse> {
-    let link = next_link(req, page.next_cursor.as_deref());
-    json_read(
-        req,
-        &envelope(page.items, page.next_cursor),
-        None,
-        Visibility::Public,
-        link,
     )
 }

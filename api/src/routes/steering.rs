@@ -6,7 +6,6 @@
 use actix_web::web::{Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
-use samverkan_domain::accession::swedish_date;
 use samverkan_domain::steering::{
     self, Appointer, Appointment, Decision, DecisionInput, DecisionKind, DecisionRecord,
     GroupConfig, GroupConfigInput, GroupKind, Meeting, MeetingInput, MemberRole, Membership,
@@ -18,13 +17,14 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::app::AppState;
-use crate::auth::{Authenticated, Caller, require_that};
-use crate::http::{Json, changed, double_option, if_match_version, json_read};
+use crate::auth::require_that;
+use crate::extract::{Authenticated, Caller, Json, double_option};
+use crate::http::{Visibility, changed, if_match_version, json_read};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
-use crate::problem::{ApiError, ApiResult};
-use crate::routes::agreements::{visibility_of, visible_agreement};
+use crate::problem::{ApiError, ApiResult, state_rules};
+use crate::state::AppState;
+use crate::workflows::agreements::visible_agreement;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_group)
@@ -37,10 +37,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(record_meeting)
         .service(get_meeting)
         .service(record_decision);
-}
-
-fn today() -> NaiveDate {
-    swedish_date(Utc::now())
 }
 
 // ---------------------------------------------------------------- views
@@ -248,12 +244,12 @@ async fn get_group(
             Ok((a, store::get_group_of_agreement(conn, agreement_id)?))
         })
         .await?;
-    let view = GroupView::of(&record, query.as_of.unwrap_or_else(today));
+    let view = GroupView::of(&record, query.as_of.unwrap_or(state.today()));
     json_read(
         &req,
         &view,
         Some(record.row_version),
-        visibility_of(&a),
+        Visibility::of_agreement(&a),
         None,
     )
 }
@@ -292,7 +288,7 @@ async fn list_memberships(
             next_cursor: None,
         },
         None,
-        visibility_of(&a),
+        Visibility::of_agreement(&a),
         None,
     )
 }
@@ -332,7 +328,7 @@ async fn list_meetings(
             next_cursor: None,
         },
         None,
-        visibility_of(&a),
+        Visibility::of_agreement(&a),
         None,
     )
 }
@@ -362,7 +358,7 @@ async fn get_meeting(
         })
         .await?;
     let view = MeetingView::of(&record.group, &meeting, &decisions)?;
-    json_read(&req, &view, None, visibility_of(&a), None)
+    json_read(&req, &view, None, Visibility::of_agreement(&a), None)
 }
 
 // ---------------------------------------------------------------- writes
@@ -391,15 +387,16 @@ async fn create_group(
     let input = body.0;
     let config = GroupConfig::parse(&input)?;
     let caller = principal.clone();
+    let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &input, move |conn| {
         let a = visible_agreement(conn, agreement_id, Some(&caller))?;
         require_that(steering::may_configure(&caller, a.owner_public_body_id))?;
         let group = SteeringGroup::new(Uuid::now_v7(), agreement_id, config.clone());
-        let record = store::insert_group(conn, &group, Utc::now())?;
+        let record = store::insert_group(conn, &group, clock.now())?;
         Created::new(
             path_prefix(agreement_id),
             Some(record.row_version),
-            &GroupView::of(&record, today()),
+            &GroupView::of(&record, clock.today()),
         )
     })
     .await
@@ -445,6 +442,7 @@ async fn reconfigure_group(
     let agreement_id = id.into_inner();
     let expected = if_match_version(&req)?;
     let patch = body.0;
+    let clock = state.clock.clone();
     let record = state
         .write(move |conn| {
             let a = visible_agreement(conn, agreement_id, Some(&principal))?;
@@ -474,11 +472,14 @@ async fn reconfigure_group(
                 conn,
                 &record.group,
                 expected,
-                Utc::now(),
+                clock.now(),
             )?)
         })
         .await?;
-    changed(&GroupView::of(&record, today()), Some(record.row_version))
+    changed(
+        &GroupView::of(&record, state.today()),
+        Some(record.row_version),
+    )
 }
 
 /// Appoints a member for a term. Each side appoints its own: a public-sector seat by a public
@@ -510,12 +511,13 @@ async fn appoint(
     let appointment = body.0;
     let caller = principal.clone();
     let request = appointment.clone();
+    let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &request, move |conn| {
         let a = visible_agreement(conn, agreement_id, Some(&caller))?;
         require_that(steering::may_configure(&caller, a.owner_public_body_id))?;
         let mut record = store::get_group_for_update(conn, agreement_id)?;
         let membership = record.group.appoint(Uuid::now_v7(), &appointment)?.clone();
-        store::insert_membership(conn, record.group.id, &membership, Utc::now())?;
+        store::insert_membership(conn, record.group.id, &membership, clock.now())?;
         Created::new(
             format!(
                 "{}/memberships/{}",
@@ -568,7 +570,7 @@ async fn end_term(
             let m = record
                 .group
                 .end_term(membership_id, last_day)
-                .map_err(crate::routes::agreements::state_rules(&["before_start"]))?
+                .map_err(state_rules(&["before_start"]))?
                 .clone();
             store::set_term_end(conn, m.id, m.term_end)?;
             Ok(m)
@@ -600,6 +602,7 @@ async fn record_meeting(
     let input = body.0;
     let caller = principal.clone();
     let request = input.clone();
+    let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &request, move |conn| {
         let a = visible_agreement(conn, agreement_id, Some(&caller))?;
         let record = store::get_group_for_update(conn, agreement_id)?;
@@ -610,7 +613,7 @@ async fn record_meeting(
             input.date,
         ))?;
         let meeting = record.group.record_meeting(Uuid::now_v7(), &input)?;
-        store::insert_meeting(conn, &meeting, Utc::now())?;
+        store::insert_meeting(conn, &meeting, clock.now())?;
         Created::new(
             format!("{}/meetings/{}", path_prefix(agreement_id), meeting.id),
             None,
@@ -648,6 +651,7 @@ async fn record_decision(
     let input = body.0;
     let caller = principal.clone();
     let request = input.clone();
+    let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &request, move |conn| {
         let a = visible_agreement(conn, agreement_id, Some(&caller))?;
         let record = store::get_group_for_update(conn, agreement_id)?;
@@ -662,7 +666,7 @@ async fn record_decision(
             .group
             .record_decision(&meeting, Uuid::now_v7(), &input)?;
         let stored = decision.to_record();
-        store::insert_decision(conn, &stored, Utc::now())?;
+        store::insert_decision(conn, &stored, clock.now())?;
         Created::new(
             format!("{}/meetings/{}", path_prefix(agreement_id), meeting_id),
             None,

@@ -6,8 +6,8 @@ use samverkan_persistence::db::has_pending_migrations;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::AppState;
 use crate::problem::{ApiError, ApiResult, ProblemKind};
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {

@@ -11,9 +11,9 @@ use super::values::{
     HistoryEntry, HistoryEvent, Reconfirmation, Signatory, WithdrawalNotice, notice_reference,
 };
 use super::{AccessionRule, REASON_MAX, STATEMENT_MAX, swedish_date};
-use crate::agreement::ApprovalMode;
+use crate::agreement::{Agreement, ApprovalMode, RevisionAdopted};
 use crate::error::{DomainError, Validator};
-use crate::steering::DecisionKind;
+use crate::steering::{self, Decision, DecisionKind, Meeting, SteeringGroup};
 
 /// The `by` of history entries that no person caused: the sweep that ends accessions whose
 /// reconfirmation deadline passed.
@@ -40,7 +40,7 @@ pub struct AgreementTerms {
     pub public_bodies_may_accede: bool,
     /// The channels the agreement takes accessions through (Eslöv, Lund: board minutes;
     /// Södertälje: at adoption, dialogue forum, written application; Blekinge: the form).
-    /// Empty: the agreement does not restrict them.
+    /// A channel not listed is refused (`channel_not_accepted`).
     pub accepted_channels: Vec<Channel>,
     /// The eligibility statements an applicant must affirm, as the agreement's settings word
     /// them (Lund: "utgår från en demokratisk värdegrund", "alla människor har ett lika
@@ -50,8 +50,26 @@ pub struct AgreementTerms {
 }
 
 impl AgreementTerms {
+    /// The terms of `agreement` on `on` (today, or the historical date the demo replays):
+    /// the one place that reads an agreement for the accession rules.
+    pub fn of(agreement: &Agreement, on: NaiveDate) -> Self {
+        Self {
+            agreement_id: agreement.id,
+            owner_public_body_id: agreement.owner_public_body_id,
+            party_public_body_ids: agreement.party_public_body_ids.clone(),
+            in_force: agreement.takes_accessions(on),
+            version_number: agreement.current_version().map_or(0, |v| v.number),
+            approval_mode: agreement.settings.approval_mode,
+            public_bodies_may_accede: agreement.settings.public_bodies_may_accede,
+            // No agreement restricts its channels yet: every channel is accepted until the
+            // agreement's settings name them.
+            accepted_channels: Channel::ALL.to_vec(),
+            required_statements: agreement.settings.eligibility_statements.clone(),
+        }
+    }
+
     fn accepts(&self, channel: Channel) -> bool {
-        self.accepted_channels.is_empty() || self.accepted_channels.contains(&channel)
+        self.accepted_channels.contains(&channel)
     }
 
     /// Who may accede at all, checked at submission and again at approval since the
@@ -88,6 +106,21 @@ pub struct CitedDecision {
     /// Whether the group was balanced and quorate at that meeting (the steering module's
     /// verdict).
     pub valid: bool,
+}
+
+impl CitedDecision {
+    /// A recorded decision as an approval or rejection cites it, with the steering module's
+    /// verdict on whether the group could decide at that meeting.
+    pub fn of(group: &SteeringGroup, meeting: &Meeting, decision: &Decision) -> Self {
+        Self {
+            decision_id: decision.id(),
+            agreement_id: decision.agreement_id(),
+            kind: decision.kind(),
+            subject_id: decision.subject_id(),
+            decided_on: decision.meeting_date(),
+            valid: steering::decision_is_valid(group, meeting, decision).is_ok(),
+        }
+    }
 }
 
 /// On what grounds an accession is approved; must match the agreement's approval mode.
@@ -498,6 +531,46 @@ impl Accession {
             now,
         );
         Ok(())
+    }
+
+    /// The agreement was terminated, effective `effective_on`: the accession ends with
+    /// `agreement_terminated` that day, or on its approval day if it was approved later
+    /// (approved after the termination was decided but before it took effect), since no
+    /// accession ends before it began.
+    pub fn end_with_agreement(
+        &mut self,
+        effective_on: NaiveDate,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        let approved_on = self.expect_approved()?;
+        self.end(
+            EndReason::AgreementTerminated,
+            effective_on.max(approved_on),
+            by,
+            now,
+        )
+    }
+
+    /// A revision of the agreement was adopted: the signatory carries over to the new
+    /// version, or is asked to reconfirm by the revision's deadline, as the agreement says.
+    /// An accession already on that version or a later one is left as it is (`false`).
+    pub fn follow_revision(
+        &mut self,
+        revision: &RevisionAdopted,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DomainError> {
+        if self.version.is_some_and(|v| v >= revision.adopted_version) {
+            return Ok(false);
+        }
+        match revision.reconfirm_by {
+            None => self.carry_over(revision.adopted_version, by, now)?,
+            Some(deadline) => {
+                self.request_reconfirmation(revision.adopted_version, deadline, by, now)?;
+            }
+        }
+        Ok(true)
     }
 
     /// Whether the reconfirmation deadline has passed on `today`: the sweep calls

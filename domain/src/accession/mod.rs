@@ -15,9 +15,11 @@
 //! [`HistoryEntry`] and nothing else ever touches the history. The current state is not a
 //! field: it is the `to` of the last history entry, so state and history cannot disagree.
 //!
-//! This module does not read the agreement or the steering group itself: the caller loads
-//! them and hands over what the rules need as plain data ([`AgreementTerms`],
-//! [`CitedDecision`], [`ExistingAccession`]).
+//! The operations do not take the agreement or the steering group itself but what the rules
+//! need of them, as plain data drawn in one place each: [`AgreementTerms::of`] an agreement,
+//! [`CitedDecision::of`] a recorded decision, and the [`ExistingAccession`]s the caller
+//! loads. The agreement's events reach accessions through [`Accession::end_with_agreement`]
+//! and [`Accession::follow_revision`].
 
 mod calendar;
 mod lifecycle;
@@ -30,10 +32,13 @@ pub use lifecycle::{
     Accession, AgreementTerms, Approval, CitedDecision, ExistingAccession, SYSTEM_ACTOR,
     SubmissionInput,
 };
-pub use period::{PublicSignatory, SignatoryPeriod, SignatoryStatus, public_signatories};
+pub use period::{
+    PublicSignatory, SignatoryPeriod, SignatoryStatus, SignatoryTerm, merge_terms,
+    public_signatories,
+};
 pub use permissions::{
-    may_approve, may_cancel, may_reject, may_submit, may_update_contact_person, may_view,
-    may_withdraw,
+    may_approve, may_cancel, may_reconfirm, may_reject, may_submit, may_update_contact_person,
+    may_view, may_withdraw,
 };
 pub use values::{
     AccessionState, BoardDecision, Channel, ContactPerson, ContactPersonInput, EndReason,

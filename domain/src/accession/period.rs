@@ -7,6 +7,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use super::lifecycle::Accession;
 use super::values::{AccessionState, Signatory};
@@ -19,7 +20,7 @@ pub struct SignatoryPeriod {
     pub until: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SignatoryStatus {
@@ -107,55 +108,87 @@ pub struct PublicSignatory {
     pub status: SignatoryStatus,
 }
 
-/// The signatories as of `as_of`: current ones, and with `include_former` also those who
-/// had left by then ("signatory 2017–2021").
-///
-/// A signatory's periods that touch or overlap (re-joined the day it left, or approved again
-/// while a notice had yet to take effect) are merged into one, so a continuous membership is
-/// one line. Ordered by `since`, then signatory; the API re-sorts by name.
-pub fn public_signatories(
-    periods: impl IntoIterator<Item = (Signatory, SignatoryPeriod)>,
-    as_of: NaiveDate,
-    include_former: bool,
-) -> Vec<PublicSignatory> {
-    let mut periods: Vec<(Signatory, SignatoryPeriod)> = periods
-        .into_iter()
-        .filter(|(_, p)| p.since <= as_of)
-        .collect();
-    periods.sort_by_key(|(s, p)| (*s, p.since));
+/// One stretch of continuous membership of a signatory in an agreement: the periods of its
+/// accessions that touch or overlap, merged ([`merge_terms`]). What the public list shows,
+/// one line per term; storage keeps the merged terms as the list's projection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SignatoryTerm {
+    /// The accession whose approval began the term (the earliest, by start and then id):
+    /// the term's stable identity for paging.
+    pub accession_id: Uuid,
+    pub signatory: Signatory,
+    pub period: SignatoryPeriod,
+}
 
-    let mut merged: Vec<(Signatory, SignatoryPeriod)> = Vec::new();
-    for (signatory, period) in periods {
+impl SignatoryTerm {
+    /// The line the term makes on the public list on `as_of`: current while the period
+    /// contains the date, former once it has ended (only with `include_former`), nothing
+    /// before it began. In SQL over a stored term, with `since`/`until` its period:
+    /// `since <= as_of AND (include_former OR until IS NULL OR until > as_of)`.
+    pub fn listed_on(&self, as_of: NaiveDate, include_former: bool) -> Option<PublicSignatory> {
+        let (until, status) = match self.period.status_on(as_of)? {
+            SignatoryStatus::Current => (None, SignatoryStatus::Current),
+            SignatoryStatus::Former if include_former => {
+                (self.period.until, SignatoryStatus::Former)
+            }
+            SignatoryStatus::Former => return None,
+        };
+        Some(PublicSignatory {
+            signatory: self.signatory,
+            since: self.period.since,
+            until,
+            status,
+        })
+    }
+}
+
+impl Accession {
+    /// The accession's own term, before merging with the signatory's other accessions.
+    pub fn signatory_term(&self) -> Option<SignatoryTerm> {
+        Some(SignatoryTerm {
+            accession_id: self.id,
+            signatory: self.signatory,
+            period: self.signatory_period()?,
+        })
+    }
+}
+
+/// Merges each signatory's terms that touch or overlap (re-joined the day it left, or
+/// approved again while a withdrawal notice had yet to take effect) into one, so that a
+/// continuous membership is one line. Terms of different agreements must not be mixed.
+/// Ordered by signatory, then start.
+pub fn merge_terms(terms: impl IntoIterator<Item = SignatoryTerm>) -> Vec<SignatoryTerm> {
+    let mut terms: Vec<SignatoryTerm> = terms.into_iter().collect();
+    terms.sort_by_key(|t| (t.signatory, t.period.since, t.accession_id));
+    let mut merged: Vec<SignatoryTerm> = Vec::new();
+    for term in terms {
         match merged.last_mut() {
-            Some((s, current))
-                if *s == signatory && current.until.is_none_or(|u| period.since <= u) =>
+            Some(current)
+                if current.signatory == term.signatory
+                    && current.period.until.is_none_or(|u| term.period.since <= u) =>
             {
-                current.until = match (current.until, period.until) {
+                current.period.until = match (current.period.until, term.period.until) {
                     (Some(a), Some(b)) => Some(a.max(b)),
                     _ => None,
                 };
             }
-            _ => merged.push((signatory, period)),
+            _ => merged.push(term),
         }
     }
+    merged
+}
 
-    let mut list: Vec<PublicSignatory> = merged
-        .into_iter()
-        .filter_map(|(signatory, period)| match period.status_on(as_of)? {
-            SignatoryStatus::Current => Some(PublicSignatory {
-                signatory,
-                since: period.since,
-                until: None,
-                status: SignatoryStatus::Current,
-            }),
-            SignatoryStatus::Former if include_former => Some(PublicSignatory {
-                signatory,
-                since: period.since,
-                until: period.until,
-                status: SignatoryStatus::Former,
-            }),
-            SignatoryStatus::Former => None,
-        })
+/// The signatories as of `as_of`: current ones, and with `include_former` also those who
+/// had left by then ("signatory 2017–2021"), one line per merged term ([`merge_terms`],
+/// [`SignatoryTerm::listed_on`]). Ordered by `since`, then signatory; the API sorts by name.
+pub fn public_signatories(
+    terms: impl IntoIterator<Item = SignatoryTerm>,
+    as_of: NaiveDate,
+    include_former: bool,
+) -> Vec<PublicSignatory> {
+    let mut list: Vec<PublicSignatory> = merge_terms(terms)
+        .iter()
+        .filter_map(|t| t.listed_on(as_of, include_former))
         .collect();
     list.sort_by_key(|p| (p.since, p.signatory));
     list
@@ -172,6 +205,21 @@ mod tests {
 
     fn period(since: NaiveDate, until: Option<NaiveDate>) -> SignatoryPeriod {
         SignatoryPeriod { since, until }
+    }
+
+    /// Each period as the term of an accession of its own.
+    fn terms(
+        periods: impl IntoIterator<Item = (Signatory, SignatoryPeriod)>,
+    ) -> Vec<SignatoryTerm> {
+        periods
+            .into_iter()
+            .zip(100u128..)
+            .map(|((signatory, period), id)| SignatoryTerm {
+                accession_id: Uuid::from_u128(id),
+                signatory,
+                period,
+            })
+            .collect()
     }
 
     const A: Signatory = Signatory::Organization(Uuid::from_u128(1));
@@ -234,7 +282,7 @@ mod tests {
             (B, period(date(2019, 11, 5), None)),
             (K, period(date(2023, 1, 10), None)),
         ];
-        let now = public_signatories(periods, date(2024, 1, 1), false);
+        let now = public_signatories(terms(periods), date(2024, 1, 1), false);
         assert_eq!(
             now,
             [
@@ -252,7 +300,7 @@ mod tests {
                 },
             ]
         );
-        let with_former = public_signatories(periods, date(2024, 1, 1), true);
+        let with_former = public_signatories(terms(periods), date(2024, 1, 1), true);
         assert_eq!(with_former.len(), 3);
         assert_eq!(
             with_former[0],
@@ -264,7 +312,7 @@ mod tests {
             }
         );
         // In 2020, A was a signatory and K not yet; the later withdrawal is not shown.
-        let then = public_signatories(periods, date(2020, 1, 1), true);
+        let then = public_signatories(terms(periods), date(2020, 1, 1), true);
         assert_eq!(
             then.iter()
                 .map(|p| (p.signatory, p.until))
@@ -282,7 +330,7 @@ mod tests {
             (B, period(date(2020, 1, 1), Some(date(2022, 1, 1)))),
             (B, period(date(2021, 5, 1), None)),
         ];
-        let list = public_signatories(periods, date(2024, 1, 1), true);
+        let list = public_signatories(terms(periods), date(2024, 1, 1), true);
         assert_eq!(
             list.iter()
                 .map(|p| (p.signatory, p.since, p.until, p.status))
@@ -298,14 +346,14 @@ mod tests {
                 (A, date(2023, 2, 1), None, SignatoryStatus::Current),
             ]
         );
-        let current = public_signatories(periods, date(2024, 1, 1), false);
+        let current = public_signatories(terms(periods), date(2024, 1, 1), false);
         assert_eq!(current.len(), 2);
     }
 
     #[test]
     fn periods_that_begin_after_as_of_are_left_out() {
         let periods = [(A, period(date(2025, 1, 1), None))];
-        assert!(public_signatories(periods, date(2024, 12, 31), true).is_empty());
+        assert!(public_signatories(terms(periods), date(2024, 12, 31), true).is_empty());
     }
 
     #[test]
@@ -320,5 +368,139 @@ mod tests {
         let mut keys: Vec<_> = json.as_object().expect("object").keys().cloned().collect();
         keys.sort();
         assert_eq!(keys, ["signatory", "since", "status", "until"]);
+    }
+
+    #[test]
+    fn a_merged_term_keeps_the_accession_that_began_it() {
+        let merged = merge_terms(terms([
+            (A, period(date(2023, 2, 1), None)),
+            (A, period(date(2017, 3, 1), Some(date(2023, 2, 1)))),
+            (B, period(date(2019, 1, 1), Some(date(2020, 1, 1)))),
+        ]));
+        assert_eq!(
+            merged,
+            [
+                SignatoryTerm {
+                    accession_id: Uuid::from_u128(101),
+                    signatory: A,
+                    period: period(date(2017, 3, 1), None),
+                },
+                SignatoryTerm {
+                    accession_id: Uuid::from_u128(102),
+                    signatory: B,
+                    period: period(date(2019, 1, 1), Some(date(2020, 1, 1))),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_withdrawal_effective_on_the_approval_day_is_a_former_term_of_no_days() {
+        let term = terms([(A, period(date(2024, 3, 1), Some(date(2024, 3, 1))))])[0];
+        assert_eq!(term.listed_on(date(2024, 2, 29), true), None);
+        assert_eq!(term.listed_on(date(2024, 3, 1), false), None);
+        assert_eq!(
+            term.listed_on(date(2024, 3, 1), true).map(|l| l.status),
+            Some(SignatoryStatus::Former)
+        );
+    }
+
+    mod properties {
+        use std::collections::BTreeSet;
+
+        use proptest::prelude::*;
+
+        use super::*;
+
+        const HORIZON: u32 = 120;
+
+        fn day(n: u32) -> NaiveDate {
+            date(2020, 1, 1) + chrono::Days::new(u64::from(n))
+        }
+
+        /// Up to eight periods of three signatories, each at least a day long, some open.
+        fn periods() -> impl Strategy<Value = Vec<(Signatory, SignatoryPeriod)>> {
+            let signatory = prop_oneof![Just(A), Just(B), Just(K)];
+            let one = (signatory, 0u32..80, proptest::option::of(1u32..30)).prop_map(
+                |(s, start, length)| (s, period(day(start), length.map(|l| day(start + l)))),
+            );
+            proptest::collection::vec(one, 0..8)
+        }
+
+        /// The list by its definition, day by day: a signatory is a member on a day when one
+        /// of its accessions' periods contains it; a line is a maximal run of member days.
+        fn by_days(
+            periods: &[(Signatory, SignatoryPeriod)],
+            as_of: NaiveDate,
+            include_former: bool,
+        ) -> BTreeSet<(Signatory, NaiveDate, Option<NaiveDate>, SignatoryStatus)> {
+            let mut lines = BTreeSet::new();
+            for s in [A, B, K] {
+                let member = |n: u32| {
+                    periods
+                        .iter()
+                        .any(|(who, p)| *who == s && p.contains(day(n)))
+                };
+                let mut n = 0;
+                while n < HORIZON {
+                    if !member(n) {
+                        n += 1;
+                        continue;
+                    }
+                    let start = n;
+                    while n < HORIZON && member(n) {
+                        n += 1;
+                    }
+                    let until = (n < HORIZON).then(|| day(n));
+                    let run = period(day(start), until);
+                    match run.status_on(as_of) {
+                        Some(SignatoryStatus::Current) => {
+                            lines.insert((s, run.since, None, SignatoryStatus::Current));
+                        }
+                        Some(SignatoryStatus::Former) if include_former => {
+                            lines.insert((s, run.since, until, SignatoryStatus::Former));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            lines
+        }
+
+        proptest! {
+            #[test]
+            fn the_list_is_the_runs_of_membership(
+                periods in periods(),
+                as_of in (0u32..100).prop_map(day),
+                include_former in any::<bool>(),
+            ) {
+                let list = public_signatories(terms(periods.clone()), as_of, include_former);
+                let lines: BTreeSet<_> = list
+                    .iter()
+                    .map(|l| (l.signatory, l.since, l.until, l.status))
+                    .collect();
+                prop_assert_eq!(lines.len(), list.len(), "no line twice");
+                prop_assert_eq!(lines, by_days(&periods, as_of, include_former));
+            }
+
+            #[test]
+            fn a_signatory_is_current_at_most_once(
+                periods in periods(),
+                as_of in (0u32..100).prop_map(day),
+            ) {
+                let current: Vec<Signatory> = public_signatories(terms(periods.clone()), as_of, false)
+                    .iter()
+                    .map(|l| l.signatory)
+                    .collect();
+                let distinct: BTreeSet<_> = current.iter().copied().collect();
+                prop_assert_eq!(current.len(), distinct.len());
+                let members: BTreeSet<_> = periods
+                    .iter()
+                    .filter(|(_, p)| p.contains(as_of))
+                    .map(|(s, _)| *s)
+                    .collect();
+                prop_assert_eq!(distinct, members);
+            }
+        }
     }
 }

@@ -96,6 +96,16 @@ pub fn may_withdraw(
     allow_if(acts_for(principal, signatory) || administers(principal, owner_public_body_id))
 }
 
+/// Reconfirm for a revised version: as withdraw, the signatory's own side, or an
+/// administrator of the agreement's owner registering a confirmation received on paper.
+pub fn may_reconfirm(
+    principal: &Principal,
+    owner_public_body_id: Uuid,
+    signatory: Signatory,
+) -> Access {
+    may_withdraw(principal, owner_public_body_id, signatory)
+}
+
 /// Change the contact person: the signatory's representative and the agreement's
 /// administrators.
 pub fn may_update_contact_person(
@@ -119,12 +129,13 @@ mod tests {
 
     type Check = fn(&Principal, Uuid, Signatory) -> Access;
 
-    const CHECKS: [(&str, Check); 6] = [
+    const CHECKS: [(&str, Check); 7] = [
         ("view", may_view),
         ("approve", may_approve),
         ("reject", may_reject),
         ("cancel", may_cancel),
         ("withdraw", may_withdraw),
+        ("reconfirm", may_reconfirm),
         ("update_contact_person", may_update_contact_person),
     ];
 
@@ -173,7 +184,13 @@ mod tests {
         expect(
             &rep,
             SIGNATORY,
-            &["view", "cancel", "withdraw", "update_contact_person"],
+            &[
+                "view",
+                "cancel",
+                "withdraw",
+                "reconfirm",
+                "update_contact_person",
+            ],
             Denied::Forbidden,
         );
         assert_eq!(may_submit(&rep, OWNER, SIGNATORY), Ok(()));
@@ -190,6 +207,7 @@ mod tests {
                 "approve",
                 "reject",
                 "withdraw",
+                "reconfirm",
                 "update_contact_person",
             ],
             Denied::Forbidden,
@@ -218,7 +236,13 @@ mod tests {
         expect(
             &admin,
             kommun,
-            &["view", "cancel", "withdraw", "update_contact_person"],
+            &[
+                "view",
+                "cancel",
+                "withdraw",
+                "reconfirm",
+                "update_contact_person",
+            ],
             Denied::Forbidden,
         );
         assert_eq!(may_submit(&admin, OWNER, kommun), Ok(()));
@@ -250,6 +274,7 @@ mod tests {
                 "reject",
                 "cancel",
                 "withdraw",
+                "reconfirm",
                 "update_contact_person",
             ],
             Denied::Forbidden,

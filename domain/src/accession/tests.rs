@@ -285,7 +285,7 @@ fn public_bodies_only_where_allowed() {
         ..form_input()
     };
     let eslov = AgreementTerms {
-        accepted_channels: Vec::new(),
+        accepted_channels: Channel::ALL.to_vec(),
         ..registration_terms()
     };
     assert_eq!(
@@ -330,10 +330,19 @@ fn channels_are_per_agreement() {
         "channel_not_accepted"
     );
     let open = AgreementTerms {
-        accepted_channels: Vec::new(),
+        accepted_channels: Channel::ALL.to_vec(),
         ..registration_terms()
     };
     assert!(Accession::submit(form_input(), &open, &[], REP, now()).is_ok());
+    let none = AgreementTerms {
+        accepted_channels: Vec::new(),
+        ..registration_terms()
+    };
+    assert_eq!(
+        code(Accession::submit(input(), &none, &[], REP, now())),
+        "channel_not_accepted",
+        "an empty list accepts nothing"
+    );
 }
 
 fn existing(state: AccessionState) -> ExistingAccession {
@@ -440,7 +449,7 @@ fn open_accessions_elsewhere_do_not_count() {
 #[test]
 fn board_minutes_and_written_applications_need_the_board_decision() {
     let terms = AgreementTerms {
-        accepted_channels: Vec::new(),
+        accepted_channels: Channel::ALL.to_vec(),
         ..registration_terms()
     };
     for channel in [Channel::BoardMinutes, Channel::WrittenApplication] {
@@ -1421,4 +1430,182 @@ fn every_operation_appends_exactly_one_entry_and_never_rewrites() {
     );
     assert_eq!(a.version, Some(3));
     assert_eq!(a.approved_version, Some(1));
+}
+
+// ---------------------------------------------------------------- what the agreement's events drive
+
+#[test]
+fn terms_are_read_from_the_agreement() {
+    use crate::agreement::testing;
+
+    let mut agreement = testing::adopted(date(2018, 10, 1));
+    agreement.settings.public_bodies_may_accede = true;
+    agreement.settings.eligibility_statements = statements();
+    let terms = AgreementTerms::of(&agreement, date(2024, 5, 20));
+    assert_eq!(
+        terms,
+        AgreementTerms {
+            agreement_id: agreement.id,
+            owner_public_body_id: testing::OWNER,
+            party_public_body_ids: vec![testing::OWNER],
+            in_force: true,
+            version_number: 1,
+            approval_mode: ApprovalMode::Registration,
+            public_bodies_may_accede: true,
+            accepted_channels: Channel::ALL.to_vec(),
+            required_statements: statements(),
+        }
+    );
+    assert!(!AgreementTerms::of(&testing::draft(), date(2024, 5, 20)).in_force);
+    // Until an agreement names its channels, each one is accepted.
+    for channel in Channel::ALL {
+        let submission = SubmissionInput { channel, ..input() };
+        let terms = AgreementTerms {
+            agreement_id: AGREEMENT,
+            ..terms.clone()
+        };
+        assert_ne!(
+            Accession::submit(submission, &terms, &[], REP, now())
+                .err()
+                .and_then(|e| e.code()),
+            Some("channel_not_accepted"),
+            "{channel}"
+        );
+    }
+}
+
+#[test]
+fn termination_ends_an_accession_on_its_effective_date_never_before_the_approval() {
+    let mut a = approved();
+    a.end_with_agreement(date(2024, 12, 31), ADMIN, now())
+        .expect("ends");
+    assert_eq!(a.state(), AccessionState::Ended);
+    assert_eq!(a.ended_on, Some(date(2024, 12, 31)));
+    assert_eq!(a.end_reason, Some(EndReason::AgreementTerminated));
+    assert_eq!(last(&a).by, ADMIN);
+
+    // Approved after the termination was decided, before it took effect.
+    let mut late = approved();
+    late.end_with_agreement(date(2024, 5, 1), ADMIN, now())
+        .expect("ends");
+    assert_eq!(late.ended_on, late.approved_on, "clamped to the approval");
+    assert!(late.signatory_period().is_some());
+
+    let e = fails(&mut submitted(), |a| {
+        a.end_with_agreement(date(2024, 12, 31), ADMIN, now())
+    });
+    assert_eq!(conflict(e), "accession_not_approved");
+}
+
+#[test]
+fn a_revision_carries_over_or_asks_to_reconfirm_and_skips_what_is_already_on_it() {
+    use crate::agreement::RevisionAdopted;
+
+    let carry = RevisionAdopted {
+        superseded_version: 1,
+        adopted_version: 2,
+        reconfirm_by: None,
+    };
+    let mut a = approved();
+    assert_eq!(a.follow_revision(&carry, ADMIN, now()), Ok(true));
+    assert_eq!(a.version, Some(2));
+    assert_eq!(last(&a).event, HistoryEvent::CarriedOver);
+    let entries = a.history.len();
+    assert_eq!(
+        a.follow_revision(&carry, ADMIN, now()),
+        Ok(false),
+        "already on version 2"
+    );
+    assert_eq!(a.history.len(), entries, "nothing recorded");
+
+    let reconfirm = RevisionAdopted {
+        superseded_version: 2,
+        adopted_version: 3,
+        reconfirm_by: Some(date(2024, 8, 31)),
+    };
+    assert_eq!(a.follow_revision(&reconfirm, ADMIN, now()), Ok(true));
+    assert_eq!(a.version, Some(2), "on version 2 until reconfirmed");
+    assert_eq!(
+        a.reconfirmation,
+        Some(Reconfirmation {
+            version: 3,
+            reconfirm_by: date(2024, 8, 31)
+        })
+    );
+
+    let e = fails(&mut submitted(), |a| {
+        a.follow_revision(&carry, ADMIN, now()).map(|_| ())
+    });
+    assert_eq!(conflict(e), "accession_not_approved");
+}
+
+#[test]
+fn a_cited_decision_carries_the_groups_verdict() {
+    use crate::steering::{
+        Appointer, Appointment, DecisionInput, GroupConfig, GroupConfigInput, GroupKind,
+        MeetingInput, MemberRole, Seat, Side, SteeringGroup,
+    };
+
+    let config = GroupConfig::parse(&GroupConfigInput {
+        name: "Partnerskapet".into(),
+        kind: GroupKind::Partnership,
+        ordinary_seats_per_side: Some(1),
+        deputies_allowed: false,
+        chair_and_vice_chair_from_different_sides: false,
+        default_term_months: None,
+    })
+    .expect("valid configuration");
+    let mut group = SteeringGroup::new(Uuid::from_u128(0x600), AGREEMENT, config);
+    let member = |name: &str, side: Side| Appointment {
+        person_name: name.into(),
+        person_ref: None,
+        title: None,
+        side,
+        seat: Seat::Ordinary,
+        role: MemberRole::Member,
+        appointed_by: match side {
+            Side::PublicSector => Appointer::PublicBody { id: OWNER },
+            Side::CivilSociety => Appointer::Organization { id: ORG },
+        },
+        term_start: date(2024, 1, 1),
+        term_end: None,
+    };
+    let public = Uuid::from_u128(0x601);
+    let civil = Uuid::from_u128(0x602);
+    group
+        .appoint(public, &member("Åke Exempelsson", Side::PublicSector))
+        .expect("appointed");
+    group
+        .appoint(civil, &member("Greta Påhittsdotter", Side::CivilSociety))
+        .expect("appointed");
+    let meeting = group
+        .record_meeting(
+            Uuid::from_u128(0x700),
+            &MeetingInput {
+                date: date(2024, 5, 15),
+                present: vec![public, civil],
+                minutes_reference: None,
+            },
+        )
+        .expect("meeting");
+    let recorded = group
+        .record_decision(
+            &meeting,
+            Uuid::from_u128(0xe1),
+            &DecisionInput {
+                kind: DecisionKind::ApproveAccession,
+                subject: "Anslutning: Föreningen Ängsblomman".into(),
+                subject_id: Some(ACCESSION),
+                text: "Partnerskapet godkänner anslutningen.".into(),
+            },
+        )
+        .expect("decision");
+    assert_eq!(
+        CitedDecision::of(&group, &meeting, &recorded),
+        decision(DecisionKind::ApproveAccession)
+    );
+
+    // A resignation entered late: the group was not balanced at the meeting after all.
+    group.end_term(civil, date(2024, 5, 1)).expect("term ended");
+    assert!(!CitedDecision::of(&group, &meeting, &recorded).valid);
 }

@@ -41,8 +41,8 @@ pub use lifecycle::{
     NewAgreement, PartiesInput, RevisionAdopted, Scope, ShownStatus, TerminationRecord,
 };
 pub use permissions::{
-    is_publicly_visible, may_administer, may_create_agreement, may_file_renegotiation_request,
-    may_view, may_view_version,
+    Administered, PUBLIC_STATES, administered_by, is_publicly_visible, may_administer,
+    may_create_agreement, may_file_renegotiation_request, may_view, may_view_version,
 };
 pub use renegotiation::{RenegotiationRequest, RequestingSide};
 pub use settings::{AgreementSettings, NoticePeriod, PeriodUnit};

@@ -6,6 +6,42 @@ use uuid::Uuid;
 use super::{Agreement, AgreementState, AgreementVersion};
 use crate::access::Principal;
 
+/// The states in which an agreement is public record: adopted, and later terminated. Drafts,
+/// consultations and abandoned drafts are working papers of the owning body. Storage filters
+/// lists with this constant, so the rule and the query cannot drift apart.
+pub const PUBLIC_STATES: [AgreementState; 2] =
+    [AgreementState::Adopted, AgreementState::Terminated];
+
+/// The agreements a caller administers: every one (platform administrators) or those of the
+/// public body an agreement administrator acts for. Lists and the agenda are scoped with it;
+/// [`may_administer`] asks it of one agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Administered {
+    All,
+    OwnedBy(Uuid),
+}
+
+impl Administered {
+    pub fn covers(self, agreement: &Agreement) -> bool {
+        match self {
+            Self::All => true,
+            Self::OwnedBy(owner) => agreement.owner_public_body_id == owner,
+        }
+    }
+}
+
+/// What the caller administers; `None` for a caller who administers no agreement.
+pub fn administered_by(principal: &Principal) -> Option<Administered> {
+    if principal.is_platform_admin() {
+        Some(Administered::All)
+    } else {
+        principal
+            .public_body_id
+            .filter(|&body| principal.administers_public_body(body))
+            .map(Administered::OwnedBy)
+    }
+}
+
 /// Agreement administrators of the body that will own it, and platform administrators.
 pub fn may_create_agreement(principal: &Principal, owner_public_body_id: Uuid) -> bool {
     principal.administers_public_body(owner_public_body_id)
@@ -15,16 +51,13 @@ pub fn may_create_agreement(principal: &Principal, owner_public_body_id: Uuid) -
 /// body's agreement administrators and platform administrators. Other parties (Blekinge's
 /// acceding municipalities) do not run the agreement.
 pub fn may_administer(principal: &Principal, agreement: &Agreement) -> bool {
-    principal.administers_public_body(agreement.owner_public_body_id)
+    administered_by(principal).is_some_and(|scope| scope.covers(agreement))
 }
 
 /// Adopted and terminated agreements are public; drafts, consultations and abandoned drafts
 /// are not.
 pub fn is_publicly_visible(agreement: &Agreement) -> bool {
-    matches!(
-        agreement.state,
-        AgreementState::Adopted | AgreementState::Terminated
-    )
+    PUBLIC_STATES.contains(&agreement.state)
 }
 
 /// Anyone sees a public agreement; only its administrators see the others (the API answers
@@ -91,6 +124,43 @@ mod tests {
             !may_administer(&admin_of(OTHER_BODY), &joint),
             "another party does not run the agreement"
         );
+    }
+
+    #[test]
+    fn administrators_are_scoped_to_their_own_body() {
+        assert_eq!(
+            administered_by(&principal(&[Role::PlatformAdmin])),
+            Some(Administered::All)
+        );
+        assert_eq!(
+            administered_by(&admin_of(OWNER)),
+            Some(Administered::OwnedBy(OWNER))
+        );
+        assert_eq!(
+            administered_by(&principal(&[Role::AgreementAdmin])),
+            None,
+            "an administrator without a body in the token administers nothing"
+        );
+        let mut member = principal(&[Role::SteeringMember]);
+        member.public_body_id = Some(OWNER);
+        assert_eq!(administered_by(&member), None);
+        let a = draft();
+        assert!(Administered::All.covers(&a));
+        assert!(Administered::OwnedBy(OWNER).covers(&a));
+        assert!(!Administered::OwnedBy(OTHER_BODY).covers(&a));
+    }
+
+    #[test]
+    fn public_states_are_adopted_and_terminated() {
+        for state in AgreementState::ALL {
+            let mut a = draft();
+            a.state = *state;
+            assert_eq!(
+                is_publicly_visible(&a),
+                matches!(state, AgreementState::Adopted | AgreementState::Terminated),
+                "{state}"
+            );
+        }
     }
 
     #[test]

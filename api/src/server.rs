@@ -1,70 +1,28 @@
-//! The application: shared state, the middleware every request passes, and the server.
+//! The server: the middleware every request passes, the answers for unknown paths and
+//! methods, the query and path error handlers, and the server itself with its cache watcher.
 
+use std::future::Future;
 use std::net::TcpListener;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{App, Error, HttpMessage, HttpRequest, HttpResponse, HttpServer, web};
-use samverkan_persistence::db::{DbConnection, get_conn, write_transaction};
-use samverkan_persistence::{DbPool, StoreError};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::Authenticator;
-use crate::cache::PublicCache;
-use crate::http::payload_config;
+use crate::cache::{PublicCache, Watcher};
+use crate::extract::{BodyTimeout, payload_config};
 use crate::openapi::{RouteTable, api_doc};
 use crate::problem::{ApiError, PROBLEM_JSON};
 use crate::routes;
-
-/// What every handler shares. Built once per server and cloned into each worker.
-pub struct AppState {
-    pub pool: DbPool,
-    pub auth: Authenticator,
-    pub body_limit: usize,
-}
-
-impl AppState {
-    /// Runs blocking database work on the blocking pool; the pooled connection is taken and
-    /// returned inside, never held across an `.await`.
-    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = get_conn(&pool)?;
-            f(&mut conn)
-        })
-        .await?
-    }
-
-    /// Like `read`, inside one write transaction: everything `f` does lands, or nothing.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = get_conn(&pool)?;
-            write_transaction(&mut conn, f)
-        })
-        .await?
-    }
-}
-
-impl From<diesel::result::Error> for ApiError {
-    fn from(e: diesel::result::Error) -> Self {
-        StoreError::from(e).into()
-    }
-}
+use crate::state::AppState;
 
 /// The id of a request: the client's `X-Request-Id` when it is sane, else a new UUID.
 #[derive(Debug, Clone)]
@@ -112,6 +70,7 @@ async fn request_middleware(
     let path = req.path().to_owned();
     let swedish = prefers_swedish(req.request());
     let cache = req.app_data::<web::Data<PublicCache>>().cloned();
+    let today = req.app_data::<web::Data<AppState>>().map(|s| s.today());
     // HEAD is GET without the body (RFC 9110 §9.3.2): every GET route answers it.
     let head = method == Method::HEAD;
     if head {
@@ -120,7 +79,8 @@ async fn request_middleware(
 
     // Cached public lists answer before routing (after the HEAD rewrite, so HEAD hits too).
     if let Some(cache) = &cache
-        && let Some(hit) = crate::cache::fast_hit(req.request(), cache)
+        && let Some(today) = today
+        && let Some(hit) = crate::cache::fast_hit(req.request(), cache, today)
     {
         let res = req.into_response(hit);
         let res = if head {
@@ -286,15 +246,39 @@ fn path_config() -> web::PathConfig {
     })
 }
 
+/// A server on its way: await it to run it until it stops. It owns the watcher of its
+/// cache, which stops with it.
+pub struct Running {
+    server: Server,
+    _watcher: Watcher,
+}
+
+impl Running {
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+}
+
+impl Future for Running {
+    type Output = std::io::Result<()>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.server).poll(cx)
+    }
+}
+
 /// Builds the server on a bound listener (tests bind port 0).
 pub fn server(
     listener: TcpListener,
     state: AppState,
     workers: usize,
     client_request_timeout: std::time::Duration,
-) -> std::io::Result<Server> {
+) -> std::io::Result<Running> {
     let cache = web::Data::new(PublicCache::default());
-    crate::cache::spawn_watcher(state.pool.clone(), cache.clone().into_inner());
+    let watcher = crate::cache::spawn_watcher(
+        state.pool.clone(),
+        Arc::downgrade(&cache.clone().into_inner()),
+    );
     let state = web::Data::new(state);
     let openapi = Arc::new(api_doc());
     let routes = web::Data::new(RouteTable::from_openapi(&openapi));
@@ -307,7 +291,7 @@ pub fn server(
             .split_for_parts();
         app.app_data(state.clone())
             .app_data(cache.clone())
-            .app_data(crate::http::BodyTimeout(client_request_timeout))
+            .app_data(BodyTimeout(client_request_timeout))
             .app_data(routes.clone())
             .app_data(payload_config(body_limit))
             .app_data(query_config())
@@ -324,5 +308,8 @@ pub fn server(
     .shutdown_timeout(10)
     .listen(listener)?
     .run();
-    Ok(server)
+    Ok(Running {
+        server,
+        _watcher: watcher,
+    })
 }

@@ -1,0 +1,569 @@
+//! Request bodies, read strictly: JSON content type, size limit, time limit, unknown
+//! fields refused, and errors naming the field.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::web::{Bytes, PayloadConfig};
+use actix_web::{FromRequest, HttpRequest};
+use samverkan_domain::FieldError;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::problem::ApiError;
+
+/// A JSON request body, read strictly: JSON content type, size limit, unknown fields
+/// refused (every request type has `deny_unknown_fields`), and errors naming the field.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                let essence = v
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase();
+                essence == "application/json"
+                    || (essence.starts_with("application/") && essence.ends_with("+json"))
+            })
+            .unwrap_or(false);
+        if !content_type_ok {
+            return Box::pin(async {
+                Err(ApiError::UnsupportedMediaType(
+                    "the request body must be JSON: send Content-Type: application/json".into(),
+                ))
+            });
+        }
+        let bytes = Bytes::from_request(req, payload);
+        let timeout = req
+            .app_data::<BodyTimeout>()
+            .map_or(DEFAULT_BODY_TIMEOUT, |t| t.0);
+        Box::pin(async move {
+            // The server's client timeout covers the request head only; a body that stalls
+            // would hold a worker's connection for ever.
+            let bytes = actix_web::rt::time::timeout(timeout, bytes)
+                .await
+                .map_err(|_| ApiError::RequestTimeout)?;
+            let bytes = bytes.map_err(|e| {
+                use actix_web::error::PayloadError;
+                match e.as_error::<PayloadError>() {
+                    Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
+                    _ if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        ApiError::PayloadTooLarge
+                    }
+                    _ => ApiError::BadRequest {
+                        detail: "the request body could not be read".into(),
+                        errors: vec![],
+                    },
+                }
+            })?;
+            parse_json(&bytes).map(Json)
+        })
+    }
+}
+
+/// How long a client may take to send a request body.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub std::time::Duration);
+
+pub const DEFAULT_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Parses a JSON body, classifying errors: syntax and unknown fields → 400, wrong types and
+/// missing fields → 422 naming the field. Objects are read strictly: a struct is only ever
+/// read from a JSON object (serde would also take an array of its fields in order).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        let message = e.to_string();
+        // serde_json appends " at line X column Y"; keep the message short.
+        let message = message.split(" at line ").next().unwrap_or(&message);
+        ApiError::BadRequest {
+            detail: format!("malformed JSON: {message}"),
+            errors: vec![],
+        }
+    })?;
+    serde_path_to_error::deserialize(strict::Strict(value)).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        if let Some(rest) = message.strip_prefix("unknown field `") {
+            let name = rest.split('`').next().unwrap_or_default();
+            // The path already ends in the unknown field's name.
+            let field = if path == "." || path.is_empty() {
+                name.to_owned()
+            } else {
+                path
+            };
+            return ApiError::BadRequest {
+                detail: format!("unknown field `{field}`"),
+                errors: vec![FieldError::new(field, "unknown_field", message)],
+            };
+        }
+        let field = match message.strip_prefix("missing field `") {
+            Some(rest) => {
+                let name = rest.split('`').next().unwrap_or_default();
+                if path == "." {
+                    name.to_owned()
+                } else {
+                    format!("{path}.{name}")
+                }
+            }
+            None if path == "." => String::new(),
+            None => path,
+        };
+        let code = if message.starts_with("missing field") {
+            "required"
+        } else if message == NUL_MESSAGE {
+            "invalid_character"
+        } else {
+            "invalid_type"
+        };
+        ApiError::Validation(vec![FieldError::new(field, code, message)])
+    })
+}
+
+const NUL_MESSAGE: &str = "must not contain the character U+0000 (NUL)";
+
+/// A deserializer over a parsed JSON value that reads structs from objects only; everything
+/// else behaves as `serde_json::Value`'s own deserializer.
+mod strict {
+    use serde::de::{
+        DeserializeSeed, Deserializer, EnumAccess, Error as _, IntoDeserializer, MapAccess,
+        SeqAccess, Unexpected, VariantAccess, Visitor,
+    };
+    use serde_json::{Error, Map, Value};
+
+    pub struct Strict(pub Value);
+
+    /// 2^53: every integer up to here has an exact `f64`.
+    const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
+
+    fn unexpected(value: &Value) -> Unexpected<'_> {
+        match value {
+            Value::Null => Unexpected::Unit,
+            Value::Bool(b) => Unexpected::Bool(*b),
+            Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), _, _) => Unexpected::Unsigned(u),
+                (_, Some(i), _) => Unexpected::Signed(i),
+                (_, _, Some(f)) => Unexpected::Float(f),
+                _ => Unexpected::Other("number"),
+            },
+            Value::String(s) => Unexpected::Str(s),
+            Value::Array(_) => Unexpected::Seq,
+            Value::Object(_) => Unexpected::Map,
+        }
+    }
+
+    fn visit_array<'de, V: Visitor<'de>>(items: Vec<Value>, visitor: V) -> Result<V::Value, Error> {
+        let len = items.len();
+        let mut seq = Seq(items.into_iter());
+        let value = visitor.visit_seq(&mut seq)?;
+        if seq.0.len() == 0 {
+            Ok(value)
+        } else {
+            Err(Error::invalid_length(len, &"fewer elements in array"))
+        }
+    }
+
+    fn visit_object<'de, V: Visitor<'de>>(
+        map: Map<String, Value>,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_map(Object {
+            entries: map.into_iter(),
+            value: None,
+        })
+    }
+
+    impl<'de> Deserializer<'de> for Strict {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            match self.0 {
+                Value::Array(items) => visit_array(items, visitor),
+                Value::Object(map) => visit_object(map, visitor),
+                // JSON has one kind of number: `2.0` is the integer 2 (as JSON Schema counts
+                // it), so an integer field takes it; `2.5` stays a float and is refused there.
+                Value::Number(n) if n.is_f64() => match n.as_f64() {
+                    Some(f) if f.fract() == 0.0 && f.abs() <= MAX_EXACT_INTEGER => {
+                        if f >= 0.0 {
+                            visitor.visit_u64(f as u64)
+                        } else {
+                            visitor.visit_i64(f as i64)
+                        }
+                    }
+                    _ => Value::Number(n).deserialize_any(visitor),
+                },
+                // No text the API stores may hold NUL (PostgreSQL cannot).
+                Value::String(s) if s.contains('\0') => Err(Error::custom(super::NUL_MESSAGE)),
+                other => other.deserialize_any(visitor),
+            }
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            match self.0 {
+                Value::Null => visitor.visit_none(),
+                _ => visitor.visit_some(self),
+            }
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            match self.0 {
+                Value::Object(map) => visit_object(map, visitor),
+                other => Err(Error::invalid_type(unexpected(&other), &visitor)),
+            }
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            variants: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            match self.0 {
+                Value::String(variant) => visitor.visit_enum(Enum {
+                    variant,
+                    value: None,
+                }),
+                Value::Object(map) if map.len() == 1 => {
+                    let (variant, value) = map.into_iter().next().expect("one entry");
+                    visitor.visit_enum(Enum {
+                        variant,
+                        value: Some(value),
+                    })
+                }
+                other => other.deserialize_enum(name, variants, visitor),
+            }
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            unit unit_struct seq tuple tuple_struct map identifier ignored_any
+        }
+    }
+
+    struct Seq(std::vec::IntoIter<Value>);
+
+    impl<'de> SeqAccess<'de> for Seq {
+        type Error = Error;
+
+        fn next_element_seed<S: DeserializeSeed<'de>>(
+            &mut self,
+            seed: S,
+        ) -> Result<Option<S::Value>, Error> {
+            self.0
+                .next()
+                .map(|v| seed.deserialize(Strict(v)))
+                .transpose()
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            Some(self.0.len())
+        }
+    }
+
+    struct Object {
+        entries: serde_json::map::IntoIter,
+        value: Option<Value>,
+    }
+
+    impl<'de> MapAccess<'de> for Object {
+        type Error = Error;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> Result<Option<K::Value>, Error> {
+            match self.entries.next() {
+                Some((key, value)) => {
+                    self.value = Some(value);
+                    seed.deserialize(key.into_deserializer()).map(Some)
+                }
+                None => Ok(None),
+            }
+        }
+
+        fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Error> {
+            let value = self
+                .value
+                .take()
+                .ok_or_else(|| Error::custom("value is missing"))?;
+            seed.deserialize(Strict(value))
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            Some(self.entries.len())
+        }
+    }
+
+    struct Enum {
+        variant: String,
+        value: Option<Value>,
+    }
+
+    impl<'de> EnumAccess<'de> for Enum {
+        type Error = Error;
+        type Variant = Variant;
+
+        fn variant_seed<S: DeserializeSeed<'de>>(
+            self,
+            seed: S,
+        ) -> Result<(S::Value, Variant), Error> {
+            let variant = seed.deserialize(self.variant.into_deserializer())?;
+            Ok((variant, Variant(self.value)))
+        }
+    }
+
+    struct Variant(Option<Value>);
+
+    impl<'de> VariantAccess<'de> for Variant {
+        type Error = Error;
+
+        fn unit_variant(self) -> Result<(), Error> {
+            match self.0 {
+                None | Some(Value::Null) => Ok(()),
+                Some(other) => Err(Error::invalid_type(unexpected(&other), &"unit variant")),
+            }
+        }
+
+        fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, Error> {
+            match self.0 {
+                Some(value) => seed.deserialize(Strict(value)),
+                None => Err(Error::invalid_type(
+                    Unexpected::UnitVariant,
+                    &"newtype variant",
+                )),
+            }
+        }
+
+        fn tuple_variant<V: Visitor<'de>>(
+            self,
+            _len: usize,
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            match self.0 {
+                Some(Value::Array(items)) => visit_array(items, visitor),
+                Some(other) => Err(Error::invalid_type(unexpected(&other), &"tuple variant")),
+                None => Err(Error::invalid_type(
+                    Unexpected::UnitVariant,
+                    &"tuple variant",
+                )),
+            }
+        }
+
+        fn struct_variant<V: Visitor<'de>>(
+            self,
+            _fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            match self.0 {
+                Some(Value::Object(map)) => visit_object(map, visitor),
+                Some(other) => Err(Error::invalid_type(unexpected(&other), &"struct variant")),
+                None => Err(Error::invalid_type(
+                    Unexpected::UnitVariant,
+                    &"struct variant",
+                )),
+            }
+        }
+    }
+}
+
+/// The configured body limit, enforced while reading.
+pub fn payload_config(limit: usize) -> PayloadConfig {
+    PayloadConfig::new(limit)
+}
+
+// The body of an event that carries no data (`{}`): still JSON, still strict. (A plain
+// comment: a doc comment would become the schema's description.)
+#[derive(Debug, Deserialize, Serialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NoBody {}
+
+/// Reads an optional patch value: absent → keep, `null` → clear, value → set.
+pub mod double_option {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+    {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        n: u32,
+    }
+
+    fn field_of(e: &ApiError) -> (u16, String) {
+        let p = e.problem(false);
+        (
+            p.status,
+            p.errors.map(|e| e[0].field.clone()).unwrap_or_default(),
+        )
+    }
+
+    #[test]
+    fn json_errors_are_classified() {
+        assert_eq!(field_of(&parse_json::<Body>(b"{").unwrap_err()).0, 400);
+        assert_eq!(
+            field_of(&parse_json::<Body>(br#"{"name":"a","x":1}"#).unwrap_err()),
+            (400, "x".into())
+        );
+        assert_eq!(
+            field_of(&parse_json::<Body>(br#"{"name":"a","inner":{"n":1,"y":2}}"#).unwrap_err()),
+            (400, "inner.y".into())
+        );
+        assert_eq!(
+            field_of(&parse_json::<Body>(br#"{}"#).unwrap_err()),
+            (422, "name".into())
+        );
+        assert_eq!(
+            field_of(&parse_json::<Body>(br#"{"name":"a","inner":{"n":"x"}}"#).unwrap_err()),
+            (422, "inner.n".into())
+        );
+        assert_eq!(
+            field_of(&parse_json::<Body>(br#"{"name":"a"} x"#).unwrap_err()).0,
+            400
+        );
+        let deep = "[".repeat(10_000);
+        assert_eq!(
+            field_of(&parse_json::<serde_json::Value>(deep.as_bytes()).unwrap_err()).0,
+            400
+        );
+        assert!(parse_json::<Body>("{\"name\":\"Åby\"}".as_bytes()).is_ok());
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Outer {
+        items: Vec<Inner2>,
+        kind: Kind,
+        note: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Inner2 {
+        n: u32,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Municipality,
+        Region,
+    }
+
+    #[test]
+    fn structs_are_read_from_objects_only() {
+        // serde would read `[null]` as a struct with its fields in order; a JSON API does not.
+        assert_eq!(
+            field_of(&parse_json::<Body>(b"[\"a\", null]").unwrap_err()).0,
+            422
+        );
+        assert_eq!(
+            field_of(
+                &parse_json::<Outer>(br#"{"items":[[1]],"kind":"region","note":null}"#)
+                    .unwrap_err()
+            ),
+            (422, "items[0]".into())
+        );
+        assert_eq!(
+            parse_json::<Outer>(r#"{"items":[{"n":1}],"kind":"region","note":"Ö"}"#.as_bytes())
+                .unwrap(),
+            Outer {
+                items: vec![Inner2 { n: 1 }],
+                kind: Kind::Region,
+                note: Some("Ö".into()),
+            }
+        );
+        assert_eq!(
+            field_of(&parse_json::<Outer>(br#"{"items":[],"kind":"county"}"#).unwrap_err()),
+            (422, "kind".into())
+        );
+        assert_eq!(
+            field_of(
+                &parse_json::<Outer>(br#"{"items":[{"n":1.5}],"kind":"region"}"#).unwrap_err()
+            ),
+            (422, "items[0].n".into())
+        );
+        assert_eq!(
+            field_of(&parse_json::<Outer>(br#"{"items":[],"kind":"region","x":1}"#).unwrap_err()),
+            (400, "x".into())
+        );
+        assert!(parse_json::<Kind>(br#""municipality""#).is_ok());
+        // NUL cannot be stored (PostgreSQL refuses it in text): 422 naming the field.
+        let nul = parse_json::<Body>(br#"{"name":"a\u0000b"}"#).unwrap_err();
+        let problem = nul.problem(false);
+        assert_eq!(problem.status, 422);
+        let errors = problem.errors.unwrap();
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code.as_str()),
+            ("name", "invalid_character")
+        );
+        // `1.0` is the integer 1; `1.5` is not an integer.
+        assert_eq!(
+            parse_json::<Outer>(br#"{"items":[{"n":1.0}],"kind":"region"}"#)
+                .unwrap()
+                .items,
+            vec![Inner2 { n: 1 }]
+        );
+        assert_eq!(parse_json::<i64>(b"-3.0").unwrap(), -3);
+        assert_eq!(parse_json::<f64>(b"2.0").unwrap(), 2.0);
+        assert_eq!(
+            parse_json::<u32>(b"-1.0")
+                .unwrap_err()
+                .problem(false)
+                .status,
+            422
+        );
+        assert_eq!(
+            parse_json::<u32>(b"1e300")
+                .unwrap_err()
+                .problem(false)
+                .status,
+            422
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! What handlers take from a request, read the same way everywhere: the caller (from the
+//! bearer token), strict JSON bodies and list paging. Every refusal is an `ApiError`.
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use samverkan_domain::access::Principal;
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+mod json;
+mod page;
+
+pub use json::{
+    BodyTimeout, DEFAULT_BODY_TIMEOUT, Json, NoBody, double_option, parse_json, payload_config,
+};
+pub use page::{PageParams, municipality_filter};
+
+fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::Unauthorized("the Authorization header is not readable".into()))?;
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(Some(token.trim()))
+        }
+        _ => Err(ApiError::Unauthorized(
+            "use Authorization: Bearer <token>".into(),
+        )),
+    }
+}
+
+fn principal_of(req: &HttpRequest) -> Result<Option<Principal>, ApiError> {
+    let Some(token) = bearer_token(req)? else {
+        return Ok(None);
+    };
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+    state.auth.verify(token).map(Some)
+}
+
+/// The caller of a public operation: anonymous, or authenticated (a token that is sent must
+/// be valid, even where none is needed, so that a client learns of an expired token at once).
+pub struct Caller(pub Option<Principal>);
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(principal_of(req).map(Caller))
+    }
+}
+
+/// The caller of a protected operation: 401 without a valid token. Whether the principal may
+/// act on the resource is then decided by the domain's rules (`require`).
+pub struct Authenticated(pub Principal);
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(principal_of(req).and_then(|p| {
+            p.map(Authenticated)
+                .ok_or_else(|| ApiError::Unauthorized("this operation needs a bearer token".into()))
+        }))
+    }
+}

@@ -1,0 +1,57 @@
+//! The query parameters lists share: `limit` and `cursor` on every list, `municipality` on
+//! the lists that filter by it.
+
+use samverkan_domain::scb::MunicipalityCode;
+use samverkan_persistence::page::{DEFAULT_LIMIT, MAX_LIMIT, PageRequest, decode_cursor};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::problem::ApiError;
+
+/// `limit` and `cursor`, the same on every list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page (opaque; only cursors the same list returned
+    /// are accepted, anything else is 400).
+    #[param(min_length = 1, max_length = 2048, pattern = "^[A-Za-z0-9_-]+$")]
+    pub cursor: Option<String>,
+}
+
+impl PageParams {
+    /// `parts`: how many values the list's sort key has.
+    pub fn page_request(&self, parts: usize) -> Result<PageRequest, ApiError> {
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::bad_parameter(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
+        }
+        let after = match &self.cursor {
+            None => None,
+            Some(c) => Some(
+                decode_cursor(c, parts)
+                    .filter(|_| !c.is_empty())
+                    .ok_or_else(|| {
+                        ApiError::bad_parameter("cursor", "not a cursor this list returned")
+                    })?,
+            ),
+        };
+        Ok(PageRequest { limit, after })
+    }
+}
+
+/// The `municipality` filter of a list: a kommunkod (400 naming the parameter otherwise).
+pub fn municipality_filter(value: Option<&str>) -> Result<Option<String>, ApiError> {
+    value
+        .map(|m| {
+            MunicipalityCode::parse(m)
+                .map(String::from)
+                .map_err(|e| ApiError::bad_parameter("municipality", e))
+        })
+        .transpose()
+}

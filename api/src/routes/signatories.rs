@@ -1,0 +1,331 @@
+//! The public list of signatories (anslutna organisationer) of an agreement: JSON with
+//! paging, CSV, statistics, and the embeddable HTML page for municipal websites. Public reads:
+//! no token needed, never personal data, cached.
+
+use actix_web::http::header;
+use actix_web::web::{Data, Path, Query};
+use actix_web::{HttpRequest, HttpResponse, get};
+use chrono::NaiveDate;
+use samverkan_domain::access::Principal;
+use samverkan_domain::agreement::Agreement;
+use samverkan_persistence::accessions::SignatoryQuery;
+use samverkan_persistence::page::{Page, PageRequest};
+use samverkan_persistence::parties;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::cache::{self, PublicCache, serve_cached};
+use crate::extract::{Caller, PageParams, municipality_filter};
+use crate::http::{Visibility, cached_read, json_read, next_link, wants_csv};
+use crate::problem::{ApiError, ApiResult};
+use crate::render::{self, Delimiter, EmbedPage, Lang, SignatoryRow};
+use crate::state::AppState;
+use crate::workflows::signatories::{self, Listed, SignatoryList, SignatoryStats};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(export_csv).service(stats);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SignatoryParams {
+    /// The date the list is shown for (default: today).
+    pub as_of: Option<NaiveDate>,
+    /// `former` adds former signatories with the date they left.
+    #[param(pattern = "^former$")]
+    pub include: Option<String>,
+    /// Part of the name, case-insensitive.
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    /// Only signatories with seat or activity in this municipality (kommunkod).
+    #[param(schema_with = crate::schemas::municipality_query)]
+    pub municipality: Option<String>,
+}
+
+impl SignatoryParams {
+    pub fn query(&self, agreement_id: Uuid, today: NaiveDate) -> ApiResult<SignatoryQuery> {
+        let include_former = match self.include.as_deref() {
+            None => false,
+            Some("former") => true,
+            Some(_) => {
+                return Err(ApiError::bad_parameter(
+                    "include",
+                    "the only value is `former`",
+                ));
+            }
+        };
+        if self.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
+            return Err(ApiError::bad_parameter("q", "at most 200 characters"));
+        }
+        let municipality_code = municipality_filter(self.municipality.as_deref())?;
+        Ok(SignatoryQuery {
+            agreement_id,
+            as_of: self.as_of.unwrap_or(today),
+            include_former,
+            q: self.q.clone().filter(|q| !q.trim().is_empty()),
+            municipality_code,
+        })
+    }
+}
+
+/// Loads one page (or, with `page: None`, all) of the public list on the blocking pool.
+async fn load(
+    state: &AppState,
+    caller: Option<Principal>,
+    query: SignatoryQuery,
+    page: Option<PageRequest>,
+) -> ApiResult<(Agreement, Page<Listed>)> {
+    state
+        .read(move |conn| signatories::load(conn, &query, caller.as_ref(), page.as_ref()))
+        .await
+}
+
+/// The public list of signatories (anslutna organisationer) on `as_of` (default today), in
+/// Swedish alphabetical order (å, ä, ö after z), with `include=former` also those who have
+/// left. No token needed; never contact persons. Cacheable (`ETag`, 304), open to any origin.
+#[utoipa::path(
+    tag = "accessions", operation_id = "list_signatories",
+    params(("id" = Uuid, Path, description = "The agreement's id"), SignatoryParams, PageParams),
+    responses((status = 200, description = "The list; `Accept: text/csv` gives the whole list as CSV (RFC 4180, UTF-8)", content(
+        (SignatoryList = "application/json"),
+        (String = "text/csv")
+    ))),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}/signatories")]
+async fn list(
+    req: HttpRequest,
+    state: Data<AppState>,
+    cache: Data<PublicCache>,
+    Caller(caller): Caller,
+    id: Path<Uuid>,
+    params: Query<SignatoryParams>,
+    page: Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let today = state.today();
+    let key = cache::key_for(&req, today);
+    serve_cached(&req, &cache, key, async {
+        let query = params.query(id.into_inner(), today)?;
+        if wants_csv(&req) {
+            return signatories_csv_response(&req, &state, caller, query, Delimiter::Comma).await;
+        }
+        let page = page.page_request(2)?;
+        let (a, page) = load(&state, caller, query, Some(page)).await?;
+        let link = next_link(&req, page.next_cursor.as_deref());
+        let visibility = Visibility::of_agreement(&a);
+        let body = SignatoryList {
+            items: page.items.into_iter().map(|l| l.view).collect(),
+            next_cursor: page.next_cursor,
+        };
+        let mut res = json_read(&req, &body, None, visibility, link)?;
+        res.headers_mut()
+            .insert(header::VARY, header::HeaderValue::from_static("Accept"));
+        Ok(res)
+    })
+    .await
+}
+
+/// Counts by legal form and municipality, and joined and left per year. Public.
+#[utoipa::path(
+    tag = "accessions", operation_id = "signatory_stats",
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("as_of" = Option<NaiveDate>, Query, description = "Default: today")),
+    responses((status = 200, body = SignatoryStats)),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}/signatories/stats")]
+async fn stats(
+    req: HttpRequest,
+    state: Data<AppState>,
+    cache: Data<PublicCache>,
+    Caller(caller): Caller,
+    id: Path<Uuid>,
+    params: Query<AsOf>,
+) -> ApiResult<HttpResponse> {
+    let today = state.today();
+    let key = cache::key_for(&req, today);
+    serve_cached(&req, &cache, key, async {
+        let as_of = params.as_of.unwrap_or(today);
+        let query = SignatoryQuery {
+            agreement_id: id.into_inner(),
+            as_of,
+            include_former: true,
+            q: None,
+            municipality_code: None,
+        };
+        let (a, all) = load(&state, caller, query, None).await?;
+        let stats = SignatoryStats::of(as_of, &all.items);
+        json_read(&req, &stats, None, Visibility::of_agreement(&a), None)
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AsOf {
+    pub as_of: Option<NaiveDate>,
+}
+
+// ---------------------------------------------------------------- CSV and the embeddable page
+
+/// The public list as the renderers take it.
+fn rows_of(items: Vec<Listed>) -> Vec<SignatoryRow> {
+    items
+        .into_iter()
+        .map(|Listed { view: s, .. }| SignatoryRow {
+            name: s.name,
+            org_number: s.org_number,
+            legal_form: s.legal_form,
+            municipality_codes: s.municipality_codes,
+            municipality_names: s.municipality_names,
+            website: s.website,
+            since: s.signatory_since,
+            until: s.signatory_until,
+        })
+        .collect()
+}
+
+async fn signatories_csv_response(
+    req: &HttpRequest,
+    state: &AppState,
+    caller: Option<Principal>,
+    query: SignatoryQuery,
+    delimiter: Delimiter,
+) -> ApiResult<HttpResponse> {
+    let (a, all) = load(state, caller, query, None).await?;
+    let bytes = render::signatories_csv(&rows_of(all.items), delimiter);
+    let (mut builder, not_modified) = cached_read(req, &bytes, None, Visibility::of_agreement(&a));
+    builder.insert_header((header::VARY, "Accept"));
+    if not_modified {
+        return Ok(builder.finish());
+    }
+    Ok(builder
+        .content_type(render::CSV_CONTENT_TYPE)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "inline; filename=\"signatories.csv\"",
+        ))
+        .body(bytes))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CsvParams {
+    /// `semicolon` for Swedish Excel (then with a UTF-8 byte order mark); default `comma`.
+    #[param(pattern = "^(comma|semicolon)$")]
+    pub delimiter: Option<String>,
+}
+
+/// The whole public list as CSV (RFC 4180, UTF-8), in Swedish alphabetical order.
+#[utoipa::path(
+    tag = "accessions", operation_id = "export_signatories_csv",
+    params(("id" = Uuid, Path, description = "The agreement's id"), SignatoryParams, CsvParams),
+    responses((status = 200, description = "CSV with a header row", content_type = "text/csv", body = String)),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}/signatories.csv")]
+async fn export_csv(
+    req: HttpRequest,
+    state: Data<AppState>,
+    cache: Data<PublicCache>,
+    Caller(caller): Caller,
+    id: Path<Uuid>,
+    params: Query<SignatoryParams>,
+    csv: Query<CsvParams>,
+) -> ApiResult<HttpResponse> {
+    let today = state.today();
+    let key = cache::key_for(&req, today);
+    serve_cached(&req, &cache, key, async {
+        let query = params.query(id.into_inner(), today)?;
+        let delimiter = match csv.delimiter.as_deref() {
+            None => Delimiter::Comma,
+            Some(d) => Delimiter::parse(d)
+                .ok_or_else(|| ApiError::bad_parameter("delimiter", "`comma` or `semicolon`"))?,
+        };
+        signatories_csv_response(&req, &state, caller, query, delimiter).await
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EmbedParams {
+    /// The date the list is shown for (default: today).
+    pub as_of: Option<NaiveDate>,
+    /// `former` adds former signatories.
+    #[param(pattern = "^former$")]
+    pub include: Option<String>,
+    /// Labels in Swedish (`sv`, default) or English (`en`).
+    #[param(pattern = "^(sv|en)$")]
+    pub lang: Option<String>,
+}
+
+/// A complete, accessible HTML page with the signatories, for an iframe on a municipal
+/// website: no JavaScript, no external resources, a strict Content-Security-Policy that
+/// allows framing by any site.
+#[utoipa::path(
+    tag = "embed", operation_id = "embed_signatories",
+    params(("id" = Uuid, Path, description = "The agreement's id"), EmbedParams),
+    responses((status = 200, description = "The page", content_type = "text/html", body = String)),
+)]
+#[get("/embed/agreements/{id}/signatories")]
+pub async fn embed_signatories(
+    req: HttpRequest,
+    state: Data<AppState>,
+    cache: Data<PublicCache>,
+    id: Path<Uuid>,
+    params: Query<EmbedParams>,
+) -> ApiResult<HttpResponse> {
+    let today = state.today();
+    let key = cache::key_for(&req, today);
+    serve_cached(&req, &cache, key, async {
+        let lang = match params.lang.as_deref() {
+            None => Lang::Sv,
+            Some(l) => {
+                Lang::parse(l).ok_or_else(|| ApiError::bad_parameter("lang", "`sv` or `en`"))?
+            }
+        };
+        let shown = SignatoryParams {
+            as_of: params.as_of,
+            include: params.include.clone(),
+            q: None,
+            municipality: None,
+        };
+        let query = shown.query(id.into_inner(), today)?;
+        let (as_of, include_former) = (query.as_of, query.include_former);
+        // The page is public: drafts are 404 whoever asks (an iframe carries no token).
+        let (a, all) = load(&state, None, query, None).await?;
+        let title = a
+            .current_version()
+            .map(|v| v.content.title.clone())
+            .unwrap_or_default();
+        let owner_id = a.owner_public_body_id;
+        let owner = state
+            .read(move |conn| Ok(parties::public_bodies_by_ids(conn, &[owner_id])?))
+            .await?
+            .pop()
+            .map(|b| b.fields.name)
+            .unwrap_or_default();
+        let rows = rows_of(all.items);
+        let html = render::embed_html(&EmbedPage {
+            agreement_title: &title,
+            public_body_name: &owner,
+            as_of,
+            include_former,
+            rows: &rows,
+            lang,
+        })
+        .map_err(|e| ApiError::Internal(format!("embed page: {e}")))?;
+        let (mut builder, not_modified) =
+            cached_read(&req, html.as_bytes(), None, Visibility::Public);
+        for (name, value) in render::embed_headers() {
+            builder.insert_header((name, value));
+        }
+        if not_modified {
+            return Ok(builder.finish());
+        }
+        Ok(builder.content_type(render::HTML_CONTENT_TYPE).body(html))
+    })
+    .await
+}

@@ -1,0 +1,86 @@
+//! What every handler shares: the database pool, the token verifier, the body limit and the
+//! clock. Database work runs on the blocking pool, never on an actix worker.
+
+use std::sync::Arc;
+
+use actix_web::web;
+use chrono::{DateTime, NaiveDate, Utc};
+use samverkan_domain::accession::swedish_date;
+use samverkan_persistence::DbPool;
+use samverkan_persistence::db::{DbConnection, get_conn, write_transaction};
+
+use crate::auth::Authenticator;
+use crate::problem::ApiError;
+
+/// Where "now" comes from. The domain never reads a clock; handlers, workflows, the cache
+/// key and the sweep ask this one, so a test can set the date.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> DateTime<Utc>;
+
+    /// Today in Sweden: the date every rule of the agreements counts in.
+    fn today(&self) -> NaiveDate {
+        swedish_date(self.now())
+    }
+}
+
+/// The system clock: production's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Built once per server and shared by every worker.
+pub struct AppState {
+    pub pool: DbPool,
+    pub auth: Authenticator,
+    pub body_limit: usize,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    /// The state with the system clock.
+    pub fn new(pool: DbPool, auth: Authenticator, body_limit: usize) -> Self {
+        Self {
+            pool,
+            auth,
+            body_limit,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        Self { clock, ..self }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    /// Runs blocking database work on the blocking pool; the pooled connection is taken and
+    /// returned inside, never held across an `.await`.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || f(&mut *get_conn(&pool)?)).await?
+    }
+
+    /// Like `read`, inside one write transaction: everything `f` does lands, or nothing.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.read(move |conn| write_transaction(conn, f)).await
+    }
+}

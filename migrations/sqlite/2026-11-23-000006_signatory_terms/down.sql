@@ -1,0 +1,1 @@
+DROP TABLE signatory_terms;
