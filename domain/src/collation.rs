@@ -57,6 +57,29 @@ mod tests {
     }
 
     #[test]
+    fn a_space_separates_words_and_sorts_before_letters() {
+        // SAOL's word-by-word order: "Ab C" before "AbC", "Ek gården" before "Ekbacken".
+        assert_eq!(sorted(&["AbC", "Ab C"]), ["Ab C", "AbC"]);
+        assert_eq!(
+            sorted(&["Ekbacken", "Ek gården"]),
+            ["Ek gården", "Ekbacken"]
+        );
+        assert_eq!(swedish_sort_key("  Ab C "), "ab c");
+    }
+
+    #[test]
+    fn characters_outside_the_swedish_alphabet_sort_after_o_umlaut() {
+        for other in ['ß', 'ł', 'π', '\u{1}', '\u{1f}', '\t'] {
+            let name = format!("Ab{other}c");
+            assert!(
+                swedish_sort_key(&name) > swedish_sort_key("Abö"),
+                "{name:?} sorts after Abö"
+            );
+            assert_ne!(swedish_sort_key(&name), swedish_sort_key("Abc"));
+        }
+    }
+
+    #[test]
     fn accents_fold_to_their_base_letter() {
         // Since SAOL 13 (2006) w is a letter of its own, after v.
         assert!(swedish_sort_key("Vassa") < swedish_sort_key("Wallin"));
