@@ -750,6 +750,58 @@ fn approval_date_is_checked() {
     assert_eq!(a.approved_on, Some(date(2019, 11, 5)));
 }
 
+/// Each date rule of the lifecycle says "no later than" or "no earlier than": the boundary
+/// day itself is allowed.
+#[test]
+fn every_date_rule_allows_its_boundary_day() {
+    let today = date(2024, 5, 20);
+    let terms = registration_terms();
+    // Approved today, or on the very day the board decision was received (6 May).
+    let mut a = submitted();
+    a.approve(Approval::Registration, &terms, today, ADMIN, now())
+        .expect("approved today");
+    let mut b = submitted();
+    b.approve(
+        Approval::Registration,
+        &terms,
+        date(2024, 5, 6),
+        ADMIN,
+        now(),
+    )
+    .expect("approved the day the minutes came");
+    // By the steering group: on the day it decided (15 May).
+    let mut c = steering_submitted();
+    c.approve(
+        Approval::SteeringGroupDecision(decision(DecisionKind::ApproveAccession)),
+        &steering_terms(),
+        date(2024, 5, 15),
+        ADMIN,
+        now(),
+    )
+    .expect("approved the day the group decided");
+    // A notice received today, effective the day of approval.
+    a.withdraw(
+        WithdrawalNotice {
+            received_on: today,
+            reference: "Brev".into(),
+            effective_on: today,
+        },
+        REP,
+        now(),
+    )
+    .expect("withdraws from the first day");
+    assert!(!a.is_signatory_on(today));
+    // Ended on the day of its approval: a signatory for no day at all.
+    b.end(
+        EndReason::AgreementTerminated,
+        date(2024, 5, 6),
+        ADMIN,
+        now(),
+    )
+    .expect("ends the day it began");
+    assert!(!b.is_signatory_on(date(2024, 5, 6)));
+}
+
 #[test]
 fn agreement_mismatch_is_refused() {
     let mut a = submitted();
