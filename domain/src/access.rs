@@ -138,11 +138,82 @@ mod tests {
         assert!(!p.represents(Uuid::from_u128(7)));
     }
 
+    fn admin_of(body: Option<Uuid>) -> Principal {
+        Principal {
+            public_body_id: body,
+            ..principal(&[Role::AgreementAdmin])
+        }
+    }
+
+    fn rep_of(organization: Uuid) -> Principal {
+        Principal {
+            organization_ids: [organization].into(),
+            ..principal(&[Role::OrganizationRep])
+        }
+    }
+
+    #[test]
+    fn administrators_are_platform_admins_and_agreement_admins_acting_for_a_body() {
+        assert!(principal(&[Role::PlatformAdmin]).is_administrator());
+        assert!(admin_of(Some(Uuid::from_u128(1))).is_administrator());
+        // The role alone is not enough: a token that names no body administers nothing.
+        assert!(!admin_of(None).is_administrator());
+        assert!(!principal(&[Role::SteeringMember]).is_administrator());
+        assert!(!rep_of(Uuid::from_u128(1)).is_administrator());
+        assert!(!principal(&[]).is_administrator());
+    }
+
+    #[test]
+    fn only_the_platform_admin_role_makes_a_platform_admin() {
+        assert!(principal(&[Role::PlatformAdmin]).is_platform_admin());
+        for role in [
+            Role::AgreementAdmin,
+            Role::SteeringMember,
+            Role::OrganizationRep,
+        ] {
+            assert!(!principal(&[role]).is_platform_admin(), "{role:?}");
+            assert!(principal(&[role]).has(role));
+            assert!(!principal(&[role]).has(Role::PlatformAdmin));
+        }
+    }
+
+    #[test]
+    fn a_public_body_id_without_the_role_administers_nothing() {
+        let body = Uuid::from_u128(1);
+        let p = Principal {
+            public_body_id: Some(body),
+            ..principal(&[Role::OrganizationRep])
+        };
+        assert!(!p.administers_public_body(body));
+        assert!(!p.is_administrator());
+    }
+
+    #[test]
+    fn a_representative_represents_only_the_organisations_in_the_token_and_only_with_the_role() {
+        let org = Uuid::from_u128(5);
+        assert!(rep_of(org).represents(org));
+        assert!(!rep_of(org).represents(Uuid::from_u128(6)));
+        let without_role = Principal {
+            organization_ids: [org].into(),
+            ..principal(&[Role::SteeringMember])
+        };
+        assert!(!without_role.represents(org));
+    }
+
+    #[test]
+    fn allow_if_forbids_what_is_not_allowed() {
+        assert_eq!(allow_if(true), Ok(()));
+        assert_eq!(allow_if(false), Err(Denied::Forbidden));
+    }
+
     #[test]
     fn roles_round_trip() {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("admin"), None);
+        // The names are the tokens' claim values: snake_case, as the identity provider sends.
+        assert_eq!(Role::OrganizationRep.as_str(), "organization_rep");
+        assert_eq!(Role::parse("platform_admin"), Some(Role::PlatformAdmin));
     }
 }

@@ -227,6 +227,20 @@ mod tests {
     }
 
     #[test]
+    fn a_text_limit_counts_characters_and_includes_the_limit() {
+        let mut v = Validator::new();
+        assert_eq!(v.text("name", "Åsa Ö", 5).as_deref(), Some("Åsa Ö"));
+        assert_eq!(
+            v.optional_text("note", Some(" ÅÄÖåä "), 5).as_deref(),
+            Some("ÅÄÖåä")
+        );
+        assert_eq!(v.optional_text("note", Some("  "), 5), None);
+        assert!(v.is_empty());
+        assert_eq!(v.text("name", "Åsa Öx", 5), None);
+        assert_eq!(v.into_errors()[0].code, "too_long");
+    }
+
+    #[test]
     fn nested_field_paths() {
         let e = FieldError::new("org_number", "checksum", "x").nested_in("organizations[0]");
         assert_eq!(e.field, "organizations[0].org_number");

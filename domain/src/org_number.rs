@@ -176,4 +176,125 @@ mod tests {
         // 2+2+6+4+(1+0)+6+(1+4)+8+(1+8) = 43 → 7
         assert_eq!(luhn_check_digit(&[1, 2, 3, 4, 5, 6, 7, 8, 9]), 7);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The textbook Luhn test, written independently of `luhn_check_digit`: from the
+        /// right, every second digit doubled (its digits summed), the total a multiple of 10.
+        fn passes_luhn(digits: &[u32]) -> bool {
+            let sum: u32 = digits
+                .iter()
+                .rev()
+                .enumerate()
+                .map(|(i, &d)| match (i % 2, d * 2) {
+                    (0, _) => d,
+                    (_, doubled) if doubled > 9 => doubled - 9,
+                    (_, doubled) => doubled,
+                })
+                .sum();
+            sum.is_multiple_of(10)
+        }
+
+        fn text(digits: &[u32]) -> String {
+            digits
+                .iter()
+                .map(|d| char::from_digit(*d, 10).unwrap_or('?'))
+                .collect()
+        }
+
+        /// The nine digits before the check digit of a legal person's number: digits three
+        /// and four (the "month") at least 20.
+        fn legal_person() -> impl Strategy<Value = Vec<u32>> {
+            (
+                prop::collection::vec(0u32..10, 2),
+                20u32..100,
+                prop::collection::vec(0u32..10, 5),
+            )
+                .prop_map(|(head, month, tail)| {
+                    let mut d = head;
+                    d.extend([month / 10, month % 10]);
+                    d.extend(tail);
+                    d
+                })
+        }
+
+        fn with_check_digit(nine: &[u32]) -> Vec<u32> {
+            let mut ten = nine.to_vec();
+            ten.push(luhn_check_digit(nine));
+            ten
+        }
+
+        proptest! {
+            #[test]
+            fn the_check_digit_makes_the_number_pass_the_luhn_test(nine in prop::collection::vec(0u32..10, 9)) {
+                let check = luhn_check_digit(&nine);
+                prop_assert!(check < 10);
+                for other in 0..10 {
+                    let mut ten = nine.clone();
+                    ten.push(other);
+                    prop_assert_eq!(passes_luhn(&ten), other == check);
+                }
+            }
+
+            #[test]
+            fn every_accepted_form_normalises_to_nnnnnn_nnnn(nine in legal_person(), pad in " {0,2}") {
+                let digits = text(&with_check_digit(&nine));
+                let canonical = format!("{}-{}", &digits[..6], &digits[6..]);
+                for form in [
+                    digits.clone(),
+                    canonical.clone(),
+                    format!("16{digits}"),
+                    format!("16{canonical}"),
+                    format!("{pad}{canonical}{pad}"),
+                ] {
+                    let parsed = OrgNumber::parse(&form);
+                    prop_assert_eq!(parsed.as_ref().map(OrgNumber::as_str), Ok(canonical.as_str()), "{}", form);
+                    // The normal form parses to itself.
+                    let parsed = parsed.unwrap_or_else(|e| panic!("{e:?}"));
+                    prop_assert_eq!(OrgNumber::parse(parsed.as_str()), Ok(parsed.clone()));
+                    prop_assert_eq!(parsed.to_string(), canonical.clone());
+                }
+            }
+
+            #[test]
+            fn a_mistyped_digit_is_always_caught(nine in legal_person(), position in 0usize..10, typo in 1u32..10) {
+                let mut ten = with_check_digit(&nine);
+                ten[position] = (ten[position] + typo) % 10;
+                let result = OrgNumber::parse(&text(&ten));
+                // A typo in the "month" may also make it look like a personal identity number.
+                prop_assert!(
+                    matches!(result, Err(OrgNumberError::Checksum | OrgNumberError::PersonalIdentityNumber)),
+                    "{:?} accepted", ten
+                );
+            }
+
+            #[test]
+            fn a_month_below_20_is_a_person_whatever_the_check_digit(
+                head in prop::collection::vec(0u32..10, 2),
+                month in 0u32..20,
+                tail in prop::collection::vec(0u32..10, 6),
+            ) {
+                let mut ten = head;
+                ten.extend([month / 10, month % 10]);
+                ten.extend(tail);
+                prop_assert_eq!(OrgNumber::parse(&text(&ten)), Err(OrgNumberError::PersonalIdentityNumber));
+            }
+
+            #[test]
+            fn anything_but_the_accepted_forms_is_a_format_error(input in "[0-9-]{0,14}") {
+                let digits = input.bytes().filter(u8::is_ascii_digit).count();
+                let shape_ok = match input.len() {
+                    10 | 12 => digits == input.len(),
+                    11 | 13 => input.as_bytes()[input.len() - 5] == b'-' && digits == input.len() - 1,
+                    _ => false,
+                };
+                let prefix_ok = digits == 10 || input.starts_with("16");
+                if !(shape_ok && prefix_ok) {
+                    prop_assert_eq!(OrgNumber::parse(&input), Err(OrgNumberError::Format));
+                }
+            }
+        }
+    }
 }

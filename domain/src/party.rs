@@ -604,4 +604,293 @@ mod tests {
         );
         assert_eq!(v.into_errors().len(), 3);
     }
+
+    // ------------------------------------------------------------ who may change the register
+
+    use crate::access::Role;
+    use crate::access::testing::principal;
+    use uuid::Uuid;
+
+    fn agreement_admin() -> Principal {
+        Principal {
+            public_body_id: Some(Uuid::from_u128(1)),
+            ..principal(&[Role::AgreementAdmin])
+        }
+    }
+
+    fn rep_of(organization: Uuid) -> Principal {
+        Principal {
+            organization_ids: [organization].into(),
+            ..principal(&[Role::OrganizationRep])
+        }
+    }
+
+    #[test]
+    fn administrators_add_organisations_representatives_do_not() {
+        assert!(may_create_organization(&principal(&[Role::PlatformAdmin])));
+        assert!(may_create_organization(&agreement_admin()));
+        // Representatives get their organisation ids from the identity provider.
+        assert!(!may_create_organization(&rep_of(Uuid::from_u128(9))));
+        assert!(!may_create_organization(&principal(&[
+            Role::SteeringMember
+        ])));
+    }
+
+    #[test]
+    fn an_organisation_is_updated_by_administrators_and_its_own_representatives() {
+        let org = Uuid::from_u128(9);
+        assert!(may_update_organization(
+            &principal(&[Role::PlatformAdmin]),
+            org
+        ));
+        assert!(may_update_organization(&agreement_admin(), org));
+        assert!(may_update_organization(&rep_of(org), org));
+        assert!(!may_update_organization(&rep_of(Uuid::from_u128(8)), org));
+        assert!(!may_update_organization(
+            &principal(&[Role::SteeringMember]),
+            org
+        ));
+    }
+
+    #[test]
+    fn public_bodies_are_reference_data_written_by_platform_admins_only() {
+        assert!(may_write_public_body(&principal(&[Role::PlatformAdmin])));
+        assert!(!may_write_public_body(&agreement_admin()));
+        assert!(!may_write_public_body(&rep_of(Uuid::from_u128(9))));
+    }
+
+    // ------------------------------------------------------------ names on the wire
+
+    #[test]
+    fn kinds_and_legal_forms_have_one_snake_case_name_each() {
+        for kind in PublicBodyKind::ALL {
+            assert_eq!(PublicBodyKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::Value::from(kind.as_str())
+            );
+        }
+        assert_eq!(
+            PublicBodyKind::parse("county_board"),
+            Some(PublicBodyKind::CountyBoard)
+        );
+        assert_eq!(PublicBodyKind::parse("kommun"), None);
+        for form in LegalForm::ALL {
+            assert_eq!(LegalForm::parse(form.as_str()), Some(form));
+            assert_eq!(
+                serde_json::to_value(form).unwrap(),
+                serde_json::Value::from(form.as_str())
+            );
+        }
+        assert_eq!(LegalForm::parse("foundation"), Some(LegalForm::Foundation));
+        assert_eq!(LegalForm::parse("stiftelse"), None);
+    }
+
+    #[test]
+    fn every_legal_form_has_its_own_swedish_and_english_label() {
+        let sv: std::collections::BTreeSet<_> = LegalForm::ALL.map(LegalForm::label_sv).into();
+        let en: std::collections::BTreeSet<_> = LegalForm::ALL.map(LegalForm::label_en).into();
+        assert_eq!(sv.len(), LegalForm::ALL.len());
+        assert_eq!(en.len(), LegalForm::ALL.len());
+        assert_eq!(
+            LegalForm::NonProfitAssociation.label_sv(),
+            "Ideell förening"
+        );
+        assert_eq!(
+            LegalForm::NonProfitAssociation.label_en(),
+            "Non-profit association"
+        );
+    }
+
+    // ------------------------------------------------------------ public bodies
+
+    fn scb_error(kind: PublicBodyKind, code: Option<&str>) -> Option<&'static str> {
+        match PublicBodyFields::parse("Myndigheten", kind, code, None) {
+            Ok(_) => None,
+            Err(DomainError::Invalid(errors)) => {
+                assert_eq!(errors.len(), 1, "{errors:?}");
+                assert_eq!(errors[0].field, "scb_code");
+                Some(errors[0].code)
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_public_bodys_scb_code_follows_its_kind() {
+        use PublicBodyKind::*;
+        // Municipalities have a kommunkod, regions and county boards a länskod.
+        assert_eq!(scb_error(Municipality, Some("1285")), None);
+        assert_eq!(
+            scb_error(Municipality, Some("12")),
+            Some("municipality_code")
+        );
+        assert_eq!(scb_error(Region, Some("10")), None);
+        assert_eq!(scb_error(CountyBoard, Some("12")), None);
+        assert_eq!(scb_error(CountyBoard, Some("1285")), Some("county_code"));
+        for kind in [Municipality, Region, CountyBoard] {
+            assert_eq!(scb_error(kind, None), Some("required"), "{kind:?}");
+            assert_eq!(scb_error(kind, Some("  ")), Some("required"), "{kind:?}");
+        }
+        // Other bodies (universities, agencies) may have either code, or none.
+        assert_eq!(scb_error(Other, None), None);
+        assert_eq!(scb_error(Other, Some("10")), None);
+        assert_eq!(scb_error(Other, Some("1285")), None);
+        assert_eq!(scb_error(Other, Some("99")), Some("scb_code"));
+        assert_eq!(scb_error(Other, Some("9999")), Some("scb_code"));
+    }
+
+    #[test]
+    fn a_public_body_is_stored_trimmed_as_given() {
+        let body = PublicBodyFields::parse(
+            "  Region Skåne ",
+            PublicBodyKind::Region,
+            Some(" 12 "),
+            Some(" https://skane.example/ "),
+        )
+        .unwrap();
+        assert_eq!(
+            body,
+            PublicBodyFields {
+                name: "Region Skåne".into(),
+                kind: PublicBodyKind::Region,
+                scb_code: Some("12".into()),
+                website: Some("https://skane.example/".into()),
+            }
+        );
+        let other =
+            PublicBodyFields::parse("Högskolan", PublicBodyKind::Other, Some(""), None).unwrap();
+        assert_eq!(other.scb_code, None);
+    }
+
+    // ------------------------------------------------------------ organisations
+
+    fn field_codes(input: &OrganizationInput) -> Vec<(String, &'static str)> {
+        match OrganizationFields::parse(input) {
+            Ok(_) => Vec::new(),
+            Err(DomainError::Invalid(errors)) => {
+                errors.into_iter().map(|e| (e.field, e.code)).collect()
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    /// `n` distinct municipality codes of the right form.
+    fn municipality_codes(n: usize) -> Vec<String> {
+        crate::scb::COUNTY_CODES
+            .iter()
+            .flat_map(|county| (1..=99).map(move |m| format!("{county}{m:02}")))
+            .take(n)
+            .collect()
+    }
+
+    #[test]
+    fn an_organisation_may_be_active_in_every_municipality_of_sweden_but_no_more() {
+        let mut every = input();
+        every.municipality_codes = municipality_codes(MUNICIPALITIES_MAX);
+        assert_eq!(
+            OrganizationFields::parse(&every)
+                .unwrap()
+                .municipality_codes
+                .len(),
+            290
+        );
+        let mut more = input();
+        more.municipality_codes = municipality_codes(MUNICIPALITIES_MAX + 1);
+        assert_eq!(
+            field_codes(&more),
+            [("municipality_codes".to_owned(), "too_many")]
+        );
+    }
+
+    #[test]
+    fn an_organisation_keeps_what_it_was_given_normalised() {
+        let f = OrganizationFields::parse(&OrganizationInput {
+            name: "  Föreningen Ängsblomman ".into(),
+            org_number: Some(" 8020024280 ".into()),
+            legal_form: Some(LegalForm::Cooperative),
+            municipality_codes: vec!["1285".into()],
+            website: None,
+            description: Some(" Vi odlar ängar i Eslöv. ".into()),
+        })
+        .unwrap();
+        assert_eq!(f.name, "Föreningen Ängsblomman");
+        assert_eq!(f.legal_form, LegalForm::Cooperative);
+        assert_eq!(f.description.as_deref(), Some("Vi odlar ängar i Eslöv."));
+        assert_eq!(f.website, None);
+        assert_eq!(
+            f.org_number.map(|n| n.to_string()).as_deref(),
+            Some("802002-4280")
+        );
+    }
+
+    #[test]
+    fn an_organisations_texts_have_limits() {
+        let mut long = input();
+        long.name = "Å".repeat(NAME_MAX + 1);
+        long.description = Some("ö".repeat(DESCRIPTION_MAX + 1));
+        assert_eq!(
+            field_codes(&long),
+            [
+                ("name".to_owned(), "too_long"),
+                ("description".to_owned(), "too_long")
+            ]
+        );
+        let mut at_limit = input();
+        at_limit.name = "Å".repeat(NAME_MAX);
+        at_limit.description = Some("ö".repeat(DESCRIPTION_MAX));
+        assert_eq!(field_codes(&at_limit), []);
+    }
+
+    // ------------------------------------------------------------ websites
+
+    fn website(value: &str) -> Result<String, &'static str> {
+        let mut v = Validator::new();
+        match website_field(&mut v, "website", Some(value)) {
+            Some(url) => {
+                assert!(v.is_empty());
+                Ok(url)
+            }
+            None => Err(v.into_errors().first().map_or("none", |e| e.code)),
+        }
+    }
+
+    #[test]
+    fn a_website_is_an_http_or_https_address() {
+        assert_eq!(
+            website(" https://förening.example/ "),
+            Ok("https://förening.example/".into())
+        );
+        assert_eq!(website("http://a.se"), Ok("http://a.se".into()));
+        for bad in [
+            "a.se",
+            "mailto:info@a.se",
+            "https:///path",
+            "https://?q",
+            "https://#x",
+            "https://a.se/x y",
+            "https://a.se/\u{7}",
+            "https://a.se/<b",
+            "https://a.se/>",
+            "https://a.se/\"x",
+        ] {
+            assert_eq!(website(bad), Err("url"), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_blank_website_is_no_website() {
+        let mut v = Validator::new();
+        assert_eq!(website_field(&mut v, "website", Some("  ")), None);
+        assert_eq!(website_field(&mut v, "website", None), None);
+        assert!(v.is_empty());
+    }
+
+    #[test]
+    fn a_website_is_at_most_500_characters() {
+        let at_limit = format!("https://a.se/{}", "å".repeat(WEBSITE_MAX - 13));
+        assert_eq!(at_limit.chars().count(), WEBSITE_MAX);
+        assert_eq!(website(&at_limit), Ok(at_limit.clone()));
+        assert_eq!(website(&format!("{at_limit}x")), Err("too_long"));
+    }
 }

@@ -59,8 +59,17 @@ impl<T> Page<T> {
     }
 }
 
+/// The key as length-prefixed parts (`<bytes>:<text>` each), base64url without padding. A
+/// length rather than a separator, so that any text round-trips: names may hold any
+/// character but NUL, control characters and would-be separators included.
 pub fn encode_cursor(key: &[String]) -> String {
-    URL_SAFE_NO_PAD.encode(key.join("\u{1f}"))
+    let mut raw = String::new();
+    for part in key {
+        raw.push_str(&part.len().to_string());
+        raw.push(':');
+        raw.push_str(part);
+    }
+    URL_SAFE_NO_PAD.encode(raw)
 }
 
 /// `None` when the cursor is not one this server made.
@@ -69,8 +78,19 @@ pub fn decode_cursor(cursor: &str, parts: usize) -> Option<Vec<String>> {
         return None;
     }
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let key: Vec<String> = text.split('\u{1f}').map(str::to_owned).collect();
+    let mut rest = bytes.as_slice();
+    let mut key = Vec::with_capacity(parts);
+    while !rest.is_empty() {
+        let colon = rest.iter().position(|&b| b == b':')?;
+        let digits = &rest[..colon];
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let len: usize = std::str::from_utf8(digits).ok()?.parse().ok()?;
+        let text = rest.get(colon + 1..)?.get(..len)?;
+        key.push(String::from_utf8(text.to_vec()).ok()?);
+        rest = &rest[colon + 1 + len..];
+    }
     (key.len() == parts).then_some(key)
 }
 
@@ -121,11 +141,60 @@ mod tests {
 
     #[test]
     fn cursor_round_trip() {
-        let key = vec!["{by if".to_owned(), "0190-abc".to_owned()];
+        let key = vec!["{by\u{1f}if:2".to_owned(), "0190-abc".to_owned()];
         let c = encode_cursor(&key);
         assert_eq!(decode_cursor(&c, 2), Some(key));
         assert_eq!(decode_cursor(&c, 1), None);
         assert_eq!(decode_cursor("not base64!", 2), None);
+    }
+
+    #[test]
+    fn cursors_this_server_did_not_make_are_refused() {
+        for raw in [
+            "",
+            "3:ab",
+            "x:abc",
+            "-1:",
+            "2:ab1",
+            "1:a2:bc3:def",
+            "01",
+            ":",
+        ] {
+            assert_eq!(
+                decode_cursor(&URL_SAFE_NO_PAD.encode(raw), 2),
+                None,
+                "{raw:?}"
+            );
+        }
+        // Not UTF-8 inside a part.
+        assert_eq!(
+            decode_cursor(&URL_SAFE_NO_PAD.encode(b"1:\xff1:a"), 2),
+            None
+        );
+        assert_eq!(decode_cursor(&"A".repeat(2049), 1), None);
+    }
+
+    proptest::proptest! {
+        /// Names may hold any character but NUL (the API refuses it), and a sort key keeps
+        /// control characters: every key must come back as it went in.
+        #[test]
+        fn any_key_round_trips(
+            key in proptest::collection::vec(proptest::prelude::any::<String>(), 0..4),
+        ) {
+            let cursor = encode_cursor(&key);
+            proptest::prop_assert!(cursor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            proptest::prop_assert_eq!(decode_cursor(&cursor, key.len()), Some(key.clone()));
+            proptest::prop_assert_eq!(decode_cursor(&cursor, key.len() + 1), None);
+        }
+
+        #[test]
+        fn separators_and_control_characters_round_trip(
+            a in "[\\x00-\\x1f:0-9a-zå{|}~]{0,40}",
+            b in "[\\x00-\\x1f:0-9-]{0,40}",
+        ) {
+            let key = vec![a, b];
+            proptest::prop_assert_eq!(decode_cursor(&encode_cursor(&key), 2), Some(key));
+        }
     }
 
     #[test]

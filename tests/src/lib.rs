@@ -1,6 +1,8 @@
 //! The end-to-end harness: a fresh server with a fresh database per test, spoken to over
-//! HTTP like any client. Every test body runs on SQLite, and on PostgreSQL whenever
+//! HTTP like any client. Every test body runs on SQLite, and on PostgreSQL when
 //! `SAMVERKAN_TEST_POSTGRES_URL` is set (each test in a database of its own, dropped after).
+//! Without it the PostgreSQL tests are reported as ignored, never as passed. Each test's
+//! database is a copy of one migrated template (`template`).
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -12,12 +14,13 @@ use diesel::{Connection, RunQueryDsl, pg::PgConnection};
 use samverkan_api::auth::{Authenticator, TokenRequest};
 use samverkan_api::config::{JwtKey, JwtSettings};
 use samverkan_api::server::server;
-use samverkan_api::setup::prepare_database;
 use samverkan_api::state::AppState;
 use samverkan_domain::access::Role;
 use samverkan_persistence::db::{DatabaseUrl, PoolOptions, build_pool};
 use serde_json::Value;
 use uuid::Uuid;
+
+mod template;
 
 pub const TEST_SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
 pub const POSTGRES_ENV: &str = "SAMVERKAN_TEST_POSTGRES_URL";
@@ -28,18 +31,23 @@ pub enum Backend {
     Postgres,
 }
 
-/// Runs `body` against a fresh app on the given backend. On PostgreSQL without
-/// `SAMVERKAN_TEST_POSTGRES_URL` the test returns early (CI always sets it; a set URL that
-/// cannot be reached fails the test).
+/// Runs `body` against a fresh app on the given backend.
 pub fn with_app(backend: Backend, body: impl FnOnce(&TestApp)) {
-    let Some(app) = TestApp::spawn(backend) else {
-        eprintln!("skipped on PostgreSQL: {POSTGRES_ENV} is not set");
-        return;
-    };
-    body(&app);
+    body(&TestApp::spawn(backend));
 }
 
-/// Declares a test that runs the same body on both backends.
+/// Declares a test that runs the same body on both backends. The PostgreSQL half is
+/// `#[ignore]`d, with the reason, when `SAMVERKAN_TEST_POSTGRES_URL` was not set at build
+/// time (`cfg(postgres_tests)`, from `build.rs`). A test of its own that needs PostgreSQL
+/// carries the same attribute:
+///
+/// ```text
+/// #[test]
+/// #[cfg_attr(not(postgres_tests), ignore = "PostgreSQL not tested: SAMVERKAN_TEST_POSTGRES_URL is not set")]
+/// fn postgres() { … }
+/// ```
+///
+/// `.ci/run` fails when any test is ignored for that reason.
 #[macro_export]
 macro_rules! e2e {
     ($name:ident, |$app:ident| $body:block) => {
@@ -53,11 +61,26 @@ macro_rules! e2e {
             }
 
             #[test]
+            #[cfg_attr(
+                not(postgres_tests),
+                ignore = "PostgreSQL not tested: SAMVERKAN_TEST_POSTGRES_URL is not set"
+            )]
             fn postgres() {
                 $crate::with_app($crate::Backend::Postgres, |$app| $body);
             }
         }
     };
+}
+
+/// The PostgreSQL server's URL. A PostgreSQL test that runs without it (built with the
+/// variable and run without, or run with `--ignored`) fails rather than passing unrun.
+pub fn postgres_admin_url() -> String {
+    std::env::var(POSTGRES_ENV)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| {
+            panic!("{POSTGRES_ENV} is not set: this test needs a PostgreSQL server (see README)")
+        })
 }
 
 pub struct TestApp {
@@ -104,24 +127,24 @@ pub fn with_database(url: &str, name: &str) -> String {
 }
 
 impl TestApp {
-    pub fn spawn(backend: Backend) -> Option<Self> {
+    /// A server on a fresh copy of the migrated template database of `backend`.
+    pub fn spawn(backend: Backend) -> Self {
         let (database_url, cleanup) = match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir()
                     .join(format!("samverkan-test-{}", Uuid::new_v4().simple()));
                 std::fs::create_dir_all(&dir).expect("temp dir");
-                let url = DatabaseUrl::Sqlite(dir.join("test.db"));
-                (url, Cleanup::SqliteDir(dir))
+                let file = dir.join("test.db");
+                template::copy_sqlite(&file);
+                (DatabaseUrl::Sqlite(file), Cleanup::SqliteDir(dir))
             }
             Backend::Postgres => {
-                let admin_url = std::env::var(POSTGRES_ENV).ok().filter(|v| !v.is_empty())?;
+                let admin_url = postgres_admin_url();
                 let name = format!("samverkan_test_{}", Uuid::new_v4().simple());
                 let mut admin = PgConnection::establish(&admin_url).unwrap_or_else(|e| {
                     panic!("{POSTGRES_ENV} is set but PostgreSQL cannot be reached: {e}")
                 });
-                diesel::sql_query(format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
-                    .expect("create test database");
+                template::create_postgres(&mut admin, &admin_url, &name);
                 let url =
                     DatabaseUrl::parse(&with_database(&admin_url, &name)).expect("postgres url");
                 (url, Cleanup::PostgresDatabase { admin_url, name })
@@ -135,7 +158,6 @@ impl TestApp {
             },
         )
         .expect("pool");
-        prepare_database(&pool).expect("migrations");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let state = AppState::new(
@@ -157,7 +179,7 @@ impl TestApp {
             .timeout_global(Some(Duration::from_secs(60)))
             .build()
             .new_agent();
-        Some(Self {
+        Self {
             base: format!("http://127.0.0.1:{port}"),
             backend,
             database_url,
@@ -166,7 +188,7 @@ impl TestApp {
             auth: Authenticator::new(&jwt_settings()).expect("auth"),
             agent,
             cleanup,
-        })
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -475,8 +497,8 @@ impl TestApp {
     /// Like `spawn`, on a fresh database, but the server verifies tokens with `jwt` (an
     /// RS256 public key, a required issuer or audience…); `token()` then mints with `jwt`
     /// where it can (a secret, or a private key).
-    pub fn spawn_with_jwt(backend: Backend, jwt: &JwtSettings) -> Option<Self> {
-        let mut app = Self::spawn(backend)?;
+    pub fn spawn_with_jwt(backend: Backend, jwt: &JwtSettings) -> Self {
+        let mut app = Self::spawn(backend);
         // Stop the default server and serve the same database with the other settings.
         let old = app.handle.clone();
         let _ = std::thread::spawn(move || {
@@ -509,7 +531,7 @@ impl TestApp {
         app.thread = Some(thread);
         app.base = format!("http://127.0.0.1:{port}");
         app.auth = Authenticator::new(jwt).expect("auth");
-        Some(app)
+        app
     }
 
     /// `host:port` of the server, for raw TCP clients.

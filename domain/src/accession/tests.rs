@@ -759,6 +759,58 @@ fn approval_date_is_checked() {
     assert_eq!(a.approved_on, Some(date(2019, 11, 5)));
 }
 
+/// Each date rule of the lifecycle says "no later than" or "no earlier than": the boundary
+/// day itself is allowed.
+#[test]
+fn every_date_rule_allows_its_boundary_day() {
+    let today = date(2024, 5, 20);
+    let terms = registration_terms();
+    // Approved today, or on the very day the board decision was received (6 May).
+    let mut a = submitted();
+    a.approve(Approval::Registration, &terms, today, ADMIN, now())
+        .expect("approved today");
+    let mut b = submitted();
+    b.approve(
+        Approval::Registration,
+        &terms,
+        date(2024, 5, 6),
+        ADMIN,
+        now(),
+    )
+    .expect("approved the day the minutes came");
+    // By the steering group: on the day it decided (15 May).
+    let mut c = steering_submitted();
+    c.approve(
+        Approval::SteeringGroupDecision(decision(DecisionKind::ApproveAccession)),
+        &steering_terms(),
+        date(2024, 5, 15),
+        ADMIN,
+        now(),
+    )
+    .expect("approved the day the group decided");
+    // A notice received today, effective the day of approval.
+    a.withdraw(
+        WithdrawalNotice {
+            received_on: today,
+            reference: "Brev".into(),
+            effective_on: today,
+        },
+        REP,
+        now(),
+    )
+    .expect("withdraws from the first day");
+    assert!(!a.is_signatory_on(today));
+    // Ended on the day of its approval: a signatory for no day at all.
+    b.end(
+        EndReason::AgreementTerminated,
+        date(2024, 5, 6),
+        ADMIN,
+        now(),
+    )
+    .expect("ends the day it began");
+    assert!(!b.is_signatory_on(date(2024, 5, 6)));
+}
+
 #[test]
 fn agreement_mismatch_is_refused() {
     let mut a = submitted();
@@ -1608,4 +1660,192 @@ fn a_cited_decision_carries_the_groups_verdict() {
     // A resignation entered late: the group was not balanced at the meeting after all.
     group.end_term(civil, date(2024, 5, 1)).expect("term ended");
     assert!(!CitedDecision::of(&group, &meeting, &recorded).valid);
+}
+// ---- properties ----
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// One operation a client or the sweep may attempt, with dates in days from the day the
+    /// operation runs.
+    #[derive(Debug, Clone)]
+    enum Op {
+        Approve { on: i64 },
+        Reject { blank_reason: bool },
+        Cancel,
+        Withdraw { effective: i64, received: i64 },
+        Terminate { on: i64 },
+        EndNotReconfirmed { on: i64 },
+        CarryOver { version: u32 },
+        RequestReconfirmation { version: u32, by: i64 },
+        Reconfirm,
+        Sweep,
+        UpdateContactPerson { valid: bool },
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (-30i64..3).prop_map(|on| Op::Approve { on }),
+            any::<bool>().prop_map(|blank_reason| Op::Reject { blank_reason }),
+            Just(Op::Cancel),
+            (-30i64..30, -2i64..2).prop_map(|(effective, received)| Op::Withdraw {
+                effective,
+                received
+            }),
+            (-30i64..30).prop_map(|on| Op::Terminate { on }),
+            (-30i64..30).prop_map(|on| Op::EndNotReconfirmed { on }),
+            (0u32..5).prop_map(|version| Op::CarryOver { version }),
+            (0u32..5, -5i64..15)
+                .prop_map(|(version, by)| Op::RequestReconfirmation { version, by }),
+            Just(Op::Reconfirm),
+            Just(Op::Sweep),
+            any::<bool>().prop_map(|valid| Op::UpdateContactPerson { valid }),
+        ]
+    }
+
+    fn apply(a: &mut Accession, op: &Op, t: DateTime<Utc>) -> Result<(), DomainError> {
+        let today = swedish_date(t);
+        let day = |offset: i64| today + Duration::days(offset);
+        let terms = registration_terms();
+        match op {
+            Op::Approve { on } => a.approve(Approval::Registration, &terms, day(*on), ADMIN, t),
+            Op::Reject { blank_reason } => {
+                let reason = if *blank_reason { " " } else { "Ej idéburen" };
+                a.reject(reason, None, &terms, ADMIN, t)
+            }
+            Op::Cancel => a.cancel(REP, t),
+            Op::Withdraw {
+                effective,
+                received,
+            } => a.withdraw(
+                WithdrawalNotice {
+                    received_on: day(*received),
+                    reference: "Styrelseprotokoll § 9".into(),
+                    effective_on: day(*effective),
+                },
+                REP,
+                t,
+            ),
+            Op::Terminate { on } => a.end(EndReason::AgreementTerminated, day(*on), ADMIN, t),
+            Op::EndNotReconfirmed { on } => {
+                a.end(EndReason::NotReconfirmed, day(*on), SYSTEM_ACTOR, t)
+            }
+            Op::CarryOver { version } => a.carry_over(*version, ADMIN, t),
+            Op::RequestReconfirmation { version, by } => {
+                a.request_reconfirmation(*version, day(*by), ADMIN, t)
+            }
+            Op::Reconfirm => a.reconfirm(REP, t),
+            Op::Sweep => a.end_unconfirmed(t),
+            Op::UpdateContactPerson { valid } => {
+                let input = if *valid {
+                    contact()
+                } else {
+                    ContactPersonInput {
+                        email: "inte en adress".into(),
+                        ..contact()
+                    }
+                };
+                a.update_contact_person(&input, REP, t)
+            }
+        }
+    }
+
+    /// The state machine of the module's documentation, replayed from the history alone:
+    /// the state each entry leads to, or the first entry the machine does not allow.
+    fn replay(history: &[HistoryEntry]) -> Result<AccessionState, String> {
+        use AccessionState as S;
+        use HistoryEvent as E;
+        let mut state: Option<AccessionState> = None;
+        for entry in history {
+            let next = match (state, entry.event) {
+                (None, E::Submitted) => S::Submitted,
+                (Some(S::Submitted), E::Approved) => S::Approved,
+                (Some(S::Submitted), E::Rejected) => S::Rejected,
+                (Some(S::Submitted), E::Cancelled) => S::Cancelled,
+                (Some(S::Approved), E::Withdrawn) => S::Withdrawn,
+                (Some(S::Approved), E::Ended) => S::Ended,
+                (
+                    Some(S::Approved),
+                    E::CarriedOver | E::ReconfirmationRequested | E::Reconfirmed,
+                ) => S::Approved,
+                (Some(s @ (S::Submitted | S::Approved)), E::ContactPersonUpdated) => s,
+                (from, event) => return Err(format!("{event:?} is not allowed from {from:?}")),
+            };
+            if entry.from != state || entry.to != next {
+                return Err(format!("{entry:?} does not follow from {state:?}"));
+            }
+            state = Some(next);
+        }
+        state.ok_or_else(|| "empty history".to_owned())
+    }
+
+    fn happened(a: &Accession, event: HistoryEvent) -> bool {
+        a.history.iter().any(|e| e.event == event)
+    }
+
+    /// Whether a reconfirmation request is still open by the history: requested, and not
+    /// answered, withdrawn or ended since.
+    fn reconfirmation_pending(a: &Accession) -> bool {
+        a.history
+            .iter()
+            .rev()
+            .find_map(|e| match e.event {
+                HistoryEvent::ReconfirmationRequested => Some(true),
+                HistoryEvent::Reconfirmed | HistoryEvent::Withdrawn | HistoryEvent::Ended => {
+                    Some(false)
+                }
+                _ => None,
+            })
+            .unwrap_or(false)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Whatever a client attempts, in whatever order: a refused operation changes
+        /// nothing, an accepted one appends exactly one entry, replaying the history through
+        /// the state machine gives the state, and the recorded facts agree with the history.
+        #[test]
+        fn the_history_always_replays_to_the_state(
+            ops in prop::collection::vec((op(), 0i64..20), 0..25),
+        ) {
+            let mut a = submitted();
+            let mut t = now();
+            for (op, days_later) in &ops {
+                t += Duration::days(*days_later) + Duration::minutes(1);
+                let before = a.clone();
+                match apply(&mut a, op, t) {
+                    Err(_) => prop_assert_eq!(&a, &before, "refused {:?} changed the accession", op),
+                    Ok(()) => {
+                        prop_assert_eq!(a.history.len(), before.history.len() + 1, "{:?}", op);
+                        prop_assert_eq!(&a.history[..before.history.len()], &before.history[..]);
+                        prop_assert_eq!(last(&a).at, t);
+                        if before.approved_version.is_some() {
+                            prop_assert_eq!(a.approved_version, before.approved_version, "the approved version changed");
+                        }
+                        prop_assert!(a.version >= before.version, "the version went back");
+                    }
+                }
+                prop_assert_eq!(replay(&a.history), Ok(a.state()));
+                prop_assert_eq!(a.approved_on.is_some(), happened(&a, HistoryEvent::Approved));
+                prop_assert_eq!(a.approved_version.is_some(), a.approved_on.is_some());
+                prop_assert_eq!(a.rejection_reason.is_some(), happened(&a, HistoryEvent::Rejected));
+                prop_assert_eq!(a.withdrawal.is_some(), happened(&a, HistoryEvent::Withdrawn));
+                prop_assert_eq!(a.ended_on.is_some(), happened(&a, HistoryEvent::Ended));
+                prop_assert_eq!(a.end_reason.is_some(), a.ended_on.is_some());
+                prop_assert_eq!(a.reconfirmation.is_some(), reconfirmation_pending(&a));
+                if let (Some(approved), Some(ended)) = (a.approved_on, a.ended_on) {
+                    prop_assert!(ended >= approved, "ended before it was approved");
+                }
+                if let (Some(approved), Some(w)) = (a.approved_on, &a.withdrawal) {
+                    prop_assert!(w.effective_on >= approved, "left before it was approved");
+                }
+                if let Some(approved) = a.approved_on {
+                    prop_assert!(approved <= swedish_date(t), "approved from a future date");
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,64 @@
+//! Two facts the end-to-end tests need at build time:
+//!
+//! - Whether `SAMVERKAN_TEST_POSTGRES_URL` is set. If not, the PostgreSQL half of every
+//!   test is compiled `#[ignore]`d with the reason, so `cargo test` reports it as ignored
+//!   instead of counting a test that never ran as passed (`cfg(postgres_tests)`).
+//! - A fingerprint of everything that shapes a freshly prepared database (migrations,
+//!   reference data, the code that writes them). The harness migrates one template per
+//!   fingerprint and copies it for every test (`SAMVERKAN_TEST_TEMPLATE_KEY`).
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+const POSTGRES_ENV: &str = "SAMVERKAN_TEST_POSTGRES_URL";
+
+/// What a prepared test database is made of. Whole source trees rather than a hand-picked
+/// list of files: a template is cheap to rebuild, a stale one would test the wrong schema.
+const INPUTS: [&str; 6] = [
+    "../migrations",
+    "../reference",
+    "../domain/src",
+    "../persistence/src",
+    "../api/src",
+    "../Cargo.lock",
+];
+
+fn main() {
+    println!("cargo::rerun-if-env-changed={POSTGRES_ENV}");
+    println!("cargo::rustc-check-cfg=cfg(postgres_tests)");
+    if std::env::var_os(POSTGRES_ENV).is_some_and(|v| !v.is_empty()) {
+        println!("cargo::rustc-cfg=postgres_tests");
+    }
+
+    println!("cargo::rerun-if-changed=build.rs");
+    let mut hasher = DefaultHasher::new();
+    for input in INPUTS {
+        println!("cargo::rerun-if-changed={input}");
+        let mut files = Vec::new();
+        collect(Path::new(input), &mut files);
+        files.sort();
+        for file in files {
+            file.hash(&mut hasher);
+            std::fs::read(&file)
+                .unwrap_or_else(|e| panic!("read {}: {e}", file.display()))
+                .hash(&mut hasher);
+        }
+    }
+    println!(
+        "cargo::rustc-env=SAMVERKAN_TEST_TEMPLATE_KEY={:016x}",
+        hasher.finish()
+    );
+}
+
+fn collect(path: &Path, files: &mut Vec<PathBuf>) {
+    if path.is_file() {
+        files.push(path.to_path_buf());
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        collect(&entry.path(), files);
+    }
+}
