@@ -6,12 +6,11 @@ use std::hash::{Hash, Hasher};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
-use samverkan_domain::FieldError;
 use samverkan_domain::agreement::{self, Agreement};
 use samverkan_persistence::page::Page;
 use serde::Serialize;
 
-use crate::problem::{ApiError, ApiResult};
+use crate::problem::{ApiError, ApiResult, RequestField};
 
 /// Declares the list envelope `{items, next_cursor}` for one item type, under its own schema
 /// name (`OrganizationList`), the same shape everywhere.
@@ -94,15 +93,7 @@ pub fn if_match_version(req: &HttpRequest) -> Result<i64, ApiError> {
         .to_str()
         .ok()
         .and_then(|v| parse_if_match(v.trim()))
-        .ok_or_else(|| ApiError::BadRequest {
-            detail: "If-Match must be the ETag of the last read, e.g. \"v3-0123456789abcdef\""
-                .into(),
-            errors: vec![FieldError::new(
-                "If-Match",
-                "invalid_header",
-                "the ETag of the last read of this resource",
-            )],
-        })
+        .ok_or_else(|| ApiError::bad_header("If-Match", RequestField::IfMatch))
 }
 
 fn parse_if_match(value: &str) -> Option<i64> {

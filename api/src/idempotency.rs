@@ -5,13 +5,12 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse};
-use samverkan_domain::FieldError;
 use samverkan_persistence::db::DbConnection;
 use samverkan_persistence::idempotency::{StoredResponse, lookup, store};
 use serde::Serialize;
 
 use crate::http::{etag_for, hash_hex};
-use crate::problem::{ApiError, ApiResult};
+use crate::problem::{ApiError, ApiResult, RequestField, RequestRule};
 use crate::state::AppState;
 
 pub const HEADER: &str = "Idempotency-Key";
@@ -43,14 +42,7 @@ fn key_of(req: &HttpRequest) -> ApiResult<Option<String>> {
     };
     let key = v.to_str().map(str::trim).unwrap_or_default();
     if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::BadRequest {
-            detail: "Idempotency-Key must be 1–255 visible ASCII characters".into(),
-            errors: vec![FieldError::new(
-                HEADER,
-                "invalid_header",
-                "1–255 visible ASCII characters",
-            )],
-        });
+        return Err(ApiError::bad_header(HEADER, RequestField::IdempotencyKey));
     }
     Ok(Some(key.to_owned()))
 }
@@ -111,11 +103,9 @@ where
                     && let Some(stored) = lookup(conn, &caller, key)?
                 {
                     if stored.request_hash != request_hash {
-                        return Err(ApiError::Validation(vec![FieldError::new(
-                            HEADER,
-                            "idempotency_key_reused",
-                            "this Idempotency-Key was used with a different request; use a new key",
-                        )]));
+                        return Err(ApiError::Validation(vec![
+                            RequestField::IdempotencyKeyReused.at(HEADER),
+                        ]));
                     }
                     return Ok(stored);
                 }
@@ -130,11 +120,7 @@ where
                 if let Some(key) = &key
                     && !store(conn, &caller, key, &stored, clock.now())?
                 {
-                    return Err(ApiError::Conflict {
-                        code: "idempotency_key_in_flight",
-                        message: "a request with this Idempotency-Key is being processed; retry"
-                            .into(),
-                    });
+                    return Err(RequestRule::IdempotencyKeyInFlight.into());
                 }
                 Ok(stored)
             })

@@ -24,7 +24,7 @@ use crate::routes;
 #[openapi(
     info(
         title = "Samverkan",
-        description = "Open data and administration of local agreements (överenskommelser) between Swedish public bodies and the civil-society sector (idéburen sektor): agreements and their versions, the organisations that accede, steering groups, follow-ups.\n\nPublic reads need no token. Writes need `Authorization: Bearer <JWT>` with roles `platform_admin`, `agreement_admin` (acting for `public_body_id`), `steering_member` or `organization_rep` (acting for `organization_ids`). Errors are `application/problem+json` (RFC 9457); a 409 names the broken rule in `code`, a 422 lists every invalid field in `errors`. Lists use keyset pagination (`limit`, `cursor`, `next_cursor`, `Link: rel=next`). Updates need `If-Match` with the ETag of the last read. No text may contain U+0000 (NUL).",
+        description = "Open data and administration of local agreements (överenskommelser) between Swedish public bodies and the civil-society sector (idéburen sektor): agreements and their versions, the organisations that accede, steering groups, follow-ups.\n\nPublic reads need no token. Writes need `Authorization: Bearer <JWT>` with roles `platform_admin`, `agreement_admin` (acting for `public_body_id`), `steering_member` or `organization_rep` (acting for `organization_ids`). Errors are `application/problem+json` (RFC 9457): a 409 means the current state forbids the operation and names the rule in `code`; a 422 means a value is wrong, on its own or against the resource's recorded dates, and lists every such field in `errors`. Titles, details and messages are Swedish with `Accept-Language: sv`; codes are always English. Lists use keyset pagination (`limit`, `cursor`, `next_cursor`, `Link: rel=next`). Updates need `If-Match` with the ETag of the last read. No text may contain U+0000 (NUL).",
         license(name = "EUPL-1.2"),
         version = "1.0.0"
     ),
@@ -200,7 +200,7 @@ fn add_shared_parts(doc: &mut OpenApiDoc) {
         ("NotFound", "No such resource, or none the caller may see."),
         (
             "Conflict",
-            "A domain rule forbids this in the resource's current state; `code` names the rule.",
+            "The resource's current state forbids this, whatever the request's values; `code` names the rule.",
         ),
         (
             "PreconditionFailed",
@@ -213,7 +213,7 @@ fn add_shared_parts(doc: &mut OpenApiDoc) {
         ("UnsupportedMediaType", "The request body is not JSON."),
         (
             "Validation",
-            "Invalid values; `errors` names every field at fault.",
+            "Invalid values, on their own or against the resource's recorded facts (a date before the adoption); `errors` names every field at fault.",
         ),
         ("PreconditionRequired", "If-Match is missing."),
         (

@@ -1,8 +1,15 @@
 //! RFC 9457 problem details: the one place where every error becomes an HTTP response.
+//!
+//! The status follows from the kind of error alone: the domain says whether a refusal is a
+//! conflict with the current state (409, its rule's `code`) or a wrong value (422, every
+//! field named); no handler decides it. Title, detail and every `errors[].message` are
+//! English, or Swedish when the request prefers it (`Accept-Language: sv`); codes are the
+//! same in both.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
+use samverkan_domain::error::{Lang, Message, Text};
 use samverkan_domain::{DomainError, FieldError};
 use samverkan_persistence::StoreError;
 use serde::Serialize;
@@ -105,39 +112,28 @@ impl ProblemKind {
             })
     }
 
-    pub fn title(self, swedish: bool) -> &'static str {
-        match (self, swedish) {
-            (Self::BadRequest, false) => "Bad request",
-            (Self::BadRequest, true) => "Felaktig begäran",
-            (Self::Unauthorized, false) => "Authentication required",
-            (Self::Unauthorized, true) => "Inloggning krävs",
-            (Self::Forbidden, false) => "Not allowed",
-            (Self::Forbidden, true) => "Inte tillåtet",
-            (Self::NotFound, false) => "Not found",
-            (Self::NotFound, true) => "Hittades inte",
-            (Self::MethodNotAllowed, false) => "Method not allowed",
-            (Self::MethodNotAllowed, true) => "Metoden stöds inte",
-            (Self::NotAcceptable, false) => "Not acceptable",
-            (Self::NotAcceptable, true) => "Formatet kan inte levereras",
-            (Self::RuleViolation, false) => "A rule of the agreement forbids this",
-            (Self::RuleViolation, true) => "En regel i överenskommelsen hindrar detta",
-            (Self::PreconditionFailed, false) => "The resource has changed",
-            (Self::PreconditionFailed, true) => "Resursen har ändrats",
-            (Self::PayloadTooLarge, false) => "Request body too large",
-            (Self::PayloadTooLarge, true) => "För stor begäran",
-            (Self::RequestTimeout, false) => "Request timeout",
-            (Self::RequestTimeout, true) => "Begäran tog för lång tid",
-            (Self::UnsupportedMediaType, false) => "Unsupported content type",
-            (Self::UnsupportedMediaType, true) => "Innehållstypen stöds inte",
-            (Self::Validation, false) => "Invalid input",
-            (Self::Validation, true) => "Ogiltiga uppgifter",
-            (Self::PreconditionRequired, false) => "If-Match required",
-            (Self::PreconditionRequired, true) => "If-Match krävs",
-            (Self::ServiceUnavailable, false) => "Service unavailable",
-            (Self::ServiceUnavailable, true) => "Tjänsten är inte tillgänglig",
-            (Self::Internal, false) => "Internal error",
-            (Self::Internal, true) => "Internt fel",
-        }
+    pub fn title(self, lang: Lang) -> &'static str {
+        let (en, sv) = match self {
+            Self::BadRequest => ("Bad request", "Felaktig begäran"),
+            Self::Unauthorized => ("Authentication required", "Inloggning krävs"),
+            Self::Forbidden => ("Not allowed", "Inte tillåtet"),
+            Self::NotFound => ("Not found", "Hittades inte"),
+            Self::MethodNotAllowed => ("Method not allowed", "Metoden stöds inte"),
+            Self::NotAcceptable => ("Not acceptable", "Formatet kan inte levereras"),
+            Self::RuleViolation => (
+                "A rule of the agreement forbids this",
+                "En regel i överenskommelsen hindrar detta",
+            ),
+            Self::PreconditionFailed => ("The resource has changed", "Resursen har ändrats"),
+            Self::PayloadTooLarge => ("Request body too large", "För stor begäran"),
+            Self::RequestTimeout => ("Request timeout", "Begäran tog för lång tid"),
+            Self::UnsupportedMediaType => ("Unsupported content type", "Innehållstypen stöds inte"),
+            Self::Validation => ("Invalid input", "Ogiltiga uppgifter"),
+            Self::PreconditionRequired => ("If-Match required", "If-Match krävs"),
+            Self::ServiceUnavailable => ("Service unavailable", "Tjänsten är inte tillgänglig"),
+            Self::Internal => ("Internal error", "Internt fel"),
+        };
+        lang.pick(en, sv)
     }
 
     /// What `/problems/<slug>` says about this kind of error.
@@ -160,7 +156,7 @@ impl ProblemKind {
                 "The resource cannot be represented in any of the types the Accept header asks for."
             }
             Self::RuleViolation => {
-                "The request is well-formed but a rule of the domain forbids it in the resource's current state. `code` names the rule (for example `already_signatory`); the operation's description in the API document lists the rules it enforces."
+                "The request is well-formed but the resource's current state forbids it, whatever its values: another value would not help, the state must change first. `code` names the rule (for example `already_signatory`); the operation's description in the API document lists the rules it enforces."
             }
             Self::PreconditionFailed => {
                 "The If-Match header names a version of the resource that is no longer current. Read the resource again, re-apply the change and retry with the new ETag."
@@ -173,7 +169,7 @@ impl ProblemKind {
                 "The request body must be JSON (Content-Type: application/json)."
             }
             Self::Validation => {
-                "The request was read but some values are invalid. `errors` lists every field at fault with a code and a message."
+                "The request was read but some values are wrong: malformed, out of range, or contradicting a recorded fact they are checked against (an approval dated before the adoption, a withdrawal before the approval). `errors` lists every field at fault with a code and a message; the same request with those values corrected can succeed."
             }
             Self::PreconditionRequired => {
                 "Updates need an If-Match header with the ETag of the version being changed, so that concurrent edits do not overwrite each other."
@@ -198,7 +194,7 @@ pub struct Problem {
     pub detail: String,
     /// The request path the error occurred on.
     pub instance: String,
-    /// The domain rule broken (409 only), e.g. `already_signatory`.
+    /// The rule broken (409 only), e.g. `already_signatory`; English in every language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Every field or parameter at fault (422, and 400 for parameters).
@@ -212,17 +208,169 @@ pub struct Problem {
 pub struct ProblemField {
     /// The JSON path of the field or the name of the parameter, e.g. `principles[2].title`.
     pub field: String,
+    /// Stable and English in every language, e.g. `before_adoption`.
     pub code: String,
+    /// What is wrong, in the response's language.
     pub message: String,
 }
 
-impl From<&FieldError> for ProblemField {
-    fn from(e: &FieldError) -> Self {
+impl ProblemField {
+    fn of(e: &FieldError, lang: Lang) -> Self {
         Self {
             field: e.field.clone(),
             code: e.code.to_owned(),
-            message: e.message.clone(),
+            message: e.message.get(lang).to_owned(),
         }
+    }
+}
+
+samverkan_domain::field_errors! {
+    /// What the API itself finds wrong with a request before the domain sees its values:
+    /// the body's form, a parameter, a header, an id that names nothing.
+    pub enum RequestField {
+        UnknownField { allowed: String } => "unknown_field" {
+            en: "this request has no such field; it takes {allowed}",
+            sv: "begäran har inget sådant fält; den tar {allowed}",
+        },
+        UnknownFieldNone => "unknown_field" {
+            en: "this request takes no fields",
+            sv: "begäran tar inga fält",
+        },
+        Missing => "required" {
+            en: "this field is required",
+            sv: "fältet måste finnas med",
+        },
+        Nul => "invalid_character" {
+            en: "must not contain the character U+0000 (NUL)",
+            sv: "får inte innehålla tecknet U+0000 (NUL)",
+        },
+        UnknownVariant { value: String, allowed: String } => "invalid_type" {
+            en: "unknown value {value}; expected one of {allowed}",
+            sv: "okänt värde {value}; tillåtna värden är {allowed}",
+        },
+        /// What serde says, kept as it is inside the Swedish sentence.
+        WrongValue { detail: String } => "invalid_type" {
+            en: "{detail}",
+            sv: "ogiltigt värde ({detail})",
+        },
+        NotAUuid => "invalid_parameter" {
+            en: "must be a UUID, e.g. 0196f0c1-2d3e-7abc-8def-0123456789ab",
+            sv: "måste vara ett UUID, till exempel 0196f0c1-2d3e-7abc-8def-0123456789ab",
+        },
+        Between { max: i64 } => "invalid_parameter" {
+            en: "must be between 1 and {max}",
+            sv: "måste vara mellan 1 och {max}",
+        },
+        AtMost { max: usize } => "invalid_parameter" {
+            en: "at most {max}",
+            sv: "högst {max}",
+        },
+        AtMostCharacters { max: usize } => "invalid_parameter" {
+            en: "at most {max} characters",
+            sv: "högst {max} tecken",
+        },
+        UnknownCursor => "invalid_parameter" {
+            en: "not a cursor this list returned",
+            sv: "inte en markör som den här listan har lämnat ut",
+        },
+        OneOf { allowed: String } => "invalid_parameter" {
+            en: "must be one of {allowed}",
+            sv: "måste vara något av {allowed}",
+        },
+        IfMatch => "invalid_header" {
+            en: "must be the ETag of the last read of this resource, e.g. \"v3-0123456789abcdef\"",
+            sv: "måste vara ETag-värdet från den senaste läsningen av resursen, till exempel \"v3-0123456789abcdef\"",
+        },
+        IdempotencyKey => "invalid_header" {
+            en: "must be 1–255 visible ASCII characters",
+            sv: "måste vara 1–255 synliga ASCII-tecken",
+        },
+        IdempotencyKeyReused => "idempotency_key_reused" {
+            en: "this Idempotency-Key was used with a different request; use a new key",
+            sv: "den här Idempotency-Key har använts för en annan begäran; använd en ny nyckel",
+        },
+        UnknownDecision => "unknown_decision" {
+            en: "no recorded steering-group decision with this id",
+            sv: "det finns inget registrerat styrgruppsbeslut med detta id",
+        },
+        UnknownSignatory => "unknown_signatory" {
+            en: "no such organisation or public body in the register",
+            sv: "det finns ingen sådan organisation eller offentlig aktör i registret",
+        },
+    }
+}
+
+samverkan_domain::rules! {
+    /// What the API's own state forbids.
+    pub enum RequestRule {
+        IdempotencyKeyInFlight => "idempotency_key_in_flight" {
+            en: "a request with this Idempotency-Key is being processed; retry",
+            sv: "en begäran med den här Idempotency-Key behandlas just nu; försök igen",
+        },
+    }
+}
+
+/// Why a request is not authenticated (401).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unauthenticated {
+    TokenRequired,
+    HeaderUnreadable,
+    NotBearer,
+    Expired,
+    NotYetValid,
+    OtherIssuer,
+    OtherAudience,
+    MissingClaim,
+    OtherAlgorithm,
+    BadSignature,
+    Malformed,
+    EmptySubject,
+}
+
+impl Unauthenticated {
+    pub fn message(self, lang: Lang) -> &'static str {
+        let (en, sv) = match self {
+            Self::TokenRequired => (
+                "this operation needs a bearer token",
+                "åtgärden kräver en bearer-token",
+            ),
+            Self::HeaderUnreadable => (
+                "the Authorization header is not readable",
+                "Authorization-huvudet går inte att läsa",
+            ),
+            Self::NotBearer => (
+                "use Authorization: Bearer <token>",
+                "använd Authorization: Bearer <token>",
+            ),
+            Self::Expired => ("the token has expired", "tokenen har gått ut"),
+            Self::NotYetValid => ("the token is not valid yet", "tokenen gäller inte än"),
+            Self::OtherIssuer => (
+                "the token was issued by another issuer",
+                "tokenen är utfärdad av en annan utfärdare",
+            ),
+            Self::OtherAudience => (
+                "the token is meant for another audience",
+                "tokenen är avsedd för en annan mottagare",
+            ),
+            Self::MissingClaim => (
+                "the token lacks a required claim (exp, sub)",
+                "tokenen saknar ett obligatoriskt anspråk (exp, sub)",
+            ),
+            Self::OtherAlgorithm => (
+                "the token is signed with another algorithm",
+                "tokenen är signerad med en annan algoritm",
+            ),
+            Self::BadSignature => (
+                "the token's signature does not verify",
+                "tokenens signatur stämmer inte",
+            ),
+            Self::Malformed => ("the token is malformed", "tokenen är felaktigt utformad"),
+            Self::EmptySubject => (
+                "the token's subject is empty",
+                "tokenen saknar subjekt (sub)",
+            ),
+        };
+        lang.pick(en, sv)
     }
 }
 
@@ -231,11 +379,11 @@ impl From<&FieldError> for ProblemField {
 pub enum ApiError {
     #[error("{detail}")]
     BadRequest {
-        detail: String,
+        detail: Message,
         errors: Vec<FieldError>,
     },
-    #[error("{0}")]
-    Unauthorized(String),
+    #[error("{}", .0.message(Lang::En))]
+    Unauthorized(Unauthenticated),
     #[error("forbidden")]
     Forbidden,
     #[error("not found")]
@@ -245,7 +393,10 @@ pub enum ApiError {
     #[error("not acceptable")]
     NotAcceptable,
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict {
+        code: &'static str,
+        message: Message,
+    },
     #[error("precondition failed")]
     PreconditionFailed,
     #[error("If-Match required")]
@@ -254,8 +405,8 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("request timeout")]
     RequestTimeout,
-    #[error("{0}")]
-    UnsupportedMediaType(String),
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
     #[error("invalid input")]
     Validation(Vec<FieldError>),
     #[error("unavailable: {0}")]
@@ -266,11 +417,60 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn bad_parameter(field: &str, message: impl Into<String>) -> Self {
-        let message = message.into();
+    /// A query or path parameter of the wrong form (400), named with `invalid_parameter`
+    /// whatever the reason.
+    pub fn bad_parameter(field: &str, error: impl Text) -> Self {
+        let error = FieldError {
+            code: "invalid_parameter",
+            ..FieldError::new(field, &error)
+        };
         Self::BadRequest {
-            detail: format!("parameter `{field}`: {message}"),
-            errors: vec![FieldError::new(field, "invalid_parameter", message)],
+            detail: Message::new(
+                format!("parameter `{field}`: {}", error.message.get(Lang::En)),
+                format!("parametern `{field}`: {}", error.message.get(Lang::Sv)),
+            ),
+            errors: vec![error],
+        }
+    }
+
+    /// A request header of the wrong form (400).
+    pub fn bad_header(name: &str, error: impl Text) -> Self {
+        let error = FieldError::new(name, &error);
+        Self::BadRequest {
+            detail: Message::new(
+                format!("header `{name}`: {}", error.message.get(Lang::En)),
+                format!("huvudet `{name}`: {}", error.message.get(Lang::Sv)),
+            ),
+            errors: vec![error],
+        }
+    }
+
+    /// A request body that cannot be read at all (400), with the reason if there is one.
+    pub fn unreadable_body(reason: Option<&str>) -> Self {
+        let detail = match reason {
+            None => Message::new(
+                "the request body could not be read",
+                "begärans innehåll gick inte att läsa",
+            ),
+            Some(reason) => Message::new(
+                format!("malformed JSON: {reason}"),
+                format!("felaktig JSON ({reason})"),
+            ),
+        };
+        Self::BadRequest {
+            detail,
+            errors: Vec::new(),
+        }
+    }
+
+    /// A field of the body that the operation does not know (400).
+    pub fn unknown_field(field: String, error: RequestField) -> Self {
+        Self::BadRequest {
+            detail: Message::new(
+                format!("unknown field `{field}`"),
+                format!("okänt fält `{field}`"),
+            ),
+            errors: vec![error.at(field)],
         }
     }
 
@@ -287,80 +487,114 @@ impl ApiError {
             Self::PreconditionRequired => ProblemKind::PreconditionRequired,
             Self::PayloadTooLarge => ProblemKind::PayloadTooLarge,
             Self::RequestTimeout => ProblemKind::RequestTimeout,
-            Self::UnsupportedMediaType(_) => ProblemKind::UnsupportedMediaType,
+            Self::UnsupportedMediaType => ProblemKind::UnsupportedMediaType,
             Self::Validation(_) => ProblemKind::Validation,
             Self::Unavailable(_) => ProblemKind::ServiceUnavailable,
             Self::Internal(_) => ProblemKind::Internal,
         }
     }
 
-    /// The problem body, without request context (filled in by `problem_response`).
-    pub fn problem(&self, swedish: bool) -> Problem {
-        let kind = self.kind();
-        let detail = match self {
-            Self::BadRequest { detail, .. } => detail.clone(),
-            Self::Unauthorized(d) => d.clone(),
-            Self::Forbidden => {
-                "the token's roles do not allow this operation on this resource".into()
-            }
-            Self::NotFound => "no such resource".into(),
-            Self::MethodNotAllowed(allow) => format!("this address allows {allow}"),
-            Self::NotAcceptable => {
-                "supported: application/json (and text/csv where documented)".into()
-            }
-            Self::Conflict { message, .. } => message.clone(),
-            Self::PreconditionFailed => {
-                "the If-Match header does not name the current version; read the resource again"
-                    .into()
-            }
-            Self::PreconditionRequired => {
-                "send If-Match with the ETag from the last read of this resource".into()
-            }
-            Self::PayloadTooLarge => "the request body exceeds the configured limit".into(),
-            Self::RequestTimeout => "the request body did not arrive in time".into(),
-            Self::UnsupportedMediaType(d) => d.clone(),
+    /// What went wrong, in `lang`.
+    fn detail(&self, lang: Lang) -> String {
+        let fixed = |en: &'static str, sv: &'static str| lang.pick(en, sv).to_owned();
+        match self {
+            Self::BadRequest { detail, .. }
+            | Self::Conflict {
+                message: detail, ..
+            } => detail.get(lang).to_owned(),
+            Self::Unauthorized(why) => why.message(lang).to_owned(),
+            Self::Forbidden => fixed(
+                "the token's roles do not allow this operation on this resource",
+                "tokenens roller tillåter inte den här åtgärden på resursen",
+            ),
+            Self::NotFound => fixed("no such resource", "resursen finns inte"),
+            Self::MethodNotAllowed(allow) => lang.pick(
+                format!("this address allows {allow}"),
+                format!("adressen tillåter {allow}"),
+            ),
+            Self::NotAcceptable => fixed(
+                "supported: application/json (and text/csv where documented)",
+                "det som stöds: application/json (och text/csv där det anges)",
+            ),
+            Self::PreconditionFailed => fixed(
+                "the If-Match header does not name the current version; read the resource again",
+                "If-Match anger inte den aktuella versionen; läs resursen på nytt",
+            ),
+            Self::PreconditionRequired => fixed(
+                "send If-Match with the ETag from the last read of this resource",
+                "skicka If-Match med ETag-värdet från den senaste läsningen av resursen",
+            ),
+            Self::PayloadTooLarge => fixed(
+                "the request body exceeds the configured limit",
+                "begärans innehåll är större än servern tar emot",
+            ),
+            Self::RequestTimeout => fixed(
+                "the request body did not arrive in time",
+                "begärans innehåll kom inte fram i tid",
+            ),
+            Self::UnsupportedMediaType => fixed(
+                "the request body must be JSON: send Content-Type: application/json",
+                "begärans innehåll måste vara JSON: skicka Content-Type: application/json",
+            ),
             Self::Validation(errors) => {
                 let fields: Vec<&str> = errors
                     .iter()
                     .map(|e| match e.field.as_str() {
-                        "" => "the request body",
+                        "" => lang.pick("the request body", "begärans innehåll"),
                         field => field,
                     })
                     .collect();
-                format!("invalid value in: {}", fields.join(", "))
+                let fields = fields.join(", ");
+                lang.pick(
+                    format!("invalid value in: {fields}"),
+                    format!("ogiltigt värde i: {fields}"),
+                )
             }
-            Self::Unavailable(_) => "the database is unavailable or busy; retry later".into(),
-            Self::Internal(_) => "internal error".into(),
-        };
+            Self::Unavailable(_) => fixed(
+                "the database is unavailable or busy; retry later",
+                "databasen är inte tillgänglig eller upptagen; försök igen senare",
+            ),
+            Self::Internal(_) => fixed("internal error", "internt fel"),
+        }
+    }
+
+    /// The problem body in `lang`, without request context (filled in by `response_for`).
+    pub fn problem(&self, lang: Lang) -> Problem {
+        let kind = self.kind();
         let errors = match self {
-            Self::Validation(errors) => Some(errors.iter().map(ProblemField::from).collect()),
-            Self::BadRequest { errors, .. } if !errors.is_empty() => {
-                Some(errors.iter().map(ProblemField::from).collect())
-            }
+            Self::Validation(errors) => Some(errors),
+            Self::BadRequest { errors, .. } if !errors.is_empty() => Some(errors),
             _ => None,
         };
         Problem {
             type_: format!("/problems/{}", kind.slug()),
-            title: kind.title(swedish).to_owned(),
+            title: kind.title(lang).to_owned(),
             status: kind.status().as_u16(),
-            detail,
+            detail: self.detail(lang),
             instance: String::new(),
             code: match self {
                 Self::Conflict { code, .. } => Some((*code).to_owned()),
                 _ => None,
             },
-            errors,
+            errors: errors.map(|errors| errors.iter().map(|e| ProblemField::of(e, lang)).collect()),
             request_id: String::new(),
         }
     }
 }
 
+/// The one mapping of the domain's refusals: its kind is the status.
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> Self {
         match e {
             DomainError::Invalid(errors) => Self::Validation(errors),
             DomainError::Conflict { code, message } => Self::Conflict { code, message },
         }
+    }
+}
+
+impl From<RequestRule> for ApiError {
+    fn from(rule: RequestRule) -> Self {
+        DomainError::from(rule).into()
     }
 }
 
@@ -382,25 +616,6 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
-/// Field errors that the stored state causes rather than the request's form (a date before
-/// the recorded adoption or consultation, a public body that is not a party): when every
-/// error of a refusal is one of `codes`, the request was well-formed and the answer is 409
-/// with the first rule's code; with other field errors, 422 lists them all.
-pub fn state_rules(codes: &'static [&'static str]) -> impl Fn(DomainError) -> DomainError {
-    move |error| match error {
-        DomainError::Invalid(errors)
-            if !errors.is_empty() && errors.iter().all(|e| codes.contains(&e.code)) =>
-        {
-            let first = &errors[0];
-            DomainError::Conflict {
-                code: first.code,
-                message: format!("{}: {}", first.field, first.message),
-            }
-        }
-        other => other,
-    }
-}
-
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         Self::Internal(e.to_string())
@@ -415,7 +630,7 @@ impl ResponseError for ApiError {
     /// A bare rendering; the request middleware re-renders every error with its context
     /// (instance, request id, language) before it leaves the server.
     fn error_response(&self) -> HttpResponse {
-        render(self.problem(false), self.allow())
+        render(self.problem(Lang::En), self.allow())
     }
 }
 
@@ -427,9 +642,9 @@ impl ApiError {
         }
     }
 
-    /// The response for this error on a given request.
-    pub fn response_for(&self, instance: &str, request_id: &str, swedish: bool) -> HttpResponse {
-        let mut problem = self.problem(swedish);
+    /// The response for this error on a given request, in the language it prefers.
+    pub fn response_for(&self, instance: &str, request_id: &str, lang: Lang) -> HttpResponse {
+        let mut problem = self.problem(lang);
         problem.instance = instance.to_owned();
         problem.request_id = request_id.to_owned();
         render(problem, self.allow())
@@ -456,3 +671,97 @@ fn render(problem: Problem, allow: Option<&str>) -> HttpResponse {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use samverkan_domain::accession::AccessionRule;
+    use samverkan_domain::error::CommonField;
+
+    use super::*;
+
+    fn every_kind_of_error() -> Vec<ApiError> {
+        let mut errors = vec![
+            ApiError::bad_parameter("limit", RequestField::Between { max: 200 }),
+            ApiError::bad_header("If-Match", RequestField::IfMatch),
+            ApiError::unreadable_body(None),
+            ApiError::unreadable_body(Some("EOF while parsing an object")),
+            ApiError::unknown_field("x".into(), RequestField::UnknownFieldNone),
+            ApiError::Forbidden,
+            ApiError::NotFound,
+            ApiError::MethodNotAllowed("GET, POST".into()),
+            ApiError::NotAcceptable,
+            DomainError::from(AccessionRule::AgreementNotInForce).into(),
+            RequestRule::IdempotencyKeyInFlight.into(),
+            ApiError::PreconditionFailed,
+            ApiError::PreconditionRequired,
+            ApiError::PayloadTooLarge,
+            ApiError::RequestTimeout,
+            ApiError::UnsupportedMediaType,
+            ApiError::Validation(vec![CommonField::Required.at("name")]),
+            ApiError::Validation(vec![RequestField::Missing.at("")]),
+            ApiError::Unavailable("pool timed out".into()),
+            ApiError::Internal("boom".into()),
+        ];
+        errors.extend(
+            [
+                Unauthenticated::TokenRequired,
+                Unauthenticated::HeaderUnreadable,
+                Unauthenticated::NotBearer,
+                Unauthenticated::Expired,
+                Unauthenticated::NotYetValid,
+                Unauthenticated::OtherIssuer,
+                Unauthenticated::OtherAudience,
+                Unauthenticated::MissingClaim,
+                Unauthenticated::OtherAlgorithm,
+                Unauthenticated::BadSignature,
+                Unauthenticated::Malformed,
+                Unauthenticated::EmptySubject,
+            ]
+            .map(ApiError::Unauthorized),
+        );
+        errors
+    }
+
+    /// Every problem the API gives has its title, detail and field messages in English and
+    /// in Swedish, and the same status and codes in both.
+    #[test]
+    fn every_problem_speaks_english_and_swedish() {
+        for error in every_kind_of_error() {
+            let (en, sv) = (error.problem(Lang::En), error.problem(Lang::Sv));
+            assert_eq!((en.status, &en.code), (sv.status, &sv.code), "{error:?}");
+            assert_ne!(en.title, sv.title, "{error:?}");
+            assert_ne!(en.detail, sv.detail, "{error:?}");
+            assert!(!en.detail.is_empty() && !sv.detail.is_empty(), "{error:?}");
+            let fields = |p: &Problem| {
+                p.errors
+                    .iter()
+                    .flatten()
+                    .map(|e| (e.field.clone(), e.code.clone(), e.message.clone()))
+                    .collect::<Vec<_>>()
+            };
+            for (en, sv) in fields(&en).into_iter().zip(fields(&sv)) {
+                assert_eq!((&en.0, &en.1), (&sv.0, &sv.1), "{error:?}");
+                assert_ne!(en.2, sv.2, "{error:?}");
+            }
+        }
+        for kind in ProblemKind::ALL {
+            assert_ne!(kind.title(Lang::En), kind.title(Lang::Sv), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn the_domains_kind_is_the_status() {
+        let conflict = ApiError::from(DomainError::from(AccessionRule::AlreadySignatory));
+        assert_eq!(conflict.problem(Lang::En).status, 409);
+        assert_eq!(
+            conflict.problem(Lang::Sv).code.as_deref(),
+            Some("already_signatory")
+        );
+        let invalid = ApiError::from(DomainError::invalid("name", CommonField::Required));
+        let problem = invalid.problem(Lang::Sv);
+        assert_eq!(problem.status, 422);
+        assert_eq!(problem.code, None);
+        assert_eq!(problem.detail, "ogiltigt värde i: name");
+        assert_eq!(problem.errors.expect("fields")[0].message, "måste fyllas i");
+    }
+}

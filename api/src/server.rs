@@ -14,13 +14,14 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{App, Error, HttpMessage, HttpRequest, HttpResponse, HttpServer, web};
+use samverkan_domain::error::{Lang, Message};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::cache::{PublicCache, Watcher};
 use crate::extract::{BodyTimeout, payload_config};
 use crate::openapi::{RouteTable, api_doc};
-use crate::problem::{ApiError, PROBLEM_JSON};
+use crate::problem::{ApiError, PROBLEM_JSON, RequestField, Unauthenticated};
 use crate::routes;
 use crate::state::AppState;
 
@@ -40,21 +41,34 @@ fn request_id_of(req: &ServiceRequest) -> String {
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string())
 }
 
-fn prefers_swedish(req: &HttpRequest) -> bool {
-    req.headers()
+/// The language of a request's error messages, chosen once per request: Swedish when
+/// `Accept-Language` ranks Swedish above English (by weight, then by order), else English.
+fn language_of(req: &HttpRequest) -> Lang {
+    let Some(value) = req
+        .headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|first| {
-            let tag = first
-                .split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase();
-            tag == "sv" || tag.starts_with("sv-")
-        })
-        .unwrap_or(false)
+    else {
+        return Lang::En;
+    };
+    let mut best: Option<(f32, Lang)> = None;
+    for range in value.split(',') {
+        let mut parts = range.split(';');
+        let tag = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let lang = match tag.split('-').next() {
+            Some("sv") => Lang::Sv,
+            Some("en") => Lang::En,
+            _ => continue,
+        };
+        let weight = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())
+            .unwrap_or(0.0);
+        if weight > 0.0 && best.is_none_or(|(w, _)| weight > w) {
+            best = Some((weight, lang));
+        }
+    }
+    best.map_or(Lang::En, |(_, lang)| lang)
 }
 
 /// Every request passes here: request id in and out, one log line, and every error turned
@@ -68,7 +82,7 @@ async fn request_middleware(
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let method = req.method().clone();
     let path = req.path().to_owned();
-    let swedish = prefers_swedish(req.request());
+    let lang = language_of(req.request());
     let cache = req.app_data::<web::Data<PublicCache>>().cloned();
     let today = req.app_data::<web::Data<AppState>>().map(|s| s.today());
     // HEAD is GET without the body (RFC 9110 §9.3.2): every GET route answers it.
@@ -104,13 +118,11 @@ async fn request_middleware(
             log::error!("request_id={request_id} {method} {path} failed: {cause}");
         }
         let rendered = match error.and_then(|e| e.as_error::<ApiError>()) {
-            Some(e) => Some(e.response_for(&path, &request_id, swedish)),
+            Some(e) => Some(e.response_for(&path, &request_id, lang)),
             None if is_problem(res.response()) => None,
-            None => Some(generic_error(status, res.response()).response_for(
-                &path,
-                &request_id,
-                swedish,
-            )),
+            None => {
+                Some(generic_error(status, res.response()).response_for(&path, &request_id, lang))
+            }
         };
         match rendered {
             Some(r) => res.into_response(r),
@@ -176,16 +188,15 @@ fn generic_error(status: StatusCode, res: &HttpResponse) -> ApiError {
                 .to_owned(),
         ),
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            ApiError::UnsupportedMediaType("unsupported content type".into())
-        }
-        StatusCode::UNAUTHORIZED => {
-            ApiError::Unauthorized("this operation needs a bearer token".into())
-        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+        StatusCode::UNAUTHORIZED => ApiError::Unauthorized(Unauthenticated::TokenRequired),
         StatusCode::FORBIDDEN => ApiError::Forbidden,
         s if s.is_server_error() => ApiError::Internal(format!("status {s}")),
         _ => ApiError::BadRequest {
-            detail: "the request could not be read".into(),
+            detail: Message::new(
+                "the request could not be read",
+                "begäran gick inte att läsa",
+            ),
             errors: vec![],
         },
     }
@@ -232,18 +243,13 @@ fn query_config() -> web::QueryConfig {
             .filter(|_| message.contains("field `"))
             .unwrap_or("query")
             .to_owned();
-        ApiError::bad_parameter(&field, message).into()
+        ApiError::bad_parameter(&field, RequestField::WrongValue { detail: message }).into()
     })
 }
 
 fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|_, _| {
-        ApiError::bad_parameter(
-            "id",
-            "must be a UUID, e.g. 0196f0c1-2d3e-7abc-8def-0123456789ab",
-        )
-        .into()
-    })
+    web::PathConfig::default()
+        .error_handler(|_, _| ApiError::bad_parameter("id", RequestField::NotAUuid).into())
 }
 
 /// A server on its way: await it to run it until it stops. It owns the watcher of its

@@ -13,36 +13,21 @@ use crate::error::FieldError;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OrgNumber(String);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OrgNumberError {
-    Format,
-    PersonalIdentityNumber,
-    Checksum,
-}
-
-impl OrgNumberError {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Format => "format",
-            Self::PersonalIdentityNumber => "personal_identity_number",
-            Self::Checksum => "checksum",
-        }
-    }
-
-    pub fn message(self) -> &'static str {
-        match self {
-            Self::Format => {
-                "must be ten digits (NNNNNN-NNNN), or twelve starting with 16, hyphen optional"
-            }
-            Self::PersonalIdentityNumber => {
-                "looks like a personal identity number (digits 3–4 below 20); give the organisation's number, or none"
-            }
-            Self::Checksum => "the check digit does not match (Luhn over the first nine digits)",
-        }
-    }
-
-    pub fn into_field(self, field: &str) -> FieldError {
-        FieldError::new(field, self.code(), self.message())
+crate::field_errors! {
+    /// What is wrong with an organisation number.
+    pub enum OrgNumberError {
+        Format => "format" {
+            en: "must be ten digits (NNNNNN-NNNN), or twelve starting with 16, hyphen optional",
+            sv: "måste vara tio siffror (NNNNNN-NNNN), eller tolv som börjar med 16, med eller utan bindestreck",
+        },
+        PersonalIdentityNumber => "personal_identity_number" {
+            en: "looks like a personal identity number (digits 3–4 below 20); give the organisation's number, or none",
+            sv: "ser ut som ett personnummer (siffra 3–4 under 20); ange organisationens nummer, eller inget",
+        },
+        Checksum => "checksum" {
+            en: "the check digit does not match (Luhn over the first nine digits)",
+            sv: "kontrollsiffran stämmer inte (Luhn över de nio första siffrorna)",
+        },
     }
 }
 
@@ -78,7 +63,7 @@ impl OrgNumber {
 
     /// Parses the value of a request field, naming the field in the error.
     pub fn parse_field(field: &str, input: &str) -> Result<Self, FieldError> {
-        Self::parse(input).map_err(|e| e.into_field(field))
+        Self::parse(input).map_err(|e| e.at(field))
     }
 
     pub fn as_str(&self) -> &str {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::access::Principal;
-use crate::error::{DomainError, FieldError, Validator};
+use crate::error::{DomainError, Validator};
 use crate::org_number::OrgNumber;
 use crate::scb::{MunicipalityCode, is_county_code, is_municipality_code};
 
@@ -73,11 +73,7 @@ impl PublicBodyFields {
                 if is_county_code(code) {
                     Some(code.to_owned())
                 } else {
-                    v.add(
-                        "scb_code",
-                        "county_code",
-                        "a region or county board has a two-digit county code (01, 03–10, 12–14, 17–25)",
-                    );
+                    v.add("scb_code", PartyField::CountyCode);
                     None
                 }
             }
@@ -85,21 +81,13 @@ impl PublicBodyFields {
                 if is_county_code(code) || MunicipalityCode::parse(code).is_ok() {
                     Some(code.to_owned())
                 } else {
-                    v.add(
-                        "scb_code",
-                        "scb_code",
-                        "must be a county or municipality code",
-                    );
+                    v.add("scb_code", PartyField::ScbCode);
                     None
                 }
             }
             (PublicBodyKind::Other, None) => None,
             (_, None) => {
-                v.add(
-                    "scb_code",
-                    "required",
-                    "municipalities, regions and county boards have an SCB code",
-                );
+                v.add("scb_code", PartyField::ScbCodeRequired);
                 None
             }
         };
@@ -140,7 +128,16 @@ impl PublicBodyFields {
                 .unwrap_or_else(|| self.website.clone())
                 .as_deref(),
         )
-        .map_err(|_| PartyRule::ScbCodeForKind.into())
+        .map_err(|_| {
+            // The values fit on their own (`check`): it is the pair that does not. Name the
+            // code when the change sent one, else the kind that no longer fits it.
+            let field = if change.scb_code.is_some() {
+                "scb_code"
+            } else {
+                "kind"
+            };
+            DomainError::invalid(field, PartyField::ScbCodeForKind)
+        })
     }
 }
 
@@ -167,18 +164,45 @@ impl PublicBodyChange {
     }
 }
 
-/// The rules of the register that the domain decides (uniqueness is the database's).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PartyRule {
-    #[error(
-        "the SCB code does not fit the kind: a municipality has its kommunkod, a region or county board its länskod"
-    )]
-    ScbCodeForKind,
+crate::field_errors! {
+    /// What can be wrong with the values of the register (uniqueness is the database's, a
+    /// 409 there); each is a 422 naming the field.
+    pub enum PartyField {
+        CountyCode => "county_code" {
+            en: "a region or county board has a two-digit county code (01, 03–10, 12–14, 17–25)",
+            sv: "en region eller länsstyrelse har en tvåsiffrig länskod (01, 03–10, 12–14, 17–25)",
+        },
+        ScbCode => "scb_code" {
+            en: "must be a county or municipality code",
+            sv: "måste vara en länskod eller en kommunkod",
+        },
+        ScbCodeRequired => "required" {
+            en: "municipalities, regions and county boards have an SCB code",
+            sv: "kommuner, regioner och länsstyrelser har en SCB-kod",
+        },
+        /// Checked against the kind or code the body keeps.
+        ScbCodeForKind => "scb_code_for_kind" {
+            en: "the SCB code does not fit the kind: a municipality has its kommunkod, a region or county board its länskod",
+            sv: "SCB-koden passar inte aktörens typ: en kommun har sin kommunkod, en region eller länsstyrelse sin länskod",
+        },
+        LegalFormRequired => "required" {
+            en: "the organisation's legal form is required",
+            sv: "organisationens juridiska form måste anges",
+        },
+        TooManyMunicipalities { max: usize } => "too_many" {
+            en: "at most {max} municipalities",
+            sv: "högst {max} kommuner",
+        },
+        WebsiteTooLong { max: usize } => "too_long" {
+            en: "must be at most {max} characters",
+            sv: "får vara högst {max} tecken långt",
+        },
+        Url => "url" {
+            en: "must be an http:// or https:// address without spaces",
+            sv: "måste vara en adress som börjar med http:// eller https://, utan mellanslag",
+        },
+    }
 }
-
-crate::rules!(PartyRule {
-    ScbCodeForKind => "scb_code_for_kind",
-});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -312,18 +336,15 @@ impl OrganizationFields {
             Some(raw) => v.check(OrgNumber::parse_field("org_number", raw)),
         };
         if input.legal_form.is_none() {
-            v.add(
-                "legal_form",
-                "required",
-                "the organisation's legal form is required",
-            );
+            v.add("legal_form", PartyField::LegalFormRequired);
         }
         let mut municipality_codes = Vec::new();
         if input.municipality_codes.len() > MUNICIPALITIES_MAX {
             v.add(
                 "municipality_codes",
-                "too_many",
-                "at most 290 municipalities",
+                PartyField::TooManyMunicipalities {
+                    max: MUNICIPALITIES_MAX,
+                },
             );
         } else {
             for (i, raw) in input.municipality_codes.iter().enumerate() {
@@ -374,19 +395,16 @@ pub fn website_field(v: &mut Validator, field: &str, value: Option<&str>) -> Opt
     match parse_website(value) {
         Ok(url) => Some(url),
         Err(e) => {
-            v.push(FieldError::new(field, e.0, e.1));
+            v.add(field, e);
             None
         }
     }
 }
 
-fn parse_website(value: &str) -> Result<String, (&'static str, &'static str)> {
-    const BAD: (&str, &str) = (
-        "url",
-        "must be an http:// or https:// address without spaces",
-    );
+fn parse_website(value: &str) -> Result<String, PartyField> {
+    const BAD: PartyField = PartyField::Url;
     if value.chars().count() > WEBSITE_MAX {
-        return Err(("too_long", "must be at most 500 characters"));
+        return Err(PartyField::WebsiteTooLong { max: WEBSITE_MAX });
     }
     let rest = value
         .strip_prefix("https://")
@@ -557,16 +575,17 @@ mod tests {
         };
         assert_eq!(region.check(), Ok(()), "each value is valid on its own");
         assert_eq!(
-            eslov().changed(&region).unwrap_err().code(),
-            Some("scb_code_for_kind")
+            eslov().changed(&region).unwrap_err().fields(),
+            [("kind", "scb_code_for_kind")],
+            "the kind sent no longer fits the code kept"
         );
         let cleared = PublicBodyChange {
             scb_code: Some(None),
             ..PublicBodyChange::default()
         };
         assert_eq!(
-            eslov().changed(&cleared).unwrap_err().code(),
-            Some("scb_code_for_kind")
+            eslov().changed(&cleared).unwrap_err().fields(),
+            [("scb_code", "scb_code_for_kind")]
         );
         let became_other = PublicBodyChange {
             kind: Some(PublicBodyKind::Other),

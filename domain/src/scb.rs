@@ -27,25 +27,39 @@ pub fn is_municipality_code(code: &str) -> bool {
     MunicipalityCode::parse(code).is_ok_and(|c| c.as_str() == code)
 }
 
+crate::field_errors! {
+    /// What is wrong with a municipality code.
+    pub enum ScbCodeError {
+        FourDigits => "municipality_code" {
+            en: "a municipality code is four digits, e.g. 1285",
+            sv: "en kommunkod har fyra siffror, till exempel 1285",
+        },
+        NoSuchCounty => "municipality_code" {
+            en: "the first two digits of a municipality code must be a county code",
+            sv: "en kommunkods två första siffror måste vara en länskod",
+        },
+    }
+}
+
 /// A municipality code (kommunkod): four digits, the first two a county code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct MunicipalityCode(String);
 
 impl MunicipalityCode {
-    pub fn parse(input: &str) -> Result<Self, &'static str> {
+    pub fn parse(input: &str) -> Result<Self, ScbCodeError> {
         let s = input.trim();
         if s.len() != 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("a municipality code is four digits, e.g. 1285");
+            return Err(ScbCodeError::FourDigits);
         }
         if !is_county_code(&s[..2]) {
-            return Err("the first two digits of a municipality code must be a county code");
+            return Err(ScbCodeError::NoSuchCounty);
         }
         Ok(Self(s.to_owned()))
     }
 
     pub fn parse_field(field: &str, input: &str) -> Result<Self, FieldError> {
-        Self::parse(input).map_err(|m| FieldError::new(field, "municipality_code", m))
+        Self::parse(input).map_err(|e| e.at(field))
     }
 
     pub fn county_code(&self) -> &str {
@@ -58,7 +72,7 @@ impl MunicipalityCode {
 }
 
 impl TryFrom<String> for MunicipalityCode {
-    type Error = &'static str;
+    type Error = ScbCodeError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::parse(&value)
     }

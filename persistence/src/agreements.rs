@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use samverkan_domain::access::Principal;
 use samverkan_domain::agreement::{
-    Administered, Agreement, AgreementState, PUBLIC_STATES, administered_by,
+    Administered, Agreement, AgreementField, AgreementState, PUBLIC_STATES, administered_by,
 };
 use uuid::Uuid;
 
@@ -105,8 +105,7 @@ pub fn insert_agreement(
         if !public_body_exists(conn, *party)? {
             v.add(
                 format!("party_public_body_ids[{i}]"),
-                "unknown_public_body",
-                "no such public body in the register",
+                AgreementField::UnknownPublicBody,
             );
         }
     }

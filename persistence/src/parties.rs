@@ -18,19 +18,20 @@ use crate::page::{Page, PageRequest, like_contains};
 use crate::schema::{organization_municipalities, organizations, public_bodies};
 use crate::{corrupt, parse_uuid, to_db_time, to_utc};
 
-/// Rules of the register that only the database can check (uniqueness).
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum RegisterRule {
-    #[error("an organisation with organisation number {0} is already registered")]
-    OrgNumberTaken(String),
-    #[error("a public body of this kind with SCB code {0} is already registered")]
-    ScbCodeTaken(String),
+samverkan_domain::rules! {
+    /// Rules of the register that only the database can check (uniqueness): another record
+    /// holds the value, so they are conflicts with the stored state.
+    pub enum RegisterRule {
+        OrgNumberTaken { org_number: String } => "org_number_taken" {
+            en: "an organisation with organisation number {org_number} is already registered",
+            sv: "en organisation med organisationsnummer {org_number} finns redan i registret",
+        },
+        ScbCodeTaken { scb_code: String } => "scb_code_taken" {
+            en: "a public body of this kind with SCB code {scb_code} is already registered",
+            sv: "en offentlig aktör av den här typen med SCB-kod {scb_code} finns redan i registret",
+        },
+    }
 }
-
-samverkan_domain::rules!(RegisterRule {
-    OrgNumberTaken => "org_number_taken",
-    ScbCodeTaken => "scb_code_taken",
-});
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicBodyRecord {
@@ -155,7 +156,10 @@ pub fn insert_public_body(
         .execute(conn)
         .map_err(|e| {
             unique_as(e, || {
-                RegisterRule::ScbCodeTaken(fields.scb_code.clone().unwrap_or_default()).into()
+                RegisterRule::ScbCodeTaken {
+                    scb_code: fields.scb_code.clone().unwrap_or_default(),
+                }
+                .into()
             })
         })?;
     get_public_body(conn, id)
@@ -240,7 +244,10 @@ pub fn update_public_body(
     .execute(conn)
     .map_err(|e| {
         unique_as(e, || {
-            RegisterRule::ScbCodeTaken(fields.scb_code.clone().unwrap_or_default()).into()
+            RegisterRule::ScbCodeTaken {
+                scb_code: fields.scb_code.clone().unwrap_or_default(),
+            }
+            .into()
         })
     })?;
     if n == 0 {
@@ -285,13 +292,13 @@ pub struct OrganizationFilter {
 }
 
 fn org_number_taken(fields: &OrganizationFields) -> DomainError {
-    RegisterRule::OrgNumberTaken(
-        fields
+    RegisterRule::OrgNumberTaken {
+        org_number: fields
             .org_number
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default(),
-    )
+    }
     .into()
 }
 

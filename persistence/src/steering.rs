@@ -95,15 +95,15 @@ fn to_i32(v: Option<u32>) -> Option<i32> {
     v.and_then(|n| i32::try_from(n).ok())
 }
 
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum GroupStorageRule {
-    #[error("this agreement already has a steering group; change its configuration instead")]
-    GroupExists,
+samverkan_domain::rules! {
+    /// What only the database can tell about steering groups.
+    pub enum GroupStorageRule {
+        GroupExists => "steering_group_exists" {
+            en: "this agreement already has a steering group; change its configuration instead",
+            sv: "överenskommelsen har redan en styrgrupp; ändra dess inställningar i stället",
+        },
+    }
 }
-
-samverkan_domain::rules!(GroupStorageRule {
-    GroupExists => "steering_group_exists",
-});
 
 pub fn insert_group(
     conn: &mut DbConnection,

@@ -143,9 +143,11 @@ e2e!(registration_mode_from_application_to_withdrawal, |app| {
     assert!(cached.text.is_empty());
 
     // Withdrawal needs the written notice; it takes effect on its date.
+    // A date before the approval is a wrong value (422 naming it), not a refusal of the state.
     let early = app.post(&format!("/api/v1/accessions/{id}/withdrawal"), Some(&rep), &json!({"received_on": "2024-01-05", "reference": "Styrelseprotokoll § 3", "effective_on": "2024-01-10"}));
+    assert_eq!(early.assert_problem(422).error_fields(), ["effective_on"]);
     assert_eq!(
-        early.assert_problem(409).json["code"],
+        early.json["errors"][0]["code"],
         "withdrawal_before_approval"
     );
     let w = app.post(&format!("/api/v1/accessions/{id}/withdrawal"), Some(&rep), &json!({"received_on": "2025-05-20", "reference": "Styrelseprotokoll 2025-05-12 § 9", "effective_on": "2025-06-01"}));
@@ -263,11 +265,18 @@ e2e!(steering_group_mode_needs_a_matching_valid_decision, |app| {
     let s = setup(app, "steering_group");
     let org = app.create_organization("Föreningen Östanvind", None);
     let id = submit(app, &s, &app.organization_rep(org), &application(org)).id();
+    // What is cited is a value of the request: 422 at `decision_id`.
+    let uncited = approve(app, &s.admin, id, None);
+    assert_eq!(uncited.assert_problem(422).error_fields(), ["decision_id"]);
     assert_eq!(
-        approve(app, &s.admin, id, None).assert_problem(409).json["code"],
+        uncited.json["errors"][0]["code"],
         "steering_group_decision_required"
     );
-    approve(app, &s.admin, id, Some(Uuid::now_v7())).assert_problem(422);
+    let unknown = approve(app, &s.admin, id, Some(Uuid::now_v7()));
+    assert_eq!(
+        unknown.assert_problem(422).json["errors"][0]["code"],
+        "unknown_decision"
+    );
 
     // A balanced, quorate group of one seat per side decides.
     let base = format!("/api/v1/agreements/{}/steering-group", s.agreement);
@@ -300,17 +309,14 @@ e2e!(steering_group_mode_needs_a_matching_valid_decision, |app| {
     let wrong_kind = decide("reject_accession", id);
     assert_eq!(
         approve(app, &s.admin, id, Some(wrong_kind))
-            .assert_problem(409)
-            .json["code"],
+            .assert_problem(422)
+            .json["errors"][0]["code"],
         "decision_does_not_match"
     );
     let wrong_subject = decide("approve_accession", Uuid::now_v7());
-    assert_eq!(
-        approve(app, &s.admin, id, Some(wrong_subject))
-            .assert_problem(409)
-            .json["code"],
-        "decision_does_not_match"
-    );
+    let r = approve(app, &s.admin, id, Some(wrong_subject));
+    assert_eq!(r.assert_problem(422).error_fields(), ["decision_id"]);
+    assert_eq!(r.json["errors"][0]["code"], "decision_does_not_match");
     let right = decide("approve_accession", id);
     let r = approve(app, &s.admin, id, Some(right));
     assert_eq!(r.status, 200, "{}", r.text);
@@ -654,5 +660,96 @@ e2e!(unconfirmed_accessions_end_after_the_deadline, |app| {
     assert_eq!(
         samverkan_api::setup::sweep_reconfirmations(&pool, chrono::Utc::now()).unwrap(),
         0
+    );
+});
+
+// Refusals speak the client's language: with `Accept-Language: sv` the title, the detail
+// and every field message are Swedish, while codes stay English; without it, all English.
+e2e!(refusals_speak_swedish_when_asked, |app| {
+    let s = setup(app, "registration");
+    let org = app.create_organization("Föreningen Älvdansen", None);
+    let rep = app.organization_rep(org);
+    let id = submit(app, &s, &rep, &application(org)).id();
+    assert_eq!(approve(app, &s.admin, id, None).status, 200);
+    let post = |token: &str, path: &str, body: &Value, language: Option<&str>| {
+        let auth = format!("Bearer {token}");
+        let mut headers = vec![("authorization", auth.as_str())];
+        headers.extend(language.map(|l| ("accept-language", l)));
+        app.send(
+            "POST",
+            path,
+            &headers,
+            Some(("application/json", body.to_string().into_bytes())),
+        )
+    };
+    let swedish_letters = |text: &str| text.contains(['å', 'ä', 'ö']);
+
+    // 409: the accession's state forbids approving it again.
+    let approval = format!("/api/v1/accessions/{id}/approval");
+    let again = json!({"approved_on": "2024-03-01", "decision_id": null});
+    let sv = post(&s.admin, &approval, &again, Some("sv"));
+    assert_eq!(
+        sv.assert_problem(409).json["code"],
+        "accession_not_submitted"
+    );
+    assert_eq!(
+        sv.json["title"],
+        "En regel i överenskommelsen hindrar detta"
+    );
+    assert_eq!(
+        sv.json["detail"],
+        "bara en inskickad anslutning kan godkännas, avslås eller återtas; den här är godkänd"
+    );
+    let en = post(&s.admin, &approval, &again, None);
+    assert_eq!(
+        en.assert_problem(409).json["code"],
+        "accession_not_submitted"
+    );
+    assert_eq!(en.json["title"], "A rule of the agreement forbids this");
+    assert_eq!(
+        en.json["detail"],
+        "only a submitted accession can be approved, rejected or cancelled; this one is approved"
+    );
+    assert!(!swedish_letters(&en.text), "{}", en.text);
+
+    // 422: a blank reference, and a date before the approval on record.
+    let withdrawal = format!("/api/v1/accessions/{id}/withdrawal");
+    let early =
+        json!({"received_on": "2024-01-05", "reference": " ", "effective_on": "2024-01-10"});
+    let sv = post(&rep, &withdrawal, &early, Some("sv-SE, en;q=0.8"));
+    assert_eq!(
+        sv.assert_problem(422).error_fields(),
+        ["reference", "effective_on"]
+    );
+    assert_eq!(sv.json["title"], "Ogiltiga uppgifter");
+    assert_eq!(
+        sv.json["detail"],
+        "ogiltigt värde i: reference, effective_on"
+    );
+    assert_eq!(sv.json["errors"][0]["code"], "required");
+    assert_eq!(sv.json["errors"][0]["message"], "måste fyllas i");
+    assert_eq!(sv.json["errors"][1]["code"], "withdrawal_before_approval");
+    assert_eq!(
+        sv.json["errors"][1]["message"],
+        "utträdet kan inte gälla från ett datum före godkännandet av anslutningen (2024-03-01)"
+    );
+    let en = post(&rep, &withdrawal, &early, Some("en-GB, sv;q=0.5"));
+    assert_eq!(en.assert_problem(422).json["title"], "Invalid input");
+    assert_eq!(
+        en.json["detail"],
+        "invalid value in: reference, effective_on"
+    );
+    assert_eq!(en.json["errors"][0]["message"], "must not be empty");
+    assert_eq!(en.json["errors"][1]["code"], "withdrawal_before_approval");
+    assert_eq!(
+        en.json["errors"][1]["message"],
+        "a withdrawal cannot take effect before the accession was approved (2024-03-01)"
+    );
+    assert!(!swedish_letters(&en.text), "{}", en.text);
+    assert_eq!(
+        app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin)
+            .json["state"],
+        "approved",
+        "nothing was written"
     );
 });

@@ -145,6 +145,18 @@ e2e!(agreement_lifecycle_and_visibility, |app| {
         "the revision draft is not public"
     );
     app.get(&format!("{path}/versions/2")).assert_problem(404);
+    // Dates checked against the version in force are wrong values (422 naming each field),
+    // not refusals of the state: the same request with later dates succeeds below.
+    let r = app.post(
+        &format!("{path}/revision/adoption"),
+        Some(&admin),
+        &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2019-09-01", "diary_number": null, "valid_from": "2019-09-01", "valid_until": null}),
+    );
+    assert_eq!(
+        r.assert_problem(422).error_fields(),
+        ["decision_date", "valid_from"]
+    );
+    assert_eq!(r.json["errors"][0]["code"], "revision_predates_current");
     let r = app.post(
         &format!("{path}/revision/adoption"),
         Some(&admin),
@@ -198,6 +210,13 @@ e2e!(agreement_lifecycle_and_visibility, |app| {
         "Ändrade förutsättningar för föreningslivet."
     );
 
+    let early = app.post(&format!("{path}/termination"), Some(&admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2019-09-30", "effective_on": "2019-09-29", "reason": "För tidigt."}));
+    assert_eq!(
+        early.assert_problem(422).error_fields(),
+        ["decision_date", "effective_on"]
+    );
+    assert_eq!(early.json["errors"][0]["code"], "before_adoption");
+    assert_eq!(early.json["errors"][1]["code"], "before_decision");
     let r = app.post(&format!("{path}/termination"), Some(&admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2026-11-01", "effective_on": "2026-11-02", "reason": "Ersätts av regional överenskommelse."}));
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json["state"], "terminated");

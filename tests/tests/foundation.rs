@@ -292,6 +292,32 @@ e2e!(authentication_and_authorisation, |app| {
         Some(("application/json", body.to_string().into_bytes())),
     );
     assert_eq!(swedish.json["title"], "Inloggning krävs");
+    assert_eq!(swedish.json["detail"], "åtgärden kräver en bearer-token");
+    // The API's own problems speak Swedish too: one language per request, codes English.
+    let sv = [("accept-language", "sv")];
+    let missing = app.send(
+        "GET",
+        &format!("/api/v1/organizations/{}", uuid::Uuid::now_v7()),
+        &sv,
+        None,
+    );
+    assert_eq!(missing.assert_problem(404).json["title"], "Hittades inte");
+    assert_eq!(missing.json["detail"], "resursen finns inte");
+    let bad = app.send("GET", "/api/v1/organizations?limit=0", &sv, None);
+    assert_eq!(
+        bad.assert_problem(400).json["errors"][0]["code"],
+        "invalid_parameter"
+    );
+    assert_eq!(bad.json["title"], "Felaktig begäran");
+    assert_eq!(
+        bad.json["detail"],
+        "parametern `limit`: måste vara mellan 1 och 200"
+    );
+    let english = app.send("GET", "/api/v1/organizations?limit=0", &[], None);
+    assert_eq!(
+        english.assert_problem(400).json["detail"],
+        "parameter `limit`: must be between 1 and 200"
+    );
 });
 
 e2e!(idempotent_creates, |app| {

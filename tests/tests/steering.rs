@@ -126,10 +126,9 @@ e2e!(seats_parity_and_terms_over_time, |app| {
         None,
     );
     wrong["appointed_by"] = json!({"type": "public_body", "id": s.body});
-    assert_eq!(
-        appoint(app, &s, &wrong).assert_problem(409).json["code"],
-        "appointed_by_other_side"
-    );
+    let r = appoint(app, &s, &wrong);
+    assert_eq!(r.assert_problem(422).error_fields(), ["appointed_by"]);
+    assert_eq!(r.json["errors"][0]["code"], "appointed_by_other_side");
     // Same-side chair and vice-chair are refused where the group says so.
     let vice = member(
         &s,
@@ -210,7 +209,8 @@ e2e!(seats_parity_and_terms_over_time, |app| {
             None,
         ),
     );
-    assert_eq!(dep.assert_problem(409).json["code"], "deputies_not_allowed");
+    assert_eq!(dep.assert_problem(422).error_fields(), ["seat"]);
+    assert_eq!(dep.json["errors"][0]["code"], "deputies_not_allowed");
     // Public reads carry nothing personal beyond name and title.
     let text = app.get(&format!("{}/memberships", s.base)).text;
     assert!(!text.contains("person_ref"), "{text}");
@@ -238,7 +238,8 @@ e2e!(seats_parity_and_terms_over_time, |app| {
         Some(&s.admin),
         &json!({"last_day": "2025-12-31"}),
     );
-    assert_eq!(later.assert_problem(409).json["code"], "term_already_ended");
+    assert_eq!(later.assert_problem(422).error_fields(), ["last_day"]);
+    assert_eq!(later.json["errors"][0]["code"], "term_already_ended");
     let missing = app.post(
         &format!("{}/memberships/{}/term-end", s.base, Uuid::now_v7()),
         Some(&s.admin),

@@ -9,12 +9,11 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::web::{Bytes, PayloadConfig};
 use actix_web::{FromRequest, HttpRequest};
-use samverkan_domain::FieldError;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::problem::ApiError;
+use crate::problem::{ApiError, RequestField};
 
 /// A JSON request body, read strictly: JSON content type, size limit, unknown fields
 /// refused (every request type has `deny_unknown_fields`), and errors naming the field.
@@ -41,11 +40,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             })
             .unwrap_or(false);
         if !content_type_ok {
-            return Box::pin(async {
-                Err(ApiError::UnsupportedMediaType(
-                    "the request body must be JSON: send Content-Type: application/json".into(),
-                ))
-            });
+            return Box::pin(async { Err(ApiError::UnsupportedMediaType) });
         }
         let bytes = Bytes::from_request(req, payload);
         let timeout = req
@@ -64,10 +59,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     _ if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE => {
                         ApiError::PayloadTooLarge
                     }
-                    _ => ApiError::BadRequest {
-                        detail: "the request body could not be read".into(),
-                        errors: vec![],
-                    },
+                    _ => ApiError::unreadable_body(None),
                 }
             })?;
             parse_json(&bytes).map(Json)
@@ -89,10 +81,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let message = e.to_string();
         // serde_json appends " at line X column Y"; keep the message short.
         let message = message.split(" at line ").next().unwrap_or(&message);
-        ApiError::BadRequest {
-            detail: format!("malformed JSON: {message}"),
-            errors: vec![],
-        }
+        ApiError::unreadable_body(Some(message))
     })?;
     serde_path_to_error::deserialize(strict::Strict(value)).map_err(|e| {
         let path = e.path().to_string();
@@ -105,10 +94,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             } else {
                 path
             };
-            return ApiError::BadRequest {
-                detail: format!("unknown field `{field}`"),
-                errors: vec![FieldError::new(field, "unknown_field", message)],
+            // serde: "unknown field `x`, expected one of `a`, `b`" (or "expected `a`", or
+            // "there are no fields").
+            let allowed = rest
+                .split_once(", expected ")
+                .map(|(_, allowed)| serde_list(allowed));
+            let error = match allowed {
+                Some(allowed) => RequestField::UnknownField { allowed },
+                None => RequestField::UnknownFieldNone,
             };
+            return ApiError::unknown_field(field, error);
         }
         let field = match message.strip_prefix("missing field `") {
             Some(rest) => {
@@ -122,15 +117,31 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             None if path == "." => String::new(),
             None => path,
         };
-        let code = if message.starts_with("missing field") {
-            "required"
+        let error = if message.starts_with("missing field") {
+            RequestField::Missing
         } else if message == NUL_MESSAGE {
-            "invalid_character"
+            RequestField::Nul
+        } else if let Some(rest) = message.strip_prefix("unknown variant ")
+            && let Some((value, allowed)) = rest.split_once(", expected ")
+        {
+            RequestField::UnknownVariant {
+                value: value.to_owned(),
+                allowed: serde_list(allowed),
+            }
         } else {
-            "invalid_type"
+            RequestField::WrongValue { detail: message }
         };
-        ApiError::Validation(vec![FieldError::new(field, code, message)])
+        ApiError::Validation(vec![error.at(field)])
     })
+}
+
+/// serde's list of expected names (`` `a` ``, `` `a` or `b` ``, `` one of `a`, `b`, `c` ``)
+/// as a plain list that reads in any language: `` `a`, `b` ``.
+fn serde_list(expected: &str) -> String {
+    expected
+        .strip_prefix("one of ")
+        .unwrap_or(expected)
+        .replace("` or `", "`, `")
 }
 
 const NUL_MESSAGE: &str = "must not contain the character U+0000 (NUL)";
@@ -418,6 +429,8 @@ pub mod double_option {
 
 #[cfg(test)]
 mod tests {
+    use samverkan_domain::error::Lang;
+
     use super::*;
 
     #[derive(Debug, Deserialize)]
@@ -436,7 +449,7 @@ mod tests {
     }
 
     fn field_of(e: &ApiError) -> (u16, String) {
-        let p = e.problem(false);
+        let p = e.problem(Lang::En);
         (
             p.status,
             p.errors.map(|e| e[0].field.clone()).unwrap_or_default(),
@@ -496,6 +509,46 @@ mod tests {
     }
 
     #[test]
+    fn body_errors_speak_english_and_swedish() {
+        let messages = |e: ApiError| {
+            [Lang::En, Lang::Sv].map(|lang| {
+                let p = e.problem(lang);
+                let error = &p.errors.expect("a field error")[0];
+                (error.code.clone(), error.message.clone(), p.detail)
+            })
+        };
+        let [en, sv] =
+            messages(parse_json::<Outer>(br#"{"items":[],"kind":"county"}"#).unwrap_err());
+        assert_eq!(en.0, "invalid_type");
+        assert_eq!(
+            en.1,
+            "unknown value `county`; expected one of `municipality`, `region`"
+        );
+        assert_eq!(
+            sv.1,
+            "okänt värde `county`; tillåtna värden är `municipality`, `region`"
+        );
+        assert_eq!(sv.2, "ogiltigt värde i: kind");
+        let [en, sv] = messages(parse_json::<Body>(br#"{"name":"a","x":1}"#).unwrap_err());
+        assert_eq!(en.0, "unknown_field");
+        assert_eq!(
+            en.1,
+            "this request has no such field; it takes `name`, `inner`"
+        );
+        assert_eq!(
+            sv.1,
+            "begäran har inget sådant fält; den tar `name`, `inner`"
+        );
+        assert_eq!(
+            (en.2.as_str(), sv.2.as_str()),
+            ("unknown field `x`", "okänt fält `x`")
+        );
+        let [en, sv] = messages(parse_json::<Body>(br#"{}"#).unwrap_err());
+        assert_eq!((en.0.as_str(), sv.0.as_str()), ("required", "required"));
+        assert_eq!(sv.1, "fältet måste finnas med");
+    }
+
+    #[test]
     fn structs_are_read_from_objects_only() {
         // serde would read `[null]` as a struct with its fields in order; a JSON API does not.
         assert_eq!(
@@ -535,7 +588,7 @@ mod tests {
         assert!(parse_json::<Kind>(br#""municipality""#).is_ok());
         // NUL cannot be stored (PostgreSQL refuses it in text): 422 naming the field.
         let nul = parse_json::<Body>(br#"{"name":"a\u0000b"}"#).unwrap_err();
-        let problem = nul.problem(false);
+        let problem = nul.problem(Lang::En);
         assert_eq!(problem.status, 422);
         let errors = problem.errors.unwrap();
         assert_eq!(
@@ -554,14 +607,14 @@ mod tests {
         assert_eq!(
             parse_json::<u32>(b"-1.0")
                 .unwrap_err()
-                .problem(false)
+                .problem(Lang::En)
                 .status,
             422
         );
         assert_eq!(
             parse_json::<u32>(b"1e300")
                 .unwrap_err()
-                .problem(false)
+                .problem(Lang::En)
                 .status,
             422
         );

@@ -8,7 +8,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use samverkan_domain::access::Principal;
 
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Unauthenticated};
 use crate::state::AppState;
 
 mod json;
@@ -25,16 +25,14 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
     };
     let value = value
         .to_str()
-        .map_err(|_| ApiError::Unauthorized("the Authorization header is not readable".into()))?;
+        .map_err(|_| ApiError::Unauthorized(Unauthenticated::HeaderUnreadable))?;
     match value.split_once(' ') {
         Some((scheme, token))
             if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
         {
             Ok(Some(token.trim()))
         }
-        _ => Err(ApiError::Unauthorized(
-            "use Authorization: Bearer <token>".into(),
-        )),
+        _ => Err(ApiError::Unauthorized(Unauthenticated::NotBearer)),
     }
 }
 
@@ -72,7 +70,7 @@ impl FromRequest for Authenticated {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(principal_of(req).and_then(|p| {
             p.map(Authenticated)
-                .ok_or_else(|| ApiError::Unauthorized("this operation needs a bearer token".into()))
+                .ok_or(ApiError::Unauthorized(Unauthenticated::TokenRequired))
         }))
     }
 }

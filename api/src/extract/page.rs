@@ -6,7 +6,7 @@ use samverkan_persistence::page::{DEFAULT_LIMIT, MAX_LIMIT, PageRequest, decode_
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::problem::ApiError;
+use crate::problem::{ApiError, RequestField};
 
 /// `limit` and `cursor`, the same on every list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -28,7 +28,7 @@ impl PageParams {
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(ApiError::bad_parameter(
                 "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
+                RequestField::Between { max: MAX_LIMIT },
             ));
         }
         let after = match &self.cursor {
@@ -37,7 +37,7 @@ impl PageParams {
                 decode_cursor(c, parts)
                     .filter(|_| !c.is_empty())
                     .ok_or_else(|| {
-                        ApiError::bad_parameter("cursor", "not a cursor this list returned")
+                        ApiError::bad_parameter("cursor", RequestField::UnknownCursor)
                     })?,
             ),
         };

@@ -30,7 +30,7 @@ use crate::extract::{Authenticated, Json, NoBody, PageParams};
 use crate::http::{Visibility, changed, if_match_version, json_read, next_link};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
-use crate::problem::{ApiError, ApiResult, state_rules};
+use crate::problem::{ApiError, ApiResult, RequestField};
 use crate::state::AppState;
 use crate::workflows::accessions::agreement_of_accession_locked;
 use crate::workflows::agreements::visible_agreement;
@@ -114,13 +114,11 @@ impl From<&AccessionRecord> for AccessionView {
 
 list_of!(AccessionList, AccessionView);
 
-/// The name the public list shows for a signatory, from the register (409
-/// `unknown_signatory` when the signatory is not in it).
+/// The name the public list shows for a signatory, from the register (422
+/// `unknown_signatory` at `signatory.id` when the signatory is not in it).
 fn signatory_name(conn: &mut DbConnection, signatory: Signatory) -> ApiResult<String> {
-    let not_found = || ApiError::Conflict {
-        code: "unknown_signatory",
-        message: "no such organisation or public body in the register".to_owned(),
-    };
+    let not_found =
+        || ApiError::Validation(vec![RequestField::UnknownSignatory.at("signatory.id")]);
     match signatory {
         Signatory::Organization(id) => parties::organizations_by_ids(conn, &[id])?
             .pop()
@@ -135,13 +133,7 @@ fn signatory_name(conn: &mut DbConnection, signatory: Signatory) -> ApiResult<St
 
 /// Looks up a cited steering-group decision and whether it was valid (balanced and quorate).
 fn cited_decision(conn: &mut DbConnection, decision_id: Uuid) -> ApiResult<CitedDecision> {
-    let unknown = || {
-        ApiError::Validation(vec![samverkan_domain::FieldError::new(
-            "decision_id",
-            "unknown_decision",
-            "no recorded steering-group decision with this id",
-        )])
-    };
+    let unknown = || ApiError::Validation(vec![RequestField::UnknownDecision.at("decision_id")]);
     let record = match steering_store::get_decision(conn, decision_id) {
         Err(samverkan_persistence::StoreError::NotFound) => return Err(unknown()),
         other => other?,
@@ -213,15 +205,18 @@ pub struct SubmissionRequest {
 /// Submits an application to accede (a representative for its own organisation), or
 /// registers one received on paper (the agreement's administrators). Rules:
 /// `agreement_not_in_force`, `already_signatory`, `application_pending`,
-/// `public_body_not_allowed`, `already_party`; every required statement must be affirmed
-/// (422 naming the missing ones). Re-joining after a withdrawal is a new accession.
+/// `public_body_not_allowed`, `already_party`. Values are 422 naming the field: a channel
+/// the agreement does not accept (`channel_not_accepted`), a signatory not in the register
+/// (`unknown_signatory`), every required statement affirmed (`missing_statements`).
+/// Re-joining after a withdrawal is a new accession.
 #[utoipa::path(
     tag = "accessions", operation_id = "submit_accession",
     request_body = SubmissionRequest,
     params(("id" = Uuid, Path, description = "The agreement's id"), ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body returns the original response")),
     responses(
         (status = 201, body = AccessionView, headers(("Location" = String), ("ETag" = String))),
-        (status = 409, description = "Rules: `agreement_not_in_force`, `already_signatory`, `application_pending`, `public_body_not_allowed`, `already_party`, `unknown_signatory` (no such organisation or public body in the register)", content_type = "application/problem+json", body = crate::problem::Problem)
+        (status = 409, description = "The agreement's state or the signatory's other accessions forbid this; `code` names the rule: `agreement_not_in_force`, `already_signatory`, `application_pending`, `public_body_not_allowed`, `already_party`", content_type = "application/problem+json", body = crate::problem::Problem),
+        (status = 422, description = "Invalid values; `errors` names each field: `channel` (`channel_not_accepted`), `signatory.id` (`unknown_signatory`: no such organisation or public body in the register), `board_decision…`, `affirmed_statements` (`missing_statements`, `unknown_statement`), `contact_person…`", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
 )]
@@ -429,12 +424,13 @@ pub struct ApprovalRequest {
 /// Approves a submitted accession: the organisation becomes a signatory. In `registration`
 /// mode an administrator approves; in `steering_group` mode the approval cites a valid
 /// decision of the agreement's group whose kind and subject match. Rules:
-/// `accession_not_submitted`, `agreement_not_in_force`, `steering_group_decision_required`,
-/// `decision_does_not_match`, `decision_not_valid`.
+/// `accession_not_submitted`, `agreement_not_in_force`; what is cited is a value
+/// (`decision_id`: `steering_group_decision_required`, `registration_required`,
+/// `decision_does_not_match`, `decision_not_valid`).
 #[utoipa::path(
     tag = "accessions", operation_id = "approve_accession", request_body = ApprovalRequest,
     params(("id" = Uuid, Path, description = "The accession's id")),
-    responses((status = 200, body = AccessionView), (status = 409, description = "A rule of the accession forbids this now; `code` names it (`before_received`, `before_decision`: approved before the board decision was received or the steering group decided)", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, body = AccessionView), (status = 409, description = "The accession's or the agreement's state forbids this; `code` names the rule: `accession_not_submitted`, `agreement_not_in_force`, `public_body_not_allowed`, `already_party`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `approved_on` (`in_future`, `before_received`: before the board decision was received, `before_decision`: before the steering group decided), `decision_id` (`unknown_decision`, `steering_group_decision_required`, `registration_required`, `decision_does_not_match`, `decision_not_valid`)", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/accessions/{id}/approval")]
@@ -455,15 +451,13 @@ async fn approve(
                 None => Approval::Registration,
                 Some(d) => Approval::SteeringGroupDecision(cited_decision(conn, d)?),
             };
-            Ok(acc
-                .approve(
-                    approval,
-                    &AgreementTerms::of(a, swedish_date(now)),
-                    b.approved_on,
-                    &p.sub,
-                    now,
-                )
-                .map_err(state_rules(&["before_received", "before_decision"]))?)
+            Ok(acc.approve(
+                approval,
+                &AgreementTerms::of(a, swedish_date(now)),
+                b.approved_on,
+                &p.sub,
+                now,
+            )?)
         },
     )
     .await
@@ -481,7 +475,7 @@ pub struct RejectionRequest {
 #[utoipa::path(
     tag = "accessions", operation_id = "reject_accession", request_body = RejectionRequest,
     params(("id" = Uuid, Path, description = "The accession's id")),
-    responses((status = 200, body = AccessionView), (status = 409, description = "A rule of the accession forbids this now; `code` names it", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, body = AccessionView), (status = 409, description = "The accession's state forbids this; `code` names the rule: `accession_not_submitted`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `reason`, `decision_id` (`unknown_decision`, `steering_group_decision_required`, `registration_required`, `decision_does_not_match`, `decision_not_valid`)", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/accessions/{id}/rejection")]
@@ -538,11 +532,12 @@ async fn cancel(
 /// Withdraws (utträde) with the written notice: the date it was received, its reference
 /// (e.g. the board minutes' §) and the date it takes effect, not before the approval. The
 /// representatives, or the administrators registering a notice received on paper. Rules:
-/// `accession_not_approved`, `withdrawal_before_approval`.
+/// `accession_not_approved`; a date before the approval is 422 (`withdrawal_before_approval`
+/// at `effective_on`).
 #[utoipa::path(
     tag = "accessions", operation_id = "withdraw_accession", request_body = WithdrawalNotice,
     params(("id" = Uuid, Path, description = "The accession's id")),
-    responses((status = 200, body = AccessionView), (status = 409, description = "Rules: `accession_not_approved`, `withdrawal_before_approval`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, body = AccessionView), (status = 409, description = "The accession's state forbids this; `code` names the rule: `accession_not_approved`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `effective_on` (`withdrawal_before_approval`: before the accession was approved), `received_on` (`in_future`), `reference`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/accessions/{id}/withdrawal")]

@@ -24,7 +24,7 @@ use crate::extract::{Authenticated, Caller, Json, NoBody, PageParams, municipali
 use crate::http::{Visibility, changed, if_match_version, json_read, list_response};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
-use crate::problem::{ApiError, ApiResult, state_rules};
+use crate::problem::{ApiError, ApiResult, RequestField};
 use crate::state::AppState;
 use crate::workflows::accessions as accession_workflows;
 use crate::workflows::agreements::load_visible;
@@ -431,7 +431,10 @@ async fn agenda(
     let scope = agreement::administered_by(&principal).ok_or(ApiError::Forbidden)?;
     let horizon = query.horizon_days.unwrap_or(90);
     if horizon > 3660 {
-        return Err(ApiError::bad_parameter("horizon_days", "at most 3660"));
+        return Err(ApiError::bad_parameter(
+            "horizon_days",
+            RequestField::AtMost { max: 3660 },
+        ));
     }
     let records = state
         .read(move |conn| Ok(store::administered_agreements(conn, scope)?))
@@ -624,10 +627,11 @@ async fn open_consultation(
 
 /// Records the political decision that puts the agreement in force (decided by, decision
 /// date, diary number, validity). Rules: `agreement_not_in_preparation`, `no_principles`.
+/// The decision cannot precede the consultation it closes (422 `before_consultation`).
 #[utoipa::path(
     tag = "agreements", operation_id = "adopt_agreement", request_body = AdoptionRecord,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "A rule forbids this now; `code` names it: `agreement_not_in_preparation`, `no_principles`, `before_consultation` (decided before the consultation opened)", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule: `agreement_not_in_preparation`, `no_principles`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `decision_date` (`in_future`, `before_consultation`: decided before the consultation opened), `valid_until`, `decided_by`, `diary_number`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/adoption")]
@@ -640,7 +644,6 @@ async fn adopt(
     let record = body.0;
     apply_event(&state, p, id.into_inner(), move |a, today| {
         a.adopt(record, today)
-            .map_err(state_rules(&["before_consultation"]))
     })
     .await
 }
@@ -649,7 +652,7 @@ async fn adopt(
 #[utoipa::path(
     tag = "agreements", operation_id = "terminate_agreement", request_body = TerminationRecord,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "A rule forbids this now; `code` names it: `agreement_not_adopted`, `before_adoption` (decided before the agreement was adopted)", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule: `agreement_not_adopted`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `decision_date` (`in_future`, `before_adoption`: decided before the agreement was adopted), `effective_on` (`before_decision`), `decided_by`, `reason`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/termination")]
@@ -669,8 +672,7 @@ async fn terminate(
         ChangeGuard::ADMINISTRATOR,
         move |conn, a, today, p| {
             let effective_on = record.effective_on;
-            a.terminate(record, today)
-                .map_err(state_rules(&["before_adoption"]))?;
+            a.terminate(record, today)?;
             accession_workflows::end_with_agreement(conn, a.id, effective_on, &p.sub, clock.now())
         },
     )
@@ -725,11 +727,12 @@ async fn start_revision(
 }
 
 /// Adopts the revision in progress: it becomes current and the earlier version stays on
-/// record as superseded. Rules: `no_revision_in_progress`, `revision_predates_current`.
+/// record as superseded. Rules: `no_revision_in_progress`, `no_principles`; it cannot be
+/// decided or take effect before the version it supersedes (422 `revision_predates_current`).
 #[utoipa::path(
     tag = "agreements", operation_id = "adopt_revision", request_body = AdoptionRecord,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "A rule forbids this now; `code` names it: `no_revision_in_progress`, `revision_predates_current`, `before_consultation` (decided before the consultation opened)", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule: `no_revision_in_progress`, `agreement_not_adopted`, `no_principles`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `decision_date` (`in_future`, `before_consultation`, `revision_predates_current`: decided before the version it supersedes), `valid_from` (`revision_predates_current`: in force before the version it supersedes), `valid_until`, `decided_by`, `diary_number`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/revision/adoption")]
@@ -748,9 +751,7 @@ async fn adopt_revision(
         id.into_inner(),
         ChangeGuard::ADMINISTRATOR,
         move |conn, a, today, p| {
-            let adopted = a
-                .adopt_revision(record, today)
-                .map_err(state_rules(&["before_consultation"]))?;
+            let adopted = a.adopt_revision(record, today)?;
             accession_workflows::follow_revision(conn, a.id, &adopted, &p.sub, clock.now())
         },
     )
@@ -789,7 +790,7 @@ pub struct ReviewDone {
 #[utoipa::path(
     tag = "agreements", operation_id = "record_review", request_body = ReviewDone,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "A rule forbids this now; `code` names it: `agreement_not_adopted`, `before_adoption` (done before the agreement was adopted)", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule: `agreement_not_adopted`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `done_on` (`in_future`, `before_adoption`: done before the agreement was adopted), `summary`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/reviews")]
@@ -808,7 +809,6 @@ async fn record_review(
     };
     apply_event(&state, p, id.into_inner(), move |a, today| {
         a.record_review(review, today)
-            .map_err(state_rules(&["before_adoption"]))
     })
     .await
 }
@@ -831,7 +831,7 @@ pub struct RenegotiationFiled {
 #[utoipa::path(
     tag = "agreements", operation_id = "file_renegotiation_request", request_body = RenegotiationFiled,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "A rule forbids this now; `code` names it: `agreement_not_adopted`, `not_a_party` (the public body is not a party), `before_adoption` (filed before the agreement was adopted)", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule: `agreement_not_adopted`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `public_body_id` (`required`, `not_a_party`: the public body is not a party, `not_allowed`), `filed_on` (`in_future`, `before_adoption`: filed before the agreement was adopted), `requested_date` (`before_filed_on`), `reason`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/renegotiation-requests")]
@@ -855,8 +855,7 @@ async fn file_renegotiation_request(
         expected_version: None,
     };
     apply_change(&state, p, id.into_inner(), guard, move |_, a, today, _| {
-        Ok(a.file_renegotiation_request(request, today)
-            .map_err(state_rules(&["not_a_party", "before_adoption"]))?)
+        Ok(a.file_renegotiation_request(request, today)?)
     })
     .await
 }

@@ -22,7 +22,7 @@ use crate::extract::{Authenticated, Caller, Json, PageParams, double_option, mun
 use crate::http::{Visibility, changed, if_match_version, json_read, list_response};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
-use crate::problem::{ApiError, ApiResult};
+use crate::problem::{ApiError, ApiResult, RequestField};
 use crate::schemas::{
     WS, county_code_pattern, municipality_code_pattern, municipality_query, optional_text, schema,
     text as text_schema, website,
@@ -89,7 +89,7 @@ fn municipality_codes_patch() -> RefOr<Schema> {
 }
 
 /// Blank, a county code or a municipality code: what any kind of body may carry after a
-/// change (whether it fits the kind is the rule `scb_code_for_kind`, 409 on a change).
+/// change (whether it fits the kind is checked against the body: 422 `scb_code_for_kind`).
 fn scb_code_patch() -> RefOr<Schema> {
     schema(serde_json::json!({
         "type": ["string", "null"],
@@ -210,7 +210,7 @@ impl ToSchema for NewPublicBody {}
 
 /// Fields to change; absent fields stay as they are, `null` clears an optional one (`null`
 /// for `name` or `kind` keeps them). The SCB code must fit the kind the body has after the
-/// change (rule `scb_code_for_kind`).
+/// change (422 `scb_code_for_kind`).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublicBodyPatch {
@@ -229,12 +229,9 @@ fn limit_text(field: &str, value: Option<&str>, max: usize) -> ApiResult<()> {
     match value {
         Some(v) if v.chars().count() > max => Err(ApiError::bad_parameter(
             field,
-            format!("at most {max} characters"),
+            RequestField::AtMostCharacters { max },
         )),
-        Some(v) if v.contains('\0') => Err(ApiError::bad_parameter(
-            field,
-            "must not contain the character U+0000 (NUL)",
-        )),
+        Some(v) if v.contains('\0') => Err(ApiError::bad_parameter(field, RequestField::Nul)),
         _ => Ok(()),
     }
 }
@@ -341,9 +338,10 @@ async fn create_public_body(
     .await
 }
 
-/// Changes a public body. Platform administrators only; needs `If-Match`. Rules:
-/// `scb_code_for_kind` — after the change, a municipality has a kommunkod and a region or
-/// county board a länskod; `scb_code_taken`.
+/// Changes a public body. Platform administrators only; needs `If-Match`. Rule:
+/// `scb_code_taken`. After the change a municipality has a kommunkod and a region or county
+/// board a länskod (422 `scb_code_for_kind` at `scb_code`, or at `kind` when only the kind
+/// was sent).
 #[utoipa::path(
     tag = "parties",
     operation_id = "update_public_body",

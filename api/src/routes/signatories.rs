@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::cache::{self, PublicCache, serve_cached};
 use crate::extract::{Caller, PageParams, municipality_filter};
 use crate::http::{Visibility, cached_read, json_read, next_link, wants_csv};
-use crate::problem::{ApiError, ApiResult};
+use crate::problem::{ApiError, ApiResult, RequestField};
 use crate::render::{self, Delimiter, EmbedPage, Lang, SignatoryRow};
 use crate::state::AppState;
 use crate::workflows::signatories::{self, Listed, SignatoryList, SignatoryStats};
@@ -52,12 +52,17 @@ impl SignatoryParams {
             Some(_) => {
                 return Err(ApiError::bad_parameter(
                     "include",
-                    "the only value is `former`",
+                    RequestField::OneOf {
+                        allowed: "`former`".into(),
+                    },
                 ));
             }
         };
         if self.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
-            return Err(ApiError::bad_parameter("q", "at most 200 characters"));
+            return Err(ApiError::bad_parameter(
+                "q",
+                RequestField::AtMostCharacters { max: 200 },
+            ));
         }
         let municipality_code = municipality_filter(self.municipality.as_deref())?;
         Ok(SignatoryQuery {
@@ -240,8 +245,14 @@ async fn export_csv(
         let query = params.query(id.into_inner(), today)?;
         let delimiter = match csv.delimiter.as_deref() {
             None => Delimiter::Comma,
-            Some(d) => Delimiter::parse(d)
-                .ok_or_else(|| ApiError::bad_parameter("delimiter", "`comma` or `semicolon`"))?,
+            Some(d) => Delimiter::parse(d).ok_or_else(|| {
+                ApiError::bad_parameter(
+                    "delimiter",
+                    RequestField::OneOf {
+                        allowed: "`comma`, `semicolon`".into(),
+                    },
+                )
+            })?,
         };
         signatories_csv_response(&req, &state, caller, query, delimiter).await
     })
@@ -282,9 +293,14 @@ pub async fn embed_signatories(
     serve_cached(&req, &cache, key, async {
         let lang = match params.lang.as_deref() {
             None => Lang::Sv,
-            Some(l) => {
-                Lang::parse(l).ok_or_else(|| ApiError::bad_parameter("lang", "`sv` or `en`"))?
-            }
+            Some(l) => Lang::parse(l).ok_or_else(|| {
+                ApiError::bad_parameter(
+                    "lang",
+                    RequestField::OneOf {
+                        allowed: "`sv`, `en`".into(),
+                    },
+                )
+            })?,
         };
         let shown = SignatoryParams {
             as_of: params.as_of,

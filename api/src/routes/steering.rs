@@ -22,7 +22,7 @@ use crate::extract::{Authenticated, Caller, Json, double_option};
 use crate::http::{Visibility, changed, if_match_version, json_read};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
-use crate::problem::{ApiError, ApiResult, state_rules};
+use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::workflows::agreements::visible_agreement;
 
@@ -483,19 +483,21 @@ async fn reconfigure_group(
 }
 
 /// Appoints a member for a term. Each side appoints its own: a public-sector seat by a public
-/// body, a civil-society seat by an organisation or network (`appointed_by_other_side`). With
-/// a fixed size a side never holds more ordinary members than its seats on any day of the
-/// new term (`seat_limit`); a person holds one seat at a time (`person_already_seated`);
-/// deputies only where the group has them (`deputies_not_allowed`); one chair and one
-/// vice-chair at a time (`chair_taken`, `vice_chair_taken`), from different sides where the
-/// group requires it (`chair_same_side`). Adjuncts never count toward parity, quorum or votes.
+/// body, a civil-society seat by an organisation or network (422 `appointed_by_other_side`
+/// at `appointed_by`); deputies only where the group has them (422 `deputies_not_allowed`
+/// at `seat`). With a fixed size a side never holds more ordinary members than its seats on
+/// any day of the new term (`seat_limit`); a person holds one seat at a time
+/// (`person_already_seated`); one chair and one vice-chair at a time (`chair_taken`,
+/// `vice_chair_taken`), from different sides where the group requires it
+/// (`chair_same_side`). Adjuncts never count toward parity, quorum or votes.
 #[utoipa::path(
     tag = "steering", operation_id = "appoint_steering_member",
     request_body = Appointment,
     params(("id" = Uuid, Path, description = "The agreement's id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the original response")),
     responses(
         (status = 201, body = MemberView, headers(("Location" = String))),
-        (status = 409, description = "Rules: `seat_limit`, `appointed_by_other_side`, `person_already_seated`, `deputies_not_allowed`, `chair_taken`, `vice_chair_taken`, `chair_same_side`", content_type = "application/problem+json", body = crate::problem::Problem)
+        (status = 409, description = "The group's composition forbids this; `code` names the rule: `seat_limit`, `person_already_seated`, `chair_taken`, `vice_chair_taken`, `chair_same_side`", content_type = "application/problem+json", body = crate::problem::Problem),
+        (status = 422, description = "Invalid values; `errors` names each field: `appointed_by` (`appointed_by_other_side`), `seat` (`deputies_not_allowed`), `role` (`ordinary_seat_required`), `term_end` (`before_start`), `person_name`, …", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
 )]
@@ -538,15 +540,15 @@ pub struct TermEnd {
     pub last_day: NaiveDate,
 }
 
-/// Ends a member's term on a date. Rules: `term_already_ended` (a later end is a new
-/// appointment).
+/// Ends a member's term on a date: it can be brought forward, not extended (a later end is a
+/// new appointment: 422 `term_already_ended`), nor end before it began (422 `before_start`).
 #[utoipa::path(
     tag = "steering", operation_id = "end_steering_term",
     request_body = TermEnd,
     params(("id" = Uuid, Path, description = "The agreement's id"), ("membership_id" = Uuid, Path, description = "The membership's id")),
     responses(
         (status = 200, body = MemberView),
-        (status = 409, description = "Rules: `term_already_ended`, `before_start` (the last day is before the term began)", content_type = "application/problem+json", body = crate::problem::Problem)
+        (status = 422, description = "Invalid values; `errors` names the field: `last_day` (`term_already_ended`: after the term's recorded end, `before_start`: before the term began)", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
 )]
@@ -567,11 +569,7 @@ async fn end_term(
             if record.group.membership(membership_id).is_none() {
                 return Err(ApiError::NotFound);
             }
-            let m = record
-                .group
-                .end_term(membership_id, last_day)
-                .map_err(state_rules(&["before_start"]))?
-                .clone();
+            let m = record.group.end_term(membership_id, last_day)?.clone();
             store::set_term_end(conn, m.id, m.term_end)?;
             Ok(m)
         })

@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
+use samverkan_domain::error::Lang;
 use samverkan_persistence::db::has_pending_migrations;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -55,7 +56,7 @@ pub async fn problem_explanation(kind: web::Path<String>) -> ApiResult<HttpRespo
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
          <body><h1>{title}</h1><p>HTTP {status}</p><p>{text}</p></body></html>",
-        title = kind.title(false),
+        title = kind.title(Lang::En),
         status = kind.status().as_u16(),
         text = kind.explanation().replace('<', "&lt;"),
     );

@@ -10,9 +10,9 @@ use super::values::{
     AccessionState, BoardDecision, Channel, ContactPerson, ContactPersonInput, EndReason,
     HistoryEntry, HistoryEvent, Reconfirmation, Signatory, WithdrawalNotice, notice_reference,
 };
-use super::{AccessionRule, REASON_MAX, STATEMENT_MAX, swedish_date};
+use super::{AccessionField, AccessionRule, REASON_MAX, STATEMENT_MAX, swedish_date};
 use crate::agreement::{Agreement, ApprovalMode, RevisionAdopted};
-use crate::error::{DomainError, Validator};
+use crate::error::{CommonField, DomainError, FieldError, Validator};
 use crate::steering::{self, Decision, DecisionKind, Meeting, SteeringGroup};
 
 /// The `by` of history entries that no person caused: the sweep that ends accessions whose
@@ -219,12 +219,6 @@ impl Accession {
             return Err(AccessionRule::AgreementNotInForce.into());
         }
         terms.admits(input.signatory)?;
-        if !terms.accepts(input.channel) {
-            return Err(AccessionRule::ChannelNotAccepted {
-                channel: input.channel,
-            }
-            .into());
-        }
         let open = existing.iter().filter(|e| {
             e.agreement_id == terms.agreement_id
                 && e.signatory == input.signatory
@@ -244,17 +238,23 @@ impl Accession {
 
         let today = swedish_date(now);
         let mut v = Validator::new();
+        if !terms.accepts(input.channel) {
+            v.add(
+                "channel",
+                AccessionField::ChannelNotAccepted {
+                    channel: input.channel,
+                },
+            );
+        }
         let board_decision = match &input.board_decision {
             Some(decision) => decision.validate(&mut v, "board_decision", today),
             None => {
                 if input.channel.needs_board_decision() {
                     v.add(
                         "board_decision",
-                        "required",
-                        format!(
-                            "an accession through {} needs the board decision to join (date, minutes reference, date received)",
-                            input.channel
-                        ),
+                        AccessionField::BoardDecisionRequired {
+                            channel: input.channel,
+                        },
                     );
                 }
                 None
@@ -271,8 +271,7 @@ impl Accession {
         let Some(contact_person) = contact_person else {
             return Err(DomainError::invalid(
                 "contact_person",
-                "required",
-                "a contact person is required",
+                AccessionField::ContactPersonRequired,
             ));
         };
 
@@ -339,27 +338,26 @@ impl Accession {
             Approval::Registration => None,
             Approval::SteeringGroupDecision(decision) => Some(decision),
         };
-        self.check_basis(
+
+        let mut v = Validator::new();
+        if let Err(e) = self.check_basis(
             terms.approval_mode,
             decision.as_ref(),
             DecisionKind::ApproveAccession,
-        )?;
-
-        let mut v = Validator::new();
+        ) {
+            v.push(e);
+        }
         if approved_on > swedish_date(now) {
-            v.add(
-                "approved_on",
-                "in_future",
-                "an accession cannot be approved from a future date",
-            );
+            v.add("approved_on", AccessionField::ApprovalInFuture);
         }
         if let Some(board) = &self.board_decision
             && approved_on < board.received_on
         {
             v.add(
                 "approved_on",
-                "before_received",
-                "an accession cannot be approved before its board decision was received",
+                AccessionField::ApprovalBeforeReceived {
+                    received_on: board.received_on,
+                },
             );
         }
         if let Some(d) = &decision
@@ -367,8 +365,9 @@ impl Accession {
         {
             v.add(
                 "approved_on",
-                "before_decision",
-                "an accession cannot be approved before the steering group decided",
+                AccessionField::ApprovalBeforeDecision {
+                    decided_on: d.decided_on,
+                },
             );
         }
         v.finish()?;
@@ -407,20 +406,18 @@ impl Accession {
     ) -> Result<(), DomainError> {
         self.check_agreement(terms)?;
         self.expect_submitted()?;
-        self.check_basis(
+        let mut v = Validator::new();
+        if let Err(e) = self.check_basis(
             terms.approval_mode,
             decision.as_ref(),
             DecisionKind::RejectAccession,
-        )?;
-        let mut v = Validator::new();
+        ) {
+            v.push(e);
+        }
         let reason = v.text("reason", reason, REASON_MAX);
         v.finish()?;
         let Some(reason) = reason else {
-            return Err(DomainError::invalid(
-                "reason",
-                "required",
-                "must not be empty",
-            ));
+            return Err(DomainError::invalid("reason", CommonField::Required));
         };
         self.rejection_reason = Some(reason.clone());
         self.decision_id = decision.map(|d| d.decision_id);
@@ -457,25 +454,20 @@ impl Accession {
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
         let approved_on = self.expect_approved()?;
-        if notice.effective_on < approved_on {
-            return Err(AccessionRule::WithdrawalBeforeApproval.into());
-        }
         let mut v = Validator::new();
         let reference = notice_reference(&mut v, &notice.reference);
         if notice.received_on > swedish_date(now) {
+            v.add("received_on", AccessionField::NoticeReceivedInFuture);
+        }
+        if notice.effective_on < approved_on {
             v.add(
-                "received_on",
-                "in_future",
-                "the notice cannot have been received in the future",
+                "effective_on",
+                AccessionField::WithdrawalBeforeApproval { approved_on },
             );
         }
         v.finish()?;
         let Some(reference) = reference else {
-            return Err(DomainError::invalid(
-                "reference",
-                "required",
-                "must not be empty",
-            ));
+            return Err(DomainError::invalid("reference", CommonField::Required));
         };
         let reason = format!(
             "written notice {reference} received {}, effective {}",
@@ -510,7 +502,10 @@ impl Accession {
     ) -> Result<(), DomainError> {
         let approved_on = self.expect_approved()?;
         if on < approved_on {
-            return Err(AccessionRule::EndBeforeApproval.into());
+            return Err(DomainError::invalid(
+                "ended_on",
+                AccessionField::EndBeforeApproval { approved_on },
+            ));
         }
         if reason == EndReason::NotReconfirmed {
             let pending = self
@@ -748,32 +743,32 @@ impl Accession {
     }
 
     /// The approval mode decides who decides: an administrator alone, or the steering group
-    /// by a valid decision of the right kind about this very accession.
+    /// by a valid decision of the right kind about this very accession. What is cited (or
+    /// not) is a value of the request, so a mismatch is an error at `decision_id`.
     fn check_basis(
         &self,
         mode: ApprovalMode,
         decision: Option<&CitedDecision>,
         kind: DecisionKind,
-    ) -> Result<(), AccessionRule> {
-        match (mode, decision) {
-            (ApprovalMode::Registration, None) => Ok(()),
-            (ApprovalMode::Registration, Some(_)) => Err(AccessionRule::RegistrationRequired),
-            (ApprovalMode::SteeringGroup, None) => {
-                Err(AccessionRule::SteeringGroupDecisionRequired)
-            }
+    ) -> Result<(), FieldError> {
+        let error = match (mode, decision) {
+            (ApprovalMode::Registration, None) => return Ok(()),
+            (ApprovalMode::Registration, Some(_)) => AccessionField::RegistrationRequired,
+            (ApprovalMode::SteeringGroup, None) => AccessionField::SteeringGroupDecisionRequired,
             (ApprovalMode::SteeringGroup, Some(d)) => {
                 if d.agreement_id != self.agreement_id
                     || d.kind != kind
                     || d.subject_id != Some(self.id)
                 {
-                    Err(AccessionRule::DecisionDoesNotMatch)
+                    AccessionField::DecisionDoesNotMatch
                 } else if !d.valid {
-                    Err(AccessionRule::DecisionNotValid)
+                    AccessionField::DecisionNotValid
                 } else {
-                    Ok(())
+                    return Ok(());
                 }
             }
-        }
+        };
+        Err(error.at("decision_id"))
     }
 }
 
@@ -793,15 +788,15 @@ fn affirmed_statements(v: &mut Validator, affirmed: &[String], required: &[Strin
         if statement.is_empty() || statement.chars().count() > STATEMENT_MAX {
             v.add(
                 format!("affirmed_statements[{i}]"),
-                "statement",
-                "must be one of the agreement's eligibility statements, word for word",
+                AccessionField::Statement,
             );
             known = false;
         } else if !required.iter().any(|r| normalized(r) == *statement) {
             v.add(
                 format!("affirmed_statements[{i}]"),
-                "unknown_statement",
-                format!("«{statement}» is not an eligibility statement of this agreement"),
+                AccessionField::UnknownStatement {
+                    statement: statement.clone(),
+                },
             );
             known = false;
         }
@@ -814,11 +809,9 @@ fn affirmed_statements(v: &mut Validator, affirmed: &[String], required: &[Strin
     if !missing.is_empty() {
         v.add(
             "affirmed_statements",
-            "missing_statements",
-            format!(
-                "every statement the agreement requires must be affirmed; missing: {}",
-                missing.join(", ")
-            ),
+            AccessionField::MissingStatements {
+                missing: missing.join(", "),
+            },
         );
     }
     if known && missing.is_empty() {

@@ -27,6 +27,12 @@ mod period;
 mod permissions;
 mod values;
 
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+
+use crate::error::{Lang, Term};
+
 pub use calendar::swedish_date;
 pub use lifecycle::{
     Accession, AgreementTerms, Approval, CitedDecision, ExistingAccession, SYSTEM_ACTOR,
@@ -56,89 +62,188 @@ pub const CONTACT_NAME_MAX: usize = 200;
 pub const EMAIL_MAX: usize = 254;
 pub const PHONE_MAX: usize = 30;
 
-/// The rules an accession request can break; each becomes a 409 with its `code`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AccessionRule {
-    /// Eslöv, Lund, Södertälje: one joins an agreement that has been adopted.
-    #[error("only an agreement that is adopted and in force takes accessions")]
-    AgreementNotInForce,
-    #[error("the signatory already has an approved accession to this agreement")]
-    AlreadySignatory,
-    #[error(
-        "the signatory already has a submitted accession to this agreement awaiting a decision"
-    )]
-    ApplicationPending,
-    /// Blekinge lets public bodies accede; the municipal agreements are for the sector only.
-    #[error("this agreement does not take accessions from public bodies")]
-    PublicBodyNotAllowed,
-    #[error("the public body is a party to the agreement itself and does not accede to it")]
-    AlreadyParty,
-    #[error("this agreement does not take accessions through the channel {channel}")]
-    ChannelNotAccepted { channel: Channel },
-    #[error("the agreement given is not the agreement of this accession")]
-    AgreementMismatch,
-    #[error(
-        "only a submitted accession can be approved, rejected or cancelled; this one is {state}"
-    )]
-    NotSubmitted { state: AccessionState },
-    #[error(
-        "only an approved accession can be withdrawn, ended, carried over or reconfirmed; this one is {state}"
-    )]
-    NotApproved { state: AccessionState },
-    #[error("the accession is {state}: its contact person can no longer be changed")]
-    Closed { state: AccessionState },
-    /// Eslöv, Lund, Södertälje: the administrator registers; no steering-group decision applies.
-    #[error(
-        "this agreement approves accessions by registration: an agreement administrator decides and no steering-group decision is cited"
-    )]
-    RegistrationRequired,
-    /// Blekinge: "Anslutning godkänns av styrgruppen".
-    #[error("this agreement's steering group decides on accessions: cite its recorded decision")]
-    SteeringGroupDecisionRequired,
-    #[error(
-        "the cited decision is not a decision of this agreement's steering group of the right kind about this accession"
-    )]
-    DecisionDoesNotMatch,
-    #[error(
-        "the cited decision is not valid: the group was not balanced and quorate at that meeting"
-    )]
-    DecisionNotValid,
-    #[error("a withdrawal cannot take effect before the accession was approved")]
-    WithdrawalBeforeApproval,
-    #[error("an accession cannot end before it was approved")]
-    EndBeforeApproval,
-    #[error("the accession is already on this version of the agreement or a later one")]
-    VersionNotNewer,
-    #[error("no reconfirmation has been requested for this accession")]
-    NoReconfirmationPending,
-    #[error("the deadline for reconfirming has passed")]
-    ReconfirmationDeadlinePassed,
-    #[error("the deadline for reconfirming has not passed yet")]
-    ReconfirmationNotDue,
+crate::rules! {
+    /// What the state of an accession, its agreement or the signatory's other accessions
+    /// forbids; each is a 409 with its `code`.
+    pub enum AccessionRule {
+        /// Eslöv, Lund, Södertälje: one joins an agreement that has been adopted.
+        AgreementNotInForce => "agreement_not_in_force" {
+            en: "only an agreement that is adopted and in force takes accessions",
+            sv: "bara en antagen överenskommelse som gäller tar emot anslutningar",
+        },
+        AlreadySignatory => "already_signatory" {
+            en: "the signatory already has an approved accession to this agreement",
+            sv: "organisationen är redan ansluten till överenskommelsen",
+        },
+        ApplicationPending => "application_pending" {
+            en: "the signatory already has a submitted accession to this agreement awaiting a decision",
+            sv: "det finns redan en inskickad anslutning till överenskommelsen som väntar på beslut",
+        },
+        /// Blekinge lets public bodies accede; the municipal agreements are for the sector only.
+        PublicBodyNotAllowed => "public_body_not_allowed" {
+            en: "this agreement does not take accessions from public bodies",
+            sv: "offentliga aktörer kan inte ansluta sig till den här överenskommelsen",
+        },
+        AlreadyParty => "already_party" {
+            en: "the public body is a party to the agreement itself and does not accede to it",
+            sv: "den offentliga aktören är själv part i överenskommelsen och ansluter sig inte till den",
+        },
+        AgreementMismatch => "agreement_mismatch" {
+            en: "the agreement given is not the agreement of this accession",
+            sv: "den angivna överenskommelsen är inte den här anslutningens överenskommelse",
+        },
+        NotSubmitted { state: AccessionState } => "accession_not_submitted" {
+            en: "only a submitted accession can be approved, rejected or cancelled; this one is {state}",
+            sv: "bara en inskickad anslutning kan godkännas, avslås eller återtas; den här är {state}",
+        },
+        NotApproved { state: AccessionState } => "accession_not_approved" {
+            en: "only an approved accession can be withdrawn, ended, carried over or reconfirmed; this one is {state}",
+            sv: "bara en godkänd anslutning kan avslutas, föras över eller bekräftas på nytt; den här är {state}",
+        },
+        Closed { state: AccessionState } => "accession_closed" {
+            en: "the accession is {state}: its contact person can no longer be changed",
+            sv: "anslutningen är {state}: kontaktpersonen kan inte längre ändras",
+        },
+        VersionNotNewer => "version_not_newer" {
+            en: "the accession is already on this version of the agreement or a later one",
+            sv: "anslutningen gäller redan den här versionen av överenskommelsen eller en senare",
+        },
+        NoReconfirmationPending => "no_reconfirmation_pending" {
+            en: "no reconfirmation has been requested for this accession",
+            sv: "anslutningen har inte ombetts att bekräftas på nytt",
+        },
+        ReconfirmationDeadlinePassed => "reconfirmation_deadline_passed" {
+            en: "the deadline for reconfirming has passed",
+            sv: "sista dagen för att bekräfta anslutningen på nytt har passerats",
+        },
+        ReconfirmationNotDue => "reconfirmation_not_due" {
+            en: "the deadline for reconfirming has not passed yet",
+            sv: "sista dagen för att bekräfta anslutningen på nytt har inte passerats än",
+        },
+    }
 }
 
-crate::rules!(AccessionRule {
-    AgreementNotInForce => "agreement_not_in_force",
-    AlreadySignatory => "already_signatory",
-    ApplicationPending => "application_pending",
-    PublicBodyNotAllowed => "public_body_not_allowed",
-    AlreadyParty => "already_party",
-    ChannelNotAccepted { channel } => "channel_not_accepted",
-    AgreementMismatch => "agreement_mismatch",
-    NotSubmitted { state } => "accession_not_submitted",
-    NotApproved { state } => "accession_not_approved",
-    Closed { state } => "accession_closed",
-    RegistrationRequired => "registration_required",
-    SteeringGroupDecisionRequired => "steering_group_decision_required",
-    DecisionDoesNotMatch => "decision_does_not_match",
-    DecisionNotValid => "decision_not_valid",
-    WithdrawalBeforeApproval => "withdrawal_before_approval",
-    EndBeforeApproval => "end_before_approval",
-    VersionNotNewer => "version_not_newer",
-    NoReconfirmationPending => "no_reconfirmation_pending",
-    ReconfirmationDeadlinePassed => "reconfirmation_deadline_passed",
-    ReconfirmationNotDue => "reconfirmation_not_due",
-});
+crate::field_errors! {
+    /// What can be wrong with the values of an accession request, alone or against the
+    /// facts on record (the approval, the board decision, the agreement's terms); each is a
+    /// 422 naming the field.
+    pub enum AccessionField {
+        ChannelNotAccepted { channel: Channel } => "channel_not_accepted" {
+            en: "this agreement does not take accessions through {channel}",
+            sv: "överenskommelsen tar inte emot anslutningar genom {channel}",
+        },
+        BoardDecisionRequired { channel: Channel } => "required" {
+            en: "an accession through {channel} needs the board decision to join (date, minutes reference, date received)",
+            sv: "en anslutning genom {channel} behöver styrelsens beslut om att ansluta sig (datum, paragraf i protokollet, mottagningsdatum)",
+        },
+        ContactPersonRequired => "required" {
+            en: "a contact person is required",
+            sv: "en kontaktperson måste anges",
+        },
+        BoardDecisionInFuture => "in_future" {
+            en: "the board decision cannot be dated in the future",
+            sv: "styrelsebeslutet kan inte vara daterat i framtiden",
+        },
+        MinutesReceivedInFuture => "in_future" {
+            en: "the minutes cannot have been received in the future",
+            sv: "protokollet kan inte ha kommit in i framtiden",
+        },
+        MinutesBeforeBoardDecision => "before_decision" {
+            en: "the minutes cannot have been received before the board decided",
+            sv: "protokollet kan inte ha kommit in innan styrelsen fattade beslutet",
+        },
+        Email => "email" {
+            en: "must be an e-mail address such as namn@forening.se",
+            sv: "måste vara en e-postadress, till exempel namn@forening.se",
+        },
+        Phone => "phone" {
+            en: "must be 7–15 digits, with spaces, hyphens and a leading + allowed",
+            sv: "måste vara 7–15 siffror; mellanslag, bindestreck och ett inledande + går bra",
+        },
+        Statement => "statement" {
+            en: "must be one of the agreement's eligibility statements, word for word",
+            sv: "måste vara ett av överenskommelsens villkor för anslutning, ordagrant",
+        },
+        UnknownStatement { statement: String } => "unknown_statement" {
+            en: "«{statement}» is not an eligibility statement of this agreement",
+            sv: "«{statement}» är inte ett av överenskommelsens villkor för anslutning",
+        },
+        MissingStatements { missing: String } => "missing_statements" {
+            en: "every statement the agreement requires must be affirmed; missing: {missing}",
+            sv: "alla villkor som överenskommelsen kräver måste bekräftas; saknas: {missing}",
+        },
+        ApprovalInFuture => "in_future" {
+            en: "an accession cannot be approved from a future date",
+            sv: "en anslutning kan inte godkännas från ett datum i framtiden",
+        },
+        /// Checked against the board decision on record.
+        ApprovalBeforeReceived { received_on: NaiveDate } => "before_received" {
+            en: "an accession cannot be approved before its board decision was received ({received_on})",
+            sv: "anslutningen kan inte godkännas före den dag styrelsebeslutet kom in ({received_on})",
+        },
+        /// Checked against the cited decision of the steering group.
+        ApprovalBeforeDecision { decided_on: NaiveDate } => "before_decision" {
+            en: "an accession cannot be approved before the steering group decided ({decided_on})",
+            sv: "anslutningen kan inte godkännas före styrgruppens beslut ({decided_on})",
+        },
+        /// Eslöv, Lund, Södertälje: the administrator registers; no steering-group decision applies.
+        RegistrationRequired => "registration_required" {
+            en: "this agreement approves accessions by registration: an agreement administrator decides and no steering-group decision is cited",
+            sv: "i den här överenskommelsen registrerar processledaren anslutningar: inget styrgruppsbeslut ska anges",
+        },
+        /// Blekinge: "Anslutning godkänns av styrgruppen".
+        SteeringGroupDecisionRequired => "steering_group_decision_required" {
+            en: "this agreement's steering group decides on accessions: cite its recorded decision",
+            sv: "i den här överenskommelsen beslutar styrgruppen om anslutningar: ange styrgruppens beslut",
+        },
+        DecisionDoesNotMatch => "decision_does_not_match" {
+            en: "the cited decision is not a decision of this agreement's steering group of the right kind about this accession",
+            sv: "beslutet är inte ett beslut av rätt slag om den här anslutningen från överenskommelsens styrgrupp",
+        },
+        DecisionNotValid => "decision_not_valid" {
+            en: "the cited decision is not valid: the group was not balanced and quorate at that meeting",
+            sv: "beslutet är inte giltigt: vid det mötet hade gruppen inte lika många ordinarie ledamöter från båda sidor, eller var den inte beslutför",
+        },
+        /// Checked against the approval on record.
+        WithdrawalBeforeApproval { approved_on: NaiveDate } => "withdrawal_before_approval" {
+            en: "a withdrawal cannot take effect before the accession was approved ({approved_on})",
+            sv: "utträdet kan inte gälla från ett datum före godkännandet av anslutningen ({approved_on})",
+        },
+        NoticeReceivedInFuture => "in_future" {
+            en: "the notice cannot have been received in the future",
+            sv: "beskedet om utträde kan inte ha kommit in i framtiden",
+        },
+        EndBeforeApproval { approved_on: NaiveDate } => "end_before_approval" {
+            en: "an accession cannot end before it was approved ({approved_on})",
+            sv: "en anslutning kan inte avslutas före godkännandet ({approved_on})",
+        },
+    }
+}
+
+impl Term for AccessionState {
+    fn term(&self, lang: Lang) -> Cow<'_, str> {
+        Cow::Borrowed(match self {
+            Self::Submitted => lang.pick("submitted", "inskickad"),
+            Self::Approved => lang.pick("approved", "godkänd"),
+            Self::Rejected => lang.pick("rejected", "avslagen"),
+            Self::Cancelled => lang.pick("cancelled", "återtagen"),
+            Self::Withdrawn => lang.pick("withdrawn", "avslutad genom utträde"),
+            Self::Ended => lang.pick("ended", "avslutad"),
+        })
+    }
+}
+
+impl Term for Channel {
+    fn term(&self, lang: Lang) -> Cow<'_, str> {
+        Cow::Borrowed(match self {
+            Self::BoardMinutes => lang.pick("board minutes", "styrelseprotokoll"),
+            Self::Form => lang.pick("the accession form", "anslutningsblanketten"),
+            Self::DialogueForum => lang.pick("the dialogue forum", "dialogforumet"),
+            Self::AtAdoption => lang.pick("signing at adoption", "undertecknande vid antagandet"),
+            Self::WrittenApplication => lang.pick("a written application", "skriftlig ansökan"),
+        })
+    }
+}
 
 #[cfg(test)]
 mod tests;

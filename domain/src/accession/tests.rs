@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::agreement::ApprovalMode;
-use crate::error::{DomainError, Rule};
+use crate::error::DomainError;
 use crate::steering::DecisionKind;
 
 type Step = Box<dyn FnMut(&mut Accession, DateTime<Utc>) -> Result<(), DomainError>>;
@@ -179,7 +179,7 @@ fn last(a: &Accession) -> &HistoryEntry {
 // ---- rules ----
 
 #[test]
-fn rules_become_conflicts_with_their_code() {
+fn rules_become_conflicts_with_their_code_in_both_languages() {
     let e: DomainError = AccessionRule::NotSubmitted {
         state: AccessionState::Withdrawn,
     }
@@ -188,58 +188,81 @@ fn rules_become_conflicts_with_their_code() {
         panic!("expected a conflict")
     };
     assert_eq!(code, "accession_not_submitted");
-    assert!(message.ends_with("this one is withdrawn"), "{message}");
-    assert_eq!(
-        AccessionRule::ChannelNotAccepted {
-            channel: Channel::Form
-        }
-        .to_string(),
-        "this agreement does not take accessions through the channel form"
+    assert!(
+        message.get(Lang::En).ends_with("this one is withdrawn"),
+        "{message}"
+    );
+    assert!(
+        message
+            .get(Lang::Sv)
+            .ends_with("den här är avslutad genom utträde"),
+        "{}",
+        message.get(Lang::Sv)
     );
 }
 
 #[test]
-fn rule_codes_are_unique_snake_case() {
-    let all = [
-        AccessionRule::AgreementNotInForce,
-        AccessionRule::AlreadySignatory,
-        AccessionRule::ApplicationPending,
-        AccessionRule::PublicBodyNotAllowed,
-        AccessionRule::AlreadyParty,
-        AccessionRule::ChannelNotAccepted {
-            channel: Channel::Form,
-        },
-        AccessionRule::AgreementMismatch,
-        AccessionRule::NotSubmitted {
-            state: AccessionState::Approved,
-        },
-        AccessionRule::NotApproved {
-            state: AccessionState::Submitted,
-        },
-        AccessionRule::Closed {
-            state: AccessionState::Rejected,
-        },
-        AccessionRule::RegistrationRequired,
-        AccessionRule::SteeringGroupDecisionRequired,
-        AccessionRule::DecisionDoesNotMatch,
-        AccessionRule::DecisionNotValid,
-        AccessionRule::WithdrawalBeforeApproval,
-        AccessionRule::EndBeforeApproval,
-        AccessionRule::VersionNotNewer,
-        AccessionRule::NoReconfirmationPending,
-        AccessionRule::ReconfirmationDeadlinePassed,
-        AccessionRule::ReconfirmationNotDue,
-    ];
-    let codes: std::collections::BTreeSet<_> = all.iter().map(Rule::code).collect();
-    assert_eq!(codes.len(), all.len());
-    assert!(
-        codes
-            .iter()
-            .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'))
+fn field_errors_name_the_value_in_the_messages_language() {
+    let channel = AccessionField::ChannelNotAccepted {
+        channel: Channel::Form,
+    };
+    assert_eq!(channel.code(), "channel_not_accepted");
+    assert_eq!(
+        channel.message(Lang::En),
+        "this agreement does not take accessions through the accession form"
+    );
+    assert_eq!(
+        channel.message(Lang::Sv),
+        "överenskommelsen tar inte emot anslutningar genom anslutningsblanketten"
+    );
+    let early = AccessionField::WithdrawalBeforeApproval {
+        approved_on: date(2024, 6, 1),
+    }
+    .at("effective_on");
+    assert_eq!(
+        (early.field.as_str(), early.code),
+        ("effective_on", "withdrawal_before_approval")
+    );
+    assert_eq!(
+        early.message.get(Lang::Sv),
+        "utträdet kan inte gälla från ett datum före godkännandet av anslutningen (2024-06-01)"
     );
 }
 
-// ---- submit ----
+#[test]
+fn every_state_and_channel_has_a_swedish_name() {
+    let states = [
+        AccessionState::Submitted,
+        AccessionState::Approved,
+        AccessionState::Rejected,
+        AccessionState::Cancelled,
+        AccessionState::Withdrawn,
+        AccessionState::Ended,
+    ];
+    let channels = [
+        Channel::BoardMinutes,
+        Channel::Form,
+        Channel::DialogueForum,
+        Channel::AtAdoption,
+        Channel::WrittenApplication,
+    ];
+    let mut swedish = std::collections::BTreeSet::new();
+    for term in states
+        .iter()
+        .map(|s| (s.term(Lang::En), s.term(Lang::Sv)))
+        .chain(
+            channels
+                .iter()
+                .map(|c| (c.term(Lang::En), c.term(Lang::Sv))),
+        )
+    {
+        assert_ne!(term.0, term.1);
+        assert!(
+            swedish.insert(term.1.into_owned()),
+            "two share a Swedish name"
+        );
+    }
+}
 
 #[test]
 fn submit_records_everything_and_starts_the_history() {
@@ -320,14 +343,14 @@ fn the_agreements_own_parties_do_not_accede() {
 #[test]
 fn channels_are_per_agreement() {
     assert_eq!(
-        code(Accession::submit(
+        invalid(Accession::submit(
             form_input(),
             &registration_terms(),
             &[],
             REP,
             now()
         )),
-        "channel_not_accepted"
+        [("channel".to_owned(), "channel_not_accepted")]
     );
     let open = AgreementTerms {
         accepted_channels: Channel::ALL.to_vec(),
@@ -339,8 +362,8 @@ fn channels_are_per_agreement() {
         ..registration_terms()
     };
     assert_eq!(
-        code(Accession::submit(input(), &none, &[], REP, now())),
-        "channel_not_accepted",
+        invalid(Accession::submit(input(), &none, &[], REP, now())),
+        [("channel".to_owned(), "channel_not_accepted")],
         "an empty list accepts nothing"
     );
 }
@@ -530,7 +553,7 @@ fn every_required_statement_must_be_affirmed() {
     assert_eq!(errors[0].field, "affirmed_statements");
     assert_eq!(errors[0].code, "missing_statements");
     assert!(
-        errors[0].message.ends_with(
+        errors[0].message.get(Lang::En).ends_with(
             "missing: «Organisationen utgår från en demokratisk värdegrund.», \
                  «Organisationen gynnar samhälls- eller medlemsintresset.»"
         ),
@@ -660,7 +683,10 @@ fn registration_mode_cites_no_steering_decision() {
             now(),
         )
     });
-    assert_eq!(conflict(e), "registration_required");
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("decision_id".to_owned(), "registration_required")]
+    );
 }
 
 #[test]
@@ -882,7 +908,10 @@ fn steering_group_mode_needs_a_decision() {
             now(),
         )
     });
-    assert_eq!(conflict(e), "steering_group_decision_required");
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("decision_id".to_owned(), "steering_group_decision_required")]
+    );
     let e = fails(&mut a, |a| {
         a.reject(
             "Uppfyller inte villkoren",
@@ -892,7 +921,10 @@ fn steering_group_mode_needs_a_decision() {
             now(),
         )
     });
-    assert_eq!(conflict(e), "steering_group_decision_required");
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("decision_id".to_owned(), "steering_group_decision_required")]
+    );
 }
 
 #[test]
@@ -924,7 +956,11 @@ fn the_cited_decision_must_match() {
                 now(),
             )
         });
-        assert_eq!(conflict(e), "decision_does_not_match", "{cited:?}");
+        assert_eq!(
+            invalid(Err::<(), _>(e)),
+            [("decision_id".to_owned(), "decision_does_not_match")],
+            "{cited:?}"
+        );
     }
     let mut a = steering_submitted();
     let e = fails(&mut a, |a| {
@@ -936,7 +972,10 @@ fn the_cited_decision_must_match() {
             now(),
         )
     });
-    assert_eq!(conflict(e), "decision_does_not_match");
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("decision_id".to_owned(), "decision_does_not_match")]
+    );
 }
 
 #[test]
@@ -955,7 +994,10 @@ fn the_cited_decision_must_be_valid() {
             now(),
         )
     });
-    assert_eq!(conflict(e), "decision_not_valid");
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("decision_id".to_owned(), "decision_not_valid")]
+    );
     let e = fails(&mut a, |a| {
         a.reject(
             "Uppfyller inte villkoren",
@@ -968,7 +1010,10 @@ fn the_cited_decision_must_be_valid() {
             now(),
         )
     });
-    assert_eq!(conflict(e), "decision_not_valid");
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("decision_id".to_owned(), "decision_not_valid")]
+    );
 }
 
 #[test]
@@ -1064,7 +1109,10 @@ fn rejection_needs_a_reason_and_a_submitted_accession() {
             now(),
         )
     });
-    assert_eq!(conflict(e), "registration_required");
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("decision_id".to_owned(), "registration_required")]
+    );
 
     let mut a = approved();
     let e = fails(&mut a, |a| {
@@ -1127,7 +1175,10 @@ fn withdrawal_takes_effect_no_earlier_than_the_approval() {
     let e = fails(&mut a, |a| {
         a.withdraw(notice(date(2024, 5, 13)), REP, now())
     });
-    assert_eq!(conflict(e), "withdrawal_before_approval");
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("effective_on".to_owned(), "withdrawal_before_approval")]
+    );
     a.withdraw(notice(date(2024, 5, 14)), REP, now())
         .expect("the day of approval is allowed");
 }
@@ -1207,7 +1258,10 @@ fn end_rules() {
             now(),
         )
     });
-    assert_eq!(conflict(e), "end_before_approval");
+    assert_eq!(
+        invalid(Err::<(), _>(e)),
+        [("ended_on".to_owned(), "end_before_approval")]
+    );
     let e = fails(&mut a, |a| {
         a.end(EndReason::NotReconfirmed, date(2025, 1, 1), ADMIN, now())
     });

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    CONTACT_NAME_MAX, DIARY_NUMBER_MAX, EMAIL_MAX, MINUTES_REFERENCE_MAX, NOTICE_REFERENCE_MAX,
-    PHONE_MAX,
+    AccessionField, CONTACT_NAME_MAX, DIARY_NUMBER_MAX, EMAIL_MAX, MINUTES_REFERENCE_MAX,
+    NOTICE_REFERENCE_MAX, PHONE_MAX,
 };
 use crate::error::{DomainError, Validator};
 
@@ -179,21 +179,18 @@ impl BoardDecision {
         if self.decided_on > today {
             local.add(
                 field(prefix, "decided_on"),
-                "in_future",
-                "the board decision cannot be dated in the future",
+                AccessionField::BoardDecisionInFuture,
             );
         }
         if self.received_on > today {
             local.add(
                 field(prefix, "received_on"),
-                "in_future",
-                "the minutes cannot have been received in the future",
+                AccessionField::MinutesReceivedInFuture,
             );
         } else if self.received_on < self.decided_on {
             local.add(
                 field(prefix, "received_on"),
-                "before_decision",
-                "the minutes cannot have been received before the board decided",
+                AccessionField::MinutesBeforeBoardDecision,
             );
         }
         if !local.is_empty() {
@@ -253,11 +250,7 @@ impl ContactPerson {
                 if is_email(&email) {
                     Some(email)
                 } else {
-                    v.add(
-                        field(prefix, "email"),
-                        "email",
-                        "must be an e-mail address such as namn@forening.se",
-                    );
+                    v.add(field(prefix, "email"), AccessionField::Email);
                     None
                 }
             });
@@ -267,11 +260,7 @@ impl ContactPerson {
                 if is_phone(&phone) {
                     Some(phone)
                 } else {
-                    v.add(
-                        field(prefix, "phone"),
-                        "phone",
-                        "must be 7–15 digits, with spaces, hyphens and a leading + allowed",
-                    );
+                    v.add(field(prefix, "phone"), AccessionField::Phone);
                     None
                 }
             });

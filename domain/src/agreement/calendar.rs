@@ -19,7 +19,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::limits::SUMMARY_MAX;
-use super::{AdoptionRecord, Agreement, AgreementSettings, may_administer, stored_enum};
+use super::{
+    AdoptionRecord, Agreement, AgreementField, AgreementSettings, may_administer, stored_enum,
+};
 use crate::access::Principal;
 use crate::error::{DomainError, Validator};
 
@@ -69,16 +71,11 @@ impl ReviewRecord {
         let mut v = Validator::new();
         let summary = v.text("summary", &self.summary, SUMMARY_MAX);
         if self.done_on > today {
-            v.add(
-                "done_on",
-                "in_future",
-                "a review cannot be recorded as done in the future",
-            );
+            v.add("done_on", AgreementField::ReviewInFuture);
         } else if self.done_on < adopted_on {
             v.add(
                 "done_on",
-                "before_adoption",
-                format!("the agreement was adopted on {adopted_on}"),
+                AgreementField::ReviewBeforeAdoption { adopted_on },
             );
         }
         v.finish()?;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::limits::*;
-use super::stored_enum;
+use super::{AgreementField, stored_enum};
 use crate::error::{DomainError, Validator};
 
 stored_enum! {
@@ -95,8 +95,9 @@ impl VersionContent {
         if self.principles.len() > PRINCIPLES_MAX {
             v.add(
                 "principles",
-                "too_many",
-                format!("at most {PRINCIPLES_MAX} principles"),
+                AgreementField::TooManyPrinciples {
+                    max: PRINCIPLES_MAX,
+                },
             );
         } else {
             for (i, p) in self.principles.iter().enumerate() {
@@ -104,14 +105,12 @@ impl VersionContent {
                 if p.number == 0 {
                     v.add(
                         format!("{field}.number"),
-                        "out_of_range",
-                        "principle numbers start at 1",
+                        AgreementField::PrincipleNumberOutOfRange,
                     );
                 } else if !numbers.insert(p.number) {
                     v.add(
                         format!("{field}.number"),
-                        "duplicate",
-                        format!("another principle already has number {}", p.number),
+                        AgreementField::PrincipleNumberTaken { number: p.number },
                     );
                 }
                 let title = v.text(&format!("{field}.title"), &p.title, PRINCIPLE_TITLE_MAX);
@@ -132,8 +131,9 @@ impl VersionContent {
         if self.commitments.len() > COMMITMENTS_MAX {
             v.add(
                 "commitments",
-                "too_many",
-                format!("at most {COMMITMENTS_MAX} commitments"),
+                AgreementField::TooManyCommitments {
+                    max: COMMITMENTS_MAX,
+                },
             );
         } else {
             for (i, c) in self.commitments.iter().enumerate() {
@@ -148,17 +148,9 @@ impl VersionContent {
                 for (j, &number) in c.principles.iter().enumerate() {
                     let field = format!("{field}.principles[{j}]");
                     if served.contains(&number) {
-                        v.add(
-                            field,
-                            "duplicate",
-                            format!("principle {number} is listed twice"),
-                        );
+                        v.add(field, AgreementField::PrincipleListedTwice { number });
                     } else if !self.principles.iter().any(|p| p.number == number) {
-                        v.add(
-                            field,
-                            "unknown_principle",
-                            format!("this version has no principle number {number}"),
-                        );
+                        v.add(field, AgreementField::UnknownPrinciple { number });
                     } else {
                         served.push(number);
                     }
@@ -176,8 +168,9 @@ impl VersionContent {
         if self.development_areas.len() > DEVELOPMENT_AREAS_MAX {
             v.add(
                 "development_areas",
-                "too_many",
-                format!("at most {DEVELOPMENT_AREAS_MAX} development areas"),
+                AgreementField::TooManyDevelopmentAreas {
+                    max: DEVELOPMENT_AREAS_MAX,
+                },
             );
         } else {
             for (i, a) in self.development_areas.iter().enumerate() {

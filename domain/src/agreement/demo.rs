@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    AdoptionRecord, Agreement, AgreementSettings, CivilSocietyParty, NewAgreement, PartiesInput,
-    Scope, VersionContent,
+    AdoptionRecord, Agreement, AgreementField, AgreementSettings, CivilSocietyParty, NewAgreement,
+    PartiesInput, Scope, VersionContent,
 };
-use crate::error::{DomainError, FieldError};
+use crate::error::DomainError;
 
 /// One demo agreement file. [`DemoAgreement::build`] runs it through the same operations
 /// and validation as API requests: create, then open the consultation, then adopt.
@@ -53,11 +53,12 @@ impl DemoAgreement {
         let mut resolve = |field: String, code: &str| {
             let id = public_body_id(code);
             if id.is_none() {
-                errors.push(FieldError::new(
-                    field,
-                    "unknown_public_body",
-                    format!("no public body has SCB code {code}"),
-                ));
+                errors.push(
+                    AgreementField::UnknownScbCode {
+                        code: code.to_owned(),
+                    }
+                    .at(field),
+                );
             }
             id.unwrap_or_default()
         };

@@ -8,11 +8,12 @@ use uuid::Uuid;
 
 use super::limits::*;
 use super::{
-    AdoptionRecord, AgreementRule, AgreementSettings, AgreementVersion, ConsultationRecord,
-    DueItem, RenegotiationRequest, ReviewRecord, VersionContent, VersionStatus, due_items,
-    stored_enum,
+    AdoptionRecord, AgreementField, AgreementRule, AgreementSettings, AgreementVersion,
+    ConsultationRecord, DueItem, RenegotiationRequest, ReviewRecord, VersionContent, VersionStatus,
+    due_items, stored_enum,
 };
-use crate::error::{DomainError, FieldError, Validator};
+use crate::error::{CommonField, DomainError, FieldError, Validator};
+use crate::party::PartyField;
 use crate::scb::MunicipalityCode;
 
 stored_enum! {
@@ -341,7 +342,7 @@ impl Agreement {
         if version.content.principles.is_empty() {
             return Err(AgreementRule::NoPrinciples.into());
         }
-        let record = validate_adoption(&record, version.consultation.as_ref(), today)?;
+        let record = validate_adoption(&record, version.consultation.as_ref(), None, today)?;
         let version = &mut self.versions[0];
         close_consultation(version, record.decision_date);
         version.status = VersionStatus::Adopted;
@@ -371,24 +372,17 @@ impl Agreement {
         let decided_by = v.text("decided_by", &record.decided_by, DECIDED_BY_MAX);
         let reason = v.optional_text("reason", record.reason.as_deref(), REASON_MAX);
         if record.decision_date > today {
+            v.add("decision_date", AgreementField::DecisionInFuture);
+        } else if let Some(adopted_on) = adopted_on
+            && record.decision_date < adopted_on
+        {
             v.add(
                 "decision_date",
-                "in_future",
-                "a decision cannot be dated in the future",
-            );
-        } else if adopted_on.is_some_and(|adopted| record.decision_date < adopted) {
-            v.add(
-                "decision_date",
-                "before_adoption",
-                "the agreement cannot be terminated before it was adopted",
+                AgreementField::TerminationBeforeAdoption { adopted_on },
             );
         }
         if record.effective_on < record.decision_date {
-            v.add(
-                "effective_on",
-                "before_decision",
-                "a termination cannot take effect before it was decided",
-            );
+            v.add("effective_on", AgreementField::TerminationBeforeDecision);
         }
         v.finish()?;
         if let Some(index) = self.revision_index() {
@@ -450,17 +444,12 @@ impl Agreement {
         if revision.content.principles.is_empty() {
             return Err(AgreementRule::NoPrinciples.into());
         }
-        let record = validate_adoption(&record, revision.consultation.as_ref(), today)?;
         let current_index = self
             .versions
             .iter()
             .position(|v| v.status == VersionStatus::Adopted);
-        if let Some(current) = current_index.and_then(|i| self.versions[i].adoption.as_ref())
-            && (record.decision_date < current.decision_date
-                || record.valid_from < current.valid_from)
-        {
-            return Err(AgreementRule::RevisionPredatesCurrent.into());
-        }
+        let current = current_index.and_then(|i| self.versions[i].adoption.as_ref());
+        let record = validate_adoption(&record, revision.consultation.as_ref(), current, today)?;
         let reconfirm_by = self.settings.reconfirmation_days.and_then(|days| {
             record
                 .valid_from
@@ -573,16 +562,11 @@ fn validate_parties(input: &PartiesInput) -> Result<ValidParties, DomainError> {
     let mut v = Validator::new();
     let ids = &input.party_public_body_ids;
     if ids.is_empty() {
-        v.add(
-            "party_public_body_ids",
-            "required",
-            "an agreement has at least one public body as a party",
-        );
+        v.add("party_public_body_ids", AgreementField::PartiesRequired);
     } else if ids.len() > PARTIES_MAX {
         v.add(
             "party_public_body_ids",
-            "too_many",
-            format!("at most {PARTIES_MAX} public bodies"),
+            AgreementField::TooManyParties { max: PARTIES_MAX },
         );
     } else {
         let mut seen = BTreeSet::new();
@@ -590,17 +574,12 @@ fn validate_parties(input: &PartiesInput) -> Result<ValidParties, DomainError> {
             if !seen.insert(id) {
                 v.add(
                     format!("party_public_body_ids[{i}]"),
-                    "duplicate",
-                    "this public body is already listed",
+                    AgreementField::PartyListedTwice,
                 );
             }
         }
         if !ids.contains(&input.owner_public_body_id) {
-            v.add(
-                "owner_public_body_id",
-                "not_a_party",
-                "the owning public body must be one of the parties",
-            );
+            v.add("owner_public_body_id", AgreementField::OwnerNotAParty);
         }
     }
 
@@ -609,23 +588,19 @@ fn validate_parties(input: &PartiesInput) -> Result<ValidParties, DomainError> {
     if party.kind == CivilSocietyPartyKind::Sector && party.organization_id.is_some() {
         v.add(
             "civil_society_party.organization_id",
-            "not_allowed",
-            "the sector as a whole is not one organisation: only a network has an organisation id",
+            AgreementField::SectorIsNoOrganization,
         );
     }
 
     let mut codes: Vec<MunicipalityCode> = Vec::new();
     if input.municipality_codes.is_empty() {
-        v.add(
-            "municipality_codes",
-            "required",
-            "an agreement covers at least one municipality",
-        );
+        v.add("municipality_codes", AgreementField::MunicipalitiesRequired);
     } else if input.municipality_codes.len() > crate::party::MUNICIPALITIES_MAX {
         v.add(
             "municipality_codes",
-            "too_many",
-            "at most 290 municipalities",
+            PartyField::TooManyMunicipalities {
+                max: crate::party::MUNICIPALITIES_MAX,
+            },
         );
     } else {
         let mut county: Option<String> = None;
@@ -637,13 +612,9 @@ fn validate_parties(input: &PartiesInput) -> Result<ValidParties, DomainError> {
             if input.scope == Scope::Regional {
                 match &county {
                     None => county = Some(code.county_code().to_owned()),
-                    Some(c) if c != code.county_code() => v.add(
-                        field,
-                        "different_county",
-                        format!(
-                            "a regional agreement covers one county; this code is not in county {c}"
-                        ),
-                    ),
+                    Some(c) if c != code.county_code() => {
+                        v.add(field, AgreementField::DifferentCounty { county: c.clone() })
+                    }
                     Some(_) => {}
                 }
             }
@@ -701,38 +672,54 @@ fn all_valid<A, B, C>(
 
 fn not_in_future(field: &str, date: NaiveDate, today: NaiveDate) -> Result<(), DomainError> {
     if date > today {
-        Err(DomainError::invalid(
-            field,
-            "in_future",
-            "cannot be in the future",
-        ))
+        Err(DomainError::invalid(field, CommonField::InFuture))
     } else {
         Ok(())
     }
 }
 
+/// The adoption record on its own, then against the recorded dates it follows: the
+/// consultation it closes and, for a revision, the adoption of the version it supersedes.
 fn validate_adoption(
     record: &AdoptionRecord,
     consultation: Option<&ConsultationRecord>,
+    current: Option<&AdoptionRecord>,
     today: NaiveDate,
 ) -> Result<AdoptionRecord, DomainError> {
-    let before_consultation = consultation
-        .filter(|c| record.decision_date < c.opened_on)
-        .map(|c| {
-            FieldError::new(
-                "decision_date",
-                "before_consultation",
-                format!(
-                    "the decision cannot precede the consultation opened on {}",
-                    c.opened_on
-                ),
-            )
-        });
-    match (record.validated(today), before_consultation) {
-        (Ok(record), None) => Ok(record),
-        (Ok(_), Some(error)) => Err(error.into()),
-        (Err(DomainError::Invalid(mut errors)), error) => {
-            errors.extend(error);
+    let mut against_record: Vec<FieldError> = Vec::new();
+    if let Some(c) = consultation
+        && record.decision_date < c.opened_on
+    {
+        against_record.push(
+            AgreementField::DecisionBeforeConsultation {
+                opened_on: c.opened_on,
+            }
+            .at("decision_date"),
+        );
+    }
+    if let Some(current) = current {
+        if record.decision_date < current.decision_date {
+            against_record.push(
+                AgreementField::RevisionDecidedBeforeCurrent {
+                    decided_on: current.decision_date,
+                }
+                .at("decision_date"),
+            );
+        }
+        if record.valid_from < current.valid_from {
+            against_record.push(
+                AgreementField::RevisionValidBeforeCurrent {
+                    valid_from: current.valid_from,
+                }
+                .at("valid_from"),
+            );
+        }
+    }
+    match (record.validated(today), against_record.is_empty()) {
+        (Ok(record), true) => Ok(record),
+        (Ok(_), false) => Err(DomainError::Invalid(against_record)),
+        (Err(DomainError::Invalid(mut errors)), _) => {
+            errors.extend(against_record);
             Err(DomainError::Invalid(errors))
         }
         (Err(conflict), _) => Err(conflict),

@@ -28,7 +28,12 @@ mod renegotiation;
 mod settings;
 mod version;
 
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+use crate::error::{Lang, Term};
 
 pub use calendar::{
     AgendaItem, DueItem, DueKind, ReviewKind, ReviewRecord, add_months, administrator_agenda,
@@ -147,56 +152,221 @@ macro_rules! stored_enum {
 }
 pub(crate) use stored_enum;
 
-/// The rules an agreement operation can break; each becomes a 409 with its `code`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AgreementRule {
-    /// The referral round (remiss) is on a draft (Eslöv: "förslag … för remiss").
-    #[error(
-        "only a draft agreement can be sent on consultation; this one is {state} (a revision has its own consultation)"
-    )]
-    NotDraft { state: AgreementState },
-    #[error("the consultation on this draft is already open")]
-    ConsultationAlreadyOpen,
-    #[error(
-        "only a draft or an agreement on consultation can be adopted, abandoned or have its parties changed; this one is {state}"
-    )]
-    NotInPreparation { state: AgreementState },
-    #[error(
-        "only an adopted agreement can be revised, terminated, followed up or renegotiated; this one is {state}"
-    )]
-    NotAdopted { state: AgreementState },
-    #[error("the agreement is {state}: it can no longer be changed")]
-    Closed { state: AgreementState },
-    /// An adopted text is what was decided: changing it takes a revision.
-    #[error(
-        "there is no draft to edit: an adopted version's text cannot change, start a revision instead"
-    )]
-    VersionNotEditable,
-    #[error("a revision of this agreement is already in progress")]
-    RevisionAlreadyInProgress,
-    #[error("no revision of this agreement is in progress")]
-    NoRevisionInProgress,
-    /// Every seed is built on its principles (six or seven).
-    #[error("an agreement cannot be adopted without at least one principle")]
-    NoPrinciples,
-    #[error(
-        "a revision cannot be decided or take effect before the version it supersedes was decided or took effect"
-    )]
-    RevisionPredatesCurrent,
+crate::rules! {
+    /// What the state of an agreement forbids; each is a 409 with its `code`.
+    pub enum AgreementRule {
+        /// The referral round (remiss) is on a draft (Eslöv: "förslag … för remiss").
+        NotDraft { state: AgreementState } => "agreement_not_draft" {
+            en: "only a draft agreement can be sent on consultation; this one is {state} (a revision has its own consultation)",
+            sv: "bara ett utkast kan skickas på remiss; den här överenskommelsen är {state} (en revidering har en egen remiss)",
+        },
+        ConsultationAlreadyOpen => "consultation_already_open" {
+            en: "the consultation on this draft is already open",
+            sv: "utkastet är redan ute på remiss",
+        },
+        NotInPreparation { state: AgreementState } => "agreement_not_in_preparation" {
+            en: "only a draft or an agreement on consultation can be adopted, abandoned or have its parties changed; this one is {state}",
+            sv: "bara ett utkast eller en överenskommelse på remiss kan antas, avbrytas eller få nya parter; den här är {state}",
+        },
+        NotAdopted { state: AgreementState } => "agreement_not_adopted" {
+            en: "only an adopted agreement can be revised, terminated, followed up or renegotiated; this one is {state}",
+            sv: "bara en antagen överenskommelse kan revideras, sägas upp, följas upp eller omförhandlas; den här är {state}",
+        },
+        Closed { state: AgreementState } => "agreement_closed" {
+            en: "the agreement is {state}: it can no longer be changed",
+            sv: "överenskommelsen är {state}: den kan inte längre ändras",
+        },
+        /// An adopted text is what was decided: changing it takes a revision.
+        VersionNotEditable => "version_not_editable" {
+            en: "there is no draft to edit: an adopted version's text cannot change, start a revision instead",
+            sv: "det finns inget utkast att ändra: en antagen versions text ändras inte, påbörja en revidering i stället",
+        },
+        RevisionAlreadyInProgress => "revision_already_in_progress" {
+            en: "a revision of this agreement is already in progress",
+            sv: "en revidering av överenskommelsen pågår redan",
+        },
+        NoRevisionInProgress => "no_revision_in_progress" {
+            en: "no revision of this agreement is in progress",
+            sv: "ingen revidering av överenskommelsen pågår",
+        },
+        /// Every seed is built on its principles (six or seven).
+        NoPrinciples => "no_principles" {
+            en: "an agreement cannot be adopted without at least one principle",
+            sv: "en överenskommelse kan inte antas utan minst en princip",
+        },
+    }
 }
 
-crate::rules!(AgreementRule {
-    NotDraft { state } => "agreement_not_draft",
-    ConsultationAlreadyOpen => "consultation_already_open",
-    NotInPreparation { state } => "agreement_not_in_preparation",
-    NotAdopted { state } => "agreement_not_adopted",
-    Closed { state } => "agreement_closed",
-    VersionNotEditable => "version_not_editable",
-    RevisionAlreadyInProgress => "revision_already_in_progress",
-    NoRevisionInProgress => "no_revision_in_progress",
-    NoPrinciples => "no_principles",
-    RevisionPredatesCurrent => "revision_predates_current",
-});
+crate::field_errors! {
+    /// What can be wrong with the values of an agreement request, alone or against the
+    /// agreement's recorded dates (its adoption, its consultation, the version in force);
+    /// each is a 422 naming the field.
+    pub enum AgreementField {
+        PartiesRequired => "required" {
+            en: "an agreement has at least one public body as a party",
+            sv: "en överenskommelse har minst en offentlig aktör som part",
+        },
+        TooManyParties { max: usize } => "too_many" {
+            en: "at most {max} public bodies",
+            sv: "högst {max} offentliga aktörer",
+        },
+        PartyListedTwice => "duplicate" {
+            en: "this public body is already listed",
+            sv: "den offentliga aktören finns redan med i listan",
+        },
+        OwnerNotAParty => "not_a_party" {
+            en: "the owning public body must be one of the parties",
+            sv: "den ansvariga offentliga aktören måste vara en av parterna",
+        },
+        UnknownPublicBody => "unknown_public_body" {
+            en: "no such public body in the register",
+            sv: "det finns ingen sådan offentlig aktör i registret",
+        },
+        UnknownScbCode { code: String } => "unknown_public_body" {
+            en: "no public body has SCB code {code}",
+            sv: "ingen offentlig aktör har SCB-koden {code}",
+        },
+        SectorIsNoOrganization => "not_allowed" {
+            en: "the sector as a whole is not one organisation: only a network has an organisation id",
+            sv: "den idéburna sektorn som helhet är inte en organisation: bara ett nätverk har ett organisations-id",
+        },
+        MunicipalitiesRequired => "required" {
+            en: "an agreement covers at least one municipality",
+            sv: "en överenskommelse gäller minst en kommun",
+        },
+        DifferentCounty { county: String } => "different_county" {
+            en: "a regional agreement covers one county; this code is not in county {county}",
+            sv: "en regional överenskommelse gäller ett län; koden ligger inte i län {county}",
+        },
+        TooManyPrinciples { max: usize } => "too_many" {
+            en: "at most {max} principles",
+            sv: "högst {max} principer",
+        },
+        PrincipleNumberOutOfRange => "out_of_range" {
+            en: "principle numbers start at 1",
+            sv: "principernas nummer börjar på 1",
+        },
+        PrincipleNumberTaken { number: u32 } => "duplicate" {
+            en: "another principle already has number {number}",
+            sv: "en annan princip har redan nummer {number}",
+        },
+        TooManyCommitments { max: usize } => "too_many" {
+            en: "at most {max} commitments",
+            sv: "högst {max} åtaganden",
+        },
+        PrincipleListedTwice { number: u32 } => "duplicate" {
+            en: "principle {number} is listed twice",
+            sv: "princip {number} finns med två gånger",
+        },
+        UnknownPrinciple { number: u32 } => "unknown_principle" {
+            en: "this version has no principle number {number}",
+            sv: "den här versionen har ingen princip med nummer {number}",
+        },
+        TooManyDevelopmentAreas { max: usize } => "too_many" {
+            en: "at most {max} development areas",
+            sv: "högst {max} utvecklingsområden",
+        },
+        TooManyStatements { max: usize } => "too_many" {
+            en: "at most {max} statements",
+            sv: "högst {max} villkor",
+        },
+        StatementListedTwice => "duplicate" {
+            en: "the same statement is listed twice",
+            sv: "samma villkor finns med två gånger",
+        },
+        MonthsOutOfRange { max: u32 } => "out_of_range" {
+            en: "must be between 1 and {max} months",
+            sv: "måste vara mellan 1 och {max} månader",
+        },
+        DaysOutOfRange { max: u32 } => "out_of_range" {
+            en: "must be between 1 and {max} days",
+            sv: "måste vara mellan 1 och {max} dagar",
+        },
+        MeetingsOutOfRange { max: u32 } => "out_of_range" {
+            en: "must be between 1 and {max} meetings",
+            sv: "måste vara mellan 1 och {max} möten",
+        },
+        DecisionInFuture => "in_future" {
+            en: "a decision cannot be dated in the future",
+            sv: "ett beslut kan inte vara daterat i framtiden",
+        },
+        ValidUntilNotAfterValidFrom => "not_after_valid_from" {
+            en: "the last day of validity must be after valid_from",
+            sv: "sista giltighetsdagen måste ligga efter valid_from",
+        },
+        /// Checked against the open consultation (remiss) on record.
+        DecisionBeforeConsultation { opened_on: NaiveDate } => "before_consultation" {
+            en: "the decision cannot precede the consultation opened on {opened_on}",
+            sv: "beslutet kan inte fattas före remissen som öppnades {opened_on}",
+        },
+        /// Checked against the version in force.
+        RevisionDecidedBeforeCurrent { decided_on: NaiveDate } => "revision_predates_current" {
+            en: "a revision cannot be decided before the version it supersedes was decided ({decided_on})",
+            sv: "en revidering kan inte beslutas före beslutet om versionen den ersätter ({decided_on})",
+        },
+        /// Checked against the version in force.
+        RevisionValidBeforeCurrent { valid_from: NaiveDate } => "revision_predates_current" {
+            en: "a revision cannot take effect before the version it supersedes took effect ({valid_from})",
+            sv: "en revidering kan inte börja gälla före versionen den ersätter ({valid_from})",
+        },
+        /// Checked against the adoption on record.
+        TerminationBeforeAdoption { adopted_on: NaiveDate } => "before_adoption" {
+            en: "the agreement cannot be terminated before it was adopted ({adopted_on})",
+            sv: "överenskommelsen kan inte sägas upp före antagandet ({adopted_on})",
+        },
+        TerminationBeforeDecision => "before_decision" {
+            en: "a termination cannot take effect before it was decided",
+            sv: "en uppsägning kan inte gälla från ett datum före beslutet om den",
+        },
+        ReviewInFuture => "in_future" {
+            en: "a review cannot be recorded as done in the future",
+            sv: "en uppföljning kan inte registreras som gjord i framtiden",
+        },
+        /// Checked against the adoption on record.
+        ReviewBeforeAdoption { adopted_on: NaiveDate } => "before_adoption" {
+            en: "a review cannot be done before the agreement was adopted ({adopted_on})",
+            sv: "en uppföljning kan inte vara gjord före antagandet av överenskommelsen ({adopted_on})",
+        },
+        RenegotiationBodyRequired => "required" {
+            en: "name the public body that requests renegotiation",
+            sv: "ange vilken offentlig aktör som begär omförhandling",
+        },
+        /// Checked against the agreement's parties.
+        RenegotiationNotAParty => "not_a_party" {
+            en: "only a party to the agreement can call for renegotiation",
+            sv: "bara en part i överenskommelsen kan begära omförhandling",
+        },
+        RenegotiationBodyNotAllowed => "not_allowed" {
+            en: "a request by the civil-society party names no public body",
+            sv: "en begäran från den idéburna parten anger ingen offentlig aktör",
+        },
+        RequestInFuture => "in_future" {
+            en: "a request cannot be dated in the future",
+            sv: "en begäran kan inte vara daterad i framtiden",
+        },
+        /// Checked against the adoption on record.
+        RequestBeforeAdoption { adopted_on: NaiveDate } => "before_adoption" {
+            en: "renegotiation can be called for only once the agreement is adopted ({adopted_on})",
+            sv: "omförhandling kan begäras först när överenskommelsen är antagen ({adopted_on})",
+        },
+        RequestedBeforeFiled => "before_filed_on" {
+            en: "renegotiation cannot be requested from a date before the request",
+            sv: "omförhandling kan inte begäras från ett datum före begäran",
+        },
+    }
+}
+
+impl Term for AgreementState {
+    fn term(&self, lang: Lang) -> Cow<'_, str> {
+        Cow::Borrowed(match self {
+            Self::Draft => lang.pick("draft", "ett utkast"),
+            Self::Consultation => lang.pick("on consultation", "på remiss"),
+            Self::Adopted => lang.pick("adopted", "antagen"),
+            Self::Terminated => lang.pick("terminated", "uppsagd"),
+            Self::Abandoned => lang.pick("abandoned", "avbruten"),
+        })
+    }
+}
 
 /// Fixtures shared by the agreement tests: a Södertälje-like municipal agreement.
 #[cfg(test)]
@@ -336,7 +506,7 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{DomainError, Rule};
+    use crate::error::DomainError;
 
     #[test]
     fn approval_modes_round_trip() {
@@ -407,7 +577,19 @@ mod tests {
             panic!("a rule is a conflict")
         };
         assert_eq!(code, "agreement_not_draft");
-        assert!(message.contains("adopted"), "{message}");
+        assert!(
+            message
+                .get(Lang::En)
+                .ends_with("this one is adopted (a revision has its own consultation)"),
+            "{message}"
+        );
+        assert!(
+            message.get(Lang::Sv).starts_with(
+                "bara ett utkast kan skickas på remiss; den här överenskommelsen är antagen"
+            ),
+            "{}",
+            message.get(Lang::Sv)
+        );
         assert_eq!(
             AgreementRule::RevisionAlreadyInProgress.code(),
             "revision_already_in_progress"

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::limits::REASON_MAX;
-use super::{Agreement, NoticePeriod, stored_enum};
+use super::{Agreement, AgreementField, NoticePeriod, stored_enum};
 use crate::error::{DomainError, Validator};
 
 stored_enum! {
@@ -44,44 +44,34 @@ impl RenegotiationRequest {
     pub fn validated(&self, agreement: &Agreement, today: NaiveDate) -> Result<Self, DomainError> {
         let mut v = Validator::new();
         match (self.requested_by, self.public_body_id) {
-            (RequestingSide::PublicBody, None) => v.add(
-                "public_body_id",
-                "required",
-                "name the public body that requests renegotiation",
-            ),
-            (RequestingSide::PublicBody, Some(id)) if !agreement.is_party(id) => v.add(
-                "public_body_id",
-                "not_a_party",
-                "only a party to the agreement can call for renegotiation",
-            ),
-            (RequestingSide::CivilSociety, Some(_)) => v.add(
-                "public_body_id",
-                "not_allowed",
-                "a request by the civil-society party names no public body",
-            ),
+            (RequestingSide::PublicBody, None) => {
+                v.add("public_body_id", AgreementField::RenegotiationBodyRequired);
+            }
+            (RequestingSide::PublicBody, Some(id)) if !agreement.is_party(id) => {
+                v.add("public_body_id", AgreementField::RenegotiationNotAParty);
+            }
+            (RequestingSide::CivilSociety, Some(_)) => {
+                v.add(
+                    "public_body_id",
+                    AgreementField::RenegotiationBodyNotAllowed,
+                );
+            }
             _ => {}
         }
         let reason = v.text("reason", &self.reason, REASON_MAX);
         let adopted_on = agreement.first_adoption().map(|a| a.decision_date);
         if self.filed_on > today {
+            v.add("filed_on", AgreementField::RequestInFuture);
+        } else if let Some(adopted_on) = adopted_on
+            && self.filed_on < adopted_on
+        {
             v.add(
                 "filed_on",
-                "in_future",
-                "a request cannot be dated in the future",
-            );
-        } else if adopted_on.is_some_and(|adopted| self.filed_on < adopted) {
-            v.add(
-                "filed_on",
-                "before_adoption",
-                "renegotiation can be called for only once the agreement is adopted",
+                AgreementField::RequestBeforeAdoption { adopted_on },
             );
         }
         if self.requested_date < self.filed_on {
-            v.add(
-                "requested_date",
-                "before_filed_on",
-                "renegotiation cannot be requested from a date before the request",
-            );
+            v.add("requested_date", AgreementField::RequestedBeforeFiled);
         }
         v.finish()?;
         Ok(Self {

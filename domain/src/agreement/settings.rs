@@ -4,7 +4,7 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::limits::*;
-use super::{ApprovalMode, add_months, stored_enum};
+use super::{AgreementField, ApprovalMode, add_months, stored_enum};
 use crate::error::{DomainError, Validator};
 
 stored_enum! {
@@ -104,48 +104,53 @@ impl AgreementSettings {
         if self.eligibility_statements.len() > STATEMENTS_MAX {
             v.add(
                 "eligibility_statements",
-                "too_many",
-                format!("at most {STATEMENTS_MAX} statements"),
+                AgreementField::TooManyStatements {
+                    max: STATEMENTS_MAX,
+                },
             );
         } else {
             for (i, s) in self.eligibility_statements.iter().enumerate() {
                 let field = format!("eligibility_statements[{i}]");
                 if let Some(s) = v.text(&field, s, STATEMENT_MAX) {
                     if statements.contains(&s) {
-                        v.add(field, "duplicate", "the same statement is listed twice");
+                        v.add(field, AgreementField::StatementListedTwice);
                     } else {
                         statements.push(s);
                     }
                 }
             }
         }
-        let months = [
+        let months_fields = [
             ("follow_up_months", self.follow_up_months),
             ("evaluation_months", self.evaluation_months),
             ("revision_interval_months", self.revision_interval_months),
             ("action_plan_months", self.action_plan_months),
         ];
-        for (field, value) in months {
-            in_range(&mut v, field, value, MONTHS_MAX, "months");
+        let months = || AgreementField::MonthsOutOfRange { max: MONTHS_MAX };
+        let days = || AgreementField::DaysOutOfRange { max: DAYS_MAX };
+        for (field, value) in months_fields {
+            in_range(&mut v, field, value, MONTHS_MAX, months());
         }
         in_range(
             &mut v,
             "dialogue_meetings_per_year",
             Some(self.dialogue_meetings_per_year).filter(|&n| n > 0),
             MEETINGS_PER_YEAR_MAX,
-            "meetings",
+            AgreementField::MeetingsOutOfRange {
+                max: MEETINGS_PER_YEAR_MAX,
+            },
         );
         if let Some(notice) = self.renegotiation_notice {
-            let max = match notice.unit {
-                PeriodUnit::Days => DAYS_MAX,
-                PeriodUnit::Months => MONTHS_MAX,
+            let (max, error) = match notice.unit {
+                PeriodUnit::Days => (DAYS_MAX, days()),
+                PeriodUnit::Months => (MONTHS_MAX, months()),
             };
             in_range(
                 &mut v,
                 "renegotiation_notice.amount",
                 Some(notice.amount),
                 max,
-                notice.unit.as_str(),
+                error,
             );
         }
         in_range(
@@ -153,7 +158,7 @@ impl AgreementSettings {
             "reconfirmation_days",
             self.reconfirmation_days,
             DAYS_MAX,
-            "days",
+            days(),
         );
         v.finish()?;
         Ok(Self {
@@ -163,15 +168,11 @@ impl AgreementSettings {
     }
 }
 
-fn in_range(v: &mut Validator, field: &str, value: Option<u32>, max: u32, unit: &str) {
+fn in_range(v: &mut Validator, field: &str, value: Option<u32>, max: u32, error: AgreementField) {
     if let Some(n) = value
         && !(1..=max).contains(&n)
     {
-        v.add(
-            field,
-            "out_of_range",
-            format!("must be between 1 and {max} {unit}"),
-        );
+        v.add(field, error);
     }
 }
 

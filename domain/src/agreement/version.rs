@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::limits::*;
-use super::{VersionContent, stored_enum};
+use super::{AgreementField, VersionContent, stored_enum};
 use crate::error::{DomainError, Validator};
 
 stored_enum! {
@@ -57,20 +57,12 @@ impl AdoptionRecord {
             DIARY_NUMBER_MAX,
         );
         if self.decision_date > today {
-            v.add(
-                "decision_date",
-                "in_future",
-                "a decision cannot be dated in the future",
-            );
+            v.add("decision_date", AgreementField::DecisionInFuture);
         }
         if let Some(until) = self.valid_until
             && until <= self.valid_from
         {
-            v.add(
-                "valid_until",
-                "not_after_valid_from",
-                "the last day of validity must be after valid_from",
-            );
+            v.add("valid_until", AgreementField::ValidUntilNotAfterValidFrom);
         }
         v.finish()?;
         Ok(Self {

@@ -7,7 +7,7 @@ use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{NAME_MAX, SEATS_MAX, SteeringRule, TERM_MONTHS_MAX};
+use super::{NAME_MAX, SEATS_MAX, SteeringField, SteeringRule, TERM_MONTHS_MAX};
 use crate::collation::swedish_sort_key;
 use crate::error::{DomainError, Validator};
 
@@ -70,15 +70,6 @@ impl Side {
         match self {
             Self::PublicSector => Self::CivilSociety,
             Self::CivilSociety => Self::PublicSector,
-        }
-    }
-
-    pub(super) fn appointed_by_rule(self) -> &'static str {
-        match self {
-            Self::PublicSector => "a public-sector seat is appointed by a public body",
-            Self::CivilSociety => {
-                "a civil-society seat is appointed by the sector (an organisation or a network), never by a public body"
-            }
         }
     }
 }
@@ -271,10 +262,7 @@ impl GroupConfig {
         {
             v.add(
                 "ordinary_seats_per_side",
-                "out_of_range",
-                format!(
-                    "must be between 1 and {SEATS_MAX}, or null for parity without a fixed size"
-                ),
+                SteeringField::SeatsOutOfRange { max: SEATS_MAX },
             );
         }
         if let Some(months) = input.default_term_months
@@ -282,8 +270,9 @@ impl GroupConfig {
         {
             v.add(
                 "default_term_months",
-                "out_of_range",
-                format!("must be between 1 and {TERM_MONTHS_MAX} months, or null"),
+                SteeringField::TermMonthsOutOfRange {
+                    max: TERM_MONTHS_MAX,
+                },
             );
         }
         v.finish()?;
@@ -504,10 +493,15 @@ impl SteeringGroup {
             other => Some(other.clone()),
         };
         if a.role != MemberRole::Member && a.seat != Seat::Ordinary {
+            v.add("role", SteeringField::OrdinarySeatRequired);
+        }
+        if a.seat == Seat::Deputy && !self.config.deputies_allowed {
+            v.add("seat", SteeringField::DeputiesNotAllowed);
+        }
+        if a.appointed_by.side() != a.side {
             v.add(
-                "role",
-                "ordinary_seat_required",
-                "the chair and the vice-chair hold ordinary seats",
+                "appointed_by",
+                SteeringField::AppointedByOtherSide { side: a.side },
             );
         }
         let term_end = a
@@ -516,11 +510,7 @@ impl SteeringGroup {
         if let Some(end) = a.term_end
             && end < a.term_start
         {
-            v.add(
-                "term_end",
-                "before_start",
-                "the last day of the term cannot be before its first",
-            );
+            v.add("term_end", SteeringField::TermEndBeforeStart);
         }
         v.finish()?;
         Ok(Membership {
@@ -538,13 +528,12 @@ impl SteeringGroup {
     }
 
     /// Every rule for adding `new` to the memberships there, in a fixed order so that the
-    /// client always hears about the same rule first.
+    /// client always hears about the same rule first. (An appointment's own values, its
+    /// seat and who appoints it, are checked before, in `validate`; a new configuration
+    /// meets its deputies here.)
     fn check_rules(&self, new: &Membership) -> Result<(), SteeringRule> {
         if new.seat == Seat::Deputy && !self.config.deputies_allowed {
             return Err(SteeringRule::DeputiesNotAllowed);
-        }
-        if new.appointed_by.side() != new.side {
-            return Err(SteeringRule::AppointedByOtherSide { side: new.side });
         }
         let overlapping: Vec<&Membership> = self
             .memberships
@@ -642,18 +631,19 @@ impl SteeringGroup {
             .ok_or(SteeringRule::UnknownMembership)?;
         if last_day < membership.term_start {
             return Err(DomainError::invalid(
-                "term_end",
-                "before_start",
-                format!(
-                    "the term started on {}; it cannot end before that",
-                    membership.term_start
-                ),
+                "last_day",
+                SteeringField::LastDayBeforeStart {
+                    term_start: membership.term_start,
+                },
             ));
         }
         if let Some(current) = membership.term_end
             && current < last_day
         {
-            return Err(SteeringRule::TermAlreadyEnded { last_day: current }.into());
+            return Err(DomainError::invalid(
+                "last_day",
+                SteeringField::TermAlreadyEnded { last_day: current },
+            ));
         }
         membership.term_end = Some(last_day);
         Ok(membership)

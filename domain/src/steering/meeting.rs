@@ -7,8 +7,11 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::group::{Seat, Side, SteeringGroup};
-use super::{DECISION_TEXT_MAX, DecisionKind, MINUTES_REFERENCE_MAX, SUBJECT_MAX, SteeringRule};
-use crate::error::{DomainError, FieldError, Validator};
+use super::{
+    DECISION_TEXT_MAX, DecisionKind, MINUTES_REFERENCE_MAX, SUBJECT_MAX, SteeringField,
+    SteeringRule,
+};
+use crate::error::{CommonField, DomainError, FieldError, Validator};
 
 /// A meeting as a client sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,16 +188,14 @@ impl Decision {
         agreement_id: Uuid,
         kind: DecisionKind,
         subject_id: Uuid,
-    ) -> Result<(), SteeringRule> {
+    ) -> Result<(), FieldError> {
         if self.agreement_id == agreement_id
             && self.kind == kind
             && self.subject_id == Some(subject_id)
         {
             Ok(())
         } else {
-            Err(SteeringRule::DecisionNotCited {
-                kind: kind.as_str(),
-            })
+            Err(SteeringField::DecisionNotCited { kind }.at("decision_id"))
         }
     }
 }
@@ -255,11 +256,7 @@ impl SteeringGroup {
             DecisionKind::ApproveAccession | DecisionKind::RejectAccession
         ) && input.subject_id.is_none()
         {
-            v.add(
-                "subject_id",
-                "required",
-                "a decision on an accession names the accession's id",
-            );
+            v.add("subject_id", SteeringField::DecisionSubjectRequired);
         }
         v.finish()?;
         self.check_decidable(meeting)?;
@@ -313,23 +310,21 @@ impl SteeringGroup {
         for (i, id) in present.iter().enumerate() {
             let field = format!("present[{i}]");
             if present[..i].contains(id) {
-                errors.push(FieldError::new(field, "duplicate", "listed twice"));
+                errors.push(CommonField::ListedTwice.at(field));
                 continue;
             }
             let Some(m) = self.membership(*id) else {
-                errors.push(FieldError::new(
-                    field,
-                    "unknown_member",
-                    "not a membership of this group",
-                ));
+                errors.push(SteeringField::UnknownMember.at(field));
                 continue;
             };
             if !m.in_office_on(date) {
-                errors.push(FieldError::new(
-                    field,
-                    "not_in_office",
-                    format!("{} was not in office on {date}", m.person_name),
-                ));
+                errors.push(
+                    SteeringField::NotInOffice {
+                        name: m.person_name.clone(),
+                        date,
+                    }
+                    .at(field),
+                );
                 continue;
             }
             let side = &mut counts[index(m.side)];

@@ -21,8 +21,12 @@ mod permissions;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+use crate::error::{Lang, Term};
 
 pub use group::{
     Appointer, AppointerKind, Appointment, Composition, GroupConfig, GroupConfigInput, GroupKind,
@@ -47,83 +51,144 @@ pub const SUBJECT_MAX: usize = 300;
 /// Longest decision text.
 pub const DECISION_TEXT_MAX: usize = 10_000;
 
-/// Every rule of the steering group, each a 409 with its `code` when broken.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SteeringRule {
-    /// With a fixed size, a side never holds more ordinary members than its seats on any day.
-    #[error(
-        "the {side} side already holds all its {seats} ordinary seats on {date}, within the new term"
-    )]
-    SeatLimit {
-        side: Side,
-        seats: u32,
-        date: NaiveDate,
-    },
-    /// Each party appoints its own representatives (Blekinge: "Representanterna utses av
-    /// respektive part").
-    #[error("{}", side.appointed_by_rule())]
-    AppointedByOtherSide { side: Side },
-    /// A person holds one seat in a group at a time.
-    #[error(
-        "{name} already holds a seat in this group on {date}; a person holds one seat at a time"
-    )]
-    PersonAlreadySeated { name: String, date: NaiveDate },
-    #[error("this group has no deputies (ersättare)")]
-    DeputiesNotAllowed,
-    #[error("the group already has a chair on {date}")]
-    ChairTaken { date: NaiveDate },
-    #[error("the group already has a vice-chair on {date}")]
-    ViceChairTaken { date: NaiveDate },
-    /// Only when the group's configuration asks for it.
-    #[error("the chair and the vice-chair must come from different sides (both {side} on {date})")]
-    ChairSameSide { side: Side, date: NaiveDate },
-    /// A term can be shortened, not extended: a later end is a new appointment.
-    #[error("the term already ends on {last_day}; to serve longer, appoint the member again")]
-    TermAlreadyEnded { last_day: NaiveDate },
-    #[error("there is no such membership in this group")]
-    UnknownMembership,
-    /// Decisions need equal ordinary members per side on the meeting date.
-    #[error(
-        "the group is not balanced on {date}: {public_sector} ordinary members from the public sector, {civil_society} from civil society"
-    )]
-    GroupUnbalanced {
-        date: NaiveDate,
-        public_sector: u32,
-        civil_society: u32,
-    },
-    #[error(
-        "the meeting on {date} was not quorate: each side needs at least half of its seats filled by present ordinary members or deputies standing in"
-    )]
-    MeetingNotQuorate { date: NaiveDate },
-    /// The memberships were corrected after the meeting so that someone recorded as present
-    /// was not in office on its date: the meeting's quorum can no longer be established.
-    #[error(
-        "a member recorded as present on {date} was not in office on that date according to the current records"
-    )]
-    AttendanceOutOfOffice { date: NaiveDate },
-    #[error("the meeting or decision belongs to another steering group")]
-    NotOfThisGroup,
-    /// The decision cited for an accession (or another subject) is about something else.
-    #[error("the cited decision is not a {kind} decision about this subject in this agreement")]
-    DecisionNotCited { kind: &'static str },
+crate::rules! {
+    /// What the state of the steering group forbids; each is a 409 with its `code`.
+    pub enum SteeringRule {
+        /// With a fixed size, a side never holds more ordinary members than its seats on any day.
+        SeatLimit { side: Side, seats: u32, date: NaiveDate } => "seat_limit" {
+            en: "the {side} side already holds all its {seats} ordinary seats on {date}, within the new term",
+            sv: "{side} har redan alla sina {seats} ordinarie platser den {date}, inom den nya mandatperioden",
+        },
+        /// A person holds one seat in a group at a time.
+        PersonAlreadySeated { name: String, date: NaiveDate } => "person_already_seated" {
+            en: "{name} already holds a seat in this group on {date}; a person holds one seat at a time",
+            sv: "{name} har redan en plats i gruppen den {date}; en person har bara en plats åt gången",
+        },
+        /// A configuration applies to the group's whole history (see `reconfigure`).
+        DeputiesNotAllowed => "deputies_not_allowed" {
+            en: "deputies (ersättare) have been appointed to this group, so it cannot be configured without them",
+            sv: "gruppen har haft ersättare och kan därför inte ställas in utan ersättare",
+        },
+        ChairTaken { date: NaiveDate } => "chair_taken" {
+            en: "the group already has a chair on {date}",
+            sv: "gruppen har redan en ordförande den {date}",
+        },
+        ViceChairTaken { date: NaiveDate } => "vice_chair_taken" {
+            en: "the group already has a vice-chair on {date}",
+            sv: "gruppen har redan en vice ordförande den {date}",
+        },
+        /// Only when the group's configuration asks for it.
+        ChairSameSide { side: Side, date: NaiveDate } => "chair_same_side" {
+            en: "the chair and the vice-chair must come from different sides (both {side} on {date})",
+            sv: "ordförande och vice ordförande måste komma från olika sidor (båda från {side} den {date})",
+        },
+        UnknownMembership => "unknown_membership" {
+            en: "there is no such membership in this group",
+            sv: "gruppen har ingen sådan ledamot",
+        },
+        /// Decisions need equal ordinary members per side on the meeting date.
+        GroupUnbalanced { date: NaiveDate, public_sector: u32, civil_society: u32 } => "group_unbalanced" {
+            en: "the group is not balanced on {date}: {public_sector} ordinary members from the public sector, {civil_society} from civil society",
+            sv: "gruppen är inte jämnt fördelad den {date}: {public_sector} ordinarie ledamöter från offentlig sektor, {civil_society} från idéburen sektor",
+        },
+        MeetingNotQuorate { date: NaiveDate } => "meeting_not_quorate" {
+            en: "the meeting on {date} was not quorate: each side needs at least half of its seats filled by present ordinary members or deputies standing in",
+            sv: "mötet den {date} var inte beslutfört: varje sida behöver minst hälften av sina platser besatta av närvarande ordinarie ledamöter eller tjänstgörande ersättare",
+        },
+        /// The memberships were corrected after the meeting so that someone recorded as present
+        /// was not in office on its date: the meeting's quorum can no longer be established.
+        AttendanceOutOfOffice { date: NaiveDate } => "attendance_out_of_office" {
+            en: "a member recorded as present on {date} was not in office on that date according to the current records",
+            sv: "en ledamot som är antecknad som närvarande den {date} satt enligt nuvarande uppgifter inte i gruppen den dagen",
+        },
+        NotOfThisGroup => "not_of_this_group" {
+            en: "the meeting or decision belongs to another steering group",
+            sv: "mötet eller beslutet hör till en annan styrgrupp",
+        },
+    }
 }
 
-crate::rules!(SteeringRule {
-    SeatLimit { side, seats, date } => "seat_limit",
-    AppointedByOtherSide { side } => "appointed_by_other_side",
-    PersonAlreadySeated { name, date } => "person_already_seated",
-    DeputiesNotAllowed => "deputies_not_allowed",
-    ChairTaken { date } => "chair_taken",
-    ViceChairTaken { date } => "vice_chair_taken",
-    ChairSameSide { side, date } => "chair_same_side",
-    TermAlreadyEnded { last_day } => "term_already_ended",
-    UnknownMembership => "unknown_membership",
-    GroupUnbalanced { date, public_sector, civil_society } => "group_unbalanced",
-    MeetingNotQuorate { date } => "meeting_not_quorate",
-    AttendanceOutOfOffice { date } => "attendance_out_of_office",
-    NotOfThisGroup => "not_of_this_group",
-    DecisionNotCited { kind } => "decision_not_cited",
-});
+crate::field_errors! {
+    /// What can be wrong with the values of a steering-group request, alone or against the
+    /// group's configuration and recorded terms; each is a 422 naming the field.
+    pub enum SteeringField {
+        SeatsOutOfRange { max: u32 } => "out_of_range" {
+            en: "must be between 1 and {max}, or null for parity without a fixed size",
+            sv: "måste vara mellan 1 och {max}, eller null för lika många per sida utan fast storlek",
+        },
+        TermMonthsOutOfRange { max: u32 } => "out_of_range" {
+            en: "must be between 1 and {max} months, or null",
+            sv: "måste vara mellan 1 och {max} månader, eller null",
+        },
+        OrdinarySeatRequired => "ordinary_seat_required" {
+            en: "the chair and the vice-chair hold ordinary seats",
+            sv: "ordförande och vice ordförande har ordinarie platser",
+        },
+        /// Each party appoints its own representatives (Blekinge: "Representanterna utses av
+        /// respektive part").
+        AppointedByOtherSide { side: Side } => "appointed_by_other_side" {
+            en: "a {side} seat is appointed by its own side: a public-sector seat by a public body, a civil-society seat by the sector (an organisation or a network)",
+            sv: "en plats för {side} utses av den egna sidan: offentlig sektor av en offentlig aktör, idéburen sektor av sektorn själv (en organisation eller ett nätverk)",
+        },
+        /// Checked against the group's configuration.
+        DeputiesNotAllowed => "deputies_not_allowed" {
+            en: "this group has no deputies (ersättare)",
+            sv: "gruppen har inga ersättare",
+        },
+        TermEndBeforeStart => "before_start" {
+            en: "the last day of the term cannot be before its first",
+            sv: "mandatperiodens sista dag kan inte ligga före dess första",
+        },
+        /// Checked against the term on record.
+        LastDayBeforeStart { term_start: NaiveDate } => "before_start" {
+            en: "the term started on {term_start}; it cannot end before that",
+            sv: "mandatperioden började {term_start}; den kan inte sluta före det",
+        },
+        /// A term can be shortened, not extended: a later end is a new appointment.
+        TermAlreadyEnded { last_day: NaiveDate } => "term_already_ended" {
+            en: "the term already ends on {last_day}; to serve longer, appoint the member again",
+            sv: "mandatperioden slutar redan {last_day}; för att sitta längre utses ledamoten på nytt",
+        },
+        UnknownMember => "unknown_member" {
+            en: "not a membership of this group",
+            sv: "inte en ledamot i den här gruppen",
+        },
+        NotInOffice { name: String, date: NaiveDate } => "not_in_office" {
+            en: "{name} was not in office on {date}",
+            sv: "{name} satt inte i gruppen den {date}",
+        },
+        DecisionSubjectRequired => "required" {
+            en: "a decision on an accession names the accession's id",
+            sv: "ett beslut om en anslutning anger anslutningens id",
+        },
+        /// The decision cited for an accession (or another subject) is about something else.
+        DecisionNotCited { kind: DecisionKind } => "decision_not_cited" {
+            en: "the cited decision is not a decision of kind {kind} about this subject in this agreement",
+            sv: "beslutet är inte ett beslut av slaget {kind} om detta i den här överenskommelsen",
+        },
+    }
+}
+
+impl Term for Side {
+    fn term(&self, lang: Lang) -> Cow<'_, str> {
+        Cow::Borrowed(match self {
+            Self::PublicSector => lang.pick("public-sector", "offentlig sektor"),
+            Self::CivilSociety => lang.pick("civil-society", "idéburen sektor"),
+        })
+    }
+}
+
+impl Term for DecisionKind {
+    fn term(&self, lang: Lang) -> Cow<'_, str> {
+        Cow::Borrowed(match self {
+            Self::ApproveAccession => lang.pick("approve_accession", "”godkänna anslutning”"),
+            Self::RejectAccession => lang.pick("reject_accession", "”avslå anslutning”"),
+            Self::AdoptActionPlan => lang.pick("adopt_action_plan", "”anta handlingsplan”"),
+            Self::ApproveFollowUp => lang.pick("approve_follow_up", "”godkänna uppföljning”"),
+            Self::Other => lang.pick("other", "”annat”"),
+        })
+    }
+}
 
 /// What a recorded decision of the group is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -701,12 +701,15 @@ fn a_revision_cannot_predate_the_current_version() {
         ..adoption(date(2022, 10, 1))
     };
     assert_eq!(
-        rule(a.adopt_revision(backdated, today())),
-        "revision_predates_current"
+        invalid_fields(a.adopt_revision(backdated, today())),
+        [("valid_from".into(), "revision_predates_current")]
     );
     assert_eq!(
-        rule(a.adopt_revision(adoption(date(2018, 9, 30)), today())),
-        "revision_predates_current"
+        invalid_fields(a.adopt_revision(adoption(date(2018, 9, 30)), today())),
+        [
+            ("decision_date".into(), "revision_predates_current"),
+            ("valid_from".into(), "revision_predates_current")
+        ]
     );
     assert_eq!(
         a.versions[0].status,
