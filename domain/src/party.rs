@@ -13,9 +13,11 @@ pub const DESCRIPTION_MAX: usize = 2000;
 pub const WEBSITE_MAX: usize = 500;
 pub const MUNICIPALITIES_MAX: usize = 290;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum PublicBodyKind {
     Municipality,
     Region,
@@ -23,27 +25,7 @@ pub enum PublicBodyKind {
     Other,
 }
 
-impl PublicBodyKind {
-    pub const ALL: [Self; 4] = [
-        Self::Municipality,
-        Self::Region,
-        Self::CountyBoard,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Municipality => "municipality",
-            Self::Region => "region",
-            Self::CountyBoard => "county_board",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(PublicBodyKind);
 
 /// A public body's validated fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,9 +162,11 @@ crate::rules!(PartyRule {
     ScbCodeForKind => "scb_code_for_kind",
 });
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum LegalForm {
     NonProfitAssociation,
     EconomicAssociation,
@@ -192,31 +176,9 @@ pub enum LegalForm {
     Other,
 }
 
+crate::enum_text::enum_text!(LegalForm);
+
 impl LegalForm {
-    pub const ALL: [Self; 6] = [
-        Self::NonProfitAssociation,
-        Self::EconomicAssociation,
-        Self::Cooperative,
-        Self::Foundation,
-        Self::ReligiousCommunity,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NonProfitAssociation => "non_profit_association",
-            Self::EconomicAssociation => "economic_association",
-            Self::Cooperative => "cooperative",
-            Self::Foundation => "foundation",
-            Self::ReligiousCommunity => "religious_community",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// Swedish label, for the embeddable page.
     pub fn label_sv(self) -> &'static str {
         match self {
@@ -406,6 +368,7 @@ fn parse_website(value: &str) -> Result<String, (&'static str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::IntoEnumIterator;
 
     fn input() -> OrganizationInput {
         OrganizationInput {
@@ -505,7 +468,7 @@ mod tests {
         assert_eq!(SignatoryForm::of(None), SignatoryForm::PublicBody);
         assert_eq!(SignatoryForm::of(None).as_str(), "public_body");
         assert_eq!(SignatoryForm::of(None).label_sv(), "Offentlig aktör");
-        for form in LegalForm::ALL {
+        for form in LegalForm::iter() {
             let shown = SignatoryForm::of(Some(form));
             assert_eq!(shown.as_str(), form.as_str());
             assert_ne!(shown.as_str(), "public_body");

@@ -240,8 +240,9 @@ async fn export_csv(
         let query = params.query(id.into_inner(), today)?;
         let delimiter = match csv.delimiter.as_deref() {
             None => Delimiter::Comma,
-            Some(d) => Delimiter::parse(d)
-                .ok_or_else(|| ApiError::bad_parameter("delimiter", "`comma` or `semicolon`"))?,
+            Some(d) => d
+                .parse()
+                .map_err(|_| ApiError::bad_parameter("delimiter", "`comma` or `semicolon`"))?,
         };
         signatories_csv_response(&req, &state, caller, query, delimiter).await
     })
@@ -282,9 +283,9 @@ pub async fn embed_signatories(
     serve_cached(&req, &cache, key, async {
         let lang = match params.lang.as_deref() {
             None => Lang::Sv,
-            Some(l) => {
-                Lang::parse(l).ok_or_else(|| ApiError::bad_parameter("lang", "`sv` or `en`"))?
-            }
+            Some(l) => l
+                .parse()
+                .map_err(|_| ApiError::bad_parameter("lang", "`sv` or `en`"))?,
         };
         let shown = SignatoryParams {
             as_of: params.as_of,

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use strum::IntoEnumIterator;
 use uuid::Uuid;
 
 use super::values::{
@@ -63,7 +64,7 @@ impl AgreementTerms {
             public_bodies_may_accede: agreement.settings.public_bodies_may_accede,
             // No agreement restricts its channels yet: every channel is accepted until the
             // agreement's settings name them.
-            accepted_channels: Channel::ALL.to_vec(),
+            accepted_channels: Channel::iter().collect(),
             required_statements: agreement.settings.eligibility_statements.clone(),
         }
     }

@@ -23,19 +23,14 @@ pub struct SignatoryPeriod {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum SignatoryStatus {
     Current,
     Former,
 }
 
-impl SignatoryStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Current => "current",
-            Self::Former => "former",
-        }
-    }
-}
+crate::enum_text::enum_text!(SignatoryStatus);
 
 impl SignatoryPeriod {
     /// The period of an accession from its stored columns: approved, withdrawn and ended

@@ -2,6 +2,7 @@
 //! modes, and the history's append-only discipline.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use strum::IntoEnumIterator;
 use uuid::Uuid;
 
 use super::*;
@@ -285,7 +286,7 @@ fn public_bodies_only_where_allowed() {
         ..form_input()
     };
     let eslov = AgreementTerms {
-        accepted_channels: Channel::ALL.to_vec(),
+        accepted_channels: Channel::iter().collect(),
         ..registration_terms()
     };
     assert_eq!(
@@ -330,7 +331,7 @@ fn channels_are_per_agreement() {
         "channel_not_accepted"
     );
     let open = AgreementTerms {
-        accepted_channels: Channel::ALL.to_vec(),
+        accepted_channels: Channel::iter().collect(),
         ..registration_terms()
     };
     assert!(Accession::submit(form_input(), &open, &[], REP, now()).is_ok());
@@ -449,7 +450,7 @@ fn open_accessions_elsewhere_do_not_count() {
 #[test]
 fn board_minutes_and_written_applications_need_the_board_decision() {
     let terms = AgreementTerms {
-        accepted_channels: Channel::ALL.to_vec(),
+        accepted_channels: Channel::iter().collect(),
         ..registration_terms()
     };
     for channel in [Channel::BoardMinutes, Channel::WrittenApplication] {
@@ -1452,13 +1453,13 @@ fn terms_are_read_from_the_agreement() {
             version_number: 1,
             approval_mode: ApprovalMode::Registration,
             public_bodies_may_accede: true,
-            accepted_channels: Channel::ALL.to_vec(),
+            accepted_channels: Channel::iter().collect(),
             required_statements: statements(),
         }
     );
     assert!(!AgreementTerms::of(&testing::draft(), date(2024, 5, 20)).in_force);
     // Until an agreement names its channels, each one is accepted.
-    for channel in Channel::ALL {
+    for channel in Channel::iter() {
         let submission = SubmissionInput { channel, ..input() };
         let terms = AgreementTerms {
             agreement_id: AGREEMENT,

@@ -1,8 +1,6 @@
 //! The values an accession is made of: who joins, how, on which board decision, who the
 //! contact person is, and the history entries.
 
-use std::fmt;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -57,33 +55,24 @@ impl Signatory {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum SignatoryKind {
     Organization,
     PublicBody,
 }
 
-impl SignatoryKind {
-    pub const ALL: [Self; 2] = [Self::Organization, Self::PublicBody];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Organization => "organization",
-            Self::PublicBody => "public_body",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(SignatoryKind);
 
 /// How the accession reached the public body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum Channel {
     /// Eslöv, Lund: "skicka in ett styrelseprotokoll med beslut om att … ansluta sig".
     BoardMinutes,
@@ -97,29 +86,9 @@ pub enum Channel {
     WrittenApplication,
 }
 
+crate::enum_text::enum_text!(Channel);
+
 impl Channel {
-    pub const ALL: [Self; 5] = [
-        Self::BoardMinutes,
-        Self::Form,
-        Self::DialogueForum,
-        Self::AtAdoption,
-        Self::WrittenApplication,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::BoardMinutes => "board_minutes",
-            Self::Form => "form",
-            Self::DialogueForum => "dialogue_forum",
-            Self::AtAdoption => "at_adoption",
-            Self::WrittenApplication => "written_application",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// Whether the accession must carry the signatory's board decision.
     ///
     /// Board minutes are the board decision (Eslöv, Lund). A written application arrives on
@@ -130,12 +99,6 @@ impl Channel {
     /// is checked and kept.
     pub fn needs_board_decision(self) -> bool {
         matches!(self, Self::BoardMinutes | Self::WrittenApplication)
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -326,9 +289,11 @@ fn is_phone(s: &str) -> bool {
 
 /// Where an accession is in its life. `submitted` and `approved` are open: at most one open
 /// accession per signatory and agreement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum AccessionState {
     Submitted,
     /// The signatory is a party to the agreement.
@@ -339,47 +304,21 @@ pub enum AccessionState {
     Ended,
 }
 
+crate::enum_text::enum_text!(AccessionState);
+
 impl AccessionState {
-    pub const ALL: [Self; 6] = [
-        Self::Submitted,
-        Self::Approved,
-        Self::Rejected,
-        Self::Cancelled,
-        Self::Withdrawn,
-        Self::Ended,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Cancelled => "cancelled",
-            Self::Withdrawn => "withdrawn",
-            Self::Ended => "ended",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// Submitted or approved: the states that block a second accession.
     pub fn is_open(self) -> bool {
         matches!(self, Self::Submitted | Self::Approved)
     }
 }
 
-impl fmt::Display for AccessionState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Why an approved accession ended without the signatory withdrawing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum EndReason {
     /// The agreement itself was terminated (Blekinge: "begära utträde ur partnerskapet").
     AgreementTerminated,
@@ -387,20 +326,7 @@ pub enum EndReason {
     NotReconfirmed,
 }
 
-impl EndReason {
-    pub const ALL: [Self; 2] = [Self::AgreementTerminated, Self::NotReconfirmed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AgreementTerminated => "agreement_terminated",
-            Self::NotReconfirmed => "not_reconfirmed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(EndReason);
 
 /// The formal written notice of leaving: Lund "skicka in ett styrelseprotokoll om att
 /// föreningen inte längre vill vara ansluten"; Blekinge "styrgruppen ska meddelas formellt och
@@ -429,9 +355,11 @@ pub struct Reconfirmation {
 }
 
 /// What happened in a history entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum HistoryEvent {
     Submitted,
     Approved,
@@ -446,39 +374,7 @@ pub enum HistoryEvent {
     ContactPersonUpdated,
 }
 
-impl HistoryEvent {
-    pub const ALL: [Self; 10] = [
-        Self::Submitted,
-        Self::Approved,
-        Self::Rejected,
-        Self::Cancelled,
-        Self::Withdrawn,
-        Self::Ended,
-        Self::CarriedOver,
-        Self::ReconfirmationRequested,
-        Self::Reconfirmed,
-        Self::ContactPersonUpdated,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Cancelled => "cancelled",
-            Self::Withdrawn => "withdrawn",
-            Self::Ended => "ended",
-            Self::CarriedOver => "carried_over",
-            Self::ReconfirmationRequested => "reconfirmation_requested",
-            Self::Reconfirmed => "reconfirmed",
-            Self::ContactPersonUpdated => "contact_person_updated",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(HistoryEvent);
 
 /// One line of the append-only history. Events that do not change the state (carry-over,
 /// reconfirmation, contact person) have `from == Some(to)`.
@@ -505,6 +401,7 @@ pub(super) fn notice_reference(v: &mut Validator, reference: &str) -> Option<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::IntoEnumIterator;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
@@ -516,48 +413,6 @@ mod tests {
                 errors.into_iter().map(|e| (e.field, e.code)).collect()
             }
             other => panic!("expected invalid input, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn enums_round_trip_as_text() {
-        for c in Channel::ALL {
-            assert_eq!(Channel::parse(c.as_str()), Some(c));
-        }
-        for s in AccessionState::ALL {
-            assert_eq!(AccessionState::parse(s.as_str()), Some(s));
-        }
-        for r in EndReason::ALL {
-            assert_eq!(EndReason::parse(r.as_str()), Some(r));
-        }
-        for e in HistoryEvent::ALL {
-            assert_eq!(HistoryEvent::parse(e.as_str()), Some(e));
-        }
-        for k in SignatoryKind::ALL {
-            assert_eq!(SignatoryKind::parse(k.as_str()), Some(k));
-        }
-        assert_eq!(Channel::parse("email"), None);
-    }
-
-    #[test]
-    fn serde_names_match_storage_names() {
-        for c in Channel::ALL {
-            assert_eq!(
-                serde_json::to_value(c).expect("serialises"),
-                serde_json::json!(c.as_str())
-            );
-        }
-        for s in AccessionState::ALL {
-            assert_eq!(
-                serde_json::to_value(s).expect("serialises"),
-                serde_json::json!(s.as_str())
-            );
-        }
-        for e in HistoryEvent::ALL {
-            assert_eq!(
-                serde_json::to_value(e).expect("serialises"),
-                serde_json::json!(e.as_str())
-            );
         }
     }
 
@@ -584,8 +439,7 @@ mod tests {
 
     #[test]
     fn which_channels_need_a_board_decision() {
-        let needing: Vec<_> = Channel::ALL
-            .into_iter()
+        let needing: Vec<_> = Channel::iter()
             .filter(|c| c.needs_board_decision())
             .collect();
         assert_eq!(
@@ -596,10 +450,7 @@ mod tests {
 
     #[test]
     fn only_submitted_and_approved_are_open() {
-        let open: Vec<_> = AccessionState::ALL
-            .into_iter()
-            .filter(|s| s.is_open())
-            .collect();
+        let open: Vec<_> = AccessionState::iter().filter(|s| s.is_open()).collect();
         assert_eq!(open, [AccessionState::Submitted, AccessionState::Approved]);
     }
 

@@ -19,27 +19,37 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::limits::SUMMARY_MAX;
-use super::{AdoptionRecord, Agreement, AgreementSettings, may_administer, stored_enum};
+use super::{AdoptionRecord, Agreement, AgreementSettings, may_administer};
 use crate::access::Principal;
 use crate::error::{DomainError, Validator};
 
-stored_enum! {
-    /// A review recorded as done (uppföljning, utvärdering, extern utvärdering).
-    pub enum ReviewKind {
-        FollowUp = "follow_up",
-        Evaluation = "evaluation",
-        ExternalEvaluation = "external_evaluation",
-    }
+/// A review recorded as done (uppföljning, utvärdering, extern utvärdering).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum ReviewKind {
+    FollowUp,
+    Evaluation,
+    ExternalEvaluation,
 }
 
-stored_enum! {
-    pub enum DueKind {
-        FollowUp = "follow_up",
-        Evaluation = "evaluation",
-        ExternalEvaluation = "external_evaluation",
-        Revision = "revision",
-    }
+crate::enum_text::enum_text!(ReviewKind);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum DueKind {
+    FollowUp,
+    Evaluation,
+    ExternalEvaluation,
+    Revision,
 }
+
+crate::enum_text::enum_text!(DueKind);
 
 impl From<ReviewKind> for DueKind {
     fn from(kind: ReviewKind) -> Self {

@@ -5,18 +5,22 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::limits::*;
-use super::stored_enum;
 use crate::error::{DomainError, Validator};
 
-stored_enum! {
-    /// Who undertakes a commitment (åtagande). Södertälje lists under each principle what
-    /// "Kommunen", "Idéburen sektor" and "Båda parter" undertake.
-    pub enum CommitmentParty {
-        PublicBody = "public_body",
-        CivilSociety = "civil_society",
-        Both = "both",
-    }
+/// Who undertakes a commitment (åtagande). Södertälje lists under each principle what
+/// "Kommunen", "Idéburen sektor" and "Båda parter" undertake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum CommitmentParty {
+    PublicBody,
+    CivilSociety,
+    Both,
 }
+
+crate::enum_text::enum_text!(CommitmentParty);
 
 /// A numbered collaboration principle. Numbers are the agreement's own (Eslöv numbers them
 /// I–VI, stored as 1–6); the list keeps the order in which the agreement presents them.

@@ -10,53 +10,72 @@ use super::limits::*;
 use super::{
     AdoptionRecord, AgreementRule, AgreementSettings, AgreementVersion, ConsultationRecord,
     DueItem, RenegotiationRequest, ReviewRecord, VersionContent, VersionStatus, due_items,
-    stored_enum,
 };
 use crate::error::{DomainError, FieldError, Validator};
 use crate::scb::MunicipalityCode;
 
-stored_enum! {
-    /// The stored lifecycle state. `expired` is not here: it is derived ([`Agreement::status`]).
-    pub enum AgreementState {
-        Draft = "draft",
-        Consultation = "consultation",
-        Adopted = "adopted",
-        Terminated = "terminated",
-        Abandoned = "abandoned",
-    }
+/// The stored lifecycle state. `expired` is not here: it is derived ([`Agreement::status`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum AgreementState {
+    Draft,
+    Consultation,
+    Adopted,
+    Terminated,
+    Abandoned,
 }
 
-stored_enum! {
-    /// The status shown to clients: the stored state, with `expired` derived from the
-    /// version in force and a termination counted from its effective date.
-    pub enum ShownStatus {
-        Draft = "draft",
-        Consultation = "consultation",
-        Adopted = "adopted",
-        Expired = "expired",
-        Terminated = "terminated",
-        Abandoned = "abandoned",
-    }
+crate::enum_text::enum_text!(AgreementState);
+
+/// The status shown to clients: the stored state, with `expired` derived from the
+/// version in force and a termination counted from its effective date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum ShownStatus {
+    Draft,
+    Consultation,
+    Adopted,
+    Expired,
+    Terminated,
+    Abandoned,
 }
 
-stored_enum! {
-    /// A municipality's agreement, or a region's (Blekinge) covering the county's
-    /// municipalities.
-    pub enum Scope {
-        Municipal = "municipal",
-        Regional = "regional",
-    }
+crate::enum_text::enum_text!(ShownStatus);
+
+/// A municipality's agreement, or a region's (Blekinge) covering the county's
+/// municipalities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum Scope {
+    Municipal,
+    Regional,
 }
 
-stored_enum! {
-    pub enum CivilSocietyPartyKind {
-        /// The sector as a whole: "Eslövs idéburna sektor", "alla organisationer/föreningar i
-        /// Lund som tillhör den idéburna sektorn".
-        Sector = "sector",
-        /// A named network that represents the sector: "Nätverket Idéburet Blekinge".
-        Network = "network",
-    }
+crate::enum_text::enum_text!(Scope);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum CivilSocietyPartyKind {
+    /// The sector as a whole: "Eslövs idéburna sektor", "alla organisationer/föreningar i
+    /// Lund som tillhör den idéburna sektorn".
+    Sector,
+    /// A named network that represents the sector: "Nätverket Idéburet Blekinge".
+    Network,
 }
+
+crate::enum_text::enum_text!(CivilSocietyPartyKind);
 
 /// The civil-society side of the agreement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -78,9 +78,11 @@ pub mod limits {
 }
 
 /// How an accession becomes active (per agreement).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum ApprovalMode {
     /// An administrator registers the board decision it received (Eslöv, Lund, Södertälje).
     Registration,
@@ -88,64 +90,7 @@ pub enum ApprovalMode {
     SteeringGroup,
 }
 
-impl ApprovalMode {
-    pub const ALL: [Self; 2] = [Self::Registration, Self::SteeringGroup];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Registration => "registration",
-            Self::SteeringGroup => "steering_group",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-/// An enum stored as text and exposed as a snake_case JSON string: `ALL`, `as_str`, `parse`
-/// and `Display`, declared once so that the text and the variant cannot drift apart (a test
-/// checks that serde writes the same text).
-macro_rules! stored_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
-            serde::Serialize, serde::Deserialize,
-        )]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-        }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $( Self::$variant => $text, )+
-                }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-pub(crate) use stored_enum;
+crate::enum_text::enum_text!(ApprovalMode);
 
 /// The rules an agreement operation can break; each becomes a 409 with its `code`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -337,65 +282,6 @@ pub(crate) mod testing {
 mod tests {
     use super::*;
     use crate::error::{DomainError, Rule};
-
-    #[test]
-    fn approval_modes_round_trip() {
-        for m in ApprovalMode::ALL {
-            assert_eq!(ApprovalMode::parse(m.as_str()), Some(m));
-        }
-    }
-
-    /// `as_str` is what the database stores and serde what the API shows: they must agree.
-    #[test]
-    fn stored_enums_serialize_as_their_stored_text() {
-        fn check<T>(all: &[T], as_str: fn(T) -> &'static str, parse: fn(&str) -> Option<T>)
-        where
-            T: Copy + PartialEq + std::fmt::Debug + Serialize + for<'de> Deserialize<'de>,
-        {
-            for &v in all {
-                let json = serde_json::to_string(&v).expect("serializes");
-                assert_eq!(json, format!("\"{}\"", as_str(v)));
-                assert_eq!(serde_json::from_str::<T>(&json).expect("parses"), v);
-                assert_eq!(parse(as_str(v)), Some(v));
-            }
-            assert_eq!(parse("unknown"), None);
-        }
-        check(
-            AgreementState::ALL,
-            AgreementState::as_str,
-            AgreementState::parse,
-        );
-        check(ShownStatus::ALL, ShownStatus::as_str, ShownStatus::parse);
-        check(
-            VersionStatus::ALL,
-            VersionStatus::as_str,
-            VersionStatus::parse,
-        );
-        check(Scope::ALL, Scope::as_str, Scope::parse);
-        check(
-            CivilSocietyPartyKind::ALL,
-            CivilSocietyPartyKind::as_str,
-            CivilSocietyPartyKind::parse,
-        );
-        check(
-            CommitmentParty::ALL,
-            CommitmentParty::as_str,
-            CommitmentParty::parse,
-        );
-        check(ReviewKind::ALL, ReviewKind::as_str, ReviewKind::parse);
-        check(DueKind::ALL, DueKind::as_str, DueKind::parse);
-        check(PeriodUnit::ALL, PeriodUnit::as_str, PeriodUnit::parse);
-        check(
-            RequestingSide::ALL,
-            RequestingSide::as_str,
-            RequestingSide::parse,
-        );
-        check(
-            &ApprovalMode::ALL,
-            ApprovalMode::as_str,
-            ApprovalMode::parse,
-        );
-    }
 
     #[test]
     fn rules_become_conflicts_with_their_code() {

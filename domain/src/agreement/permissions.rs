@@ -98,6 +98,7 @@ mod tests {
     use crate::access::testing::principal;
     use crate::agreement::testing::*;
     use crate::agreement::{CivilSocietyPartyKind, TerminationRecord};
+    use strum::IntoEnumIterator;
 
     fn admin_of(body: Uuid) -> Principal {
         let mut p = principal(&[Role::AgreementAdmin]);
@@ -152,9 +153,9 @@ mod tests {
 
     #[test]
     fn public_states_are_adopted_and_terminated() {
-        for state in AgreementState::ALL {
+        for state in AgreementState::iter() {
             let mut a = draft();
-            a.state = *state;
+            a.state = state;
             assert_eq!(
                 is_publicly_visible(&a),
                 matches!(state, AgreementState::Adopted | AgreementState::Terminated),

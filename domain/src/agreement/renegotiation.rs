@@ -10,17 +10,22 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::limits::REASON_MAX;
-use super::{Agreement, NoticePeriod, stored_enum};
+use super::{Agreement, NoticePeriod};
 use crate::error::{DomainError, Validator};
 
-stored_enum! {
-    pub enum RequestingSide {
-        /// One of the public bodies that are parties (named by `public_body_id`).
-        PublicBody = "public_body",
-        /// The civil-society party: the sector, or its network.
-        CivilSociety = "civil_society",
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum RequestingSide {
+    /// One of the public bodies that are parties (named by `public_body_id`).
+    PublicBody,
+    /// The civil-society party: the sector, or its network.
+    CivilSociety,
 }
+
+crate::enum_text::enum_text!(RequestingSide);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

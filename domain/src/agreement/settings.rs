@@ -4,15 +4,20 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::limits::*;
-use super::{ApprovalMode, add_months, stored_enum};
+use super::{ApprovalMode, add_months};
 use crate::error::{DomainError, Validator};
 
-stored_enum! {
-    pub enum PeriodUnit {
-        Days = "days",
-        Months = "months",
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum PeriodUnit {
+    Days,
+    Months,
 }
+
+crate::enum_text::enum_text!(PeriodUnit);
 
 /// A notice period, e.g. three months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

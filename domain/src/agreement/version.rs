@@ -3,22 +3,27 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::VersionContent;
 use super::limits::*;
-use super::{VersionContent, stored_enum};
 use crate::error::{DomainError, Validator};
 
-stored_enum! {
-    /// A version's place in the lifecycle. Only `draft` and `consultation` versions can be
-    /// edited; `adopted` is the version in force (at most one); `superseded` and
-    /// `abandoned` stay on record.
-    pub enum VersionStatus {
-        Draft = "draft",
-        Consultation = "consultation",
-        Adopted = "adopted",
-        Superseded = "superseded",
-        Abandoned = "abandoned",
-    }
+/// A version's place in the lifecycle. Only `draft` and `consultation` versions can be
+/// edited; `adopted` is the version in force (at most one); `superseded` and
+/// `abandoned` stay on record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum VersionStatus {
+    Draft,
+    Consultation,
+    Adopted,
+    Superseded,
+    Abandoned,
 }
+
+crate::enum_text::enum_text!(VersionStatus);
 
 /// The referral round (remiss). Adoption closes it on the decision date if it is still open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,9 +11,11 @@ use super::{NAME_MAX, SEATS_MAX, SteeringRule, TERM_MONTHS_MAX};
 use crate::collation::swedish_sort_key;
 use crate::error::{DomainError, Validator};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum GroupKind {
     /// Styrgrupp (Eslöv, Kristianstad).
     SteeringGroup,
@@ -23,49 +25,22 @@ pub enum GroupKind {
     CollaborationGroup,
 }
 
-impl GroupKind {
-    pub const ALL: [Self; 3] = [
-        Self::SteeringGroup,
-        Self::Partnership,
-        Self::CollaborationGroup,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SteeringGroup => "steering_group",
-            Self::Partnership => "partnership",
-            Self::CollaborationGroup => "collaboration_group",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(GroupKind);
 
 /// The two parties of every agreement; each member sits on exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Side {
     PublicSector,
     CivilSociety,
 }
 
+crate::enum_text::enum_text!(Side);
+
 impl Side {
-    pub const ALL: [Self; 2] = [Self::PublicSector, Self::CivilSociety];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PublicSector => "public_sector",
-            Self::CivilSociety => "civil_society",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     pub fn other(self) -> Self {
         match self {
             Self::PublicSector => Self::CivilSociety,
@@ -98,54 +73,30 @@ impl fmt::Display for Side {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum Seat {
     Ordinary,
     Deputy,
     Adjunct,
 }
 
-impl Seat {
-    pub const ALL: [Self; 3] = [Self::Ordinary, Self::Deputy, Self::Adjunct];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ordinary => "ordinary",
-            Self::Deputy => "deputy",
-            Self::Adjunct => "adjunct",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(Seat);
 
 /// Ordförande, vice ordförande, ledamot. The chair and vice-chair hold ordinary seats: a
 /// deputy only stands in and an adjunct has no vote, so neither can lead the group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum MemberRole {
     Chair,
     ViceChair,
     Member,
 }
 
-impl MemberRole {
-    pub const ALL: [Self; 3] = [Self::Chair, Self::ViceChair, Self::Member];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Chair => "chair",
-            Self::ViceChair => "vice_chair",
-            Self::Member => "member",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(MemberRole);
 
 /// Who appointed a member. JSON: `{"type": "public_body", "id": "…"}`,
 /// `{"type": "organization", "id": "…"}` or `{"type": "network", "name": "…"}`; stored as
@@ -163,30 +114,18 @@ pub enum Appointer {
     Network { name: String },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum AppointerKind {
     PublicBody,
     Organization,
     Network,
 }
 
-impl AppointerKind {
-    pub const ALL: [Self; 3] = [Self::PublicBody, Self::Organization, Self::Network];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PublicBody => "public_body",
-            Self::Organization => "organization",
-            Self::Network => "network",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(AppointerKind);
 
 impl Appointer {
     pub fn kind(&self) -> AppointerKind {

@@ -126,9 +126,11 @@ crate::rules!(SteeringRule {
 });
 
 /// What a recorded decision of the group is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum DecisionKind {
     ApproveAccession,
     RejectAccession,
@@ -137,26 +139,4 @@ pub enum DecisionKind {
     Other,
 }
 
-impl DecisionKind {
-    pub const ALL: [Self; 5] = [
-        Self::ApproveAccession,
-        Self::RejectAccession,
-        Self::AdoptActionPlan,
-        Self::ApproveFollowUp,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ApproveAccession => "approve_accession",
-            Self::RejectAccession => "reject_accession",
-            Self::AdoptActionPlan => "adopt_action_plan",
-            Self::ApproveFollowUp => "approve_follow_up",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(DecisionKind);
