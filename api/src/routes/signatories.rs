@@ -299,9 +299,9 @@ pub async fn embed_signatories(
         let (a, all) = load(&state, None, query, None).await?;
         let title = a
             .current_version()
-            .map(|v| v.content.title.clone())
+            .map(|v| v.content().title.clone())
             .unwrap_or_default();
-        let owner_id = a.owner_public_body_id;
+        let owner_id = a.owner_public_body_id();
         let owner = state
             .read(move |conn| Ok(parties::public_bodies_by_ids(conn, &[owner_id])?))
             .await?

@@ -103,11 +103,10 @@ impl Channel {
 }
 
 /// The signatory's own decision to join (styrelsebeslut): Lund "Anslutning sker genom att
-/// föreningar/organisationer fattar ett styrelsebeslut och skickar in beslutet".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct BoardDecision {
+/// föreningar/organisationer fattar ett styrelsebeslut och skickar in beslutet", as the
+/// applicant states it; the submission checks it and keeps a [`BoardDecision`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardDecisionInput {
     /// The date of the board meeting.
     pub decided_on: NaiveDate,
     /// Where in the minutes, e.g. `§ 7`.
@@ -118,7 +117,7 @@ pub struct BoardDecision {
     pub diary_number: Option<String>,
 }
 
-impl BoardDecision {
+impl BoardDecisionInput {
     /// Checks the decision against the Swedish date `today` and returns it with its texts
     /// trimmed (a blank diary number becomes `None`). Errors are named under `prefix`.
     pub fn validate(
@@ -165,39 +164,88 @@ impl BoardDecision {
             }
             return None;
         }
-        Some(BoardDecision {
+        Some(BoardDecision(BoardDecisionInput {
             decided_on: self.decided_on,
             minutes_reference: minutes_reference?,
             received_on: self.received_on,
             diary_number,
-        })
+        }))
+    }
+}
+
+/// The board decision of an accession, as recorded: a [`BoardDecisionInput`] that passed its
+/// checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardDecision(BoardDecisionInput);
+
+impl BoardDecision {
+    /// The date of the board meeting.
+    pub fn decided_on(&self) -> NaiveDate {
+        self.0.decided_on
+    }
+
+    /// Where in the minutes, e.g. `§ 7`.
+    pub fn minutes_reference(&self) -> &str {
+        &self.0.minutes_reference
+    }
+
+    /// When the public body received the minutes.
+    pub fn received_on(&self) -> NaiveDate {
+        self.0.received_on
+    }
+
+    /// The public body's diary number (diarienummer), once it has registered the minutes.
+    pub fn diary_number(&self) -> Option<&str> {
+        self.0.diary_number.as_deref()
+    }
+
+    /// A stored record, read back: trusted stored data, not a way around the rules.
+    pub fn restore(stored: BoardDecisionInput) -> Self {
+        Self(stored)
     }
 }
 
 /// The contact person as the client sends it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContactPersonInput {
     pub name: String,
     pub email: String,
-    #[serde(default)]
     pub phone: Option<String>,
 }
 
 /// The person the signatory names as its link to the agreement (Blekinge: "Varje signerande
 /// organisation utser en kontaktperson"). Personal data: shown to administrators and the
 /// signatory's own representatives, never in the public list or in the history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactPerson {
-    pub name: String,
-    pub email: String,
+    name: String,
+    email: String,
     /// Optional: many small associations are reached by e-mail only.
-    pub phone: Option<String>,
+    phone: Option<String>,
 }
 
 impl ContactPerson {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
+    pub fn phone(&self) -> Option<&str> {
+        self.phone.as_deref()
+    }
+
+    /// A stored contact person, read back: trusted stored data, not a way around the rules.
+    pub fn restore(stored: ContactPersonInput) -> Self {
+        Self {
+            name: stored.name,
+            email: stored.email,
+            phone: stored.phone,
+        }
+    }
+
     /// Validates a contact person sent at the top level of a request (`name`, `email`,
     /// `phone`).
     pub fn parse(input: &ContactPersonInput) -> Result<Self, DomainError> {
@@ -330,11 +378,10 @@ crate::enum_text::enum_text!(EndReason);
 
 /// The formal written notice of leaving: Lund "skicka in ett styrelseprotokoll om att
 /// föreningen inte längre vill vara ansluten"; Blekinge "styrgruppen ska meddelas formellt och
-/// skriftligen".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct WithdrawalNotice {
+/// skriftligen". As the caller states it; [`super::Accession::withdraw`] checks it and keeps
+/// a [`WithdrawalNotice`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawalNoticeInput {
     /// When the public body received the notice.
     pub received_on: NaiveDate,
     /// The notice's reference: a minutes paragraph, a letter's date, a diary number.
@@ -344,14 +391,58 @@ pub struct WithdrawalNotice {
     pub effective_on: NaiveDate,
 }
 
+/// The written notice of an accession that was withdrawn: a [`WithdrawalNoticeInput`] that
+/// passed its checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawalNotice(pub(super) WithdrawalNoticeInput);
+
+impl WithdrawalNotice {
+    /// When the public body received the notice.
+    pub fn received_on(&self) -> NaiveDate {
+        self.0.received_on
+    }
+
+    /// The notice's reference: a minutes paragraph, a letter's date, a diary number.
+    pub fn reference(&self) -> &str {
+        &self.0.reference
+    }
+
+    /// The first day on which the organisation is no longer a signatory.
+    pub fn effective_on(&self) -> NaiveDate {
+        self.0.effective_on
+    }
+
+    /// A stored notice, read back: trusted stored data, not a way around the rules.
+    pub fn restore(stored: WithdrawalNoticeInput) -> Self {
+        Self(stored)
+    }
+}
+
 /// A revision's request that this signatory reconfirm, instead of being carried over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reconfirmation {
+    pub(super) version: u32,
+    pub(super) reconfirm_by: NaiveDate,
+}
+
+impl Reconfirmation {
     /// The revised version to reconfirm.
-    pub version: u32,
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
     /// The last day on which the signatory may reconfirm; from the day after, it has ended.
-    pub reconfirm_by: NaiveDate,
+    pub fn reconfirm_by(&self) -> NaiveDate {
+        self.reconfirm_by
+    }
+
+    /// A stored request, read back: trusted stored data, not a way around the rules.
+    pub fn restore(version: u32, reconfirm_by: NaiveDate) -> Self {
+        Self {
+            version,
+            reconfirm_by,
+        }
+    }
 }
 
 /// What happened in a history entry.
@@ -377,20 +468,65 @@ pub enum HistoryEvent {
 crate::enum_text::enum_text!(HistoryEvent);
 
 /// One line of the append-only history. Events that do not change the state (carry-over,
-/// reconfirmation, contact person) have `from == Some(to)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+/// reconfirmation, contact person) have `from == Some(to)`. Only the accession's operations
+/// write one.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
-    pub event: HistoryEvent,
+    pub(super) event: HistoryEvent,
+    pub(super) from: Option<AccessionState>,
+    pub(super) to: AccessionState,
+    pub(super) at: DateTime<Utc>,
+    pub(super) by: String,
+    pub(super) reason: Option<String>,
+}
+
+impl HistoryEntry {
+    pub fn event(&self) -> HistoryEvent {
+        self.event
+    }
+
     /// `None` only for the first entry, the submission.
-    pub from: Option<AccessionState>,
-    pub to: AccessionState,
-    pub at: DateTime<Utc>,
+    pub fn from(&self) -> Option<AccessionState> {
+        self.from
+    }
+
+    pub fn to(&self) -> AccessionState {
+        self.to
+    }
+
+    pub fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+
     /// The caller's `sub`, or [`super::SYSTEM_ACTOR`] for the deadline sweep.
-    pub by: String,
+    pub fn by(&self) -> &str {
+        &self.by
+    }
+
     /// Why, in words: a rejection's reason, the notice's reference, the version carried over
     /// to. Never personal data.
-    pub reason: Option<String>,
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+
+    /// A stored entry, read back: trusted stored data, not a way around the rules.
+    pub fn restore(
+        event: HistoryEvent,
+        from: Option<AccessionState>,
+        to: AccessionState,
+        at: DateTime<Utc>,
+        by: String,
+        reason: Option<String>,
+    ) -> Self {
+        Self {
+            event,
+            from,
+            to,
+            at,
+            by,
+            reason,
+        }
+    }
 }
 
 /// The notice reference, trimmed; errors under `reference`.
@@ -462,9 +598,9 @@ mod tests {
             phone: Some(" +46 70-000 00 00 ".into()),
         })
         .expect("valid");
-        assert_eq!(c.name, "Åsa Östlund");
-        assert_eq!(c.email, "asa.ostlund@angsblomman.example");
-        assert_eq!(c.phone.as_deref(), Some("+46 70-000 00 00"));
+        assert_eq!(c.name(), "Åsa Östlund");
+        assert_eq!(c.email(), "asa.ostlund@angsblomman.example");
+        assert_eq!(c.phone(), Some("+46 70-000 00 00"));
     }
 
     #[test]
@@ -475,7 +611,7 @@ mod tests {
             phone: Some("  ".into()),
         })
         .expect("valid");
-        assert_eq!(c.phone, None);
+        assert_eq!(c.phone(), None);
     }
 
     #[test]
@@ -559,7 +695,7 @@ mod tests {
     #[test]
     fn board_decision_dates() {
         let today = date(2024, 5, 20);
-        let good = BoardDecision {
+        let good = BoardDecisionInput {
             decided_on: date(2024, 5, 2),
             minutes_reference: " § 7 ".into(),
             received_on: today,
@@ -570,11 +706,11 @@ mod tests {
             .validate(&mut v, "board_decision", today)
             .expect("valid");
         assert!(v.is_empty());
-        assert_eq!(checked.minutes_reference, "§ 7");
-        assert_eq!(checked.diary_number, None);
+        assert_eq!(checked.minutes_reference(), "§ 7");
+        assert_eq!(checked.diary_number(), None);
 
         let mut v = Validator::new();
-        let future = BoardDecision {
+        let future = BoardDecisionInput {
             decided_on: date(2024, 5, 21),
             minutes_reference: "".into(),
             received_on: date(2024, 5, 22),
@@ -596,7 +732,7 @@ mod tests {
         );
 
         let mut v = Validator::new();
-        let received_early = BoardDecision {
+        let received_early = BoardDecisionInput {
             decided_on: date(2024, 5, 10),
             minutes_reference: "§ 12".into(),
             received_on: date(2024, 5, 9),

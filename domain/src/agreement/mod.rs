@@ -16,8 +16,11 @@
 //! version in force has a `valid_until` before `today`. Overdue follow-ups, evaluations and
 //! revisions are derived the same way by [`due_items`].
 //!
-//! The aggregate is [`Agreement`], plain data with pub fields so the persistence layer can map
-//! it to rows; the rules live in its methods, and every illegal use is an [`AgreementRule`].
+//! The aggregate is [`Agreement`]: its fields are read through methods and changed only by its
+//! operations, and every illegal use is an [`AgreementRule`]. What a caller hands an
+//! operation is an input (`AdoptionInput`, `TerminationInput`, …); what the agreement keeps is
+//! the checked record (`AdoptionRecord`, `TerminationRecord`, …). Storage reads an agreement
+//! back with [`Agreement::restore`].
 
 mod calendar;
 mod content;
@@ -31,22 +34,26 @@ mod version;
 use serde::{Deserialize, Serialize};
 
 pub use calendar::{
-    AgendaItem, DueItem, DueKind, ReviewKind, ReviewRecord, add_months, administrator_agenda,
-    due_items,
+    AgendaItem, DueItem, DueKind, ReviewInput, ReviewKind, ReviewRecord, add_months,
+    administrator_agenda, due_items,
 };
 pub use content::{Commitment, CommitmentParty, DevelopmentArea, Principle, VersionContent};
 pub use demo::DemoAgreement;
 pub use lifecycle::{
-    Agreement, AgreementState, AgreementStatus, CivilSocietyParty, CivilSocietyPartyKind,
-    NewAgreement, PartiesInput, RevisionAdopted, Scope, ShownStatus, TerminationRecord,
+    Agreement, AgreementParts, AgreementState, AgreementStatus, CivilSocietyParty,
+    CivilSocietyPartyKind, NewAgreement, PartiesInput, RevisionAdopted, Scope, ShownStatus,
+    TerminationInput, TerminationRecord,
 };
 pub use permissions::{
     Administered, PUBLIC_STATES, administered_by, is_publicly_visible, may_administer,
     may_create_agreement, may_file_renegotiation_request, may_view, may_view_version,
 };
-pub use renegotiation::{RenegotiationRequest, RequestingSide};
+pub use renegotiation::{RenegotiationInput, RenegotiationRequest, RequestingSide};
 pub use settings::{AgreementSettings, NoticePeriod, PeriodUnit};
-pub use version::{AdoptionRecord, AgreementVersion, ConsultationRecord, VersionStatus};
+pub use version::{
+    AdoptionInput, AdoptionRecord, AgreementVersion, ConsultationRecord, VersionParts,
+    VersionStatus,
+};
 
 /// Longest accepted texts and lists. Markdown fields are generous: the seeds' longest
 /// sections are a few thousand characters.
@@ -228,21 +235,26 @@ pub(crate) mod testing {
         }
     }
 
+    pub fn new_agreement() -> NewAgreement {
+        NewAgreement {
+            parties: parties(),
+            settings: settings(),
+            content: content(),
+        }
+    }
+
     pub fn draft() -> Agreement {
-        Agreement::create(
-            AGREEMENT,
-            NewAgreement {
-                parties: parties(),
-                settings: settings(),
-                content: content(),
-            },
-        )
-        .expect("a valid agreement")
+        Agreement::create(AGREEMENT, new_agreement()).expect("a valid agreement")
     }
 
     /// Kommunfullmäktige's decision on `on`, valid from that day until further notice.
-    pub fn adoption(on: NaiveDate) -> AdoptionRecord {
-        AdoptionRecord {
+    pub fn adoption_record(on: NaiveDate) -> AdoptionRecord {
+        AdoptionRecord::restore(adoption(on))
+    }
+
+    /// Kommunfullmäktige's decision on `on`, valid from that day until further notice.
+    pub fn adoption(on: NaiveDate) -> AdoptionInput {
+        AdoptionInput {
             decided_by: "Kommunfullmäktige".into(),
             decision_date: on,
             diary_number: Some("KS 17/53".into()),

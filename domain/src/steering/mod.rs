@@ -140,3 +140,14 @@ pub enum DecisionKind {
 }
 
 crate::enum_text::enum_text!(DecisionKind);
+
+impl DecisionKind {
+    /// Whether the decision names the record it concerns (`subject_id`): a decision on an
+    /// accession names the accession.
+    pub fn requires_subject_id(self) -> bool {
+        match self {
+            Self::ApproveAccession | Self::RejectAccession => true,
+            Self::AdoptActionPlan | Self::ApproveFollowUp | Self::Other => false,
+        }
+    }
+}
