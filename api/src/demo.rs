@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::accession::{
-    Accession, AgreementTerms, Approval, BoardDecision, Channel, CitedDecision, ContactPersonInput,
-    Signatory, SubmissionInput, WithdrawalNotice, swedish_date,
+    Accession, AgreementTerms, Approval, BoardDecisionInput, Channel, CitedDecision,
+    ContactPersonInput, Signatory, SubmissionInput, WithdrawalNoticeInput, swedish_date,
 };
 use samverkan_domain::agreement::{Agreement, ApprovalMode, DemoAgreement};
 use samverkan_domain::party::{LegalForm, OrganizationFields, OrganizationInput, PublicBodyKind};
@@ -362,7 +362,7 @@ fn load_group(
         chair_and_vice_chair_from_different_sides: file.chair_and_vice_chair_from_different_sides,
         default_term_months: file.default_term_months,
     })?;
-    let mut group = SteeringGroup::new(Uuid::now_v7(), agreement.id, config);
+    let mut group = SteeringGroup::new(Uuid::now_v7(), agreement.id(), config);
     for member in &file.members {
         group.appoint(
             Uuid::now_v7(),
@@ -375,7 +375,7 @@ fn load_group(
                 role: member.role,
                 appointed_by: match &member.appointed_by {
                     AppointedBy::Owner => Appointer::PublicBody {
-                        id: agreement.owner_public_body_id,
+                        id: agreement.owner_public_body_id(),
                     },
                     AppointedBy::Network(name) => Appointer::Network { name: name.clone() },
                 },
@@ -420,7 +420,7 @@ impl AgreementLoad<'_> {
         }
         let ids: HashMap<&SignatoryRef, Uuid> = submitted
             .iter()
-            .map(|(e, a, _)| (&e.signatory, a.id))
+            .map(|(e, a, _)| (&e.signatory, a.id()))
             .collect();
         let approvals = self.record_meetings(group, meetings, &ids)?;
         for (entry, mut accession, name) in submitted {
@@ -474,13 +474,13 @@ impl AgreementLoad<'_> {
                 id: Uuid::now_v7(),
                 signatory,
                 channel: entry.channel,
-                board_decision: entry.board_decision.as_ref().map(|d| BoardDecision {
+                board_decision: entry.board_decision.as_ref().map(|d| BoardDecisionInput {
                     decided_on: d.decided_on,
                     minutes_reference: d.minutes_reference.clone(),
                     received_on: d.received_on,
                     diary_number: d.diary_number.clone(),
                 }),
-                affirmed_statements: self.agreement.settings.eligibility_statements.clone(),
+                affirmed_statements: self.agreement.settings().eligibility_statements.clone(),
                 contact_person: ContactPersonInput {
                     name: entry.contact_person.name.clone(),
                     email: entry.contact_person.email.clone(),
@@ -506,15 +506,15 @@ impl AgreementLoad<'_> {
         for entry in meetings {
             let present = match &entry.present {
                 Present::Everyone(AllInOffice::AllInOffice) => {
-                    group.in_office(entry.date).map(|m| m.id).collect()
+                    group.in_office(entry.date).map(|m| m.id()).collect()
                 }
                 Present::Named(names) => names
                     .iter()
                     .map(|name| {
                         group
                             .in_office(entry.date)
-                            .find(|m| m.person_name == *name)
-                            .map(|m| m.id)
+                            .find(|m| m.person_name() == *name)
+                            .map(|m| m.id())
                             .ok_or_else(|| {
                                 bad(format_args!("{name} is not in office on {}", entry.date))
                             })
@@ -565,7 +565,7 @@ impl AgreementLoad<'_> {
     ) -> Result<(), ApiError> {
         let terms = self.terms_on(entry);
         if let Some(approved_on) = entry.approved_on {
-            let approval = match self.agreement.settings.approval_mode {
+            let approval = match self.agreement.settings().approval_mode {
                 ApprovalMode::SteeringGroup => {
                     let cited = approvals.get(&entry.signatory).cloned().ok_or_else(|| {
                         bad(format_args!(
@@ -587,7 +587,7 @@ impl AgreementLoad<'_> {
         }
         if let Some(w) = &entry.withdrawal {
             accession.withdraw(
-                WithdrawalNotice {
+                WithdrawalNoticeInput {
                     received_on: w.received_on,
                     reference: w.reference.clone(),
                     effective_on: w.effective_on,

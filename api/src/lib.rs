@@ -2,7 +2,9 @@
 //!
 //! - `state`: what every handler shares (pool, token verifier, clock); `server`: the server,
 //!   the middleware every request passes, the fallback for unknown paths.
-//! - `routes`: one module per area, translating HTTP to the domain and back; `extract`: what
+//! - `routes`: one module per area, translating HTTP to the domain and back; `contract`: the
+//!   API's own JSON forms of the aggregates (request bodies into domain inputs, views from
+//!   the domain's read methods), the only schemas of their types; `extract`: what
 //!   handlers take from a request (caller, strict JSON, paging); `http`: how responses look
 //!   (ETags, caching, lists); `problem`: every error as problem+json.
 //! - `workflows`: what spans areas (termination ends accessions, revisions carry them over,
@@ -15,6 +17,7 @@ pub mod auth;
 pub mod cache;
 pub mod cli;
 pub mod config;
+pub mod contract;
 pub mod demo;
 pub mod extract;
 pub mod http;

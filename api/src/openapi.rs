@@ -19,6 +19,7 @@ use utoipa_actix_web::AppExt;
 use crate::http::IF_MATCH_PATTERN;
 use crate::problem::{Problem, ProblemField};
 use crate::routes;
+use crate::schemas::RulesBetweenFields;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -54,7 +55,7 @@ pub fn api_doc() -> OpenApiDoc {
         .split_for_parts();
     add_shared_parts(&mut doc);
     constrain_shared_headers(&mut doc);
-    constrain_request_bodies(&mut doc);
+    add_rules_between_fields(&mut doc);
     add_links(&mut doc);
     spell_out_formats(&mut doc);
     doc
@@ -324,401 +325,39 @@ fn constrain_shared_headers(doc: &mut OpenApiDoc) {
     }
 }
 
-/// What the domain checks in request bodies of types it declares (texts not blank, number
-/// ranges, rules between fields), stated in their schemas: the domain crate does not know
-/// the document, so the rules are set here, one line per field, from the domain's limits.
-fn constrain_request_bodies(doc: &mut OpenApiDoc) {
-    use crate::schemas::{self, optional_text, text};
-    use samverkan_domain::accession as ac;
-    use samverkan_domain::agreement::limits as ag;
-    use samverkan_domain::steering as sg;
-    use serde_json::json;
+/// The rules between fields of the request bodies that have them ([`RulesBetweenFields`],
+/// generated from the domain's predicates beside each type), as `allOf` branches of the
+/// type's own schema: utoipa's derive has no place for `if`/`then`.
+fn add_rules_between_fields(doc: &mut OpenApiDoc) {
+    use crate::contract::{agreements, steering};
+    use crate::routes::agreements::RenegotiationFiled;
 
-    let range = |nullable: bool, min: u32, max: u32| {
-        json!({
-            "type": if nullable { json!(["integer", "null"]) } else { json!("integer") },
-            "format": "int32",
-            "minimum": min,
-            "maximum": max,
-        })
-    };
-    let properties: Vec<(&str, &str, serde_json::Value)> = vec![
-        // agreements
-        (
-            "VersionContent",
-            "title",
-            text(false, ag::TITLE_MAX, "Överenskommelse om samverkan"),
-        ),
-        (
-            "VersionContent",
-            "purpose",
-            text(
-                false,
-                ag::PURPOSE_MAX,
-                "Att stärka samverkan mellan kommunen och föreningslivet.",
-            ),
-        ),
-        (
-            "VersionContent",
-            "background",
-            optional_text(ag::BACKGROUND_MAX),
-        ),
-        (
-            "Principle",
-            "title",
-            text(false, ag::PRINCIPLE_TITLE_MAX, "Dialog"),
-        ),
-        (
-            "Principle",
-            "description",
-            text(
-                false,
-                ag::PRINCIPLE_DESCRIPTION_MAX,
-                "Parterna för en öppen dialog.",
-            ),
-        ),
-        ("Principle", "number", range(false, 1, u32::MAX)),
-        (
-            "Commitment",
-            "title",
-            optional_text(ag::COMMITMENT_TITLE_MAX),
-        ),
-        (
-            "Commitment",
-            "text",
-            text(
-                false,
-                ag::COMMITMENT_TEXT_MAX,
-                "Kommunen bjuder in till dialogmöten.",
-            ),
-        ),
-        (
-            "DevelopmentArea",
-            "title",
-            text(false, ag::DEVELOPMENT_AREA_TITLE_MAX, "Mötesplatser"),
-        ),
-        (
-            "DevelopmentArea",
-            "description",
-            text(
-                false,
-                ag::DEVELOPMENT_AREA_DESCRIPTION_MAX,
-                "Fler öppna mötesplatser i länet.",
-            ),
-        ),
-        (
-            "CivilSocietyParty",
-            "name",
-            text(false, ag::PARTY_NAME_MAX, "Idéburen sektor i Älvsby"),
-        ),
-        (
-            "AdoptionRecord",
-            "decided_by",
-            text(false, ag::DECIDED_BY_MAX, "Kommunfullmäktige"),
-        ),
-        (
-            "AdoptionRecord",
-            "diary_number",
-            optional_text(ag::DIARY_NUMBER_MAX),
-        ),
-        (
-            "TerminationRecord",
-            "decided_by",
-            text(false, ag::DECIDED_BY_MAX, "Kommunstyrelsen"),
-        ),
-        ("TerminationRecord", "reason", optional_text(ag::REASON_MAX)),
-        (
-            "ReviewDone",
-            "summary",
-            text(
-                false,
-                ag::SUMMARY_MAX,
-                "Uppföljningen är gjord och redovisad.",
-            ),
-        ),
-        (
-            "RenegotiationFiled",
-            "reason",
-            text(
-                false,
-                ag::REASON_MAX,
-                "Förändrade förutsättningar för föreningslivet.",
-            ),
-        ),
-        ("NoticePeriod", "amount", range(false, 1, ag::DAYS_MAX)),
-        (
-            "AgreementSettings",
-            "follow_up_months",
-            range(true, 1, ag::MONTHS_MAX),
-        ),
-        (
-            "AgreementSettings",
-            "evaluation_months",
-            range(true, 1, ag::MONTHS_MAX),
-        ),
-        (
-            "AgreementSettings",
-            "revision_interval_months",
-            range(true, 1, ag::MONTHS_MAX),
-        ),
-        (
-            "AgreementSettings",
-            "action_plan_months",
-            range(true, 1, ag::MONTHS_MAX),
-        ),
-        (
-            "AgreementSettings",
-            "dialogue_meetings_per_year",
-            range(false, 0, ag::MEETINGS_PER_YEAR_MAX),
-        ),
-        (
-            "AgreementSettings",
-            "reconfirmation_days",
-            range(true, 1, ag::DAYS_MAX),
-        ),
-        (
-            "AgreementSettings",
-            "eligibility_statements",
-            json!({
-                "type": "array",
-                "items": text(false, ag::STATEMENT_MAX, "Föreningen arbetar utifrån demokratiska värderingar."),
-                "maxItems": ag::STATEMENTS_MAX,
-                "uniqueItems": true,
-            }),
-        ),
-        (
-            "NewAgreementRequest",
-            "party_public_body_ids",
-            json!({
-                "type": "array",
-                "items": {"type": "string", "format": "uuid"},
-                "minItems": 1,
-                "maxItems": ag::PARTIES_MAX,
-                "uniqueItems": true,
-                "description": "The public bodies that are parties, the owner among them.",
-            }),
-        ),
-        (
-            "NewAgreementRequest",
-            "municipality_codes",
-            json!({
-                "type": "array",
-                "items": {"type": "string", "pattern": schemas::municipality_code_pattern(), "example": "1285"},
-                "minItems": 1,
-                "maxItems": samverkan_domain::party::MUNICIPALITIES_MAX,
-                "description": "The municipalities covered (kommunkoder); a regional agreement's all in one county.",
-            }),
-        ),
-        // steering
-        (
-            "GroupConfigInput",
-            "name",
-            text(false, sg::NAME_MAX, "Styrgruppen för överenskommelsen"),
-        ),
-        (
-            "GroupConfigPatch",
-            "name",
-            text(true, sg::NAME_MAX, "Styrgruppen för överenskommelsen"),
-        ),
-        (
-            "GroupConfigInput",
-            "ordinary_seats_per_side",
-            range(true, 1, sg::SEATS_MAX),
-        ),
-        (
-            "GroupConfigPatch",
-            "ordinary_seats_per_side",
-            range(true, 1, sg::SEATS_MAX),
-        ),
-        (
-            "GroupConfigInput",
-            "default_term_months",
-            range(true, 1, sg::TERM_MONTHS_MAX),
-        ),
-        (
-            "GroupConfigPatch",
-            "default_term_months",
-            range(true, 1, sg::TERM_MONTHS_MAX),
-        ),
-        (
-            "Appointment",
-            "person_name",
-            text(false, sg::NAME_MAX, "Åsa Exempelsson"),
-        ),
-        ("Appointment", "person_ref", optional_text(sg::NAME_MAX)),
-        ("Appointment", "title", optional_text(sg::NAME_MAX)),
-        (
-            "MeetingInput",
-            "minutes_reference",
-            optional_text(sg::MINUTES_REFERENCE_MAX),
-        ),
-        (
-            "DecisionInput",
-            "subject",
-            text(false, sg::SUBJECT_MAX, "Anslutning: Föreningen Ängsblomman"),
-        ),
-        (
-            "DecisionInput",
-            "text",
-            text(
-                false,
-                sg::DECISION_TEXT_MAX,
-                "Styrgruppen godkänner anslutningen.",
-            ),
-        ),
-        // accessions
-        (
-            "ContactPersonInput",
-            "name",
-            text(false, ac::CONTACT_NAME_MAX, "Örjan Påhittad"),
-        ),
-        (
-            "BoardDecision",
-            "minutes_reference",
-            text(
-                false,
-                ac::MINUTES_REFERENCE_MAX,
-                "Styrelseprotokoll 2026-03-04 § 7",
-            ),
-        ),
-        (
-            "BoardDecision",
-            "diary_number",
-            optional_text(ac::DIARY_NUMBER_MAX),
-        ),
-        (
-            "RejectionRequest",
-            "reason",
-            text(
-                false,
-                ac::REASON_MAX,
-                "Föreningen uppfyller inte kriterierna.",
-            ),
-        ),
-        (
-            "WithdrawalNotice",
-            "reference",
-            text(
-                false,
-                ac::NOTICE_REFERENCE_MAX,
-                "Styrelseprotokoll 2026-05-12 § 3",
-            ),
-        ),
-    ];
-    // Rules between fields, as `allOf` branches added to the object's own schema.
-    let rules: Vec<(&str, serde_json::Value)> = vec![
-        (
-            "CivilSocietyParty",
-            json!({
-                "if": {"required": ["kind"], "properties": {"kind": {"const": "sector"}}},
-                "then": {"properties": {"organization_id": {"type": "null"}}},
-            }),
-        ),
-        (
-            "NoticePeriod",
-            json!({
-                "if": {"required": ["unit"], "properties": {"unit": {"const": "months"}}},
-                "then": {"properties": {"amount": {"maximum": ag::MONTHS_MAX}}},
-            }),
-        ),
-        (
-            "Appointment",
-            json!({
-                "if": {"required": ["role"], "properties": {"role": {"enum": ["chair", "vice_chair"]}}},
-                "then": {"properties": {"seat": {"const": "ordinary"}}},
-            }),
-        ),
-        (
-            "RenegotiationFiled",
-            json!({
-                "if": {"required": ["requested_by"], "properties": {"requested_by": {"const": "public_body"}}},
-                "then": {"required": ["public_body_id"], "properties": {"public_body_id": {"type": "string"}}},
-                "else": {"properties": {"public_body_id": {"type": "null"}}},
-            }),
-        ),
-        (
-            "DecisionInput",
-            json!({
-                "if": {"required": ["kind"], "properties": {"kind": {"enum": ["approve_accession", "reject_accession"]}}},
-                "then": {"required": ["subject_id"], "properties": {"subject_id": {"type": "string"}}},
-            }),
-        ),
+    fn rules<T: RulesBetweenFields>() -> (String, Vec<serde_json::Value>) {
+        (T::name().into_owned(), T::rules())
+    }
+    let all = [
+        rules::<agreements::CivilSocietyParty>(),
+        rules::<agreements::NoticePeriod>(),
+        rules::<steering::Appointment>(),
+        rules::<RenegotiationFiled>(),
+        rules::<steering::DecisionInput>(),
     ];
     let Some(components) = doc.components.as_mut() else {
         return;
     };
-    let mut edit = |name: &str, change: &mut dyn FnMut(&mut serde_json::Value)| {
+    for (name, rules) in all {
         let schema = components
             .schemas
-            .get_mut(name)
+            .get_mut(&name)
             .unwrap_or_else(|| panic!("no schema {name} in the document"));
         let mut value = serde_json::to_value(&*schema).expect("a schema serializes");
-        change(&mut value);
-        *schema = schemas::schema(value);
-    };
-    for (name, property, mut constrained) in properties {
-        edit(name, &mut |value| {
-            let slot = value
-                .get_mut("properties")
-                .and_then(|p| p.get_mut(property))
-                .unwrap_or_else(|| panic!("no property {name}.{property}"));
-            if let Some(description) = slot.get("description").cloned() {
-                constrained["description"] = description;
-            }
-            *slot = constrained.clone();
-        });
-    }
-    // The network that appoints is named, not blank.
-    edit("Appointer", &mut |value| {
-        for branch in value["oneOf"].as_array_mut().into_iter().flatten() {
-            if let Some(slot) = branch.get_mut("properties").and_then(|p| p.get_mut("name")) {
-                *slot = text(false, sg::NAME_MAX, "Nätverket Idéburet Exempellän");
-            }
-        }
-    });
-    // Whole examples where fields depend on each other, so that an example is one request.
-    let examples = [
-        (
-            "Appointment",
-            json!({
-                "person_name": "Åsa Exempelsson",
-                "side": "civil_society",
-                "seat": "ordinary",
-                "role": "chair",
-                "appointed_by": {"type": "network", "name": "Nätverket Idéburet Exempellän"},
-                "term_start": "2026-01-01",
-            }),
-        ),
-        (
-            "DecisionInput",
-            json!({
-                "kind": "other",
-                "subject": "Handlingsplan 2026–2027",
-                "text": "Styrgruppen antar handlingsplanen för föreningslivet i Älvby.",
-            }),
-        ),
-        (
-            "RenegotiationFiled",
-            json!({
-                "filed_on": "2026-02-02",
-                "requested_by": "civil_society",
-                "reason": "Förändrade förutsättningar för föreningslivet.",
-                "requested_date": "2026-09-01",
-            }),
-        ),
-    ];
-    for (name, example) in examples {
-        edit(name, &mut |value| value["example"] = example.clone());
-    }
-    for (name, rule) in rules {
-        edit(name, &mut |value| {
-            let all_of = value
-                .as_object_mut()
-                .expect("an object schema")
-                .entry("allOf")
-                .or_insert_with(|| json!([]));
-            all_of.as_array_mut().expect("an array").push(rule.clone());
-        });
+        let all_of = value
+            .as_object_mut()
+            .expect("an object schema")
+            .entry("allOf")
+            .or_insert_with(|| serde_json::json!([]));
+        all_of.as_array_mut().expect("an array").extend(rules);
+        *schema = crate::schemas::schema(value);
     }
 }
 

@@ -7,9 +7,11 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     /// Runs the platform: may do everything.
     PlatformAdmin,
@@ -21,27 +23,7 @@ pub enum Role {
     OrganizationRep,
 }
 
-impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::PlatformAdmin,
-        Role::AgreementAdmin,
-        Role::SteeringMember,
-        Role::OrganizationRep,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::PlatformAdmin => "platform_admin",
-            Role::AgreementAdmin => "agreement_admin",
-            Role::SteeringMember => "steering_member",
-            Role::OrganizationRep => "organization_rep",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(Role);
 
 /// The authenticated caller, as the token describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,7 +190,7 @@ mod tests {
 
     #[test]
     fn roles_round_trip() {
-        for r in Role::ALL {
+        for r in <Role as strum::IntoEnumIterator>::iter() {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("admin"), None);

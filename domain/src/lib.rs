@@ -13,6 +13,7 @@ pub mod access;
 pub mod accession;
 pub mod agreement;
 pub mod collation;
+mod enum_text;
 pub mod error;
 pub mod org_number;
 pub mod party;

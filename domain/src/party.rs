@@ -13,9 +13,11 @@ pub const DESCRIPTION_MAX: usize = 2000;
 pub const WEBSITE_MAX: usize = 500;
 pub const MUNICIPALITIES_MAX: usize = 290;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum PublicBodyKind {
     Municipality,
     Region,
@@ -23,27 +25,7 @@ pub enum PublicBodyKind {
     Other,
 }
 
-impl PublicBodyKind {
-    pub const ALL: [Self; 4] = [
-        Self::Municipality,
-        Self::Region,
-        Self::CountyBoard,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Municipality => "municipality",
-            Self::Region => "region",
-            Self::CountyBoard => "county_board",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(PublicBodyKind);
 
 /// A public body's validated fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,9 +186,11 @@ crate::field_errors! {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum LegalForm {
     NonProfitAssociation,
     EconomicAssociation,
@@ -216,31 +200,9 @@ pub enum LegalForm {
     Other,
 }
 
+crate::enum_text::enum_text!(LegalForm);
+
 impl LegalForm {
-    pub const ALL: [Self; 6] = [
-        Self::NonProfitAssociation,
-        Self::EconomicAssociation,
-        Self::Cooperative,
-        Self::Foundation,
-        Self::ReligiousCommunity,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NonProfitAssociation => "non_profit_association",
-            Self::EconomicAssociation => "economic_association",
-            Self::Cooperative => "cooperative",
-            Self::Foundation => "foundation",
-            Self::ReligiousCommunity => "religious_community",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// Swedish label, for the embeddable page.
     pub fn label_sv(self) -> &'static str {
         match self {
@@ -424,6 +386,7 @@ fn parse_website(value: &str) -> Result<String, PartyField> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::IntoEnumIterator;
 
     fn input() -> OrganizationInput {
         OrganizationInput {
@@ -523,7 +486,7 @@ mod tests {
         assert_eq!(SignatoryForm::of(None), SignatoryForm::PublicBody);
         assert_eq!(SignatoryForm::of(None).as_str(), "public_body");
         assert_eq!(SignatoryForm::of(None).label_sv(), "Offentlig aktör");
-        for form in LegalForm::ALL {
+        for form in LegalForm::iter() {
             let shown = SignatoryForm::of(Some(form));
             assert_eq!(shown.as_str(), form.as_str());
             assert_ne!(shown.as_str(), "public_body");
@@ -682,7 +645,7 @@ mod tests {
 
     #[test]
     fn kinds_and_legal_forms_have_one_snake_case_name_each() {
-        for kind in PublicBodyKind::ALL {
+        for kind in PublicBodyKind::iter() {
             assert_eq!(PublicBodyKind::parse(kind.as_str()), Some(kind));
             assert_eq!(
                 serde_json::to_value(kind).unwrap(),
@@ -694,7 +657,7 @@ mod tests {
             Some(PublicBodyKind::CountyBoard)
         );
         assert_eq!(PublicBodyKind::parse("kommun"), None);
-        for form in LegalForm::ALL {
+        for form in LegalForm::iter() {
             assert_eq!(LegalForm::parse(form.as_str()), Some(form));
             assert_eq!(
                 serde_json::to_value(form).unwrap(),
@@ -707,10 +670,12 @@ mod tests {
 
     #[test]
     fn every_legal_form_has_its_own_swedish_and_english_label() {
-        let sv: std::collections::BTreeSet<_> = LegalForm::ALL.map(LegalForm::label_sv).into();
-        let en: std::collections::BTreeSet<_> = LegalForm::ALL.map(LegalForm::label_en).into();
-        assert_eq!(sv.len(), LegalForm::ALL.len());
-        assert_eq!(en.len(), LegalForm::ALL.len());
+        let sv: std::collections::BTreeSet<_> =
+            LegalForm::iter().map(LegalForm::label_sv).collect();
+        let en: std::collections::BTreeSet<_> =
+            LegalForm::iter().map(LegalForm::label_en).collect();
+        assert_eq!(sv.len(), LegalForm::iter().count());
+        assert_eq!(en.len(), LegalForm::iter().count());
         assert_eq!(
             LegalForm::NonProfitAssociation.label_sv(),
             "Ideell förening"

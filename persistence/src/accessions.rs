@@ -1,5 +1,5 @@
-//! Accessions: the aggregate as a JSON document, its append-only history as rows, and the
-//! columns the public signatory list pages on.
+//! Accessions: the aggregate as a JSON document (`documents::accession`, versioned), its
+//! append-only history as rows, and the columns the public signatory list pages on.
 //!
 //! Functions that write expect to run inside the caller's transaction.
 
@@ -14,6 +14,7 @@ use samverkan_domain::collation::swedish_sort_key;
 use uuid::Uuid;
 
 use crate::db::{DbConnection, LockableTable, lock_row};
+use crate::documents::{read_accession, write_accession};
 use crate::error::{StoreError, StoreResult, unique_as};
 use crate::page::{Page, PageRequest, like_contains};
 use crate::schema::{accession_history, accessions, organization_municipalities, signatory_terms};
@@ -54,27 +55,17 @@ struct HistoryRow {
 impl HistoryRow {
     fn into_entry(self) -> StoreResult<HistoryEntry> {
         let bad = || corrupt("accession_history");
-        Ok(HistoryEntry {
-            event: HistoryEvent::parse(&self.event).ok_or_else(bad)?,
-            from: self
-                .from_state
+        Ok(HistoryEntry::restore(
+            HistoryEvent::parse(&self.event).ok_or_else(bad)?,
+            self.from_state
                 .map(|s| AccessionState::parse(&s).ok_or_else(bad))
                 .transpose()?,
-            to: AccessionState::parse(&self.to_state).ok_or_else(bad)?,
-            at: to_utc(self.at),
-            by: self.by_sub,
-            reason: self.reason,
-        })
+            AccessionState::parse(&self.to_state).ok_or_else(bad)?,
+            to_utc(self.at),
+            self.by_sub,
+            self.reason,
+        ))
     }
-}
-
-/// The document holds everything but the history, which lives in its own append-only table.
-fn document_of(a: &Accession) -> StoreResult<String> {
-    let mut value = serde_json::to_value(a).map_err(|e| StoreError::Internal(e.to_string()))?;
-    if let Some(map) = value.as_object_mut() {
-        map.remove("history");
-    }
-    Ok(value.to_string())
 }
 
 fn load_records(
@@ -100,18 +91,8 @@ fn load_records(
     }
     rows.into_iter()
         .map(|row| {
-            let mut value: serde_json::Value =
-                serde_json::from_str(&row.document).map_err(|_| corrupt("accessions.document"))?;
             let history = by_id.remove(&row.id).unwrap_or_default();
-            if let Some(map) = value.as_object_mut() {
-                map.insert(
-                    "history".into(),
-                    serde_json::to_value(&history)
-                        .map_err(|e| StoreError::Internal(e.to_string()))?,
-                );
-            }
-            let accession: Accession =
-                serde_json::from_value(value).map_err(|_| corrupt("accessions.document"))?;
+            let accession = read_accession(&row.id, &row.document, history)?;
             Ok(AccessionRecord {
                 accession,
                 signatory_name: row.signatory_name,
@@ -124,18 +105,18 @@ fn load_records(
 }
 
 fn append_history(conn: &mut DbConnection, a: &Accession, from_seq: usize) -> StoreResult<()> {
-    for (seq, entry) in a.history.iter().enumerate().skip(from_seq) {
+    for (seq, entry) in a.history().iter().enumerate().skip(from_seq) {
         diesel::insert_into(accession_history::table)
             .values((
-                accession_history::accession_id.eq(a.id.to_string()),
+                accession_history::accession_id.eq(a.id().to_string()),
                 accession_history::seq
                     .eq(i32::try_from(seq).map_err(|_| corrupt("history length"))?),
-                accession_history::event.eq(entry.event.as_str()),
-                accession_history::from_state.eq(entry.from.map(AccessionState::as_str)),
-                accession_history::to_state.eq(entry.to.as_str()),
-                accession_history::at.eq(to_db_time(entry.at)),
-                accession_history::by_sub.eq(&entry.by),
-                accession_history::reason.eq(&entry.reason),
+                accession_history::event.eq(entry.event().as_str()),
+                accession_history::from_state.eq(entry.from().map(AccessionState::as_str)),
+                accession_history::to_state.eq(entry.to().as_str()),
+                accession_history::at.eq(to_db_time(entry.at())),
+                accession_history::by_sub.eq(entry.by()),
+                accession_history::reason.eq(entry.reason()),
             ))
             .execute(conn)?;
     }
@@ -152,25 +133,25 @@ pub fn insert_accession(
     now: DateTime<Utc>,
 ) -> StoreResult<AccessionRecord> {
     let now_db = to_db_time(now);
-    let (organization_id, public_body_id) = match a.signatory {
+    let (organization_id, public_body_id) = match a.signatory() {
         Signatory::Organization(id) => (Some(id.to_string()), None),
         Signatory::PublicBody(id) => (None, Some(id.to_string())),
     };
     diesel::insert_into(accessions::table)
         .values((
-            accessions::id.eq(a.id.to_string()),
-            accessions::agreement_id.eq(a.agreement_id.to_string()),
-            accessions::signatory_kind.eq(a.signatory.kind().as_str()),
-            accessions::signatory_id.eq(a.signatory.id().to_string()),
+            accessions::id.eq(a.id().to_string()),
+            accessions::agreement_id.eq(a.agreement_id().to_string()),
+            accessions::signatory_kind.eq(a.signatory().kind().as_str()),
+            accessions::signatory_id.eq(a.signatory().id().to_string()),
             accessions::organization_id.eq(organization_id),
             accessions::public_body_id.eq(public_body_id),
             accessions::signatory_name.eq(signatory_name),
             accessions::signatory_sort_key.eq(swedish_sort_key(signatory_name)),
             accessions::state.eq(a.state().as_str()),
-            accessions::approved_on.eq(a.approved_on),
+            accessions::approved_on.eq(a.approved_on()),
             accessions::left_on.eq(a.left_on()),
-            accessions::reconfirm_by.eq(a.reconfirmation.map(|r| r.reconfirm_by)),
-            accessions::document.eq(document_of(a)?),
+            accessions::reconfirm_by.eq(a.reconfirmation().map(|r| r.reconfirm_by())),
+            accessions::document.eq(write_accession(a)?),
             accessions::row_version.eq(1),
             accessions::created_at.eq(now_db),
             accessions::updated_at.eq(now_db),
@@ -178,8 +159,8 @@ pub fn insert_accession(
         .execute(conn)
         .map_err(|e| unique_as(e, || DomainError::from(AccessionRule::ApplicationPending)))?;
     append_history(conn, a, 0)?;
-    refresh_terms(conn, a.agreement_id, a.signatory)?;
-    get_accession(conn, a.id)
+    refresh_terms(conn, a.agreement_id(), a.signatory())?;
+    get_accession(conn, a.id())
 }
 
 pub fn get_accession(conn: &mut DbConnection, id: Uuid) -> StoreResult<AccessionRecord> {
@@ -216,15 +197,15 @@ pub fn save_accession(
 ) -> StoreResult<AccessionRecord> {
     let n = diesel::update(
         accessions::table
-            .filter(accessions::id.eq(a.id.to_string()))
+            .filter(accessions::id.eq(a.id().to_string()))
             .filter(accessions::row_version.eq(before.row_version)),
     )
     .set((
         accessions::state.eq(a.state().as_str()),
-        accessions::approved_on.eq(a.approved_on),
+        accessions::approved_on.eq(a.approved_on()),
         accessions::left_on.eq(a.left_on()),
-        accessions::reconfirm_by.eq(a.reconfirmation.map(|r| r.reconfirm_by)),
-        accessions::document.eq(document_of(a)?),
+        accessions::reconfirm_by.eq(a.reconfirmation().map(|r| r.reconfirm_by())),
+        accessions::document.eq(write_accession(a)?),
         accessions::row_version.eq(accessions::row_version + 1),
         accessions::updated_at.eq(to_db_time(now)),
     ))
@@ -232,9 +213,9 @@ pub fn save_accession(
     if n == 0 {
         return Err(StoreError::Stale);
     }
-    append_history(conn, a, before.accession.history.len())?;
-    refresh_terms(conn, a.agreement_id, a.signatory)?;
-    get_accession(conn, a.id)
+    append_history(conn, a, before.accession.history().len())?;
+    refresh_terms(conn, a.agreement_id(), a.signatory())?;
+    get_accession(conn, a.id())
 }
 
 /// The signatory's accessions to this agreement, for the one-open-accession rule.

@@ -1,4 +1,5 @@
-//! Agreements: the aggregate stored as one JSON document, with the columns lists need.
+//! Agreements: the aggregate stored as one JSON document (`documents::agreement`, versioned),
+//! with the columns lists need.
 //!
 //! Functions that write expect to run inside the caller's transaction.
 
@@ -11,11 +12,12 @@ use samverkan_domain::agreement::{
 use uuid::Uuid;
 
 use crate::db::{DbConnection, LockableTable, lock_row};
+use crate::documents::{read_agreement, write_agreement};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Page, PageRequest};
 use crate::parties::public_body_exists;
 use crate::schema::{agreement_municipalities, agreement_parties, agreements};
-use crate::{corrupt, to_db_time, to_utc};
+use crate::{to_db_time, to_utc};
 use samverkan_domain::Validator;
 
 #[derive(Debug, Clone)]
@@ -38,11 +40,7 @@ struct AgreementRow {
 
 impl AgreementRow {
     fn into_record(self) -> StoreResult<AgreementRecord> {
-        let agreement: Agreement =
-            serde_json::from_str(&self.document).map_err(|_| corrupt("agreements.document"))?;
-        if agreement.id.to_string() != self.id {
-            return Err(corrupt("agreements.document id"));
-        }
+        let agreement = read_agreement(&self.id, &self.document)?;
         Ok(AgreementRecord {
             agreement,
             row_version: self.row_version,
@@ -57,24 +55,20 @@ impl AgreementRow {
 fn title_of(a: &Agreement) -> String {
     a.current_version()
         .or_else(|| a.working_version())
-        .or_else(|| a.versions.last())
-        .map(|v| v.content.title.clone())
+        .or_else(|| a.versions().last())
+        .map(|v| v.content().title.clone())
         .unwrap_or_default()
 }
 
-fn document_of(a: &Agreement) -> StoreResult<String> {
-    serde_json::to_string(a).map_err(|e| StoreError::Internal(e.to_string()))
-}
-
 fn write_children(conn: &mut DbConnection, a: &Agreement) -> StoreResult<()> {
-    let id = a.id.to_string();
+    let id = a.id().to_string();
     diesel::delete(agreement_parties::table.filter(agreement_parties::agreement_id.eq(&id)))
         .execute(conn)?;
     diesel::delete(
         agreement_municipalities::table.filter(agreement_municipalities::agreement_id.eq(&id)),
     )
     .execute(conn)?;
-    for party in &a.party_public_body_ids {
+    for party in a.party_public_body_ids() {
         diesel::insert_into(agreement_parties::table)
             .values((
                 agreement_parties::agreement_id.eq(&id),
@@ -82,7 +76,7 @@ fn write_children(conn: &mut DbConnection, a: &Agreement) -> StoreResult<()> {
             ))
             .execute(conn)?;
     }
-    for code in &a.municipality_codes {
+    for code in a.municipality_codes() {
         diesel::insert_into(agreement_municipalities::table)
             .values((
                 agreement_municipalities::agreement_id.eq(&id),
@@ -101,7 +95,7 @@ pub fn insert_agreement(
     now: DateTime<Utc>,
 ) -> StoreResult<AgreementRecord> {
     let mut v = Validator::new();
-    for (i, party) in a.party_public_body_ids.iter().enumerate() {
+    for (i, party) in a.party_public_body_ids().iter().enumerate() {
         if !public_body_exists(conn, *party)? {
             v.add(
                 format!("party_public_body_ids[{i}]"),
@@ -113,19 +107,19 @@ pub fn insert_agreement(
     let now_db = to_db_time(now);
     diesel::insert_into(agreements::table)
         .values((
-            agreements::id.eq(a.id.to_string()),
-            agreements::owner_public_body_id.eq(a.owner_public_body_id.to_string()),
-            agreements::state.eq(a.state.as_str()),
-            agreements::scope.eq(a.scope.as_str()),
+            agreements::id.eq(a.id().to_string()),
+            agreements::owner_public_body_id.eq(a.owner_public_body_id().to_string()),
+            agreements::state.eq(a.state().as_str()),
+            agreements::scope.eq(a.scope().as_str()),
             agreements::title.eq(title_of(a)),
-            agreements::document.eq(document_of(a)?),
+            agreements::document.eq(write_agreement(a)?),
             agreements::row_version.eq(1),
             agreements::created_at.eq(now_db),
             agreements::updated_at.eq(now_db),
         ))
         .execute(conn)?;
     write_children(conn, a)?;
-    get_agreement(conn, a.id)
+    get_agreement(conn, a.id())
 }
 
 pub fn get_agreement(conn: &mut DbConnection, id: Uuid) -> StoreResult<AgreementRecord> {
@@ -159,25 +153,25 @@ pub fn save_agreement(
 ) -> StoreResult<AgreementRecord> {
     let n = diesel::update(
         agreements::table
-            .filter(agreements::id.eq(a.id.to_string()))
+            .filter(agreements::id.eq(a.id().to_string()))
             .filter(agreements::row_version.eq(expected_version)),
     )
     .set((
-        agreements::owner_public_body_id.eq(a.owner_public_body_id.to_string()),
-        agreements::state.eq(a.state.as_str()),
-        agreements::scope.eq(a.scope.as_str()),
+        agreements::owner_public_body_id.eq(a.owner_public_body_id().to_string()),
+        agreements::state.eq(a.state().as_str()),
+        agreements::scope.eq(a.scope().as_str()),
         agreements::title.eq(title_of(a)),
-        agreements::document.eq(document_of(a)?),
+        agreements::document.eq(write_agreement(a)?),
         agreements::row_version.eq(agreements::row_version + 1),
         agreements::updated_at.eq(to_db_time(now)),
     ))
     .execute(conn)?;
     if n == 0 {
-        get_agreement(conn, a.id)?;
+        get_agreement(conn, a.id())?;
         return Err(StoreError::Stale);
     }
     write_children(conn, a)?;
-    get_agreement(conn, a.id)
+    get_agreement(conn, a.id())
 }
 
 #[derive(Debug, Clone, Default)]

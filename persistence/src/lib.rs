@@ -7,6 +7,7 @@
 pub mod accessions;
 pub mod agreements;
 pub mod db;
+mod documents;
 pub mod error;
 pub mod idempotency;
 pub mod page;

@@ -8,8 +8,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use samverkan_domain::DomainError;
 use samverkan_domain::steering::{
-    Appointer, AppointerKind, DecisionKind, DecisionRecord, GroupConfig, GroupKind, Meeting,
-    MemberRole, Membership, Seat, Side, SteeringGroup,
+    Appointer, AppointerKind, Appointment, DecisionKind, DecisionRecord, GroupConfig,
+    GroupConfigInput, GroupKind, Meeting, MeetingInput, MemberRole, Membership, Seat, Side,
+    SteeringGroup,
 };
 use uuid::Uuid;
 
@@ -66,23 +67,25 @@ impl MembershipRow {
     fn into_membership(self) -> StoreResult<Membership> {
         let bad = || corrupt("steering_memberships");
         let appointer_id = self.appointer_id.as_deref().map(parse_uuid).transpose()?;
-        Ok(Membership {
-            id: parse_uuid(&self.id)?,
-            person_name: self.person_name,
-            person_ref: self.person_ref,
-            title: self.title,
-            side: Side::parse(&self.side).ok_or_else(bad)?,
-            seat: Seat::parse(&self.seat).ok_or_else(bad)?,
-            role: MemberRole::parse(&self.role).ok_or_else(bad)?,
-            appointed_by: Appointer::restore(
-                AppointerKind::parse(&self.appointer_kind).ok_or_else(bad)?,
-                appointer_id,
-                self.appointer_name,
-            )
-            .ok_or_else(bad)?,
-            term_start: self.term_start,
-            term_end: self.term_end,
-        })
+        Ok(Membership::restore(
+            parse_uuid(&self.id)?,
+            Appointment {
+                person_name: self.person_name,
+                person_ref: self.person_ref,
+                title: self.title,
+                side: Side::parse(&self.side).ok_or_else(bad)?,
+                seat: Seat::parse(&self.seat).ok_or_else(bad)?,
+                role: MemberRole::parse(&self.role).ok_or_else(bad)?,
+                appointed_by: Appointer::restore(
+                    AppointerKind::parse(&self.appointer_kind).ok_or_else(bad)?,
+                    appointer_id,
+                    self.appointer_name,
+                )
+                .ok_or_else(bad)?,
+                term_start: self.term_start,
+                term_end: self.term_end,
+            },
+        ))
     }
 }
 
@@ -110,29 +113,29 @@ pub fn insert_group(
     group: &SteeringGroup,
     now: DateTime<Utc>,
 ) -> StoreResult<GroupRecord> {
-    let c = &group.config;
+    let c = group.config();
     let now_db = to_db_time(now);
     diesel::insert_into(steering_groups::table)
         .values((
-            steering_groups::id.eq(group.id.to_string()),
-            steering_groups::agreement_id.eq(group.agreement_id.to_string()),
-            steering_groups::name.eq(&c.name),
-            steering_groups::kind.eq(c.kind.as_str()),
-            steering_groups::ordinary_seats_per_side.eq(to_i32(c.ordinary_seats_per_side)),
-            steering_groups::deputies_allowed.eq(c.deputies_allowed),
+            steering_groups::id.eq(group.id().to_string()),
+            steering_groups::agreement_id.eq(group.agreement_id().to_string()),
+            steering_groups::name.eq(c.name()),
+            steering_groups::kind.eq(c.kind().as_str()),
+            steering_groups::ordinary_seats_per_side.eq(to_i32(c.ordinary_seats_per_side())),
+            steering_groups::deputies_allowed.eq(c.deputies_allowed()),
             steering_groups::chair_and_vice_chair_from_different_sides
-                .eq(c.chair_and_vice_chair_from_different_sides),
-            steering_groups::default_term_months.eq(to_i32(c.default_term_months)),
+                .eq(c.chair_and_vice_chair_from_different_sides()),
+            steering_groups::default_term_months.eq(to_i32(c.default_term_months())),
             steering_groups::row_version.eq(1),
             steering_groups::created_at.eq(now_db),
             steering_groups::updated_at.eq(now_db),
         ))
         .execute(conn)
         .map_err(|e| unique_as(e, || DomainError::from(GroupStorageRule::GroupExists)))?;
-    for m in &group.memberships {
-        insert_membership(conn, group.id, m, now)?;
+    for m in group.memberships() {
+        insert_membership(conn, group.id(), m, now)?;
     }
-    get_group_of_agreement(conn, group.agreement_id)
+    get_group_of_agreement(conn, group.agreement_id())
 }
 
 /// The agreement's group with every membership, past and future.
@@ -152,21 +155,21 @@ pub fn get_group_of_agreement(
         .into_iter()
         .map(MembershipRow::into_membership)
         .collect::<StoreResult<Vec<_>>>()?;
-    let config = GroupConfig {
+    let config = GroupConfig::restore(GroupConfigInput {
         name: row.name,
         kind: GroupKind::parse(&row.kind).ok_or_else(|| corrupt("steering_groups.kind"))?,
         ordinary_seats_per_side: to_u32(row.ordinary_seats_per_side)?,
         deputies_allowed: row.deputies_allowed,
         chair_and_vice_chair_from_different_sides: row.chair_and_vice_chair_from_different_sides,
         default_term_months: to_u32(row.default_term_months)?,
-    };
+    });
     Ok(GroupRecord {
-        group: SteeringGroup {
-            id: parse_uuid(&row.id)?,
-            agreement_id: parse_uuid(&row.agreement_id)?,
+        group: SteeringGroup::restore(
+            parse_uuid(&row.id)?,
+            parse_uuid(&row.agreement_id)?,
             config,
             memberships,
-        },
+        ),
         row_version: row.row_version,
         created_at: to_utc(row.created_at),
         updated_at: to_utc(row.updated_at),
@@ -193,20 +196,20 @@ pub fn update_config(
     expected_version: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<GroupRecord> {
-    let c = &group.config;
+    let c = group.config();
     let n = diesel::update(
         steering_groups::table
-            .filter(steering_groups::id.eq(group.id.to_string()))
+            .filter(steering_groups::id.eq(group.id().to_string()))
             .filter(steering_groups::row_version.eq(expected_version)),
     )
     .set((
-        steering_groups::name.eq(&c.name),
-        steering_groups::kind.eq(c.kind.as_str()),
-        steering_groups::ordinary_seats_per_side.eq(to_i32(c.ordinary_seats_per_side)),
-        steering_groups::deputies_allowed.eq(c.deputies_allowed),
+        steering_groups::name.eq(c.name()),
+        steering_groups::kind.eq(c.kind().as_str()),
+        steering_groups::ordinary_seats_per_side.eq(to_i32(c.ordinary_seats_per_side())),
+        steering_groups::deputies_allowed.eq(c.deputies_allowed()),
         steering_groups::chair_and_vice_chair_from_different_sides
-            .eq(c.chair_and_vice_chair_from_different_sides),
-        steering_groups::default_term_months.eq(to_i32(c.default_term_months)),
+            .eq(c.chair_and_vice_chair_from_different_sides()),
+        steering_groups::default_term_months.eq(to_i32(c.default_term_months())),
         steering_groups::row_version.eq(steering_groups::row_version + 1),
         steering_groups::updated_at.eq(to_db_time(now)),
     ))
@@ -214,7 +217,7 @@ pub fn update_config(
     if n == 0 {
         return Err(StoreError::Stale);
     }
-    get_group_of_agreement(conn, group.agreement_id)
+    get_group_of_agreement(conn, group.agreement_id())
 }
 
 pub fn insert_membership(
@@ -225,19 +228,19 @@ pub fn insert_membership(
 ) -> StoreResult<()> {
     diesel::insert_into(steering_memberships::table)
         .values((
-            steering_memberships::id.eq(m.id.to_string()),
+            steering_memberships::id.eq(m.id().to_string()),
             steering_memberships::group_id.eq(group_id.to_string()),
-            steering_memberships::person_name.eq(&m.person_name),
-            steering_memberships::person_ref.eq(&m.person_ref),
-            steering_memberships::title.eq(&m.title),
-            steering_memberships::side.eq(m.side.as_str()),
-            steering_memberships::seat.eq(m.seat.as_str()),
-            steering_memberships::role.eq(m.role.as_str()),
-            steering_memberships::appointer_kind.eq(m.appointed_by.kind().as_str()),
-            steering_memberships::appointer_id.eq(m.appointed_by.id().map(|id| id.to_string())),
-            steering_memberships::appointer_name.eq(m.appointed_by.name()),
-            steering_memberships::term_start.eq(m.term_start),
-            steering_memberships::term_end.eq(m.term_end),
+            steering_memberships::person_name.eq(m.person_name()),
+            steering_memberships::person_ref.eq(m.person_ref()),
+            steering_memberships::title.eq(m.title()),
+            steering_memberships::side.eq(m.side().as_str()),
+            steering_memberships::seat.eq(m.seat().as_str()),
+            steering_memberships::role.eq(m.role().as_str()),
+            steering_memberships::appointer_kind.eq(m.appointed_by().kind().as_str()),
+            steering_memberships::appointer_id.eq(m.appointed_by().id().map(|id| id.to_string())),
+            steering_memberships::appointer_name.eq(m.appointed_by().name()),
+            steering_memberships::term_start.eq(m.term_start()),
+            steering_memberships::term_end.eq(m.term_end()),
             steering_memberships::created_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
@@ -260,17 +263,17 @@ pub fn set_term_end(
 pub fn insert_meeting(conn: &mut DbConnection, m: &Meeting, now: DateTime<Utc>) -> StoreResult<()> {
     diesel::insert_into(steering_meetings::table)
         .values((
-            steering_meetings::id.eq(m.id.to_string()),
-            steering_meetings::group_id.eq(m.group_id.to_string()),
-            steering_meetings::date.eq(m.date),
-            steering_meetings::minutes_reference.eq(&m.minutes_reference),
+            steering_meetings::id.eq(m.id().to_string()),
+            steering_meetings::group_id.eq(m.group_id().to_string()),
+            steering_meetings::date.eq(m.date()),
+            steering_meetings::minutes_reference.eq(m.minutes_reference()),
             steering_meetings::created_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
-    for present in &m.present {
+    for present in m.present() {
         diesel::insert_into(steering_attendance::table)
             .values((
-                steering_attendance::meeting_id.eq(m.id.to_string()),
+                steering_attendance::meeting_id.eq(m.id().to_string()),
                 steering_attendance::membership_id.eq(present.to_string()),
             ))
             .execute(conn)?;
@@ -316,13 +319,15 @@ fn meetings_where(
                 .filter(|(m, _)| *m == id)
                 .map(|(_, p)| parse_uuid(p))
                 .collect::<StoreResult<Vec<_>>>()?;
-            Ok(Meeting {
-                id: parse_uuid(&id)?,
+            Ok(Meeting::restore(
+                parse_uuid(&id)?,
                 group_id,
-                date,
-                present,
-                minutes_reference,
-            })
+                MeetingInput {
+                    date,
+                    present,
+                    minutes_reference,
+                },
+            ))
         })
         .collect()
 }

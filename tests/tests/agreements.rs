@@ -394,3 +394,60 @@ e2e!(any_party_may_file_a_renegotiation_request, |app| {
     let listed = app.get(&format!("{path}/renegotiation-requests"));
     assert_eq!(listed.json["items"].as_array().unwrap().len(), 1);
 });
+
+// The stored document carries its version; a row written before versions existed still
+// reads the same; a document that no longer parses is a 500 with the request id and no cause
+// (the cause, with the table, row and place, goes to the log).
+e2e!(
+    stored_documents_are_versioned_and_an_unreadable_one_is_an_internal_error,
+    |app| {
+        use diesel::prelude::*;
+        use samverkan_persistence::schema::agreements;
+
+        let body = app.public_body("municipality", "1285");
+        let admin = app.agreement_admin(body);
+        let id = app.adopted_agreement(&admin, body, "1285", json!({"follow_up_months": 12}));
+        let path = format!("/api/v1/agreements/{id}");
+        let before = app.get_as(&path, &admin);
+        assert_eq!(before.status, 200, "{}", before.text);
+
+        let pool =
+            samverkan_persistence::db::build_pool(&app.database_url, &Default::default()).unwrap();
+        let mut conn = samverkan_persistence::db::get_conn(&pool).unwrap();
+        let stored: String = agreements::table
+            .find(id.to_string())
+            .select(agreements::document)
+            .first(&mut conn)
+            .unwrap();
+        let mut document: Value = serde_json::from_str(&stored).unwrap();
+        assert_eq!(document["document_version"], 1);
+        let mut store = |document: &Value| {
+            diesel::update(agreements::table.find(id.to_string()))
+                .set(agreements::document.eq(document.to_string()))
+                .execute(&mut conn)
+                .unwrap();
+        };
+
+        document.as_object_mut().unwrap().remove("document_version");
+        store(&document);
+        let unversioned = app.get_as(&path, &admin);
+        assert_eq!(unversioned.status, 200, "{}", unversioned.text);
+        assert_eq!(
+            unversioned.json, before.json,
+            "an unversioned row reads as version 1"
+        );
+
+        document["versions"][0]["status"] = "in_force".into();
+        store(&document);
+        let broken = app.get_as(&path, &admin);
+        broken.assert_problem(500);
+        assert_eq!(broken.json["detail"], "internal error", "{}", broken.text);
+        for cause in ["in_force", "document", "versions[", "row "] {
+            assert!(
+                !broken.text.contains(cause),
+                "{cause} leaks: {}",
+                broken.text
+            );
+        }
+    }
+);

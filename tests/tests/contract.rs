@@ -69,7 +69,7 @@ fn domain_crate_has_no_io_dependencies() {
         .collect();
     for name in &names {
         assert!(
-            ["serde", "chrono", "uuid", "thiserror", "utoipa"].contains(name),
+            ["serde", "chrono", "uuid", "thiserror", "strum", "utoipa"].contains(name),
             "the domain crate must stay free of I/O: unexpected dependency {name}"
         );
     }

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use samverkan_domain::accession::{
     Accession, AccessionState, AgreementTerms, Approval, Channel, ContactPersonInput,
-    PublicSignatory, Signatory, SubmissionInput, WithdrawalNotice, public_signatories,
+    PublicSignatory, Signatory, SubmissionInput, WithdrawalNoticeInput, public_signatories,
 };
 use samverkan_domain::collation::swedish_sort_key;
 use samverkan_e2e::*;
@@ -97,7 +97,7 @@ fn apply(
             (_, Some(open)) => {
                 let before = store::get_accession_for_update(conn, open.id)?;
                 let mut a = before.accession.clone();
-                let approved_on = a.approved_on;
+                let approved_on = a.approved_on();
                 let changed = match (step, a.state(), approved_on) {
                     (Step::Approve(d), AccessionState::Submitted, _) => {
                         a.approve(Approval::Registration, &terms, day(d), BY, now())?;
@@ -113,7 +113,7 @@ fn apply(
                     }
                     (Step::Withdraw(k), AccessionState::Approved, Some(on)) => {
                         a.withdraw(
-                            WithdrawalNotice {
+                            WithdrawalNoticeInput {
                                 received_on: on,
                                 reference: "Styrelseprotokoll § 4".into(),
                                 effective_on: on + Days::new(u64::from(k)),

@@ -39,7 +39,8 @@ pub const CSV_HEADER: [&str; 7] = [
 const UTF8_BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// The field separator of the CSV: `?delimiter=comma` (the default) or `semicolon`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Delimiter {
     #[default]
     Comma,
@@ -48,15 +49,6 @@ pub enum Delimiter {
 }
 
 impl Delimiter {
-    /// Parses the `delimiter` query parameter: `comma` or `semicolon`.
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "comma" => Some(Self::Comma),
-            "semicolon" => Some(Self::Semicolon),
-            _ => None,
-        }
-    }
-
     pub fn as_byte(self) -> u8 {
         match self {
             Self::Comma => b',',
@@ -234,9 +226,9 @@ mod tests {
         let semi_text = std::str::from_utf8(&semi[UTF8_BOM.len()..]).expect("UTF-8");
         assert_eq!(semi_text.replace(';', ","), comma_text);
 
-        assert_eq!(Delimiter::parse("semicolon"), Some(Delimiter::Semicolon));
-        assert_eq!(Delimiter::parse("comma"), Some(Delimiter::Comma));
-        assert_eq!(Delimiter::parse(";"), None);
+        assert_eq!("semicolon".parse(), Ok(Delimiter::Semicolon));
+        assert_eq!("comma".parse(), Ok(Delimiter::Comma));
+        assert!(";".parse::<Delimiter>().is_err());
         assert_eq!(Delimiter::default(), Delimiter::Comma);
     }
 

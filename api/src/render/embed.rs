@@ -52,7 +52,8 @@ pub const HTML_CONTENT_TYPE: &str = "text/html; charset=utf-8";
 pub const STYLE: &str = include_str!("../../templates/embed/signatories.css");
 
 /// The language of the page's labels: `lang=sv` (the default) or `lang=en`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Lang {
     #[default]
     Sv,
@@ -60,21 +61,9 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// Parses the `lang` query parameter: `sv` or `en`.
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "sv" => Some(Self::Sv),
-            "en" => Some(Self::En),
-            _ => None,
-        }
-    }
-
-    /// The BCP 47 tag for `<html lang>`.
+    /// The BCP 47 tag for `<html lang>`: the parameter's own value.
     pub fn tag(self) -> &'static str {
-        match self {
-            Self::Sv => "sv",
-            Self::En => "en",
-        }
+        self.into()
     }
 
     fn labels(self) -> &'static Labels {
@@ -577,9 +566,9 @@ mod tests {
 
     #[test]
     fn language_parameter() {
-        assert_eq!(Lang::parse("en"), Some(Lang::En));
-        assert_eq!(Lang::parse("sv"), Some(Lang::Sv));
-        assert_eq!(Lang::parse("de"), None);
+        assert_eq!("en".parse(), Ok(Lang::En));
+        assert_eq!("sv".parse(), Ok(Lang::Sv));
+        assert!("de".parse::<Lang>().is_err());
         assert_eq!(Lang::default(), Lang::Sv);
     }
 

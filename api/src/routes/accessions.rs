@@ -10,9 +10,8 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::access::Principal;
 use samverkan_domain::accession::{
-    self, Accession, AccessionState, AgreementTerms, Approval, BoardDecision, Channel,
-    CitedDecision, ContactPerson, ContactPersonInput, EndReason, HistoryEntry, Reconfirmation,
-    Signatory, SubmissionInput, WithdrawalNotice, swedish_date,
+    self, Accession, AccessionState, AgreementTerms, Approval, Channel, CitedDecision, EndReason,
+    REASON_MAX, Signatory, SubmissionInput, swedish_date,
 };
 use samverkan_domain::agreement::{self, Agreement};
 use samverkan_domain::steering::Decision;
@@ -26,11 +25,16 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{require, require_that};
+use crate::contract::accessions::{
+    BoardDecision, ContactPerson, ContactPersonInput, HistoryEntry, Reconfirmation,
+    WithdrawalNotice,
+};
 use crate::extract::{Authenticated, Json, NoBody, PageParams};
 use crate::http::{Visibility, changed, if_match_version, json_read, next_link};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
 use crate::problem::{ApiError, ApiResult, RequestField};
+use crate::schemas::Field;
 use crate::state::AppState;
 use crate::workflows::accessions::agreement_of_accession_locked;
 use crate::workflows::agreements::visible_agreement;
@@ -86,27 +90,27 @@ impl From<&AccessionRecord> for AccessionView {
     fn from(r: &AccessionRecord) -> Self {
         let a = &r.accession;
         Self {
-            id: a.id,
-            agreement_id: a.agreement_id,
-            signatory: a.signatory,
+            id: a.id(),
+            agreement_id: a.agreement_id(),
+            signatory: a.signatory(),
             signatory_name: r.signatory_name.clone(),
             state: a.state(),
-            channel: a.channel,
-            board_decision: a.board_decision.clone(),
-            affirmed_statements: a.affirmed_statements.clone(),
-            contact_person: a.contact_person.clone(),
-            submitted_by: a.submitted_by.clone(),
-            submitted_at: a.submitted_at,
-            approved_on: a.approved_on,
-            approved_version: a.approved_version,
-            version: a.version,
-            decision_id: a.decision_id,
-            rejection_reason: a.rejection_reason.clone(),
-            withdrawal: a.withdrawal.clone(),
-            ended_on: a.ended_on,
-            end_reason: a.end_reason,
-            reconfirmation: a.reconfirmation,
-            history: a.history.clone(),
+            channel: a.channel(),
+            board_decision: a.board_decision().map(BoardDecision::from),
+            affirmed_statements: a.affirmed_statements().to_vec(),
+            contact_person: a.contact_person().into(),
+            submitted_by: a.submitted_by().to_owned(),
+            submitted_at: a.submitted_at(),
+            approved_on: a.approved_on(),
+            approved_version: a.approved_version(),
+            version: a.version(),
+            decision_id: a.decision_id(),
+            rejection_reason: a.rejection_reason().map(str::to_owned),
+            withdrawal: a.withdrawal().map(WithdrawalNotice::from),
+            ended_on: a.ended_on(),
+            end_reason: a.end_reason(),
+            reconfirmation: a.reconfirmation().map(Reconfirmation::from),
+            history: a.history().iter().map(HistoryEntry::from).collect(),
             updated_at: r.updated_at,
         }
     }
@@ -172,8 +176,8 @@ async fn transition(
             let before = store::get_accession_for_update(conn, id)?;
             require(allowed(
                 &principal,
-                a.owner_public_body_id,
-                before.accession.signatory,
+                a.owner_public_body_id(),
+                before.accession.signatory(),
             ))?;
             let now = clock.now();
             let mut accession = before.accession.clone();
@@ -235,9 +239,9 @@ async fn submit(
         id: Uuid::nil(),
         signatory: request.signatory,
         channel: request.channel,
-        board_decision: request.board_decision.clone(),
+        board_decision: request.board_decision.clone().map(Into::into),
         affirmed_statements: request.affirmed_statements.clone(),
-        contact_person: request.contact_person.clone(),
+        contact_person: request.contact_person.clone().into(),
     };
     let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &request, move |conn| {
@@ -249,7 +253,7 @@ async fn submit(
         }
         require(accession::may_submit(
             &caller,
-            a.owner_public_body_id,
+            a.owner_public_body_id(),
             input.signatory,
         ))?;
         let name = signatory_name(conn, input.signatory)?;
@@ -268,7 +272,7 @@ async fn submit(
         )?;
         let record = store::insert_accession(conn, &accession, &name, now)?;
         Created::new(
-            format!("/api/v1/accessions/{}", accession.id),
+            format!("/api/v1/accessions/{}", accession.id()),
             Some(record.row_version),
             &AccessionView::from(&record),
         )
@@ -342,11 +346,12 @@ async fn get_accession(
     let record = state
         .read(move |conn| {
             let record = store::get_accession(conn, id)?;
-            let a = agreement_store::get_agreement(conn, record.accession.agreement_id)?.agreement;
+            let a =
+                agreement_store::get_agreement(conn, record.accession.agreement_id())?.agreement;
             require(accession::may_view(
                 &principal,
-                a.owner_public_body_id,
-                record.accession.signatory,
+                a.owner_public_body_id(),
+                record.accession.signatory(),
             ))?;
             Ok(record)
         })
@@ -385,7 +390,7 @@ async fn update_contact_person(
     body: Json<AccessionUpdate>,
 ) -> ApiResult<HttpResponse> {
     let expected = if_match_version(&req)?;
-    let contact = body.0.contact_person;
+    let contact = body.0.contact_person.into();
     let id = id.into_inner();
     let clock = state.clock.clone();
     let record = state
@@ -394,8 +399,8 @@ async fn update_contact_person(
             let before = store::get_accession_for_update(conn, id)?;
             require(accession::may_update_contact_person(
                 &principal,
-                a.owner_public_body_id,
-                before.accession.signatory,
+                a.owner_public_body_id(),
+                before.accession.signatory(),
             ))?;
             if before.row_version != expected {
                 return Err(ApiError::PreconditionFailed);
@@ -466,9 +471,14 @@ async fn approve(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RejectionRequest {
+    #[schema(schema_with = rejection_reason)]
     pub reason: String,
     /// In `steering_group` mode: the recorded `reject_accession` decision.
     pub decision_id: Option<Uuid>,
+}
+
+fn rejection_reason() -> Field {
+    Field::text(REASON_MAX, "Föreningen uppfyller inte kriterierna.")
 }
 
 /// Rejects a submitted accession, with a reason. Rules as for approval.
@@ -547,7 +557,7 @@ async fn withdraw(
     id: Path<Uuid>,
     body: Json<WithdrawalNotice>,
 ) -> ApiResult<HttpResponse> {
-    let notice = body.0;
+    let notice = body.0.into();
     transition(
         &state,
         p,

@@ -8,23 +8,29 @@ use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::DomainError;
 use samverkan_domain::access::Principal;
 use samverkan_domain::agreement::{
-    self, AdoptionRecord, Agreement, AgreementSettings, AgreementState, AgreementStatus,
-    AgreementVersion, CivilSocietyParty, DueItem, NewAgreement, PartiesInput, RenegotiationRequest,
-    RequestingSide, ReviewKind, ReviewRecord, Scope, TerminationRecord, VersionContent,
+    self, Agreement, AgreementState, NewAgreement, PartiesInput, RenegotiationInput,
+    RequestingSide, ReviewInput, ReviewKind, Scope, limits,
 };
 use samverkan_persistence::agreements::{self as store, AgreementFilter, AgreementRecord};
 use samverkan_persistence::db::DbConnection;
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use strum::IntoEnumIterator;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::require_that;
+use crate::contract::agreements::{
+    AdoptionRecord, AgendaItem, AgreementSettings, AgreementStatus, AgreementVersion,
+    CivilSocietyParty, DueItem, RenegotiationRequest, TerminationRecord, VersionContent,
+};
 use crate::extract::{Authenticated, Caller, Json, NoBody, PageParams, municipality_filter};
 use crate::http::{Visibility, changed, if_match_version, json_read, list_response};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
 use crate::problem::{ApiError, ApiResult, RequestField};
+use crate::schemas::{Field, RulesBetweenFields, when};
 use crate::state::AppState;
 use crate::workflows::accessions as accession_workflows;
 use crate::workflows::agreements::load_visible;
@@ -79,26 +85,25 @@ impl AgreementView {
         let a = &record.agreement;
         let admin = caller.is_some_and(|p| agreement::may_administer(p, a));
         Self {
-            id: a.id,
-            owner_public_body_id: a.owner_public_body_id,
-            party_public_body_ids: a.party_public_body_ids.clone(),
-            civil_society_party: a.civil_society_party.clone(),
-            scope: a.scope,
+            id: a.id(),
+            owner_public_body_id: a.owner_public_body_id(),
+            party_public_body_ids: a.party_public_body_ids().to_vec(),
+            civil_society_party: a.civil_society_party().into(),
+            scope: a.scope(),
             municipality_codes: a
-                .municipality_codes
+                .municipality_codes()
                 .iter()
                 .map(|c| c.as_str().to_owned())
                 .collect(),
-            state: a.state,
-            status: a.status(today),
-            settings: a.settings.clone(),
-            termination: a.termination.clone(),
-            current_version: a.current_version().cloned(),
-            working_version: if admin {
-                a.working_version().cloned()
-            } else {
-                None
-            },
+            state: a.state(),
+            status: a.status(today).into(),
+            settings: a.settings().into(),
+            termination: a.termination().map(TerminationRecord::from),
+            current_version: a.current_version().map(AgreementVersion::from),
+            working_version: a
+                .working_version()
+                .filter(|_| admin)
+                .map(AgreementVersion::from),
             created_at: record.created_at,
             updated_at: record.updated_at,
         }
@@ -324,10 +329,10 @@ async fn list_versions(
         .await?;
     let a = &record.agreement;
     let items: Vec<AgreementVersion> = a
-        .versions
+        .versions()
         .iter()
         .filter(|v| agreement::may_view_version(caller.as_ref(), a, v))
-        .cloned()
+        .map(AgreementVersion::from)
         .collect();
     json_read(
         &req,
@@ -366,7 +371,7 @@ async fn get_version(
         .ok_or(ApiError::NotFound)?;
     json_read(
         &req,
-        version,
+        &AgreementVersion::from(version),
         None,
         Visibility::of_agreement(&record.agreement),
         None,
@@ -393,7 +398,12 @@ async fn calendar(
     let record = state
         .read(move |conn| load_visible(conn, id, caller.as_ref()))
         .await?;
-    let items = record.agreement.due_items(state.today());
+    let items = record
+        .agreement
+        .due_items(state.today())
+        .into_iter()
+        .map(DueItem::from)
+        .collect();
     json_read(
         &req,
         &DueItemList {
@@ -419,7 +429,7 @@ pub struct AgendaQuery {
 #[utoipa::path(
     tag = "agreements", operation_id = "get_administrator_agenda",
     params(AgendaQuery),
-    responses((status = 200, body = Vec<agreement::AgendaItem>)),
+    responses((status = 200, body = Vec<AgendaItem>)),
     security(("bearer" = []))
 )]
 #[get("/agenda")]
@@ -439,12 +449,15 @@ async fn agenda(
     let records = state
         .read(move |conn| Ok(store::administered_agreements(conn, scope)?))
         .await?;
-    let items = agreement::administrator_agenda(
+    let items: Vec<AgendaItem> = agreement::administrator_agenda(
         &principal,
         records.iter().map(|r| &r.agreement),
         state.today(),
         horizon,
-    );
+    )
+    .into_iter()
+    .map(AgendaItem::from)
+    .collect();
     Ok(HttpResponse::Ok()
         .insert_header(("cache-control", "private, no-cache"))
         .json(items))
@@ -468,7 +481,12 @@ async fn list_renegotiation_requests(
     let record = state
         .read(move |conn| load_visible(conn, id, caller.as_ref()))
         .await?;
-    let items = record.agreement.renegotiation_requests.clone();
+    let items = record
+        .agreement
+        .renegotiation_requests()
+        .iter()
+        .map(RenegotiationRequest::from)
+        .collect();
     json_read(
         &req,
         &RenegotiationRequestList {
@@ -488,13 +506,36 @@ async fn list_renegotiation_requests(
 pub struct NewAgreementRequest {
     /// The public body whose administrators run the agreement; one of the parties.
     pub owner_public_body_id: Uuid,
+    #[schema(schema_with = party_public_body_ids)]
     pub party_public_body_ids: Vec<Uuid>,
     pub civil_society_party: CivilSocietyParty,
     pub scope: Scope,
+    #[schema(schema_with = municipality_codes)]
     pub municipality_codes: Vec<String>,
     #[serde(default)]
     pub settings: AgreementSettings,
     pub content: VersionContent,
+}
+
+fn party_public_body_ids() -> Field {
+    Field::json(json!({
+        "type": "array",
+        "items": {"type": "string", "format": "uuid"},
+        "minItems": 1,
+        "maxItems": limits::PARTIES_MAX,
+        "uniqueItems": true,
+        "description": "The public bodies that are parties, the owner among them.",
+    }))
+}
+
+fn municipality_codes() -> Field {
+    Field::json(json!({
+        "type": "array",
+        "items": {"type": "string", "pattern": crate::schemas::municipality_code_pattern(), "example": "1285"},
+        "minItems": 1,
+        "maxItems": samverkan_domain::party::MUNICIPALITIES_MAX,
+        "description": "The municipalities covered (kommunkoder); a regional agreement's all in one county.",
+    }))
 }
 
 /// Creates a draft agreement (version 1 as a draft). Agreement administrators of the owning
@@ -522,12 +563,12 @@ async fn create_agreement(
         parties: PartiesInput {
             owner_public_body_id: body.owner_public_body_id,
             party_public_body_ids: body.party_public_body_ids.clone(),
-            civil_society_party: body.civil_society_party.clone(),
+            civil_society_party: body.civil_society_party.clone().into(),
             scope: body.scope,
             municipality_codes: body.municipality_codes.clone(),
         },
-        settings: body.settings.clone(),
-        content: body.content.clone(),
+        settings: body.settings.clone().into(),
+        content: body.content.clone().into(),
     };
     let caller = principal.clone();
     let clock = state.clock.clone();
@@ -535,7 +576,7 @@ async fn create_agreement(
         let a = Agreement::create(Uuid::now_v7(), input.clone()).map_err(content_nested)?;
         let record = store::insert_agreement(conn, &a, clock.now())?;
         Created::new(
-            format!("/api/v1/agreements/{}", a.id),
+            format!("/api/v1/agreements/{}", a.id()),
             Some(record.row_version),
             &AgreementView::of(&record, Some(&caller), clock.today()),
         )
@@ -585,11 +626,11 @@ async fn edit_agreement(
         guard,
         move |_, a, _, _| {
             if let Some(settings) = edit.settings {
-                a.update_settings(settings)
+                a.update_settings(settings.into())
                     .map_err(|e| nested(e, "settings"))?;
             }
             if let Some(content) = edit.content {
-                a.edit_draft(content).map_err(content_nested)?;
+                a.edit_draft(content.into()).map_err(content_nested)?;
             }
             Ok(())
         },
@@ -641,7 +682,7 @@ async fn adopt(
     id: Path<Uuid>,
     body: Json<AdoptionRecord>,
 ) -> ApiResult<HttpResponse> {
-    let record = body.0;
+    let record = body.0.into();
     apply_event(&state, p, id.into_inner(), move |a, today| {
         a.adopt(record, today)
     })
@@ -672,8 +713,8 @@ async fn terminate(
         ChangeGuard::ADMINISTRATOR,
         move |conn, a, today, p| {
             let effective_on = record.effective_on;
-            a.terminate(record, today)?;
-            accession_workflows::end_with_agreement(conn, a.id, effective_on, &p.sub, clock.now())
+            a.terminate(record.into(), today)?;
+            accession_workflows::end_with_agreement(conn, a.id(), effective_on, &p.sub, clock.now())
         },
     )
     .await
@@ -717,7 +758,7 @@ async fn start_revision(
     id: Path<Uuid>,
     body: Json<RevisionStarted>,
 ) -> ApiResult<HttpResponse> {
-    let content = body.0.content;
+    let content = body.0.content.into();
     apply_event(&state, p, id.into_inner(), move |a, _| {
         a.start_revision(content)
             .map(|_| ())
@@ -742,7 +783,7 @@ async fn adopt_revision(
     id: Path<Uuid>,
     body: Json<AdoptionRecord>,
 ) -> ApiResult<HttpResponse> {
-    let record = body.0;
+    let record = body.0.into();
     let clock = state.clock.clone();
     // Signatories carry over to the new version, or are asked to reconfirm.
     apply_change(
@@ -752,7 +793,7 @@ async fn adopt_revision(
         ChangeGuard::ADMINISTRATOR,
         move |conn, a, today, p| {
             let adopted = a.adopt_revision(record, today)?;
-            accession_workflows::follow_revision(conn, a.id, &adopted, &p.sub, clock.now())
+            accession_workflows::follow_revision(conn, a.id(), &adopted, &p.sub, clock.now())
         },
     )
     .await
@@ -782,7 +823,13 @@ pub struct ReviewDone {
     pub kind: ReviewKind,
     pub done_on: NaiveDate,
     /// What was found, or where the report is (markdown).
+    #[schema(schema_with = review_summary)]
     pub summary: String,
+}
+
+fn review_summary() -> Field {
+    Field::text(limits::SUMMARY_MAX, "Uppföljningen är gjord och redovisad.")
+        .described("What was found, or where the report is (markdown).")
 }
 
 /// Records a follow-up or evaluation as done; the calendar then moves on to the next date.
@@ -801,7 +848,7 @@ async fn record_review(
     body: Json<ReviewDone>,
 ) -> ApiResult<HttpResponse> {
     let b = body.0;
-    let review = ReviewRecord {
+    let review = ReviewInput {
         id: Uuid::now_v7(),
         kind: b.kind,
         done_on: b.done_on,
@@ -815,13 +862,45 @@ async fn record_review(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "filed_on": "2026-02-02",
+    "requested_by": "civil_society",
+    "reason": "Förändrade förutsättningar för föreningslivet.",
+    "requested_date": "2026-09-01",
+}))]
 pub struct RenegotiationFiled {
     pub filed_on: NaiveDate,
     pub requested_by: RequestingSide,
     /// Which public body asks, when `requested_by` is `public_body`.
     pub public_body_id: Option<Uuid>,
+    #[schema(schema_with = renegotiation_reason)]
     pub reason: String,
     pub requested_date: NaiveDate,
+}
+
+fn renegotiation_reason() -> Field {
+    Field::text(
+        limits::REASON_MAX,
+        "Förändrade förutsättningar för föreningslivet.",
+    )
+}
+
+impl RulesBetweenFields for RenegotiationFiled {
+    /// `RequestingSide::names_public_body`: required for the sides that name one, absent for
+    /// the others.
+    fn rules() -> Vec<Value> {
+        let naming: Vec<&'static str> = RequestingSide::iter()
+            .filter(|s| s.names_public_body())
+            .map(RequestingSide::as_str)
+            .collect();
+        let mut rule = when(
+            "requested_by",
+            &naming,
+            json!({"required": ["public_body_id"], "properties": {"public_body_id": {"type": "string"}}}),
+        );
+        rule["else"] = json!({"properties": {"public_body_id": {"type": "null"}}});
+        vec![rule]
+    }
 }
 
 /// Records a written request to renegotiate (omförhandling). Any party may file one: the
@@ -842,7 +921,7 @@ async fn file_renegotiation_request(
     body: Json<RenegotiationFiled>,
 ) -> ApiResult<HttpResponse> {
     let b = body.0;
-    let request = RenegotiationRequest {
+    let request = RenegotiationInput {
         id: Uuid::now_v7(),
         filed_on: b.filed_on,
         requested_by: b.requested_by,

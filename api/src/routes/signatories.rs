@@ -245,7 +245,7 @@ async fn export_csv(
         let query = params.query(id.into_inner(), today)?;
         let delimiter = match csv.delimiter.as_deref() {
             None => Delimiter::Comma,
-            Some(d) => Delimiter::parse(d).ok_or_else(|| {
+            Some(d) => d.parse().map_err(|_| {
                 ApiError::bad_parameter(
                     "delimiter",
                     RequestField::OneOf {
@@ -293,7 +293,7 @@ pub async fn embed_signatories(
     serve_cached(&req, &cache, key, async {
         let lang = match params.lang.as_deref() {
             None => Lang::Sv,
-            Some(l) => Lang::parse(l).ok_or_else(|| {
+            Some(l) => l.parse().map_err(|_| {
                 ApiError::bad_parameter(
                     "lang",
                     RequestField::OneOf {
@@ -314,9 +314,9 @@ pub async fn embed_signatories(
         let (a, all) = load(&state, None, query, None).await?;
         let title = a
             .current_version()
-            .map(|v| v.content.title.clone())
+            .map(|v| v.content().title.clone())
             .unwrap_or_default();
-        let owner_id = a.owner_public_body_id;
+        let owner_id = a.owner_public_body_id();
         let owner = state
             .read(move |conn| Ok(parties::public_bodies_by_ids(conn, &[owner_id])?))
             .await?

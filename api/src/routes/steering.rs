@@ -7,9 +7,8 @@ use actix_web::web::{Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::steering::{
-    self, Appointer, Appointment, Decision, DecisionInput, DecisionKind, DecisionRecord,
-    GroupConfig, GroupConfigInput, GroupKind, Meeting, MeetingInput, MemberRole, Membership,
-    Quorum, Seat, Side, SideComposition, SteeringGroup,
+    self, Decision, DecisionKind, DecisionRecord, GroupConfig, GroupKind, Meeting, MemberRole,
+    Membership, NAME_MAX, Seat, Side, SteeringGroup,
 };
 use samverkan_persistence::steering::{self as store, GroupRecord};
 use serde::{Deserialize, Serialize};
@@ -18,11 +17,16 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::require_that;
+use crate::contract::steering::{
+    Appointer, Appointment, DecisionInput, GroupConfigInput, MeetingInput, Quorum, SideComposition,
+    default_term_months, seats_per_side,
+};
 use crate::extract::{Authenticated, Caller, Json, double_option};
 use crate::http::{Visibility, changed, if_match_version, json_read};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
 use crate::problem::{ApiError, ApiResult};
+use crate::schemas::Field;
 use crate::state::AppState;
 use crate::workflows::agreements::visible_agreement;
 
@@ -61,15 +65,15 @@ pub struct MemberView {
 impl From<&Membership> for MemberView {
     fn from(m: &Membership) -> Self {
         Self {
-            id: m.id,
-            person_name: m.person_name.clone(),
-            title: m.title.clone(),
-            side: m.side,
-            seat: m.seat,
-            role: m.role,
-            appointed_by: m.appointed_by.clone(),
-            term_start: m.term_start,
-            term_end: m.term_end,
+            id: m.id(),
+            person_name: m.person_name().to_owned(),
+            title: m.title().map(str::to_owned),
+            side: m.side(),
+            seat: m.seat(),
+            role: m.role(),
+            appointed_by: m.appointed_by().into(),
+            term_start: m.term_start(),
+            term_end: m.term_end(),
         }
     }
 }
@@ -93,8 +97,8 @@ impl CompositionView {
         Self {
             as_of,
             members: c.members.iter().map(MemberView::from).collect(),
-            public_sector: c.public_sector,
-            civil_society: c.civil_society,
+            public_sector: c.public_sector.into(),
+            civil_society: c.civil_society.into(),
             balanced: c.balanced,
             chair: c.chair,
             vice_chair: c.vice_chair,
@@ -123,16 +127,16 @@ impl GroupView {
     fn of(record: &GroupRecord, as_of: NaiveDate) -> Self {
         let g = &record.group;
         Self {
-            id: g.id,
-            agreement_id: g.agreement_id,
-            name: g.config.name.clone(),
-            kind: g.config.kind,
-            ordinary_seats_per_side: g.config.ordinary_seats_per_side,
-            deputies_allowed: g.config.deputies_allowed,
+            id: g.id(),
+            agreement_id: g.agreement_id(),
+            name: g.config().name().to_owned(),
+            kind: g.config().kind(),
+            ordinary_seats_per_side: g.config().ordinary_seats_per_side(),
+            deputies_allowed: g.config().deputies_allowed(),
             chair_and_vice_chair_from_different_sides: g
-                .config
-                .chair_and_vice_chair_from_different_sides,
-            default_term_months: g.config.default_term_months,
+                .config()
+                .chair_and_vice_chair_from_different_sides(),
+            default_term_months: g.config().default_term_months(),
             composition: CompositionView::of(g, as_of),
             created_at: record.created_at,
             updated_at: record.updated_at,
@@ -188,15 +192,15 @@ impl MeetingView {
         decisions: &[DecisionRecord],
     ) -> ApiResult<Self> {
         Ok(Self {
-            id: meeting.id,
-            date: meeting.date,
-            minutes_reference: meeting.minutes_reference.clone(),
-            present: meeting.present.clone(),
-            quorum: group.quorum(meeting)?,
-            group_balanced: group.composition(meeting.date).balanced,
+            id: meeting.id(),
+            date: meeting.date(),
+            minutes_reference: meeting.minutes_reference().map(str::to_owned),
+            present: meeting.present().to_vec(),
+            quorum: group.quorum(meeting)?.into(),
+            group_balanced: group.composition(meeting.date()).balanced,
             decisions: decisions
                 .iter()
-                .filter(|d| d.meeting_id == meeting.id)
+                .filter(|d| d.meeting_id == meeting.id())
                 .map(DecisionView::from)
                 .collect(),
         })
@@ -277,7 +281,7 @@ async fn list_memberships(
         .await?;
     let items = record
         .group
-        .memberships
+        .memberships()
         .iter()
         .map(MemberView::from)
         .collect();
@@ -312,8 +316,8 @@ async fn list_meetings(
         .read(move |conn| {
             let a = visible_agreement(conn, agreement_id, caller.as_ref())?;
             let record = store::get_group_of_agreement(conn, agreement_id)?;
-            let meetings = store::meetings_of(conn, record.group.id)?;
-            let decisions = store::decisions_of(conn, record.group.id, None)?;
+            let meetings = store::meetings_of(conn, record.group.id())?;
+            let decisions = store::decisions_of(conn, record.group.id(), None)?;
             Ok((a, record, meetings, decisions))
         })
         .await?;
@@ -352,8 +356,8 @@ async fn get_meeting(
         .read(move |conn| {
             let a = visible_agreement(conn, agreement_id, caller.as_ref())?;
             let record = store::get_group_of_agreement(conn, agreement_id)?;
-            let meeting = store::get_meeting(conn, record.group.id, meeting_id)?;
-            let decisions = store::decisions_of(conn, record.group.id, Some(meeting_id))?;
+            let meeting = store::get_meeting(conn, record.group.id(), meeting_id)?;
+            let decisions = store::decisions_of(conn, record.group.id(), Some(meeting_id))?;
             Ok((a, record, meeting, decisions))
         })
         .await?;
@@ -385,12 +389,12 @@ async fn create_group(
 ) -> ApiResult<HttpResponse> {
     let agreement_id = id.into_inner();
     let input = body.0;
-    let config = GroupConfig::parse(&input)?;
+    let config = GroupConfig::parse(&input.clone().into())?;
     let caller = principal.clone();
     let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &input, move |conn| {
         let a = visible_agreement(conn, agreement_id, Some(&caller))?;
-        require_that(steering::may_configure(&caller, a.owner_public_body_id))?;
+        require_that(steering::may_configure(&caller, a.owner_public_body_id()))?;
         let group = SteeringGroup::new(Uuid::now_v7(), agreement_id, config.clone());
         let record = store::insert_group(conn, &group, clock.now())?;
         Created::new(
@@ -406,16 +410,21 @@ async fn create_group(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupConfigPatch {
+    #[schema(schema_with = group_name_patch)]
     pub name: Option<String>,
     pub kind: Option<GroupKind>,
     #[serde(default, deserialize_with = "double_option::deserialize")]
-    #[schema(value_type = Option<u32>)]
+    #[schema(schema_with = seats_per_side)]
     pub ordinary_seats_per_side: Option<Option<u32>>,
     pub deputies_allowed: Option<bool>,
     pub chair_and_vice_chair_from_different_sides: Option<bool>,
     #[serde(default, deserialize_with = "double_option::deserialize")]
-    #[schema(value_type = Option<u32>)]
+    #[schema(schema_with = default_term_months)]
     pub default_term_months: Option<Option<u32>>,
+}
+
+fn group_name_patch() -> Field {
+    Field::nullable_text(NAME_MAX, "Styrgruppen för överenskommelsen")
 }
 
 /// Changes the group's configuration. Every membership, past ones included, must still
@@ -446,13 +455,16 @@ async fn reconfigure_group(
     let record = state
         .write(move |conn| {
             let a = visible_agreement(conn, agreement_id, Some(&principal))?;
-            require_that(steering::may_configure(&principal, a.owner_public_body_id))?;
+            require_that(steering::may_configure(
+                &principal,
+                a.owner_public_body_id(),
+            ))?;
             let mut record = store::get_group_for_update(conn, agreement_id)?;
             if record.row_version != expected {
                 return Err(ApiError::PreconditionFailed);
             }
-            let c = record.group.config.clone();
-            let config = GroupConfig::parse(&GroupConfigInput {
+            let c = record.group.config().to_input();
+            let config = GroupConfig::parse(&steering::GroupConfigInput {
                 name: patch.name.unwrap_or(c.name),
                 kind: patch.kind.unwrap_or(c.kind),
                 ordinary_seats_per_side: patch
@@ -516,15 +528,18 @@ async fn appoint(
     let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &request, move |conn| {
         let a = visible_agreement(conn, agreement_id, Some(&caller))?;
-        require_that(steering::may_configure(&caller, a.owner_public_body_id))?;
+        require_that(steering::may_configure(&caller, a.owner_public_body_id()))?;
         let mut record = store::get_group_for_update(conn, agreement_id)?;
-        let membership = record.group.appoint(Uuid::now_v7(), &appointment)?.clone();
-        store::insert_membership(conn, record.group.id, &membership, clock.now())?;
+        let membership = record
+            .group
+            .appoint(Uuid::now_v7(), &appointment.clone().into())?
+            .clone();
+        store::insert_membership(conn, record.group.id(), &membership, clock.now())?;
         Created::new(
             format!(
                 "{}/memberships/{}",
                 path_prefix(agreement_id),
-                membership.id
+                membership.id()
             ),
             None,
             &MemberView::from(&membership),
@@ -564,13 +579,16 @@ async fn end_term(
     let member = state
         .write(move |conn| {
             let a = visible_agreement(conn, agreement_id, Some(&principal))?;
-            require_that(steering::may_configure(&principal, a.owner_public_body_id))?;
+            require_that(steering::may_configure(
+                &principal,
+                a.owner_public_body_id(),
+            ))?;
             let mut record = store::get_group_for_update(conn, agreement_id)?;
             if record.group.membership(membership_id).is_none() {
                 return Err(ApiError::NotFound);
             }
             let m = record.group.end_term(membership_id, last_day)?.clone();
-            store::set_term_end(conn, m.id, m.term_end)?;
+            store::set_term_end(conn, m.id(), m.term_end())?;
             Ok(m)
         })
         .await?;
@@ -606,14 +624,16 @@ async fn record_meeting(
         let record = store::get_group_for_update(conn, agreement_id)?;
         require_that(steering::may_record_meeting(
             &caller,
-            a.owner_public_body_id,
+            a.owner_public_body_id(),
             &record.group,
             input.date,
         ))?;
-        let meeting = record.group.record_meeting(Uuid::now_v7(), &input)?;
+        let meeting = record
+            .group
+            .record_meeting(Uuid::now_v7(), &input.clone().into())?;
         store::insert_meeting(conn, &meeting, clock.now())?;
         Created::new(
-            format!("{}/meetings/{}", path_prefix(agreement_id), meeting.id),
+            format!("{}/meetings/{}", path_prefix(agreement_id), meeting.id()),
             None,
             &MeetingView::of(&record.group, &meeting, &[])?,
         )
@@ -653,16 +673,17 @@ async fn record_decision(
     create_once(&state, &req, &principal.sub, &request, move |conn| {
         let a = visible_agreement(conn, agreement_id, Some(&caller))?;
         let record = store::get_group_for_update(conn, agreement_id)?;
-        let meeting = store::get_meeting(conn, record.group.id, meeting_id)?;
+        let meeting = store::get_meeting(conn, record.group.id(), meeting_id)?;
         require_that(steering::may_record_decision(
             &caller,
-            a.owner_public_body_id,
+            a.owner_public_body_id(),
             &record.group,
             &meeting,
         ))?;
-        let decision: Decision = record
-            .group
-            .record_decision(&meeting, Uuid::now_v7(), &input)?;
+        let decision: Decision =
+            record
+                .group
+                .record_decision(&meeting, Uuid::now_v7(), &input.clone().into())?;
         let stored = decision.to_record();
         store::insert_decision(conn, &stored, clock.now())?;
         Created::new(

@@ -3,12 +3,13 @@
 //! leaves the accession exactly as it was.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use strum::IntoEnumIterator;
 use uuid::Uuid;
 
 use super::values::{
-    AccessionState, BoardDecision, Channel, ContactPerson, ContactPersonInput, EndReason,
-    HistoryEntry, HistoryEvent, Reconfirmation, Signatory, WithdrawalNotice, notice_reference,
+    AccessionState, BoardDecision, BoardDecisionInput, Channel, ContactPerson, ContactPersonInput,
+    EndReason, HistoryEntry, HistoryEvent, Reconfirmation, Signatory, WithdrawalNotice,
+    WithdrawalNoticeInput, notice_reference,
 };
 use super::{AccessionField, AccessionRule, REASON_MAX, STATEMENT_MAX, swedish_date};
 use crate::agreement::{Agreement, ApprovalMode, RevisionAdopted};
@@ -54,17 +55,17 @@ impl AgreementTerms {
     /// the one place that reads an agreement for the accession rules.
     pub fn of(agreement: &Agreement, on: NaiveDate) -> Self {
         Self {
-            agreement_id: agreement.id,
-            owner_public_body_id: agreement.owner_public_body_id,
-            party_public_body_ids: agreement.party_public_body_ids.clone(),
+            agreement_id: agreement.id(),
+            owner_public_body_id: agreement.owner_public_body_id(),
+            party_public_body_ids: agreement.party_public_body_ids().to_vec(),
             in_force: agreement.takes_accessions(on),
-            version_number: agreement.current_version().map_or(0, |v| v.number),
-            approval_mode: agreement.settings.approval_mode,
-            public_bodies_may_accede: agreement.settings.public_bodies_may_accede,
+            version_number: agreement.current_version().map_or(0, |v| v.number()),
+            approval_mode: agreement.settings().approval_mode,
+            public_bodies_may_accede: agreement.settings().public_bodies_may_accede,
             // No agreement restricts its channels yet: every channel is accepted until the
             // agreement's settings name them.
-            accepted_channels: Channel::ALL.to_vec(),
-            required_statements: agreement.settings.eligibility_statements.clone(),
+            accepted_channels: Channel::iter().collect(),
+            required_statements: agreement.settings().eligibility_statements.clone(),
         }
     }
 
@@ -93,7 +94,7 @@ impl AgreementTerms {
 /// A recorded decision of a steering group, as the steering module knows it. The caller
 /// loads it by the id the client cites; an id that names no recorded decision is invalid
 /// input (422 on `decision_id`) before this module is asked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CitedDecision {
     pub decision_id: Uuid,
     /// The agreement whose steering group made the decision.
@@ -149,50 +150,178 @@ pub struct SubmissionInput {
     pub id: Uuid,
     pub signatory: Signatory,
     pub channel: Channel,
-    pub board_decision: Option<BoardDecision>,
+    pub board_decision: Option<BoardDecisionInput>,
     pub affirmed_statements: Vec<String>,
     pub contact_person: ContactPersonInput,
 }
 
 /// An accession (anslutning) of one signatory to one agreement.
 ///
-/// Plain data for the persistence layer. The state is derived from the history (see
-/// [`Accession::state`]) so there is no status to write; persist `state()` beside the row
-/// only as a copy for queries. Change it only through the operations below.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Its fields are read through methods and changed only by the operations below. The state
+/// is derived from the history (see [`Accession::state`]) so there is no status to write;
+/// storage keeps `state()` beside the row only as a copy for queries.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accession {
+    id: Uuid,
+    agreement_id: Uuid,
+    signatory: Signatory,
+    channel: Channel,
+    board_decision: Option<BoardDecision>,
+    affirmed_statements: Vec<String>,
+    contact_person: ContactPerson,
+    submitted_by: String,
+    submitted_at: DateTime<Utc>,
+    approved_on: Option<NaiveDate>,
+    approved_version: Option<u32>,
+    version: Option<u32>,
+    decision_id: Option<Uuid>,
+    rejection_reason: Option<String>,
+    withdrawal: Option<WithdrawalNotice>,
+    ended_on: Option<NaiveDate>,
+    end_reason: Option<EndReason>,
+    reconfirmation: Option<Reconfirmation>,
+    history: Vec<HistoryEntry>,
+}
+
+/// A stored accession's parts, for [`Accession::restore`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessionParts {
     pub id: Uuid,
     pub agreement_id: Uuid,
     pub signatory: Signatory,
     pub channel: Channel,
-    /// Present when the channel needs one, and whenever the applicant gave one.
     pub board_decision: Option<BoardDecision>,
-    /// Every statement the agreement required at submission, in the agreement's order.
     pub affirmed_statements: Vec<String>,
-    /// Personal data: never in public output or in the history.
     pub contact_person: ContactPerson,
-    /// The `sub` of whoever submitted it: a representative, or the administrator who
-    /// registered minutes received by mail. Not public.
     pub submitted_by: String,
     pub submitted_at: DateTime<Utc>,
-    /// The first day as a signatory.
     pub approved_on: Option<NaiveDate>,
-    /// The agreement version in force at approval; never changes afterwards.
     pub approved_version: Option<u32>,
-    /// The latest agreement version the signatory is a party to: the approved version, then
-    /// the versions it was carried over to or reconfirmed.
     pub version: Option<u32>,
-    /// The steering-group decision an approval or rejection cited.
     pub decision_id: Option<Uuid>,
     pub rejection_reason: Option<String>,
     pub withdrawal: Option<WithdrawalNotice>,
-    /// The first day no longer a signatory, for an ended accession.
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<EndReason>,
-    /// A pending request to reconfirm a revised version.
     pub reconfirmation: Option<Reconfirmation>,
-    /// Append-only; never empty (the submission is its first entry).
     pub history: Vec<HistoryEntry>,
+}
+
+impl Accession {
+    /// A stored accession, read back: trusted stored data that these operations produced,
+    /// not a way around the rules.
+    pub fn restore(parts: AccessionParts) -> Self {
+        Self {
+            id: parts.id,
+            agreement_id: parts.agreement_id,
+            signatory: parts.signatory,
+            channel: parts.channel,
+            board_decision: parts.board_decision,
+            affirmed_statements: parts.affirmed_statements,
+            contact_person: parts.contact_person,
+            submitted_by: parts.submitted_by,
+            submitted_at: parts.submitted_at,
+            approved_on: parts.approved_on,
+            approved_version: parts.approved_version,
+            version: parts.version,
+            decision_id: parts.decision_id,
+            rejection_reason: parts.rejection_reason,
+            withdrawal: parts.withdrawal,
+            ended_on: parts.ended_on,
+            end_reason: parts.end_reason,
+            reconfirmation: parts.reconfirmation,
+            history: parts.history,
+        }
+    }
+
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+
+    pub fn agreement_id(&self) -> Uuid {
+        self.agreement_id
+    }
+
+    pub fn signatory(&self) -> Signatory {
+        self.signatory
+    }
+
+    pub fn channel(&self) -> Channel {
+        self.channel
+    }
+
+    /// Present when the channel needs one, and whenever the applicant gave one.
+    pub fn board_decision(&self) -> Option<&BoardDecision> {
+        self.board_decision.as_ref()
+    }
+
+    /// Every statement the agreement required at submission, in the agreement's order.
+    pub fn affirmed_statements(&self) -> &[String] {
+        &self.affirmed_statements
+    }
+
+    /// Personal data: never in public output or in the history.
+    pub fn contact_person(&self) -> &ContactPerson {
+        &self.contact_person
+    }
+
+    /// The `sub` of whoever submitted it: a representative, or the administrator who
+    /// registered minutes received by mail. Not public.
+    pub fn submitted_by(&self) -> &str {
+        &self.submitted_by
+    }
+
+    pub fn submitted_at(&self) -> DateTime<Utc> {
+        self.submitted_at
+    }
+
+    /// The first day as a signatory.
+    pub fn approved_on(&self) -> Option<NaiveDate> {
+        self.approved_on
+    }
+
+    /// The agreement version in force at approval; never changes afterwards.
+    pub fn approved_version(&self) -> Option<u32> {
+        self.approved_version
+    }
+
+    /// The latest agreement version the signatory is a party to: the approved version, then
+    /// the versions it was carried over to or reconfirmed.
+    pub fn version(&self) -> Option<u32> {
+        self.version
+    }
+
+    /// The steering-group decision an approval or rejection cited.
+    pub fn decision_id(&self) -> Option<Uuid> {
+        self.decision_id
+    }
+
+    pub fn rejection_reason(&self) -> Option<&str> {
+        self.rejection_reason.as_deref()
+    }
+
+    pub fn withdrawal(&self) -> Option<&WithdrawalNotice> {
+        self.withdrawal.as_ref()
+    }
+
+    /// The first day no longer a signatory, for an ended accession.
+    pub fn ended_on(&self) -> Option<NaiveDate> {
+        self.ended_on
+    }
+
+    pub fn end_reason(&self) -> Option<EndReason> {
+        self.end_reason
+    }
+
+    /// A pending request to reconfirm a revised version.
+    pub fn reconfirmation(&self) -> Option<Reconfirmation> {
+        self.reconfirmation
+    }
+
+    /// Append-only; never empty (the submission is its first entry).
+    pub fn history(&self) -> &[HistoryEntry] {
+        &self.history
+    }
 }
 
 impl Accession {
@@ -351,12 +480,12 @@ impl Accession {
             v.add("approved_on", AccessionField::ApprovalInFuture);
         }
         if let Some(board) = &self.board_decision
-            && approved_on < board.received_on
+            && approved_on < board.received_on()
         {
             v.add(
                 "approved_on",
                 AccessionField::ApprovalBeforeReceived {
-                    received_on: board.received_on,
+                    received_on: board.received_on(),
                 },
             );
         }
@@ -449,7 +578,7 @@ impl Accession {
     /// approval (`withdrawal_before_approval`); it may take effect later than today.
     pub fn withdraw(
         &mut self,
-        notice: WithdrawalNotice,
+        notice: WithdrawalNoticeInput,
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
@@ -473,10 +602,10 @@ impl Accession {
             "written notice {reference} received {}, effective {}",
             notice.received_on, notice.effective_on
         );
-        self.withdrawal = Some(WithdrawalNotice {
+        self.withdrawal = Some(WithdrawalNotice(WithdrawalNoticeInput {
             reference,
             ..notice
-        });
+        }));
         self.reconfirmation = None;
         self.record(
             HistoryEvent::Withdrawn,

@@ -35,8 +35,8 @@ use crate::error::{Lang, Term};
 
 pub use calendar::swedish_date;
 pub use lifecycle::{
-    Accession, AgreementTerms, Approval, CitedDecision, ExistingAccession, SYSTEM_ACTOR,
-    SubmissionInput,
+    Accession, AccessionParts, AgreementTerms, Approval, CitedDecision, ExistingAccession,
+    SYSTEM_ACTOR, SubmissionInput,
 };
 pub use period::{
     PublicSignatory, SignatoryPeriod, SignatoryStatus, SignatoryTerm, merge_terms,
@@ -47,8 +47,9 @@ pub use permissions::{
     may_view, may_withdraw,
 };
 pub use values::{
-    AccessionState, BoardDecision, Channel, ContactPerson, ContactPersonInput, EndReason,
-    HistoryEntry, HistoryEvent, Reconfirmation, Signatory, SignatoryKind, WithdrawalNotice,
+    AccessionState, BoardDecision, BoardDecisionInput, Channel, ContactPerson, ContactPersonInput,
+    EndReason, HistoryEntry, HistoryEvent, Reconfirmation, Signatory, SignatoryKind,
+    WithdrawalNotice, WithdrawalNoticeInput,
 };
 
 /// Longest accepted texts, in characters.

@@ -1,8 +1,6 @@
 //! The values an accession is made of: who joins, how, on which board decision, who the
 //! contact person is, and the history entries.
 
-use std::fmt;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -57,33 +55,24 @@ impl Signatory {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum SignatoryKind {
     Organization,
     PublicBody,
 }
 
-impl SignatoryKind {
-    pub const ALL: [Self; 2] = [Self::Organization, Self::PublicBody];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Organization => "organization",
-            Self::PublicBody => "public_body",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(SignatoryKind);
 
 /// How the accession reached the public body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum Channel {
     /// Eslöv, Lund: "skicka in ett styrelseprotokoll med beslut om att … ansluta sig".
     BoardMinutes,
@@ -97,29 +86,9 @@ pub enum Channel {
     WrittenApplication,
 }
 
+crate::enum_text::enum_text!(Channel);
+
 impl Channel {
-    pub const ALL: [Self; 5] = [
-        Self::BoardMinutes,
-        Self::Form,
-        Self::DialogueForum,
-        Self::AtAdoption,
-        Self::WrittenApplication,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::BoardMinutes => "board_minutes",
-            Self::Form => "form",
-            Self::DialogueForum => "dialogue_forum",
-            Self::AtAdoption => "at_adoption",
-            Self::WrittenApplication => "written_application",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// Whether the accession must carry the signatory's board decision.
     ///
     /// Board minutes are the board decision (Eslöv, Lund). A written application arrives on
@@ -133,18 +102,11 @@ impl Channel {
     }
 }
 
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// The signatory's own decision to join (styrelsebeslut): Lund "Anslutning sker genom att
-/// föreningar/organisationer fattar ett styrelsebeslut och skickar in beslutet".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct BoardDecision {
+/// föreningar/organisationer fattar ett styrelsebeslut och skickar in beslutet", as the
+/// applicant states it; the submission checks it and keeps a [`BoardDecision`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardDecisionInput {
     /// The date of the board meeting.
     pub decided_on: NaiveDate,
     /// Where in the minutes, e.g. `§ 7`.
@@ -155,7 +117,7 @@ pub struct BoardDecision {
     pub diary_number: Option<String>,
 }
 
-impl BoardDecision {
+impl BoardDecisionInput {
     /// Checks the decision against the Swedish date `today` and returns it with its texts
     /// trimmed (a blank diary number becomes `None`). Errors are named under `prefix`.
     pub fn validate(
@@ -199,39 +161,88 @@ impl BoardDecision {
             }
             return None;
         }
-        Some(BoardDecision {
+        Some(BoardDecision(BoardDecisionInput {
             decided_on: self.decided_on,
             minutes_reference: minutes_reference?,
             received_on: self.received_on,
             diary_number,
-        })
+        }))
+    }
+}
+
+/// The board decision of an accession, as recorded: a [`BoardDecisionInput`] that passed its
+/// checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardDecision(BoardDecisionInput);
+
+impl BoardDecision {
+    /// The date of the board meeting.
+    pub fn decided_on(&self) -> NaiveDate {
+        self.0.decided_on
+    }
+
+    /// Where in the minutes, e.g. `§ 7`.
+    pub fn minutes_reference(&self) -> &str {
+        &self.0.minutes_reference
+    }
+
+    /// When the public body received the minutes.
+    pub fn received_on(&self) -> NaiveDate {
+        self.0.received_on
+    }
+
+    /// The public body's diary number (diarienummer), once it has registered the minutes.
+    pub fn diary_number(&self) -> Option<&str> {
+        self.0.diary_number.as_deref()
+    }
+
+    /// A stored record, read back: trusted stored data, not a way around the rules.
+    pub fn restore(stored: BoardDecisionInput) -> Self {
+        Self(stored)
     }
 }
 
 /// The contact person as the client sends it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContactPersonInput {
     pub name: String,
     pub email: String,
-    #[serde(default)]
     pub phone: Option<String>,
 }
 
 /// The person the signatory names as its link to the agreement (Blekinge: "Varje signerande
 /// organisation utser en kontaktperson"). Personal data: shown to administrators and the
 /// signatory's own representatives, never in the public list or in the history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactPerson {
-    pub name: String,
-    pub email: String,
+    name: String,
+    email: String,
     /// Optional: many small associations are reached by e-mail only.
-    pub phone: Option<String>,
+    phone: Option<String>,
 }
 
 impl ContactPerson {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
+    pub fn phone(&self) -> Option<&str> {
+        self.phone.as_deref()
+    }
+
+    /// A stored contact person, read back: trusted stored data, not a way around the rules.
+    pub fn restore(stored: ContactPersonInput) -> Self {
+        Self {
+            name: stored.name,
+            email: stored.email,
+            phone: stored.phone,
+        }
+    }
+
     /// Validates a contact person sent at the top level of a request (`name`, `email`,
     /// `phone`).
     pub fn parse(input: &ContactPersonInput) -> Result<Self, DomainError> {
@@ -315,9 +326,11 @@ fn is_phone(s: &str) -> bool {
 
 /// Where an accession is in its life. `submitted` and `approved` are open: at most one open
 /// accession per signatory and agreement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum AccessionState {
     Submitted,
     /// The signatory is a party to the agreement.
@@ -328,47 +341,21 @@ pub enum AccessionState {
     Ended,
 }
 
+crate::enum_text::enum_text!(AccessionState);
+
 impl AccessionState {
-    pub const ALL: [Self; 6] = [
-        Self::Submitted,
-        Self::Approved,
-        Self::Rejected,
-        Self::Cancelled,
-        Self::Withdrawn,
-        Self::Ended,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Cancelled => "cancelled",
-            Self::Withdrawn => "withdrawn",
-            Self::Ended => "ended",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// Submitted or approved: the states that block a second accession.
     pub fn is_open(self) -> bool {
         matches!(self, Self::Submitted | Self::Approved)
     }
 }
 
-impl fmt::Display for AccessionState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Why an approved accession ended without the signatory withdrawing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum EndReason {
     /// The agreement itself was terminated (Blekinge: "begära utträde ur partnerskapet").
     AgreementTerminated,
@@ -376,28 +363,14 @@ pub enum EndReason {
     NotReconfirmed,
 }
 
-impl EndReason {
-    pub const ALL: [Self; 2] = [Self::AgreementTerminated, Self::NotReconfirmed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AgreementTerminated => "agreement_terminated",
-            Self::NotReconfirmed => "not_reconfirmed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(EndReason);
 
 /// The formal written notice of leaving: Lund "skicka in ett styrelseprotokoll om att
 /// föreningen inte längre vill vara ansluten"; Blekinge "styrgruppen ska meddelas formellt och
-/// skriftligen".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct WithdrawalNotice {
+/// skriftligen". As the caller states it; [`super::Accession::withdraw`] checks it and keeps
+/// a [`WithdrawalNotice`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawalNoticeInput {
     /// When the public body received the notice.
     pub received_on: NaiveDate,
     /// The notice's reference: a minutes paragraph, a letter's date, a diary number.
@@ -407,20 +380,66 @@ pub struct WithdrawalNotice {
     pub effective_on: NaiveDate,
 }
 
+/// The written notice of an accession that was withdrawn: a [`WithdrawalNoticeInput`] that
+/// passed its checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawalNotice(pub(super) WithdrawalNoticeInput);
+
+impl WithdrawalNotice {
+    /// When the public body received the notice.
+    pub fn received_on(&self) -> NaiveDate {
+        self.0.received_on
+    }
+
+    /// The notice's reference: a minutes paragraph, a letter's date, a diary number.
+    pub fn reference(&self) -> &str {
+        &self.0.reference
+    }
+
+    /// The first day on which the organisation is no longer a signatory.
+    pub fn effective_on(&self) -> NaiveDate {
+        self.0.effective_on
+    }
+
+    /// A stored notice, read back: trusted stored data, not a way around the rules.
+    pub fn restore(stored: WithdrawalNoticeInput) -> Self {
+        Self(stored)
+    }
+}
+
 /// A revision's request that this signatory reconfirm, instead of being carried over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reconfirmation {
+    pub(super) version: u32,
+    pub(super) reconfirm_by: NaiveDate,
+}
+
+impl Reconfirmation {
     /// The revised version to reconfirm.
-    pub version: u32,
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
     /// The last day on which the signatory may reconfirm; from the day after, it has ended.
-    pub reconfirm_by: NaiveDate,
+    pub fn reconfirm_by(&self) -> NaiveDate {
+        self.reconfirm_by
+    }
+
+    /// A stored request, read back: trusted stored data, not a way around the rules.
+    pub fn restore(version: u32, reconfirm_by: NaiveDate) -> Self {
+        Self {
+            version,
+            reconfirm_by,
+        }
+    }
 }
 
 /// What happened in a history entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum HistoryEvent {
     Submitted,
     Approved,
@@ -435,55 +454,68 @@ pub enum HistoryEvent {
     ContactPersonUpdated,
 }
 
-impl HistoryEvent {
-    pub const ALL: [Self; 10] = [
-        Self::Submitted,
-        Self::Approved,
-        Self::Rejected,
-        Self::Cancelled,
-        Self::Withdrawn,
-        Self::Ended,
-        Self::CarriedOver,
-        Self::ReconfirmationRequested,
-        Self::Reconfirmed,
-        Self::ContactPersonUpdated,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Cancelled => "cancelled",
-            Self::Withdrawn => "withdrawn",
-            Self::Ended => "ended",
-            Self::CarriedOver => "carried_over",
-            Self::ReconfirmationRequested => "reconfirmation_requested",
-            Self::Reconfirmed => "reconfirmed",
-            Self::ContactPersonUpdated => "contact_person_updated",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(HistoryEvent);
 
 /// One line of the append-only history. Events that do not change the state (carry-over,
-/// reconfirmation, contact person) have `from == Some(to)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+/// reconfirmation, contact person) have `from == Some(to)`. Only the accession's operations
+/// write one.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
-    pub event: HistoryEvent,
+    pub(super) event: HistoryEvent,
+    pub(super) from: Option<AccessionState>,
+    pub(super) to: AccessionState,
+    pub(super) at: DateTime<Utc>,
+    pub(super) by: String,
+    pub(super) reason: Option<String>,
+}
+
+impl HistoryEntry {
+    pub fn event(&self) -> HistoryEvent {
+        self.event
+    }
+
     /// `None` only for the first entry, the submission.
-    pub from: Option<AccessionState>,
-    pub to: AccessionState,
-    pub at: DateTime<Utc>,
+    pub fn from(&self) -> Option<AccessionState> {
+        self.from
+    }
+
+    pub fn to(&self) -> AccessionState {
+        self.to
+    }
+
+    pub fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+
     /// The caller's `sub`, or [`super::SYSTEM_ACTOR`] for the deadline sweep.
-    pub by: String,
+    pub fn by(&self) -> &str {
+        &self.by
+    }
+
     /// Why, in words: a rejection's reason, the notice's reference, the version carried over
     /// to. Never personal data.
-    pub reason: Option<String>,
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+
+    /// A stored entry, read back: trusted stored data, not a way around the rules.
+    pub fn restore(
+        event: HistoryEvent,
+        from: Option<AccessionState>,
+        to: AccessionState,
+        at: DateTime<Utc>,
+        by: String,
+        reason: Option<String>,
+    ) -> Self {
+        Self {
+            event,
+            from,
+            to,
+            at,
+            by,
+            reason,
+        }
+    }
 }
 
 /// The notice reference, trimmed; errors under `reference`.
@@ -494,6 +526,7 @@ pub(super) fn notice_reference(v: &mut Validator, reference: &str) -> Option<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::IntoEnumIterator;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
@@ -505,48 +538,6 @@ mod tests {
                 errors.into_iter().map(|e| (e.field, e.code)).collect()
             }
             other => panic!("expected invalid input, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn enums_round_trip_as_text() {
-        for c in Channel::ALL {
-            assert_eq!(Channel::parse(c.as_str()), Some(c));
-        }
-        for s in AccessionState::ALL {
-            assert_eq!(AccessionState::parse(s.as_str()), Some(s));
-        }
-        for r in EndReason::ALL {
-            assert_eq!(EndReason::parse(r.as_str()), Some(r));
-        }
-        for e in HistoryEvent::ALL {
-            assert_eq!(HistoryEvent::parse(e.as_str()), Some(e));
-        }
-        for k in SignatoryKind::ALL {
-            assert_eq!(SignatoryKind::parse(k.as_str()), Some(k));
-        }
-        assert_eq!(Channel::parse("email"), None);
-    }
-
-    #[test]
-    fn serde_names_match_storage_names() {
-        for c in Channel::ALL {
-            assert_eq!(
-                serde_json::to_value(c).expect("serialises"),
-                serde_json::json!(c.as_str())
-            );
-        }
-        for s in AccessionState::ALL {
-            assert_eq!(
-                serde_json::to_value(s).expect("serialises"),
-                serde_json::json!(s.as_str())
-            );
-        }
-        for e in HistoryEvent::ALL {
-            assert_eq!(
-                serde_json::to_value(e).expect("serialises"),
-                serde_json::json!(e.as_str())
-            );
         }
     }
 
@@ -573,8 +564,7 @@ mod tests {
 
     #[test]
     fn which_channels_need_a_board_decision() {
-        let needing: Vec<_> = Channel::ALL
-            .into_iter()
+        let needing: Vec<_> = Channel::iter()
             .filter(|c| c.needs_board_decision())
             .collect();
         assert_eq!(
@@ -585,10 +575,7 @@ mod tests {
 
     #[test]
     fn only_submitted_and_approved_are_open() {
-        let open: Vec<_> = AccessionState::ALL
-            .into_iter()
-            .filter(|s| s.is_open())
-            .collect();
+        let open: Vec<_> = AccessionState::iter().filter(|s| s.is_open()).collect();
         assert_eq!(open, [AccessionState::Submitted, AccessionState::Approved]);
     }
 
@@ -600,9 +587,9 @@ mod tests {
             phone: Some(" +46 70-000 00 00 ".into()),
         })
         .expect("valid");
-        assert_eq!(c.name, "Åsa Östlund");
-        assert_eq!(c.email, "asa.ostlund@angsblomman.example");
-        assert_eq!(c.phone.as_deref(), Some("+46 70-000 00 00"));
+        assert_eq!(c.name(), "Åsa Östlund");
+        assert_eq!(c.email(), "asa.ostlund@angsblomman.example");
+        assert_eq!(c.phone(), Some("+46 70-000 00 00"));
     }
 
     #[test]
@@ -613,7 +600,7 @@ mod tests {
             phone: Some("  ".into()),
         })
         .expect("valid");
-        assert_eq!(c.phone, None);
+        assert_eq!(c.phone(), None);
     }
 
     #[test]
@@ -697,7 +684,7 @@ mod tests {
     #[test]
     fn board_decision_dates() {
         let today = date(2024, 5, 20);
-        let good = BoardDecision {
+        let good = BoardDecisionInput {
             decided_on: date(2024, 5, 2),
             minutes_reference: " § 7 ".into(),
             received_on: today,
@@ -708,11 +695,11 @@ mod tests {
             .validate(&mut v, "board_decision", today)
             .expect("valid");
         assert!(v.is_empty());
-        assert_eq!(checked.minutes_reference, "§ 7");
-        assert_eq!(checked.diary_number, None);
+        assert_eq!(checked.minutes_reference(), "§ 7");
+        assert_eq!(checked.diary_number(), None);
 
         let mut v = Validator::new();
-        let future = BoardDecision {
+        let future = BoardDecisionInput {
             decided_on: date(2024, 5, 21),
             minutes_reference: "".into(),
             received_on: date(2024, 5, 22),
@@ -734,7 +721,7 @@ mod tests {
         );
 
         let mut v = Validator::new();
-        let received_early = BoardDecision {
+        let received_early = BoardDecisionInput {
             decided_on: date(2024, 5, 10),
             minutes_reference: "§ 12".into(),
             received_on: date(2024, 5, 9),

@@ -4,24 +4,28 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::AgreementField;
 use super::limits::*;
-use super::{AgreementField, stored_enum};
 use crate::error::{DomainError, Validator};
 
-stored_enum! {
-    /// Who undertakes a commitment (åtagande). Södertälje lists under each principle what
-    /// "Kommunen", "Idéburen sektor" and "Båda parter" undertake.
-    pub enum CommitmentParty {
-        PublicBody = "public_body",
-        CivilSociety = "civil_society",
-        Both = "both",
-    }
+/// Who undertakes a commitment (åtagande). Södertälje lists under each principle what
+/// "Kommunen", "Idéburen sektor" and "Båda parter" undertake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum CommitmentParty {
+    PublicBody,
+    CivilSociety,
+    Both,
 }
+
+crate::enum_text::enum_text!(CommitmentParty);
 
 /// A numbered collaboration principle. Numbers are the agreement's own (Eslöv numbers them
 /// I–VI, stored as 1–6); the list keeps the order in which the agreement presents them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Principle {
     pub number: u32,
@@ -31,13 +35,12 @@ pub struct Principle {
 }
 
 /// An undertaking by one party, or both, serving one or more principles (by number).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Commitment {
     pub party: CommitmentParty,
     /// Lund names its commitments ("Öppna kontaktvägar"); Södertälje's are bare sentences.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub title: Option<String>,
     /// Markdown.
     pub text: String,
@@ -48,8 +51,7 @@ pub struct Commitment {
 }
 
 /// A focus area (utvecklingsområde): Södertälje has four.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DevelopmentArea {
     pub title: String,
@@ -60,15 +62,14 @@ pub struct DevelopmentArea {
 /// The content of a version. Build it from a request and hand it to an operation
 /// ([`super::Agreement::edit_draft`], …): the operation validates and normalises it (texts
 /// trimmed), so unvalidated content is never stored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VersionContent {
     pub title: String,
     /// Why the agreement exists (syfte och mål). Markdown.
     pub purpose: String,
     /// Background and process (bakgrund, framtagningsprocess). Markdown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub background: Option<String>,
     #[serde(default)]
     pub principles: Vec<Principle>,

@@ -2,18 +2,18 @@
 //! public bodies by SCB code so the files do not depend on database ids.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    AdoptionRecord, Agreement, AgreementField, AgreementSettings, CivilSocietyParty, NewAgreement,
+    AdoptionInput, Agreement, AgreementField, AgreementSettings, CivilSocietyParty, NewAgreement,
     PartiesInput, Scope, VersionContent,
 };
 use crate::error::DomainError;
 
 /// One demo agreement file. [`DemoAgreement::build`] runs it through the same operations
 /// and validation as API requests: create, then open the consultation, then adopt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoAgreement {
     /// The file name without extension, e.g. `sodertalje-2018`.
@@ -37,7 +37,7 @@ pub struct DemoAgreement {
     #[serde(default)]
     pub consultation_opened_on: Option<NaiveDate>,
     #[serde(default)]
-    pub adoption: Option<AdoptionRecord>,
+    pub adoption: Option<AdoptionInput>,
 }
 
 impl DemoAgreement {
@@ -149,7 +149,7 @@ mod tests {
         (demo, agreement)
     }
 
-    fn adoption(agreement: &Agreement) -> &AdoptionRecord {
+    fn adoption(agreement: &Agreement) -> &crate::agreement::AdoptionRecord {
         agreement
             .first_adoption()
             .expect("the demo agreement is adopted")
@@ -162,21 +162,23 @@ mod tests {
             assert_eq!(demo.slug, slug);
             assert_eq!(demo.source, format!("{slug}.txt"));
             assert_eq!(
-                agreement.owner_public_body_id,
+                agreement.owner_public_body_id(),
                 body_id(&demo.owner_scb_code).expect("known")
             );
             // Validation normalises; the files are already normal form.
             assert_eq!(
-                agreement.versions[0].content, demo.content,
+                agreement.versions()[0].content(),
+                &demo.content,
                 "{slug} is not trimmed"
             );
             assert_eq!(
-                agreement.settings, demo.settings,
+                agreement.settings(),
+                &demo.settings,
                 "{slug} settings are not trimmed"
             );
             assert!(
-                agreement.versions[0]
-                    .content
+                agreement.versions()[0]
+                    .content()
                     .principles
                     .iter()
                     .enumerate()
@@ -189,7 +191,7 @@ mod tests {
     #[test]
     fn sodertalje() {
         let (_, a) = load("sodertalje-2018");
-        let content = &a.versions[0].content;
+        let content = &a.versions()[0].content();
         assert_eq!(content.principles.len(), 7);
         assert_eq!(content.development_areas.len(), 4);
         assert_eq!(
@@ -218,11 +220,11 @@ mod tests {
             );
         }
         let adopted = adoption(&a);
-        assert_eq!(adopted.decided_by, "Kommunfullmäktige");
-        assert_eq!(adopted.decision_date, date(2018, 10, 1));
-        assert_eq!(adopted.diary_number.as_deref(), Some("KS 17/53"));
-        assert_eq!(adopted.valid_until, Some(date(2022, 10, 1)));
-        assert_eq!(a.settings.dialogue_meetings_per_year, 2);
+        assert_eq!(adopted.decided_by(), "Kommunfullmäktige");
+        assert_eq!(adopted.decision_date(), date(2018, 10, 1));
+        assert_eq!(adopted.diary_number(), Some("KS 17/53"));
+        assert_eq!(adopted.valid_until(), Some(date(2022, 10, 1)));
+        assert_eq!(a.settings().dialogue_meetings_per_year, 2);
         assert_eq!(a.status(today()).status, ShownStatus::Expired);
         let revision = a
             .due_items(today())
@@ -235,7 +237,7 @@ mod tests {
             "Södertälje's revision is overdue on 2026-11-23"
         );
         assert_eq!(
-            a.municipality_codes
+            a.municipality_codes()
                 .iter()
                 .map(|c| c.as_str())
                 .collect::<Vec<_>>(),
@@ -246,25 +248,26 @@ mod tests {
     #[test]
     fn eslov() {
         let (_, a) = load("eslov-2019");
-        let content = &a.versions[0].content;
+        let content = &a.versions()[0].content();
         assert_eq!(content.principles.len(), 6);
         assert_eq!(content.principles[0].title, "Tillit och förståelse");
         let adopted = adoption(&a);
         assert_eq!(
             (
-                adopted.decided_by.as_str(),
-                adopted.decision_date,
-                adopted.valid_until
+                adopted.decided_by(),
+                adopted.decision_date(),
+                adopted.valid_until()
             ),
             ("Kommunstyrelsen", date(2019, 10, 1), None)
         );
-        assert_eq!(a.settings.approval_mode, ApprovalMode::Registration);
-        assert_eq!(a.settings.follow_up_months, Some(12));
+        assert_eq!(a.settings().approval_mode, ApprovalMode::Registration);
+        assert_eq!(a.settings().follow_up_months, Some(12));
         assert_eq!(
-            a.settings.dialogue_meetings_per_year, 1,
+            a.settings().dialogue_meetings_per_year,
+            1,
             "the annual experience exchange"
         );
-        assert_eq!(a.civil_society_party.name, "Eslövs idéburna sektor");
+        assert_eq!(a.civil_society_party().name, "Eslövs idéburna sektor");
         assert_eq!(a.status(today()).status, ShownStatus::Adopted);
         let follow_up = a.due_items(today());
         assert_eq!(follow_up.len(), 1);
@@ -278,12 +281,15 @@ mod tests {
         let (_, a) = load("lund-2018");
         assert_eq!(a.status(today()).status, ShownStatus::Consultation);
         assert!(!crate::agreement::is_publicly_visible(&a));
-        let v = &a.versions[0];
-        assert_eq!(v.consultation.map(|c| c.opened_on), Some(date(2018, 6, 26)));
-        assert_eq!(v.content.principles.len(), 6);
-        assert_eq!(v.content.principles[0].title, "Integritet och oberoende");
+        let v = &a.versions()[0];
+        assert_eq!(
+            v.consultation().map(|c| c.opened_on()),
+            Some(date(2018, 6, 26))
+        );
+        assert_eq!(v.content().principles.len(), 6);
+        assert_eq!(v.content().principles[0].title, "Integritet och oberoende");
         let titled: Vec<_> = v
-            .content
+            .content()
             .commitments
             .iter()
             .filter_map(|c| c.title.as_deref())
@@ -299,8 +305,8 @@ mod tests {
         ] {
             assert!(titled.contains(&title), "Lund commits to {title}");
         }
-        assert_eq!(a.settings.follow_up_months, Some(48));
-        assert_eq!(a.settings.action_plan_months, Some(12));
+        assert_eq!(a.settings().follow_up_months, Some(48));
+        assert_eq!(a.settings().action_plan_months, Some(12));
         assert!(
             a.due_items(today()).is_empty(),
             "nothing is due before adoption"
@@ -310,13 +316,16 @@ mod tests {
     #[test]
     fn kristianstad() {
         let (_, a) = load("kristianstad-2016");
-        assert_eq!(a.versions[0].content.principles.len(), 6);
+        assert_eq!(a.versions()[0].content().principles.len(), 6);
         let adopted = adoption(&a);
         assert_eq!(
-            (adopted.decided_by.as_str(), adopted.decision_date),
+            (adopted.decided_by(), adopted.decision_date()),
             ("Kommunfullmäktige", date(2016, 3, 15))
         );
-        assert_eq!(a.settings.external_evaluation_on, Some(date(2020, 12, 31)));
+        assert_eq!(
+            a.settings().external_evaluation_on,
+            Some(date(2020, 12, 31))
+        );
         let due = a.due_items(today());
         assert_eq!(due.len(), 1);
         assert_eq!(
@@ -328,26 +337,26 @@ mod tests {
     #[test]
     fn blekinge() {
         let (_, a) = load("blekinge");
-        let content = &a.versions[0].content;
+        let content = &a.versions()[0].content();
         assert_eq!(content.principles.len(), 7);
         assert_eq!(content.principles[6].title, "Innovation");
-        assert_eq!(a.scope, Scope::Regional);
-        assert_eq!(a.party_public_body_ids, [Uuid::from_u128(10)]);
+        assert_eq!(a.scope(), Scope::Regional);
+        assert_eq!(a.party_public_body_ids(), [Uuid::from_u128(10)]);
         assert_eq!(
-            a.municipality_codes
+            a.municipality_codes()
                 .iter()
                 .map(|c| c.as_str())
                 .collect::<Vec<_>>(),
             ["1060", "1080", "1081", "1082", "1083"]
         );
-        assert_eq!(a.civil_society_party.kind, CivilSocietyPartyKind::Network);
-        assert_eq!(a.civil_society_party.name, "Nätverket Idéburet Blekinge");
-        assert_eq!(a.settings.approval_mode, ApprovalMode::SteeringGroup);
-        assert!(a.settings.public_bodies_may_accede);
-        assert_eq!(a.settings.follow_up_months, Some(12));
+        assert_eq!(a.civil_society_party().kind, CivilSocietyPartyKind::Network);
+        assert_eq!(a.civil_society_party().name, "Nätverket Idéburet Blekinge");
+        assert_eq!(a.settings().approval_mode, ApprovalMode::SteeringGroup);
+        assert!(a.settings().public_bodies_may_accede);
+        assert_eq!(a.settings().follow_up_months, Some(12));
         let adopted = adoption(&a);
-        assert_eq!(adopted.decided_by, "Regionfullmäktige");
-        assert_eq!(adopted.valid_until, None, "tills vidare");
+        assert_eq!(adopted.decided_by(), "Regionfullmäktige");
+        assert_eq!(adopted.valid_until(), None, "tills vidare");
         assert!(a.is_in_force(today()));
     }
 
@@ -355,12 +364,12 @@ mod tests {
     fn eligibility_statements_come_from_the_seeds() {
         for (slug, _) in FILES {
             let (_, a) = load(slug);
-            let statements = a.settings.eligibility_statements.join(" ");
+            let statements = a.settings().eligibility_statements.join(" ");
             assert!(!statements.is_empty(), "{slug} has eligibility statements");
         }
         let (_, lund) = load("lund-2018");
         assert!(
-            lund.settings
+            lund.settings()
                 .eligibility_statements
                 .iter()
                 .any(|s| s.contains("lika värde"))
@@ -368,7 +377,7 @@ mod tests {
         let (_, blekinge) = load("blekinge");
         assert!(
             blekinge
-                .settings
+                .settings()
                 .eligibility_statements
                 .iter()
                 .any(|s| s.contains("demokratiska värderingar"))

@@ -8,72 +8,101 @@ use uuid::Uuid;
 
 use super::limits::*;
 use super::{
-    AdoptionRecord, AgreementField, AgreementRule, AgreementSettings, AgreementVersion,
-    ConsultationRecord, DueItem, RenegotiationRequest, ReviewRecord, VersionContent, VersionStatus,
-    due_items, stored_enum,
+    AdoptionInput, AdoptionRecord, AgreementField, AgreementRule, AgreementSettings,
+    AgreementVersion, ConsultationRecord, DueItem, RenegotiationInput, RenegotiationRequest,
+    ReviewInput, ReviewRecord, VersionContent, VersionStatus, due_items,
 };
 use crate::error::{CommonField, DomainError, FieldError, Validator};
 use crate::party::PartyField;
 use crate::scb::MunicipalityCode;
 
-stored_enum! {
-    /// The stored lifecycle state. `expired` is not here: it is derived ([`Agreement::status`]).
-    pub enum AgreementState {
-        Draft = "draft",
-        Consultation = "consultation",
-        Adopted = "adopted",
-        Terminated = "terminated",
-        Abandoned = "abandoned",
-    }
+/// The stored lifecycle state. `expired` is not here: it is derived ([`Agreement::status`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum AgreementState {
+    Draft,
+    Consultation,
+    Adopted,
+    Terminated,
+    Abandoned,
 }
 
-stored_enum! {
-    /// The status shown to clients: the stored state, with `expired` derived from the
-    /// version in force and a termination counted from its effective date.
-    pub enum ShownStatus {
-        Draft = "draft",
-        Consultation = "consultation",
-        Adopted = "adopted",
-        Expired = "expired",
-        Terminated = "terminated",
-        Abandoned = "abandoned",
-    }
+crate::enum_text::enum_text!(AgreementState);
+
+/// The status shown to clients: the stored state, with `expired` derived from the
+/// version in force and a termination counted from its effective date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum ShownStatus {
+    Draft,
+    Consultation,
+    Adopted,
+    Expired,
+    Terminated,
+    Abandoned,
 }
 
-stored_enum! {
-    /// A municipality's agreement, or a region's (Blekinge) covering the county's
-    /// municipalities.
-    pub enum Scope {
-        Municipal = "municipal",
-        Regional = "regional",
-    }
+crate::enum_text::enum_text!(ShownStatus);
+
+/// A municipality's agreement, or a region's (Blekinge) covering the county's
+/// municipalities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum Scope {
+    Municipal,
+    Regional,
 }
 
-stored_enum! {
-    pub enum CivilSocietyPartyKind {
-        /// The sector as a whole: "Eslövs idéburna sektor", "alla organisationer/föreningar i
-        /// Lund som tillhör den idéburna sektorn".
-        Sector = "sector",
-        /// A named network that represents the sector: "Nätverket Idéburet Blekinge".
-        Network = "network",
+crate::enum_text::enum_text!(Scope);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum CivilSocietyPartyKind {
+    /// The sector as a whole: "Eslövs idéburna sektor", "alla organisationer/föreningar i
+    /// Lund som tillhör den idéburna sektorn".
+    Sector,
+    /// A named network that represents the sector: "Nätverket Idéburet Blekinge".
+    Network,
+}
+
+crate::enum_text::enum_text!(CivilSocietyPartyKind);
+
+impl CivilSocietyPartyKind {
+    /// Whether the party may be an organisation of the register (`organization_id`): a
+    /// network is one; the sector as a whole is not.
+    pub fn may_name_organization(self) -> bool {
+        match self {
+            Self::Sector => false,
+            Self::Network => true,
+        }
     }
 }
 
 /// The civil-society side of the agreement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CivilSocietyParty {
     pub kind: CivilSocietyPartyKind,
     pub name: String,
     /// A network that is in the organisation register; a sector is not one organisation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub organization_id: Option<Uuid>,
 }
 
 /// What a client shows as the agreement's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AgreementStatus {
     pub status: ShownStatus,
     /// A new version is being drafted or consulted on while the current one applies.
@@ -82,17 +111,45 @@ pub struct AgreementStatus {
     pub terminates_on: Option<NaiveDate>,
 }
 
-/// The decision that ends an adopted agreement (Blekinge: "begära utträde ur partnerskapet").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct TerminationRecord {
+/// The decision that ends an adopted agreement (Blekinge: "begära utträde ur partnerskapet"),
+/// as the caller states it; [`Agreement::terminate`] checks it and keeps a
+/// [`TerminationRecord`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerminationInput {
     pub decided_by: String,
     pub decision_date: NaiveDate,
     /// The first day the agreement no longer applies; on or after the decision.
     pub effective_on: NaiveDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+/// The termination of an agreement, as recorded: a [`TerminationInput`] that passed its
+/// checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerminationRecord(TerminationInput);
+
+impl TerminationRecord {
+    pub fn decided_by(&self) -> &str {
+        &self.0.decided_by
+    }
+
+    pub fn decision_date(&self) -> NaiveDate {
+        self.0.decision_date
+    }
+
+    /// The first day the agreement no longer applies.
+    pub fn effective_on(&self) -> NaiveDate {
+        self.0.effective_on
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+
+    /// A stored record, read back: trusted stored data, not a way around the rules.
+    pub fn restore(stored: TerminationInput) -> Self {
+        Self(stored)
+    }
 }
 
 /// Who the agreement is between and what it covers, as a request sends it.
@@ -128,24 +185,41 @@ pub struct RevisionAdopted {
     pub reconfirm_by: Option<NaiveDate>,
 }
 
-/// An agreement (överenskommelse). Plain data for the persistence layer; change it only
+/// An agreement (överenskommelse). Its fields are read through methods and changed only
 /// through its operations, each of which either succeeds completely or changes nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Agreement {
+    id: Uuid,
+    owner_public_body_id: Uuid,
+    /// Includes the owner.
+    party_public_body_ids: Vec<Uuid>,
+    civil_society_party: CivilSocietyParty,
+    scope: Scope,
+    /// Sorted, without duplicates.
+    municipality_codes: Vec<MunicipalityCode>,
+    settings: AgreementSettings,
+    state: AgreementState,
+    termination: Option<TerminationRecord>,
+    /// Ordered by number, 1 first; none is ever removed.
+    versions: Vec<AgreementVersion>,
+    /// Follow-ups and evaluations recorded as done, in the order recorded.
+    reviews: Vec<ReviewRecord>,
+    renegotiation_requests: Vec<RenegotiationRequest>,
+}
+
+/// A stored agreement's parts, for [`Agreement::restore`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementParts {
     pub id: Uuid,
     pub owner_public_body_id: Uuid,
-    /// Includes the owner.
     pub party_public_body_ids: Vec<Uuid>,
     pub civil_society_party: CivilSocietyParty,
     pub scope: Scope,
-    /// Sorted, without duplicates.
     pub municipality_codes: Vec<MunicipalityCode>,
     pub settings: AgreementSettings,
     pub state: AgreementState,
     pub termination: Option<TerminationRecord>,
-    /// Ordered by number, 1 first; none is ever removed.
     pub versions: Vec<AgreementVersion>,
-    /// Follow-ups and evaluations recorded as done, in the order recorded.
     pub reviews: Vec<ReviewRecord>,
     pub renegotiation_requests: Vec<RenegotiationRequest>,
 }
@@ -179,6 +253,81 @@ impl Agreement {
         })
     }
 
+    /// A stored agreement, read back: trusted stored data that an earlier run of these
+    /// operations produced, not a way around the rules.
+    pub fn restore(parts: AgreementParts) -> Self {
+        Self {
+            id: parts.id,
+            owner_public_body_id: parts.owner_public_body_id,
+            party_public_body_ids: parts.party_public_body_ids,
+            civil_society_party: parts.civil_society_party,
+            scope: parts.scope,
+            municipality_codes: parts.municipality_codes,
+            settings: parts.settings,
+            state: parts.state,
+            termination: parts.termination,
+            versions: parts.versions,
+            reviews: parts.reviews,
+            renegotiation_requests: parts.renegotiation_requests,
+        }
+    }
+
+    // ----- fields -----
+
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+
+    /// The public body whose agreement administrators run the agreement.
+    pub fn owner_public_body_id(&self) -> Uuid {
+        self.owner_public_body_id
+    }
+
+    /// Every public body that is a party, the owner included.
+    pub fn party_public_body_ids(&self) -> &[Uuid] {
+        &self.party_public_body_ids
+    }
+
+    pub fn civil_society_party(&self) -> &CivilSocietyParty {
+        &self.civil_society_party
+    }
+
+    pub fn scope(&self) -> Scope {
+        self.scope
+    }
+
+    /// Sorted, without duplicates.
+    pub fn municipality_codes(&self) -> &[MunicipalityCode] {
+        &self.municipality_codes
+    }
+
+    pub fn settings(&self) -> &AgreementSettings {
+        &self.settings
+    }
+
+    /// The stored lifecycle state ([`Agreement::status`] adds what is derived).
+    pub fn state(&self) -> AgreementState {
+        self.state
+    }
+
+    pub fn termination(&self) -> Option<&TerminationRecord> {
+        self.termination.as_ref()
+    }
+
+    /// Every version, 1 first; none is ever removed.
+    pub fn versions(&self) -> &[AgreementVersion] {
+        &self.versions
+    }
+
+    /// Follow-ups and evaluations recorded as done, in the order recorded.
+    pub fn reviews(&self) -> &[ReviewRecord] {
+        &self.reviews
+    }
+
+    pub fn renegotiation_requests(&self) -> &[RenegotiationRequest] {
+        &self.renegotiation_requests
+    }
+
     // ----- queries -----
 
     /// The status to show on `today`, with `expired` derived: adopted, and the version in
@@ -186,13 +335,13 @@ impl Agreement {
     pub fn status(&self, today: NaiveDate) -> AgreementStatus {
         let expired = self
             .current_version()
-            .and_then(|v| v.adoption.as_ref())
+            .and_then(AgreementVersion::adoption)
             .is_some_and(|a| a.has_expired(today));
         let pending_termination = self
             .termination
             .as_ref()
-            .filter(|t| self.state == AgreementState::Terminated && t.effective_on > today)
-            .map(|t| t.effective_on);
+            .filter(|t| self.state == AgreementState::Terminated && t.effective_on() > today)
+            .map(TerminationRecord::effective_on);
         let status = match self.state {
             AgreementState::Draft => ShownStatus::Draft,
             AgreementState::Consultation => ShownStatus::Consultation,
@@ -226,14 +375,14 @@ impl Agreement {
     }
 
     pub fn version(&self, number: u32) -> Option<&AgreementVersion> {
-        self.versions.iter().find(|v| v.number == number)
+        self.versions.iter().find(|v| v.number() == number)
     }
 
     /// The adopted version: in force, or the last one in force for a terminated agreement.
     pub fn current_version(&self) -> Option<&AgreementVersion> {
         self.versions
             .iter()
-            .find(|v| v.status == VersionStatus::Adopted)
+            .find(|v| v.status() == VersionStatus::Adopted)
     }
 
     /// The draft or consultation version of a revision in progress.
@@ -252,7 +401,7 @@ impl Agreement {
 
     /// The decision that first put the agreement in force.
     pub fn first_adoption(&self) -> Option<&AdoptionRecord> {
-        self.versions.iter().find_map(|v| v.adoption.as_ref())
+        self.versions.iter().find_map(AgreementVersion::adoption)
     }
 
     /// The due and overdue follow-ups, evaluations and revision of an adopted agreement
@@ -261,7 +410,7 @@ impl Agreement {
         if self.state != AgreementState::Adopted {
             return Vec::new();
         }
-        let current = self.current_version().and_then(|v| v.adoption.as_ref());
+        let current = self.current_version().and_then(AgreementVersion::adoption);
         match (self.first_adoption(), current) {
             (Some(first), Some(current)) => {
                 due_items(first, current, &self.settings, &self.reviews, today)
@@ -305,7 +454,7 @@ impl Agreement {
         let index = self
             .working_index()
             .ok_or(AgreementRule::VersionNotEditable)?;
-        self.versions[index].content = content.validated()?;
+        self.versions[index].replace_content(content.validated()?);
         Ok(())
     }
 
@@ -323,12 +472,7 @@ impl Agreement {
             state => return Err(AgreementRule::NotDraft { state }.into()),
         }
         not_in_future("opened_on", opened_on, today)?;
-        let version = &mut self.versions[0];
-        version.status = VersionStatus::Consultation;
-        version.consultation = Some(ConsultationRecord {
-            opened_on,
-            closed_on: None,
-        });
+        self.versions[0].open_consultation(opened_on);
         self.state = AgreementState::Consultation;
         Ok(())
     }
@@ -336,17 +480,14 @@ impl Agreement {
     /// Puts the first version in force, from draft or consultation (the seeds went through a
     /// referral round, but the software does not require one); closes the consultation on
     /// the decision date if it is still open.
-    pub fn adopt(&mut self, record: AdoptionRecord, today: NaiveDate) -> Result<(), DomainError> {
+    pub fn adopt(&mut self, record: AdoptionInput, today: NaiveDate) -> Result<(), DomainError> {
         self.require_in_preparation()?;
         let version = &self.versions[0];
-        if version.content.principles.is_empty() {
+        if version.content().principles.is_empty() {
             return Err(AgreementRule::NoPrinciples.into());
         }
-        let record = validate_adoption(&record, version.consultation.as_ref(), None, today)?;
-        let version = &mut self.versions[0];
-        close_consultation(version, record.decision_date);
-        version.status = VersionStatus::Adopted;
-        version.adoption = Some(record);
+        let record = validate_adoption(&record, version.consultation(), None, today)?;
+        self.versions[0].adopt(record);
         self.state = AgreementState::Adopted;
         Ok(())
     }
@@ -354,7 +495,7 @@ impl Agreement {
     /// Drops an agreement that was never adopted; it stays on record for its administrators.
     pub fn abandon(&mut self) -> Result<(), DomainError> {
         self.require_in_preparation()?;
-        self.versions[0].status = VersionStatus::Abandoned;
+        self.versions[0].abandon();
         self.state = AgreementState::Abandoned;
         Ok(())
     }
@@ -363,11 +504,11 @@ impl Agreement {
     /// agreement has no next text, and refusing would only make the caller abandon it first.
     pub fn terminate(
         &mut self,
-        record: TerminationRecord,
+        record: TerminationInput,
         today: NaiveDate,
     ) -> Result<(), DomainError> {
         self.require_adopted()?;
-        let adopted_on = self.first_adoption().map(|a| a.decision_date);
+        let adopted_on = self.first_adoption().map(AdoptionRecord::decision_date);
         let mut v = Validator::new();
         let decided_by = v.text("decided_by", &record.decided_by, DECIDED_BY_MAX);
         let reason = v.optional_text("reason", record.reason.as_deref(), REASON_MAX);
@@ -386,13 +527,13 @@ impl Agreement {
         }
         v.finish()?;
         if let Some(index) = self.revision_index() {
-            self.versions[index].status = VersionStatus::Abandoned;
+            self.versions[index].abandon();
         }
-        self.termination = Some(TerminationRecord {
+        self.termination = Some(TerminationRecord(TerminationInput {
             decided_by: decided_by.unwrap_or_default(),
             reason,
             ..record
-        });
+        }));
         self.state = AgreementState::Terminated;
         Ok(())
     }
@@ -407,7 +548,7 @@ impl Agreement {
             return Err(AgreementRule::RevisionAlreadyInProgress.into());
         }
         let content = content.validated()?;
-        let number = self.versions.iter().map(|v| v.number).max().unwrap_or(0) + 1;
+        let number = self.versions.iter().map(|v| v.number()).max().unwrap_or(0) + 1;
         self.versions.push(AgreementVersion::draft(number, content));
         Ok(number)
     }
@@ -418,16 +559,11 @@ impl Agreement {
         today: NaiveDate,
     ) -> Result<(), DomainError> {
         let index = self.require_revision()?;
-        if self.versions[index].status == VersionStatus::Consultation {
+        if self.versions[index].status() == VersionStatus::Consultation {
             return Err(AgreementRule::ConsultationAlreadyOpen.into());
         }
         not_in_future("opened_on", opened_on, today)?;
-        let version = &mut self.versions[index];
-        version.status = VersionStatus::Consultation;
-        version.consultation = Some(ConsultationRecord {
-            opened_on,
-            closed_on: None,
-        });
+        self.versions[index].open_consultation(opened_on);
         Ok(())
     }
 
@@ -436,40 +572,37 @@ impl Agreement {
     /// before the current version was.
     pub fn adopt_revision(
         &mut self,
-        record: AdoptionRecord,
+        record: AdoptionInput,
         today: NaiveDate,
     ) -> Result<RevisionAdopted, DomainError> {
         let index = self.require_revision()?;
         let revision = &self.versions[index];
-        if revision.content.principles.is_empty() {
+        if revision.content().principles.is_empty() {
             return Err(AgreementRule::NoPrinciples.into());
         }
         let current_index = self
             .versions
             .iter()
-            .position(|v| v.status == VersionStatus::Adopted);
-        let current = current_index.and_then(|i| self.versions[i].adoption.as_ref());
-        let record = validate_adoption(&record, revision.consultation.as_ref(), current, today)?;
+            .position(|v| v.status() == VersionStatus::Adopted);
+        let current = current_index.and_then(|i| self.versions[i].adoption());
+        let record = validate_adoption(&record, revision.consultation(), current, today)?;
         let reconfirm_by = self.settings.reconfirmation_days.and_then(|days| {
             record
-                .valid_from
-                .max(record.decision_date)
+                .valid_from()
+                .max(record.decision_date())
                 .checked_add_days(Days::new(u64::from(days)))
         });
         let mut superseded_version = 0;
         if let Some(i) = current_index {
             let superseded = &mut self.versions[i];
-            superseded.status = VersionStatus::Superseded;
-            superseded.superseded_on = Some(record.valid_from);
-            superseded_version = superseded.number;
+            superseded.supersede(record.valid_from());
+            superseded_version = superseded.number();
         }
         let revision = &mut self.versions[index];
-        close_consultation(revision, record.decision_date);
-        revision.status = VersionStatus::Adopted;
-        revision.adoption = Some(record);
+        revision.adopt(record);
         Ok(RevisionAdopted {
             superseded_version,
-            adopted_version: revision.number,
+            adopted_version: revision.number(),
             reconfirm_by,
         })
     }
@@ -477,22 +610,22 @@ impl Agreement {
     /// Drops the revision in progress; it stays on record, and a new one may be started.
     pub fn abandon_revision(&mut self) -> Result<(), DomainError> {
         let index = self.require_revision()?;
-        self.versions[index].status = VersionStatus::Abandoned;
+        self.versions[index].abandon();
         Ok(())
     }
 
     // ----- follow-up and renegotiation -----
 
-    /// Records a follow-up or evaluation as done (see [`ReviewRecord::validated`]).
+    /// Records a follow-up or evaluation as done (see [`ReviewInput::validated`]).
     pub fn record_review(
         &mut self,
-        review: ReviewRecord,
+        review: ReviewInput,
         today: NaiveDate,
     ) -> Result<(), DomainError> {
         self.require_adopted()?;
         let adopted_on = self
             .first_adoption()
-            .map(|a| a.decision_date)
+            .map(AdoptionRecord::decision_date)
             .ok_or(AgreementRule::NotAdopted { state: self.state })?;
         let review = review.validated(adopted_on, today)?;
         self.reviews.push(review);
@@ -500,10 +633,10 @@ impl Agreement {
     }
 
     /// Records a party's written call for renegotiation (see
-    /// [`RenegotiationRequest::validated`]); it is shown with the agreement.
+    /// [`RenegotiationInput::validated`]); it is shown with the agreement.
     pub fn file_renegotiation_request(
         &mut self,
-        request: RenegotiationRequest,
+        request: RenegotiationInput,
         today: NaiveDate,
     ) -> Result<(), DomainError> {
         self.require_adopted()?;
@@ -585,7 +718,7 @@ fn validate_parties(input: &PartiesInput) -> Result<ValidParties, DomainError> {
 
     let party = &input.civil_society_party;
     let name = v.text("civil_society_party.name", &party.name, PARTY_NAME_MAX);
-    if party.kind == CivilSocietyPartyKind::Sector && party.organization_id.is_some() {
+    if !party.kind.may_name_organization() && party.organization_id.is_some() {
         v.add(
             "civil_society_party.organization_id",
             AgreementField::SectorIsNoOrganization,
@@ -681,35 +814,35 @@ fn not_in_future(field: &str, date: NaiveDate, today: NaiveDate) -> Result<(), D
 /// The adoption record on its own, then against the recorded dates it follows: the
 /// consultation it closes and, for a revision, the adoption of the version it supersedes.
 fn validate_adoption(
-    record: &AdoptionRecord,
+    record: &AdoptionInput,
     consultation: Option<&ConsultationRecord>,
     current: Option<&AdoptionRecord>,
     today: NaiveDate,
 ) -> Result<AdoptionRecord, DomainError> {
     let mut against_record: Vec<FieldError> = Vec::new();
     if let Some(c) = consultation
-        && record.decision_date < c.opened_on
+        && record.decision_date < c.opened_on()
     {
         against_record.push(
             AgreementField::DecisionBeforeConsultation {
-                opened_on: c.opened_on,
+                opened_on: c.opened_on(),
             }
             .at("decision_date"),
         );
     }
     if let Some(current) = current {
-        if record.decision_date < current.decision_date {
+        if record.decision_date < current.decision_date() {
             against_record.push(
                 AgreementField::RevisionDecidedBeforeCurrent {
-                    decided_on: current.decision_date,
+                    decided_on: current.decision_date(),
                 }
                 .at("decision_date"),
             );
         }
-        if record.valid_from < current.valid_from {
+        if record.valid_from < current.valid_from() {
             against_record.push(
                 AgreementField::RevisionValidBeforeCurrent {
-                    valid_from: current.valid_from,
+                    valid_from: current.valid_from(),
                 }
                 .at("valid_from"),
             );
@@ -723,14 +856,6 @@ fn validate_adoption(
             Err(DomainError::Invalid(errors))
         }
         (Err(conflict), _) => Err(conflict),
-    }
-}
-
-fn close_consultation(version: &mut AgreementVersion, on: NaiveDate) {
-    if let Some(c) = &mut version.consultation
-        && c.closed_on.is_none()
-    {
-        c.closed_on = Some(on);
     }
 }
 

@@ -16,8 +16,11 @@
 //! version in force has a `valid_until` before `today`. Overdue follow-ups, evaluations and
 //! revisions are derived the same way by [`due_items`].
 //!
-//! The aggregate is [`Agreement`], plain data with pub fields so the persistence layer can map
-//! it to rows; the rules live in its methods, and every illegal use is an [`AgreementRule`].
+//! The aggregate is [`Agreement`]: its fields are read through methods and changed only by its
+//! operations, and every illegal use is an [`AgreementRule`]. What a caller hands an
+//! operation is an input (`AdoptionInput`, `TerminationInput`, …); what the agreement keeps is
+//! the checked record (`AdoptionRecord`, `TerminationRecord`, …). Storage reads an agreement
+//! back with [`Agreement::restore`].
 
 mod calendar;
 mod content;
@@ -36,22 +39,26 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Lang, Term};
 
 pub use calendar::{
-    AgendaItem, DueItem, DueKind, ReviewKind, ReviewRecord, add_months, administrator_agenda,
-    due_items,
+    AgendaItem, DueItem, DueKind, ReviewInput, ReviewKind, ReviewRecord, add_months,
+    administrator_agenda, due_items,
 };
 pub use content::{Commitment, CommitmentParty, DevelopmentArea, Principle, VersionContent};
 pub use demo::DemoAgreement;
 pub use lifecycle::{
-    Agreement, AgreementState, AgreementStatus, CivilSocietyParty, CivilSocietyPartyKind,
-    NewAgreement, PartiesInput, RevisionAdopted, Scope, ShownStatus, TerminationRecord,
+    Agreement, AgreementParts, AgreementState, AgreementStatus, CivilSocietyParty,
+    CivilSocietyPartyKind, NewAgreement, PartiesInput, RevisionAdopted, Scope, ShownStatus,
+    TerminationInput, TerminationRecord,
 };
 pub use permissions::{
     Administered, PUBLIC_STATES, administered_by, is_publicly_visible, may_administer,
     may_create_agreement, may_file_renegotiation_request, may_view, may_view_version,
 };
-pub use renegotiation::{RenegotiationRequest, RequestingSide};
+pub use renegotiation::{RenegotiationInput, RenegotiationRequest, RequestingSide};
 pub use settings::{AgreementSettings, NoticePeriod, PeriodUnit};
-pub use version::{AdoptionRecord, AgreementVersion, ConsultationRecord, VersionStatus};
+pub use version::{
+    AdoptionInput, AdoptionRecord, AgreementVersion, ConsultationRecord, VersionParts,
+    VersionStatus,
+};
 
 /// Longest accepted texts and lists. Markdown fields are generous: the seeds' longest
 /// sections are a few thousand characters.
@@ -83,9 +90,11 @@ pub mod limits {
 }
 
 /// How an accession becomes active (per agreement).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum ApprovalMode {
     /// An administrator registers the board decision it received (Eslöv, Lund, Södertälje).
     Registration,
@@ -93,64 +102,7 @@ pub enum ApprovalMode {
     SteeringGroup,
 }
 
-impl ApprovalMode {
-    pub const ALL: [Self; 2] = [Self::Registration, Self::SteeringGroup];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Registration => "registration",
-            Self::SteeringGroup => "steering_group",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-/// An enum stored as text and exposed as a snake_case JSON string: `ALL`, `as_str`, `parse`
-/// and `Display`, declared once so that the text and the variant cannot drift apart (a test
-/// checks that serde writes the same text).
-macro_rules! stored_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
-            serde::Serialize, serde::Deserialize,
-        )]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-        }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $( Self::$variant => $text, )+
-                }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-pub(crate) use stored_enum;
+crate::enum_text::enum_text!(ApprovalMode);
 
 crate::rules! {
     /// What the state of an agreement forbids; each is a 409 with its `code`.
@@ -453,21 +405,26 @@ pub(crate) mod testing {
         }
     }
 
+    pub fn new_agreement() -> NewAgreement {
+        NewAgreement {
+            parties: parties(),
+            settings: settings(),
+            content: content(),
+        }
+    }
+
     pub fn draft() -> Agreement {
-        Agreement::create(
-            AGREEMENT,
-            NewAgreement {
-                parties: parties(),
-                settings: settings(),
-                content: content(),
-            },
-        )
-        .expect("a valid agreement")
+        Agreement::create(AGREEMENT, new_agreement()).expect("a valid agreement")
     }
 
     /// Kommunfullmäktige's decision on `on`, valid from that day until further notice.
-    pub fn adoption(on: NaiveDate) -> AdoptionRecord {
-        AdoptionRecord {
+    pub fn adoption_record(on: NaiveDate) -> AdoptionRecord {
+        AdoptionRecord::restore(adoption(on))
+    }
+
+    /// Kommunfullmäktige's decision on `on`, valid from that day until further notice.
+    pub fn adoption(on: NaiveDate) -> AdoptionInput {
+        AdoptionInput {
             decided_by: "Kommunfullmäktige".into(),
             decision_date: on,
             diary_number: Some("KS 17/53".into()),
@@ -507,65 +464,6 @@ pub(crate) mod testing {
 mod tests {
     use super::*;
     use crate::error::DomainError;
-
-    #[test]
-    fn approval_modes_round_trip() {
-        for m in ApprovalMode::ALL {
-            assert_eq!(ApprovalMode::parse(m.as_str()), Some(m));
-        }
-    }
-
-    /// `as_str` is what the database stores and serde what the API shows: they must agree.
-    #[test]
-    fn stored_enums_serialize_as_their_stored_text() {
-        fn check<T>(all: &[T], as_str: fn(T) -> &'static str, parse: fn(&str) -> Option<T>)
-        where
-            T: Copy + PartialEq + std::fmt::Debug + Serialize + for<'de> Deserialize<'de>,
-        {
-            for &v in all {
-                let json = serde_json::to_string(&v).expect("serializes");
-                assert_eq!(json, format!("\"{}\"", as_str(v)));
-                assert_eq!(serde_json::from_str::<T>(&json).expect("parses"), v);
-                assert_eq!(parse(as_str(v)), Some(v));
-            }
-            assert_eq!(parse("unknown"), None);
-        }
-        check(
-            AgreementState::ALL,
-            AgreementState::as_str,
-            AgreementState::parse,
-        );
-        check(ShownStatus::ALL, ShownStatus::as_str, ShownStatus::parse);
-        check(
-            VersionStatus::ALL,
-            VersionStatus::as_str,
-            VersionStatus::parse,
-        );
-        check(Scope::ALL, Scope::as_str, Scope::parse);
-        check(
-            CivilSocietyPartyKind::ALL,
-            CivilSocietyPartyKind::as_str,
-            CivilSocietyPartyKind::parse,
-        );
-        check(
-            CommitmentParty::ALL,
-            CommitmentParty::as_str,
-            CommitmentParty::parse,
-        );
-        check(ReviewKind::ALL, ReviewKind::as_str, ReviewKind::parse);
-        check(DueKind::ALL, DueKind::as_str, DueKind::parse);
-        check(PeriodUnit::ALL, PeriodUnit::as_str, PeriodUnit::parse);
-        check(
-            RequestingSide::ALL,
-            RequestingSide::as_str,
-            RequestingSide::parse,
-        );
-        check(
-            &ApprovalMode::ALL,
-            ApprovalMode::as_str,
-            ApprovalMode::parse,
-        );
-    }
 
     #[test]
     fn rules_become_conflicts_with_their_code() {

@@ -25,7 +25,7 @@ impl Administered {
     pub fn covers(self, agreement: &Agreement) -> bool {
         match self {
             Self::All => true,
-            Self::OwnedBy(owner) => agreement.owner_public_body_id == owner,
+            Self::OwnedBy(owner) => agreement.owner_public_body_id() == owner,
         }
     }
 }
@@ -57,7 +57,7 @@ pub fn may_administer(principal: &Principal, agreement: &Agreement) -> bool {
 /// Adopted and terminated agreements are public; drafts, consultations and abandoned drafts
 /// are not.
 pub fn is_publicly_visible(agreement: &Agreement) -> bool {
-    PUBLIC_STATES.contains(&agreement.state)
+    PUBLIC_STATES.contains(&agreement.state())
 }
 
 /// Anyone sees a public agreement; only its administrators see the others (the API answers
@@ -82,11 +82,11 @@ pub fn may_view_version(
 /// record requests received on paper.
 pub fn may_file_renegotiation_request(principal: &Principal, agreement: &Agreement) -> bool {
     agreement
-        .party_public_body_ids
+        .party_public_body_ids()
         .iter()
         .any(|&id| principal.administers_public_body(id))
         || agreement
-            .civil_society_party
+            .civil_society_party()
             .organization_id
             .is_some_and(|org| principal.represents(org))
 }
@@ -97,7 +97,56 @@ mod tests {
     use crate::access::Role;
     use crate::access::testing::principal;
     use crate::agreement::testing::*;
-    use crate::agreement::{CivilSocietyPartyKind, TerminationRecord};
+    use crate::agreement::{
+        CivilSocietyParty, CivilSocietyPartyKind, NewAgreement, PartiesInput, TerminationInput,
+    };
+    use strum::IntoEnumIterator;
+
+    /// An adopted agreement between these parties.
+    fn with_parties(party_public_body_ids: Vec<Uuid>, civil: CivilSocietyParty) -> Agreement {
+        let mut a = Agreement::create(
+            AGREEMENT,
+            NewAgreement {
+                parties: PartiesInput {
+                    party_public_body_ids,
+                    civil_society_party: civil,
+                    ..parties()
+                },
+                ..new_agreement()
+            },
+        )
+        .expect("a valid agreement");
+        a.adopt(adoption(date(2018, 10, 1)), today())
+            .expect("adopts");
+        a
+    }
+
+    /// An agreement brought to `state` by the operations.
+    fn in_state(state: AgreementState) -> Agreement {
+        let mut a = draft();
+        match state {
+            AgreementState::Draft => {}
+            AgreementState::Consultation => a
+                .open_consultation(date(2018, 6, 26), today())
+                .expect("opens"),
+            AgreementState::Adopted => a = adopted(date(2018, 10, 1)),
+            AgreementState::Terminated => {
+                a = adopted(date(2018, 10, 1));
+                a.terminate(
+                    TerminationInput {
+                        decided_by: "Kommunfullmäktige".into(),
+                        decision_date: date(2024, 1, 1),
+                        effective_on: date(2024, 1, 1),
+                        reason: None,
+                    },
+                    today(),
+                )
+                .expect("terminates");
+            }
+            AgreementState::Abandoned => a.abandon().expect("abandons"),
+        }
+        a
+    }
 
     fn admin_of(body: Uuid) -> Principal {
         let mut p = principal(&[Role::AgreementAdmin]);
@@ -118,8 +167,7 @@ mod tests {
         assert!(!may_administer(&rep, &a));
         assert!(!may_create_agreement(&rep, OWNER));
 
-        let mut joint = draft();
-        joint.party_public_body_ids.push(OTHER_BODY);
+        let joint = with_parties(vec![OWNER, OTHER_BODY], parties().civil_society_party);
         assert!(
             !may_administer(&admin_of(OTHER_BODY), &joint),
             "another party does not run the agreement"
@@ -152,9 +200,9 @@ mod tests {
 
     #[test]
     fn public_states_are_adopted_and_terminated() {
-        for state in AgreementState::ALL {
-            let mut a = draft();
-            a.state = *state;
+        for state in AgreementState::iter() {
+            let a = in_state(state);
+            assert_eq!(a.state(), state);
             assert_eq!(
                 is_publicly_visible(&a),
                 matches!(state, AgreementState::Adopted | AgreementState::Terminated),
@@ -186,7 +234,7 @@ mod tests {
         assert!(may_view(None, &a));
 
         a.terminate(
-            TerminationRecord {
+            TerminationInput {
                 decided_by: "Kommunfullmäktige".into(),
                 decision_date: date(2024, 1, 1),
                 effective_on: date(2024, 1, 1),
@@ -207,7 +255,7 @@ mod tests {
     fn a_revision_in_progress_is_not_public() {
         let mut a = adopted(date(2018, 10, 1));
         a.start_revision(content()).expect("starts");
-        let (first, revision) = (&a.versions[0], &a.versions[1]);
+        let (first, revision) = (&a.versions()[0], &a.versions()[1]);
         assert!(may_view_version(None, &a, first));
         assert!(!may_view_version(None, &a, revision));
         assert!(may_view_version(Some(&admin_of(OWNER)), &a, revision));
@@ -216,19 +264,18 @@ mod tests {
         a.adopt_revision(adoption(date(2022, 10, 1)), today())
             .expect("adopts");
         assert!(
-            may_view_version(None, &a, &a.versions[0]),
+            may_view_version(None, &a, &a.versions()[0]),
             "superseded stays public"
         );
-        assert!(may_view_version(None, &a, &a.versions[1]));
+        assert!(may_view_version(None, &a, &a.versions()[1]));
 
         let d = draft();
-        assert!(!may_view_version(None, &d, &d.versions[0]));
+        assert!(!may_view_version(None, &d, &d.versions()[0]));
     }
 
     #[test]
     fn parties_file_renegotiation_requests() {
-        let mut a = adopted(date(2018, 10, 1));
-        a.party_public_body_ids.push(OTHER_BODY);
+        let a = with_parties(vec![OWNER, OTHER_BODY], parties().civil_society_party);
         assert!(may_file_renegotiation_request(&admin_of(OWNER), &a));
         assert!(may_file_renegotiation_request(&admin_of(OTHER_BODY), &a));
         assert!(!may_file_renegotiation_request(
@@ -247,8 +294,14 @@ mod tests {
             !may_file_renegotiation_request(&rep, &a),
             "the sector is not one organisation"
         );
-        a.civil_society_party.kind = CivilSocietyPartyKind::Network;
-        a.civil_society_party.organization_id = Some(network);
-        assert!(may_file_renegotiation_request(&rep, &a));
+        let represented = with_parties(
+            vec![OWNER],
+            CivilSocietyParty {
+                kind: CivilSocietyPartyKind::Network,
+                name: "Nätverket Idéburet Exempelby".into(),
+                organization_id: Some(network),
+            },
+        );
+        assert!(may_file_renegotiation_request(&rep, &represented));
     }
 }

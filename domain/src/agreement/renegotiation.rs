@@ -10,47 +10,69 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::limits::REASON_MAX;
-use super::{Agreement, AgreementField, NoticePeriod, stored_enum};
+use super::{AdoptionRecord, Agreement, AgreementField, NoticePeriod};
 use crate::error::{DomainError, Validator};
 
-stored_enum! {
-    pub enum RequestingSide {
-        /// One of the public bodies that are parties (named by `public_body_id`).
-        PublicBody = "public_body",
-        /// The civil-society party: the sector, or its network.
-        CivilSociety = "civil_society",
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum RequestingSide {
+    /// One of the public bodies that are parties (named by `public_body_id`).
+    PublicBody,
+    /// The civil-society party: the sector, or its network.
+    CivilSociety,
+}
+
+crate::enum_text::enum_text!(RequestingSide);
+
+impl RequestingSide {
+    /// Whether a request by this side names the public body that files it
+    /// (`public_body_id`): required for a public body, not allowed for the civil-society
+    /// party.
+    pub fn names_public_body(self) -> bool {
+        match self {
+            Self::PublicBody => true,
+            Self::CivilSociety => false,
+        }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RenegotiationRequest {
+/// A party's written call for renegotiation, as the caller records it;
+/// [`Agreement::file_renegotiation_request`] checks it and keeps a [`RenegotiationRequest`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenegotiationInput {
+    /// Chosen by the caller.
     pub id: Uuid,
     /// The date of the written request.
     pub filed_on: NaiveDate,
     pub requested_by: RequestingSide,
     /// Which public body, when `requested_by` is `public_body`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_body_id: Option<Uuid>,
     pub reason: String,
     /// From when the party wants to renegotiate.
     pub requested_date: NaiveDate,
 }
 
-impl RenegotiationRequest {
+impl RenegotiationInput {
     /// The request with its reason trimmed, or its invalid fields named: a public body must
     /// be a party to `agreement`; `filed_on` not in the future nor before the agreement was
     /// adopted; `requested_date` not before `filed_on`.
-    pub fn validated(&self, agreement: &Agreement, today: NaiveDate) -> Result<Self, DomainError> {
+    pub fn validated(
+        &self,
+        agreement: &Agreement,
+        today: NaiveDate,
+    ) -> Result<RenegotiationRequest, DomainError> {
         let mut v = Validator::new();
-        match (self.requested_by, self.public_body_id) {
-            (RequestingSide::PublicBody, None) => {
+        match (self.requested_by.names_public_body(), self.public_body_id) {
+            (true, None) => {
                 v.add("public_body_id", AgreementField::RenegotiationBodyRequired);
             }
-            (RequestingSide::PublicBody, Some(id)) if !agreement.is_party(id) => {
+            (true, Some(id)) if !agreement.is_party(id) => {
                 v.add("public_body_id", AgreementField::RenegotiationNotAParty);
             }
-            (RequestingSide::CivilSociety, Some(_)) => {
+            (false, Some(_)) => {
                 v.add(
                     "public_body_id",
                     AgreementField::RenegotiationBodyNotAllowed,
@@ -59,7 +81,9 @@ impl RenegotiationRequest {
             _ => {}
         }
         let reason = v.text("reason", &self.reason, REASON_MAX);
-        let adopted_on = agreement.first_adoption().map(|a| a.decision_date);
+        let adopted_on = agreement
+            .first_adoption()
+            .map(AdoptionRecord::decision_date);
         if self.filed_on > today {
             v.add("filed_on", AgreementField::RequestInFuture);
         } else if let Some(adopted_on) = adopted_on
@@ -74,22 +98,60 @@ impl RenegotiationRequest {
             v.add("requested_date", AgreementField::RequestedBeforeFiled);
         }
         v.finish()?;
-        Ok(Self {
+        Ok(RenegotiationRequest(Self {
             reason: reason.unwrap_or_default(),
             ..self.clone()
-        })
+        }))
+    }
+}
+
+/// A call for renegotiation as filed: a [`RenegotiationInput`] that passed its checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenegotiationRequest(RenegotiationInput);
+
+impl RenegotiationRequest {
+    pub fn id(&self) -> Uuid {
+        self.0.id
+    }
+
+    /// The date of the written request.
+    pub fn filed_on(&self) -> NaiveDate {
+        self.0.filed_on
+    }
+
+    pub fn requested_by(&self) -> RequestingSide {
+        self.0.requested_by
+    }
+
+    /// Which public body, when `requested_by` is `public_body`.
+    pub fn public_body_id(&self) -> Option<Uuid> {
+        self.0.public_body_id
+    }
+
+    pub fn reason(&self) -> &str {
+        &self.0.reason
+    }
+
+    /// From when the party wants to renegotiate.
+    pub fn requested_date(&self) -> NaiveDate {
+        self.0.requested_date
+    }
+
+    /// A stored request, read back: trusted stored data, not a way around the rules.
+    pub fn restore(stored: RenegotiationInput) -> Self {
+        Self(stored)
     }
 
     /// The first date that `notice` allows; `None` when no notice period is set.
     pub fn earliest_date(&self, notice: Option<NoticePeriod>) -> Option<NaiveDate> {
-        notice.and_then(|n| n.after(self.filed_on))
+        notice.and_then(|n| n.after(self.0.filed_on))
     }
 
     /// Whether the requested date respects the agreement's notice period (always, without
     /// one: Blekinge's "skälig framförhållning" is for the parties to judge).
     pub fn gives_notice(&self, notice: Option<NoticePeriod>) -> bool {
         self.earliest_date(notice)
-            .is_none_or(|earliest| self.requested_date >= earliest)
+            .is_none_or(|earliest| self.0.requested_date >= earliest)
     }
 }
 
@@ -99,8 +161,8 @@ mod tests {
     use crate::agreement::testing::*;
     use crate::agreement::{AgreementSettings, PeriodUnit};
 
-    fn request() -> RenegotiationRequest {
-        RenegotiationRequest {
+    fn request() -> RenegotiationInput {
+        RenegotiationInput {
             id: Uuid::from_u128(900),
             filed_on: date(2025, 3, 3),
             requested_by: RequestingSide::CivilSociety,
@@ -115,7 +177,7 @@ mod tests {
         let mut a = adopted(date(2018, 10, 1));
         a.file_renegotiation_request(request(), today())
             .expect("the civil-society party may");
-        let by_municipality = RenegotiationRequest {
+        let by_municipality = RenegotiationInput {
             id: Uuid::from_u128(901),
             requested_by: RequestingSide::PublicBody,
             public_body_id: Some(OWNER),
@@ -123,9 +185,9 @@ mod tests {
         };
         a.file_renegotiation_request(by_municipality, today())
             .expect("a public body that is a party may");
-        assert_eq!(a.renegotiation_requests.len(), 2);
+        assert_eq!(a.renegotiation_requests().len(), 2);
         assert_eq!(
-            a.renegotiation_requests[0].reason,
+            a.renegotiation_requests()[0].reason(),
             "Åtagandena om dialogträffar har inte uppfyllts under året."
         );
     }
@@ -142,7 +204,7 @@ mod tests {
     #[test]
     fn request_fields_are_checked() {
         let mut a = adopted(date(2018, 10, 1));
-        let outsider = RenegotiationRequest {
+        let outsider = RenegotiationInput {
             requested_by: RequestingSide::PublicBody,
             public_body_id: Some(OTHER_BODY),
             reason: String::new(),
@@ -159,7 +221,7 @@ mod tests {
                 ("requested_date".into(), "before_filed_on"),
             ]
         );
-        let unnamed = RenegotiationRequest {
+        let unnamed = RenegotiationInput {
             requested_by: RequestingSide::PublicBody,
             public_body_id: None,
             filed_on: date(2026, 11, 24),
@@ -173,7 +235,7 @@ mod tests {
                 ("filed_on".into(), "in_future"),
             ]
         );
-        let civil_society_with_body = RenegotiationRequest {
+        let civil_society_with_body = RenegotiationInput {
             public_body_id: Some(OWNER),
             ..request()
         };
@@ -181,7 +243,7 @@ mod tests {
             invalid_fields(a.file_renegotiation_request(civil_society_with_body, today())),
             [("public_body_id".into(), "not_allowed")]
         );
-        assert!(a.renegotiation_requests.is_empty());
+        assert!(a.renegotiation_requests().is_empty());
     }
 
     /// Short notice is recorded and flagged, not refused.
@@ -196,20 +258,21 @@ mod tests {
             ..settings()
         })
         .expect("valid");
-        let short = RenegotiationRequest {
+        let short = RenegotiationInput {
             requested_date: date(2025, 6, 2),
             ..request()
         };
         a.file_renegotiation_request(short.clone(), today())
             .expect("recorded");
-        let notice = a.settings.renegotiation_notice;
+        let notice = a.settings().renegotiation_notice;
+        let short = RenegotiationRequest::restore(short);
         assert_eq!(short.earliest_date(notice), Some(date(2025, 6, 3)));
         assert!(!short.gives_notice(notice));
-        let enough = RenegotiationRequest {
+        let enough = RenegotiationInput {
             requested_date: date(2025, 6, 3),
             ..request()
         };
-        assert!(enough.gives_notice(notice));
+        assert!(RenegotiationRequest::restore(enough).gives_notice(notice));
         assert!(short.gives_notice(None), "without a fixed period, any date");
         let days = Some(NoticePeriod {
             amount: 30,

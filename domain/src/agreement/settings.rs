@@ -4,19 +4,33 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::limits::*;
-use super::{AgreementField, ApprovalMode, add_months, stored_enum};
+use super::{AgreementField, ApprovalMode, add_months};
 use crate::error::{DomainError, Validator};
 
-stored_enum! {
-    pub enum PeriodUnit {
-        Days = "days",
-        Months = "months",
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum PeriodUnit {
+    Days,
+    Months,
+}
+
+crate::enum_text::enum_text!(PeriodUnit);
+
+impl PeriodUnit {
+    /// The longest notice period in this unit: twenty years, like every interval.
+    pub fn max_amount(self) -> u32 {
+        match self {
+            Self::Days => DAYS_MAX,
+            Self::Months => MONTHS_MAX,
+        }
     }
 }
 
 /// A notice period, e.g. three months.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoticePeriod {
     pub amount: u32,
@@ -36,8 +50,7 @@ impl NoticePeriod {
 /// Settings per agreement. Every field has a default so a request may send only what it
 /// sets; [`AgreementSettings::validated`] checks ranges. Cadences count from the date the
 /// agreement came into force (see [`super::due_items`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 #[serde(deny_unknown_fields)]
 pub struct AgreementSettings {
@@ -141,15 +154,15 @@ impl AgreementSettings {
             },
         );
         if let Some(notice) = self.renegotiation_notice {
-            let (max, error) = match notice.unit {
-                PeriodUnit::Days => (DAYS_MAX, days()),
-                PeriodUnit::Months => (MONTHS_MAX, months()),
+            let error = match notice.unit {
+                PeriodUnit::Days => days(),
+                PeriodUnit::Months => months(),
             };
             in_range(
                 &mut v,
                 "renegotiation_notice.amount",
                 Some(notice.amount),
-                max,
+                notice.unit.max_amount(),
                 error,
             );
         }
@@ -263,7 +276,5 @@ mod tests {
             unit: PeriodUnit::Days,
         };
         assert_eq!(thirty_days.after(date(2024, 2, 1)), Some(date(2024, 3, 2)));
-        let json = serde_json::to_string(&three_months).expect("serializes");
-        assert_eq!(json, r#"{"amount":3,"unit":"months"}"#);
     }
 }

@@ -3,37 +3,59 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::AgreementField;
+use super::VersionContent;
 use super::limits::*;
-use super::{AgreementField, VersionContent, stored_enum};
 use crate::error::{DomainError, Validator};
 
-stored_enum! {
-    /// A version's place in the lifecycle. Only `draft` and `consultation` versions can be
-    /// edited; `adopted` is the version in force (at most one); `superseded` and
-    /// `abandoned` stay on record.
-    pub enum VersionStatus {
-        Draft = "draft",
-        Consultation = "consultation",
-        Adopted = "adopted",
-        Superseded = "superseded",
-        Abandoned = "abandoned",
+/// A version's place in the lifecycle. Only `draft` and `consultation` versions can be
+/// edited; `adopted` is the version in force (at most one); `superseded` and
+/// `abandoned` stay on record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum VersionStatus {
+    Draft,
+    Consultation,
+    Adopted,
+    Superseded,
+    Abandoned,
+}
+
+crate::enum_text::enum_text!(VersionStatus);
+
+/// The referral round (remiss). Adoption closes it on the decision date if it is still open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConsultationRecord {
+    opened_on: NaiveDate,
+    closed_on: Option<NaiveDate>,
+}
+
+impl ConsultationRecord {
+    pub fn opened_on(&self) -> NaiveDate {
+        self.opened_on
+    }
+
+    pub fn closed_on(&self) -> Option<NaiveDate> {
+        self.closed_on
+    }
+
+    /// A stored record, read back: trusted stored data, not a way around the rules.
+    pub fn restore(opened_on: NaiveDate, closed_on: Option<NaiveDate>) -> Self {
+        Self {
+            opened_on,
+            closed_on,
+        }
     }
 }
 
-/// The referral round (remiss). Adoption closes it on the decision date if it is still open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ConsultationRecord {
-    pub opened_on: NaiveDate,
-    pub closed_on: Option<NaiveDate>,
-}
-
-/// The political decision that puts a version in force (Södertälje: "Fastställd av
-/// kommunfullmäktige 2018-10-01", dnr KS 17/53, "Giltighet t.o.m: 2022-10-01").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+/// The political decision that puts a version in force, as the caller states it; an
+/// operation checks it ([`AdoptionInput::validated`]) and keeps an [`AdoptionRecord`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AdoptionRecord {
+pub struct AdoptionInput {
     /// The deciding body as the decision names it: "Kommunfullmäktige", "Kommunstyrelsen",
     /// "Regionfullmäktige".
     pub decided_by: String,
@@ -44,11 +66,11 @@ pub struct AdoptionRecord {
     pub valid_until: Option<NaiveDate>,
 }
 
-impl AdoptionRecord {
+impl AdoptionInput {
     /// The record trimmed, or its invalid fields named (`decided_by`, `decision_date`,
     /// `valid_until`). A decision is a fact: it cannot be dated after `today`; validity may
     /// start later.
-    pub fn validated(&self, today: NaiveDate) -> Result<Self, DomainError> {
+    pub fn validated(&self, today: NaiveDate) -> Result<AdoptionRecord, DomainError> {
         let mut v = Validator::new();
         let decided_by = v.text("decided_by", &self.decided_by, DECIDED_BY_MAX);
         let diary_number = v.optional_text(
@@ -65,29 +87,72 @@ impl AdoptionRecord {
             v.add("valid_until", AgreementField::ValidUntilNotAfterValidFrom);
         }
         v.finish()?;
-        Ok(Self {
+        Ok(AdoptionRecord(Self {
             decided_by: decided_by.unwrap_or_default(),
             diary_number,
             ..self.clone()
-        })
+        }))
+    }
+}
+
+/// The decision that put a version in force (Södertälje: "Fastställd av
+/// kommunfullmäktige 2018-10-01", dnr KS 17/53, "Giltighet t.o.m: 2022-10-01"): an
+/// [`AdoptionInput`] that passed its checks, read through its methods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdoptionRecord(AdoptionInput);
+
+impl AdoptionRecord {
+    pub fn decided_by(&self) -> &str {
+        &self.0.decided_by
+    }
+
+    pub fn decision_date(&self) -> NaiveDate {
+        self.0.decision_date
+    }
+
+    pub fn diary_number(&self) -> Option<&str> {
+        self.0.diary_number.as_deref()
+    }
+
+    pub fn valid_from(&self) -> NaiveDate {
+        self.0.valid_from
+    }
+
+    pub fn valid_until(&self) -> Option<NaiveDate> {
+        self.0.valid_until
     }
 
     /// Whether the validity period has ended (`valid_until` is inclusive).
     pub fn has_expired(&self, today: NaiveDate) -> bool {
-        self.valid_until.is_some_and(|until| until < today)
+        self.0.valid_until.is_some_and(|until| until < today)
+    }
+
+    /// A stored record, read back: trusted stored data, not a way around the rules.
+    pub fn restore(stored: AdoptionInput) -> Self {
+        Self(stored)
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+/// One version of the agreement's text with its consultation and adoption. Changed only by
+/// the agreement's operations.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgreementVersion {
-    /// 1 for the first text, then one more per revision.
+    number: u32,
+    status: VersionStatus,
+    content: VersionContent,
+    consultation: Option<ConsultationRecord>,
+    adoption: Option<AdoptionRecord>,
+    superseded_on: Option<NaiveDate>,
+}
+
+/// A stored version's parts, for [`AgreementVersion::restore`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionParts {
     pub number: u32,
     pub status: VersionStatus,
     pub content: VersionContent,
     pub consultation: Option<ConsultationRecord>,
     pub adoption: Option<AdoptionRecord>,
-    /// The day the next version took effect, for a superseded version.
     pub superseded_on: Option<NaiveDate>,
 }
 
@@ -101,6 +166,44 @@ impl AgreementVersion {
             adoption: None,
             superseded_on: None,
         }
+    }
+
+    /// A stored version, read back: trusted stored data, not a way around the rules.
+    pub fn restore(parts: VersionParts) -> Self {
+        Self {
+            number: parts.number,
+            status: parts.status,
+            content: parts.content,
+            consultation: parts.consultation,
+            adoption: parts.adoption,
+            superseded_on: parts.superseded_on,
+        }
+    }
+
+    /// 1 for the first text, then one more per revision.
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+
+    pub fn status(&self) -> VersionStatus {
+        self.status
+    }
+
+    pub fn content(&self) -> &VersionContent {
+        &self.content
+    }
+
+    pub fn consultation(&self) -> Option<&ConsultationRecord> {
+        self.consultation.as_ref()
+    }
+
+    pub fn adoption(&self) -> Option<&AdoptionRecord> {
+        self.adoption.as_ref()
+    }
+
+    /// The day the next version took effect, for a superseded version.
+    pub fn superseded_on(&self) -> Option<NaiveDate> {
+        self.superseded_on
     }
 
     /// Draft and consultation texts are still being worked on.
@@ -118,6 +221,40 @@ impl AgreementVersion {
             VersionStatus::Adopted | VersionStatus::Superseded
         )
     }
+
+    // The steps of the agreement's operations, which check the rules before taking them.
+
+    pub(super) fn replace_content(&mut self, content: VersionContent) {
+        self.content = content;
+    }
+
+    pub(super) fn open_consultation(&mut self, opened_on: NaiveDate) {
+        self.status = VersionStatus::Consultation;
+        self.consultation = Some(ConsultationRecord {
+            opened_on,
+            closed_on: None,
+        });
+    }
+
+    /// Puts the version in force; a consultation still open closes on the decision date.
+    pub(super) fn adopt(&mut self, record: AdoptionRecord) {
+        if let Some(c) = &mut self.consultation
+            && c.closed_on.is_none()
+        {
+            c.closed_on = Some(record.decision_date());
+        }
+        self.status = VersionStatus::Adopted;
+        self.adoption = Some(record);
+    }
+
+    pub(super) fn supersede(&mut self, on: NaiveDate) {
+        self.status = VersionStatus::Superseded;
+        self.superseded_on = Some(on);
+    }
+
+    pub(super) fn abandon(&mut self) {
+        self.status = VersionStatus::Abandoned;
+    }
 }
 
 #[cfg(test)]
@@ -128,8 +265,8 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
     }
 
-    fn record() -> AdoptionRecord {
-        AdoptionRecord {
+    fn record() -> AdoptionInput {
+        AdoptionInput {
             decided_by: " Kommunfullmäktige ".into(),
             decision_date: date(2018, 10, 1),
             diary_number: Some(" KS 17/53 ".into()),
@@ -141,22 +278,22 @@ mod tests {
     #[test]
     fn adoption_record_is_trimmed() {
         let r = record().validated(date(2026, 11, 23)).expect("valid");
-        assert_eq!(r.decided_by, "Kommunfullmäktige");
-        assert_eq!(r.diary_number.as_deref(), Some("KS 17/53"));
+        assert_eq!(r.decided_by(), "Kommunfullmäktige");
+        assert_eq!(r.diary_number(), Some("KS 17/53"));
         let mut blank = record();
         blank.diary_number = Some(" ".into());
         assert_eq!(
             blank
                 .validated(date(2026, 11, 23))
                 .expect("valid")
-                .diary_number,
+                .diary_number(),
             None
         );
     }
 
     #[test]
     fn adoption_record_errors() {
-        let r = AdoptionRecord {
+        let r = AdoptionInput {
             decided_by: String::new(),
             decision_date: date(2026, 11, 24),
             diary_number: Some("Ö".repeat(DIARY_NUMBER_MAX + 1)),
@@ -181,13 +318,13 @@ mod tests {
 
     #[test]
     fn validity_is_inclusive() {
-        let r = record();
+        let r = AdoptionRecord::restore(record());
         assert!(!r.has_expired(date(2022, 10, 1)), "t.o.m. the last day");
         assert!(r.has_expired(date(2022, 10, 2)));
-        let until_further_notice = AdoptionRecord {
+        let until_further_notice = AdoptionRecord::restore(AdoptionInput {
             valid_until: None,
             ..record()
-        };
+        });
         assert!(!until_further_notice.has_expired(date(2999, 1, 1)));
     }
 

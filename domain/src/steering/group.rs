@@ -11,9 +11,11 @@ use super::{NAME_MAX, SEATS_MAX, SteeringField, SteeringRule, TERM_MONTHS_MAX};
 use crate::collation::swedish_sort_key;
 use crate::error::{DomainError, Validator};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum GroupKind {
     /// Styrgrupp (Eslöv, Kristianstad).
     SteeringGroup,
@@ -23,49 +25,22 @@ pub enum GroupKind {
     CollaborationGroup,
 }
 
-impl GroupKind {
-    pub const ALL: [Self; 3] = [
-        Self::SteeringGroup,
-        Self::Partnership,
-        Self::CollaborationGroup,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SteeringGroup => "steering_group",
-            Self::Partnership => "partnership",
-            Self::CollaborationGroup => "collaboration_group",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(GroupKind);
 
 /// The two parties of every agreement; each member sits on exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Side {
     PublicSector,
     CivilSociety,
 }
 
+crate::enum_text::enum_text!(Side);
+
 impl Side {
-    pub const ALL: [Self; 2] = [Self::PublicSector, Self::CivilSociety];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PublicSector => "public_sector",
-            Self::CivilSociety => "civil_society",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     pub fn other(self) -> Self {
         match self {
             Self::PublicSector => Self::CivilSociety,
@@ -89,61 +64,44 @@ impl fmt::Display for Side {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum Seat {
     Ordinary,
     Deputy,
     Adjunct,
 }
 
-impl Seat {
-    pub const ALL: [Self; 3] = [Self::Ordinary, Self::Deputy, Self::Adjunct];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ordinary => "ordinary",
-            Self::Deputy => "deputy",
-            Self::Adjunct => "adjunct",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(Seat);
 
 /// Ordförande, vice ordförande, ledamot. The chair and vice-chair hold ordinary seats: a
 /// deputy only stands in and an adjunct has no vote, so neither can lead the group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum MemberRole {
     Chair,
     ViceChair,
     Member,
 }
 
+crate::enum_text::enum_text!(MemberRole);
+
 impl MemberRole {
-    pub const ALL: [Self; 3] = [Self::Chair, Self::ViceChair, Self::Member];
-
-    pub fn as_str(self) -> &'static str {
+    /// The chair and the vice-chair hold ordinary seats: a deputy only stands in and an
+    /// adjunct has no vote, so neither can lead the group.
+    pub fn requires_ordinary_seat(self) -> bool {
         match self {
-            Self::Chair => "chair",
-            Self::ViceChair => "vice_chair",
-            Self::Member => "member",
+            Self::Chair | Self::ViceChair => true,
+            Self::Member => false,
         }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
-/// Who appointed a member. JSON: `{"type": "public_body", "id": "…"}`,
-/// `{"type": "organization", "id": "…"}` or `{"type": "network", "name": "…"}`; stored as
-/// `AppointerKind::as_str()` plus an id or a name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "type", rename_all = "snake_case")]
+/// Who appointed a member; stored as `AppointerKind::as_str()` plus an id or a name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Appointer {
     /// A kommun, region or other public body of the register.
     PublicBody { id: Uuid },
@@ -154,30 +112,18 @@ pub enum Appointer {
     Network { name: String },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum AppointerKind {
     PublicBody,
     Organization,
     Network,
 }
 
-impl AppointerKind {
-    pub const ALL: [Self; 3] = [Self::PublicBody, Self::Organization, Self::Network];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PublicBody => "public_body",
-            Self::Organization => "organization",
-            Self::Network => "network",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::enum_text::enum_text!(AppointerKind);
 
 impl Appointer {
     pub fn kind(&self) -> AppointerKind {
@@ -222,9 +168,7 @@ impl Appointer {
 }
 
 /// The configuration as a client sends it, checked by `GroupConfig::parse`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupConfigInput {
     pub name: String,
     pub kind: GroupKind,
@@ -234,24 +178,9 @@ pub struct GroupConfigInput {
     pub default_term_months: Option<u32>,
 }
 
-/// A validated configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroupConfig {
-    pub name: String,
-    pub kind: GroupKind,
-    /// Ordinary seats on each side (Eslöv and Kristianstad: 5, "10 ledamöter varav hälften
-    /// utses av kommunen och hälften representerar den idéburna sektorn"). `None`: parity
-    /// without a fixed size (Blekinge: "en jämn fördelning av ordinarie representanter").
-    pub ordinary_seats_per_side: Option<u32>,
-    /// Whether the group has deputies (ersättare).
-    pub deputies_allowed: bool,
-    /// When set, the chair and the vice-chair in office at the same time come from
-    /// different sides.
-    pub chair_and_vice_chair_from_different_sides: bool,
-    /// The length of a term when an appointment gives no end; `None`: terms without an end
-    /// run until further notice.
-    pub default_term_months: Option<u32>,
-}
+/// A validated configuration: a [`GroupConfigInput`] that passed `GroupConfig::parse`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupConfig(GroupConfigInput);
 
 impl GroupConfig {
     pub fn parse(input: &GroupConfigInput) -> Result<Self, DomainError> {
@@ -276,22 +205,59 @@ impl GroupConfig {
             );
         }
         v.finish()?;
-        Ok(Self {
+        Ok(Self(GroupConfigInput {
             name: name.unwrap_or_default(),
-            kind: input.kind,
-            ordinary_seats_per_side: input.ordinary_seats_per_side,
-            deputies_allowed: input.deputies_allowed,
-            chair_and_vice_chair_from_different_sides: input
-                .chair_and_vice_chair_from_different_sides,
-            default_term_months: input.default_term_months,
-        })
+            ..input.clone()
+        }))
+    }
+
+    /// A stored configuration, read back: trusted stored data, not a way around the rules.
+    pub fn restore(stored: GroupConfigInput) -> Self {
+        Self(stored)
+    }
+
+    pub fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    pub fn kind(&self) -> GroupKind {
+        self.0.kind
+    }
+
+    /// Ordinary seats on each side (Eslöv and Kristianstad: 5, "10 ledamöter varav hälften
+    /// utses av kommunen och hälften representerar den idéburna sektorn"). `None`: parity
+    /// without a fixed size (Blekinge: "en jämn fördelning av ordinarie representanter").
+    pub fn ordinary_seats_per_side(&self) -> Option<u32> {
+        self.0.ordinary_seats_per_side
+    }
+
+    /// Whether the group has deputies (ersättare).
+    pub fn deputies_allowed(&self) -> bool {
+        self.0.deputies_allowed
+    }
+
+    /// When set, the chair and the vice-chair in office at the same time come from
+    /// different sides.
+    pub fn chair_and_vice_chair_from_different_sides(&self) -> bool {
+        self.0.chair_and_vice_chair_from_different_sides
+    }
+
+    /// The length of a term when an appointment gives no end; `None`: terms without an end
+    /// run until further notice.
+    pub fn default_term_months(&self) -> Option<u32> {
+        self.0.default_term_months
+    }
+
+    /// The configuration as an input, to change some of it and parse it again.
+    pub fn to_input(&self) -> GroupConfigInput {
+        self.0.clone()
     }
 
     /// The last day of a default-length term starting on `start`: two years from
     /// 2024-01-01 end on 2025-12-31. A start late in a month ends at the shorter month's
     /// end less a day (one month from 2024-01-31: 2024-02-28).
     pub fn default_term_end(&self, start: NaiveDate) -> Option<NaiveDate> {
-        let months = self.default_term_months?;
+        let months = self.0.default_term_months?;
         start
             .checked_add_months(Months::new(months))
             .and_then(|d| d.pred_opt())
@@ -301,22 +267,18 @@ impl GroupConfig {
     /// seats (5 seats: 3; 4 seats: 2), or without a fixed size of its ordinary members in
     /// office. Never fewer than one, so a side with nobody in office cannot be quorate.
     pub fn required_per_side(&self, ordinary_in_office: u32) -> u32 {
-        let base = self.ordinary_seats_per_side.unwrap_or(ordinary_in_office);
+        let base = self.0.ordinary_seats_per_side.unwrap_or(ordinary_in_office);
         base.div_ceil(2).max(1)
     }
 }
 
 /// An appointment as a client sends it, checked against the group by
 /// `SteeringGroup::appoint`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Appointment {
     pub person_name: String,
     /// See `Membership::person_ref`.
-    #[serde(default)]
     pub person_ref: Option<String>,
-    #[serde(default)]
     pub title: Option<String>,
     pub side: Side,
     pub seat: Seat,
@@ -325,35 +287,89 @@ pub struct Appointment {
     pub term_start: NaiveDate,
     /// Last day in office, inclusive. `None`: the group's default term length, or until
     /// further notice when the group has none.
-    #[serde(default)]
     pub term_end: Option<NaiveDate>,
 }
 
-/// One person's seat in the group for one term. Plain data: the persistence layer stores
-/// it as a row; the rules that keep the set of memberships consistent live in
-/// `SteeringGroup`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One person's seat in the group for one term. The rules that keep the set of memberships
+/// consistent live in `SteeringGroup`, which alone makes and changes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Membership {
-    pub id: Uuid,
-    pub person_name: String,
-    /// Links the member to an account: the `sub` of the member's token, so that a
-    /// `steering_member` may record the meetings of the groups it sits on. Also the person's
-    /// identity for "one seat at a time" (see `is_same_person`). An internal link, never
-    /// published: it is not serialised.
-    #[serde(skip_serializing, default)]
-    pub person_ref: Option<String>,
-    /// "Kommunalråd", "ordförande i Föreningen Ängsblomman".
-    pub title: Option<String>,
-    pub side: Side,
-    pub seat: Seat,
-    pub role: MemberRole,
-    pub appointed_by: Appointer,
-    pub term_start: NaiveDate,
-    /// Last day in office, inclusive; `None` until further notice.
-    pub term_end: Option<NaiveDate>,
+    id: Uuid,
+    person_name: String,
+    person_ref: Option<String>,
+    title: Option<String>,
+    side: Side,
+    seat: Seat,
+    role: MemberRole,
+    appointed_by: Appointer,
+    term_start: NaiveDate,
+    term_end: Option<NaiveDate>,
 }
 
 impl Membership {
+    /// A stored membership, read back: trusted stored data, not a way around the rules. The
+    /// appointment's `term_end` is taken as stored (no default term applied).
+    pub fn restore(id: Uuid, stored: Appointment) -> Self {
+        Self {
+            id,
+            person_name: stored.person_name,
+            person_ref: stored.person_ref,
+            title: stored.title,
+            side: stored.side,
+            seat: stored.seat,
+            role: stored.role,
+            appointed_by: stored.appointed_by,
+            term_start: stored.term_start,
+            term_end: stored.term_end,
+        }
+    }
+
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+
+    pub fn person_name(&self) -> &str {
+        &self.person_name
+    }
+
+    /// Links the member to an account: the `sub` of the member's token, so that a
+    /// `steering_member` may record the meetings of the groups it sits on. Also the person's
+    /// identity for "one seat at a time" (see `is_same_person`). An internal link, never
+    /// published.
+    pub fn person_ref(&self) -> Option<&str> {
+        self.person_ref.as_deref()
+    }
+
+    /// "Kommunalråd", "ordförande i Föreningen Ängsblomman".
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    pub fn side(&self) -> Side {
+        self.side
+    }
+
+    pub fn seat(&self) -> Seat {
+        self.seat
+    }
+
+    pub fn role(&self) -> MemberRole {
+        self.role
+    }
+
+    pub fn appointed_by(&self) -> &Appointer {
+        &self.appointed_by
+    }
+
+    pub fn term_start(&self) -> NaiveDate {
+        self.term_start
+    }
+
+    /// Last day in office, inclusive; `None` until further notice.
+    pub fn term_end(&self) -> Option<NaiveDate> {
+        self.term_end
+    }
+
     pub fn in_office_on(&self, date: NaiveDate) -> bool {
         self.term_start <= date && self.term_end.is_none_or(|end| date <= end)
     }
@@ -383,21 +399,19 @@ fn person_key(name: &str) -> String {
 }
 
 /// The group as the rules see it: its configuration and every membership, past, present and
-/// future. Built by the persistence layer from rows; changed only through its operations.
-/// Not serialised: the API shows the configuration and compositions, never the raw set
-/// (which holds the unpublished `person_ref`s).
+/// future. Read through its methods; changed only through its operations. Not serialised:
+/// the API shows the configuration and compositions, never the raw set (which holds the
+/// unpublished `person_ref`s).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SteeringGroup {
-    pub id: Uuid,
-    /// The agreement the group runs; a group belongs to one agreement.
-    pub agreement_id: Uuid,
-    pub config: GroupConfig,
-    pub memberships: Vec<Membership>,
+    id: Uuid,
+    agreement_id: Uuid,
+    config: GroupConfig,
+    memberships: Vec<Membership>,
 }
 
 /// One side of the group on a date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SideComposition {
     /// The configured ordinary seats; `None` without a fixed size.
     pub seats: Option<u32>,
@@ -410,7 +424,7 @@ pub struct SideComposition {
 }
 
 /// Who sits on the group on `date`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Composition {
     pub date: NaiveDate,
     /// Members in office: by side, seat (ordinary, deputy, adjunct), role, then name in
@@ -442,6 +456,39 @@ impl SteeringGroup {
             config,
             memberships: Vec::new(),
         }
+    }
+
+    /// A stored group, read back: trusted stored data, not a way around the rules.
+    pub fn restore(
+        id: Uuid,
+        agreement_id: Uuid,
+        config: GroupConfig,
+        memberships: Vec<Membership>,
+    ) -> Self {
+        Self {
+            id,
+            agreement_id,
+            config,
+            memberships,
+        }
+    }
+
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+
+    /// The agreement the group runs; a group belongs to one agreement.
+    pub fn agreement_id(&self) -> Uuid {
+        self.agreement_id
+    }
+
+    pub fn config(&self) -> &GroupConfig {
+        &self.config
+    }
+
+    /// Every membership, past, present and future.
+    pub fn memberships(&self) -> &[Membership] {
+        &self.memberships
     }
 
     pub fn membership(&self, id: Uuid) -> Option<&Membership> {
@@ -492,10 +539,10 @@ impl SteeringGroup {
                 .map(|name| Appointer::Network { name }),
             other => Some(other.clone()),
         };
-        if a.role != MemberRole::Member && a.seat != Seat::Ordinary {
+        if a.role.requires_ordinary_seat() && a.seat != Seat::Ordinary {
             v.add("role", SteeringField::OrdinarySeatRequired);
         }
-        if a.seat == Seat::Deputy && !self.config.deputies_allowed {
+        if a.seat == Seat::Deputy && !self.config.deputies_allowed() {
             v.add("seat", SteeringField::DeputiesNotAllowed);
         }
         if a.appointed_by.side() != a.side {
@@ -532,7 +579,7 @@ impl SteeringGroup {
     /// seat and who appoints it, are checked before, in `validate`; a new configuration
     /// meets its deputies here.)
     fn check_rules(&self, new: &Membership) -> Result<(), SteeringRule> {
-        if new.seat == Seat::Deputy && !self.config.deputies_allowed {
+        if new.seat == Seat::Deputy && !self.config.deputies_allowed() {
             return Err(SteeringRule::DeputiesNotAllowed);
         }
         let overlapping: Vec<&Membership> = self
@@ -555,7 +602,7 @@ impl SteeringGroup {
                     _ => SteeringRule::ViceChairTaken { date },
                 });
             }
-            if self.config.chair_and_vice_chair_from_different_sides
+            if self.config.chair_and_vice_chair_from_different_sides()
                 && let Some(m) = overlapping.iter().find(|m| {
                     m.role != MemberRole::Member && m.role != new.role && m.side == new.side
                 })
@@ -567,7 +614,7 @@ impl SteeringGroup {
             }
         }
         if new.seat == Seat::Ordinary
-            && let Some(seats) = self.config.ordinary_seats_per_side
+            && let Some(seats) = self.config.ordinary_seats_per_side()
             && let Some(date) = self.first_full_day(new.side, seats, new.term_start, new.term_end)
         {
             return Err(SteeringRule::SeatLimit {
@@ -677,7 +724,7 @@ impl SteeringGroup {
                     .count();
                 u32::try_from(n).unwrap_or(u32::MAX)
             };
-            let seats = self.config.ordinary_seats_per_side;
+            let seats = self.config.ordinary_seats_per_side();
             let ordinary = count(Seat::Ordinary);
             SideComposition {
                 seats,

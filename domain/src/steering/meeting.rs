@@ -3,7 +3,6 @@
 //! was not quorate or of a group that was not balanced on the meeting's date.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::group::{Seat, Side, SteeringGroup};
@@ -14,31 +13,62 @@ use super::{
 use crate::error::{CommonField, DomainError, FieldError, Validator};
 
 /// A meeting as a client sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeetingInput {
     pub date: NaiveDate,
     /// Membership ids of the members present, adjuncts and deputies included.
     pub present: Vec<Uuid>,
-    #[serde(default)]
     pub minutes_reference: Option<String>,
 }
 
-/// A recorded meeting. Plain data; attendance is stored as membership ids.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A recorded meeting, made by `SteeringGroup::record_meeting`; attendance is kept as
+/// membership ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Meeting {
-    pub id: Uuid,
-    pub group_id: Uuid,
-    pub date: NaiveDate,
-    pub present: Vec<Uuid>,
-    /// Where the minutes are (e.g. "Protokoll 2024-03-12 § 4"); may be added later.
-    pub minutes_reference: Option<String>,
+    id: Uuid,
+    group_id: Uuid,
+    date: NaiveDate,
+    present: Vec<Uuid>,
+    minutes_reference: Option<String>,
+}
+
+impl Meeting {
+    /// A stored meeting, read back: trusted stored data, not a way around the rules.
+    pub fn restore(id: Uuid, group_id: Uuid, stored: MeetingInput) -> Self {
+        Self {
+            id,
+            group_id,
+            date: stored.date,
+            present: stored.present,
+            minutes_reference: stored.minutes_reference,
+        }
+    }
+
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+
+    pub fn group_id(&self) -> Uuid {
+        self.group_id
+    }
+
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// Membership ids of the members present.
+    pub fn present(&self) -> &[Uuid] {
+        &self.present
+    }
+
+    /// Where the minutes are (e.g. "Protokoll 2024-03-12 § 4").
+    pub fn minutes_reference(&self) -> Option<&str> {
+        self.minutes_reference.as_deref()
+    }
 }
 
 /// One side's count at a meeting.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SideQuorum {
     pub ordinary_in_office: u32,
     pub ordinary_present: u32,
@@ -56,8 +86,7 @@ pub struct SideQuorum {
 }
 
 /// Whether a meeting could decide: each side separately must reach its required count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quorum {
     pub date: NaiveDate,
     pub public_sector: SideQuorum,
@@ -75,16 +104,13 @@ impl Quorum {
 }
 
 /// A decision as a client sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecisionInput {
     pub kind: DecisionKind,
     /// What the decision is about, in words ("Anslutning: Föreningen Ängsblomman").
     pub subject: String,
     /// The record it concerns: required for `approve_accession` and `reject_accession` (the
     /// accession's id); optional otherwise (an action plan's or follow-up's id).
-    #[serde(default)]
     pub subject_id: Option<Uuid>,
     /// The decision as minuted.
     pub text: String,
@@ -94,7 +120,7 @@ pub struct DecisionInput {
 /// only ways to get one are `SteeringGroup::record_decision` and `Decision::restore` (for
 /// rows that `record_decision` produced); `decision_is_valid` checks it again against the
 /// current records before it is relied on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
     id: Uuid,
     agreement_id: Uuid,
@@ -108,7 +134,7 @@ pub struct Decision {
 }
 
 /// A decision's columns, for the persistence layer only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecisionRecord {
     pub id: Uuid,
     pub agreement_id: Uuid,
@@ -218,7 +244,7 @@ impl SteeringGroup {
         v.finish()?;
         Ok(Meeting {
             id,
-            group_id: self.id,
+            group_id: self.id(),
             date: input.date,
             present: input.present.clone(),
             minutes_reference,
@@ -228,7 +254,7 @@ impl SteeringGroup {
     /// Counts each side at the meeting. A present member is checked against the current
     /// records (field errors `present[i]` when it was not in office on the date).
     pub fn quorum(&self, meeting: &Meeting) -> Result<Quorum, DomainError> {
-        if meeting.group_id != self.id {
+        if meeting.group_id != self.id() {
             return Err(SteeringRule::NotOfThisGroup.into());
         }
         let (quorum, errors) = self.tally(meeting.date, &meeting.present);
@@ -251,19 +277,15 @@ impl SteeringGroup {
         let mut v = Validator::new();
         let subject = v.text("subject", &input.subject, SUBJECT_MAX);
         let text = v.text("text", &input.text, DECISION_TEXT_MAX);
-        if matches!(
-            input.kind,
-            DecisionKind::ApproveAccession | DecisionKind::RejectAccession
-        ) && input.subject_id.is_none()
-        {
+        if input.kind.requires_subject_id() && input.subject_id.is_none() {
             v.add("subject_id", SteeringField::DecisionSubjectRequired);
         }
         v.finish()?;
         self.check_decidable(meeting)?;
         Ok(Decision {
             id,
-            agreement_id: self.agreement_id,
-            group_id: self.id,
+            agreement_id: self.agreement_id(),
+            group_id: self.id(),
             meeting_id: meeting.id,
             meeting_date: meeting.date,
             kind: input.kind,
@@ -274,7 +296,7 @@ impl SteeringGroup {
     }
 
     fn check_decidable(&self, meeting: &Meeting) -> Result<(), SteeringRule> {
-        if meeting.group_id != self.id {
+        if meeting.group_id != self.id() {
             return Err(SteeringRule::NotOfThisGroup);
         }
         let composition = self.composition(meeting.date);
@@ -304,8 +326,8 @@ impl SteeringGroup {
             Side::PublicSector => 0,
             Side::CivilSociety => 1,
         };
-        for m in self.in_office(date).filter(|m| m.seat == Seat::Ordinary) {
-            counts[index(m.side)].ordinary_in_office += 1;
+        for m in self.in_office(date).filter(|m| m.seat() == Seat::Ordinary) {
+            counts[index(m.side())].ordinary_in_office += 1;
         }
         for (i, id) in present.iter().enumerate() {
             let field = format!("present[{i}]");
@@ -320,15 +342,15 @@ impl SteeringGroup {
             if !m.in_office_on(date) {
                 errors.push(
                     SteeringField::NotInOffice {
-                        name: m.person_name.clone(),
+                        name: m.person_name().to_owned(),
                         date,
                     }
                     .at(field),
                 );
                 continue;
             }
-            let side = &mut counts[index(m.side)];
-            match m.seat {
+            let side = &mut counts[index(m.side())];
+            match m.seat() {
                 Seat::Ordinary => side.ordinary_present += 1,
                 Seat::Deputy => side.deputies_present += 1,
                 Seat::Adjunct => side.adjuncts_present += 1,
@@ -340,7 +362,7 @@ impl SteeringGroup {
                 .saturating_sub(side.ordinary_present);
             side.deputies_standing_in = side.deputies_present.min(absent);
             side.voting = side.ordinary_present + side.deputies_standing_in;
-            side.required = self.config.required_per_side(side.ordinary_in_office);
+            side.required = self.config().required_per_side(side.ordinary_in_office);
             side.quorate = side.voting >= side.required;
         }
         let [public_sector, civil_society] = counts;
@@ -364,8 +386,8 @@ pub fn decision_is_valid(
     meeting: &Meeting,
     decision: &Decision,
 ) -> Result<(), SteeringRule> {
-    if decision.group_id != group.id
-        || decision.agreement_id != group.agreement_id
+    if decision.group_id != group.id()
+        || decision.agreement_id != group.agreement_id()
         || decision.meeting_id != meeting.id
         || decision.meeting_date != meeting.date
     {

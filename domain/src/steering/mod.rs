@@ -191,9 +191,11 @@ impl Term for DecisionKind {
 }
 
 /// What a recorded decision of the group is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum DecisionKind {
     ApproveAccession,
     RejectAccession,
@@ -202,26 +204,15 @@ pub enum DecisionKind {
     Other,
 }
 
+crate::enum_text::enum_text!(DecisionKind);
+
 impl DecisionKind {
-    pub const ALL: [Self; 5] = [
-        Self::ApproveAccession,
-        Self::RejectAccession,
-        Self::AdoptActionPlan,
-        Self::ApproveFollowUp,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
+    /// Whether the decision names the record it concerns (`subject_id`): a decision on an
+    /// accession names the accession.
+    pub fn requires_subject_id(self) -> bool {
         match self {
-            Self::ApproveAccession => "approve_accession",
-            Self::RejectAccession => "reject_accession",
-            Self::AdoptActionPlan => "adopt_action_plan",
-            Self::ApproveFollowUp => "approve_follow_up",
-            Self::Other => "other",
+            Self::ApproveAccession | Self::RejectAccession => true,
+            Self::AdoptActionPlan | Self::ApproveFollowUp | Self::Other => false,
         }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }

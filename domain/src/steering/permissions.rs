@@ -34,5 +34,5 @@ pub fn may_record_decision(
     group: &SteeringGroup,
     meeting: &Meeting,
 ) -> bool {
-    may_record_meeting(principal, owner_public_body_id, group, meeting.date)
+    may_record_meeting(principal, owner_public_body_id, group, meeting.date())
 }

@@ -1,6 +1,7 @@
 //! The steering-group rules walked over time, and properties over random appointments.
 
 use chrono::NaiveDate;
+use strum::IntoEnumIterator;
 use uuid::Uuid;
 
 use super::*;
@@ -14,6 +15,19 @@ const LANSSTYRELSEN: Uuid = Uuid::from_u128(0x1010);
 const KARLSKRONA: Uuid = Uuid::from_u128(0x1080);
 const ANGSBLOMMAN: Uuid = Uuid::from_u128(0xA1);
 const NETWORK: &str = "Nätverket Idéburet Blekinge";
+
+/// The same meeting under another id or in another group.
+fn elsewhere(m: &Meeting, id: Uuid, group_id: Uuid) -> Meeting {
+    Meeting::restore(
+        id,
+        group_id,
+        MeetingInput {
+            date: m.date(),
+            present: m.present().to_vec(),
+            minutes_reference: m.minutes_reference().map(str::to_owned),
+        },
+    )
+}
 
 fn d(s: &str) -> NaiveDate {
     s.parse().expect("a date")
@@ -78,12 +92,12 @@ fn seat(g: &mut SteeringGroup, a: Appointment) -> Uuid {
 }
 
 fn next_id(g: &SteeringGroup) -> Uuid {
-    Uuid::from_u128(1000 + g.memberships.len() as u128)
+    Uuid::from_u128(1000 + g.memberships().len() as u128)
 }
 
 fn try_seat(g: &mut SteeringGroup, a: Appointment) -> Result<Uuid, DomainError> {
     let id = next_id(g);
-    g.appoint(id, &a).map(|m| m.id)
+    g.appoint(id, &a).map(|m| m.id())
 }
 
 fn code<T: std::fmt::Debug>(r: Result<T, DomainError>) -> &'static str {
@@ -184,62 +198,30 @@ fn configuration_is_validated_field_by_field() {
     input.name = "  Partnerskapet för överenskommelsen i Blekinge ".into();
     input.default_term_months = Some(120);
     let config = GroupConfig::parse(&input).expect("bounds are inclusive");
-    assert_eq!(config.name, "Partnerskapet för överenskommelsen i Blekinge");
+    assert_eq!(
+        config.name(),
+        "Partnerskapet för överenskommelsen i Blekinge"
+    );
     assert!(GroupConfig::parse(&config_input(Some(1))).is_ok());
     assert!(GroupConfig::parse(&config_input(None)).is_ok());
 }
 
 #[test]
-fn enums_round_trip_for_storage_and_json() {
-    for k in GroupKind::ALL {
-        assert_eq!(GroupKind::parse(k.as_str()), Some(k));
-        assert_eq!(
-            serde_json::to_value(k).expect("json"),
-            serde_json::Value::from(k.as_str())
-        );
-    }
-    for s in Side::ALL {
-        assert_eq!(Side::parse(s.as_str()), Some(s));
+fn each_side_has_the_other() {
+    for s in Side::iter() {
         assert_eq!(s.other().other(), s);
-        assert_eq!(serde_json::to_value(s).expect("json"), s.as_str());
+        assert_ne!(s.other(), s);
     }
-    for s in Seat::ALL {
-        assert_eq!(Seat::parse(s.as_str()), Some(s));
-        assert_eq!(serde_json::to_value(s).expect("json"), s.as_str());
-    }
-    for r in MemberRole::ALL {
-        assert_eq!(MemberRole::parse(r.as_str()), Some(r));
-        assert_eq!(serde_json::to_value(r).expect("json"), r.as_str());
-    }
-    for k in AppointerKind::ALL {
-        assert_eq!(AppointerKind::parse(k.as_str()), Some(k));
-    }
-    for k in DecisionKind::ALL {
-        assert_eq!(DecisionKind::parse(k.as_str()), Some(k));
-    }
-    assert_eq!(GroupKind::parse("styrgrupp"), None);
-    assert_eq!(Side::parse("public"), None);
 }
 
 #[test]
-fn appointers_in_json_and_in_storage() {
+fn appointers_in_storage() {
     let network = Appointer::Network {
         name: NETWORK.into(),
     };
-    assert_eq!(
-        serde_json::to_string(&network).expect("json"),
-        r#"{"type":"network","name":"Nätverket Idéburet Blekinge"}"#
-    );
-    let body: Appointer = serde_json::from_str(&format!(
-        r#"{{"type":"public_body","id":"{REGION_BLEKINGE}"}}"#
-    ))
-    .expect("json");
-    assert_eq!(
-        body,
-        Appointer::PublicBody {
-            id: REGION_BLEKINGE
-        }
-    );
+    let body = Appointer::PublicBody {
+        id: REGION_BLEKINGE,
+    };
     for a in [
         network.clone(),
         body,
@@ -361,7 +343,7 @@ fn appointment_input_is_validated_field_by_field() {
         fields(try_seat(&mut g, deputy_vice)),
         [f("role", "ordinary_seat_required")]
     );
-    assert!(g.memberships.is_empty(), "nothing invalid is stored");
+    assert!(g.memberships().is_empty(), "nothing invalid is stored");
 }
 
 #[test]
@@ -380,13 +362,10 @@ fn texts_are_trimmed_and_a_one_day_term_is_allowed() {
     };
     let id = seat(&mut g, a);
     let m = g.membership(id).expect("stored");
-    assert_eq!(m.person_name, "Märta Ängström");
-    assert_eq!(
-        m.title.as_deref(),
-        Some("ordförande i Föreningen Ängsblomman")
-    );
-    assert_eq!(m.person_ref, None, "a blank reference is no reference");
-    assert_eq!(m.appointed_by.name(), Some(NETWORK));
+    assert_eq!(m.person_name(), "Märta Ängström");
+    assert_eq!(m.title(), Some("ordförande i Föreningen Ängsblomman"));
+    assert_eq!(m.person_ref(), None, "a blank reference is no reference");
+    assert_eq!(m.appointed_by().name(), Some(NETWORK));
     assert!(m.in_office_on(d("2024-06-01")));
     assert!(!m.in_office_on(d("2024-06-02")));
     assert!(!m.in_office_on(d("2024-05-31")));
@@ -402,7 +381,7 @@ fn a_term_without_end_gets_the_default_length_or_runs_until_further_notice() {
         member("Åke Ödman", Side::PublicSector, "2024-01-01", None),
     );
     assert_eq!(
-        g.membership(two_years).and_then(|m| m.term_end),
+        g.membership(two_years).and_then(|m| m.term_end()),
         Some(d("2025-12-31"))
     );
     let explicit = seat(
@@ -415,17 +394,17 @@ fn a_term_without_end_gets_the_default_length_or_runs_until_further_notice() {
         ),
     );
     assert_eq!(
-        g.membership(explicit).and_then(|m| m.term_end),
+        g.membership(explicit).and_then(|m| m.term_end()),
         Some(d("2024-12-31"))
     );
     assert_eq!(
-        g.config.default_term_end(d("2024-01-31")),
+        g.config().default_term_end(d("2024-01-31")),
         Some(d("2026-01-30"))
     );
-    let one_month = GroupConfig {
+    let one_month = GroupConfig::restore(GroupConfigInput {
         default_term_months: Some(1),
-        ..g.config.clone()
-    };
+        ..g.config().to_input()
+    });
     // One month from 31 January reaches 29 February (chrono keeps to the month's end), less a day.
     assert_eq!(
         one_month.default_term_end(d("2024-01-31")),
@@ -437,7 +416,7 @@ fn a_term_without_end_gets_the_default_length_or_runs_until_further_notice() {
         &mut open,
         member("Åke Ödman", Side::PublicSector, "2024-01-01", None),
     );
-    assert_eq!(open.membership(id).and_then(|m| m.term_end), None);
+    assert_eq!(open.membership(id).and_then(|m| m.term_end()), None);
     assert!(
         open.membership(id)
             .is_some_and(|m| m.in_office_on(d("2099-12-31")))
@@ -516,11 +495,11 @@ fn seat_limit_over_overlapping_and_consecutive_terms() {
 
     let c = g.composition(d("2021-12-31"));
     assert_eq!(c.public_sector.ordinary, 5);
-    assert!(c.members.iter().any(|m| m.id == leaving));
+    assert!(c.members.iter().any(|m| m.id() == leaving));
     let c = g.composition(d("2022-01-01"));
     assert_eq!(c.public_sector.ordinary, 5);
-    assert!(c.members.iter().any(|m| m.id == successor));
-    assert!(!c.members.iter().any(|m| m.id == leaving));
+    assert!(c.members.iter().any(|m| m.id() == successor));
+    assert!(!c.members.iter().any(|m| m.id() == leaving));
 }
 
 #[test]
@@ -799,7 +778,7 @@ fn one_chair_and_one_vice_chair_at_a_time() {
     );
     let c = g.composition(d("2026-01-01"));
     assert_eq!(
-        c.members.iter().map(|m| m.role).collect::<Vec<_>>(),
+        c.members.iter().map(|m| m.role()).collect::<Vec<_>>(),
         [MemberRole::Chair, MemberRole::ViceChair]
     );
     assert!(c.chair.is_some() && c.vice_chair.is_some());
@@ -911,7 +890,7 @@ fn ending_a_term() {
     );
     // A resignation brings the planned end forward.
     let m = g.end_term(id, d("2025-03-31")).expect("shortened");
-    assert_eq!(m.term_end, Some(d("2025-03-31")));
+    assert_eq!(m.term_end(), Some(d("2025-03-31")));
     // The same end again is a no-op; a later one is a new appointment.
     assert!(g.end_term(id, d("2025-03-31")).is_ok());
     let err = g.end_term(id, d("2025-04-30")).expect_err("cannot extend");
@@ -978,45 +957,49 @@ fn reconfiguring_applies_to_the_whole_history() {
             MemberRole::ViceChair,
         ),
     );
-    let before = g.config.clone();
+    let before = g.config().clone();
 
-    let smaller = GroupConfig {
+    let smaller = GroupConfig::restore(GroupConfigInput {
         ordinary_seats_per_side: Some(4),
-        ..before.clone()
-    };
+        ..before.to_input()
+    });
     assert_eq!(
         g.reconfigure(smaller).map_err(|r| r.code()),
         Err("seat_limit"),
         "five sat in 2020-2023"
     );
-    let no_deputies = GroupConfig {
+    let no_deputies = GroupConfig::restore(GroupConfigInput {
         deputies_allowed: false,
-        ..before.clone()
-    };
+        ..before.to_input()
+    });
     assert_eq!(
         g.reconfigure(no_deputies).map_err(|r| r.code()),
         Err("deputies_not_allowed")
     );
-    let chair_rule = GroupConfig {
+    let chair_rule = GroupConfig::restore(GroupConfigInput {
         chair_and_vice_chair_from_different_sides: true,
-        ..before.clone()
-    };
+        ..before.to_input()
+    });
     assert_eq!(
         g.reconfigure(chair_rule).map_err(|r| r.code()),
         Err("chair_same_side")
     );
-    assert_eq!(g.config, before, "a refused configuration changes nothing");
+    assert_eq!(
+        g.config(),
+        &before,
+        "a refused configuration changes nothing"
+    );
 
     g.end_term(deputy, d("2024-01-01")).expect("ended");
-    let renamed = GroupConfig {
+    let renamed = GroupConfig::restore(GroupConfigInput {
         name: "Styrgruppen för samverkan i Eslöv".into(),
         ordinary_seats_per_side: Some(6),
         default_term_months: Some(48),
-        ..before
-    };
+        ..before.to_input()
+    });
     g.reconfigure(renamed.clone())
         .expect("every membership fits");
-    assert_eq!(g.config, renamed);
+    assert_eq!(g.config(), &renamed);
     assert_eq!(g.composition(d("2024-06-01")).public_sector.vacant, Some(2));
 }
 
@@ -1127,22 +1110,10 @@ fn members_are_listed_by_side_seat_role_and_swedish_name() {
     let names: Vec<_> = g
         .composition(d("2024-01-01"))
         .members
-        .into_iter()
-        .map(|m| m.person_name)
+        .iter()
+        .map(|m| m.person_name().to_owned())
         .collect();
     assert_eq!(names, ["Östen", "Ängla", "Zäta", "Åke", "Örjan", "Adam"]);
-}
-
-#[test]
-fn person_ref_is_not_published() {
-    let mut g = group(Some(5));
-    let mut a = member("Agnes Öberg", Side::PublicSector, "2024-01-01", None);
-    a.person_ref = Some("sub-agnes".into());
-    seat(&mut g, a);
-    let json = serde_json::to_value(g.composition(d("2024-01-01"))).expect("json");
-    assert_eq!(json["members"][0]["person_name"], "Agnes Öberg");
-    assert!(json["members"][0].get("person_ref").is_none());
-    assert_eq!(json["public_sector"]["vacant"], 4);
 }
 
 // ---- meetings and quorum ------------------------------------------------------------------
@@ -1191,7 +1162,7 @@ fn at_least_half_of_the_seats_rounded_up() {
     assert!(!q.quorate);
 
     assert_eq!(
-        g.config.required_per_side(0),
+        g.config().required_per_side(0),
         2,
         "a fixed size counts seats, not members"
     );
@@ -1423,18 +1394,17 @@ fn present_members_must_be_in_office_on_the_meeting_date() {
         ]
     );
     // A meeting recorded earlier but no longer matching the records is refused by `quorum`.
-    let stale = Meeting {
-        id: Uuid::from_u128(0x3002),
-        group_id: g.id,
-        date: d("2024-02-01"),
-        present: vec![civil[0], gone],
-        minutes_reference: None,
-    };
+    let stale = Meeting::restore(
+        Uuid::from_u128(0x3002),
+        g.id(),
+        MeetingInput {
+            date: d("2024-02-01"),
+            present: vec![civil[0], gone],
+            minutes_reference: None,
+        },
+    );
     assert_eq!(fields(g.quorum(&stale)), [f("present[1]", "not_in_office")]);
-    let other = Meeting {
-        group_id: Uuid::from_u128(0x999),
-        ..stale
-    };
+    let other = elsewhere(&stale, stale.id(), Uuid::from_u128(0x999));
     assert_eq!(code(g.quorum(&other)), "not_of_this_group");
 }
 
@@ -1451,8 +1421,8 @@ fn a_meeting_without_quorum_is_still_recorded() {
             },
         )
         .expect("recorded");
-    assert_eq!(m.group_id, g.id);
-    assert_eq!(m.minutes_reference, None);
+    assert_eq!(m.group_id(), g.id());
+    assert_eq!(m.minutes_reference(), None);
     assert!(!g.quorum(&m).expect("q").quorate);
 }
 
@@ -1467,9 +1437,9 @@ fn a_decision_at_a_quorate_meeting_of_a_balanced_group() {
         .record_decision(&m, Uuid::from_u128(0xDEC), &approve(accession))
         .expect("decided");
     assert_eq!(decision.id(), Uuid::from_u128(0xDEC));
-    assert_eq!(decision.agreement_id(), g.agreement_id);
-    assert_eq!(decision.group_id(), g.id);
-    assert_eq!(decision.meeting_id(), m.id);
+    assert_eq!(decision.agreement_id(), g.agreement_id());
+    assert_eq!(decision.group_id(), g.id());
+    assert_eq!(decision.meeting_id(), m.id());
     assert_eq!(decision.meeting_date(), d("2024-03-12"));
     assert_eq!(decision.kind(), DecisionKind::ApproveAccession);
     assert_eq!(decision.subject(), "Anslutning: Föreningen Ängsblomman");
@@ -1478,13 +1448,13 @@ fn a_decision_at_a_quorate_meeting_of_a_balanced_group() {
 
     assert_eq!(decision_is_valid(&g, &m, &decision), Ok(()));
     assert_eq!(
-        decision.require_citation(g.agreement_id, DecisionKind::ApproveAccession, accession),
+        decision.require_citation(g.agreement_id(), DecisionKind::ApproveAccession, accession),
         Ok(())
     );
     for (agreement, kind, subject) in [
-        (g.agreement_id, DecisionKind::RejectAccession, accession),
+        (g.agreement_id(), DecisionKind::RejectAccession, accession),
         (
-            g.agreement_id,
+            g.agreement_id(),
             DecisionKind::ApproveAccession,
             Uuid::from_u128(0xACD),
         ),
@@ -1504,9 +1474,6 @@ fn a_decision_at_a_quorate_meeting_of_a_balanced_group() {
 
     let restored = Decision::restore(decision.to_record());
     assert_eq!(restored, decision);
-    let json = serde_json::to_value(&decision).expect("json");
-    assert_eq!(json["kind"], "approve_accession");
-    assert_eq!(json["subject_id"], accession.to_string());
 }
 
 #[test]
@@ -1576,10 +1543,7 @@ fn no_decision_at_an_unbalanced_or_inquorate_meeting() {
         "group_unbalanced"
     );
 
-    let other_group = Meeting {
-        group_id: Uuid::from_u128(0x601),
-        ..thin
-    };
+    let other_group = elsewhere(&thin, thin.id(), Uuid::from_u128(0x601));
     assert_eq!(
         code(g.record_decision(&other_group, Uuid::from_u128(4), &approve(accession))),
         "not_of_this_group"
@@ -1595,16 +1559,17 @@ fn a_decision_is_checked_again_against_corrected_records() {
         .expect("decided");
 
     // Another meeting's or group's decision is not this meeting's.
-    let other_meeting = Meeting {
-        id: Uuid::from_u128(0x3999),
-        ..m.clone()
-    };
+    let other_meeting = elsewhere(&m, Uuid::from_u128(0x3999), m.group_id());
     assert_eq!(
         decision_is_valid(&g, &other_meeting, &decision).map_err(|r| r.code()),
         Err("not_of_this_group")
     );
-    let mut other_group = g.clone();
-    other_group.agreement_id = Uuid::from_u128(0xA7);
+    let other_group = SteeringGroup::restore(
+        g.id(),
+        Uuid::from_u128(0xA7),
+        g.config().clone(),
+        g.memberships().to_vec(),
+    );
     assert_eq!(
         decision_is_valid(&other_group, &m, &decision).map_err(|r| r.code()),
         Err("not_of_this_group")
@@ -1830,7 +1795,7 @@ fn blekinge_partnership_over_a_year() {
         Appointer::PublicBody { id: KARLSKRONA },
     );
     assert_eq!(
-        g.membership(c1).and_then(|m| m.term_end),
+        g.membership(c1).and_then(|m| m.term_end()),
         Some(d("2025-12-31"))
     );
 
@@ -1987,9 +1952,9 @@ mod properties {
 
     /// Ordinary members of `side` in office on `date`, counted the slow way.
     fn ordinary_on(g: &SteeringGroup, side: Side, date: NaiveDate) -> u32 {
-        g.memberships
+        g.memberships()
             .iter()
-            .filter(|m| m.seat == Seat::Ordinary && m.side == side && m.in_office_on(date))
+            .filter(|m| m.seat() == Seat::Ordinary && m.side() == side && m.in_office_on(date))
             .count() as u32
     }
 
@@ -1997,9 +1962,14 @@ mod properties {
     /// day after an end. Checking these checks every day.
     fn change_days(g: &SteeringGroup) -> Vec<NaiveDate> {
         let mut days: Vec<NaiveDate> = g
-            .memberships
+            .memberships()
             .iter()
-            .flat_map(|m| [Some(m.term_start), m.term_end.and_then(|e| e.succ_opt())])
+            .flat_map(|m| {
+                [
+                    Some(m.term_start()),
+                    m.term_end().and_then(|e| e.succ_opt()),
+                ]
+            })
             .flatten()
             .collect();
         days.sort_unstable();
@@ -2009,8 +1979,8 @@ mod properties {
 
     fn assert_rules_hold_on(g: &SteeringGroup, date: NaiveDate) {
         let c = g.composition(date);
-        if let Some(seats) = g.config.ordinary_seats_per_side {
-            for side in Side::ALL {
+        if let Some(seats) = g.config().ordinary_seats_per_side() {
+            for side in Side::iter() {
                 assert!(
                     c.side(side).ordinary <= seats,
                     "{side} over {seats} on {date}"
@@ -2020,30 +1990,30 @@ mod properties {
         let chairs: Vec<_> = c
             .members
             .iter()
-            .filter(|m| m.role == MemberRole::Chair)
+            .filter(|m| m.role() == MemberRole::Chair)
             .collect();
         let vices: Vec<_> = c
             .members
             .iter()
-            .filter(|m| m.role == MemberRole::ViceChair)
+            .filter(|m| m.role() == MemberRole::ViceChair)
             .collect();
         assert!(
             chairs.len() <= 1 && vices.len() <= 1,
             "two chairs on {date}"
         );
-        if g.config.chair_and_vice_chair_from_different_sides
+        if g.config().chair_and_vice_chair_from_different_sides()
             && let (Some(chair), Some(vice)) = (chairs.first(), vices.first())
         {
-            assert_ne!(chair.side, vice.side, "chair rule broken on {date}");
+            assert_ne!(chair.side(), vice.side(), "chair rule broken on {date}");
         }
         for (i, a) in c.members.iter().enumerate() {
             assert!(
                 !c.members[..i].iter().any(|b| a.is_same_person(b)),
                 "two seats on {date}"
             );
-            assert_eq!(a.appointed_by.side(), a.side);
-            assert!(g.config.deputies_allowed || a.seat != Seat::Deputy);
-            assert!(a.role == MemberRole::Member || a.seat == Seat::Ordinary);
+            assert_eq!(a.appointed_by().side(), a.side());
+            assert!(g.config().deputies_allowed() || a.seat() != Seat::Deputy);
+            assert!(a.role() == MemberRole::Member || a.seat() == Seat::Ordinary);
         }
     }
 
@@ -2072,13 +2042,13 @@ mod properties {
                             term_start,
                             term_end,
                         };
-                        let before = g.memberships.len();
+                        let before = g.memberships().len();
                         match g.appoint(Uuid::from_u128(n as u128 + 1), &appointment) {
-                            Ok(_) => prop_assert_eq!(g.memberships.len(), before + 1),
+                            Ok(_) => prop_assert_eq!(g.memberships().len(), before + 1),
                             Err(DomainError::Conflict { code: "seat_limit", .. }) => {
                                 // The sweep agrees with counting day by day: the reported day
                                 // is the first full day of the new term.
-                                let seats = g.config.ordinary_seats_per_side.expect("fixed size");
+                                let seats = g.config().ordinary_seats_per_side().expect("fixed size");
                                 let Err(DomainError::Conflict { message, .. }) = g.admit(Uuid::nil(), &appointment) else {
                                     panic!("same answer twice")
                                 };
@@ -2087,13 +2057,13 @@ mod properties {
                                     .find(|d| ordinary_on(&g, side, *d) >= seats)
                                     .expect("a full day within the term");
                                 prop_assert!(message.get(Lang::En).contains(&first_full.to_string()), "{} vs {}", message, first_full);
-                                prop_assert_eq!(g.memberships.len(), before);
+                                prop_assert_eq!(g.memberships().len(), before);
                             }
-                            Err(_) => prop_assert_eq!(g.memberships.len(), before),
+                            Err(_) => prop_assert_eq!(g.memberships().len(), before),
                         }
                         // Accepted ordinary terms within a fixed size fit on every day.
                         if let (Seat::Ordinary, Some(seats), true) =
-                            (seat, g.config.ordinary_seats_per_side, g.memberships.len() > before)
+                            (seat, g.config().ordinary_seats_per_side(), g.memberships().len() > before)
                         {
                             for d in change_days(&g) {
                                 prop_assert!(ordinary_on(&g, side, d) <= seats);
@@ -2101,14 +2071,14 @@ mod properties {
                         }
                     }
                     Op::End { pick, after } => {
-                        if g.memberships.is_empty() {
+                        if g.memberships().is_empty() {
                             continue;
                         }
-                        let m = &g.memberships[pick % g.memberships.len()];
-                        let (id, start, current) = (m.id, m.term_start, m.term_end);
+                        let m = &g.memberships()[pick % g.memberships().len()];
+                        let (id, start, current) = (m.id(), m.term_start(), m.term_end());
                         let last_day = start + chrono::Days::new(after);
                         match g.end_term(id, last_day) {
-                            Ok(m) => prop_assert_eq!(m.term_end, Some(last_day)),
+                            Ok(m) => prop_assert_eq!(m.term_end(), Some(last_day)),
                             Err(e) => {
                                 prop_assert_eq!(e.fields(), vec![("last_day", "term_already_ended")]);
                                 prop_assert!(current.is_some_and(|c| c < last_day));
@@ -2118,7 +2088,7 @@ mod properties {
                 }
             }
             // Every day of the range, as the composition shows it.
-            if let Some(seats) = g.config.ordinary_seats_per_side {
+            if let Some(seats) = g.config().ordinary_seats_per_side() {
                 for offset in 0..HORIZON_DAYS + 500 {
                     let c = g.composition(day(offset));
                     prop_assert!(c.public_sector.ordinary <= seats);
@@ -2129,7 +2099,7 @@ mod properties {
                 assert_rules_hold_on(&g, d);
             }
             // The configuration still admits every membership it holds.
-            let config = g.config.clone();
+            let config = g.config().clone();
             prop_assert!(g.reconfigure(config).is_ok());
         }
     }

@@ -1,0 +1,677 @@
+//! Agreements: their text, settings, parties and decision records, as requests send them and
+//! as clients read them.
+
+use chrono::NaiveDate;
+use samverkan_domain::agreement::{
+    self, ApprovalMode, CivilSocietyPartyKind, CommitmentParty, DueKind, PeriodUnit,
+    RequestingSide, ShownStatus, VersionStatus, limits,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use strum::IntoEnumIterator;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::schemas::{Field, RulesBetweenFields, when};
+
+// ---------------------------------------------------------------- the text of a version
+
+/// The content of a version: what the parties adopt. The server validates and normalises it
+/// (texts trimmed) before it is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionContent {
+    #[schema(schema_with = content_title)]
+    pub title: String,
+    /// Why the agreement exists (syfte och mål). Markdown.
+    #[schema(schema_with = content_purpose)]
+    pub purpose: String,
+    /// Background and process (bakgrund, framtagningsprocess). Markdown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = content_background)]
+    pub background: Option<String>,
+    #[serde(default)]
+    pub principles: Vec<Principle>,
+    #[serde(default)]
+    pub commitments: Vec<Commitment>,
+    #[serde(default)]
+    pub development_areas: Vec<DevelopmentArea>,
+}
+
+fn content_title() -> Field {
+    Field::text(limits::TITLE_MAX, "Överenskommelse om samverkan")
+}
+
+fn content_purpose() -> Field {
+    Field::text(
+        limits::PURPOSE_MAX,
+        "Att stärka samverkan mellan kommunen och föreningslivet.",
+    )
+    .described("Why the agreement exists (syfte och mål). Markdown.")
+}
+
+fn content_background() -> Field {
+    Field::optional_text(limits::BACKGROUND_MAX)
+        .described("Background and process (bakgrund, framtagningsprocess). Markdown.")
+}
+
+/// A numbered collaboration principle. Numbers are the agreement's own (Eslöv numbers them
+/// I–VI, stored as 1–6); the list keeps the order in which the agreement presents them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Principle {
+    #[schema(schema_with = principle_number)]
+    pub number: u32,
+    #[schema(schema_with = principle_title)]
+    pub title: String,
+    /// Markdown.
+    #[schema(schema_with = principle_description)]
+    pub description: String,
+}
+
+/// Principle numbers start at 1.
+fn principle_number() -> Field {
+    Field::integer(1, u32::MAX)
+}
+
+fn principle_title() -> Field {
+    Field::text(limits::PRINCIPLE_TITLE_MAX, "Dialog")
+}
+
+fn principle_description() -> Field {
+    Field::text(
+        limits::PRINCIPLE_DESCRIPTION_MAX,
+        "Parterna för en öppen dialog.",
+    )
+    .described("Markdown.")
+}
+
+/// An undertaking by one party, or both, serving one or more principles (by number).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Commitment {
+    pub party: CommitmentParty,
+    /// Lund names its commitments ("Öppna kontaktvägar"); Södertälje's are bare sentences.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = commitment_title)]
+    pub title: Option<String>,
+    /// Markdown.
+    #[schema(schema_with = commitment_text)]
+    pub text: String,
+    /// The numbers of the principles it serves; may be empty (Lund's follow-up commitment
+    /// names none).
+    #[serde(default)]
+    pub principles: Vec<u32>,
+}
+
+fn commitment_title() -> Field {
+    Field::optional_text(limits::COMMITMENT_TITLE_MAX).described(
+        "Lund names its commitments (\"Öppna kontaktvägar\"); Södertälje's are bare sentences.",
+    )
+}
+
+fn commitment_text() -> Field {
+    Field::text(
+        limits::COMMITMENT_TEXT_MAX,
+        "Kommunen bjuder in till dialogmöten.",
+    )
+    .described("Markdown.")
+}
+
+/// A focus area (utvecklingsområde): Södertälje has four.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DevelopmentArea {
+    #[schema(schema_with = development_area_title)]
+    pub title: String,
+    /// Markdown.
+    #[schema(schema_with = development_area_description)]
+    pub description: String,
+}
+
+fn development_area_title() -> Field {
+    Field::text(limits::DEVELOPMENT_AREA_TITLE_MAX, "Mötesplatser")
+}
+
+fn development_area_description() -> Field {
+    Field::text(
+        limits::DEVELOPMENT_AREA_DESCRIPTION_MAX,
+        "Fler öppna mötesplatser i länet.",
+    )
+    .described("Markdown.")
+}
+
+impl From<VersionContent> for agreement::VersionContent {
+    fn from(c: VersionContent) -> Self {
+        Self {
+            title: c.title,
+            purpose: c.purpose,
+            background: c.background,
+            principles: c
+                .principles
+                .into_iter()
+                .map(|p| agreement::Principle {
+                    number: p.number,
+                    title: p.title,
+                    description: p.description,
+                })
+                .collect(),
+            commitments: c
+                .commitments
+                .into_iter()
+                .map(|c| agreement::Commitment {
+                    party: c.party,
+                    title: c.title,
+                    text: c.text,
+                    principles: c.principles,
+                })
+                .collect(),
+            development_areas: c
+                .development_areas
+                .into_iter()
+                .map(|a| agreement::DevelopmentArea {
+                    title: a.title,
+                    description: a.description,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<&agreement::VersionContent> for VersionContent {
+    fn from(c: &agreement::VersionContent) -> Self {
+        Self {
+            title: c.title.clone(),
+            purpose: c.purpose.clone(),
+            background: c.background.clone(),
+            principles: c
+                .principles
+                .iter()
+                .map(|p| Principle {
+                    number: p.number,
+                    title: p.title.clone(),
+                    description: p.description.clone(),
+                })
+                .collect(),
+            commitments: c
+                .commitments
+                .iter()
+                .map(|c| Commitment {
+                    party: c.party,
+                    title: c.title.clone(),
+                    text: c.text.clone(),
+                    principles: c.principles.clone(),
+                })
+                .collect(),
+            development_areas: c
+                .development_areas
+                .iter()
+                .map(|a| DevelopmentArea {
+                    title: a.title.clone(),
+                    description: a.description.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the framework
+
+/// The civil-society side of the agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CivilSocietyParty {
+    pub kind: CivilSocietyPartyKind,
+    #[schema(schema_with = party_name)]
+    pub name: String,
+    /// A network that is in the organisation register; a sector is not one organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<Uuid>,
+}
+
+fn party_name() -> Field {
+    Field::text(limits::PARTY_NAME_MAX, "Idéburen sektor i Älvsby")
+}
+
+impl RulesBetweenFields for CivilSocietyParty {
+    /// `CivilSocietyPartyKind::may_name_organization`.
+    fn rules() -> Vec<Value> {
+        let kinds: Vec<&'static str> = CivilSocietyPartyKind::iter()
+            .filter(|k| !k.may_name_organization())
+            .map(CivilSocietyPartyKind::as_str)
+            .collect();
+        vec![when(
+            "kind",
+            &kinds,
+            json!({"properties": {"organization_id": {"type": "null"}}}),
+        )]
+    }
+}
+
+impl From<CivilSocietyParty> for agreement::CivilSocietyParty {
+    fn from(p: CivilSocietyParty) -> Self {
+        Self {
+            kind: p.kind,
+            name: p.name,
+            organization_id: p.organization_id,
+        }
+    }
+}
+
+impl From<&agreement::CivilSocietyParty> for CivilSocietyParty {
+    fn from(p: &agreement::CivilSocietyParty) -> Self {
+        Self {
+            kind: p.kind,
+            name: p.name.clone(),
+            organization_id: p.organization_id,
+        }
+    }
+}
+
+/// A notice period, e.g. three months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticePeriod {
+    #[schema(schema_with = notice_amount)]
+    pub amount: u32,
+    pub unit: PeriodUnit,
+}
+
+/// The longest notice in any unit; a shorter unit's limit is a rule between the fields.
+fn longest_notice() -> u32 {
+    PeriodUnit::iter()
+        .map(PeriodUnit::max_amount)
+        .max()
+        .unwrap_or(0)
+}
+
+fn notice_amount() -> Field {
+    Field::integer(1, longest_notice())
+}
+
+impl RulesBetweenFields for NoticePeriod {
+    /// `PeriodUnit::max_amount`, for each unit whose limit is below the longest.
+    fn rules() -> Vec<Value> {
+        PeriodUnit::iter()
+            .filter(|u| u.max_amount() < longest_notice())
+            .map(|u| {
+                when(
+                    "unit",
+                    &[u.as_str()],
+                    json!({"properties": {"amount": {"maximum": u.max_amount()}}}),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Settings per agreement. Every field has a default so a request may send only what it
+/// sets; the agreement checks the ranges. Cadences count from the date the agreement came
+/// into force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementSettings {
+    /// Eslöv, Lund, Södertälje: registration; Blekinge: the steering group approves.
+    pub approval_mode: ApprovalMode,
+    /// Blekinge: "offentliga aktörer … kan ansluta sig"; the municipal agreements: no.
+    pub public_bodies_may_accede: bool,
+    /// What an applicant affirms, in the agreement's language (Lund: "utgår från en
+    /// demokratisk värdegrund, att alla människor har ett lika värde …").
+    #[schema(schema_with = eligibility_statements)]
+    pub eligibility_statements: Vec<String>,
+    /// Follow-up (uppföljning) every n months: Eslöv, Södertälje, Blekinge 12; Lund 48.
+    #[schema(schema_with = follow_up_months)]
+    pub follow_up_months: Option<u32>,
+    /// Evaluation (utvärdering) every n months.
+    #[schema(schema_with = evaluation_months)]
+    pub evaluation_months: Option<u32>,
+    /// A one-off external evaluation: Kristianstad "extern utvärdering skall ske 2020".
+    pub external_evaluation_on: Option<NaiveDate>,
+    /// Revision every n months from the version's `valid_from` (Södertälje: every four years).
+    #[schema(schema_with = revision_interval_months)]
+    pub revision_interval_months: Option<u32>,
+    /// Revision no later than (Södertälje: "revidering senast 2022-10-01"). Applies to the
+    /// version in force when it was set: a deadline on or before the current version's
+    /// `valid_from` was met by adopting it.
+    pub revision_deadline: Option<NaiveDate>,
+    /// How often the action plan (handlingsplan, verksamhetsplan, utvecklingsplan) is
+    /// followed up and renewed: Lund and Blekinge 12, Södertälje 24. Kept for the action-plan
+    /// module; not part of the agreement's own calendar.
+    #[schema(schema_with = action_plan_months)]
+    pub action_plan_months: Option<u32>,
+    /// Meetings with the signatories the public body must call each year (Södertälje:
+    /// dialogue meetings at least twice; Eslöv: the annual experience exchange; Blekinge:
+    /// the annual conference). 0: none required.
+    #[schema(schema_with = dialogue_meetings_per_year)]
+    pub dialogue_meetings_per_year: u32,
+    /// Notice a party gives when calling for renegotiation. `None`: "skälig framförhållning"
+    /// (Blekinge) without a fixed period.
+    pub renegotiation_notice: Option<NoticePeriod>,
+    /// When a revised version is adopted, accessions carry over (`None`) or must be
+    /// reconfirmed within this many days of it taking effect.
+    #[schema(schema_with = reconfirmation_days)]
+    pub reconfirmation_days: Option<u32>,
+}
+
+fn eligibility_statements() -> Field {
+    Field::json(json!({
+        "type": "array",
+        "items": crate::schemas::text(
+            false,
+            limits::STATEMENT_MAX,
+            "Föreningen arbetar utifrån demokratiska värderingar.",
+        ),
+        "maxItems": limits::STATEMENTS_MAX,
+        "uniqueItems": true,
+    }))
+    .described(
+        "What an applicant affirms, in the agreement's language (Lund: \"utgår från en\ndemokratisk värdegrund, att alla människor har ett lika värde …\").",
+    )
+}
+
+fn months(description: &str) -> Field {
+    Field::optional_integer(1, limits::MONTHS_MAX).described(description)
+}
+
+fn follow_up_months() -> Field {
+    months("Follow-up (uppföljning) every n months: Eslöv, Södertälje, Blekinge 12; Lund 48.")
+}
+
+fn evaluation_months() -> Field {
+    months("Evaluation (utvärdering) every n months.")
+}
+
+fn revision_interval_months() -> Field {
+    months(
+        "Revision every n months from the version's `valid_from` (Södertälje: every four years).",
+    )
+}
+
+fn action_plan_months() -> Field {
+    months(
+        "How often the action plan (handlingsplan, verksamhetsplan, utvecklingsplan) is\nfollowed up and renewed: Lund and Blekinge 12, Södertälje 24. Kept for the action-plan\nmodule; not part of the agreement's own calendar.",
+    )
+}
+
+fn dialogue_meetings_per_year() -> Field {
+    Field::integer(0, limits::MEETINGS_PER_YEAR_MAX).described(
+        "Meetings with the signatories the public body must call each year (Södertälje:\ndialogue meetings at least twice; Eslöv: the annual experience exchange; Blekinge:\nthe annual conference). 0: none required.",
+    )
+}
+
+fn reconfirmation_days() -> Field {
+    Field::optional_integer(1, limits::DAYS_MAX).described(
+        "When a revised version is adopted, accessions carry over (`None`) or must be\nreconfirmed within this many days of it taking effect.",
+    )
+}
+
+impl Default for AgreementSettings {
+    fn default() -> Self {
+        Self::from(&agreement::AgreementSettings::default())
+    }
+}
+
+impl From<AgreementSettings> for agreement::AgreementSettings {
+    fn from(s: AgreementSettings) -> Self {
+        Self {
+            approval_mode: s.approval_mode,
+            public_bodies_may_accede: s.public_bodies_may_accede,
+            eligibility_statements: s.eligibility_statements,
+            follow_up_months: s.follow_up_months,
+            evaluation_months: s.evaluation_months,
+            external_evaluation_on: s.external_evaluation_on,
+            revision_interval_months: s.revision_interval_months,
+            revision_deadline: s.revision_deadline,
+            action_plan_months: s.action_plan_months,
+            dialogue_meetings_per_year: s.dialogue_meetings_per_year,
+            renegotiation_notice: s.renegotiation_notice.map(|n| agreement::NoticePeriod {
+                amount: n.amount,
+                unit: n.unit,
+            }),
+            reconfirmation_days: s.reconfirmation_days,
+        }
+    }
+}
+
+impl From<&agreement::AgreementSettings> for AgreementSettings {
+    fn from(s: &agreement::AgreementSettings) -> Self {
+        Self {
+            approval_mode: s.approval_mode,
+            public_bodies_may_accede: s.public_bodies_may_accede,
+            eligibility_statements: s.eligibility_statements.clone(),
+            follow_up_months: s.follow_up_months,
+            evaluation_months: s.evaluation_months,
+            external_evaluation_on: s.external_evaluation_on,
+            revision_interval_months: s.revision_interval_months,
+            revision_deadline: s.revision_deadline,
+            action_plan_months: s.action_plan_months,
+            dialogue_meetings_per_year: s.dialogue_meetings_per_year,
+            renegotiation_notice: s.renegotiation_notice.map(|n| NoticePeriod {
+                amount: n.amount,
+                unit: n.unit,
+            }),
+            reconfirmation_days: s.reconfirmation_days,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- decisions
+
+/// The political decision that puts a version in force (Södertälje: "Fastställd av
+/// kommunfullmäktige 2018-10-01", dnr KS 17/53, "Giltighet t.o.m: 2022-10-01").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdoptionRecord {
+    /// The deciding body as the decision names it: "Kommunfullmäktige", "Kommunstyrelsen",
+    /// "Regionfullmäktige".
+    #[schema(schema_with = adoption_decided_by)]
+    pub decided_by: String,
+    pub decision_date: NaiveDate,
+    #[schema(schema_with = adoption_diary_number)]
+    pub diary_number: Option<String>,
+    pub valid_from: NaiveDate,
+    /// Last day of validity (t.o.m., inclusive); `None`: until further notice (tills vidare).
+    pub valid_until: Option<NaiveDate>,
+}
+
+fn adoption_decided_by() -> Field {
+    Field::text(limits::DECIDED_BY_MAX, "Kommunfullmäktige").described(
+        "The deciding body as the decision names it: \"Kommunfullmäktige\", \"Kommunstyrelsen\",\n\"Regionfullmäktige\".",
+    )
+}
+
+fn adoption_diary_number() -> Field {
+    Field::optional_text(limits::DIARY_NUMBER_MAX)
+}
+
+impl From<AdoptionRecord> for agreement::AdoptionInput {
+    fn from(r: AdoptionRecord) -> Self {
+        Self {
+            decided_by: r.decided_by,
+            decision_date: r.decision_date,
+            diary_number: r.diary_number,
+            valid_from: r.valid_from,
+            valid_until: r.valid_until,
+        }
+    }
+}
+
+impl From<&agreement::AdoptionRecord> for AdoptionRecord {
+    fn from(r: &agreement::AdoptionRecord) -> Self {
+        Self {
+            decided_by: r.decided_by().to_owned(),
+            decision_date: r.decision_date(),
+            diary_number: r.diary_number().map(str::to_owned),
+            valid_from: r.valid_from(),
+            valid_until: r.valid_until(),
+        }
+    }
+}
+
+/// The decision that ends an adopted agreement (Blekinge: "begära utträde ur partnerskapet").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TerminationRecord {
+    #[schema(schema_with = termination_decided_by)]
+    pub decided_by: String,
+    pub decision_date: NaiveDate,
+    /// The first day the agreement no longer applies; on or after the decision.
+    pub effective_on: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = termination_reason)]
+    pub reason: Option<String>,
+}
+
+fn termination_decided_by() -> Field {
+    Field::text(limits::DECIDED_BY_MAX, "Kommunstyrelsen")
+}
+
+fn termination_reason() -> Field {
+    Field::optional_text(limits::REASON_MAX)
+}
+
+impl From<TerminationRecord> for agreement::TerminationInput {
+    fn from(r: TerminationRecord) -> Self {
+        Self {
+            decided_by: r.decided_by,
+            decision_date: r.decision_date,
+            effective_on: r.effective_on,
+            reason: r.reason,
+        }
+    }
+}
+
+impl From<&agreement::TerminationRecord> for TerminationRecord {
+    fn from(r: &agreement::TerminationRecord) -> Self {
+        Self {
+            decided_by: r.decided_by().to_owned(),
+            decision_date: r.decision_date(),
+            effective_on: r.effective_on(),
+            reason: r.reason().map(str::to_owned),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- views
+
+/// The referral round (remiss). Adoption closes it on the decision date if it is still open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ConsultationRecord {
+    pub opened_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AgreementVersion {
+    /// 1 for the first text, then one more per revision.
+    pub number: u32,
+    pub status: VersionStatus,
+    pub content: VersionContent,
+    pub consultation: Option<ConsultationRecord>,
+    pub adoption: Option<AdoptionRecord>,
+    /// The day the next version took effect, for a superseded version.
+    pub superseded_on: Option<NaiveDate>,
+}
+
+impl From<&agreement::AgreementVersion> for AgreementVersion {
+    fn from(v: &agreement::AgreementVersion) -> Self {
+        Self {
+            number: v.number(),
+            status: v.status(),
+            content: v.content().into(),
+            consultation: v.consultation().map(|c| ConsultationRecord {
+                opened_on: c.opened_on(),
+                closed_on: c.closed_on(),
+            }),
+            adoption: v.adoption().map(AdoptionRecord::from),
+            superseded_on: v.superseded_on(),
+        }
+    }
+}
+
+/// What a client shows as the agreement's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AgreementStatus {
+    pub status: ShownStatus,
+    /// A new version is being drafted or consulted on while the current one applies.
+    pub revision_in_progress: bool,
+    /// A recorded termination that takes effect later: until then the agreement applies.
+    pub terminates_on: Option<NaiveDate>,
+}
+
+impl From<agreement::AgreementStatus> for AgreementStatus {
+    fn from(s: agreement::AgreementStatus) -> Self {
+        Self {
+            status: s.status,
+            revision_in_progress: s.revision_in_progress,
+            terminates_on: s.terminates_on,
+        }
+    }
+}
+
+/// One thing due on an agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DueItem {
+    pub kind: DueKind,
+    pub due_on: NaiveDate,
+    /// `due_on` has passed and it has not been recorded as done.
+    pub overdue: bool,
+    /// The last review of this kind; `None` for revisions.
+    pub last_done_on: Option<NaiveDate>,
+}
+
+impl From<agreement::DueItem> for DueItem {
+    fn from(i: agreement::DueItem) -> Self {
+        Self {
+            kind: i.kind,
+            due_on: i.due_on,
+            overdue: i.overdue,
+            last_done_on: i.last_done_on,
+        }
+    }
+}
+
+/// One due item on one of an administrator's agreements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AgendaItem {
+    pub agreement_id: Uuid,
+    #[serde(flatten)]
+    pub item: DueItem,
+}
+
+impl From<agreement::AgendaItem> for AgendaItem {
+    fn from(a: agreement::AgendaItem) -> Self {
+        Self {
+            agreement_id: a.agreement_id,
+            item: a.item.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RenegotiationRequest {
+    pub id: Uuid,
+    /// The date of the written request.
+    pub filed_on: NaiveDate,
+    pub requested_by: RequestingSide,
+    /// Which public body, when `requested_by` is `public_body`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_body_id: Option<Uuid>,
+    pub reason: String,
+    /// From when the party wants to renegotiate.
+    pub requested_date: NaiveDate,
+}
+
+impl From<&agreement::RenegotiationRequest> for RenegotiationRequest {
+    fn from(r: &agreement::RenegotiationRequest) -> Self {
+        Self {
+            id: r.id(),
+            filed_on: r.filed_on(),
+            requested_by: r.requested_by(),
+            public_body_id: r.public_body_id(),
+            reason: r.reason().to_owned(),
+            requested_date: r.requested_date(),
+        }
+    }
+}

@@ -1,0 +1,554 @@
+//! `agreements.document`: the agreement as stored, version 1.
+
+use chrono::NaiveDate;
+use samverkan_domain::agreement::{
+    AdoptionInput, AdoptionRecord, Agreement, AgreementParts, AgreementSettings, AgreementState,
+    AgreementVersion, ApprovalMode, CivilSocietyParty, CivilSocietyPartyKind, Commitment,
+    CommitmentParty, ConsultationRecord, DevelopmentArea, NoticePeriod, PeriodUnit, Principle,
+    RenegotiationInput, RenegotiationRequest, RequestingSide, ReviewInput, ReviewKind,
+    ReviewRecord, Scope, TerminationInput, TerminationRecord, VersionContent, VersionParts,
+    VersionStatus,
+};
+use samverkan_domain::scb::MunicipalityCode;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{newer_than_known, parse, unreadable, version_of, written};
+use crate::error::StoreResult;
+
+const TABLE: &str = "agreements";
+
+/// The version every agreement is written in.
+const CURRENT: u32 = 1;
+
+/// The document of `a`, in the current version.
+pub(crate) fn write_agreement(a: &Agreement) -> StoreResult<String> {
+    serde_json::to_string(&AgreementDocumentV1::of(a)).map_err(written)
+}
+
+/// The agreement of row `id`, from a document in any version this build reads.
+pub(crate) fn read_agreement(id: &str, json: &str) -> StoreResult<Agreement> {
+    let agreement = match version_of(TABLE, id, json)? {
+        1 => parse::<AgreementDocumentV1>(TABLE, id, json)?.into_agreement(),
+        newer => return Err(newer_than_known(TABLE, id, newer, CURRENT)),
+    };
+    if agreement.id().to_string() != id {
+        return Err(unreadable(TABLE, id, "holds another agreement's id"));
+    }
+    Ok(agreement)
+}
+
+/// Version 1: the fields of the rows written before documents had versions, unchanged.
+#[derive(Debug, Serialize, Deserialize)]
+struct AgreementDocumentV1 {
+    #[serde(default = "v1")]
+    document_version: u32,
+    id: Uuid,
+    owner_public_body_id: Uuid,
+    party_public_body_ids: Vec<Uuid>,
+    civil_society_party: CivilSocietyPartyV1,
+    scope: Scope,
+    municipality_codes: Vec<MunicipalityCode>,
+    settings: SettingsV1,
+    state: AgreementState,
+    termination: Option<TerminationV1>,
+    versions: Vec<VersionV1>,
+    reviews: Vec<ReviewV1>,
+    renegotiation_requests: Vec<RenegotiationV1>,
+}
+
+fn v1() -> u32 {
+    1
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct CivilSocietyPartyV1 {
+    kind: CivilSocietyPartyKind,
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    organization_id: Option<Uuid>,
+}
+
+/// Every field has a default, as the settings always had in storage.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(default)]
+struct SettingsV1 {
+    approval_mode: ApprovalMode,
+    public_bodies_may_accede: bool,
+    eligibility_statements: Vec<String>,
+    follow_up_months: Option<u32>,
+    evaluation_months: Option<u32>,
+    external_evaluation_on: Option<NaiveDate>,
+    revision_interval_months: Option<u32>,
+    revision_deadline: Option<NaiveDate>,
+    action_plan_months: Option<u32>,
+    dialogue_meetings_per_year: u32,
+    renegotiation_notice: Option<NoticePeriodV1>,
+    reconfirmation_days: Option<u32>,
+}
+
+impl Default for SettingsV1 {
+    fn default() -> Self {
+        Self::of(&AgreementSettings::default())
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct NoticePeriodV1 {
+    amount: u32,
+    unit: PeriodUnit,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct TerminationV1 {
+    decided_by: String,
+    decision_date: NaiveDate,
+    effective_on: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct VersionV1 {
+    number: u32,
+    status: VersionStatus,
+    content: ContentV1,
+    consultation: Option<ConsultationV1>,
+    adoption: Option<AdoptionV1>,
+    superseded_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ContentV1 {
+    title: String,
+    purpose: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    background: Option<String>,
+    #[serde(default)]
+    principles: Vec<PrincipleV1>,
+    #[serde(default)]
+    commitments: Vec<CommitmentV1>,
+    #[serde(default)]
+    development_areas: Vec<DevelopmentAreaV1>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PrincipleV1 {
+    number: u32,
+    title: String,
+    description: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct CommitmentV1 {
+    party: CommitmentParty,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    text: String,
+    #[serde(default)]
+    principles: Vec<u32>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DevelopmentAreaV1 {
+    title: String,
+    description: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ConsultationV1 {
+    opened_on: NaiveDate,
+    closed_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct AdoptionV1 {
+    decided_by: String,
+    decision_date: NaiveDate,
+    diary_number: Option<String>,
+    valid_from: NaiveDate,
+    valid_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ReviewV1 {
+    id: Uuid,
+    kind: ReviewKind,
+    done_on: NaiveDate,
+    summary: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct RenegotiationV1 {
+    id: Uuid,
+    filed_on: NaiveDate,
+    requested_by: RequestingSide,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    public_body_id: Option<Uuid>,
+    reason: String,
+    requested_date: NaiveDate,
+}
+
+// ---------------------------------------------------------------- from the domain
+
+impl AgreementDocumentV1 {
+    fn of(a: &Agreement) -> Self {
+        let party = a.civil_society_party();
+        Self {
+            document_version: 1,
+            id: a.id(),
+            owner_public_body_id: a.owner_public_body_id(),
+            party_public_body_ids: a.party_public_body_ids().to_vec(),
+            civil_society_party: CivilSocietyPartyV1 {
+                kind: party.kind,
+                name: party.name.clone(),
+                organization_id: party.organization_id,
+            },
+            scope: a.scope(),
+            municipality_codes: a.municipality_codes().to_vec(),
+            settings: SettingsV1::of(a.settings()),
+            state: a.state(),
+            termination: a.termination().map(|t| TerminationV1 {
+                decided_by: t.decided_by().to_owned(),
+                decision_date: t.decision_date(),
+                effective_on: t.effective_on(),
+                reason: t.reason().map(str::to_owned),
+            }),
+            versions: a.versions().iter().map(VersionV1::of).collect(),
+            reviews: a
+                .reviews()
+                .iter()
+                .map(|r| ReviewV1 {
+                    id: r.id(),
+                    kind: r.kind(),
+                    done_on: r.done_on(),
+                    summary: r.summary().to_owned(),
+                })
+                .collect(),
+            renegotiation_requests: a
+                .renegotiation_requests()
+                .iter()
+                .map(|r| RenegotiationV1 {
+                    id: r.id(),
+                    filed_on: r.filed_on(),
+                    requested_by: r.requested_by(),
+                    public_body_id: r.public_body_id(),
+                    reason: r.reason().to_owned(),
+                    requested_date: r.requested_date(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl SettingsV1 {
+    fn of(s: &AgreementSettings) -> Self {
+        Self {
+            approval_mode: s.approval_mode,
+            public_bodies_may_accede: s.public_bodies_may_accede,
+            eligibility_statements: s.eligibility_statements.clone(),
+            follow_up_months: s.follow_up_months,
+            evaluation_months: s.evaluation_months,
+            external_evaluation_on: s.external_evaluation_on,
+            revision_interval_months: s.revision_interval_months,
+            revision_deadline: s.revision_deadline,
+            action_plan_months: s.action_plan_months,
+            dialogue_meetings_per_year: s.dialogue_meetings_per_year,
+            renegotiation_notice: s.renegotiation_notice.map(|n| NoticePeriodV1 {
+                amount: n.amount,
+                unit: n.unit,
+            }),
+            reconfirmation_days: s.reconfirmation_days,
+        }
+    }
+}
+
+impl VersionV1 {
+    fn of(v: &AgreementVersion) -> Self {
+        let c = v.content();
+        Self {
+            number: v.number(),
+            status: v.status(),
+            content: ContentV1 {
+                title: c.title.clone(),
+                purpose: c.purpose.clone(),
+                background: c.background.clone(),
+                principles: c
+                    .principles
+                    .iter()
+                    .map(|p| PrincipleV1 {
+                        number: p.number,
+                        title: p.title.clone(),
+                        description: p.description.clone(),
+                    })
+                    .collect(),
+                commitments: c
+                    .commitments
+                    .iter()
+                    .map(|c| CommitmentV1 {
+                        party: c.party,
+                        title: c.title.clone(),
+                        text: c.text.clone(),
+                        principles: c.principles.clone(),
+                    })
+                    .collect(),
+                development_areas: c
+                    .development_areas
+                    .iter()
+                    .map(|a| DevelopmentAreaV1 {
+                        title: a.title.clone(),
+                        description: a.description.clone(),
+                    })
+                    .collect(),
+            },
+            consultation: v.consultation().map(|c| ConsultationV1 {
+                opened_on: c.opened_on(),
+                closed_on: c.closed_on(),
+            }),
+            adoption: v.adoption().map(|a| AdoptionV1 {
+                decided_by: a.decided_by().to_owned(),
+                decision_date: a.decision_date(),
+                diary_number: a.diary_number().map(str::to_owned),
+                valid_from: a.valid_from(),
+                valid_until: a.valid_until(),
+            }),
+            superseded_on: v.superseded_on(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- to the domain
+
+impl AgreementDocumentV1 {
+    fn into_agreement(self) -> Agreement {
+        let party = self.civil_society_party;
+        let s = self.settings;
+        Agreement::restore(AgreementParts {
+            id: self.id,
+            owner_public_body_id: self.owner_public_body_id,
+            party_public_body_ids: self.party_public_body_ids,
+            civil_society_party: CivilSocietyParty {
+                kind: party.kind,
+                name: party.name,
+                organization_id: party.organization_id,
+            },
+            scope: self.scope,
+            municipality_codes: self.municipality_codes,
+            settings: AgreementSettings {
+                approval_mode: s.approval_mode,
+                public_bodies_may_accede: s.public_bodies_may_accede,
+                eligibility_statements: s.eligibility_statements,
+                follow_up_months: s.follow_up_months,
+                evaluation_months: s.evaluation_months,
+                external_evaluation_on: s.external_evaluation_on,
+                revision_interval_months: s.revision_interval_months,
+                revision_deadline: s.revision_deadline,
+                action_plan_months: s.action_plan_months,
+                dialogue_meetings_per_year: s.dialogue_meetings_per_year,
+                renegotiation_notice: s.renegotiation_notice.map(|n| NoticePeriod {
+                    amount: n.amount,
+                    unit: n.unit,
+                }),
+                reconfirmation_days: s.reconfirmation_days,
+            },
+            state: self.state,
+            termination: self.termination.map(|t| {
+                TerminationRecord::restore(TerminationInput {
+                    decided_by: t.decided_by,
+                    decision_date: t.decision_date,
+                    effective_on: t.effective_on,
+                    reason: t.reason,
+                })
+            }),
+            versions: self.versions.into_iter().map(VersionV1::restore).collect(),
+            reviews: self
+                .reviews
+                .into_iter()
+                .map(|r| {
+                    ReviewRecord::restore(ReviewInput {
+                        id: r.id,
+                        kind: r.kind,
+                        done_on: r.done_on,
+                        summary: r.summary,
+                    })
+                })
+                .collect(),
+            renegotiation_requests: self
+                .renegotiation_requests
+                .into_iter()
+                .map(|r| {
+                    RenegotiationRequest::restore(RenegotiationInput {
+                        id: r.id,
+                        filed_on: r.filed_on,
+                        requested_by: r.requested_by,
+                        public_body_id: r.public_body_id,
+                        reason: r.reason,
+                        requested_date: r.requested_date,
+                    })
+                })
+                .collect(),
+        })
+    }
+}
+
+impl VersionV1 {
+    fn restore(self) -> AgreementVersion {
+        let c = self.content;
+        AgreementVersion::restore(VersionParts {
+            number: self.number,
+            status: self.status,
+            content: VersionContent {
+                title: c.title,
+                purpose: c.purpose,
+                background: c.background,
+                principles: c
+                    .principles
+                    .into_iter()
+                    .map(|p| Principle {
+                        number: p.number,
+                        title: p.title,
+                        description: p.description,
+                    })
+                    .collect(),
+                commitments: c
+                    .commitments
+                    .into_iter()
+                    .map(|c| Commitment {
+                        party: c.party,
+                        title: c.title,
+                        text: c.text,
+                        principles: c.principles,
+                    })
+                    .collect(),
+                development_areas: c
+                    .development_areas
+                    .into_iter()
+                    .map(|a| DevelopmentArea {
+                        title: a.title,
+                        description: a.description,
+                    })
+                    .collect(),
+            },
+            consultation: self
+                .consultation
+                .map(|c| ConsultationRecord::restore(c.opened_on, c.closed_on)),
+            adoption: self.adoption.map(|a| {
+                AdoptionRecord::restore(AdoptionInput {
+                    decided_by: a.decided_by,
+                    decision_date: a.decision_date,
+                    diary_number: a.diary_number,
+                    valid_from: a.valid_from,
+                    valid_until: a.valid_until,
+                })
+            }),
+            superseded_on: self.superseded_on,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::StoreError;
+
+    const UNVERSIONED: &str = include_str!("fixtures/agreement-unversioned.json");
+    const ID: &str = "00000000-0000-0000-0000-00000000000a";
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("a date")
+    }
+
+    /// A row written before documents had versions (no `document_version`) reads as
+    /// version 1, every field in place.
+    #[test]
+    fn a_document_without_a_version_reads_as_version_1() {
+        let a = read_agreement(ID, UNVERSIONED).expect("reads");
+        assert_eq!(a.id().to_string(), ID);
+        assert_eq!(a.state(), AgreementState::Terminated);
+        assert_eq!(a.civil_society_party().name, "Nätverket Idéburet Åby");
+        assert_eq!(
+            a.civil_society_party().organization_id,
+            Some(Uuid::from_u128(0x99))
+        );
+        assert_eq!(
+            a.municipality_codes()
+                .iter()
+                .map(MunicipalityCode::as_str)
+                .collect::<Vec<_>>(),
+            ["0181"]
+        );
+        assert_eq!(a.settings().reconfirmation_days, Some(60));
+        assert_eq!(
+            a.settings().renegotiation_notice,
+            Some(NoticePeriod {
+                amount: 3,
+                unit: PeriodUnit::Months
+            })
+        );
+        let statuses: Vec<_> = a.versions().iter().map(AgreementVersion::status).collect();
+        assert_eq!(
+            statuses,
+            [
+                VersionStatus::Superseded,
+                VersionStatus::Adopted,
+                VersionStatus::Abandoned
+            ]
+        );
+        let first = &a.versions()[0];
+        assert_eq!(
+            first.consultation().map(ConsultationRecord::closed_on),
+            Some(Some(date(2018, 10, 1)))
+        );
+        assert_eq!(first.superseded_on(), Some(date(2022, 10, 1)));
+        let adoption = first.adoption().expect("adopted");
+        assert_eq!(adoption.decided_by(), "Kommunfullmäktige");
+        assert_eq!(adoption.diary_number(), Some("KS 17/53"));
+        assert_eq!(adoption.valid_until(), Some(date(2022, 10, 1)));
+        assert_eq!(first.content().title, "Överenskommelse för Åby");
+        assert_eq!(first.content().commitments[0].principles, [1]);
+        let termination = a.termination().expect("terminated");
+        assert_eq!(termination.effective_on(), date(2024, 3, 1));
+        assert_eq!(termination.reason(), Some("Ny överenskommelse."));
+        assert_eq!(a.reviews()[0].kind(), ReviewKind::FollowUp);
+        assert_eq!(
+            a.renegotiation_requests()[0].requested_by(),
+            RequestingSide::PublicBody
+        );
+    }
+
+    /// Written in the current version, read back the same.
+    #[test]
+    fn documents_round_trip_in_the_current_version() {
+        let a = read_agreement(ID, UNVERSIONED).expect("reads");
+        let written = write_agreement(&a).expect("writes");
+        let value: serde_json::Value = serde_json::from_str(&written).expect("json");
+        assert_eq!(value["document_version"], CURRENT);
+        assert_eq!(read_agreement(ID, &written).expect("reads"), a);
+    }
+
+    #[test]
+    fn an_unreadable_document_names_the_row_and_the_place() {
+        let mut value: serde_json::Value = serde_json::from_str(UNVERSIONED).expect("json");
+        value["versions"][1]["status"] = "in_force".into();
+        let Err(StoreError::Internal(message)) = read_agreement(ID, &value.to_string()) else {
+            panic!("a bad status is refused")
+        };
+        assert!(message.contains("agreements row"), "{message}");
+        assert!(message.contains(ID), "{message}");
+        assert!(message.contains("versions[1].status"), "{message}");
+
+        value["versions"][1]["status"] = "adopted".into();
+        value["document_version"] = 2.into();
+        let Err(StoreError::Internal(message)) = read_agreement(ID, &value.to_string()) else {
+            panic!("a newer version is refused")
+        };
+        assert!(message.contains("document_version 2"), "{message}");
+
+        let Err(StoreError::Internal(message)) =
+            read_agreement("00000000-0000-0000-0000-00000000000b", UNVERSIONED)
+        else {
+            panic!("another row's document is refused")
+        };
+        assert!(message.contains("another agreement's id"), "{message}");
+    }
+}
