@@ -211,7 +211,7 @@ mod tests {
                     (_, doubled) => doubled,
                 })
                 .sum();
-            sum % 10 == 0
+            sum.is_multiple_of(10)
         }
 
         fn text(digits: &[u32]) -> String {
