@@ -1055,6 +1055,20 @@ mod tests {
         );
     }
 
+    /// A decision may follow a consultation opened the same day ("not before it opened").
+    #[test]
+    fn adoption_may_be_decided_on_the_day_the_consultation_opened() {
+        let mut a = draft();
+        a.open_consultation(date(2018, 6, 26), today())
+            .expect("opens");
+        a.adopt(adoption(date(2018, 6, 26)), today())
+            .expect("adopted the day it opened");
+        assert_eq!(
+            a.versions[0].consultation.and_then(|c| c.closed_on),
+            Some(date(2018, 6, 26))
+        );
+    }
+
     #[test]
     fn adoption_validates_the_record() {
         let mut a = draft();
@@ -1225,6 +1239,24 @@ mod tests {
         );
         assert!(a.is_in_force(date(2026, 12, 31)));
         assert_eq!(a.status(date(2027, 1, 1)).status, ShownStatus::Terminated);
+    }
+
+    /// "Not before it was adopted" and "not before it was decided": the same day is allowed.
+    #[test]
+    fn termination_may_be_decided_and_take_effect_on_the_day_of_adoption() {
+        let mut a = adopted(date(2018, 10, 1));
+        a.terminate(termination(date(2018, 10, 1)), today())
+            .expect("terminated the day it was adopted");
+        assert_eq!(a.status(date(2018, 10, 1)).status, ShownStatus::Terminated);
+    }
+
+    /// A decision is a fact of today or earlier: today itself is allowed.
+    #[test]
+    fn termination_may_be_decided_today() {
+        let mut a = adopted(date(2018, 10, 1));
+        a.terminate(termination(today()), today())
+            .expect("decided today");
+        assert!(!a.is_in_force(today()));
     }
 
     #[test]
