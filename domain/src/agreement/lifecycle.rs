@@ -1460,6 +1460,16 @@ mod tests {
             "no longer expired"
         );
         assert_eq!(a.start_revision(content()).expect("the next revision"), 3);
+        // Every text stays on record under its number.
+        assert_eq!(
+            [1, 2, 3, 4].map(|n| a.version(n).map(|v| v.status)),
+            [
+                Some(VersionStatus::Superseded),
+                Some(VersionStatus::Adopted),
+                Some(VersionStatus::Draft),
+                None
+            ]
+        );
     }
 
     #[test]
@@ -1574,5 +1584,22 @@ mod tests {
             [("done_on".into(), "in_future")]
         );
         assert_eq!(a.reviews.len(), 1, "nothing more recorded");
+    }
+
+    /// A review done today, or on the day of adoption, may be recorded.
+    #[test]
+    fn a_review_may_be_recorded_from_the_day_of_adoption_until_today() {
+        let mut a = adopted(date(2018, 10, 1));
+        for (n, done_on) in [date(2018, 10, 1), today()].into_iter().enumerate() {
+            let review = ReviewRecord {
+                id: Uuid::from_u128(510 + n as u128),
+                kind: ReviewKind::FollowUp,
+                done_on,
+                summary: "Uppföljning i samverkansrådet.".into(),
+            };
+            a.record_review(review, today())
+                .unwrap_or_else(|e| panic!("done {done_on}: {e}"));
+        }
+        assert_eq!(a.reviews.len(), 2);
     }
 }
