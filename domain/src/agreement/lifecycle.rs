@@ -1018,6 +1018,14 @@ mod tests {
         );
     }
 
+    /// A consultation opened today is not in the future.
+    #[test]
+    fn a_consultation_may_open_today() {
+        let mut a = draft();
+        a.open_consultation(today(), today()).expect("opens today");
+        assert_eq!(a.status(today()).status, ShownStatus::Consultation);
+    }
+
     #[test]
     fn adoption_from_draft() {
         let mut a = draft();
