@@ -1258,6 +1258,27 @@ mod tests {
         assert_eq!(a.status(date(2018, 10, 1)).status, ShownStatus::Terminated);
     }
 
+    #[test]
+    fn a_termination_reason_is_kept_trimmed_and_a_blank_one_is_none() {
+        let mut a = adopted(date(2018, 10, 1));
+        let record = TerminationRecord {
+            reason: Some("  Ersätts av en regional överenskommelse.  ".into()),
+            ..termination(date(2024, 5, 20))
+        };
+        a.terminate(record, today()).expect("terminates");
+        assert_eq!(
+            a.termination.as_ref().and_then(|t| t.reason.as_deref()),
+            Some("Ersätts av en regional överenskommelse.")
+        );
+        let mut b = adopted(date(2018, 10, 1));
+        let blank = TerminationRecord {
+            reason: Some("  ".into()),
+            ..termination(date(2024, 5, 20))
+        };
+        b.terminate(blank, today()).expect("terminates");
+        assert_eq!(b.termination.and_then(|t| t.reason), None);
+    }
+
     /// A decision is a fact of today or earlier: today itself is allowed.
     #[test]
     fn termination_may_be_decided_today() {
