@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Mutation testing of the domain's own tests: every mutant of `domain/` that still compiles
-# should make some domain test fail. A full run takes about 50 minutes on 2 cores, so it is
-# not part of CI; run it after changing rules or their tests, and keep the caught share at
-# or above 95 % of the viable mutants.
+# should make some domain test fail. A full run takes one to two hours on 2 cores (longer
+# while others build), so it is not part of CI; run it after changing rules or their
+# tests, and keep the caught share at or above 95 % of the viable mutants. A mutant that
+# survives is either a rule without a test (write the test, named after the rule) or an
+# equivalent change (say why where it is reported).
 #
 #   scripts/mutants.sh                      # the whole domain
 #   scripts/mutants.sh --file domain/src/party.rs
-#   scripts/mutants.sh --iterate            # only the mutants missed last time
+#   scripts/mutants.sh --iterate            # skip the mutants caught last time
+#   scripts/mutants.sh --shuffle            # random order: stopped early, a fair sample
 #
 # Results land in mutants.out/ (caught.txt, missed.txt, …); extra arguments go to
 # cargo-mutants. It runs one job at a time at low priority: the machine is shared.

@@ -156,6 +156,23 @@ mod tests {
     }
 
     #[test]
+    fn each_refusal_tells_the_client_what_an_org_number_must_be() {
+        let field = |e: OrgNumberError| e.at("organizations[0].org_number");
+        let format = field(OrgNumberError::Format);
+        assert_eq!(
+            (format.field.as_str(), format.code),
+            ("organizations[0].org_number", "format")
+        );
+        assert!(format.message.to_string().contains("NNNNNN-NNNN"), "{}", format.message);
+        let person = field(OrgNumberError::PersonalIdentityNumber);
+        assert_eq!(person.code, "personal_identity_number");
+        assert!(person.message.to_string().contains("personal identity number"));
+        let checksum = field(OrgNumberError::Checksum);
+        assert_eq!(checksum.code, "checksum");
+        assert!(checksum.message.to_string().contains("Luhn"));
+    }
+
+    #[test]
     fn luhn_matches_known_values() {
         assert_eq!(luhn_check_digit(&[8, 0, 2, 0, 0, 2, 4, 2, 8]), 0);
         // 2+2+6+4+(1+0)+6+(1+4)+8+(1+8) = 43 → 7

@@ -123,6 +123,24 @@ mod tests {
     }
 
     #[test]
+    fn municipality_codes_travel_as_plain_strings_and_are_checked_when_read() {
+        let code = MunicipalityCode::parse("1285").unwrap();
+        assert_eq!(serde_json::to_string(&code).unwrap(), "\"1285\"");
+        assert_eq!(code.to_string(), "1285");
+        assert_eq!(String::from(code.clone()), "1285");
+        assert_eq!(
+            serde_json::from_str::<MunicipalityCode>("\"1285\"").unwrap(),
+            code
+        );
+        assert!(serde_json::from_str::<MunicipalityCode>("\"0281\"").is_err());
+        let error = MunicipalityCode::parse_field("municipality_codes[1]", "12").unwrap_err();
+        assert_eq!(
+            (error.field.as_str(), error.code),
+            ("municipality_codes[1]", "municipality_code")
+        );
+    }
+
+    #[test]
     fn municipality_codes() {
         assert_eq!(MunicipalityCode::parse("1285").unwrap().county_code(), "12");
         assert_eq!(MunicipalityCode::parse(" 0181 ").unwrap().as_str(), "0181");

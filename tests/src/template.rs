@@ -9,7 +9,7 @@
 //! of the migrations, the reference data and the code that writes them, so it is shared by
 //! every test binary of a build (and by later runs while that code is unchanged), and a
 //! change to any of them prepares a new one. Templates of other fingerprints are removed
-//! once they are a day old; a test whose template vanished under it prepares it again.
+//! once they are an hour old; a test whose template vanished under it prepares it again.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -27,8 +27,10 @@ use uuid::Uuid;
 use crate::with_database;
 
 const KEY: &str = env!("SAMVERKAN_TEST_TEMPLATE_KEY");
-/// Templates of another fingerprint (older code, another worktree) are removed after this.
-const STALE_TEMPLATE: Duration = Duration::from_secs(24 * 3600);
+/// Templates of another fingerprint (older code, another worktree) are removed after this:
+/// every edit of the code makes a new one, and a run that still needs an old one simply
+/// prepares it again.
+const STALE_TEMPLATE: Duration = Duration::from_secs(3600);
 /// A template build that has not been renamed into place by then was abandoned.
 const STALE_BUILD: Duration = Duration::from_secs(3600);
 /// Serialises template builds across processes sharing a PostgreSQL server.

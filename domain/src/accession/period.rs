@@ -343,6 +343,28 @@ mod tests {
         assert_eq!(current.len(), 2);
     }
 
+    /// Two ended periods that overlap (approved again while a notice had yet to take
+    /// effect, then left for good) are one former membership, until the later end.
+    #[test]
+    fn overlapping_former_periods_end_with_the_later_one() {
+        let periods = [
+            (A, period(date(2017, 3, 1), Some(date(2019, 6, 1)))),
+            (A, period(date(2019, 3, 1), Some(date(2021, 1, 1)))),
+        ];
+        let list = public_signatories(terms(periods), date(2024, 1, 1), true);
+        assert_eq!(
+            list.iter()
+                .map(|p| (p.since, p.until, p.status))
+                .collect::<Vec<_>>(),
+            [(
+                date(2017, 3, 1),
+                Some(date(2021, 1, 1)),
+                SignatoryStatus::Former
+            )]
+        );
+        assert!(public_signatories(terms(periods), date(2024, 1, 1), false).is_empty());
+    }
+
     #[test]
     fn periods_that_begin_after_as_of_are_left_out() {
         let periods = [(A, period(date(2025, 1, 1), None))];

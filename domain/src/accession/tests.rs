@@ -603,6 +603,24 @@ fn statements_are_kept_in_the_agreements_order_and_unknown_ones_refused() {
     );
 }
 
+/// The settings allow statements of up to `STATEMENT_MAX` characters; such a statement can
+/// be affirmed.
+#[test]
+fn a_statement_as_long_as_the_settings_allow_can_be_affirmed() {
+    let long = format!("Organisationen {}", "å".repeat(STATEMENT_MAX - 15));
+    assert_eq!(long.chars().count(), STATEMENT_MAX);
+    let terms = AgreementTerms {
+        required_statements: vec![long.clone()],
+        ..registration_terms()
+    };
+    let input = SubmissionInput {
+        affirmed_statements: vec![long.clone()],
+        ..input()
+    };
+    let a = Accession::submit(input, &terms, &[], REP, now()).expect("submits");
+    assert_eq!(a.affirmed_statements(), [long]);
+}
+
 #[test]
 fn an_agreement_without_statements_requires_none() {
     let terms = AgreementTerms {

@@ -497,6 +497,20 @@ mod tests {
         }
     }
 
+    /// A revision deadline on the day the current version came into force was met by
+    /// adopting that version.
+    #[test]
+    fn a_revision_deadline_met_by_the_current_version_is_not_due() {
+        let from = date(2022, 10, 1);
+        let settings = AgreementSettings {
+            revision_deadline: Some(from),
+            ..AgreementSettings::default()
+        };
+        let record = adoption(from).validated(today()).expect("a valid adoption");
+        let items = due_items(&record, &record, &settings, &[], today());
+        assert!(items.is_empty(), "{items:?}");
+    }
+
     /// Södertälje: valid until 2022-10-01, revised every four years, by 2022-10-01.
     #[test]
     fn sodertalje_revision_is_overdue() {

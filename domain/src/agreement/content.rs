@@ -293,6 +293,22 @@ mod tests {
     }
 
     #[test]
+    fn lists_may_be_filled_to_their_limits() {
+        let mut c = content();
+        c.principles = (1..=PRINCIPLES_MAX as u32)
+            .map(|n| principle(n, "Dialog"))
+            .collect();
+        c.commitments = vec![c.commitments[0].clone(); COMMITMENTS_MAX];
+        c.development_areas = vec![c.development_areas[0].clone(); DEVELOPMENT_AREAS_MAX];
+        let v = c.validated().expect("full lists are valid");
+        assert_eq!(v.principles.len(), PRINCIPLES_MAX);
+        assert_eq!(v.commitments.len(), COMMITMENTS_MAX);
+        assert_eq!(v.development_areas.len(), DEVELOPMENT_AREAS_MAX);
+        c.commitments.push(c.commitments[0].clone());
+        assert_eq!(errors(&c), [("commitments".into(), "too_many")]);
+    }
+
+    #[test]
     fn a_draft_may_lack_principles() {
         let c = VersionContent {
             title: "Utkast".into(),

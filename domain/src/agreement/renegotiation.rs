@@ -246,6 +246,29 @@ mod tests {
         assert!(a.renegotiation_requests().is_empty());
     }
 
+    /// From the day of adoption to today, both included; renegotiation may be asked for
+    /// from the day of the request.
+    #[test]
+    fn a_request_may_be_filed_from_the_day_of_adoption_until_today() {
+        let mut a = adopted(date(2018, 10, 1));
+        let on_adoption_day = RenegotiationInput {
+            filed_on: date(2018, 10, 1),
+            requested_date: date(2018, 10, 1),
+            ..request()
+        };
+        a.file_renegotiation_request(on_adoption_day, today())
+            .expect("filed on the day of adoption");
+        let today_request = RenegotiationInput {
+            id: Uuid::from_u128(902),
+            filed_on: today(),
+            requested_date: today(),
+            ..request()
+        };
+        a.file_renegotiation_request(today_request, today())
+            .expect("filed today");
+        assert_eq!(a.renegotiation_requests().len(), 2);
+    }
+
     /// Short notice is recorded and flagged, not refused.
     #[test]
     fn notice_is_flagged_not_refused() {

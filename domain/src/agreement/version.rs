@@ -316,6 +316,20 @@ mod tests {
         );
     }
 
+    /// A council may adopt and register on the same day; a validity of one day is a
+    /// validity (`valid_until` is the last day, inclusive).
+    #[test]
+    fn an_adoption_decided_today_and_valid_for_one_day_is_valid() {
+        let today = date(2026, 11, 23);
+        let r = AdoptionInput {
+            decision_date: today,
+            valid_from: today,
+            valid_until: Some(date(2026, 11, 24)),
+            ..record()
+        };
+        assert!(r.validated(today).is_ok());
+    }
+
     #[test]
     fn validity_is_inclusive() {
         let r = AdoptionRecord::restore(record());

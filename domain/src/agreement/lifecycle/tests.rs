@@ -683,6 +683,16 @@ fn adopting_a_revision_supersedes_the_current_version() {
         "no longer expired"
     );
     assert_eq!(a.start_revision(content()).expect("the next revision"), 3);
+    // Every text stays on record under its number.
+    assert_eq!(
+        [1, 2, 3, 4].map(|n| a.version(n).map(|v| v.status())),
+        [
+            Some(VersionStatus::Superseded),
+            Some(VersionStatus::Adopted),
+            Some(VersionStatus::Draft),
+            None
+        ]
+    );
 }
 
 #[test]
@@ -800,4 +810,82 @@ fn reviews_are_recorded_on_adopted_agreements() {
         [("done_on".into(), "in_future")]
     );
     assert_eq!(a.reviews.len(), 1, "nothing more recorded");
+}
+
+/// A consultation opened today is not in the future.
+#[test]
+fn a_consultation_may_open_today() {
+    let mut a = draft();
+    a.open_consultation(today(), today()).expect("opens today");
+    assert_eq!(a.status(today()).status, ShownStatus::Consultation);
+}
+
+/// A decision may follow a consultation opened the same day ("not before it opened").
+#[test]
+fn adoption_may_be_decided_on_the_day_the_consultation_opened() {
+    let mut a = draft();
+    a.open_consultation(date(2018, 6, 26), today())
+        .expect("opens");
+    a.adopt(adoption(date(2018, 6, 26)), today())
+        .expect("adopted the day it opened");
+    assert_eq!(
+        a.versions()[0].consultation().and_then(|c| c.closed_on()),
+        Some(date(2018, 6, 26))
+    );
+}
+
+/// "Not before it was adopted" and "not before it was decided": the same day is allowed.
+#[test]
+fn termination_may_be_decided_and_take_effect_on_the_day_of_adoption() {
+    let mut a = adopted(date(2018, 10, 1));
+    a.terminate(termination(date(2018, 10, 1)), today())
+        .expect("terminated the day it was adopted");
+    assert_eq!(a.status(date(2018, 10, 1)).status, ShownStatus::Terminated);
+}
+
+#[test]
+fn a_termination_reason_is_kept_trimmed_and_a_blank_one_is_none() {
+    let mut a = adopted(date(2018, 10, 1));
+    let record = TerminationInput {
+        reason: Some("  Ersätts av en regional överenskommelse.  ".into()),
+        ..termination(date(2024, 5, 20))
+    };
+    a.terminate(record, today()).expect("terminates");
+    assert_eq!(
+        a.termination().and_then(|t| t.reason()),
+        Some("Ersätts av en regional överenskommelse.")
+    );
+    let mut b = adopted(date(2018, 10, 1));
+    let blank = TerminationInput {
+        reason: Some("  ".into()),
+        ..termination(date(2024, 5, 20))
+    };
+    b.terminate(blank, today()).expect("terminates");
+    assert_eq!(b.termination().and_then(|t| t.reason()), None);
+}
+
+/// A decision is a fact of today or earlier: today itself is allowed.
+#[test]
+fn termination_may_be_decided_today() {
+    let mut a = adopted(date(2018, 10, 1));
+    a.terminate(termination(today()), today())
+        .expect("decided today");
+    assert!(!a.is_in_force(today()));
+}
+
+/// A review done today, or on the day of adoption, may be recorded.
+#[test]
+fn a_review_may_be_recorded_from_the_day_of_adoption_until_today() {
+    let mut a = adopted(date(2018, 10, 1));
+    for (n, done_on) in [date(2018, 10, 1), today()].into_iter().enumerate() {
+        let review = ReviewInput {
+            id: Uuid::from_u128(510 + n as u128),
+            kind: ReviewKind::FollowUp,
+            done_on,
+            summary: "Uppföljning i samverkansrådet.".into(),
+        };
+        a.record_review(review, today())
+            .unwrap_or_else(|e| panic!("done {done_on}: {e}"));
+    }
+    assert_eq!(a.reviews().len(), 2);
 }
