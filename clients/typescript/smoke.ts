@@ -103,7 +103,8 @@ async function main(): Promise<void> {
   );
   console.log(`smoke (typescript): ${agreements.length} agreements; ${paged.length} signatories on ${asOf} in ${paged.length} pages`);
 
-  // 2. The first page again, with its ETag: 304 and no body.
+  // 2. The first page again, with its ETag: 304 and no body. (openapi-fetch answers a 304 as
+  // an `error` of "", since it has no body: the status is what tells.)
   check(firstEtag !== undefined, "no first page");
   const again = await open.GET("/api/v1/agreements/{id}/signatories", {
     params: { path: { id: agreementId }, query: { as_of: asOf, limit: 1 } },
