@@ -220,12 +220,24 @@ mod tests {
     fn public_url_is_an_absolute_address_without_its_trailing_slash() {
         let s = Settings::from_env(&[("SAMVERKAN_PUBLIC_URL", "https://samverkan.example.se/")])
             .unwrap();
-        assert_eq!(s.public_url.as_deref(), Some("https://samverkan.example.se"));
+        assert_eq!(
+            s.public_url.as_deref(),
+            Some("https://samverkan.example.se")
+        );
         let s = Settings::from_env(&[("SAMVERKAN_PUBLIC_URL", "http://127.0.0.1:8080/samverkan")])
             .unwrap();
-        assert_eq!(s.public_url.as_deref(), Some("http://127.0.0.1:8080/samverkan"));
+        assert_eq!(
+            s.public_url.as_deref(),
+            Some("http://127.0.0.1:8080/samverkan")
+        );
         assert_eq!(Settings::from_env(&[("X", "y")]).unwrap().public_url, None);
-        for bad in ["samverkan.example.se", "ftp://x", "https://", "https://x?y=1", "https://a b"] {
+        for bad in [
+            "samverkan.example.se",
+            "ftp://x",
+            "https://",
+            "https://x?y=1",
+            "https://a b",
+        ] {
             let e = Settings::from_env(&[("SAMVERKAN_PUBLIC_URL", bad)]).unwrap_err();
             assert!(e.starts_with("SAMVERKAN_PUBLIC_URL"), "{bad}: {e}");
         }

@@ -103,18 +103,39 @@ export type CachingIsDeclared = [
   Expect<Declares<Query<"list_signatories">, "cursor">>,
 ];
 
+// Paging is one rule: a paged list carries `next_cursor` and takes `limit` and `cursor`; a list
+// that is never paged (a part of one resource, read whole) has neither.
+export type PagingIsOneRule = [
+  Expect<Declares<Query<"list_agreements">, "cursor">>,
+  Expect<Equal<Declares<Json<"list_agreement_versions", 200>, "next_cursor">, false>>,
+  Expect<Equal<Declares<Json<"list_steering_meetings", 200>, "next_cursor">, false>>,
+  Expect<Equal<Declares<NonNullable<operations["list_steering_meetings"]["parameters"]["query"]>, "limit">, false>>,
+];
+
 // CSV is its own operation.
 // The JSON call answers JSON only (openapi-fetch types `data` as the union of every media type
-// a 200 declares, so today a JSON client gets `SignatoryList | string`).
+// a 200 declares); the CSV operation answers `text/csv` and declares its Content-Disposition.
 export type JsonCallAnswersJson = [
   Expect<Equal<keyof NonNullable<operations["list_signatories"]["responses"][200]["content"]>, "application/json">>,
+  Expect<Equal<keyof NonNullable<operations["export_signatories_csv"]["responses"][200]["content"]>, "text/csv">>,
+  Expect<Declares<ResponseHeaders<"export_signatories_csv", 200>, "Content-Disposition">>,
+];
+
+// Tagged unions are named types with their tag.
+// `signatory.kind` tells an organisation from a public body, each a schema of its own.
+export type UnionsAreNamed = [
+  Expect<Equal<components["schemas"]["Signatory"], components["schemas"]["OrganizationSignatory"] | components["schemas"]["PublicBodySignatory"]>>,
+  Expect<Equal<components["schemas"]["OrganizationSignatory"]["kind"], "organization">>,
 ];
 
 type CreateOrganizationConflict = NonNullable<ProblemOf<"create_organization", 409>["code"]>;
 
 // Rule codes are enums.
-// A client switches over an operation's 409 codes exhaustively.
+// A client switches over the 409 codes exhaustively; a problem's `code` and `errors` are
+// absent when they do not apply, never null.
 export type RuleCodesAreEnums = [
   Expect<IsClosedSet<CreateOrganizationConflict>>,
   Expect<"org_number_taken" extends CreateOrganizationConflict ? true : false>,
+  Expect<IsClosedSet<NonNullable<components["schemas"]["ProblemField"]["code"]>>>,
+  Expect<Equal<components["schemas"]["Problem"]["code"], components["schemas"]["RuleCode"] | undefined>>,
 ];

@@ -442,7 +442,6 @@ fn reconfirmation_days() -> Field {
     )
 }
 
-
 /// Settings per agreement. Cadences count from the date the agreement came into force; a
 /// null cadence or date is not set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]

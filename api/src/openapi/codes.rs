@@ -59,8 +59,16 @@ pub fn rule_codes(operation_id: &str, tag: &str, keyed: bool) -> Vec<&'static st
 pub fn field_codes(tag: &str) -> Vec<&'static str> {
     let mut lists: Vec<&'static [&'static str]> = vec![RequestField::CODES, CommonField::CODES];
     lists.extend(match tag {
-        "parties" => vec![PartyField::CODES, OrgNumberError::CODES, ScbCodeError::CODES],
-        "agreements" => vec![AgreementField::CODES, PartyField::CODES, ScbCodeError::CODES],
+        "parties" => vec![
+            PartyField::CODES,
+            OrgNumberError::CODES,
+            ScbCodeError::CODES,
+        ],
+        "agreements" => vec![
+            AgreementField::CODES,
+            PartyField::CODES,
+            ScbCodeError::CODES,
+        ],
         "accessions" => vec![AccessionField::CODES],
         "steering" => vec![SteeringField::CODES],
         _ => vec![],

@@ -107,11 +107,7 @@ fn shared_components(doc: &mut Value) {
             "Idempotency-Key",
             "Makes a retried create safe: the same key with the same body replays the original 201; with another body it is refused (422 `idempotency_key_reused`).",
         ),
-        (
-            "Limit",
-            "limit",
-            "Items per page, 1–200 (default 50).",
-        ),
+        ("Limit", "limit", "Items per page, 1–200 (default 50)."),
         (
             "Cursor",
             "cursor",
@@ -382,9 +378,9 @@ fn tagged_unions(doc: &mut Value) {
 /// The property every alternative requires with a fixed set of string values.
 fn union_tag(variants: &[Value]) -> Option<String> {
     let first = variants.first()?;
-    let candidates = first["properties"].as_object()?.keys();
+    let mut candidates = first["properties"].as_object()?.keys();
     candidates
-        .filter(|name| {
+        .find(|name| {
             variants.iter().all(|v| {
                 v["$ref"].is_null()
                     && v["properties"][name.as_str()]["enum"].is_array()
@@ -393,7 +389,6 @@ fn union_tag(variants: &[Value]) -> Option<String> {
                         .is_some_and(|r| r.iter().any(|n| n == name.as_str()))
             })
         })
-        .next()
         .cloned()
 }
 
@@ -447,15 +442,14 @@ pub(super) fn request_and_response_schemas(doc: &Value) -> (BTreeSet<String>, BT
         }
     }
     refs_in(&doc["components"]["responses"], &mut response_roots);
-    (
-        closure(doc, request_roots),
-        closure(doc, response_roots),
-    )
+    (closure(doc, request_roots), closure(doc, response_roots))
 }
 
 fn is_nullable(schema: &Value) -> bool {
     let null_type = |t: &Value| t == "null";
-    schema["type"].as_array().is_some_and(|t| t.iter().any(null_type))
+    schema["type"]
+        .as_array()
+        .is_some_and(|t| t.iter().any(null_type))
         || schema["oneOf"]
             .as_array()
             .is_some_and(|alts| alts.iter().any(|a| null_type(&a["type"])))
@@ -549,4 +543,3 @@ fn collect_refs(value: &Value, prefix: &str, out: &mut Vec<String>) {
         _ => {}
     }
 }
-

@@ -29,12 +29,12 @@ use crate::contract::agreements::{
 use crate::extract::{Authenticated, Caller, Json, NoBody, PageParams, municipality_filter};
 use crate::http::{Visibility, changed, if_match_version, json_read, list_response};
 use crate::idempotency::{Created, create_once};
-use crate::{list_of, whole_list_of};
 use crate::problem::{ApiError, ApiResult, RequestField};
 use crate::schemas::{Field, RulesBetweenFields, when};
 use crate::state::AppState;
 use crate::workflows::accessions as accession_workflows;
 use crate::workflows::agreements::load_visible;
+use crate::{list_of, whole_list_of};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_agreements)

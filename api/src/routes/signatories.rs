@@ -23,8 +23,8 @@ use crate::cache::{self, PublicCache, serve_cached};
 use crate::extract::{Caller, PageParams, municipality_filter};
 use crate::http::{Visibility, cached_read, json_read, next_link, wants_csv};
 use crate::problem::{ApiError, ApiResult, RequestField};
-use crate::schemas::schema;
 use crate::render::{self, Delimiter, EmbedPage, Lang, SignatoryRow};
+use crate::schemas::schema;
 use crate::state::AppState;
 use crate::workflows::signatories::{self, Listed, SignatoryList, SignatoryStats};
 

@@ -24,10 +24,10 @@ use crate::contract::steering::{
 use crate::extract::{Authenticated, Caller, Json, double_option};
 use crate::http::{Visibility, changed, if_match_version, json_read};
 use crate::idempotency::{Created, create_once};
-use crate::whole_list_of;
 use crate::problem::{ApiError, ApiResult};
 use crate::schemas::Field;
 use crate::state::AppState;
+use crate::whole_list_of;
 use crate::workflows::agreements::visible_agreement;
 
 pub fn configure(cfg: &mut ServiceConfig) {
