@@ -43,6 +43,9 @@ pub struct Settings {
     pub workers: usize,
     pub pool_size: u32,
     pub client_request_timeout: Duration,
+    /// The address clients reach this server at (`SAMVERKAN_PUBLIC_URL`), which the served
+    /// OpenAPI document names as its server; `None`: the relative `/`.
+    pub public_url: Option<String>,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -144,6 +147,10 @@ impl Settings {
             .var("SAMVERKAN_JWT_PRIVATE_KEY")
             .map(|v| pem_value("SAMVERKAN_JWT_PRIVATE_KEY", v))
             .transpose()?;
+        let public_url = env
+            .var("SAMVERKAN_PUBLIC_URL")
+            .map(|v| public_url(&v))
+            .transpose()?;
         let body_limit = parse_number(env, "SAMVERKAN_BODY_LIMIT", DEFAULT_BODY_LIMIT)?;
         if body_limit < 1024 {
             return Err("SAMVERKAN_BODY_LIMIT: at least 1024 bytes".into());
@@ -169,7 +176,30 @@ impl Settings {
                 "SAMVERKAN_CLIENT_TIMEOUT_MS",
                 5000,
             )?),
+            public_url,
         })
+    }
+}
+
+/// `SAMVERKAN_PUBLIC_URL`: an absolute http(s) address without query or fragment; a trailing
+/// `/` is dropped (the document's paths begin with one).
+fn public_url(value: &str) -> Result<String, String> {
+    let url = value.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(rest)
+            if !rest.is_empty()
+                && !rest.starts_with('/')
+                && !rest.contains(['?', '#'])
+                && !rest.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
+            Ok(url.to_owned())
+        }
+        _ => Err(format!(
+            "SAMVERKAN_PUBLIC_URL: expected an http:// or https:// address such as https://samverkan.example.se, got {value:?}"
+        )),
     }
 }
 
@@ -184,6 +214,33 @@ mod tests {
         assert_eq!(s.database_url, DatabaseUrl::Sqlite("samverkan.db".into()));
         assert!(s.jwt.key.is_none());
         assert_eq!(s.body_limit, 65536);
+    }
+
+    #[test]
+    fn public_url_is_an_absolute_address_without_its_trailing_slash() {
+        let s = Settings::from_env(&[("SAMVERKAN_PUBLIC_URL", "https://samverkan.example.se/")])
+            .unwrap();
+        assert_eq!(
+            s.public_url.as_deref(),
+            Some("https://samverkan.example.se")
+        );
+        let s = Settings::from_env(&[("SAMVERKAN_PUBLIC_URL", "http://127.0.0.1:8080/samverkan")])
+            .unwrap();
+        assert_eq!(
+            s.public_url.as_deref(),
+            Some("http://127.0.0.1:8080/samverkan")
+        );
+        assert_eq!(Settings::from_env(&[("X", "y")]).unwrap().public_url, None);
+        for bad in [
+            "samverkan.example.se",
+            "ftp://x",
+            "https://",
+            "https://x?y=1",
+            "https://a b",
+        ] {
+            let e = Settings::from_env(&[("SAMVERKAN_PUBLIC_URL", bad)]).unwrap_err();
+            assert!(e.starts_with("SAMVERKAN_PUBLIC_URL"), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -12,8 +12,10 @@ use serde::Serialize;
 
 use crate::problem::{ApiError, ApiResult, RequestField};
 
-/// Declares the list envelope `{items, next_cursor}` for one item type, under its own schema
-/// name (`OrganizationList`), the same shape everywhere.
+/// Declares the envelope `{items, next_cursor}` of a paged list (a collection of its own:
+/// the register, agreements, accessions, the signatory list) for one item type, under its own
+/// schema name (`OrganizationList`). Its operation takes `limit` and `cursor` (`PageParams`)
+/// and sends `Link: rel="next"`.
 #[macro_export]
 macro_rules! list_of {
     ($name:ident, $item:ty) => {
@@ -22,6 +24,20 @@ macro_rules! list_of {
             pub items: Vec<$item>,
             /// Pass as `cursor` to get the next page; `null` on the last page.
             pub next_cursor: Option<String>,
+        }
+    };
+}
+
+/// Declares the envelope `{items}` of a list that is never paged: a part of one resource (an
+/// agreement's versions, calendar and renegotiation requests; a steering group's memberships
+/// and meetings) or a computed set (the administrator's agenda), always read whole.
+#[macro_export]
+macro_rules! whole_list_of {
+    ($name:ident, $item:ty) => {
+        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+        pub struct $name {
+            /// Every item: this list is never paged.
+            pub items: Vec<$item>,
         }
     };
 }

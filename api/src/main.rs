@@ -29,10 +29,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Openapi => {
-            let doc = openapi::api_doc()
-                .to_pretty_json()
-                .map_err(|e| e.to_string())?;
-            println!("{doc}");
+            print!("{}", openapi::api_document_text());
             Ok(())
         }
         Command::Migrate => {
@@ -163,7 +160,9 @@ fn serve(bind: Option<String>, demo: bool, no_migrate: bool) -> Result<(), Strin
         .map_err(|e| format!("SAMVERKAN_BIND: cannot listen on {}: {e}", settings.bind))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Samverkan listening on http://{address}  (API docs: http://{address}/docs/)");
-    let state = AppState::new(pool, auth, settings.body_limit).with_clock(clock);
+    let state = AppState::new(pool, auth, settings.body_limit)
+        .with_clock(clock)
+        .with_public_url(settings.public_url.clone());
     let server = server(
         listener,
         state,

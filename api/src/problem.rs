@@ -194,11 +194,15 @@ pub struct Problem {
     pub detail: String,
     /// The request path the error occurred on.
     pub instance: String,
-    /// The rule broken (409 only), e.g. `already_signatory`; English in every language.
+    /// The rule broken, e.g. `already_signatory`; English in every language. Present on a
+    /// 409 only (absent, never null, otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub code: Option<String>,
-    /// Every field or parameter at fault (422, and 400 for parameters).
+    /// Every field or parameter at fault: present on a 422, and on a 400 that names a
+    /// parameter, header or field (absent, never null, otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub errors: Option<Vec<ProblemField>>,
     /// Identifies the request in the server's log.
     pub request_id: String,

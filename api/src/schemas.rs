@@ -59,6 +59,7 @@ pub fn municipality_query() -> RefOr<Schema> {
     schema(serde_json::json!({
         "type": "string",
         "pattern": municipality_code_pattern(),
+        "description": "A kommunkod: four digits, the first two a county code. Surrounding whitespace is trimmed.",
         "example": "1285",
     }))
 }
@@ -70,7 +71,7 @@ pub fn website() -> RefOr<Schema> {
         "type": ["string", "null"],
         "maxLength": samverkan_domain::party::WEBSITE_MAX,
         "pattern": format!("^[{WS}]*(?:https?://[^{bad}/?#][^{bad}]*[{WS}]*)?$"),
-        "description": "An http:// or https:// address; blank or null for none.",
+        "description": "An http:// or https:// address; blank or null for none. Surrounding whitespace is trimmed.",
         "example": "https://angsblomman.example",
     }))
 }

@@ -20,7 +20,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::cache::{PublicCache, Watcher};
 use crate::extract::{BodyTimeout, payload_config};
-use crate::openapi::{RouteTable, api_doc};
+use crate::openapi::{RouteTable, api_doc, api_document};
 use crate::problem::{ApiError, PROBLEM_JSON, RequestField, Unauthenticated};
 use crate::routes;
 use crate::state::AppState;
@@ -286,8 +286,8 @@ pub fn server(
         Arc::downgrade(&cache.clone().into_inner()),
     );
     let state = web::Data::new(state);
-    let openapi = Arc::new(api_doc());
-    let routes = web::Data::new(RouteTable::from_openapi(&openapi));
+    let routes = web::Data::new(RouteTable::from_openapi(&api_doc()));
+    let document = api_document(state.public_url.as_deref());
     let body_limit = state.body_limit;
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
@@ -303,7 +303,8 @@ pub fn server(
             .app_data(query_config())
             .app_data(path_config())
             .service(
-                SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*openapi).clone()),
+                SwaggerUi::new("/docs/{_:.*}")
+                    .external_url_unchecked("/api-docs/openapi.json", document.clone()),
             )
             .default_service(web::to(fallback))
             .wrap(from_fn(request_middleware))

@@ -39,6 +39,9 @@ pub struct AppState {
     pub auth: Authenticator,
     pub body_limit: usize,
     pub clock: Arc<dyn Clock>,
+    /// The public address the served OpenAPI document names as its server
+    /// (`SAMVERKAN_PUBLIC_URL`); `None` for the relative `/`.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -49,7 +52,12 @@ impl AppState {
             auth,
             body_limit,
             clock: Arc::new(SystemClock),
+            public_url: None,
         }
+    }
+
+    pub fn with_public_url(self, public_url: Option<String>) -> Self {
+        Self { public_url, ..self }
     }
 
     pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {

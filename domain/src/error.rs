@@ -93,6 +93,9 @@ pub struct Template {
 /// Every text of one list of rules or field errors.
 pub trait Catalogue {
     const TEMPLATES: &'static [Template];
+    /// The list's codes in order, one per entry (field errors may repeat one): what the
+    /// OpenAPI document offers as the enum of a problem's `code` or `errors[].code`.
+    const CODES: &'static [&'static str];
 }
 
 /// A value shown inside a message, in the message's language: a state by its Swedish name
@@ -541,6 +544,7 @@ macro_rules! __catalogue {
             const TEMPLATES: &'static [$crate::error::Template] = &[
                 $( $crate::error::Template { code: $code, en: $en, sv: $sv } ),*
             ];
+            const CODES: &'static [&'static str] = &[$($code),*];
         }
 
         impl ::std::fmt::Display for $name {

@@ -498,6 +498,23 @@ impl TestApp {
     /// RS256 public key, a required issuer or audience…); `token()` then mints with `jwt`
     /// where it can (a secret, or a private key).
     pub fn spawn_with_jwt(backend: Backend, jwt: &JwtSettings) -> Self {
+        Self::spawn_with(backend, jwt, |state| state)
+    }
+
+    /// A server whose served OpenAPI document names `public_url` (`SAMVERKAN_PUBLIC_URL`).
+    pub fn spawn_with_public_url(backend: Backend, public_url: &str) -> Self {
+        let url = public_url.to_owned();
+        Self::spawn_with(backend, &jwt_settings(), move |state| {
+            state.with_public_url(Some(url))
+        })
+    }
+
+    /// A server with other token settings, its state adjusted by `configure`.
+    pub fn spawn_with(
+        backend: Backend,
+        jwt: &JwtSettings,
+        configure: impl FnOnce(AppState) -> AppState + Send + 'static,
+    ) -> Self {
         let mut app = Self::spawn(backend);
         // Stop the default server and serve the same database with the other settings.
         let old = app.handle.clone();
@@ -518,7 +535,11 @@ impl TestApp {
         .expect("pool");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let state = AppState::new(pool, Authenticator::new(jwt).expect("auth"), 64 * 1024);
+        let state = configure(AppState::new(
+            pool,
+            Authenticator::new(jwt).expect("auth"),
+            64 * 1024,
+        ));
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
@@ -532,6 +553,16 @@ impl TestApp {
         app.base = format!("http://127.0.0.1:{port}");
         app.auth = Authenticator::new(jwt).expect("auth");
         app
+    }
+
+    /// Loads the demo data (the five agreements, their signatories and steering groups), as
+    /// `serve --demo` does.
+    pub fn load_demo(&self) {
+        let pool = build_pool(&self.database_url, &PoolOptions::default()).expect("pool");
+        assert!(
+            samverkan_api::setup::seed_demo(&pool).expect("demo data"),
+            "the database was empty"
+        );
     }
 
     /// `host:port` of the server, for raw TCP clients.

@@ -486,9 +486,24 @@ e2e!(csv_export_quotes_and_delimits, |app| {
         assert_eq!(approve(app, &s.admin, id, None).status, 200);
     }
     let path = format!("/api/v1/agreements/{}/signatories", s.agreement);
+    // The older form, `Accept: text/csv` on the JSON list, still answers CSV, with its
+    // deprecation and sunset dates (RFC 9745, RFC 8594); the CSV operation carries neither.
     let csv = app.send("GET", &path, &[("accept", "text/csv")], None);
     assert_eq!(csv.status, 200, "{}", csv.text);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert_eq!(csv.header("deprecation"), Some("@1796083200"));
+    assert_eq!(csv.header("sunset"), Some("Tue, 01 Jun 2027 00:00:00 GMT"));
+    let exported = app.get(&format!("{path}.csv"));
+    assert_eq!(exported.status, 200, "{}", exported.text);
+    assert_eq!(exported.text, csv.text);
+    assert_eq!(exported.header("deprecation"), None);
+    assert!(
+        exported
+            .header("content-disposition")
+            .is_some_and(|d| d.contains("signatories.csv"))
+    );
+    let json = app.get(&path);
+    assert_eq!(json.header("deprecation"), None);
     let lines: Vec<&str> = csv.text.split("\r\n").collect();
     assert_eq!(
         lines[0],

@@ -321,9 +321,21 @@ e2e!(demo_agreements_load_as_in_the_seeds, |app| {
     let admin = app.agreement_admin(app.public_body("municipality", "0181"));
     let agenda = app.get_as("/api/v1/agenda", &admin);
     assert_eq!(agenda.status, 200, "{}", agenda.text);
+    // The agenda is read whole, and revalidates like every read.
+    assert!(agenda.json.get("next_cursor").is_none(), "{}", agenda.text);
+    let etag = agenda.header("etag").expect("an ETag").to_owned();
+    let again = app.send(
+        "GET",
+        "/api/v1/agenda",
+        &[
+            ("authorization", &format!("Bearer {admin}")),
+            ("if-none-match", &etag),
+        ],
+        None,
+    );
+    assert_eq!(again.status, 304, "{}", again.text);
     assert!(
-        agenda
-            .json
+        agenda.json["items"]
             .as_array()
             .unwrap()
             .iter()

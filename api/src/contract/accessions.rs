@@ -11,11 +11,12 @@ use utoipa::ToSchema;
 
 use crate::schemas::Field;
 
-/// The signatory's own decision to join (styrelsebeslut): Lund "Anslutning sker genom att
-/// föreningar/organisationer fattar ett styrelsebeslut och skickar in beslutet".
+/// The signatory's own decision to join (styrelsebeslut), as a request sends it: Lund
+/// "Anslutning sker genom att föreningar/organisationer fattar ett styrelsebeslut och skickar
+/// in beslutet".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct BoardDecision {
+pub struct BoardDecisionInput {
     /// The date of the board meeting.
     pub decided_on: NaiveDate,
     /// Where in the minutes, e.g. `§ 7`.
@@ -25,6 +26,19 @@ pub struct BoardDecision {
     pub received_on: NaiveDate,
     /// The public body's diary number (diarienummer), once it has registered the minutes.
     #[schema(schema_with = diary_number)]
+    pub diary_number: Option<String>,
+}
+
+/// The signatory's own decision to join (styrelsebeslut), as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct BoardDecision {
+    /// The date of the board meeting.
+    pub decided_on: NaiveDate,
+    /// Where in the minutes, e.g. `§ 7`.
+    pub minutes_reference: String,
+    /// When the public body received the minutes.
+    pub received_on: NaiveDate,
+    /// The public body's diary number (diarienummer); null until it has registered the minutes.
     pub diary_number: Option<String>,
 }
 
@@ -39,8 +53,8 @@ fn diary_number() -> Field {
     )
 }
 
-impl From<BoardDecision> for accession::BoardDecisionInput {
-    fn from(d: BoardDecision) -> Self {
+impl From<BoardDecisionInput> for accession::BoardDecisionInput {
+    fn from(d: BoardDecisionInput) -> Self {
         Self {
             decided_on: d.decided_on,
             minutes_reference: d.minutes_reference,

@@ -16,25 +16,38 @@ use crate::schemas::{Field, RulesBetweenFields, when};
 
 // ---------------------------------------------------------------- the text of a version
 
-/// The content of a version: what the parties adopt. The server validates and normalises it
-/// (texts trimmed) before it is stored.
+/// The content of a version as a request sends it: what the parties adopt. The server
+/// validates and normalises it (texts trimmed) before it is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct VersionContent {
+pub struct VersionContentInput {
     #[schema(schema_with = content_title)]
     pub title: String,
     /// Why the agreement exists (syfte och mål). Markdown.
     #[schema(schema_with = content_purpose)]
     pub purpose: String,
     /// Background and process (bakgrund, framtagningsprocess). Markdown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     #[schema(schema_with = content_background)]
     pub background: Option<String>,
     #[serde(default)]
     pub principles: Vec<Principle>,
     #[serde(default)]
-    pub commitments: Vec<Commitment>,
+    pub commitments: Vec<CommitmentInput>,
     #[serde(default)]
+    pub development_areas: Vec<DevelopmentArea>,
+}
+
+/// The content of a version: what the parties adopted (or are preparing), as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct VersionContent {
+    pub title: String,
+    /// Why the agreement exists (syfte och mål). Markdown.
+    pub purpose: String,
+    /// Background and process (bakgrund, framtagningsprocess). Markdown; null when none.
+    pub background: Option<String>,
+    pub principles: Vec<Principle>,
+    pub commitments: Vec<Commitment>,
     pub development_areas: Vec<DevelopmentArea>,
 }
 
@@ -86,13 +99,14 @@ fn principle_description() -> Field {
     .described("Markdown.")
 }
 
-/// An undertaking by one party, or both, serving one or more principles (by number).
+/// An undertaking by one party, or both, serving one or more principles (by number), as a
+/// request sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Commitment {
+pub struct CommitmentInput {
     pub party: CommitmentParty,
     /// Lund names its commitments ("Öppna kontaktvägar"); Södertälje's are bare sentences.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     #[schema(schema_with = commitment_title)]
     pub title: Option<String>,
     /// Markdown.
@@ -101,6 +115,18 @@ pub struct Commitment {
     /// The numbers of the principles it serves; may be empty (Lund's follow-up commitment
     /// names none).
     #[serde(default)]
+    pub principles: Vec<u32>,
+}
+
+/// An undertaking by one party, or both, serving one or more principles (by number).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Commitment {
+    pub party: CommitmentParty,
+    /// Lund names its commitments ("Öppna kontaktvägar"); null for a bare sentence.
+    pub title: Option<String>,
+    /// Markdown.
+    pub text: String,
+    /// The numbers of the principles it serves; may be empty.
     pub principles: Vec<u32>,
 }
 
@@ -141,8 +167,8 @@ fn development_area_description() -> Field {
     .described("Markdown.")
 }
 
-impl From<VersionContent> for agreement::VersionContent {
-    fn from(c: VersionContent) -> Self {
+impl From<VersionContentInput> for agreement::VersionContent {
+    fn from(c: VersionContentInput) -> Self {
         Self {
             title: c.title,
             purpose: c.purpose,
@@ -217,15 +243,25 @@ impl From<&agreement::VersionContent> for VersionContent {
 
 // ---------------------------------------------------------------- the framework
 
-/// The civil-society side of the agreement.
+/// The civil-society side of the agreement, as a request names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CivilSocietyParty {
+pub struct CivilSocietyPartyInput {
     pub kind: CivilSocietyPartyKind,
     #[schema(schema_with = party_name)]
     pub name: String,
     /// A network that is in the organisation register; a sector is not one organisation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    pub organization_id: Option<Uuid>,
+}
+
+/// The civil-society side of the agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct CivilSocietyParty {
+    pub kind: CivilSocietyPartyKind,
+    pub name: String,
+    /// A network that is in the organisation register; null for a sector, which is not one
+    /// organisation.
     pub organization_id: Option<Uuid>,
 }
 
@@ -233,7 +269,7 @@ fn party_name() -> Field {
     Field::text(limits::PARTY_NAME_MAX, "Idéburen sektor i Älvsby")
 }
 
-impl RulesBetweenFields for CivilSocietyParty {
+impl RulesBetweenFields for CivilSocietyPartyInput {
     /// `CivilSocietyPartyKind::may_name_organization`.
     fn rules() -> Vec<Value> {
         let kinds: Vec<&'static str> = CivilSocietyPartyKind::iter()
@@ -248,8 +284,8 @@ impl RulesBetweenFields for CivilSocietyParty {
     }
 }
 
-impl From<CivilSocietyParty> for agreement::CivilSocietyParty {
-    fn from(p: CivilSocietyParty) -> Self {
+impl From<CivilSocietyPartyInput> for agreement::CivilSocietyParty {
+    fn from(p: CivilSocietyPartyInput) -> Self {
         Self {
             kind: p.kind,
             name: p.name,
@@ -305,13 +341,13 @@ impl RulesBetweenFields for NoticePeriod {
     }
 }
 
-/// Settings per agreement. Every field has a default so a request may send only what it
-/// sets; the agreement checks the ranges. Cadences count from the date the agreement came
-/// into force.
+/// Settings per agreement, as a request sets them. Every field has a default so a request may
+/// send only what it sets; the agreement checks the ranges. Cadences count from the date the
+/// agreement came into force.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 #[serde(deny_unknown_fields)]
-pub struct AgreementSettings {
+pub struct AgreementSettingsInput {
     /// Eslöv, Lund, Södertälje: registration; Blekinge: the steering group approves.
     pub approval_mode: ApprovalMode,
     /// Blekinge: "offentliga aktörer … kan ansluta sig"; the municipal agreements: no.
@@ -406,14 +442,61 @@ fn reconfirmation_days() -> Field {
     )
 }
 
-impl Default for AgreementSettings {
+/// Settings per agreement. Cadences count from the date the agreement came into force; a
+/// null cadence or date is not set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AgreementSettings {
+    /// Eslöv, Lund, Södertälje: registration; Blekinge: the steering group approves.
+    pub approval_mode: ApprovalMode,
+    /// Blekinge: "offentliga aktörer … kan ansluta sig"; the municipal agreements: no.
+    pub public_bodies_may_accede: bool,
+    /// What an applicant affirms, in the agreement's language.
+    pub eligibility_statements: Vec<String>,
+    /// Follow-up (uppföljning) every n months.
+    pub follow_up_months: Option<u32>,
+    /// Evaluation (utvärdering) every n months.
+    pub evaluation_months: Option<u32>,
+    /// A one-off external evaluation.
+    pub external_evaluation_on: Option<NaiveDate>,
+    /// Revision every n months from the version's `valid_from`.
+    pub revision_interval_months: Option<u32>,
+    /// Revision no later than this date.
+    pub revision_deadline: Option<NaiveDate>,
+    /// How often the action plan is followed up and renewed, in months.
+    pub action_plan_months: Option<u32>,
+    /// Meetings with the signatories the public body must call each year; 0: none required.
+    pub dialogue_meetings_per_year: u32,
+    /// Notice a party gives when calling for renegotiation; null: without a fixed period.
+    pub renegotiation_notice: Option<NoticePeriod>,
+    /// Days signatories have to reconfirm after a revision takes effect; null: they carry over.
+    pub reconfirmation_days: Option<u32>,
+}
+
+impl Default for AgreementSettingsInput {
     fn default() -> Self {
-        Self::from(&agreement::AgreementSettings::default())
+        let s = agreement::AgreementSettings::default();
+        Self {
+            approval_mode: s.approval_mode,
+            public_bodies_may_accede: s.public_bodies_may_accede,
+            eligibility_statements: s.eligibility_statements,
+            follow_up_months: s.follow_up_months,
+            evaluation_months: s.evaluation_months,
+            external_evaluation_on: s.external_evaluation_on,
+            revision_interval_months: s.revision_interval_months,
+            revision_deadline: s.revision_deadline,
+            action_plan_months: s.action_plan_months,
+            dialogue_meetings_per_year: s.dialogue_meetings_per_year,
+            renegotiation_notice: s.renegotiation_notice.map(|n| NoticePeriod {
+                amount: n.amount,
+                unit: n.unit,
+            }),
+            reconfirmation_days: s.reconfirmation_days,
+        }
     }
 }
 
-impl From<AgreementSettings> for agreement::AgreementSettings {
-    fn from(s: AgreementSettings) -> Self {
+impl From<AgreementSettingsInput> for agreement::AgreementSettings {
+    fn from(s: AgreementSettingsInput) -> Self {
         Self {
             approval_mode: s.approval_mode,
             public_bodies_may_accede: s.public_bodies_may_accede,
@@ -458,11 +541,12 @@ impl From<&agreement::AgreementSettings> for AgreementSettings {
 
 // ---------------------------------------------------------------- decisions
 
-/// The political decision that puts a version in force (Södertälje: "Fastställd av
-/// kommunfullmäktige 2018-10-01", dnr KS 17/53, "Giltighet t.o.m: 2022-10-01").
+/// The political decision that puts a version in force, as a request records it
+/// (Södertälje: "Fastställd av kommunfullmäktige 2018-10-01", dnr KS 17/53, "Giltighet t.o.m:
+/// 2022-10-01").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AdoptionRecord {
+pub struct AdoptionRecordInput {
     /// The deciding body as the decision names it: "Kommunfullmäktige", "Kommunstyrelsen",
     /// "Regionfullmäktige".
     #[schema(schema_with = adoption_decided_by)]
@@ -472,6 +556,19 @@ pub struct AdoptionRecord {
     pub diary_number: Option<String>,
     pub valid_from: NaiveDate,
     /// Last day of validity (t.o.m., inclusive); `None`: until further notice (tills vidare).
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// The political decision that put a version in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AdoptionRecord {
+    /// The deciding body as the decision names it: "Kommunfullmäktige", "Kommunstyrelsen".
+    pub decided_by: String,
+    pub decision_date: NaiveDate,
+    /// The diary number (diarienummer); null when none was recorded.
+    pub diary_number: Option<String>,
+    pub valid_from: NaiveDate,
+    /// Last day of validity (t.o.m., inclusive); null: until further notice (tills vidare).
     pub valid_until: Option<NaiveDate>,
 }
 
@@ -485,8 +582,8 @@ fn adoption_diary_number() -> Field {
     Field::optional_text(limits::DIARY_NUMBER_MAX)
 }
 
-impl From<AdoptionRecord> for agreement::AdoptionInput {
-    fn from(r: AdoptionRecord) -> Self {
+impl From<AdoptionRecordInput> for agreement::AdoptionInput {
+    fn from(r: AdoptionRecordInput) -> Self {
         Self {
             decided_by: r.decided_by,
             decision_date: r.decision_date,
@@ -509,17 +606,29 @@ impl From<&agreement::AdoptionRecord> for AdoptionRecord {
     }
 }
 
-/// The decision that ends an adopted agreement (Blekinge: "begära utträde ur partnerskapet").
+/// The decision that ends an adopted agreement, as a request records it (Blekinge: "begära
+/// utträde ur partnerskapet").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TerminationRecord {
+pub struct TerminationRecordInput {
     #[schema(schema_with = termination_decided_by)]
     pub decided_by: String,
     pub decision_date: NaiveDate,
     /// The first day the agreement no longer applies; on or after the decision.
     pub effective_on: NaiveDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     #[schema(schema_with = termination_reason)]
+    pub reason: Option<String>,
+}
+
+/// The decision that ended (or will end) an adopted agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct TerminationRecord {
+    pub decided_by: String,
+    pub decision_date: NaiveDate,
+    /// The first day the agreement no longer applies; on or after the decision.
+    pub effective_on: NaiveDate,
+    /// Why, in words; null when none was recorded.
     pub reason: Option<String>,
 }
 
@@ -531,8 +640,8 @@ fn termination_reason() -> Field {
     Field::optional_text(limits::REASON_MAX)
 }
 
-impl From<TerminationRecord> for agreement::TerminationInput {
-    fn from(r: TerminationRecord) -> Self {
+impl From<TerminationRecordInput> for agreement::TerminationInput {
+    fn from(r: TerminationRecordInput) -> Self {
         Self {
             decided_by: r.decided_by,
             decision_date: r.decision_date,
@@ -655,8 +764,7 @@ pub struct RenegotiationRequest {
     /// The date of the written request.
     pub filed_on: NaiveDate,
     pub requested_by: RequestingSide,
-    /// Which public body, when `requested_by` is `public_body`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Which public body, when `requested_by` is `public_body`; null otherwise.
     pub public_body_id: Option<Uuid>,
     pub reason: String,
     /// From when the party wants to renegotiate.

@@ -13,7 +13,7 @@ use crate::problem::{ApiError, RequestField};
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Items per page, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
+    #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page (opaque; only cursors the same list returned
     /// are accepted, anything else is 400).

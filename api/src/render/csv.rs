@@ -39,7 +39,17 @@ pub const CSV_HEADER: [&str; 7] = [
 const UTF8_BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// The field separator of the CSV: `?delimiter=comma` (the default) or `semicolon`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::EnumString)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::EnumString,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+)]
 #[strum(serialize_all = "snake_case")]
 pub enum Delimiter {
     #[default]

@@ -52,7 +52,17 @@ pub const HTML_CONTENT_TYPE: &str = "text/html; charset=utf-8";
 pub const STYLE: &str = include_str!("../../templates/embed/signatories.css");
 
 /// The language of the page's labels: `lang=sv` (the default) or `lang=en`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::EnumString, strum::IntoStaticStr)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[strum(serialize_all = "snake_case")]
 pub enum Lang {
     #[default]

@@ -26,8 +26,8 @@ use uuid::Uuid;
 
 use crate::auth::{require, require_that};
 use crate::contract::accessions::{
-    BoardDecision, ContactPerson, ContactPersonInput, HistoryEntry, Reconfirmation,
-    WithdrawalNotice,
+    BoardDecision, BoardDecisionInput, ContactPerson, ContactPersonInput, HistoryEntry,
+    Reconfirmation, WithdrawalNotice,
 };
 use crate::extract::{Authenticated, Json, NoBody, PageParams};
 use crate::http::{Visibility, changed, if_match_version, json_read, next_link};
@@ -198,7 +198,7 @@ pub struct SubmissionRequest {
     pub signatory: Signatory,
     pub channel: Channel,
     /// The board's decision to join: needed for `board_minutes` and `written_application`.
-    pub board_decision: Option<BoardDecision>,
+    pub board_decision: Option<BoardDecisionInput>,
     /// Every eligibility statement the agreement requires, word for word.
     #[serde(default)]
     pub affirmed_statements: Vec<String>,
@@ -206,20 +206,23 @@ pub struct SubmissionRequest {
     pub contact_person: ContactPersonInput,
 }
 
-/// Submits an application to accede (a representative for its own organisation), or
-/// registers one received on paper (the agreement's administrators). Rules:
-/// `agreement_not_in_force`, `already_signatory`, `application_pending`,
-/// `public_body_not_allowed`, `already_party`. Values are 422 naming the field: a channel
-/// the agreement does not accept (`channel_not_accepted`), a signatory not in the register
-/// (`unknown_signatory`), every required statement affirmed (`missing_statements`).
-/// Re-joining after a withdrawal is a new accession.
+/// Apply to accede to an agreement.
+///
+/// Submits an application to accede (a representative for its own organisation), or registers
+/// one received on paper (the agreement's administrators). The agreement's state and the
+/// signatory's other accessions can forbid it (409: `agreement_not_in_force`,
+/// `already_signatory`, `application_pending`, `public_body_not_allowed`, `already_party`).
+/// Values are 422 naming the field: a channel the agreement does not accept
+/// (`channel_not_accepted`), a signatory not in the register (`unknown_signatory`), every
+/// required statement affirmed (`missing_statements`). Re-joining after a withdrawal is a new
+/// accession.
 #[utoipa::path(
     tag = "accessions", operation_id = "submit_accession",
     request_body = SubmissionRequest,
     params(("id" = Uuid, Path, description = "The agreement's id"), ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body returns the original response")),
     responses(
-        (status = 201, body = AccessionView, headers(("Location" = String), ("ETag" = String))),
-        (status = 409, description = "The agreement's state or the signatory's other accessions forbid this; `code` names the rule: `agreement_not_in_force`, `already_signatory`, `application_pending`, `public_body_not_allowed`, `already_party`", content_type = "application/problem+json", body = crate::problem::Problem),
+        (status = 201, description = "The accession was submitted", body = AccessionView, headers(("Location" = String), ("ETag" = String))),
+        (status = 409, description = "The state of the accession, its agreement or the signatory's other accessions forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem),
         (status = 422, description = "Invalid values; `errors` names each field: `channel` (`channel_not_accepted`), `signatory.id` (`unknown_signatory`: no such organisation or public body in the register), `board_decision…`, `affirmed_statements` (`missing_statements`, `unknown_statement`), `contact_person…`", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
@@ -287,12 +290,14 @@ pub struct AccessionQuery {
     pub state: Option<AccessionState>,
 }
 
-/// The agreement's accessions for its administrators: applications waiting for a decision
-/// first, then the rest, oldest first.
+/// List the agreement's accessions.
+///
+/// For the agreement's administrators: applications waiting for a decision first, then the
+/// rest, oldest first; contact persons included.
 #[utoipa::path(
     tag = "accessions", operation_id = "list_accessions",
     params(("id" = Uuid, Path, description = "The agreement's id"), AccessionQuery, PageParams),
-    responses((status = 200, body = AccessionList)),
+    responses((status = 200, description = "A page of accessions", body = AccessionList)),
     security(("bearer" = []))
 )]
 #[get("/agreements/{id}/accessions")]
@@ -327,12 +332,14 @@ async fn list_for_administrators(
     json_read(&req, &body, None, Visibility::Private, link)
 }
 
-/// One accession with its history. The agreement's administrators and the signatory's
-/// representatives; 404 to everyone else.
+/// Read one accession with its history.
+///
+/// The agreement's administrators and the signatory's representatives; 404 to everyone else.
+/// Its `ETag` is what an update's `If-Match` names.
 #[utoipa::path(
     tag = "accessions", operation_id = "get_accession",
     params(("id" = Uuid, Path, description = "The accession's id")),
-    responses((status = 200, body = AccessionView, headers(("ETag" = String)))),
+    responses((status = 200, description = "The accession", body = AccessionView)),
     security(("bearer" = []))
 )]
 #[get("/accessions/{id}")]
@@ -372,13 +379,15 @@ pub struct AccessionUpdate {
     pub contact_person: ContactPersonInput,
 }
 
-/// Replaces the contact person (the organisation's representatives and the agreement's
-/// administrators). Needs `If-Match`. The history records that it changed, not the data.
+/// Replace the accession's contact person.
+///
+/// The organisation's representatives and the agreement's administrators. Needs `If-Match`. The
+/// history records that it changed, not the data (409 `accession_closed`).
 #[utoipa::path(
     tag = "accessions", operation_id = "update_accession_contact_person",
     request_body = AccessionUpdate,
     params(("id" = Uuid, Path, description = "The accession's id"), ("If-Match" = String, Header, description = "The ETag of the last read")),
-    responses((status = 200, body = AccessionView, headers(("ETag" = String))), (status = 409, description = "Rule: `accession_closed`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The accession with its new contact person", body = AccessionView), (status = 409, description = "The state of the accession, its agreement or the signatory's other accessions forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[patch("/accessions/{id}")]
@@ -426,16 +435,17 @@ pub struct ApprovalRequest {
     pub decision_id: Option<Uuid>,
 }
 
-/// Approves a submitted accession: the organisation becomes a signatory. In `registration`
-/// mode an administrator approves; in `steering_group` mode the approval cites a valid
-/// decision of the agreement's group whose kind and subject match. Rules:
-/// `accession_not_submitted`, `agreement_not_in_force`; what is cited is a value
-/// (`decision_id`: `steering_group_decision_required`, `registration_required`,
-/// `decision_does_not_match`, `decision_not_valid`).
+/// Approve a submitted accession.
+///
+/// The organisation becomes a signatory. In `registration` mode an administrator approves; in
+/// `steering_group` mode the approval cites a valid decision of the agreement's group whose
+/// kind and subject match (409 `accession_not_submitted`, `agreement_not_in_force`). What is
+/// cited is a value (422 at `decision_id`: `steering_group_decision_required`,
+/// `registration_required`, `decision_does_not_match`, `decision_not_valid`).
 #[utoipa::path(
     tag = "accessions", operation_id = "approve_accession", request_body = ApprovalRequest,
     params(("id" = Uuid, Path, description = "The accession's id")),
-    responses((status = 200, body = AccessionView), (status = 409, description = "The accession's or the agreement's state forbids this; `code` names the rule: `accession_not_submitted`, `agreement_not_in_force`, `public_body_not_allowed`, `already_party`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `approved_on` (`in_future`, `before_received`: before the board decision was received, `before_decision`: before the steering group decided), `decision_id` (`unknown_decision`, `steering_group_decision_required`, `registration_required`, `decision_does_not_match`, `decision_not_valid`)", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The accession after the transition", body = AccessionView), (status = 409, description = "The state of the accession, its agreement or the signatory's other accessions forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `approved_on` (`in_future`, `before_received`: before the board decision was received, `before_decision`: before the steering group decided), `decision_id` (`unknown_decision`, `steering_group_decision_required`, `registration_required`, `decision_does_not_match`, `decision_not_valid`)", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/accessions/{id}/approval")]
@@ -481,11 +491,14 @@ fn rejection_reason() -> Field {
     Field::text(REASON_MAX, "Föreningen uppfyller inte kriterierna.")
 }
 
-/// Rejects a submitted accession, with a reason. Rules as for approval.
+/// Reject a submitted accession.
+///
+/// Rejects with a reason; in `steering_group` mode the rejection cites the group's decision, as
+/// for an approval (409 `accession_not_submitted`).
 #[utoipa::path(
     tag = "accessions", operation_id = "reject_accession", request_body = RejectionRequest,
     params(("id" = Uuid, Path, description = "The accession's id")),
-    responses((status = 200, body = AccessionView), (status = 409, description = "The accession's state forbids this; `code` names the rule: `accession_not_submitted`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `reason`, `decision_id` (`unknown_decision`, `steering_group_decision_required`, `registration_required`, `decision_does_not_match`, `decision_not_valid`)", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The accession after the transition", body = AccessionView), (status = 409, description = "The state of the accession, its agreement or the signatory's other accessions forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `reason`, `decision_id` (`unknown_decision`, `steering_group_decision_required`, `registration_required`, `decision_does_not_match`, `decision_not_valid`)", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/accessions/{id}/rejection")]
@@ -515,11 +528,13 @@ async fn reject(
     .await
 }
 
-/// Cancels a submitted application (the applicant). Rules: `accession_not_submitted`.
+/// Cancel a submitted application.
+///
+/// The applicant withdraws the application before a decision (409 `accession_not_submitted`).
 #[utoipa::path(
     tag = "accessions", operation_id = "cancel_accession", request_body = NoBody,
     params(("id" = Uuid, Path, description = "The accession's id")),
-    responses((status = 200, body = AccessionView), (status = 409, description = "Rule: `accession_not_submitted`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The accession after the transition", body = AccessionView), (status = 409, description = "The state of the accession, its agreement or the signatory's other accessions forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/accessions/{id}/cancellation")]
@@ -539,15 +554,16 @@ async fn cancel(
     .await
 }
 
-/// Withdraws (utträde) with the written notice: the date it was received, its reference
-/// (e.g. the board minutes' §) and the date it takes effect, not before the approval. The
-/// representatives, or the administrators registering a notice received on paper. Rules:
-/// `accession_not_approved`; a date before the approval is 422 (`withdrawal_before_approval`
-/// at `effective_on`).
+/// Withdraw from the agreement (utträde).
+///
+/// Records the written notice: the date it was received, its reference (e.g. the board minutes'
+/// §) and the date it takes effect, not before the approval. The representatives, or the
+/// administrators registering a notice received on paper (409 `accession_not_approved`; a date
+/// before the approval is 422 `withdrawal_before_approval` at `effective_on`).
 #[utoipa::path(
     tag = "accessions", operation_id = "withdraw_accession", request_body = WithdrawalNotice,
     params(("id" = Uuid, Path, description = "The accession's id")),
-    responses((status = 200, body = AccessionView), (status = 409, description = "The accession's state forbids this; `code` names the rule: `accession_not_approved`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `effective_on` (`withdrawal_before_approval`: before the accession was approved), `received_on` (`in_future`), `reference`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The accession after the transition", body = AccessionView), (status = 409, description = "The state of the accession, its agreement or the signatory's other accessions forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `effective_on` (`withdrawal_before_approval`: before the accession was approved), `received_on` (`in_future`), `reference`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/accessions/{id}/withdrawal")]
@@ -568,12 +584,14 @@ async fn withdraw(
     .await
 }
 
-/// Reconfirms the accession for a revised version of the agreement, before the deadline.
-/// Rules: `no_reconfirmation_pending`, `reconfirmation_deadline_passed`.
+/// Reconfirm the accession after a revision.
+///
+/// Reconfirms the accession for a revised version of the agreement, before the deadline (409
+/// `no_reconfirmation_pending`, `reconfirmation_deadline_passed`).
 #[utoipa::path(
     tag = "accessions", operation_id = "reconfirm_accession", request_body = NoBody,
     params(("id" = Uuid, Path, description = "The accession's id")),
-    responses((status = 200, body = AccessionView), (status = 409, description = "Rules: `no_reconfirmation_pending`, `reconfirmation_deadline_passed`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The accession after the transition", body = AccessionView), (status = 409, description = "The state of the accession, its agreement or the signatory's other accessions forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/accessions/{id}/reconfirmation")]

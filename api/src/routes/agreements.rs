@@ -22,18 +22,19 @@ use uuid::Uuid;
 
 use crate::auth::require_that;
 use crate::contract::agreements::{
-    AdoptionRecord, AgendaItem, AgreementSettings, AgreementStatus, AgreementVersion,
-    CivilSocietyParty, DueItem, RenegotiationRequest, TerminationRecord, VersionContent,
+    AdoptionRecordInput, AgendaItem, AgreementSettings, AgreementSettingsInput, AgreementStatus,
+    AgreementVersion, CivilSocietyParty, CivilSocietyPartyInput, DueItem, RenegotiationRequest,
+    TerminationRecord, TerminationRecordInput, VersionContentInput,
 };
 use crate::extract::{Authenticated, Caller, Json, NoBody, PageParams, municipality_filter};
 use crate::http::{Visibility, changed, if_match_version, json_read, list_response};
 use crate::idempotency::{Created, create_once};
-use crate::list_of;
 use crate::problem::{ApiError, ApiResult, RequestField};
 use crate::schemas::{Field, RulesBetweenFields, when};
 use crate::state::AppState;
 use crate::workflows::accessions as accession_workflows;
 use crate::workflows::agreements::load_visible;
+use crate::{list_of, whole_list_of};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_agreements)
@@ -111,9 +112,10 @@ impl AgreementView {
 }
 
 list_of!(AgreementList, AgreementView);
-list_of!(VersionList, AgreementVersion);
-list_of!(DueItemList, DueItem);
-list_of!(RenegotiationRequestList, RenegotiationRequest);
+whole_list_of!(VersionList, AgreementVersion);
+whole_list_of!(DueItemList, DueItem);
+whole_list_of!(RenegotiationRequestList, RenegotiationRequest);
+whole_list_of!(AgendaList, AgendaItem);
 
 /// The top-level fields of `VersionContent`, which requests carry under `content`.
 const CONTENT_FIELDS: [&str; 6] = [
@@ -240,12 +242,14 @@ pub struct AgreementQuery {
     pub state: Option<AgreementState>,
 }
 
-/// Lists agreements, oldest first. Anonymous callers see adopted and terminated agreements;
-/// administrators also their own drafts and consultations.
+/// List agreements, oldest first.
+///
+/// Anonymous callers see adopted and terminated agreements; an agreement's administrators also
+/// see its drafts and consultations.
 #[utoipa::path(
     tag = "agreements", operation_id = "list_agreements",
     params(AgreementQuery, PageParams),
-    responses((status = 200, body = AgreementList)),
+    responses((status = 200, description = "A page of agreements", body = AgreementList)),
     security((), ("bearer" = []))
 )]
 #[get("/agreements")]
@@ -279,11 +283,15 @@ async fn list_agreements(
     })
 }
 
-/// One agreement with its current version.
+/// Read one agreement.
+///
+/// The agreement with its current version and status; its administrators also see the version
+/// being prepared (`working_version`). Drafts are 404 to everyone else. Its `ETag` is what an
+/// edit's `If-Match` names.
 #[utoipa::path(
     tag = "agreements", operation_id = "get_agreement",
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView, headers(("ETag" = String)))),
+    responses((status = 200, description = "The agreement", body = AgreementView)),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}")]
@@ -308,12 +316,14 @@ async fn get_agreement(
     )
 }
 
-/// The agreement's versions, oldest first: adopted and superseded ones for everyone, drafts
-/// for administrators.
+/// List the agreement's versions.
+///
+/// Oldest first: adopted and superseded versions for everyone, drafts for the agreement's
+/// administrators. Never paged.
 #[utoipa::path(
     tag = "agreements", operation_id = "list_agreement_versions",
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = VersionList)),
+    responses((status = 200, description = "Every version the caller may see", body = VersionList)),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}/versions")]
@@ -336,21 +346,21 @@ async fn list_versions(
         .collect();
     json_read(
         &req,
-        &VersionList {
-            items,
-            next_cursor: None,
-        },
+        &VersionList { items },
         None,
         Visibility::of_agreement(&record.agreement),
         None,
     )
 }
 
-/// One version of the agreement, by its number.
+/// Read one version by its number.
+///
+/// Version numbers start at 1 and grow by one per revision; a draft version is 404 to all but
+/// the agreement's administrators.
 #[utoipa::path(
     tag = "agreements", operation_id = "get_agreement_version",
     params(("id" = Uuid, Path, description = "The agreement's id"), ("number" = u32, Path, description = "The version number, from 1")),
-    responses((status = 200, body = AgreementVersion)),
+    responses((status = 200, description = "The version", body = AgreementVersion)),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}/versions/{number}")]
@@ -378,13 +388,15 @@ async fn get_version(
     )
 }
 
-/// The follow-up calendar: the next follow-up, evaluation, external evaluation and revision
-/// dates derived from the adoption and the cadences, each flagged `overdue` when past and not
-/// recorded as done. Empty before adoption.
+/// Read the agreement's follow-up calendar.
+///
+/// The next follow-up, evaluation, external evaluation and revision dates derived from the
+/// adoption and the cadences, each flagged `overdue` when past and not recorded as done. Empty
+/// before adoption. Never paged.
 #[utoipa::path(
     tag = "agreements", operation_id = "get_agreement_calendar",
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = DueItemList)),
+    responses((status = 200, description = "What is due next, by kind", body = DueItemList)),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}/calendar")]
@@ -406,10 +418,7 @@ async fn calendar(
         .collect();
     json_read(
         &req,
-        &DueItemList {
-            items,
-            next_cursor: None,
-        },
+        &DueItemList { items },
         None,
         Visibility::of_agreement(&record.agreement),
         None,
@@ -420,30 +429,40 @@ async fn calendar(
 #[into_params(parameter_in = Query)]
 pub struct AgendaQuery {
     /// Also list items due within this many days (default 90, at most 3660).
-    #[param(minimum = 0, maximum = 3660)]
+    #[param(minimum = 0, maximum = 3660, default = 90)]
     pub horizon_days: Option<u32>,
 }
 
-/// What is due or overdue across the agreements the caller administers, soonest first
-/// (e.g. a revision deadline that has passed).
+/// The agenda's horizon in days when none is asked for, and the longest one (the values
+/// `AgendaQuery` states).
+const AGENDA_HORIZON_DEFAULT: u32 = 90;
+const AGENDA_HORIZON_MAX: u32 = 3660;
+
+/// List what is due on administered agreements.
+///
+/// What is due or overdue across the agreements the caller administers, soonest first (e.g. a
+/// revision deadline that has passed), within `horizon_days`. Never paged.
 #[utoipa::path(
     tag = "agreements", operation_id = "get_administrator_agenda",
     params(AgendaQuery),
-    responses((status = 200, body = Vec<AgendaItem>)),
+    responses((status = 200, description = "The due items, soonest first", body = AgendaList)),
     security(("bearer" = []))
 )]
 #[get("/agenda")]
 async fn agenda(
+    req: HttpRequest,
     state: Data<AppState>,
     Authenticated(principal): Authenticated,
     query: Query<AgendaQuery>,
 ) -> ApiResult<HttpResponse> {
     let scope = agreement::administered_by(&principal).ok_or(ApiError::Forbidden)?;
-    let horizon = query.horizon_days.unwrap_or(90);
-    if horizon > 3660 {
+    let horizon = query.horizon_days.unwrap_or(AGENDA_HORIZON_DEFAULT);
+    if horizon > AGENDA_HORIZON_MAX {
         return Err(ApiError::bad_parameter(
             "horizon_days",
-            RequestField::AtMost { max: 3660 },
+            RequestField::AtMost {
+                max: AGENDA_HORIZON_MAX as usize,
+            },
         ));
     }
     let records = state
@@ -458,16 +477,17 @@ async fn agenda(
     .into_iter()
     .map(AgendaItem::from)
     .collect();
-    Ok(HttpResponse::Ok()
-        .insert_header(("cache-control", "private, no-cache"))
-        .json(items))
+    json_read(&req, &AgendaList { items }, None, Visibility::Private, None)
 }
 
-/// The renegotiation requests filed on the agreement, oldest first.
+/// List the agreement's renegotiation requests.
+///
+/// The requests to renegotiate (omförhandling) filed on the agreement, oldest first. Never
+/// paged.
 #[utoipa::path(
     tag = "agreements", operation_id = "list_renegotiation_requests",
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = RenegotiationRequestList)),
+    responses((status = 200, description = "Every renegotiation request", body = RenegotiationRequestList)),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}/renegotiation-requests")]
@@ -489,10 +509,7 @@ async fn list_renegotiation_requests(
         .collect();
     json_read(
         &req,
-        &RenegotiationRequestList {
-            items,
-            next_cursor: None,
-        },
+        &RenegotiationRequestList { items },
         None,
         Visibility::of_agreement(&record.agreement),
         None,
@@ -508,13 +525,13 @@ pub struct NewAgreementRequest {
     pub owner_public_body_id: Uuid,
     #[schema(schema_with = party_public_body_ids)]
     pub party_public_body_ids: Vec<Uuid>,
-    pub civil_society_party: CivilSocietyParty,
+    pub civil_society_party: CivilSocietyPartyInput,
     pub scope: Scope,
     #[schema(schema_with = municipality_codes)]
     pub municipality_codes: Vec<String>,
     #[serde(default)]
-    pub settings: AgreementSettings,
-    pub content: VersionContent,
+    pub settings: AgreementSettingsInput,
+    pub content: VersionContentInput,
 }
 
 fn party_public_body_ids() -> Field {
@@ -534,17 +551,19 @@ fn municipality_codes() -> Field {
         "items": {"type": "string", "pattern": crate::schemas::municipality_code_pattern(), "example": "1285"},
         "minItems": 1,
         "maxItems": samverkan_domain::party::MUNICIPALITIES_MAX,
-        "description": "The municipalities covered (kommunkoder); a regional agreement's all in one county.",
+        "description": "The municipalities covered (kommunkoder; surrounding whitespace is trimmed); a regional agreement's all in one county.",
     }))
 }
 
-/// Creates a draft agreement (version 1 as a draft). Agreement administrators of the owning
+/// Create a draft agreement.
+///
+/// Creates the agreement with version 1 as a draft. Agreement administrators of the owning
 /// public body, and platform administrators. The parties must exist in the register.
 #[utoipa::path(
     tag = "agreements", operation_id = "create_agreement",
     request_body = NewAgreementRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the original response")),
-    responses((status = 201, body = AgreementView, headers(("Location" = String), ("ETag" = String)))),
+    responses((status = 201, description = "The draft was created", body = AgreementView, headers(("Location" = String), ("ETag" = String)))),
     security(("bearer" = []))
 )]
 #[post("/agreements")]
@@ -589,20 +608,23 @@ async fn create_agreement(
 #[serde(deny_unknown_fields)]
 pub struct AgreementEdit {
     /// Replaces the working version's content (the draft, or the revision in progress).
-    pub content: Option<VersionContent>,
+    pub content: Option<VersionContentInput>,
     /// Replaces the settings.
-    pub settings: Option<AgreementSettings>,
+    pub settings: Option<AgreementSettingsInput>,
 }
 
-/// Edits the version being prepared and the settings. An adopted version's text never
-/// changes: start a revision instead (`version_not_editable`). Needs `If-Match`.
+/// Edit the draft text and the settings.
+///
+/// Edits the version being prepared (the first draft or a revision in progress) and the
+/// settings. An adopted version's text never changes: start a revision instead (409
+/// `version_not_editable`). Needs `If-Match`.
 #[utoipa::path(
     tag = "agreements", operation_id = "edit_agreement",
     request_body = AgreementEdit,
     params(("id" = Uuid, Path, description = "The agreement's id"), ("If-Match" = String, Header, description = "The ETag of the last read")),
     responses(
-        (status = 200, body = AgreementView, headers(("ETag" = String))),
-        (status = 409, description = "Rules: `version_not_editable`, `agreement_closed`", content_type = "application/problem+json", body = crate::problem::Problem)
+        (status = 200, description = "The edited agreement", body = AgreementView),
+        (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
 )]
@@ -645,11 +667,14 @@ pub struct ConsultationOpened {
     pub opened_on: NaiveDate,
 }
 
-/// Sends the draft on referral (remiss). Rules: `agreement_not_draft`, `consultation_already_open`.
+/// Send the draft on consultation.
+///
+/// Opens the referral round (remiss) on a draft (409 `agreement_not_draft`,
+/// `consultation_already_open`).
 #[utoipa::path(
     tag = "agreements", operation_id = "open_consultation", request_body = ConsultationOpened,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/consultation")]
@@ -666,13 +691,15 @@ async fn open_consultation(
     .await
 }
 
-/// Records the political decision that puts the agreement in force (decided by, decision
-/// date, diary number, validity). Rules: `agreement_not_in_preparation`, `no_principles`.
-/// The decision cannot precede the consultation it closes (422 `before_consultation`).
+/// Adopt the agreement.
+///
+/// Records the political decision that puts the agreement in force: decided by, decision date,
+/// diary number, validity (409 `agreement_not_in_preparation`, `no_principles`). The decision
+/// cannot precede the consultation it closes (422 `before_consultation`).
 #[utoipa::path(
-    tag = "agreements", operation_id = "adopt_agreement", request_body = AdoptionRecord,
+    tag = "agreements", operation_id = "adopt_agreement", request_body = AdoptionRecordInput,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule: `agreement_not_in_preparation`, `no_principles`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `decision_date` (`in_future`, `before_consultation`: decided before the consultation opened), `valid_until`, `decided_by`, `diary_number`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `decision_date` (`in_future`, `before_consultation`: decided before the consultation opened), `valid_until`, `decided_by`, `diary_number`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/adoption")]
@@ -680,7 +707,7 @@ async fn adopt(
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
-    body: Json<AdoptionRecord>,
+    body: Json<AdoptionRecordInput>,
 ) -> ApiResult<HttpResponse> {
     let record = body.0.into();
     apply_event(&state, p, id.into_inner(), move |a, today| {
@@ -689,11 +716,14 @@ async fn adopt(
     .await
 }
 
-/// Ends the agreement (uppsägning) with its decision record. Rules: `agreement_not_adopted`.
+/// Terminate an adopted agreement.
+///
+/// Ends the agreement (uppsägning) with its decision record (409 `agreement_not_adopted`). The
+/// signatories' accessions end with it, in the same transaction.
 #[utoipa::path(
-    tag = "agreements", operation_id = "terminate_agreement", request_body = TerminationRecord,
+    tag = "agreements", operation_id = "terminate_agreement", request_body = TerminationRecordInput,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule: `agreement_not_adopted`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `decision_date` (`in_future`, `before_adoption`: decided before the agreement was adopted), `effective_on` (`before_decision`), `decided_by`, `reason`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `decision_date` (`in_future`, `before_adoption`: decided before the agreement was adopted), `effective_on` (`before_decision`), `decided_by`, `reason`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/termination")]
@@ -701,7 +731,7 @@ async fn terminate(
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
-    body: Json<TerminationRecord>,
+    body: Json<TerminationRecordInput>,
 ) -> ApiResult<HttpResponse> {
     let record = body.0;
     let clock = state.clock.clone();
@@ -720,11 +750,14 @@ async fn terminate(
     .await
 }
 
-/// Abandons a draft that will not be adopted. Rules: `agreement_not_in_preparation`.
+/// Abandon a draft agreement.
+///
+/// Abandons a draft or consultation that will not be adopted (409
+/// `agreement_not_in_preparation`).
 #[utoipa::path(
     tag = "agreements", operation_id = "abandon_agreement", request_body = NoBody,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/abandonment")]
@@ -740,15 +773,17 @@ async fn abandon(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevisionStarted {
-    pub content: VersionContent,
+    pub content: VersionContentInput,
 }
 
-/// Starts a revision: a new draft version while the current one stays in force.
-/// Rules: `agreement_not_adopted`, `revision_already_in_progress`.
+/// Start a revision of the agreement.
+///
+/// Starts a new draft version while the current one stays in force (409
+/// `agreement_not_adopted`, `revision_already_in_progress`).
 #[utoipa::path(
     tag = "agreements", operation_id = "start_revision", request_body = RevisionStarted,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/revision")]
@@ -767,13 +802,16 @@ async fn start_revision(
     .await
 }
 
-/// Adopts the revision in progress: it becomes current and the earlier version stays on
-/// record as superseded. Rules: `no_revision_in_progress`, `no_principles`; it cannot be
-/// decided or take effect before the version it supersedes (422 `revision_predates_current`).
+/// Adopt the revision in progress.
+///
+/// The revision becomes current and the earlier version stays on record as superseded (409
+/// `no_revision_in_progress`, `no_principles`). It cannot be decided or take effect before the
+/// version it supersedes (422 `revision_predates_current`). Signatories carry over to the new
+/// version, or are asked to reconfirm, in the same transaction.
 #[utoipa::path(
-    tag = "agreements", operation_id = "adopt_revision", request_body = AdoptionRecord,
+    tag = "agreements", operation_id = "adopt_revision", request_body = AdoptionRecordInput,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule: `no_revision_in_progress`, `agreement_not_adopted`, `no_principles`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `decision_date` (`in_future`, `before_consultation`, `revision_predates_current`: decided before the version it supersedes), `valid_from` (`revision_predates_current`: in force before the version it supersedes), `valid_until`, `decided_by`, `diary_number`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `decision_date` (`in_future`, `before_consultation`, `revision_predates_current`: decided before the version it supersedes), `valid_from` (`revision_predates_current`: in force before the version it supersedes), `valid_until`, `decided_by`, `diary_number`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/revision/adoption")]
@@ -781,7 +819,7 @@ async fn adopt_revision(
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
-    body: Json<AdoptionRecord>,
+    body: Json<AdoptionRecordInput>,
 ) -> ApiResult<HttpResponse> {
     let record = body.0.into();
     let clock = state.clock.clone();
@@ -799,12 +837,13 @@ async fn adopt_revision(
     .await
 }
 
-/// Abandons the revision in progress; the current version stays in force.
-/// Rules: `no_revision_in_progress`.
+/// Abandon the revision in progress.
+///
+/// The current version stays in force (409 `no_revision_in_progress`).
 #[utoipa::path(
     tag = "agreements", operation_id = "abandon_revision", request_body = NoBody,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "A lifecycle rule forbids this now", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/revision/abandonment")]
@@ -832,12 +871,14 @@ fn review_summary() -> Field {
         .described("What was found, or where the report is (markdown).")
 }
 
-/// Records a follow-up or evaluation as done; the calendar then moves on to the next date.
-/// Rules: `agreement_not_adopted`.
+/// Record a follow-up or evaluation.
+///
+/// Records a follow-up or evaluation as done; the calendar then moves on to the next date (409
+/// `agreement_not_adopted`).
 #[utoipa::path(
     tag = "agreements", operation_id = "record_review", request_body = ReviewDone,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule: `agreement_not_adopted`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `done_on` (`in_future`, `before_adoption`: done before the agreement was adopted), `summary`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `done_on` (`in_future`, `before_adoption`: done before the agreement was adopted), `summary`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/reviews")]
@@ -903,14 +944,16 @@ impl RulesBetweenFields for RenegotiationFiled {
     }
 }
 
+/// File a request to renegotiate.
+///
 /// Records a written request to renegotiate (omförhandling). Any party may file one: the
-/// administrators of a party public body, or the representatives of the civil-society
-/// network that is a party; platform administrators record requests received on paper.
-/// Rules: `agreement_not_adopted`.
+/// administrators of a party public body, or the representatives of the civil-society network
+/// that is a party; platform administrators record requests received on paper (409
+/// `agreement_not_adopted`).
 #[utoipa::path(
     tag = "agreements", operation_id = "file_renegotiation_request", request_body = RenegotiationFiled,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule: `agreement_not_adopted`", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `public_body_id` (`required`, `not_a_party`: the public body is not a party, `not_allowed`), `filed_on` (`in_future`, `before_adoption`: filed before the agreement was adopted), `requested_date` (`before_filed_on`), `reason`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `public_body_id` (`required`, `not_a_party`: the public body is not a party, `not_allowed`), `filed_on` (`in_future`, `before_adoption`: filed before the agreement was adopted), `requested_date` (`before_filed_on`), `reason`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/renegotiation-requests")]

@@ -65,7 +65,7 @@ fn org_number() -> RefOr<Schema> {
         "type": ["string", "null"],
         "format": "org-number",
         "pattern": format!("^[{WS}]*(?:(?:16)?[0-9]{{2}}[2-9][0-9]{{3}}-?[0-9]{{4}})?[{WS}]*$"),
-        "description": "Organisationsnummer: ten digits (`NNNNNN-NNNN`, hyphen optional) or twelve starting with `16`, the last a Luhn check digit; digits 3–4 are at least 20, so a personal identity number is refused. Blank or null for none.",
+        "description": "Organisationsnummer: ten digits (`NNNNNN-NNNN`, hyphen optional) or twelve starting with `16`, the last a Luhn check digit; digits 3–4 are at least 20, so a personal identity number is refused. Blank or null for none; surrounding whitespace is trimmed.",
         "example": "802002-4280",
     }))
 }
@@ -75,7 +75,7 @@ fn municipality_codes(nullable: bool) -> RefOr<Schema> {
         "type": if nullable { serde_json::json!(["array", "null"]) } else { serde_json::json!("array") },
         "maxItems": party::MUNICIPALITIES_MAX,
         "items": {"type": "string", "pattern": municipality_code_pattern()},
-        "description": "Kommunkoder (four digits, the first two a county code); duplicates count once.",
+        "description": "Kommunkoder (four digits, the first two a county code; surrounding whitespace is trimmed); duplicates count once.",
         "example": ["1285"],
     }))
 }
@@ -94,6 +94,7 @@ fn scb_code_patch() -> RefOr<Schema> {
     schema(serde_json::json!({
         "type": ["string", "null"],
         "pattern": format!("^[{WS}]*(?:{COUNTY_CODE_PATTERN}(?:[0-9]{{2}})?)?[{WS}]*$"),
+        "description": "A kommunkod (four digits) or länskod (two digits); blank or null for none. Surrounding whitespace is trimmed.",
         "example": "1285",
     }))
 }
@@ -170,12 +171,13 @@ pub struct NewPublicBody {
 
 impl PartialSchema for NewPublicBody {
     fn schema() -> RefOr<Schema> {
-        let variant = |kinds: &[&str], scb_code: serde_json::Value, required: bool| {
+        let variant = |title: &str, kinds: &[&str], scb_code: serde_json::Value, required: bool| {
             let mut required_fields = vec!["name", "kind"];
             if required {
                 required_fields.push("scb_code");
             }
             serde_json::json!({
+                "title": title,
                 "type": "object",
                 "required": required_fields,
                 "properties": {
@@ -191,16 +193,23 @@ impl PartialSchema for NewPublicBody {
             "description": "A new public body. A municipality has its kommunkod (four digits), a region or county board its länskod (two digits); another body (a university, an agency) either or none.",
             "oneOf": [
                 variant(
+                    "NewMunicipality",
                     &["municipality"],
-                    serde_json::json!({"type": "string", "pattern": municipality_code_pattern(), "example": "1285"}),
+                    serde_json::json!({"type": "string", "pattern": municipality_code_pattern(), "description": "The kommunkod: four digits; surrounding whitespace is trimmed.", "example": "1285"}),
                     true,
                 ),
                 variant(
+                    "NewRegionalPublicBody",
                     &["region", "county_board"],
-                    serde_json::json!({"type": "string", "pattern": county_code_pattern(), "example": "10"}),
+                    serde_json::json!({"type": "string", "pattern": county_code_pattern(), "description": "The länskod: two digits; surrounding whitespace is trimmed.", "example": "10"}),
                     true,
                 ),
-                variant(&["other"], serde_json::to_value(scb_code_patch()).expect("json"), false),
+                variant(
+                    "NewOtherPublicBody",
+                    &["other"],
+                    serde_json::to_value(scb_code_patch()).expect("json"),
+                    false,
+                ),
             ],
         }))
     }
@@ -236,13 +245,17 @@ fn limit_text(field: &str, value: Option<&str>, max: usize) -> ApiResult<()> {
     }
 }
 
-/// Lists public bodies in Swedish alphabetical order. Sweden's 290 municipalities and 21
-/// regions are always present.
+/// List public bodies in Swedish order.
+///
+/// Municipalities (kommuner), regions, county administrative boards and other public actors,
+/// in Swedish alphabetical order (å, ä, ö after z). Sweden's 290 municipalities and 21 regions
+/// are always present.
 #[utoipa::path(
     tag = "parties",
     operation_id = "list_public_bodies",
     params(PublicBodyQuery, PageParams),
-    responses((status = 200, body = PublicBodyList))
+    responses((status = 200, description = "A page of public bodies", body = PublicBodyList)),
+    security((), ("bearer" = []))
 )]
 #[get("/public-bodies")]
 async fn list_public_bodies(
@@ -270,12 +283,16 @@ async fn list_public_bodies(
     )
 }
 
-/// One public body.
+/// Read one public body.
+///
+/// The public body with its SCB code and website. Its `ETag` is what an update's `If-Match`
+/// names.
 #[utoipa::path(
     tag = "parties",
     operation_id = "get_public_body",
     params(("id" = Uuid, Path, description = "The public body's id")),
-    responses((status = 200, body = PublicBodyView, headers(("ETag" = String))))
+    responses((status = 200, description = "The public body", body = PublicBodyView)),
+    security((), ("bearer" = []))
 )]
 #[get("/public-bodies/{id}")]
 async fn get_public_body(
@@ -298,16 +315,18 @@ async fn get_public_body(
     )
 }
 
-/// Adds a public body (a university, a county board, a new municipality after a merger).
-/// Platform administrators only. Rule: `scb_code_taken` — one body per kind and SCB code.
+/// Add a public body to the register.
+///
+/// A university, a county board, a new municipality after a merger. Platform administrators
+/// only. One body per kind and SCB code (409 `scb_code_taken`).
 #[utoipa::path(
     tag = "parties",
     operation_id = "create_public_body",
     request_body = NewPublicBody,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the original response")),
     responses(
-        (status = 201, body = PublicBodyView, headers(("Location" = String), ("ETag" = String))),
-        (status = 409, description = "A rule forbids this; `code` names it", content_type = "application/problem+json", body = crate::problem::Problem)
+        (status = 201, description = "The public body was added", body = PublicBodyView, headers(("Location" = String), ("ETag" = String))),
+        (status = 409, description = "Another public body of this kind has the SCB code", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
 )]
@@ -338,8 +357,10 @@ async fn create_public_body(
     .await
 }
 
-/// Changes a public body. Platform administrators only; needs `If-Match`. Rule:
-/// `scb_code_taken`. After the change a municipality has a kommunkod and a region or county
+/// Change a public body's record.
+///
+/// Platform administrators only; needs `If-Match`. One body per kind and SCB code (409
+/// `scb_code_taken`). After the change a municipality has a kommunkod and a region or county
 /// board a länskod (422 `scb_code_for_kind` at `scb_code`, or at `kind` when only the kind
 /// was sent).
 #[utoipa::path(
@@ -351,8 +372,8 @@ async fn create_public_body(
         ("If-Match" = String, Header, description = "The ETag of the version being changed")
     ),
     responses(
-        (status = 200, body = PublicBodyView, headers(("ETag" = String))),
-        (status = 409, description = "A rule forbids this; `code` names it", content_type = "application/problem+json", body = crate::problem::Problem)
+        (status = 200, description = "The changed public body", body = PublicBodyView),
+        (status = 409, description = "Another public body of this kind has the SCB code", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
 )]
@@ -493,12 +514,16 @@ pub struct OrganizationPatch {
     pub description: Option<Option<String>>,
 }
 
-/// Lists organisations in Swedish alphabetical order (å, ä, ö after z).
+/// List organisations in Swedish order.
+///
+/// The register's civil-society organisations (idéburna organisationer), in Swedish
+/// alphabetical order (å, ä, ö after z), filtered by name, municipality or legal form.
 #[utoipa::path(
     tag = "parties",
     operation_id = "list_organizations",
     params(OrganizationQuery, PageParams),
-    responses((status = 200, body = OrganizationList))
+    responses((status = 200, description = "A page of organisations", body = OrganizationList)),
+    security((), ("bearer" = []))
 )]
 #[get("/organizations")]
 async fn list_organizations(
@@ -526,12 +551,15 @@ async fn list_organizations(
     )
 }
 
-/// One organisation.
+/// Read one organisation.
+///
+/// The organisation's public record. Its `ETag` is what an update's `If-Match` names.
 #[utoipa::path(
     tag = "parties",
     operation_id = "get_organization",
     params(("id" = Uuid, Path, description = "The organisation's id")),
-    responses((status = 200, body = OrganizationView, headers(("ETag" = String))))
+    responses((status = 200, description = "The organisation", body = OrganizationView)),
+    security((), ("bearer" = []))
 )]
 #[get("/organizations/{id}")]
 async fn get_organization(
@@ -554,17 +582,19 @@ async fn get_organization(
     )
 }
 
-/// Registers an organisation. Platform and agreement administrators (an organisation's
-/// representatives get its id from the identity provider and then edit its record).
-/// Rule: `org_number_taken` — an organisation number is registered once.
+/// Register an organisation.
+///
+/// Platform and agreement administrators (an organisation's representatives get its id from
+/// the identity provider and then edit its record). An organisation number is registered once
+/// (409 `org_number_taken`).
 #[utoipa::path(
     tag = "parties",
     operation_id = "create_organization",
     request_body = NewOrganization,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the original response")),
     responses(
-        (status = 201, body = OrganizationView, headers(("Location" = String), ("ETag" = String))),
-        (status = 409, description = "A rule forbids this; `code` names it", content_type = "application/problem+json", body = crate::problem::Problem)
+        (status = 201, description = "The organisation was registered", body = OrganizationView, headers(("Location" = String), ("ETag" = String))),
+        (status = 409, description = "Another organisation has the organisation number", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
 )]
@@ -597,8 +627,10 @@ async fn create_organization(
     .await
 }
 
-/// Changes an organisation's record. Administrators, and the organisation's own
-/// representatives. Needs `If-Match`. Rule: `org_number_taken`.
+/// Change an organisation's record.
+///
+/// Administrators, and the organisation's own representatives. Needs `If-Match`. An
+/// organisation number is registered once (409 `org_number_taken`).
 #[utoipa::path(
     tag = "parties",
     operation_id = "update_organization",
@@ -608,8 +640,8 @@ async fn create_organization(
         ("If-Match" = String, Header, description = "The ETag of the version being changed")
     ),
     responses(
-        (status = 200, body = OrganizationView, headers(("ETag" = String))),
-        (status = 409, description = "A rule forbids this; `code` names it", content_type = "application/problem+json", body = crate::problem::Problem)
+        (status = 200, description = "The changed organisation", body = OrganizationView),
+        (status = 409, description = "Another organisation has the organisation number", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
 )]

@@ -12,7 +12,10 @@ use samverkan_persistence::accessions::SignatoryQuery;
 use samverkan_persistence::page::{Page, PageRequest};
 use samverkan_persistence::parties;
 use serde::Deserialize;
+use serde_json::json;
+use strum::IntoEnumIterator;
 use utoipa::IntoParams;
+use utoipa::openapi::{RefOr, Schema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -21,6 +24,7 @@ use crate::extract::{Caller, PageParams, municipality_filter};
 use crate::http::{Visibility, cached_read, json_read, next_link, wants_csv};
 use crate::problem::{ApiError, ApiResult, RequestField};
 use crate::render::{self, Delimiter, EmbedPage, Lang, SignatoryRow};
+use crate::schemas::schema;
 use crate::state::AppState;
 use crate::workflows::signatories::{self, Listed, SignatoryList, SignatoryStats};
 
@@ -33,8 +37,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct SignatoryParams {
     /// The date the list is shown for (default: today).
     pub as_of: Option<NaiveDate>,
-    /// `former` adds former signatories with the date they left.
-    #[param(pattern = "^former$")]
+    /// `former` adds former signatories with the date they left; absent, only current ones.
+    #[param(schema_with = include_former)]
     pub include: Option<String>,
     /// Part of the name, case-insensitive.
     #[param(max_length = 200)]
@@ -42,6 +46,39 @@ pub struct SignatoryParams {
     /// Only signatories with seat or activity in this municipality (kommunkod).
     #[param(schema_with = crate::schemas::municipality_query)]
     pub municipality: Option<String>,
+}
+
+/// `include`: the one value it takes (absent: current signatories only).
+fn include_former() -> RefOr<Schema> {
+    schema(json!({
+        "type": "string",
+        "enum": ["former"],
+        "description": "`former` adds former signatories with the date they left; absent, only current ones.",
+    }))
+}
+
+/// `delimiter`: the values of [`Delimiter`], its default first.
+fn delimiter() -> RefOr<Schema> {
+    let values: Vec<&'static str> = Delimiter::iter().map(Into::into).collect();
+    let default: &'static str = Delimiter::default().into();
+    schema(json!({
+        "type": "string",
+        "enum": values,
+        "default": default,
+        "description": "`semicolon` for Swedish Excel (then with a UTF-8 byte order mark).",
+    }))
+}
+
+/// `lang`: the values of the page's [`Lang`], with its default.
+fn page_lang() -> RefOr<Schema> {
+    let values: Vec<&'static str> = Lang::iter().map(Into::into).collect();
+    let default: &'static str = Lang::default().into();
+    schema(json!({
+        "type": "string",
+        "enum": values,
+        "default": default,
+        "description": "The language of the page's labels.",
+    }))
 }
 
 impl SignatoryParams {
@@ -87,16 +124,17 @@ async fn load(
         .await
 }
 
+/// List an agreement's signatories.
+///
 /// The public list of signatories (anslutna organisationer) on `as_of` (default today), in
-/// Swedish alphabetical order (å, ä, ö after z), with `include=former` also those who have
-/// left. No token needed; never contact persons. Cacheable (`ETag`, 304), open to any origin.
+/// Swedish alphabetical order (å, ä, ö after z); with `include=former` also those who have
+/// left. Never contact persons. Cacheable (`ETag`, 304), open to any origin. The whole list as
+/// CSV is `export_signatories_csv`; `Accept: text/csv` on this path is deprecated (it answers
+/// with `Deprecation` and `Sunset` headers) and goes on the `Sunset` date.
 #[utoipa::path(
     tag = "accessions", operation_id = "list_signatories",
     params(("id" = Uuid, Path, description = "The agreement's id"), SignatoryParams, PageParams),
-    responses((status = 200, description = "The list; `Accept: text/csv` gives the whole list as CSV (RFC 4180, UTF-8)", content(
-        (SignatoryList = "application/json"),
-        (String = "text/csv")
-    ))),
+    responses((status = 200, description = "A page of signatories", body = SignatoryList)),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}/signatories")]
@@ -114,7 +152,10 @@ async fn list(
     serve_cached(&req, &cache, key, async {
         let query = params.query(id.into_inner(), today)?;
         if wants_csv(&req) {
-            return signatories_csv_response(&req, &state, caller, query, Delimiter::Comma).await;
+            let mut res =
+                signatories_csv_response(&req, &state, caller, query, Delimiter::Comma).await?;
+            deprecate_csv_negotiation(&mut res);
+            return Ok(res);
         }
         let page = page.page_request(2)?;
         let (a, page) = load(&state, caller, query, Some(page)).await?;
@@ -132,11 +173,14 @@ async fn list(
     .await
 }
 
-/// Counts by legal form and municipality, and joined and left per year. Public.
+/// Count the signatories.
+///
+/// Counts by legal form and municipality, and joined and left per year, on `as_of` (default
+/// today).
 #[utoipa::path(
     tag = "accessions", operation_id = "signatory_stats",
     params(("id" = Uuid, Path, description = "The agreement's id"), ("as_of" = Option<NaiveDate>, Query, description = "Default: today")),
-    responses((status = 200, body = SignatoryStats)),
+    responses((status = 200, description = "The counts", body = SignatoryStats)),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}/signatories/stats")]
@@ -164,6 +208,24 @@ async fn stats(
         json_read(&req, &stats, None, Visibility::of_agreement(&a), None)
     })
     .await
+}
+
+/// `Accept: text/csv` on the JSON list, the form CSV had before it became an operation of its
+/// own: deprecated since 2026-12-01 (`Deprecation`, RFC 9745) and served until its sunset six
+/// months later (`Sunset`, RFC 8594), as docs/conventions.md promises for a deprecated form.
+pub const CSV_NEGOTIATION_DEPRECATED: &str = "@1796083200";
+pub const CSV_NEGOTIATION_SUNSET: &str = "Tue, 01 Jun 2027 00:00:00 GMT";
+
+fn deprecate_csv_negotiation(res: &mut HttpResponse) {
+    let headers = res.headers_mut();
+    headers.insert(
+        header::HeaderName::from_static("deprecation"),
+        header::HeaderValue::from_static(CSV_NEGOTIATION_DEPRECATED),
+    );
+    headers.insert(
+        header::HeaderName::from_static("sunset"),
+        header::HeaderValue::from_static(CSV_NEGOTIATION_SUNSET),
+    );
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -218,15 +280,20 @@ async fn signatories_csv_response(
 #[into_params(parameter_in = Query)]
 pub struct CsvParams {
     /// `semicolon` for Swedish Excel (then with a UTF-8 byte order mark); default `comma`.
-    #[param(pattern = "^(comma|semicolon)$")]
+    #[param(schema_with = delimiter)]
     pub delimiter: Option<String>,
 }
 
-/// The whole public list as CSV (RFC 4180, UTF-8), in Swedish alphabetical order.
+/// Export the signatories as CSV.
+///
+/// The whole public list (no paging) as CSV (RFC 4180, UTF-8) with a header row, in Swedish
+/// alphabetical order; the same filters as the JSON list. `delimiter=semicolon` adds a UTF-8
+/// byte order mark for Swedish Excel. Cells that begin with `=`, `+`, `-` or `@` are prefixed
+/// with `'` against formula injection.
 #[utoipa::path(
     tag = "accessions", operation_id = "export_signatories_csv",
     params(("id" = Uuid, Path, description = "The agreement's id"), SignatoryParams, CsvParams),
-    responses((status = 200, description = "CSV with a header row", content_type = "text/csv", body = String)),
+    responses((status = 200, description = "The whole list as CSV with a header row", content_type = "text/csv", body = String, headers(("Content-Disposition" = String, description = "`inline; filename=\"signatories.csv\"`")))),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}/signatories.csv")]
@@ -264,21 +331,23 @@ async fn export_csv(
 pub struct EmbedParams {
     /// The date the list is shown for (default: today).
     pub as_of: Option<NaiveDate>,
-    /// `former` adds former signatories.
-    #[param(pattern = "^former$")]
+    /// `former` adds former signatories; absent, only current ones.
+    #[param(schema_with = include_former)]
     pub include: Option<String>,
     /// Labels in Swedish (`sv`, default) or English (`en`).
-    #[param(pattern = "^(sv|en)$")]
+    #[param(schema_with = page_lang)]
     pub lang: Option<String>,
 }
 
-/// A complete, accessible HTML page with the signatories, for an iframe on a municipal
-/// website: no JavaScript, no external resources, a strict Content-Security-Policy that
-/// allows framing by any site.
+/// An embeddable HTML page of signatories.
+///
+/// A complete, accessible HTML page with the signatories, for an iframe on a municipal website:
+/// no JavaScript, no external resources, a strict Content-Security-Policy that allows framing
+/// by any site. Drafts are 404 (an iframe carries no token).
 #[utoipa::path(
     tag = "embed", operation_id = "embed_signatories",
     params(("id" = Uuid, Path, description = "The agreement's id"), EmbedParams),
-    responses((status = 200, description = "The page", content_type = "text/html", body = String)),
+    responses((status = 200, description = "The HTML page", content_type = "text/html", body = String)),
 )]
 #[get("/embed/agreements/{id}/signatories")]
 pub async fn embed_signatories(

@@ -24,10 +24,10 @@ use crate::contract::steering::{
 use crate::extract::{Authenticated, Caller, Json, double_option};
 use crate::http::{Visibility, changed, if_match_version, json_read};
 use crate::idempotency::{Created, create_once};
-use crate::list_of;
 use crate::problem::{ApiError, ApiResult};
 use crate::schemas::Field;
 use crate::state::AppState;
+use crate::whole_list_of;
 use crate::workflows::agreements::visible_agreement;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -207,8 +207,8 @@ impl MeetingView {
     }
 }
 
-list_of!(MemberList, MemberView);
-list_of!(MeetingList, MeetingView);
+whole_list_of!(MemberList, MemberView);
+whole_list_of!(MeetingList, MeetingView);
 
 // ---------------------------------------------------------------- loading
 
@@ -225,12 +225,15 @@ pub struct AsOfQuery {
 
 // ---------------------------------------------------------------- reads
 
-/// The agreement's steering group with its composition on `as_of` (default today): members
-/// in office, ordinary seats filled and vacant per side, and whether it is balanced.
+/// Read the steering group and its composition.
+///
+/// The agreement's steering group with its composition on `as_of` (default today): members in
+/// office, ordinary seats filled and vacant per side, and whether it is balanced. Its `ETag` is
+/// what a reconfiguration's `If-Match` names.
 #[utoipa::path(
     tag = "steering", operation_id = "get_steering_group",
     params(("id" = Uuid, Path, description = "The agreement's id"), AsOfQuery),
-    responses((status = 200, body = GroupView)),
+    responses((status = 200, description = "The group and its composition", body = GroupView)),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}/steering-group")]
@@ -258,11 +261,13 @@ async fn get_group(
     )
 }
 
-/// Every membership of the group, past, present and future, by term start.
+/// List every membership of the group.
+///
+/// Past, present and future memberships, by term start. Never paged.
 #[utoipa::path(
     tag = "steering", operation_id = "list_steering_memberships",
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = MemberList)),
+    responses((status = 200, description = "Every membership", body = MemberList)),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}/steering-group/memberships")]
@@ -287,21 +292,20 @@ async fn list_memberships(
         .collect();
     json_read(
         &req,
-        &MemberList {
-            items,
-            next_cursor: None,
-        },
+        &MemberList { items },
         None,
         Visibility::of_agreement(&a),
         None,
     )
 }
 
-/// The group's meetings, oldest first, each with attendance, quorum and decisions.
+/// List the group's meetings.
+///
+/// Oldest first, each with attendance, quorum and decisions. Never paged.
 #[utoipa::path(
     tag = "steering", operation_id = "list_steering_meetings",
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, body = MeetingList)),
+    responses((status = 200, description = "Every meeting", body = MeetingList)),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}/steering-group/meetings")]
@@ -327,21 +331,20 @@ async fn list_meetings(
         .collect::<ApiResult<Vec<_>>>()?;
     json_read(
         &req,
-        &MeetingList {
-            items,
-            next_cursor: None,
-        },
+        &MeetingList { items },
         None,
         Visibility::of_agreement(&a),
         None,
     )
 }
 
-/// One meeting with attendance, quorum and decisions.
+/// Read one meeting of the group.
+///
+/// The meeting with attendance, quorum and decisions.
 #[utoipa::path(
     tag = "steering", operation_id = "get_steering_meeting",
     params(("id" = Uuid, Path, description = "The agreement's id"), ("meeting_id" = Uuid, Path, description = "The meeting's id")),
-    responses((status = 200, body = MeetingView)),
+    responses((status = 200, description = "The meeting", body = MeetingView)),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}/steering-group/meetings/{meeting_id}")]
@@ -367,15 +370,17 @@ async fn get_meeting(
 
 // ---------------------------------------------------------------- writes
 
-/// Configures the agreement's steering group (one per agreement). The agreement's
-/// administrators and platform administrators. Rules: `steering_group_exists`.
+/// Configure the agreement's steering group.
+///
+/// One per agreement (409 `steering_group_exists`). The agreement's administrators and platform
+/// administrators.
 #[utoipa::path(
     tag = "steering", operation_id = "create_steering_group",
     request_body = GroupConfigInput,
     params(("id" = Uuid, Path, description = "The agreement's id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the original response")),
     responses(
-        (status = 201, body = GroupView, headers(("Location" = String), ("ETag" = String))),
-        (status = 409, description = "Rule: `steering_group_exists`", content_type = "application/problem+json", body = crate::problem::Problem)
+        (status = 201, description = "The group was configured", body = GroupView, headers(("Location" = String), ("ETag" = String))),
+        (status = 409, description = "The steering group's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
 )]
@@ -427,16 +432,18 @@ fn group_name_patch() -> Field {
     Field::nullable_text(NAME_MAX, "Styrgruppen för överenskommelsen")
 }
 
-/// Changes the group's configuration. Every membership, past ones included, must still
-/// satisfy the rules under the new configuration (`seat_limit`, `deputies_not_allowed`,
-/// `chair_same_side`). Needs `If-Match`.
+/// Change the steering group's configuration.
+///
+/// Every membership, past ones included, must still satisfy the rules under the new
+/// configuration (409 `seat_limit`, `deputies_not_allowed`, `chair_same_side`). Needs
+/// `If-Match`.
 #[utoipa::path(
     tag = "steering", operation_id = "reconfigure_steering_group",
     request_body = GroupConfigPatch,
     params(("id" = Uuid, Path, description = "The agreement's id"), ("If-Match" = String, Header, description = "The ETag of the last read")),
     responses(
-        (status = 200, body = GroupView, headers(("ETag" = String))),
-        (status = 409, description = "Rules: `seat_limit`, `deputies_not_allowed`, `chair_same_side`", content_type = "application/problem+json", body = crate::problem::Problem)
+        (status = 200, description = "The reconfigured group", body = GroupView),
+        (status = 409, description = "The steering group's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
 )]
@@ -494,21 +501,22 @@ async fn reconfigure_group(
     )
 }
 
-/// Appoints a member for a term. Each side appoints its own: a public-sector seat by a public
-/// body, a civil-society seat by an organisation or network (422 `appointed_by_other_side`
-/// at `appointed_by`); deputies only where the group has them (422 `deputies_not_allowed`
-/// at `seat`). With a fixed size a side never holds more ordinary members than its seats on
-/// any day of the new term (`seat_limit`); a person holds one seat at a time
-/// (`person_already_seated`); one chair and one vice-chair at a time (`chair_taken`,
-/// `vice_chair_taken`), from different sides where the group requires it
-/// (`chair_same_side`). Adjuncts never count toward parity, quorum or votes.
+/// Appoint a member for a term.
+///
+/// Each side appoints its own: a public-sector seat by a public body, a civil-society seat by
+/// an organisation or network (422 `appointed_by_other_side` at `appointed_by`); deputies only
+/// where the group has them (422 `deputies_not_allowed` at `seat`). With a fixed size a side
+/// never holds more ordinary members than its seats on any day of the new term (409
+/// `seat_limit`); a person holds one seat at a time (`person_already_seated`); one chair and
+/// one vice-chair at a time (`chair_taken`, `vice_chair_taken`), from different sides where the
+/// group requires it (`chair_same_side`). Adjuncts never count toward parity, quorum or votes.
 #[utoipa::path(
     tag = "steering", operation_id = "appoint_steering_member",
     request_body = Appointment,
     params(("id" = Uuid, Path, description = "The agreement's id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the original response")),
     responses(
-        (status = 201, body = MemberView, headers(("Location" = String))),
-        (status = 409, description = "The group's composition forbids this; `code` names the rule: `seat_limit`, `person_already_seated`, `chair_taken`, `vice_chair_taken`, `chair_same_side`", content_type = "application/problem+json", body = crate::problem::Problem),
+        (status = 201, description = "The member was appointed", body = MemberView, headers(("Location" = String))),
+        (status = 409, description = "The steering group's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem),
         (status = 422, description = "Invalid values; `errors` names each field: `appointed_by` (`appointed_by_other_side`), `seat` (`deputies_not_allowed`), `role` (`ordinary_seat_required`), `term_end` (`before_start`), `person_name`, …", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
@@ -555,14 +563,16 @@ pub struct TermEnd {
     pub last_day: NaiveDate,
 }
 
-/// Ends a member's term on a date: it can be brought forward, not extended (a later end is a
-/// new appointment: 422 `term_already_ended`), nor end before it began (422 `before_start`).
+/// End a member's term on a date.
+///
+/// A term can be brought forward, not extended (a later end is a new appointment: 422
+/// `term_already_ended`), nor end before it began (422 `before_start`).
 #[utoipa::path(
     tag = "steering", operation_id = "end_steering_term",
     request_body = TermEnd,
     params(("id" = Uuid, Path, description = "The agreement's id"), ("membership_id" = Uuid, Path, description = "The membership's id")),
     responses(
-        (status = 200, body = MemberView),
+        (status = 200, description = "The membership with its new last day", body = MemberView),
         (status = 422, description = "Invalid values; `errors` names the field: `last_day` (`term_already_ended`: after the term's recorded end, `before_start`: before the term began)", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
@@ -596,14 +606,15 @@ async fn end_term(
     changed(&view, None)
 }
 
-/// Records a meeting with the members present. Present ids must be members in office on the
-/// date. The agreement's administrators, and a `steering_member` who sits on the group on
-/// that date.
+/// Record a meeting with its attendance.
+///
+/// Present ids must be members in office on the date. The agreement's administrators, and a
+/// `steering_member` who sits on the group on that date.
 #[utoipa::path(
     tag = "steering", operation_id = "record_steering_meeting",
     request_body = MeetingInput,
     params(("id" = Uuid, Path, description = "The agreement's id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the original response")),
-    responses((status = 201, body = MeetingView, headers(("Location" = String)))),
+    responses((status = 201, description = "The meeting was recorded", body = MeetingView, headers(("Location" = String)))),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/steering-group/meetings")]
@@ -641,19 +652,20 @@ async fn record_meeting(
     .await
 }
 
-/// Records a decision taken at a meeting. Valid only when the group was balanced on the
-/// meeting's date (`group_unbalanced`) and the meeting was quorate (`meeting_not_quorate`):
-/// for each side, the present ordinary members plus deputies standing in for absent ordinary
-/// members of that side reach at least half of the side's seats (without a fixed size, half
-/// of its ordinary members in office). `approve_accession` and `reject_accession` decisions
-/// name the accession as `subject_id`.
+/// Record a decision taken at a meeting.
+///
+/// Valid only when the group was balanced on the meeting's date (409 `group_unbalanced`) and
+/// the meeting was quorate (409 `meeting_not_quorate`): for each side, the present ordinary
+/// members plus deputies standing in for absent ordinary members of that side reach at least
+/// half of the side's seats (without a fixed size, half of its ordinary members in office).
+/// `approve_accession` and `reject_accession` decisions name the accession as `subject_id`.
 #[utoipa::path(
     tag = "steering", operation_id = "record_steering_decision",
     request_body = DecisionInput,
     params(("id" = Uuid, Path, description = "The agreement's id"), ("meeting_id" = Uuid, Path, description = "The meeting's id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the original response")),
     responses(
-        (status = 201, body = DecisionView, headers(("Location" = String))),
-        (status = 409, description = "Rules: `group_unbalanced`, `meeting_not_quorate`", content_type = "application/problem+json", body = crate::problem::Problem)
+        (status = 201, description = "The decision was recorded", body = DecisionView, headers(("Location" = String))),
+        (status = 409, description = "The steering group's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)
     ),
     security(("bearer" = []))
 )]

@@ -5,10 +5,32 @@ use actix_web::{HttpResponse, get, web};
 use samverkan_domain::error::Lang;
 use samverkan_persistence::db::has_pending_migrations;
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::problem::{ApiError, ApiResult, ProblemKind};
 use crate::state::AppState;
+
+/// The kinds of problem, each by the last segment of its `type` (the schema of
+/// `/problems/{kind}`).
+pub struct ProblemKindSlug;
+
+impl PartialSchema for ProblemKindSlug {
+    fn schema() -> RefOr<Schema> {
+        let slugs: Vec<&str> = ProblemKind::ALL.iter().map(|k| k.slug()).collect();
+        crate::schemas::schema(serde_json::json!({
+            "type": "string",
+            "enum": slugs,
+            "description": "A kind of problem: the last segment of a problem's `type`.",
+        }))
+    }
+}
+
+impl ToSchema for ProblemKindSlug {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "ProblemKind".into()
+    }
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -16,8 +38,10 @@ pub struct Health {
     pub status: &'static str,
 }
 
-/// The process is up.
-#[utoipa::path(tag = "system", operation_id = "health", responses((status = 200, body = Health)))]
+/// Check that the process is up.
+///
+/// Liveness: answers 200 while the process runs, without touching the database.
+#[utoipa::path(tag = "system", operation_id = "health", responses((status = 200, description = "The process is up", body = Health)))]
 #[get("/health")]
 pub async fn health() -> HttpResponse {
     HttpResponse::Ok()
@@ -25,8 +49,10 @@ pub async fn health() -> HttpResponse {
         .json(Health { status: "ok" })
 }
 
-/// The database is reachable and every migration is applied; 503 otherwise.
-#[utoipa::path(tag = "system", operation_id = "ready", responses((status = 200, body = Health), (status = 503, description = "Not ready", content_type = "application/problem+json", body = crate::problem::Problem)))]
+/// Check that the server can serve.
+///
+/// Readiness: the database is reachable and every migration is applied; 503 otherwise.
+#[utoipa::path(tag = "system", operation_id = "ready", responses((status = 200, description = "Ready to serve", body = Health), (status = 503, description = "Not ready: the database is unreachable or migrations are pending", content_type = "application/problem+json", body = crate::problem::Problem)))]
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let pending = state
@@ -43,11 +69,14 @@ pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
         .json(Health { status: "ok" }))
 }
 
-/// What a kind of error means (the `type` of every problem response points here).
+/// Explain a kind of error.
+///
+/// The `type` of every problem response points here: a short HTML page on what the error means
+/// and what to do.
 #[utoipa::path(
     tag = "system",
     operation_id = "explain_problem",
-    params(("kind" = String, Path, description = "The last segment of a problem `type`, e.g. `validation`.")),
+    params(("kind" = inline(ProblemKindSlug), Path, description = "The last segment of a problem `type`, e.g. `validation`.")),
     responses((status = 200, description = "A short HTML explanation", content_type = "text/html", body = String))
 )]
 #[get("/problems/{kind}")]

@@ -1,6 +1,13 @@
 //! The OpenAPI document, built from the handlers (utoipa-actix-web collects every
 //! `#[utoipa::path]` registered in `routes::configure`), plus the parts every operation
-//! shares: the bearer scheme and the standard problem responses.
+//! shares: the bearer scheme and the standard problem responses, the rules between fields,
+//! the links from a create, and (`finish`) what client generators and linters need said in
+//! their forms. [`api_document`] is what the server serves and `openapi/openapi.json` holds.
+
+mod codes;
+mod finish;
+
+pub use finish::RELATIVE_SERVER;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,9 +16,6 @@ use utoipa::OpenApi;
 use utoipa::openapi::link::Link;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::response::{Response, ResponseBuilder};
-use utoipa::openapi::schema::{
-    AdditionalProperties, ArrayItems, KnownFormat, SchemaFormat, SchemaType, Type,
-};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr, Schema};
 use utoipa_actix_web::AppExt;
@@ -45,8 +49,8 @@ pub fn base_doc() -> OpenApiDoc {
     BaseDoc::openapi()
 }
 
-/// The complete document: what `/api-docs/openapi.json` serves and `openapi/openapi.json`
-/// holds.
+/// The document in utoipa's types: every operation with its shared responses, rules between
+/// fields and links. The route table reads it; clients get [`api_document`].
 pub fn api_doc() -> OpenApiDoc {
     let (_, mut doc) = App::new()
         .into_utoipa_app()
@@ -57,90 +61,22 @@ pub fn api_doc() -> OpenApiDoc {
     constrain_shared_headers(&mut doc);
     add_rules_between_fields(&mut doc);
     add_links(&mut doc);
-    spell_out_formats(&mut doc);
     doc
 }
 
-/// Exactly the calendar dates `YYYY-MM-DD` that chrono's `NaiveDate` reads (leap years
-/// included).
-pub const DATE_PATTERN: &str = "^(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)$";
+/// The complete document: what `/api-docs/openapi.json` serves and `openapi/openapi.json`
+/// holds (with `public_url: None`, where `servers` is the relative `/`).
+pub fn api_document(public_url: Option<&str>) -> serde_json::Value {
+    let doc = serde_json::to_value(api_doc()).expect("the document serializes");
+    finish::finish(doc, public_url)
+}
 
-/// Exactly the UUID spellings the `uuid` crate reads: hyphenated, simple, braced and URN.
-pub const UUID_PATTERN: &str = "^(?:urn:uuid:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$|^\\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}$|^[0-9a-fA-F]{32}$";
-
-/// In OpenAPI 3.1 (JSON Schema 2020-12) `format` is an annotation: a validator or generator
-/// may ignore it, and then `""` is a valid `date`. Every `date` and `uuid` string therefore
-/// also gets the pattern of what the server reads, so the document constrains on its own.
-fn spell_out_formats(doc: &mut OpenApiDoc) {
-    fn visit(schema: &mut RefOr<Schema>) {
-        let RefOr::T(schema) = schema else { return };
-        match schema {
-            Schema::Object(o) => {
-                let is_string = match &o.schema_type {
-                    SchemaType::Type(Type::String) => true,
-                    SchemaType::Array(types) => types.contains(&Type::String),
-                    _ => false,
-                };
-                let pattern = match &o.format {
-                    Some(SchemaFormat::KnownFormat(KnownFormat::Date)) => Some(DATE_PATTERN),
-                    Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)) => Some(UUID_PATTERN),
-                    _ => None,
-                };
-                if let Some(pattern) = pattern
-                    && is_string
-                    && o.pattern.is_none()
-                {
-                    o.pattern = Some(pattern.to_owned());
-                }
-                o.properties.values_mut().for_each(visit);
-                if let Some(AdditionalProperties::RefOr(extra)) =
-                    o.additional_properties.as_deref_mut()
-                {
-                    visit(extra);
-                }
-            }
-            Schema::Array(a) => {
-                if let ArrayItems::RefOrSchema(items) = &mut a.items {
-                    visit(items);
-                }
-            }
-            Schema::OneOf(x) => x.items.iter_mut().for_each(visit),
-            Schema::AllOf(x) => x.items.iter_mut().for_each(visit),
-            Schema::AnyOf(x) => x.items.iter_mut().for_each(visit),
-            _ => {}
-        }
-    }
-    fn content<'a>(content: impl Iterator<Item = &'a mut RefOr<Content>>) {
-        for c in content {
-            if let RefOr::T(c) = c
-                && let Some(s) = c.schema.as_mut()
-            {
-                visit(s);
-            }
-        }
-    }
-    if let Some(components) = doc.components.as_mut() {
-        components.schemas.values_mut().for_each(visit);
-    }
-    for item in doc.paths.paths.values_mut() {
-        for (_, op) in operations_mut(item) {
-            for param in op.parameters.iter_mut().flatten() {
-                if let RefOr::T(param) = param
-                    && let Some(s) = param.schema.as_mut()
-                {
-                    visit(s);
-                }
-            }
-            if let Some(RefOr::T(body)) = op.request_body.as_mut() {
-                content(body.content.values_mut());
-            }
-            for response in op.responses.responses.values_mut() {
-                if let RefOr::T(response) = response {
-                    content(response.content.values_mut());
-                }
-            }
-        }
-    }
+/// [`api_document`] as the committed file holds it.
+pub fn api_document_text() -> String {
+    let mut text =
+        serde_json::to_string_pretty(&api_document(None)).expect("the document serializes");
+    text.push('\n');
+    text
 }
 
 pub const BEARER: &str = "bearer";
@@ -170,7 +106,8 @@ fn problem_response(description: &str) -> Response {
 
 /// The error responses every operation can give, added in one place so that no operation
 /// forgets one: 400 and 500/503 always; 401/403 where a token is needed; 404 where the path
-/// names a resource; 413/415/422 where a body is read; 412/428 on updates; 304 on reads.
+/// names a resource; 413/415/422 where a body is read; 412/428 on updates. (304 on reads
+/// comes with `If-None-Match` in `finish`.)
 fn add_shared_parts(doc: &mut OpenApiDoc) {
     let components = doc.components.get_or_insert_with(Default::default);
     components.security_schemes.insert(
@@ -185,7 +122,7 @@ fn add_shared_parts(doc: &mut OpenApiDoc) {
                 .build(),
         )),
     );
-    let shared: [(&str, &str); 14] = [
+    let shared: [(&str, &str); 11] = [
         (
             "BadRequest",
             "Malformed JSON, an unknown field, or a query or path parameter of the wrong form.",
@@ -199,10 +136,6 @@ fn add_shared_parts(doc: &mut OpenApiDoc) {
             "The token's roles do not allow this operation on this resource.",
         ),
         ("NotFound", "No such resource, or none the caller may see."),
-        (
-            "Conflict",
-            "The resource's current state forbids this, whatever the request's values; `code` names the rule.",
-        ),
         (
             "PreconditionFailed",
             "If-Match does not name the current version.",
@@ -222,25 +155,12 @@ fn add_shared_parts(doc: &mut OpenApiDoc) {
             "Internal error; the response carries the request id for the log.",
         ),
         ("Unavailable", "The database is unavailable or busy; retry."),
-        (
-            "MethodNotAllowed",
-            "The path exists, but not with this method.",
-        ),
-        (
-            "NotAcceptable",
-            "The requested representation is not available.",
-        ),
     ];
     for (name, description) in shared {
         components
             .responses
             .insert(name.to_owned(), RefOr::T(problem_response(description)));
     }
-    let not_modified = RefOr::T(
-        ResponseBuilder::new()
-            .description("Not modified: the ETag in If-None-Match is current.")
-            .build(),
-    );
     for (path, item) in doc.paths.paths.iter_mut() {
         let names_resource = path.contains('{');
         let is_api = path.starts_with("/api/");
@@ -279,12 +199,6 @@ fn add_shared_parts(doc: &mut OpenApiDoc) {
             if method == "PATCH" {
                 add("412", "PreconditionFailed");
                 add("428", "PreconditionRequired");
-            }
-            if method == "GET" && is_api {
-                op.responses
-                    .responses
-                    .entry("304".to_owned())
-                    .or_insert_with(|| not_modified.clone());
             }
         }
     }
@@ -336,7 +250,7 @@ fn add_rules_between_fields(doc: &mut OpenApiDoc) {
         (T::name().into_owned(), T::rules())
     }
     let all = [
-        rules::<agreements::CivilSocietyParty>(),
+        rules::<agreements::CivilSocietyPartyInput>(),
         rules::<agreements::NoticePeriod>(),
         rules::<steering::Appointment>(),
         rules::<RenegotiationFiled>(),
