@@ -163,10 +163,19 @@ mod tests {
             (format.field.as_str(), format.code),
             ("organizations[0].org_number", "format")
         );
-        assert!(format.message.to_string().contains("NNNNNN-NNNN"), "{}", format.message);
+        assert!(
+            format.message.to_string().contains("NNNNNN-NNNN"),
+            "{}",
+            format.message
+        );
         let person = field(OrgNumberError::PersonalIdentityNumber);
         assert_eq!(person.code, "personal_identity_number");
-        assert!(person.message.to_string().contains("personal identity number"));
+        assert!(
+            person
+                .message
+                .to_string()
+                .contains("personal identity number")
+        );
         let checksum = field(OrgNumberError::Checksum);
         assert_eq!(checksum.code, "checksum");
         assert!(checksum.message.to_string().contains("Luhn"));
