@@ -54,6 +54,9 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Read the configuration as `serve` would, print it with secrets masked, and exit
+    /// non-zero when it is invalid.
+    CheckConfig,
 }
 
 /// `30s`, `15m`, `1h`, `7d` → seconds.
