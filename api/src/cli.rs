@@ -57,6 +57,43 @@ pub enum Command {
     /// Read the configuration as `serve` would, print it with secrets masked, and exit
     /// non-zero when it is invalid.
     CheckConfig,
+    /// Exit 0 when `GET <url>` answers 200 (the container's HEALTHCHECK; no curl in the
+    /// image).
+    Probe {
+        #[arg(long, default_value = "http://127.0.0.1:8080/ready")]
+        url: String,
+    },
+}
+
+/// `GET url` over plain HTTP/1.0: whether it answered 200 within `timeout`.
+pub fn probe(url: &str, timeout: std::time::Duration) -> Result<(), String> {
+    use std::io::{Read, Write};
+    use std::net::ToSocketAddrs;
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("--url: only http:// addresses, got {url:?}"))?;
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let path = if path.is_empty() { "/" } else { path };
+    let addr = host
+        .to_socket_addrs()
+        .map_err(|e| format!("{host}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("{host}: no address"))?;
+    let mut stream =
+        std::net::TcpStream::connect_timeout(&addr, timeout).map_err(|e| format!("{url}: {e}"))?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .and_then(|()| stream.set_write_timeout(Some(timeout)))
+        .and_then(|()| write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n"))
+        .map_err(|e| format!("{url}: {e}"))?;
+    let mut head = [0u8; 12];
+    stream
+        .read_exact(&mut head)
+        .map_err(|e| format!("{url}: {e}"))?;
+    match &head[9..12] {
+        b"200" => Ok(()),
+        status => Err(format!("{url}: status {}", String::from_utf8_lossy(status))),
+    }
 }
 
 /// `30s`, `15m`, `1h`, `7d` → seconds.

@@ -49,6 +49,7 @@ fn run(cli: Cli) -> Result<(), String> {
             print!("{}", openapi::api_document_text());
             Ok(())
         }
+        Command::Probe { url } => samverkan_api::cli::probe(&url, Duration::from_secs(3)),
         Command::CheckConfig => {
             let settings = Settings::from_env(&ProcessEnv)?;
             println!("{}", settings.describe());
