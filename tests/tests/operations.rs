@@ -290,3 +290,83 @@ e2e!(personal_data_and_tokens_never_reach_the_log, |app| {
     assert!(line["duration_ms"].is_number());
     assert!(line["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')));
 });
+
+// ---------------------------------------------------------------- several instances
+
+const STATEMENT: &str = "Vi står för demokratiska värderingar och alla människors lika värde.";
+
+// Two processes' sweeps at once on one database (each with its own pool, as two servers
+// have) end every overdue accession once: each locks and re-checks the accession it ends.
+e2e!(concurrent_sweeps_end_each_accession_once, |app| {
+    let body = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(body);
+    let agreement = app.adopted_agreement(
+        &admin,
+        body,
+        "1285",
+        json!({"eligibility_statements": [STATEMENT], "reconfirmation_days": 30}),
+    );
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        let org = app.create_organization(&format!("Föreningen Svepet {n} åäö"), None);
+        let r = app.post(
+            &format!("/api/v1/agreements/{agreement}/accessions"),
+            Some(&app.organization_rep(org)),
+            &json!({
+                "signatory": {"kind": "organization", "id": org},
+                "channel": "board_minutes",
+                "board_decision": {"decided_on": "2024-02-01", "minutes_reference": "§ 7", "received_on": "2024-02-10", "diary_number": null},
+                "affirmed_statements": [STATEMENT],
+                "contact_person": {"name": "Kim Kontaktsson", "email": "kim@forening.example", "phone": null}
+            }),
+        );
+        assert_eq!(r.status, 201, "{}", r.text);
+        let id = r.id();
+        let r = app.post(
+            &format!("/api/v1/accessions/{id}/approval"),
+            Some(&admin),
+            &json!({"approved_on": "2024-03-01", "decision_id": null}),
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+        ids.push(id);
+    }
+    let base = format!("/api/v1/agreements/{agreement}");
+    let r = app.post(
+        &format!("{base}/revision"),
+        Some(&admin),
+        &json!({"content": agreement_content("Reviderad")}),
+    );
+    assert!(r.status < 300, "{}", r.text);
+    let r = app.post(&format!("{base}/revision/adoption"), Some(&admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2024-03-01", "diary_number": null, "valid_from": "2024-03-01", "valid_until": null}));
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let sweeps: Vec<_> = (0..2)
+        .map(|_| {
+            let url = app.database_url.clone();
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                let pool = samverkan_persistence::db::build_pool(&url, &Default::default())
+                    .expect("test setup");
+                barrier.wait();
+                samverkan_api::setup::sweep_reconfirmations(&pool, chrono::Utc::now())
+            })
+        })
+        .collect();
+    let ended: usize = sweeps
+        .into_iter()
+        .map(|s| s.join().expect("a sweep").expect("the sweep succeeds"))
+        .sum();
+    assert_eq!(ended, ids.len(), "each accession ended by one sweep");
+    for id in ids {
+        let a = app.get_as(&format!("/api/v1/accessions/{id}"), &admin);
+        assert_eq!(a.json["state"], "ended", "{}", a.text);
+        let endings = a.json["history"]
+            .as_array()
+            .expect("history")
+            .iter()
+            .filter(|h| h["event"] == "ended")
+            .count();
+        assert_eq!(endings, 1, "{}", a.text);
+    }
+});
