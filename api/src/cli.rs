@@ -119,6 +119,34 @@ pub fn parse_ttl(s: &str) -> Result<u64, String> {
 mod tests {
     use super::*;
 
+    /// A one-shot server answering `status_line`; returns its address.
+    fn answer_once(status_line: &'static str) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut buf = [0u8; 512];
+            let n = s.read(&mut buf).unwrap();
+            assert!(buf[..n].starts_with(b"GET /ready HTTP/1.0\r\n"));
+            s.write_all(status_line.as_bytes()).unwrap();
+        });
+        format!("http://{addr}/ready")
+    }
+
+    #[test]
+    fn probe_passes_on_200_only() {
+        let t = std::time::Duration::from_secs(5);
+        assert_eq!(probe(&answer_once("HTTP/1.1 200 OK\r\n\r\n"), t), Ok(()));
+        let e = probe(&answer_once("HTTP/1.1 503 Service Unavailable\r\n\r\n"), t).unwrap_err();
+        assert!(e.ends_with("status 503"), "{e}");
+        assert!(
+            probe("https://x/ready", t)
+                .unwrap_err()
+                .starts_with("--url")
+        );
+    }
+
     #[test]
     fn ttl() {
         assert_eq!(parse_ttl("1h"), Ok(3600));
