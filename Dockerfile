@@ -4,11 +4,12 @@
 #   docker build --build-arg GIT_COMMIT="$(git rev-parse HEAD)" -t samverkan .
 #   docker run --rm -p 8080:8080 -p 9100:9100 -e SAMVERKAN_JWT_SECRET=… samverkan
 #
-# Base images are pinned by version (bump them deliberately, with the rust-version of
-# Cargo.toml in mind). Dependencies are compiled in a layer of their own (cargo-chef): a
-# change to the code alone rebuilds only the workspace crates.
+# Base images are pinned by version (bump them deliberately; the Rust image is the toolchain
+# CI uses, at or above the rust-version of Cargo.toml). Dependencies are compiled in a layer
+# of their own (cargo-chef): a change to the code alone rebuilds only the workspace crates.
+# The docker run above keeps data in the container; mount a volume on /var/lib/samverkan.
 
-FROM rust:1.88-slim-bookworm AS chef
+FROM rust:1.95-slim-bookworm AS chef
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpq-dev=15.* pkg-config=1.8.* \
     && rm -rf /var/lib/apt/lists/* \
