@@ -77,8 +77,10 @@ pub const KNOWN_VARIABLES: &[&str] = &[
     "SAMVERKAN_WORKERS",
 ];
 
-/// Variables of the test harnesses, not of the server: never warned about.
-const FOREIGN_VARIABLES: &[&str] = &["SAMVERKAN_TEST_POSTGRES_URL", "SAMVERKAN_GIT_COMMIT"];
+/// Variables of this repository's harnesses and clients, and of the build, not of the
+/// server: never warned about.
+const FOREIGN_VARIABLES: &[&str] = &["SAMVERKAN_GIT_COMMIT", "SAMVERKAN_TOKEN", "SAMVERKAN_URL"];
+const FOREIGN_PREFIXES: &[&str] = &["SAMVERKAN_TEST_", "SAMVERKAN_FUZZ_", "SAMVERKAN_CONTRACT_"];
 
 /// A warning for each `SAMVERKAN_*` name that the server does not read, naming the closest
 /// known one.
@@ -89,6 +91,7 @@ pub fn unknown_variable_warnings<'a>(names: impl IntoIterator<Item = &'a str>) -
             n.starts_with("SAMVERKAN_")
                 && !KNOWN_VARIABLES.contains(n)
                 && !FOREIGN_VARIABLES.contains(n)
+                && !FOREIGN_PREFIXES.iter().any(|p| n.starts_with(p))
         })
         .map(|n| {
             let closest = KNOWN_VARIABLES
@@ -352,6 +355,8 @@ mod tests {
             "SAMVERKAN_METRIC_BIND",
             "SAMVERKAN_BIND",
             "SAMVERKAN_TEST_POSTGRES_URL",
+            "SAMVERKAN_FUZZ_SEED",
+            "SAMVERKAN_TOKEN",
             "PATH",
         ]);
         assert_eq!(w.len(), 1, "{w:?}");
