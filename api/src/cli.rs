@@ -84,7 +84,9 @@ pub fn probe(url: &str, timeout: std::time::Duration) -> Result<(), String> {
     stream
         .set_read_timeout(Some(timeout))
         .and_then(|()| stream.set_write_timeout(Some(timeout)))
-        .and_then(|()| write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n"))
+        .and_then(|()| {
+            stream.write_all(format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+        })
         .map_err(|e| format!("{url}: {e}"))?;
     let mut head = [0u8; 12];
     stream
@@ -126,9 +128,14 @@ mod tests {
         let addr = listener.local_addr().unwrap();
         std::thread::spawn(move || {
             let (mut s, _) = listener.accept().unwrap();
+            let mut request = Vec::new();
             let mut buf = [0u8; 512];
-            let n = s.read(&mut buf).unwrap();
-            assert!(buf[..n].starts_with(b"GET /ready HTTP/1.0\r\n"));
+            while !request.ends_with(b"\r\n\r\n") {
+                let n = s.read(&mut buf).unwrap();
+                assert!(n > 0, "the request head ends with an empty line");
+                request.extend_from_slice(&buf[..n]);
+            }
+            assert!(request.starts_with(b"GET /ready HTTP/1.0\r\n"));
             s.write_all(status_line.as_bytes()).unwrap();
         });
         format!("http://{addr}/ready")
