@@ -36,6 +36,16 @@ pub struct Cached {
 pub struct PublicCache {
     generation: AtomicU64,
     entries: RwLock<(HashMap<String, Arc<Cached>>, usize)>,
+    stats: CacheStats,
+}
+
+/// What the cache counts for the metrics.
+#[derive(Default)]
+pub struct CacheStats {
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
+    /// Entries dropped because the cache was full (not those cleared by a change).
+    pub evictions: AtomicU64,
 }
 
 impl PublicCache {
@@ -56,6 +66,9 @@ impl PublicCache {
         {
             let (map, bytes) = &mut *guard;
             if *bytes + cached.body.len() > MAX_BYTES {
+                self.stats
+                    .evictions
+                    .fetch_add(map.len() as u64, Ordering::Relaxed);
                 map.clear();
                 *bytes = 0;
             }
@@ -82,6 +95,27 @@ impl PublicCache {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    pub fn stats(&self) -> &CacheStats {
+        &self.stats
+    }
+
+    /// Entries and bytes of cached bodies.
+    pub fn size(&self) -> (usize, usize) {
+        self.entries
+            .read()
+            .map(|g| (g.0.len(), g.1))
+            .unwrap_or((0, 0))
+    }
+
+    fn count(&self, hit: bool) {
+        let counter = if hit {
+            &self.stats.hits
+        } else {
+            &self.stats.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -222,8 +256,10 @@ where
     Fut: std::future::Future<Output = Result<actix_web::HttpResponse, crate::problem::ApiError>>,
 {
     if let Some(hit) = cache.get(&key) {
+        cache.count(true);
         return Ok(respond(req, &hit));
     }
+    cache.count(false);
     let generation = cache.generation();
     let res = produce.await?;
     if !cacheable(res.status(), res.headers()) {
@@ -316,6 +352,7 @@ pub fn fast_hit(
         return None;
     }
     let hit = cache.get(&key_for(req, today))?;
+    cache.count(true);
     Some(respond(req, &hit))
 }
 

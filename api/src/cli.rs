@@ -54,6 +54,48 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Read the configuration as `serve` would, print it with secrets masked, and exit
+    /// non-zero when it is invalid.
+    CheckConfig,
+    /// Exit 0 when `GET <url>` answers 200 (the container's HEALTHCHECK; no curl in the
+    /// image).
+    Probe {
+        #[arg(long, default_value = "http://127.0.0.1:8080/ready")]
+        url: String,
+    },
+}
+
+/// `GET url` over plain HTTP/1.0: whether it answered 200 within `timeout`.
+pub fn probe(url: &str, timeout: std::time::Duration) -> Result<(), String> {
+    use std::io::{Read, Write};
+    use std::net::ToSocketAddrs;
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("--url: only http:// addresses, got {url:?}"))?;
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let path = if path.is_empty() { "/" } else { path };
+    let addr = host
+        .to_socket_addrs()
+        .map_err(|e| format!("{host}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("{host}: no address"))?;
+    let mut stream =
+        std::net::TcpStream::connect_timeout(&addr, timeout).map_err(|e| format!("{url}: {e}"))?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .and_then(|()| stream.set_write_timeout(Some(timeout)))
+        .and_then(|()| {
+            stream.write_all(format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+        })
+        .map_err(|e| format!("{url}: {e}"))?;
+    let mut head = [0u8; 12];
+    stream
+        .read_exact(&mut head)
+        .map_err(|e| format!("{url}: {e}"))?;
+    match &head[9..12] {
+        b"200" => Ok(()),
+        status => Err(format!("{url}: status {}", String::from_utf8_lossy(status))),
+    }
 }
 
 /// `30s`, `15m`, `1h`, `7d` → seconds.
@@ -78,6 +120,39 @@ pub fn parse_ttl(s: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A one-shot server answering `status_line`; returns its address.
+    fn answer_once(status_line: &'static str) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 512];
+            while !request.ends_with(b"\r\n\r\n") {
+                let n = s.read(&mut buf).unwrap();
+                assert!(n > 0, "the request head ends with an empty line");
+                request.extend_from_slice(&buf[..n]);
+            }
+            assert!(request.starts_with(b"GET /ready HTTP/1.0\r\n"));
+            s.write_all(status_line.as_bytes()).unwrap();
+        });
+        format!("http://{addr}/ready")
+    }
+
+    #[test]
+    fn probe_passes_on_200_only() {
+        let t = std::time::Duration::from_secs(5);
+        assert_eq!(probe(&answer_once("HTTP/1.1 200 OK\r\n\r\n"), t), Ok(()));
+        let e = probe(&answer_once("HTTP/1.1 503 Service Unavailable\r\n\r\n"), t).unwrap_err();
+        assert!(e.ends_with("status 503"), "{e}");
+        assert!(
+            probe("https://x/ready", t)
+                .unwrap_err()
+                .starts_with("--url")
+        );
+    }
 
     #[test]
     fn ttl() {

@@ -46,6 +46,66 @@ pub struct Settings {
     /// The address clients reach this server at (`SAMVERKAN_PUBLIC_URL`), which the served
     /// OpenAPI document names as its server; `None`: the relative `/`.
     pub public_url: Option<String>,
+    /// Where `GET /metrics` is served (`SAMVERKAN_METRICS_BIND`); `None`: nowhere.
+    pub metrics_bind: Option<String>,
+    /// `SAMVERKAN_LOG_FORMAT`: text (default) or json.
+    pub log_format: crate::logging::LogFormat,
+    /// How long in-flight requests may take to finish after SIGTERM
+    /// (`SAMVERKAN_SHUTDOWN_GRACE`, seconds).
+    pub shutdown_grace: Duration,
+}
+
+/// Every variable the server reads. An unknown `SAMVERKAN_*` one is warned about, naming the
+/// closest of these (a typo would otherwise be silently ignored).
+pub const KNOWN_VARIABLES: &[&str] = &[
+    "DATABASE_URL",
+    "SAMVERKAN_BIND",
+    "SAMVERKAN_BODY_LIMIT",
+    "SAMVERKAN_CLIENT_TIMEOUT_MS",
+    "SAMVERKAN_DB_POOL_SIZE",
+    "SAMVERKAN_JWT_ALGORITHM",
+    "SAMVERKAN_JWT_AUDIENCE",
+    "SAMVERKAN_JWT_ISSUER",
+    "SAMVERKAN_JWT_LEEWAY",
+    "SAMVERKAN_JWT_PRIVATE_KEY",
+    "SAMVERKAN_JWT_PUBLIC_KEY",
+    "SAMVERKAN_JWT_SECRET",
+    "SAMVERKAN_LOG_FORMAT",
+    "SAMVERKAN_METRICS_BIND",
+    "SAMVERKAN_PUBLIC_URL",
+    "SAMVERKAN_SHUTDOWN_GRACE",
+    "SAMVERKAN_WORKERS",
+];
+
+/// Variables of this repository's harnesses and clients, and of the build, not of the
+/// server: never warned about.
+const FOREIGN_VARIABLES: &[&str] = &["SAMVERKAN_GIT_COMMIT", "SAMVERKAN_TOKEN", "SAMVERKAN_URL"];
+const FOREIGN_PREFIXES: &[&str] = &["SAMVERKAN_TEST_", "SAMVERKAN_FUZZ_", "SAMVERKAN_CONTRACT_"];
+
+/// A warning for each `SAMVERKAN_*` name that the server does not read, naming the closest
+/// known one.
+pub fn unknown_variable_warnings<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    names
+        .into_iter()
+        .filter(|n| {
+            n.starts_with("SAMVERKAN_")
+                && !KNOWN_VARIABLES.contains(n)
+                && !FOREIGN_VARIABLES.contains(n)
+                && !FOREIGN_PREFIXES.iter().any(|p| n.starts_with(p))
+        })
+        .map(|n| {
+            let closest = KNOWN_VARIABLES
+                .iter()
+                .max_by(|a, b| {
+                    strsim::jaro_winkler(n, a)
+                        .partial_cmp(&strsim::jaro_winkler(n, b))
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                })
+                .copied()
+                .unwrap_or("SAMVERKAN_BIND");
+            format!("{n} is not a setting of samverkan (ignored); did you mean {closest}?")
+        })
+        .collect()
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -177,7 +237,53 @@ impl Settings {
                 5000,
             )?),
             public_url,
+            metrics_bind: env.var("SAMVERKAN_METRICS_BIND"),
+            log_format: env
+                .var("SAMVERKAN_LOG_FORMAT")
+                .map(|v| crate::logging::LogFormat::parse(&v))
+                .transpose()?
+                .unwrap_or_default(),
+            shutdown_grace: Duration::from_secs(parse_number(env, "SAMVERKAN_SHUTDOWN_GRACE", 10)?),
         })
+    }
+
+    /// The effective configuration, one `NAME=value` a line, secrets masked
+    /// (`samverkan check-config`).
+    pub fn describe(&self) -> String {
+        let masked = |set: bool| if set { "(set, masked)" } else { "(not set)" };
+        let jwt_key = match &self.jwt.key {
+            Some(JwtKey::Secret(_)) => "SAMVERKAN_JWT_SECRET=(set, masked)".to_owned(),
+            Some(JwtKey::PublicKeyPem(pem)) => {
+                format!("SAMVERKAN_JWT_PUBLIC_KEY=(PEM, {} bytes)", pem.len())
+            }
+            None => "SAMVERKAN_JWT_SECRET=(not set: serve needs a key or --demo)".to_owned(),
+        };
+        let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not set)".into());
+        [
+            format!("DATABASE_URL={}", self.database_url.describe()),
+            format!("SAMVERKAN_BIND={}", self.bind),
+            format!("SAMVERKAN_PUBLIC_URL={}", opt(&self.public_url)),
+            format!("SAMVERKAN_METRICS_BIND={}", opt(&self.metrics_bind)),
+            format!("SAMVERKAN_LOG_FORMAT={}", self.log_format.as_str()),
+            format!("SAMVERKAN_SHUTDOWN_GRACE={}", self.shutdown_grace.as_secs()),
+            format!("SAMVERKAN_WORKERS={}", self.workers),
+            format!("SAMVERKAN_DB_POOL_SIZE={}", self.pool_size),
+            format!("SAMVERKAN_BODY_LIMIT={}", self.body_limit),
+            format!(
+                "SAMVERKAN_CLIENT_TIMEOUT_MS={}",
+                self.client_request_timeout.as_millis()
+            ),
+            jwt_key,
+            format!("SAMVERKAN_JWT_ALGORITHM={:?}", self.jwt.algorithm),
+            format!("SAMVERKAN_JWT_ISSUER={}", opt(&self.jwt.issuer)),
+            format!("SAMVERKAN_JWT_AUDIENCE={}", opt(&self.jwt.audience)),
+            format!("SAMVERKAN_JWT_LEEWAY={}", self.jwt.leeway_seconds),
+            format!(
+                "SAMVERKAN_JWT_PRIVATE_KEY={}",
+                masked(self.jwt.private_key_pem.is_some())
+            ),
+        ]
+        .join("\n")
     }
 }
 
@@ -241,6 +347,64 @@ mod tests {
             let e = Settings::from_env(&[("SAMVERKAN_PUBLIC_URL", bad)]).unwrap_err();
             assert!(e.starts_with("SAMVERKAN_PUBLIC_URL"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn unknown_variables_are_warned_about_naming_the_closest_known_one() {
+        let w = unknown_variable_warnings([
+            "SAMVERKAN_METRIC_BIND",
+            "SAMVERKAN_BIND",
+            "SAMVERKAN_TEST_POSTGRES_URL",
+            "SAMVERKAN_FUZZ_SEED",
+            "SAMVERKAN_TOKEN",
+            "PATH",
+        ]);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].starts_with("SAMVERKAN_METRIC_BIND "), "{}", w[0]);
+        assert!(
+            w[0].ends_with("did you mean SAMVERKAN_METRICS_BIND?"),
+            "{}",
+            w[0]
+        );
+    }
+
+    #[test]
+    fn the_effective_configuration_masks_secrets() {
+        let s = Settings::from_env(&[
+            (
+                "SAMVERKAN_JWT_SECRET",
+                "hemligt-hemligt-hemligt-hemligt-åäö",
+            ),
+            (
+                "DATABASE_URL",
+                "postgres://samverkan:lösenord@db:5432/samverkan",
+            ),
+            ("SAMVERKAN_METRICS_BIND", "127.0.0.1:9100"),
+        ])
+        .unwrap();
+        let text = s.describe();
+        assert!(!text.contains("hemligt"), "{text}");
+        assert!(!text.contains("lösenord"), "{text}");
+        assert!(
+            text.contains("SAMVERKAN_METRICS_BIND=127.0.0.1:9100"),
+            "{text}"
+        );
+        assert!(
+            text.contains("SAMVERKAN_JWT_SECRET=(set, masked)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn operations_settings() {
+        let s = Settings::from_env(&[("X", "y")]).unwrap();
+        assert_eq!(s.metrics_bind, None);
+        assert_eq!(s.shutdown_grace, Duration::from_secs(10));
+        assert_eq!(s.log_format, crate::logging::LogFormat::Text);
+        let e = Settings::from_env(&[("SAMVERKAN_SHUTDOWN_GRACE", "soon")]).unwrap_err();
+        assert!(e.starts_with("SAMVERKAN_SHUTDOWN_GRACE"), "{e}");
+        let e = Settings::from_env(&[("SAMVERKAN_LOG_FORMAT", "xml")]).unwrap_err();
+        assert!(e.starts_with("SAMVERKAN_LOG_FORMAT"), "{e}");
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //!   the sweep, the public signatory list), without HTTP.
 //! - `auth` (JWT), `cache` (public lists in memory), `idempotency`, `render` (CSV and the
 //!   embeddable page), `openapi` and `schemas` (the contract), `setup`, `demo`, `reference`.
+//! - `metrics` (Prometheus, on a bind of its own) and `logging` (text or JSON lines).
 //! - The `samverkan` binary: `main.rs`, `cli.rs`, `config.rs`.
 
 pub mod auth;
@@ -22,6 +23,8 @@ pub mod demo;
 pub mod extract;
 pub mod http;
 pub mod idempotency;
+pub mod logging;
+pub mod metrics;
 pub mod openapi;
 pub mod problem;
 pub mod reference;

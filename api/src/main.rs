@@ -2,12 +2,16 @@
 
 use std::net::TcpListener;
 use std::process::ExitCode;
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
 
 use clap::Parser;
 use samverkan_api::auth::{Authenticator, TokenRequest};
 use samverkan_api::cli::{Cli, Command, parse_ttl};
-use samverkan_api::config::{JwtKey, ProcessEnv, Settings};
-use samverkan_api::server::server;
+use samverkan_api::config::{JwtKey, ProcessEnv, Settings, unknown_variable_warnings};
+use samverkan_api::logging::{self, LogFormat};
+use samverkan_api::metrics::{Metrics, metrics_server};
+use samverkan_api::server::server_with_grace;
 use samverkan_api::setup::prepare_database;
 use samverkan_api::state::{AppState, Clock, SystemClock};
 use samverkan_api::{openapi, setup};
@@ -16,8 +20,21 @@ use samverkan_persistence::DbPool;
 use samverkan_persistence::db::{PoolOptions, build_pool};
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    match run(Cli::parse()) {
+    samverkan_api::metrics::process_start();
+    let cli = Cli::parse();
+    // The log format is the one setting read before the others: errors in them are logged.
+    let format = std::env::var("SAMVERKAN_LOG_FORMAT")
+        .ok()
+        .and_then(|v| LogFormat::parse(&v).ok())
+        .unwrap_or_default();
+    logging::init(format);
+    let names: Vec<String> = std::env::vars_os()
+        .filter_map(|(k, _)| k.into_string().ok())
+        .collect();
+    for warning in unknown_variable_warnings(names.iter().map(String::as_str)) {
+        log::warn!("{warning}");
+    }
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("samverkan: {e}");
@@ -30,6 +47,12 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Openapi => {
             print!("{}", openapi::api_document_text());
+            Ok(())
+        }
+        Command::Probe { url } => samverkan_api::cli::probe(&url, Duration::from_secs(3)),
+        Command::CheckConfig => {
+            let settings = Settings::from_env(&ProcessEnv)?;
+            println!("{}", settings.describe());
             Ok(())
         }
         Command::Migrate => {
@@ -143,34 +166,77 @@ fn serve(bind: Option<String>, demo: bool, no_migrate: bool) -> Result<(), Strin
         );
     }
     // Accessions not reconfirmed for a revised agreement end when their deadline passes.
+    // The sweep stops between runs (never inside one's transaction) when the server stops.
+    let metrics = Arc::new(Metrics::new());
     let sweeper = pool.clone();
-    let clock = std::sync::Arc::new(SystemClock);
+    let clock = Arc::new(SystemClock);
     let sweep_clock = clock.clone();
-    std::thread::spawn(move || {
-        loop {
-            match setup::sweep_reconfirmations(&sweeper, sweep_clock.now()) {
-                Ok(0) => {}
-                Ok(n) => log::info!("ended {n} accessions not reconfirmed in time"),
-                Err(e) => log::error!("reconfirmation sweep failed: {e}"),
+    let sweep_metrics = metrics.clone();
+    let (stop_sweep, sweep_stopped) = mpsc::channel::<()>();
+    let sweep = std::thread::Builder::new()
+        .name("sweep".into())
+        .spawn(move || {
+            loop {
+                let result = setup::sweep_reconfirmations(&sweeper, sweep_clock.now());
+                match &result {
+                    Ok(0) => {}
+                    Ok(n) => log::info!("ended {n} accessions not reconfirmed in time"),
+                    Err(e) => log::error!("reconfirmation sweep failed: {e}"),
+                }
+                sweep_metrics.sweep(result.map_err(|_| ()));
+                match sweep_stopped.recv_timeout(Duration::from_secs(3600)) {
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    _ => return,
+                }
             }
-            std::thread::sleep(std::time::Duration::from_secs(3600));
-        }
-    });
+        })
+        .map_err(|e| format!("cannot start the sweep: {e}"))?;
     let listener = TcpListener::bind(&settings.bind)
         .map_err(|e| format!("SAMVERKAN_BIND: cannot listen on {}: {e}", settings.bind))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let metrics_listener = settings
+        .metrics_bind
+        .as_ref()
+        .map(|bind| {
+            TcpListener::bind(bind)
+                .map_err(|e| format!("SAMVERKAN_METRICS_BIND: cannot listen on {bind}: {e}"))
+        })
+        .transpose()?;
     println!("Samverkan listening on http://{address}  (API docs: http://{address}/docs/)");
-    let state = AppState::new(pool, auth, settings.body_limit)
+    let state = AppState::new(pool.clone(), auth, settings.body_limit)
         .with_clock(clock)
-        .with_public_url(settings.public_url.clone());
-    let server = server(
-        listener,
-        state,
-        settings.workers,
-        settings.client_request_timeout,
-    )
-    .map_err(|e| e.to_string())?;
-    actix_web::rt::System::new()
-        .block_on(server)
-        .map_err(|e| e.to_string())
+        .with_public_url(settings.public_url.clone())
+        .with_metrics(metrics.clone());
+    let result = actix_web::rt::System::new().block_on(async move {
+        let metrics_handle = match metrics_listener {
+            Some(listener) => {
+                let at = listener.local_addr().map_err(|e| e.to_string())?;
+                log::info!("metrics on http://{at}/metrics");
+                let srv = metrics_server(listener, metrics, pool).map_err(|e| e.to_string())?;
+                let handle = srv.handle();
+                actix_web::rt::spawn(srv);
+                Some(handle)
+            }
+            None => None,
+        };
+        let server = server_with_grace(
+            listener,
+            state,
+            settings.workers,
+            settings.client_request_timeout,
+            settings.shutdown_grace,
+        )
+        .map_err(|e| e.to_string())?;
+        // Runs until SIGTERM/SIGINT: stops accepting, lets in-flight requests finish within
+        // the grace, then returns.
+        let result = server.await.map_err(|e| e.to_string());
+        if let Some(handle) = metrics_handle {
+            handle.stop(true).await;
+        }
+        result
+    });
+    drop(stop_sweep);
+    let _ = sweep.join();
+    log::info!("stopped");
+    result
 }

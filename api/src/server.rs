@@ -161,10 +161,30 @@ fn finish(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    let elapsed = started.elapsed();
+    let status = res.status().as_u16();
+    // The route template, never the raw path: one series per route, and no ids in labels.
+    let route = res.request().match_pattern();
+    if let Some(state) = res.request().app_data::<web::Data<AppState>>() {
+        state
+            .metrics
+            .request(route.as_deref(), method.as_str(), status, elapsed);
+    }
+    let sub = res
+        .request()
+        .extensions()
+        .get::<crate::logging::CallerSub>()
+        .map(|s| s.0.clone());
+    let duration_ms = elapsed.as_secs_f64() * 1000.0;
     log::info!(
-        "{method} {path} {} {:.1}ms request_id={request_id}",
-        res.status().as_u16(),
-        started.elapsed().as_secs_f64() * 1000.0
+        target: "samverkan::request",
+        request_id = request_id,
+        method = method.as_str(),
+        route = route.as_deref().unwrap_or(crate::metrics::UNMATCHED_ROUTE),
+        status = status,
+        duration_ms = (duration_ms * 10.0).round() / 10.0,
+        sub = sub.as_deref().unwrap_or("-");
+        "{method} {path} {status} {duration_ms:.1}ms request_id={request_id}"
     );
     res
 }
@@ -273,18 +293,40 @@ impl Future for Running {
     }
 }
 
-/// Builds the server on a bound listener (tests bind port 0).
+/// Builds the server on a bound listener (tests bind port 0), with the default shutdown
+/// grace of 10 seconds.
 pub fn server(
     listener: TcpListener,
     state: AppState,
     workers: usize,
     client_request_timeout: std::time::Duration,
 ) -> std::io::Result<Running> {
+    server_with_grace(
+        listener,
+        state,
+        workers,
+        client_request_timeout,
+        std::time::Duration::from_secs(10),
+    )
+}
+
+/// `server`, with the time in-flight requests get to finish once SIGTERM (or SIGINT) stops
+/// the server from accepting connections.
+pub fn server_with_grace(
+    listener: TcpListener,
+    state: AppState,
+    workers: usize,
+    client_request_timeout: std::time::Duration,
+    shutdown_grace: std::time::Duration,
+) -> std::io::Result<Running> {
     let cache = web::Data::new(PublicCache::default());
     let watcher = crate::cache::spawn_watcher(
         state.pool.clone(),
         Arc::downgrade(&cache.clone().into_inner()),
     );
+    state
+        .metrics
+        .watch_cache(Arc::downgrade(&cache.clone().into_inner()));
     let state = web::Data::new(state);
     let routes = web::Data::new(RouteTable::from_openapi(&api_doc()));
     let document = api_document(state.public_url.as_deref());
@@ -312,7 +354,7 @@ pub fn server(
     .workers(workers.max(1))
     .client_request_timeout(client_request_timeout)
     .client_disconnect_timeout(std::time::Duration::from_secs(2))
-    .shutdown_timeout(10)
+    .shutdown_timeout(shutdown_grace.as_secs())
     .listen(listener)?
     .run();
     Ok(Running {

@@ -10,6 +10,7 @@ use samverkan_persistence::DbPool;
 use samverkan_persistence::db::{DbConnection, get_conn, write_transaction};
 
 use crate::auth::Authenticator;
+use crate::metrics::Metrics;
 use crate::problem::ApiError;
 
 /// Where "now" comes from. The domain never reads a clock; handlers, workflows, the cache
@@ -42,6 +43,8 @@ pub struct AppState {
     /// The public address the served OpenAPI document names as its server
     /// (`SAMVERKAN_PUBLIC_URL`); `None` for the relative `/`.
     pub public_url: Option<String>,
+    /// This server's metrics (served on `SAMVERKAN_METRICS_BIND` when set).
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -53,11 +56,16 @@ impl AppState {
             body_limit,
             clock: Arc::new(SystemClock),
             public_url: None,
+            metrics: Arc::new(Metrics::new()),
         }
     }
 
     pub fn with_public_url(self, public_url: Option<String>) -> Self {
         Self { public_url, ..self }
+    }
+
+    pub fn with_metrics(self, metrics: Arc<Metrics>) -> Self {
+        Self { metrics, ..self }
     }
 
     pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
@@ -80,7 +88,14 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        web::block(move || f(&mut *get_conn(&pool)?)).await?
+        let metrics = self.metrics.clone();
+        web::block(move || {
+            let started = std::time::Instant::now();
+            let conn = get_conn(&pool);
+            metrics.pool_checkout(started.elapsed(), conn.is_ok());
+            f(&mut *conn?)
+        })
+        .await?
     }
 
     /// Like `read`, inside one write transaction: everything `f` does lands, or nothing.
@@ -89,6 +104,12 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
-        self.read(move |conn| write_transaction(conn, f)).await
+        let metrics = self.metrics.clone();
+        self.read(move |conn| {
+            let result = write_transaction(conn, f);
+            metrics.transaction(result.is_ok());
+            result
+        })
+        .await
     }
 }

@@ -13,6 +13,7 @@ use actix_web::dev::ServerHandle;
 use diesel::{Connection, RunQueryDsl, pg::PgConnection};
 use samverkan_api::auth::{Authenticator, TokenRequest};
 use samverkan_api::config::{JwtKey, JwtSettings};
+use samverkan_api::metrics::metrics_server;
 use samverkan_api::server::server;
 use samverkan_api::state::AppState;
 use samverkan_domain::access::Role;
@@ -85,6 +86,8 @@ pub fn postgres_admin_url() -> String {
 
 pub struct TestApp {
     pub base: String,
+    /// The metrics server's address (`GET {metrics_base}/metrics`).
+    pub metrics_base: String,
     pub backend: Backend,
     pub database_url: DatabaseUrl,
     handle: ServerHandle,
@@ -165,12 +168,22 @@ impl TestApp {
             Authenticator::new(&jwt_settings()).expect("auth"),
             64 * 1024,
         );
+        // The metrics on a port of their own, as `SAMVERKAN_METRICS_BIND` gives in production.
+        let metrics_listener = TcpListener::bind("127.0.0.1:0").expect("bind metrics");
+        let metrics_port = metrics_listener.local_addr().expect("addr").port();
+        let metrics = state.metrics.clone();
+        let metrics_pool = state.pool.clone();
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
+                let metrics_srv = metrics_server(metrics_listener, metrics, metrics_pool)
+                    .expect("metrics server");
+                let metrics_handle = metrics_srv.handle();
+                actix_web::rt::spawn(metrics_srv);
                 let srv = server(listener, state, 2, Duration::from_secs(3)).expect("server");
                 tx.send(srv.handle()).expect("handle");
                 let _ = srv.await;
+                metrics_handle.stop(false).await;
             });
         });
         let handle = rx.recv().expect("server started");
@@ -181,6 +194,7 @@ impl TestApp {
             .new_agent();
         Self {
             base: format!("http://127.0.0.1:{port}"),
+            metrics_base: format!("http://127.0.0.1:{metrics_port}"),
             backend,
             database_url,
             handle,
@@ -540,17 +554,28 @@ impl TestApp {
             Authenticator::new(jwt).expect("auth"),
             64 * 1024,
         ));
+        // The metrics on a port of their own, as `SAMVERKAN_METRICS_BIND` gives in production.
+        let metrics_listener = TcpListener::bind("127.0.0.1:0").expect("bind metrics");
+        let metrics_port = metrics_listener.local_addr().expect("addr").port();
+        let metrics = state.metrics.clone();
+        let metrics_pool = state.pool.clone();
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
+                let metrics_srv = metrics_server(metrics_listener, metrics, metrics_pool)
+                    .expect("metrics server");
+                let metrics_handle = metrics_srv.handle();
+                actix_web::rt::spawn(metrics_srv);
                 let srv = server(listener, state, 2, Duration::from_secs(3)).expect("server");
                 tx.send(srv.handle()).expect("handle");
                 let _ = srv.await;
+                metrics_handle.stop(false).await;
             });
         });
         app.handle = rx.recv().expect("server started");
         app.thread = Some(thread);
         app.base = format!("http://127.0.0.1:{port}");
+        app.metrics_base = format!("http://127.0.0.1:{metrics_port}");
         app.auth = Authenticator::new(jwt).expect("auth");
         app
     }

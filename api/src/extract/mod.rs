@@ -5,7 +5,7 @@ use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use samverkan_domain::access::Principal;
 
 use crate::problem::{ApiError, Unauthenticated};
@@ -43,7 +43,11 @@ fn principal_of(req: &HttpRequest) -> Result<Option<Principal>, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
-    state.auth.verify(token).map(Some)
+    let principal = state.auth.verify(token)?;
+    // For the request's log line: who asked (never the token).
+    req.extensions_mut()
+        .insert(crate::logging::CallerSub(principal.sub.clone()));
+    Ok(Some(principal))
 }
 
 /// The caller of a public operation: anonymous, or authenticated (a token that is sent must
