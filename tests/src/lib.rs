@@ -6,15 +6,16 @@
 
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use diesel::{Connection, RunQueryDsl, pg::PgConnection};
 use samverkan_api::auth::{Authenticator, TokenRequest};
 use samverkan_api::config::{JwtKey, JwtSettings};
 use samverkan_api::server::server;
-use samverkan_api::state::AppState;
+use samverkan_api::state::{AppState, Clock};
 use samverkan_domain::access::Role;
 use samverkan_persistence::db::{DatabaseUrl, PoolOptions, build_pool};
 use serde_json::Value;
@@ -83,8 +84,30 @@ pub fn postgres_admin_url() -> String {
         })
 }
 
+/// The test's clock: the system's until a test sets it, then that instant until it is set
+/// again. Only the harness builds one; production's `AppState` has the system clock.
+#[derive(Debug, Clone, Default)]
+pub struct TestClock(Arc<Mutex<Option<DateTime<Utc>>>>);
+
+impl TestClock {
+    pub fn set(&self, now: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(now);
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(Utc::now)
+    }
+}
+
 pub struct TestApp {
     pub base: String,
+    /// The server's clock; `set_today`/`set_now` move it.
+    pub clock: TestClock,
     pub backend: Backend,
     pub database_url: DatabaseUrl,
     handle: ServerHandle,
@@ -160,11 +183,13 @@ impl TestApp {
         .expect("pool");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
+        let clock = TestClock::default();
         let state = AppState::new(
             pool,
             Authenticator::new(&jwt_settings()).expect("auth"),
             64 * 1024,
-        );
+        )
+        .with_clock(Arc::new(clock.clone()));
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
@@ -181,6 +206,7 @@ impl TestApp {
             .new_agent();
         Self {
             base: format!("http://127.0.0.1:{port}"),
+            clock,
             backend,
             database_url,
             handle,
@@ -189,6 +215,19 @@ impl TestApp {
             agent,
             cleanup,
         }
+    }
+
+    /// Sets the server's clock to this instant.
+    pub fn set_now(&self, now: DateTime<Utc>) {
+        self.clock.set(now);
+    }
+
+    /// Sets the server's clock to noon UTC of `date` (the same date in Sweden), or to
+    /// `time` in UTC with [`TestApp::set_now`] for the hours around midnight.
+    pub fn set_today(&self, date: &str) {
+        let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("a YYYY-MM-DD date");
+        let noon = date.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("noon"));
+        self.set_now(Utc.from_utc_datetime(&noon));
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -535,11 +574,10 @@ impl TestApp {
         .expect("pool");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let state = configure(AppState::new(
-            pool,
-            Authenticator::new(jwt).expect("auth"),
-            64 * 1024,
-        ));
+        let state = configure(
+            AppState::new(pool, Authenticator::new(jwt).expect("auth"), 64 * 1024)
+                .with_clock(Arc::new(app.clock.clone())),
+        );
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {

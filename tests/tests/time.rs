@@ -1,0 +1,98 @@
+//! Agreements live in time: dated events take effect on their dates, read with the server's
+//! clock set by the test (never by waiting).
+
+use samverkan_e2e::*;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const STATEMENT: &str = "Vi står för demokratiska värderingar och alla människors lika värde.";
+
+struct Setup {
+    agreement: Uuid,
+    admin: String,
+}
+
+/// An agreement adopted 2020-01-15, in force from 2020-02-01, with the clock on `today`.
+fn setup(app: &TestApp, today: &str) -> Setup {
+    app.set_today(today);
+    let body = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(body);
+    let agreement = app.adopted_agreement(
+        &admin,
+        body,
+        "1285",
+        json!({"approval_mode": "registration", "eligibility_statements": [STATEMENT]}),
+    );
+    Setup { agreement, admin }
+}
+
+fn application(org: Uuid, received_on: &str) -> Value {
+    json!({
+        "signatory": {"kind": "organization", "id": org},
+        "channel": "board_minutes",
+        "board_decision": {"decided_on": received_on, "minutes_reference": "§ 7", "received_on": received_on, "diary_number": null},
+        "affirmed_statements": [STATEMENT],
+        "contact_person": {"name": "Kim Kontaktsson", "email": "kim@forening.example", "phone": null}
+    })
+}
+
+/// Submits and approves an accession of a new organisation; returns its id.
+fn signatory(app: &TestApp, s: &Setup, name: &str, received_on: &str, approved_on: &str) -> Uuid {
+    let org = app.create_organization(name, None);
+    let r = app.post(
+        &format!("/api/v1/agreements/{}/accessions", s.agreement),
+        Some(&s.admin),
+        &application(org, received_on),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.id();
+    let r = app.post(
+        &format!("/api/v1/accessions/{id}/approval"),
+        Some(&s.admin),
+        &json!({"approved_on": approved_on, "decision_id": null}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    id
+}
+
+fn names(r: &Resp) -> Vec<String> {
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.json["items"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|i| i["name"].as_str().expect("a name").to_owned())
+        .collect()
+}
+
+e2e!(
+    termination_with_notice_keeps_the_list_until_its_date,
+    |app| {
+        let s = setup(app, "2025-01-10");
+        signatory(
+            app,
+            &s,
+            "Föreningen Ängsblomman",
+            "2024-02-10",
+            "2024-03-01",
+        );
+        let t = app.post(
+        &format!("/api/v1/agreements/{}/termination", s.agreement),
+        Some(&s.admin),
+        &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2025-01-10", "effective_on": "2025-04-10", "reason": "Ersätts av en regional överenskommelse."}),
+    );
+        assert_eq!(t.status, 200, "{}", t.text);
+        assert_eq!(t.json["status"]["status"], "adopted");
+        assert_eq!(t.json["status"]["terminates_on"], "2025-04-10");
+        let list = format!("/api/v1/agreements/{}/signatories", s.agreement);
+        // Read (and cached) before the date…
+        assert_eq!(names(&app.get(&list)), ["Föreningen Ängsblomman"]);
+        app.set_today("2025-04-09");
+        assert_eq!(names(&app.get(&list)), ["Föreningen Ängsblomman"]);
+        // …and gone on it, with no job having run: the cache does not outlive the midnight.
+        app.set_now("2025-04-09T22:00:00Z".parse().unwrap());
+        assert!(names(&app.get(&list)).is_empty());
+        let a = app.get(&format!("/api/v1/agreements/{}", s.agreement));
+        assert_eq!(a.json["status"]["status"], "terminated");
+    }
+);
