@@ -96,3 +96,97 @@ e2e!(
         assert_eq!(a.json["status"]["status"], "terminated");
     }
 );
+
+e2e!(
+    a_revision_adopted_for_a_later_date_takes_effect_on_it,
+    |app| {
+        let s = setup(app, "2026-11-23");
+        let path = format!("/api/v1/agreements/{}", s.agreement);
+        let r = app.post(
+            &format!("{path}/revision"),
+            Some(&s.admin),
+            &json!({"content": agreement_content("Reviderad överenskommelse")}),
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+        let r = app.post(&format!("{path}/revision/adoption"), Some(&s.admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2026-11-20", "diary_number": "KS 2026/9", "valid_from": "2027-01-01", "valid_until": null}));
+        assert_eq!(r.status, 200, "{}", r.text);
+        // Before the date: version 1 applies, version 2 is upcoming.
+        let before = app.get(&path);
+        assert_eq!(before.json["in_force"], true, "{}", before.text);
+        assert_eq!(before.json["in_force_from"], "2020-02-01");
+        assert_eq!(before.json["current_version"]["number"], 1);
+        assert_eq!(before.json["current_version"]["status"], "adopted");
+        assert_eq!(
+            before.json["current_version"]["in_force_until"],
+            "2026-12-31"
+        );
+        assert_eq!(before.json["next_version"]["number"], 2);
+        assert_eq!(before.json["next_version"]["in_force_from"], "2027-01-01");
+        let v1 = app.get(&format!("{path}/versions/1"));
+        assert_eq!(v1.json["in_force_from"], "2020-02-01");
+        assert_eq!(v1.json["in_force_until"], "2026-12-31");
+        // On the date, with nobody acting: version 2 applies.
+        app.set_now("2026-12-31T23:00:00Z".parse().unwrap());
+        let on = app.get(&path);
+        assert_eq!(on.json["current_version"]["number"], 2, "{}", on.text);
+        assert_eq!(on.json["current_version"]["in_force_until"], Value::Null);
+        assert_eq!(on.json["next_version"], Value::Null);
+        let versions = app.get(&format!("{path}/versions"));
+        assert_eq!(versions.json["items"][0]["status"], "superseded");
+        assert_eq!(versions.json["items"][1]["status"], "adopted");
+        app.set_today("2027-06-01");
+        let after = app.get(&path);
+        assert_eq!(after.json["current_version"]["number"], 2);
+        assert_eq!(after.json["in_force"], true);
+    }
+);
+
+e2e!(
+    an_adoption_for_a_later_date_is_adopted_but_not_in_force,
+    |app| {
+        app.set_today("2026-11-23");
+        let body = app.public_body("municipality", "1285");
+        let admin = app.agreement_admin(body);
+        let agreement = app.create_agreement(
+            &admin,
+            body,
+            "1285",
+            json!({"approval_mode": "registration", "eligibility_statements": [STATEMENT]}),
+        );
+        let path = format!("/api/v1/agreements/{agreement}");
+        let r = app.post(&format!("{path}/adoption"), Some(&admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2026-11-20", "diary_number": null, "valid_from": "2027-01-01", "valid_until": null}));
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert_eq!(r.json["status"]["status"], "adopted");
+        assert_eq!(r.json["in_force"], false);
+        assert_eq!(r.json["in_force_from"], "2027-01-01");
+        // Accessions may be submitted, and approved no earlier than the agreement applies.
+        let s = Setup { agreement, admin };
+        let org = app.create_organization("Idrottsföreningen Åsen", None);
+        let sub = app.post(
+            &format!("{path}/accessions"),
+            Some(&s.admin),
+            &application(org, "2026-11-10"),
+        );
+        assert_eq!(sub.status, 201, "{}", sub.text);
+        let id = sub.id();
+        let early = app.post(
+            &format!("/api/v1/accessions/{id}/approval"),
+            Some(&s.admin),
+            &json!({"approved_on": "2026-11-23", "decision_id": null}),
+        );
+        assert_eq!(early.assert_problem(422).error_fields(), ["approved_on"]);
+        assert_eq!(early.json["errors"][0]["code"], "before_in_force");
+        app.set_today("2027-01-01");
+        let a = app.get(&path);
+        assert_eq!(a.json["in_force"], true, "{}", a.text);
+        let ok = app.post(
+            &format!("/api/v1/accessions/{id}/approval"),
+            Some(&s.admin),
+            &json!({"approved_on": "2027-01-01", "decision_id": null}),
+        );
+        assert_eq!(ok.status, 200, "{}", ok.text);
+        let list = format!("{path}/signatories");
+        assert!(names(&app.get(&format!("{list}?as_of=2026-12-31"))).is_empty());
+        assert_eq!(names(&app.get(&list)), ["Idrottsföreningen Åsen"]);
+    }
+);

@@ -34,6 +34,9 @@ pub struct AgreementTerms {
     /// that), not expired, any termination not yet effective. Drafts, agreements on
     /// consultation and terminated ones take no accessions.
     pub in_force: bool,
+    /// The first day the agreement applies (its first adoption's `valid_from`): no
+    /// accession is approved from an earlier date. `None` before adoption.
+    pub in_force_from: Option<NaiveDate>,
     /// The number of the version in force; an approval records it.
     pub version_number: u32,
     pub approval_mode: ApprovalMode,
@@ -59,6 +62,7 @@ impl AgreementTerms {
             owner_public_body_id: agreement.owner_public_body_id(),
             party_public_body_ids: agreement.party_public_body_ids().to_vec(),
             in_force: agreement.takes_accessions(on),
+            in_force_from: agreement.in_force_from(),
             version_number: agreement.current_version().map_or(0, |v| v.number()),
             approval_mode: agreement.settings().approval_mode,
             public_bodies_may_accede: agreement.settings().public_bodies_may_accede,
@@ -478,6 +482,14 @@ impl Accession {
         }
         if approved_on > swedish_date(now) {
             v.add("approved_on", AccessionField::ApprovalInFuture);
+        }
+        if let Some(in_force_from) = terms.in_force_from
+            && approved_on < in_force_from
+        {
+            v.add(
+                "approved_on",
+                AccessionField::ApprovalBeforeInForce { in_force_from },
+            );
         }
         if let Some(board) = &self.board_decision
             && approved_on < board.received_on()

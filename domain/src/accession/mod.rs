@@ -177,6 +177,11 @@ crate::field_errors! {
             en: "an accession cannot be approved from a future date",
             sv: "en anslutning kan inte godkännas från ett datum i framtiden",
         },
+        /// Checked against the agreement: an adoption may take effect after its decision.
+        ApprovalBeforeInForce { in_force_from: NaiveDate } => "before_in_force" {
+            en: "an accession cannot be approved before the agreement is in force ({in_force_from})",
+            sv: "en anslutning kan inte godkännas innan överenskommelsen gäller ({in_force_from})",
+        },
         /// Checked against the board decision on record.
         ApprovalBeforeReceived { received_on: NaiveDate } => "before_received" {
             en: "an accession cannot be approved before its board decision was received ({received_on})",

@@ -51,6 +51,7 @@ fn registration_terms() -> AgreementTerms {
         owner_public_body_id: OWNER,
         party_public_body_ids: vec![OWNER, PARTY],
         in_force: true,
+        in_force_from: Some(date(2018, 10, 1)),
         version_number: 1,
         approval_mode: ApprovalMode::Registration,
         public_bodies_may_accede: false,
@@ -1582,6 +1583,7 @@ fn terms_are_read_from_the_agreement() {
             owner_public_body_id: testing::OWNER,
             party_public_body_ids: vec![testing::OWNER],
             in_force: true,
+            in_force_from: Some(date(2018, 10, 1)),
             version_number: 1,
             approval_mode: ApprovalMode::Registration,
             public_bodies_may_accede: true,
@@ -1933,4 +1935,31 @@ mod properties {
             }
         }
     }
+}
+
+#[test]
+fn no_approval_before_the_agreement_is_in_force() {
+    let terms = AgreementTerms {
+        in_force_from: Some(date(2024, 5, 15)),
+        ..registration_terms()
+    };
+    let mut a = Accession::submit(input(), &terms, &[], REP, now()).expect("submits");
+    assert_eq!(
+        invalid(a.approve(
+            Approval::Registration,
+            &terms,
+            date(2024, 5, 14),
+            ADMIN,
+            now()
+        )),
+        [("approved_on".to_owned(), "before_in_force")]
+    );
+    a.approve(
+        Approval::Registration,
+        &terms,
+        date(2024, 5, 15),
+        ADMIN,
+        now(),
+    )
+    .expect("approves on the first day");
 }

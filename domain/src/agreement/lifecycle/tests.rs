@@ -674,13 +674,18 @@ fn adopting_a_revision_supersedes_the_current_version() {
         Some(date(2018, 10, 1))
     );
     assert_eq!(
-        a.status(today()),
+        a.status(today()).status,
+        ShownStatus::Expired,
+        "version 1 applies, expired, until the revision takes effect"
+    );
+    assert_eq!(
+        a.status(date(2027, 1, 1)),
         AgreementStatus {
             status: ShownStatus::Adopted,
             revision_in_progress: false,
             terminates_on: None
         },
-        "no longer expired"
+        "no longer expired once the revision takes effect"
     );
     assert_eq!(a.start_revision(content()).expect("the next revision"), 3);
     // Every text stays on record under its number.
@@ -888,4 +893,71 @@ fn a_review_may_be_recorded_from_the_day_of_adoption_until_today() {
             .unwrap_or_else(|e| panic!("done {done_on}: {e}"));
     }
     assert_eq!(a.reviews().len(), 2);
+}
+
+// ----- dated events take effect on their dates -----
+
+#[test]
+fn an_adoption_for_a_later_date_is_adopted_but_not_yet_in_force() {
+    let mut a = draft();
+    let from = date(2027, 1, 1);
+    a.adopt(
+        AdoptionInput {
+            valid_from: from,
+            ..adoption(today())
+        },
+        today(),
+    )
+    .expect("adopts in advance");
+    assert_eq!(a.status(today()).status, ShownStatus::Adopted);
+    assert_eq!(a.in_force_from(), Some(from));
+    assert!(!a.applies_on(today()));
+    assert!(!a.applies_on(date(2026, 12, 31)));
+    assert!(a.applies_on(from));
+    assert!(a.version_in_force_on(date(2026, 12, 31)).is_none());
+    assert_eq!(a.version_in_force_on(from).map(|v| v.number()), Some(1));
+    assert_eq!(a.next_version_after(today()).map(|v| v.number()), Some(1));
+    assert!(a.next_version_after(from).is_none());
+}
+
+#[test]
+fn a_revision_for_a_later_date_takes_effect_on_it_without_anyone_acting() {
+    let mut a = adopted(date(2022, 1, 10));
+    a.start_revision(revised_content()).expect("starts");
+    let from = date(2027, 1, 1);
+    a.adopt_revision(
+        AdoptionInput {
+            valid_from: from,
+            ..adoption(today())
+        },
+        today(),
+    )
+    .expect("adopts the revision in advance");
+    let before = date(2026, 12, 31);
+    assert_eq!(a.version_in_force_on(before).map(|v| v.number()), Some(1));
+    assert_eq!(a.version_in_force_on(from).map(|v| v.number()), Some(2));
+    assert_eq!(a.next_version_after(before).map(|v| v.number()), Some(2));
+    assert!(a.next_version_after(from).is_none());
+    assert_eq!(
+        a.version_in_force_period(1),
+        Some((date(2022, 1, 10), Some(before)))
+    );
+    assert_eq!(a.version_in_force_period(2), Some((from, None)));
+    assert!(a.applies_on(before) && a.applies_on(from));
+    // A termination ends the version in force on the day before it takes effect.
+    a.terminate(
+        TerminationInput {
+            effective_on: date(2028, 1, 1),
+            ..termination(today())
+        },
+        today(),
+    )
+    .expect("terminates with notice");
+    assert_eq!(
+        a.version_in_force_period(2),
+        Some((from, Some(date(2027, 12, 31))))
+    );
+    assert!(a.applies_on(date(2027, 12, 31)));
+    assert!(!a.applies_on(date(2028, 1, 1)));
+    assert!(a.version_in_force_period(3).is_none());
 }
