@@ -69,7 +69,7 @@ e2e!(
     termination_with_notice_keeps_the_list_until_its_date,
     |app| {
         let s = setup(app, "2025-01-10");
-        signatory(
+        let id = signatory(
             app,
             &s,
             "Föreningen Ängsblomman",
@@ -84,6 +84,15 @@ e2e!(
         assert_eq!(t.status, 200, "{}", t.text);
         assert_eq!(t.json["status"]["status"], "adopted");
         assert_eq!(t.json["status"]["terminates_on"], "2025-04-10");
+        // Until the date the accession stays approved and the agreement is run as before.
+        let accession = format!("/api/v1/accessions/{id}");
+        assert_eq!(app.get_as(&accession, &s.admin).json["state"], "approved");
+        let review = app.post(
+            &format!("/api/v1/agreements/{}/reviews", s.agreement),
+            Some(&s.admin),
+            &json!({"kind": "follow_up", "done_on": "2025-01-10", "summary": "Årlig uppföljning före avslutet."}),
+        );
+        assert_eq!(review.status, 200, "{}", review.text);
         let list = format!("/api/v1/agreements/{}/signatories", s.agreement);
         // Read (and cached) before the date…
         assert_eq!(names(&app.get(&list)), ["Föreningen Ängsblomman"]);
@@ -94,6 +103,11 @@ e2e!(
         assert!(names(&app.get(&list)).is_empty());
         let a = app.get(&format!("/api/v1/agreements/{}", s.agreement));
         assert_eq!(a.json["status"]["status"], "terminated");
+        assert_eq!(a.json["in_force"], false);
+        let ended = app.get_as(&accession, &s.admin);
+        assert_eq!(ended.json["state"], "ended");
+        assert_eq!(ended.json["end_reason"], "agreement_terminated");
+        assert_eq!(ended.json["ended_on"], "2025-04-10");
     }
 );
 

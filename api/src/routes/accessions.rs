@@ -86,6 +86,17 @@ pub struct AccessionView {
     pub updated_at: DateTime<Utc>,
 }
 
+impl AccessionView {
+    /// The accession as on `today`: until a withdrawal or termination takes effect, it is
+    /// still `approved`.
+    fn of(r: &AccessionRecord, today: NaiveDate) -> Self {
+        Self {
+            state: r.accession.state_on(today),
+            ..Self::from(r)
+        }
+    }
+}
+
 impl From<&AccessionRecord> for AccessionView {
     fn from(r: &AccessionRecord) -> Self {
         let a = &r.accession;
@@ -185,7 +196,10 @@ async fn transition(
             Ok(store::save_accession(conn, &before, &accession, now)?)
         })
         .await?;
-    changed(&AccessionView::from(&record), Some(record.row_version))
+    changed(
+        &AccessionView::of(&record, state.today()),
+        Some(record.row_version),
+    )
 }
 
 // ---------------------------------------------------------------- submission and reads
@@ -277,7 +291,7 @@ async fn submit(
         Created::new(
             format!("/api/v1/accessions/{}", accession.id()),
             Some(record.row_version),
-            &AccessionView::from(&record),
+            &AccessionView::of(&record, clock.today()),
         )
     })
     .await
@@ -326,7 +340,11 @@ async fn list_for_administrators(
         .await?;
     let link = next_link(&req, page.next_cursor.as_deref());
     let body = AccessionList {
-        items: page.items.iter().map(AccessionView::from).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|r| AccessionView::of(r, state.today()))
+            .collect(),
         next_cursor: page.next_cursor,
     };
     json_read(&req, &body, None, Visibility::Private, link)
@@ -365,7 +383,7 @@ async fn get_accession(
         .await?;
     json_read(
         &req,
-        &AccessionView::from(&record),
+        &AccessionView::of(&record, state.today()),
         Some(record.row_version),
         Visibility::Private,
         None,
@@ -420,7 +438,10 @@ async fn update_contact_person(
             Ok(store::save_accession(conn, &before, &changed, now)?)
         })
         .await?;
-    changed(&AccessionView::from(&record), Some(record.row_version))
+    changed(
+        &AccessionView::of(&record, state.today()),
+        Some(record.row_version),
+    )
 }
 
 // ---------------------------------------------------------------- transitions

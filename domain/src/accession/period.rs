@@ -79,6 +79,15 @@ impl Accession {
         }
     }
 
+    /// The state as on `on`: an accession withdrawn or ended from a later date (a
+    /// withdrawal with notice, a termination with notice) is still approved until then.
+    pub fn state_on(&self, on: NaiveDate) -> AccessionState {
+        match self.left_on() {
+            Some(left_on) if left_on > on => AccessionState::Approved,
+            _ => self.state(),
+        }
+    }
+
     pub fn signatory_period(&self) -> Option<SignatoryPeriod> {
         SignatoryPeriod::of(self.state(), self.approved_on(), self.left_on())
     }

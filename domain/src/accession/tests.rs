@@ -1963,3 +1963,13 @@ fn no_approval_before_the_agreement_is_in_force() {
     )
     .expect("approves on the first day");
 }
+
+#[test]
+fn an_accession_ending_later_is_approved_until_then() {
+    let mut a = approved();
+    a.end_with_agreement(date(2024, 8, 1), ADMIN, now())
+        .expect("ends with the agreement");
+    assert_eq!(a.state(), AccessionState::Ended);
+    assert_eq!(a.state_on(date(2024, 7, 31)), AccessionState::Approved);
+    assert_eq!(a.state_on(date(2024, 8, 1)), AccessionState::Ended);
+}

@@ -696,7 +696,7 @@ impl Agreement {
         review: ReviewInput,
         today: NaiveDate,
     ) -> Result<(), DomainError> {
-        self.require_adopted()?;
+        self.require_adopted_or_terminating(today)?;
         let adopted_on = self
             .first_adoption()
             .map(AdoptionRecord::decision_date)
@@ -747,6 +747,22 @@ impl Agreement {
         match self.state {
             AgreementState::Adopted => Ok(()),
             state => Err(AgreementRule::NotAdopted { state }),
+        }
+    }
+
+    /// Adopted, or terminated with the termination not yet in effect: until then the
+    /// agreement is run as before (reviews recorded, meetings held).
+    fn require_adopted_or_terminating(&self, today: NaiveDate) -> Result<(), AgreementRule> {
+        match self.state {
+            AgreementState::Terminated
+                if self
+                    .termination
+                    .as_ref()
+                    .is_some_and(|t| t.effective_on() > today) =>
+            {
+                Ok(())
+            }
+            _ => self.require_adopted(),
         }
     }
 

@@ -961,3 +961,32 @@ fn a_revision_for_a_later_date_takes_effect_on_it_without_anyone_acting() {
     assert!(!a.applies_on(date(2028, 1, 1)));
     assert!(a.version_in_force_period(3).is_none());
 }
+
+#[test]
+fn reviews_are_recorded_until_a_termination_takes_effect() {
+    let review = ReviewInput {
+        id: Uuid::from_u128(501),
+        kind: ReviewKind::FollowUp,
+        done_on: date(2026, 11, 20),
+        summary: "Årlig uppföljning.".into(),
+    };
+    let mut a = adopted(date(2018, 10, 1));
+    a.terminate(
+        TerminationInput {
+            effective_on: date(2027, 2, 23),
+            ..termination(today())
+        },
+        today(),
+    )
+    .expect("terminates with notice");
+    a.record_review(review.clone(), today())
+        .expect("recorded while the termination is pending");
+    let on_the_day = ReviewInput {
+        id: Uuid::from_u128(502),
+        ..review
+    };
+    assert_eq!(
+        rule(a.record_review(on_the_day, date(2027, 2, 23))),
+        "agreement_not_adopted"
+    );
+}
