@@ -93,11 +93,49 @@ e2e!(
             &json!({"kind": "follow_up", "done_on": "2025-01-10", "summary": "Årlig uppföljning före avslutet."}),
         );
         assert_eq!(review.status, 200, "{}", review.text);
+        // Once the termination is decided nobody applies; the administrator may still
+        // register a paper application whose dates fall before it takes effect.
+        let late = app.create_organization("Bygdegårdsföreningen Åby", None);
+        let applied = app.post(
+            &format!("/api/v1/agreements/{}/accessions", s.agreement),
+            Some(&app.organization_rep(late)),
+            &application(late, "2025-01-08"),
+        );
+        assert_eq!(
+            applied.assert_problem(409).json["code"],
+            "agreement_not_in_force"
+        );
+        let after = app.post(
+            &format!("/api/v1/agreements/{}/accessions", s.agreement),
+            Some(&s.admin),
+            &application(late, "2025-04-10"),
+        );
+        assert_eq!(
+            after.assert_problem(422).json["errors"][0]["code"],
+            "outside_validity"
+        );
+        let paper = app.post(
+            &format!("/api/v1/agreements/{}/accessions", s.agreement),
+            Some(&s.admin),
+            &application(late, "2025-01-08"),
+        );
+        assert_eq!(paper.status, 201, "{}", paper.text);
+        let approved = app.post(
+            &format!("/api/v1/accessions/{}/approval", paper.id()),
+            Some(&s.admin),
+            &json!({"approved_on": "2025-01-09", "decision_id": null}),
+        );
+        assert_eq!(approved.status, 200, "{}", approved.text);
+        assert_eq!(approved.json["state"], "approved");
+        assert_eq!(approved.json["ended_on"], "2025-04-10");
         let list = format!("/api/v1/agreements/{}/signatories", s.agreement);
         // Read (and cached) before the date…
-        assert_eq!(names(&app.get(&list)), ["Föreningen Ängsblomman"]);
+        assert_eq!(
+            names(&app.get(&list)),
+            ["Bygdegårdsföreningen Åby", "Föreningen Ängsblomman"]
+        );
         app.set_today("2025-04-09");
-        assert_eq!(names(&app.get(&list)), ["Föreningen Ängsblomman"]);
+        assert_eq!(names(&app.get(&list)).len(), 2);
         // …and gone on it, with no job having run: the cache does not outlive the midnight.
         app.set_now("2025-04-09T22:00:00Z".parse().unwrap());
         assert!(names(&app.get(&list)).is_empty());
@@ -202,5 +240,88 @@ e2e!(
         let list = format!("{path}/signatories");
         assert!(names(&app.get(&format!("{list}?as_of=2026-12-31"))).is_empty());
         assert_eq!(names(&app.get(&list)), ["Idrottsföreningen Åsen"]);
+    }
+);
+
+e2e!(
+    the_past_is_registered_on_the_expired_demo_agreement,
+    |app| {
+        app.set_today("2026-11-23");
+        app.load_demo();
+        let admin = app.platform_admin();
+        let agreements = app.get_as("/api/v1/agreements?limit=200", &admin);
+        let sodertalje = agreements.json["items"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .find(|a| a["municipality_codes"] == json!(["0181"]))
+            .expect("Södertälje's agreement");
+        assert_eq!(sodertalje["status"]["status"], "expired");
+        let path = format!("/api/v1/agreements/{}", sodertalje["id"].as_str().unwrap());
+        let statements: Vec<String> = sodertalje["settings"]["eligibility_statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_owned())
+            .collect();
+        let org = app.create_organization("Södertälje Schacksällskap (påhittat)", None);
+        let paper = |decided: &str, received: &str| {
+            json!({
+                "signatory": {"kind": "organization", "id": org},
+                "channel": "written_application",
+                "board_decision": {"decided_on": decided, "minutes_reference": "§ 5", "received_on": received, "diary_number": null},
+                "affirmed_statements": statements,
+                "contact_person": {"name": "Åsa Öberg", "email": "asa@schack.example", "phone": null}
+            })
+        };
+        // Nobody applies to an expired agreement…
+        let rep = app.organization_rep(org);
+        let r = app.post(
+            &format!("{path}/accessions"),
+            Some(&rep),
+            &paper("2019-03-04", "2019-03-11"),
+        );
+        assert_eq!(r.assert_problem(409).json["code"], "agreement_not_in_force");
+        // …but the administrator registers what was decided while it applied.
+        let late = app.post(
+            &format!("{path}/accessions"),
+            Some(&admin),
+            &paper("2022-09-01", "2022-10-02"),
+        );
+        assert_eq!(
+            late.assert_problem(422).error_fields(),
+            ["board_decision.received_on"]
+        );
+        assert_eq!(late.json["errors"][0]["code"], "outside_validity");
+        let r = app.post(
+            &format!("{path}/accessions"),
+            Some(&admin),
+            &paper("2019-03-04", "2019-03-11"),
+        );
+        assert_eq!(r.status, 201, "{}", r.text);
+        let id = r.id();
+        let approval = format!("/api/v1/accessions/{id}/approval");
+        let after_end = app.post(
+            &approval,
+            Some(&admin),
+            &json!({"approved_on": "2022-10-02", "decision_id": null}),
+        );
+        assert_eq!(
+            after_end.assert_problem(422).error_fields(),
+            ["approved_on"]
+        );
+        assert_eq!(after_end.json["errors"][0]["code"], "outside_validity");
+        let ok = app.post(
+            &approval,
+            Some(&admin),
+            &json!({"approved_on": "2019-03-20", "decision_id": null}),
+        );
+        assert_eq!(ok.status, 200, "{}", ok.text);
+        let then = app.get(&format!("{path}/signatories?as_of=2020-01-01&limit=200"));
+        assert!(
+            names(&then).contains(&"Södertälje Schacksällskap (påhittat)".to_owned()),
+            "{}",
+            then.text
+        );
     }
 );

@@ -280,7 +280,14 @@ async fn submit(
             id: Uuid::now_v7(),
             ..input.clone()
         };
-        let accession = Accession::submit(
+        // An agreement administrator registers what was decided on paper, judged on its
+        // dates; anyone else applies to an agreement that takes accessions today.
+        let open = if agreement::may_administer(&caller, &a) {
+            Accession::register_after_the_fact
+        } else {
+            Accession::submit
+        };
+        let accession = open(
             submission,
             &AgreementTerms::of(&a, swedish_date(now)),
             &existing,

@@ -37,6 +37,13 @@ pub struct AgreementTerms {
     /// The first day the agreement applies (its first adoption's `valid_from`): no
     /// accession is approved from an earlier date. `None` before adoption.
     pub in_force_from: Option<NaiveDate>,
+    /// When the agreement applies, one period per adopted version: from its first day to
+    /// its last (`None`: until further notice), ended by a termination. Whether an accession
+    /// may be registered and approved is judged on its dates against these.
+    pub periods: Vec<(NaiveDate, Option<NaiveDate>)>,
+    /// The first day a decided termination takes effect: accessions approved on the
+    /// agreement end with it that day.
+    pub terminated_from: Option<NaiveDate>,
     /// The number of the version in force; an approval records it.
     pub version_number: u32,
     pub approval_mode: ApprovalMode,
@@ -63,6 +70,12 @@ impl AgreementTerms {
             party_public_body_ids: agreement.party_public_body_ids().to_vec(),
             in_force: agreement.takes_accessions(on),
             in_force_from: agreement.in_force_from(),
+            periods: agreement
+                .versions()
+                .iter()
+                .filter_map(|v| agreement.version_in_force_period(v.number()))
+                .collect(),
+            terminated_from: agreement.termination().map(|t| t.effective_on()),
             version_number: agreement.current_version().map_or(0, |v| v.number()),
             approval_mode: agreement.settings().approval_mode,
             public_bodies_may_accede: agreement.settings().public_bodies_may_accede,
@@ -71,6 +84,13 @@ impl AgreementTerms {
             accepted_channels: Channel::iter().collect(),
             required_statements: agreement.settings().eligibility_statements.clone(),
         }
+    }
+
+    /// Whether the agreement applied on `date`.
+    pub fn applies_on(&self, date: NaiveDate) -> bool {
+        self.periods
+            .iter()
+            .any(|&(from, until)| from <= date && until.is_none_or(|u| date <= u))
     }
 
     fn accepts(&self, channel: Channel) -> bool {
@@ -351,6 +371,53 @@ impl Accession {
         if !terms.in_force {
             return Err(AccessionRule::AgreementNotInForce.into());
         }
+        Self::open(input, terms, existing, by, now)
+    }
+
+    /// An agreement administrator registers an accession after the fact (Södertälje's
+    /// signatories of 2018–2022, from paper; a paper application that arrived before a
+    /// termination took effect). While the agreement takes accessions this is a
+    /// submission; otherwise the board decision is required and its dates (decided and
+    /// received) must lie within the agreement's validity (`outside_validity`), judged on
+    /// those dates, not on today. An agreement never adopted takes none
+    /// (`agreement_not_in_force`).
+    pub fn register_after_the_fact(
+        input: SubmissionInput,
+        terms: &AgreementTerms,
+        existing: &[ExistingAccession],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Self, DomainError> {
+        if terms.in_force {
+            return Self::submit(input, terms, existing, by, now);
+        }
+        let Some(board) = input
+            .board_decision
+            .as_ref()
+            .filter(|_| !terms.periods.is_empty())
+        else {
+            return Err(AccessionRule::AgreementNotInForce.into());
+        };
+        let mut v = Validator::new();
+        for (field, date) in [
+            ("board_decision.decided_on", board.decided_on),
+            ("board_decision.received_on", board.received_on),
+        ] {
+            if !terms.applies_on(date) {
+                v.add(field, AccessionField::OutsideValidity { date });
+            }
+        }
+        v.finish()?;
+        Self::open(input, terms, existing, by, now)
+    }
+
+    fn open(
+        input: SubmissionInput,
+        terms: &AgreementTerms,
+        existing: &[ExistingAccession],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Self, DomainError> {
         terms.admits(input.signatory)?;
         let open = existing.iter().filter(|e| {
             e.agreement_id == terms.agreement_id
@@ -463,7 +530,7 @@ impl Accession {
     ) -> Result<(), DomainError> {
         self.check_agreement(terms)?;
         self.expect_submitted()?;
-        if !terms.in_force {
+        if terms.periods.is_empty() {
             return Err(AccessionRule::AgreementNotInForce.into());
         }
         terms.admits(self.signatory)?;
@@ -483,13 +550,16 @@ impl Accession {
         if approved_on > swedish_date(now) {
             v.add("approved_on", AccessionField::ApprovalInFuture);
         }
-        if let Some(in_force_from) = terms.in_force_from
-            && approved_on < in_force_from
-        {
-            v.add(
+        match terms.in_force_from {
+            Some(in_force_from) if approved_on < in_force_from => v.add(
                 "approved_on",
                 AccessionField::ApprovalBeforeInForce { in_force_from },
-            );
+            ),
+            _ if !terms.applies_on(approved_on) => v.add(
+                "approved_on",
+                AccessionField::OutsideValidity { date: approved_on },
+            ),
+            _ => {}
         }
         if let Some(board) = &self.board_decision
             && approved_on < board.received_on()
@@ -531,6 +601,10 @@ impl Accession {
             Some(reason),
             now,
         );
+        // Approved on an agreement whose termination is decided: it ends with the agreement.
+        if let Some(effective_on) = terms.terminated_from {
+            self.end_with_agreement(effective_on, by, now)?;
+        }
         Ok(())
     }
 

@@ -182,6 +182,12 @@ crate::field_errors! {
             en: "an accession cannot be approved before the agreement is in force ({in_force_from})",
             sv: "en anslutning kan inte godkännas innan överenskommelsen gäller ({in_force_from})",
         },
+        /// Checked against the agreement's validity: its versions' periods in force, ended
+        /// by a termination.
+        OutsideValidity { date: NaiveDate } => "outside_validity" {
+            en: "the agreement did not apply on {date}: every date of an accession lies within the agreement's validity",
+            sv: "överenskommelsen gällde inte {date}: en anslutnings alla datum ligger inom överenskommelsens giltighet",
+        },
         /// Checked against the board decision on record.
         ApprovalBeforeReceived { received_on: NaiveDate } => "before_received" {
             en: "an accession cannot be approved before its board decision was received ({received_on})",

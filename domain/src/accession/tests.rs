@@ -52,6 +52,8 @@ fn registration_terms() -> AgreementTerms {
         party_public_body_ids: vec![OWNER, PARTY],
         in_force: true,
         in_force_from: Some(date(2018, 10, 1)),
+        periods: vec![(date(2018, 10, 1), None)],
+        terminated_from: None,
         version_number: 1,
         approval_mode: ApprovalMode::Registration,
         public_bodies_may_accede: false,
@@ -715,20 +717,52 @@ fn registration_mode_cites_no_steering_decision() {
 #[test]
 fn approval_needs_the_agreement_still_in_force_and_admitting_the_signatory() {
     let mut a = submitted();
-    let terminated = AgreementTerms {
+    let never_adopted = AgreementTerms {
         in_force: false,
+        in_force_from: None,
+        periods: vec![],
         ..registration_terms()
     };
     let e = fails(&mut a, |a| {
         a.approve(
             Approval::Registration,
-            &terminated,
+            &never_adopted,
             date(2024, 5, 14),
             ADMIN,
             now(),
         )
     });
     assert_eq!(conflict(e), "agreement_not_in_force");
+    // Judged on the approval's date: not after the agreement ended…
+    let terminated = AgreementTerms {
+        in_force: false,
+        periods: vec![(date(2018, 10, 1), Some(date(2024, 5, 10)))],
+        terminated_from: Some(date(2024, 5, 11)),
+        ..registration_terms()
+    };
+    assert_eq!(
+        invalid(a.approve(
+            Approval::Registration,
+            &terminated,
+            date(2024, 5, 14),
+            ADMIN,
+            now()
+        )),
+        [("approved_on".to_owned(), "outside_validity")]
+    );
+    // …but on a day it applied, and the accession ends with the agreement.
+    let mut late = submitted();
+    late.approve(
+        Approval::Registration,
+        &terminated,
+        date(2024, 5, 10),
+        ADMIN,
+        now(),
+    )
+    .expect("registered after the fact");
+    assert_eq!(late.end_reason(), Some(EndReason::AgreementTerminated));
+    assert_eq!(late.ended_on(), Some(date(2024, 5, 11)));
+    assert_eq!(late.state_on(date(2024, 5, 10)), AccessionState::Approved);
 
     let mut body = Accession::submit(
         SubmissionInput {
@@ -1584,6 +1618,8 @@ fn terms_are_read_from_the_agreement() {
             party_public_body_ids: vec![testing::OWNER],
             in_force: true,
             in_force_from: Some(date(2018, 10, 1)),
+            periods: vec![(date(2018, 10, 1), None)],
+            terminated_from: None,
             version_number: 1,
             approval_mode: ApprovalMode::Registration,
             public_bodies_may_accede: true,
@@ -1972,4 +2008,66 @@ fn an_accession_ending_later_is_approved_until_then() {
     assert_eq!(a.state(), AccessionState::Ended);
     assert_eq!(a.state_on(date(2024, 7, 31)), AccessionState::Approved);
     assert_eq!(a.state_on(date(2024, 8, 1)), AccessionState::Ended);
+}
+
+#[test]
+fn the_past_is_registered_on_the_accessions_dates() {
+    let expired = AgreementTerms {
+        in_force: false,
+        periods: vec![(date(2018, 10, 1), Some(date(2022, 10, 1)))],
+        ..registration_terms()
+    };
+    let in_time = SubmissionInput {
+        board_decision: Some(BoardDecisionInput {
+            decided_on: date(2019, 3, 4),
+            received_on: date(2019, 3, 11),
+            ..board_decision()
+        }),
+        ..input()
+    };
+    assert_eq!(
+        code(Accession::submit(
+            in_time.clone(),
+            &expired,
+            &[],
+            ADMIN,
+            now()
+        )),
+        "agreement_not_in_force",
+        "nobody applies to an expired agreement"
+    );
+    Accession::register_after_the_fact(in_time.clone(), &expired, &[], ADMIN, now())
+        .expect("registered after the fact");
+    let too_late = SubmissionInput {
+        board_decision: Some(BoardDecisionInput {
+            decided_on: date(2022, 9, 1),
+            received_on: date(2022, 10, 2),
+            ..board_decision()
+        }),
+        ..input()
+    };
+    assert_eq!(
+        invalid(Accession::register_after_the_fact(
+            too_late,
+            &expired,
+            &[],
+            ADMIN,
+            now()
+        )),
+        [("board_decision.received_on".to_owned(), "outside_validity")]
+    );
+    let without_minutes = SubmissionInput {
+        board_decision: None,
+        ..form_input()
+    };
+    assert_eq!(
+        code(Accession::register_after_the_fact(
+            without_minutes,
+            &expired,
+            &[],
+            ADMIN,
+            now()
+        )),
+        "agreement_not_in_force"
+    );
 }
