@@ -325,3 +325,34 @@ e2e!(
         );
     }
 );
+
+e2e!(every_date_is_bounded, |app| {
+    app.set_today("2026-11-23");
+    let body = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(body);
+    let agreement = app.create_agreement(&admin, body, "1285", json!({}));
+    let adoption = format!("/api/v1/agreements/{agreement}/adoption");
+    for (valid_from, valid_until, field) in [
+        ("9999-12-31", Value::Null, "valid_from"),
+        ("+10019-12-31", Value::Null, "valid_from"),
+        ("1899-12-31", Value::Null, "valid_from"),
+        ("2026-1-5", Value::Null, "valid_from"),
+        ("2026-11-20", json!("2200-01-01"), "valid_until"),
+    ] {
+        let r = app.post(&adoption, Some(&admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2026-11-20", "diary_number": null, "valid_from": valid_from, "valid_until": valid_until}));
+        assert_eq!(
+            r.assert_problem(422).error_fields(),
+            [field],
+            "{valid_from}"
+        );
+        assert_eq!(r.json["errors"][0]["code"], "invalid_date");
+    }
+    let r = app.post(&adoption, Some(&admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2026-11-20", "diary_number": null, "valid_from": "2199-12-30", "valid_until": "2199-12-31"}));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let calendar = app.get(&format!("/api/v1/agreements/{agreement}/calendar"));
+    assert_eq!(calendar.status, 200, "{}", calendar.text);
+    for item in calendar.json["items"].as_array().unwrap() {
+        let due = item["due_on"].as_str().unwrap();
+        assert!(samverkan_domain::dates::parse(due).is_some(), "{due}");
+    }
+});
