@@ -598,7 +598,7 @@ impl TestApp {
     pub fn load_demo(&self) {
         let pool = build_pool(&self.database_url, &PoolOptions::default()).expect("pool");
         assert!(
-            samverkan_api::setup::seed_demo(&pool).expect("demo data"),
+            samverkan_api::setup::seed_demo_at(&pool, self.clock.now()).expect("demo data"),
             "the database was empty"
         );
     }

@@ -257,6 +257,19 @@ e2e!(
             .find(|a| a["municipality_codes"] == json!(["0181"]))
             .expect("Södertälje's agreement");
         assert_eq!(sodertalje["status"]["status"], "expired");
+        // Eslöv's demo agreement has a revision adopted for next New Year's Day.
+        let eslov = agreements.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["municipality_codes"] == json!(["1285"]))
+            .expect("Eslöv's agreement");
+        assert_eq!(eslov["current_version"]["number"], 1);
+        assert_eq!(eslov["next_version"]["number"], 2);
+        assert_eq!(eslov["next_version"]["in_force_from"], "2027-01-01");
+        let eslov_path = format!("/api/v1/agreements/{}", eslov["id"].as_str().unwrap());
+        let signatories = names(&app.get(&format!("{eslov_path}/signatories?limit=200")));
+        assert!(!signatories.is_empty());
         let path = format!("/api/v1/agreements/{}", sodertalje["id"].as_str().unwrap());
         let statements: Vec<String> = sodertalje["settings"]["eligibility_statements"]
             .as_array()
@@ -317,6 +330,19 @@ e2e!(
             &json!({"approved_on": "2019-03-20", "decision_id": null}),
         );
         assert_eq!(ok.status, 200, "{}", ok.text);
+        app.set_today("2027-01-01");
+        let revised = app.get(&eslov_path);
+        assert_eq!(
+            revised.json["current_version"]["number"], 2,
+            "{}",
+            revised.text
+        );
+        assert_eq!(revised.json["next_version"], Value::Null);
+        assert_eq!(
+            names(&app.get(&format!("{eslov_path}/signatories?limit=200"))),
+            signatories,
+            "the signatories carried over"
+        );
         let then = app.get(&format!("{path}/signatories?as_of=2020-01-01&limit=200"));
         assert!(
             names(&then).contains(&"Södertälje Schacksällskap (påhittat)".to_owned()),
