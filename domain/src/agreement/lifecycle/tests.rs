@@ -990,3 +990,125 @@ fn reviews_are_recorded_until_a_termination_takes_effect() {
         "agreement_not_adopted"
     );
 }
+
+/// The state on any date, read from the whole history, equals the state of the agreement
+/// built from only the events that had taken effect by that date: what is dated in advance
+/// changes nothing before its day, and nothing needs to run on it.
+mod on_any_date {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    struct Dated {
+        decided: NaiveDate,
+        takes_effect: NaiveDate,
+    }
+
+    fn history() -> impl Strategy<Value = (Dated, Vec<Dated>, Option<Dated>)> {
+        let start = date(2010, 1, 1);
+        (
+            0u64..400,
+            0u64..400,
+            proptest::collection::vec((1u64..300, 0u64..400), 0..4),
+            proptest::option::of((0u64..300, 0u64..500)),
+        )
+            .prop_map(move |(a0, f0, revisions, end)| {
+                let adoption = Dated {
+                    decided: start + Days::new(a0),
+                    takes_effect: start + Days::new(a0 + f0),
+                };
+                let mut last = adoption.clone();
+                let mut dated = Vec::new();
+                for (delta, lag) in revisions {
+                    let decided = last.decided + Days::new(delta);
+                    let takes_effect = last.takes_effect.max(decided) + Days::new(lag);
+                    last = Dated {
+                        decided,
+                        takes_effect,
+                    };
+                    dated.push(last.clone());
+                }
+                let termination = end.map(|(d, e)| {
+                    let decided = last.decided + Days::new(d);
+                    Dated {
+                        decided,
+                        takes_effect: decided + Days::new(e),
+                    }
+                });
+                (adoption, dated, termination)
+            })
+    }
+
+    /// The agreement after the events that took effect by `by` (all of them: `None`).
+    fn replay(
+        adoption: &Dated,
+        revisions: &[Dated],
+        termination: Option<&Dated>,
+        by: Option<NaiveDate>,
+    ) -> Agreement {
+        let effective = |d: &Dated| by.is_none_or(|by| d.takes_effect <= by);
+        let mut a = draft();
+        if !effective(adoption) {
+            return a;
+        }
+        a.adopt(
+            AdoptionInput {
+                valid_from: adoption.takes_effect,
+                ..super::adoption(adoption.decided)
+            },
+            today(),
+        )
+        .expect("adopts");
+        for r in revisions.iter().filter(|r| effective(r)) {
+            a.start_revision(revised_content()).expect("starts");
+            a.adopt_revision(
+                AdoptionInput {
+                    valid_from: r.takes_effect,
+                    ..super::adoption(r.decided)
+                },
+                today(),
+            )
+            .expect("adopts the revision");
+        }
+        if let Some(t) = termination.filter(|t| effective(t)) {
+            a.terminate(
+                TerminationInput {
+                    effective_on: t.takes_effect,
+                    ..termination_input(t.decided)
+                },
+                today(),
+            )
+            .expect("terminates");
+        }
+        a
+    }
+
+    fn termination_input(on: NaiveDate) -> TerminationInput {
+        super::termination(on)
+    }
+
+    proptest! {
+        #[test]
+        fn the_state_on_a_date_follows_from_the_events_in_effect_by_then(
+            (adoption, revisions, termination) in history(),
+            offset in 0u64..3000,
+        ) {
+            let on = date(2009, 6, 1) + Days::new(offset);
+            let whole = replay(&adoption, &revisions, termination.as_ref(), None);
+            let then = replay(&adoption, &revisions, termination.as_ref(), Some(on));
+            prop_assert_eq!(whole.applies_on(on), then.applies_on(on));
+            prop_assert_eq!(
+                whole.version_in_force_on(on).map(|v| v.number()),
+                then.version_in_force_on(on).map(|v| v.number())
+            );
+            let shown = |a: &Agreement| match a.status(on).status {
+                // Before its adoption takes effect an agreement is adopted but not in force;
+                // the replay, which has no adoption yet, holds a draft.
+                ShownStatus::Adopted if !a.applies_on(on) => None,
+                ShownStatus::Draft => None,
+                s => Some(s),
+            };
+            prop_assert_eq!(shown(&whole), shown(&then));
+        }
+    }
+}
