@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, SubsecRound, TimeZone, Utc};
 use diesel::{Connection, RunQueryDsl, pg::PgConnection};
 use samverkan_api::auth::{Authenticator, TokenRequest};
 use samverkan_api::config::{JwtKey, JwtSettings};
@@ -101,6 +101,7 @@ impl Clock for TestClock {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .unwrap_or_else(Utc::now)
+            .trunc_subsecs(6)
     }
 }
 

@@ -382,3 +382,47 @@ e2e!(every_date_is_bounded, |app| {
         assert!(samverkan_domain::dates::parse(due).is_some(), "{due}");
     }
 });
+
+e2e!(timestamps_are_microseconds_everywhere, |app| {
+    let admin = app.platform_admin();
+    let created = app.post(
+        "/api/v1/organizations",
+        Some(&admin),
+        &json!({"name": "Föreningen Mikrosekund", "org_number": null, "legal_form": "non_profit_association", "municipality_codes": ["1285"]}),
+    );
+    assert_eq!(created.status, 201, "{}", created.text);
+    let read = app.get_as(&format!("/api/v1/organizations/{}", created.id()), &admin);
+    assert_eq!(created.json["created_at"], read.json["created_at"]);
+    // Stored in a document too (an accession's history), an instant has microseconds.
+    let s = Setup {
+        agreement: app.adopted_agreement(
+            &app.agreement_admin(app.public_body("municipality", "1285")),
+            app.public_body("municipality", "1285"),
+            "1285",
+            json!({"approval_mode": "registration", "eligibility_statements": [STATEMENT]}),
+        ),
+        admin: app.agreement_admin(app.public_body("municipality", "1285")),
+    };
+    let id = signatory(
+        app,
+        &s,
+        "Föreningen Mikrosekund II",
+        "2024-02-10",
+        "2024-03-01",
+    );
+    let accession = app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin);
+    for stamp in [
+        &created.json["created_at"],
+        &accession.json["submitted_at"],
+        &accession.json["history"][0]["at"],
+        &accession.json["history"][1]["at"],
+        &accession.json["updated_at"],
+    ] {
+        let text = stamp.as_str().expect("a timestamp");
+        let fraction = text
+            .trim_end_matches('Z')
+            .split_once('.')
+            .map_or(0, |(_, f)| f.len());
+        assert!(fraction <= 6, "{text}");
+    }
+});
