@@ -426,3 +426,28 @@ e2e!(timestamps_are_microseconds_everywhere, |app| {
         assert!(fraction <= 6, "{text}");
     }
 });
+
+e2e!(a_bad_query_parameter_names_itself, |app| {
+    let s = setup(app, "2026-11-23");
+    let list = format!("/api/v1/agreements/{}/signatories", s.agreement);
+    for (query, field) in [
+        ("as_of=9999-12-31", "as_of"),
+        ("as_of=%2B10019-12-31", "as_of"),
+        ("as_of=2024-1-5", "as_of"),
+        ("as_of=1899-12-31", "as_of"),
+    ] {
+        let r = app.get(&format!("{list}?{query}"));
+        assert_eq!(r.assert_problem(400).error_fields(), [field], "{query}");
+    }
+    assert_eq!(
+        names(&app.get(&format!("{list}?as_of=2199-12-31"))).len(),
+        0
+    );
+    let r = app.get("/api/v1/agreements?state=forgotten");
+    assert_eq!(r.assert_problem(400).error_fields(), ["state"]);
+    let r = app.get_as(
+        "/api/v1/organizations?legal_form=unknown_form",
+        &app.platform_admin(),
+    );
+    assert_eq!(r.assert_problem(400).error_fields(), ["legal_form"]);
+});

@@ -220,6 +220,7 @@ fn path_prefix(agreement_id: Uuid) -> String {
 #[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
     /// The date the composition is shown for (default: today).
+    #[serde(default, deserialize_with = "crate::extract::as_of")]
     pub as_of: Option<NaiveDate>,
 }
 
