@@ -663,6 +663,25 @@ e2e!(unconfirmed_accessions_end_after_the_deadline, |app| {
         "{}",
         a.text
     );
+    // Past the deadline the signatory has left, read from the dates before any sweep ran.
+    let list = format!("{base}/signatories?include=former");
+    let then = app.get(&format!("{list}&as_of=2024-03-31"));
+    assert_eq!(
+        then.json["items"][0]["signatory_until"],
+        Value::Null,
+        "{}",
+        then.text
+    );
+    let after = app.get(&list);
+    assert_eq!(
+        after.json["items"][0]["signatory_until"], "2024-04-01",
+        "{}",
+        after.text
+    );
+    let current = app.get(&format!("{base}/signatories"));
+    assert_eq!(current.json["items"], json!([]), "{}", current.text);
+    let a = app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin);
+    assert_eq!(a.json["state"], "ended");
     let pool =
         samverkan_persistence::db::build_pool(&app.database_url, &Default::default()).unwrap();
     assert_eq!(

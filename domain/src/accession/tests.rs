@@ -2071,3 +2071,18 @@ fn the_past_is_registered_on_the_accessions_dates() {
         "agreement_not_in_force"
     );
 }
+
+#[test]
+fn an_unconfirmed_signatory_leaves_after_the_deadline_without_the_sweep() {
+    let mut a = approved();
+    a.request_reconfirmation(2, date(2024, 8, 31), ADMIN, now())
+        .expect("asked to reconfirm");
+    assert_eq!(a.left_on(), Some(date(2024, 9, 1)));
+    assert_eq!(a.state_on(date(2024, 8, 31)), AccessionState::Approved);
+    assert_eq!(a.state_on(date(2024, 9, 1)), AccessionState::Ended);
+    assert!(a.is_signatory_on(date(2024, 8, 31)));
+    assert!(!a.is_signatory_on(date(2024, 9, 1)));
+    a.reconfirm(REP, now()).expect("reconfirms");
+    assert_eq!(a.left_on(), None);
+    assert!(a.is_signatory_on(date(2024, 9, 1)));
+}
