@@ -451,3 +451,55 @@ e2e!(a_bad_query_parameter_names_itself, |app| {
     );
     assert_eq!(r.assert_problem(400).error_fields(), ["legal_form"]);
 });
+
+e2e!(a_correction_keeps_history_and_corrects_every_view, |app| {
+    let s = setup(app, "2026-11-23");
+    let id = signatory(app, &s, "Föreningen Rättelse", "2024-02-10", "2024-03-01");
+    let path = format!("/api/v1/accessions/{id}/corrections");
+    let list = format!("/api/v1/agreements/{}/signatories", s.agreement);
+    assert_eq!(
+        names(&app.get(&format!("{list}?as_of=2024-02-20"))).len(),
+        0
+    );
+    // The correction must satisfy the approval's rules.
+    let early = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"approved_on": "2024-02-05", "reason": "Fel datum."}),
+    );
+    assert_eq!(early.assert_problem(422).error_fields(), ["approved_on"]);
+    assert_eq!(early.json["errors"][0]["code"], "before_received");
+    let rep = app.organization_rep(Uuid::now_v7());
+    app.post(
+        &path,
+        Some(&rep),
+        &json!({"approved_on": "2024-02-15", "reason": "Fel."}),
+    )
+    .assert_problem(404);
+    let r = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"approved_on": "2024-02-15", "reason": "Protokollet säger 15 februari."}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["approved_on"], "2024-02-15");
+    let history = r.json["history"].as_array().unwrap();
+    let events: Vec<&str> = history
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["submitted", "approved", "corrected"]);
+    assert!(
+        history[2]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("2024-03-01 → 2024-02-15")
+    );
+    // Every view shows the corrected fact.
+    assert_eq!(
+        names(&app.get(&format!("{list}?as_of=2024-02-20"))),
+        ["Föreningen Rättelse"]
+    );
+    let listed = app.get(&list);
+    assert_eq!(listed.json["items"][0]["signatory_since"], "2024-02-15");
+});

@@ -45,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_accession)
         .service(update_contact_person)
         .service(approve)
+        .service(correct)
         .service(reject)
         .service(cancel)
         .service(withdraw)
@@ -498,6 +499,67 @@ async fn approve(
                 approval,
                 &AgreementTerms::of(a, swedish_date(now)),
                 b.approved_on,
+                &p.sub,
+                now,
+            )?)
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"approved_on": "2024-03-05", "reason": "Registrerad med fel datum; protokollet säger 5 mars."}))]
+pub struct CorrectionRequest {
+    /// The right date of the approval.
+    pub approved_on: NaiveDate,
+    /// Why the recorded date was wrong.
+    #[schema(schema_with = correction_reason)]
+    pub reason: String,
+}
+
+fn correction_reason() -> Field {
+    Field::text(REASON_MAX, "Registrerad med fel datum.")
+}
+
+/// Correct a recorded approval's date.
+///
+/// Appends a `corrected` entry to the history, naming the approval it corrects, the recorded
+/// and the right date, the reason and who corrected it; the approval's entry stays. Every view
+/// (the accession, the public list, `as_of`, the statistics) shows the corrected date. The
+/// right date passes every check an approval does (422 at `approved_on`: `in_future`,
+/// `before_in_force`, `outside_validity`, `before_received`, `before_decision`, `after_left`;
+/// `reason`), and only an accession that was approved can be corrected (409
+/// `accession_not_approved`).
+#[utoipa::path(
+    tag = "accessions", operation_id = "correct_accession", request_body = CorrectionRequest,
+    params(("id" = Uuid, Path, description = "The accession's id")),
+    responses((status = 200, description = "The accession after the correction", body = AccessionView), (status = 409, description = "The state of the accession forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `approved_on`, `reason`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/accessions/{id}/corrections")]
+async fn correct(
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    id: Path<Uuid>,
+    body: Json<CorrectionRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.0;
+    transition(
+        &state,
+        p,
+        id.into_inner(),
+        accession::may_approve,
+        move |conn, acc, a, p, now| {
+            let decision = acc
+                .decision_id()
+                .map(|d| cited_decision(conn, d))
+                .transpose()?;
+            Ok(acc.correct_approval_date(
+                b.approved_on,
+                &b.reason,
+                &AgreementTerms::of(a, swedish_date(now)),
+                decision.as_ref(),
                 &p.sub,
                 now,
             )?)

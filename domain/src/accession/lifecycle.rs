@@ -547,40 +547,7 @@ impl Accession {
         ) {
             v.push(e);
         }
-        if approved_on > swedish_date(now) {
-            v.add("approved_on", AccessionField::ApprovalInFuture);
-        }
-        match terms.in_force_from {
-            Some(in_force_from) if approved_on < in_force_from => v.add(
-                "approved_on",
-                AccessionField::ApprovalBeforeInForce { in_force_from },
-            ),
-            _ if !terms.applies_on(approved_on) => v.add(
-                "approved_on",
-                AccessionField::OutsideValidity { date: approved_on },
-            ),
-            _ => {}
-        }
-        if let Some(board) = &self.board_decision
-            && approved_on < board.received_on()
-        {
-            v.add(
-                "approved_on",
-                AccessionField::ApprovalBeforeReceived {
-                    received_on: board.received_on(),
-                },
-            );
-        }
-        if let Some(d) = &decision
-            && approved_on < d.decided_on
-        {
-            v.add(
-                "approved_on",
-                AccessionField::ApprovalBeforeDecision {
-                    decided_on: d.decided_on,
-                },
-            );
-        }
+        self.check_approval_date(&mut v, terms, decision.as_ref(), approved_on, now);
         v.finish()?;
 
         let reason = match &decision {
@@ -606,6 +573,108 @@ impl Accession {
             self.end_with_agreement(effective_on, by, now)?;
         }
         Ok(())
+    }
+
+    /// Corrects the date of the recorded approval (a registration typed with a wrong date):
+    /// appends a `corrected` entry naming the approval it corrects, the old and the right
+    /// date and the reason, and who corrected it; the approval's entry stays. The right date
+    /// must pass every check the approval's did (not in the future, within the agreement's
+    /// validity, not before the board decision was received or the cited decision was
+    /// taken: `decision` is the approval's cited decision, loaded again), and precede the
+    /// day the signatory left (`after_left`). A reason is required.
+    pub fn correct_approval_date(
+        &mut self,
+        approved_on: NaiveDate,
+        reason: &str,
+        terms: &AgreementTerms,
+        decision: Option<&CitedDecision>,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        self.check_agreement(terms)?;
+        let Some(recorded) = self.approved_on else {
+            return Err(AccessionRule::NotApproved {
+                state: self.state(),
+            }
+            .into());
+        };
+        let mut v = Validator::new();
+        let reason = v.text("reason", reason, REASON_MAX);
+        self.check_approval_date(&mut v, terms, decision, approved_on, now);
+        let left_on = match self.state() {
+            AccessionState::Withdrawn => self.withdrawal().map(WithdrawalNotice::effective_on),
+            AccessionState::Ended => self.ended_on(),
+            _ => None,
+        };
+        if let Some(left_on) = left_on
+            && (approved_on > left_on || (approved_on == left_on && left_on > recorded))
+        {
+            v.add(
+                "approved_on",
+                AccessionField::CorrectionAfterLeaving { left_on },
+            );
+        }
+        v.finish()?;
+        let approval = self
+            .history
+            .iter()
+            .rev()
+            .find(|e| e.event == HistoryEvent::Approved)
+            .map(|e| e.at);
+        let note = format!(
+            "corrects the approval recorded {}: approved_on {recorded} → {approved_on}; {}",
+            approval.map_or_else(|| "earlier".to_owned(), |at| at.to_rfc3339()),
+            reason.unwrap_or_default()
+        );
+        self.approved_on = Some(approved_on);
+        let state = self.state();
+        self.record(HistoryEvent::Corrected, state, by, Some(note), now);
+        Ok(())
+    }
+
+    /// The checks of an approval's date, shared by the approval and its correction.
+    fn check_approval_date(
+        &self,
+        v: &mut Validator,
+        terms: &AgreementTerms,
+        decision: Option<&CitedDecision>,
+        approved_on: NaiveDate,
+        now: DateTime<Utc>,
+    ) {
+        if approved_on > swedish_date(now) {
+            v.add("approved_on", AccessionField::ApprovalInFuture);
+        }
+        match terms.in_force_from {
+            Some(in_force_from) if approved_on < in_force_from => v.add(
+                "approved_on",
+                AccessionField::ApprovalBeforeInForce { in_force_from },
+            ),
+            _ if !terms.applies_on(approved_on) => v.add(
+                "approved_on",
+                AccessionField::OutsideValidity { date: approved_on },
+            ),
+            _ => {}
+        }
+        if let Some(board) = &self.board_decision
+            && approved_on < board.received_on()
+        {
+            v.add(
+                "approved_on",
+                AccessionField::ApprovalBeforeReceived {
+                    received_on: board.received_on(),
+                },
+            );
+        }
+        if let Some(d) = decision
+            && approved_on < d.decided_on
+        {
+            v.add(
+                "approved_on",
+                AccessionField::ApprovalBeforeDecision {
+                    decided_on: d.decided_on,
+                },
+            );
+        }
     }
 
     /// Turns the application down, with a reason the applicant reads. In `steering_group`

@@ -2086,3 +2086,91 @@ fn an_unconfirmed_signatory_leaves_after_the_deadline_without_the_sweep() {
     assert_eq!(a.left_on(), None);
     assert!(a.is_signatory_on(date(2024, 9, 1)));
 }
+
+#[test]
+fn a_correction_appends_and_satisfies_the_approvals_rules() {
+    let mut a = approved();
+    let before = a.history().len();
+    assert_eq!(
+        invalid(a.correct_approval_date(
+            date(2024, 5, 21),
+            " ",
+            &registration_terms(),
+            None,
+            ADMIN,
+            now()
+        )),
+        [
+            ("reason".to_owned(), "required"),
+            ("approved_on".to_owned(), "in_future")
+        ]
+    );
+    assert_eq!(
+        invalid(a.correct_approval_date(
+            date(2024, 5, 5),
+            "Fel datum.",
+            &registration_terms(),
+            None,
+            ADMIN,
+            now()
+        )),
+        [("approved_on".to_owned(), "before_received")],
+        "the minutes came in on 2024-05-06"
+    );
+    a.correct_approval_date(
+        date(2024, 5, 10),
+        "Protokollet säger 10 maj.",
+        &registration_terms(),
+        None,
+        ADMIN,
+        now(),
+    )
+    .expect("corrected");
+    assert_eq!(a.approved_on(), Some(date(2024, 5, 10)));
+    assert_eq!(a.history().len(), before + 1, "appended, nothing rewritten");
+    assert_eq!(a.history()[before - 1].event, HistoryEvent::Approved);
+    let entry = last(&a);
+    assert_eq!(entry.event, HistoryEvent::Corrected);
+    assert_eq!(entry.by, ADMIN);
+    assert!(
+        entry
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("2024-05-14 → 2024-05-10"))
+    );
+    assert_eq!(a.state(), AccessionState::Approved);
+    assert!(a.is_signatory_on(date(2024, 5, 10)));
+    // Never a signatory after leaving.
+    a.withdraw(
+        WithdrawalNoticeInput {
+            received_on: date(2024, 5, 15),
+            reference: "Brev".into(),
+            effective_on: date(2024, 5, 16),
+        },
+        REP,
+        now(),
+    )
+    .expect("withdraws");
+    assert_eq!(
+        invalid(a.correct_approval_date(
+            date(2024, 5, 17),
+            "Fel.",
+            &registration_terms(),
+            None,
+            ADMIN,
+            now()
+        )),
+        [("approved_on".to_owned(), "after_left")]
+    );
+    assert_eq!(
+        code(submitted().correct_approval_date(
+            date(2024, 5, 10),
+            "Fel.",
+            &registration_terms(),
+            None,
+            ADMIN,
+            now()
+        )),
+        "accession_not_approved"
+    );
+}
