@@ -14,7 +14,7 @@ use samverkan_domain::accession::{
     Accession, AgreementTerms, Approval, BoardDecisionInput, Channel, CitedDecision,
     ContactPersonInput, Signatory, SubmissionInput, WithdrawalNoticeInput, swedish_date,
 };
-use samverkan_domain::agreement::{Agreement, ApprovalMode, DemoAgreement};
+use samverkan_domain::agreement::{Agreement, ApprovalMode, DemoAgreement, UpcomingRevision};
 use samverkan_domain::party::{LegalForm, OrganizationFields, OrganizationInput, PublicBodyKind};
 use samverkan_domain::steering::{
     Appointer, Appointment, DecisionInput, DecisionKind, GroupConfig, GroupConfigInput, GroupKind,
@@ -248,15 +248,14 @@ fn parse<'a, T: Deserialize<'a>>(file: &str, text: &'a str) -> Result<T, ApiErro
 
 /// Loads the demo data if the database holds no organisations and no agreements yet;
 /// returns whether it did.
-pub fn load_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
+pub fn load_if_empty(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<bool, ApiError> {
     if parties::count_organizations(conn)? > 0 || agreements::count_agreements(conn)? > 0 {
         return Ok(false);
     }
-    let now = Utc::now();
     let today = swedish_date(now);
     let organizations = load_organizations(conn, now)?;
     for files in DEMO_AGREEMENTS {
-        let agreement = load_agreement(conn, &files, today, now)?;
+        let (agreement, upcoming) = load_agreement(conn, &files, today, now)?;
         let steering: SteeringFile =
             parse(&format!("steering/{}.json", files.slug), files.steering)?;
         let signatories: SignatoriesFile = parse(
@@ -282,8 +281,26 @@ pub fn load_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
             now,
         };
         ctx.load_accessions(&signatories, &group, &steering.meetings)?;
+        if let Some(revision) = upcoming {
+            adopt_upcoming_revision(conn, agreement.id(), &revision, today, now)?;
+        }
     }
     Ok(true)
+}
+
+/// Adopts the file's upcoming revision as `POST …/revision/adoption` would: the signatories
+/// follow it.
+fn adopt_upcoming_revision(
+    conn: &mut DbConnection,
+    agreement_id: Uuid,
+    revision: &UpcomingRevision,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let mut record = agreements::get_agreement_for_update(conn, agreement_id)?;
+    let adopted = revision.adopt(&mut record.agreement, today)?;
+    agreements::save_agreement(conn, &record.agreement, record.row_version, now)?;
+    crate::workflows::accessions::follow_revision(conn, agreement_id, &adopted, BY, now)
 }
 
 /// Registers the organisations; returns each one's id and registered name by file name.
@@ -319,7 +336,7 @@ fn load_agreement(
     files: &DemoFiles,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<Agreement, ApiError> {
+) -> Result<(Agreement, Option<UpcomingRevision>), ApiError> {
     let demo: DemoAgreement = parse(&format!("agreements/{}.json", files.slug), files.agreement)?;
     if demo.slug != files.slug {
         return Err(bad(format_args!(
@@ -335,7 +352,7 @@ fn load_agreement(
     }
     let agreement = demo.build(Uuid::now_v7(), |code| ids.get(code).copied(), today)?;
     agreements::insert_agreement(conn, &agreement, now)?;
-    Ok(agreement)
+    Ok((agreement, demo.upcoming_revision))
 }
 
 fn body_kind(code: &str) -> PublicBodyKind {

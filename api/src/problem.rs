@@ -257,6 +257,11 @@ samverkan_domain::field_errors! {
             en: "{detail}",
             sv: "ogiltigt värde ({detail})",
         },
+        /// `samverkan_domain::dates`: strictly `YYYY-MM-DD`, 1900-01-01 to 2199-12-31.
+        Date => "invalid_date" {
+            en: "must be a date written YYYY-MM-DD, from 1900-01-01 to 2199-12-31",
+            sv: "måste vara ett datum skrivet ÅÅÅÅ-MM-DD, från 1900-01-01 till 2199-12-31",
+        },
         NotAUuid => "invalid_parameter" {
             en: "must be a UUID, e.g. 0196f0c1-2d3e-7abc-8def-0123456789ab",
             sv: "måste vara ett UUID, till exempel 0196f0c1-2d3e-7abc-8def-0123456789ab",

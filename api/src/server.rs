@@ -251,18 +251,33 @@ async fn fallback(
 
 /// Errors from actix's own query and path extractors, as 400 naming the parameter.
 fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err, _| {
+    web::QueryConfig::default().error_handler(|err, req| {
         let message = err.to_string();
         let message = message
             .strip_prefix("Query deserialize error: ")
             .unwrap_or(&message)
             .to_owned();
-        let field = message
-            .split('`')
-            .nth(1)
-            .filter(|_| message.contains("field `"))
-            .unwrap_or("query")
-            .to_owned();
+        // serde names the field of a missing or self-describing error; an unknown enum
+        // value (`state`, `legal_form`) is named by the parameter that carries it.
+        let variant = message
+            .strip_prefix("unknown variant `")
+            .and_then(|rest| rest.split('`').next());
+        let carrying = variant.and_then(|value| {
+            web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+                .ok()?
+                .0
+                .into_iter()
+                .find(|(_, v)| v == value)
+                .map(|(k, _)| k)
+        });
+        let field = carrying.unwrap_or_else(|| {
+            message
+                .split('`')
+                .nth(1)
+                .filter(|_| message.contains("field `"))
+                .unwrap_or("query")
+                .to_owned()
+        });
         ApiError::bad_parameter(&field, RequestField::WrongValue { detail: message }).into()
     })
 }

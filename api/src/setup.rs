@@ -43,8 +43,13 @@ pub fn prepare_database(pool: &DbPool) -> Result<(), String> {
 
 /// Loads the demo data into an empty database; returns whether it did.
 pub fn seed_demo(pool: &DbPool) -> Result<bool, String> {
+    seed_demo_at(pool, chrono::Utc::now())
+}
+
+/// [`seed_demo`] as on `now` (a test's clock): the demo's upcoming revision is dated from it.
+pub fn seed_demo_at(pool: &DbPool, now: DateTime<Utc>) -> Result<bool, String> {
     let mut conn = get_conn(pool).map_err(|e| e.to_string())?;
-    write_transaction(&mut conn, demo::load_if_empty).map_err(|e| e.to_string())
+    write_transaction(&mut conn, |conn| demo::load_if_empty(conn, now)).map_err(|e| e.to_string())
 }
 
 /// Ends the accessions whose reconfirmation deadline had passed at `now`

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use actix_web::web;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use samverkan_domain::accession::swedish_date;
 use samverkan_persistence::DbPool;
 use samverkan_persistence::db::{DbConnection, get_conn, write_transaction};
@@ -24,13 +24,14 @@ pub trait Clock: Send + Sync + 'static {
     }
 }
 
-/// The system clock: production's.
+/// The system clock: production's. Read to the microsecond, the precision both databases
+/// store, so a timestamp answered at once equals the one read back later.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        Utc::now().trunc_subsecs(6)
     }
 }
 

@@ -8,11 +8,13 @@
 //! - `accession`: the accession state machine and who may drive it.
 //! - `access`: the caller and its roles.
 //! - `collation`: Swedish alphabetical order.
+//! - `dates`: the calendar dates accepted (1900-01-01 to 2199-12-31, strictly `YYYY-MM-DD`).
 
 pub mod access;
 pub mod accession;
 pub mod agreement;
 pub mod collation;
+pub mod dates;
 mod enum_text;
 pub mod error;
 pub mod org_number;

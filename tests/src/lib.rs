@@ -6,16 +6,17 @@
 
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
+use chrono::{DateTime, NaiveDate, NaiveTime, SubsecRound, TimeZone, Utc};
 use diesel::{Connection, RunQueryDsl, pg::PgConnection};
 use samverkan_api::auth::{Authenticator, TokenRequest};
 use samverkan_api::config::{JwtKey, JwtSettings};
 use samverkan_api::metrics::metrics_server;
 use samverkan_api::server::server;
-use samverkan_api::state::AppState;
+use samverkan_api::state::{AppState, Clock};
 use samverkan_domain::access::Role;
 use samverkan_persistence::db::{DatabaseUrl, PoolOptions, build_pool};
 use serde_json::Value;
@@ -84,10 +85,33 @@ pub fn postgres_admin_url() -> String {
         })
 }
 
+/// The test's clock: the system's until a test sets it, then that instant until it is set
+/// again. Only the harness builds one; production's `AppState` has the system clock.
+#[derive(Debug, Clone, Default)]
+pub struct TestClock(Arc<Mutex<Option<DateTime<Utc>>>>);
+
+impl TestClock {
+    pub fn set(&self, now: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(now);
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(Utc::now)
+            .trunc_subsecs(6)
+    }
+}
+
 pub struct TestApp {
     pub base: String,
     /// The metrics server's address (`GET {metrics_base}/metrics`).
     pub metrics_base: String,
+    /// The server's clock; `set_today`/`set_now` move it.
+    pub clock: TestClock,
     pub backend: Backend,
     pub database_url: DatabaseUrl,
     handle: ServerHandle,
@@ -163,11 +187,13 @@ impl TestApp {
         .expect("pool");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
+        let clock = TestClock::default();
         let state = AppState::new(
             pool,
             Authenticator::new(&jwt_settings()).expect("auth"),
             64 * 1024,
-        );
+        )
+        .with_clock(Arc::new(clock.clone()));
         // The metrics on a port of their own, as `SAMVERKAN_METRICS_BIND` gives in production.
         let metrics_listener = TcpListener::bind("127.0.0.1:0").expect("bind metrics");
         let metrics_port = metrics_listener.local_addr().expect("addr").port();
@@ -195,6 +221,7 @@ impl TestApp {
         Self {
             base: format!("http://127.0.0.1:{port}"),
             metrics_base: format!("http://127.0.0.1:{metrics_port}"),
+            clock,
             backend,
             database_url,
             handle,
@@ -203,6 +230,19 @@ impl TestApp {
             agent,
             cleanup,
         }
+    }
+
+    /// Sets the server's clock to this instant.
+    pub fn set_now(&self, now: DateTime<Utc>) {
+        self.clock.set(now);
+    }
+
+    /// Sets the server's clock to noon UTC of `date` (the same date in Sweden), or to
+    /// `time` in UTC with [`TestApp::set_now`] for the hours around midnight.
+    pub fn set_today(&self, date: &str) {
+        let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("a YYYY-MM-DD date");
+        let noon = date.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("noon"));
+        self.set_now(Utc.from_utc_datetime(&noon));
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -549,11 +589,10 @@ impl TestApp {
         .expect("pool");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let state = configure(AppState::new(
-            pool,
-            Authenticator::new(jwt).expect("auth"),
-            64 * 1024,
-        ));
+        let state = configure(
+            AppState::new(pool, Authenticator::new(jwt).expect("auth"), 64 * 1024)
+                .with_clock(Arc::new(app.clock.clone())),
+        );
         // The metrics on a port of their own, as `SAMVERKAN_METRICS_BIND` gives in production.
         let metrics_listener = TcpListener::bind("127.0.0.1:0").expect("bind metrics");
         let metrics_port = metrics_listener.local_addr().expect("addr").port();
@@ -585,7 +624,7 @@ impl TestApp {
     pub fn load_demo(&self) {
         let pool = build_pool(&self.database_url, &PoolOptions::default()).expect("pool");
         assert!(
-            samverkan_api::setup::seed_demo(&pool).expect("demo data"),
+            samverkan_api::setup::seed_demo_at(&pool, self.clock.now()).expect("demo data"),
             "the database was empty"
         );
     }

@@ -313,10 +313,10 @@ e2e!(steering_group_mode_needs_a_matching_valid_decision, |app| {
             .json["errors"][0]["code"],
         "decision_does_not_match"
     );
-    let wrong_subject = decide("approve_accession", Uuid::now_v7());
-    let r = approve(app, &s.admin, id, Some(wrong_subject));
-    assert_eq!(r.assert_problem(422).error_fields(), ["decision_id"]);
-    assert_eq!(r.json["errors"][0]["code"], "decision_does_not_match");
+    // A decision naming no accession of this agreement is refused when it is recorded.
+    let unknown = app.post(&format!("{base}/meetings/{}/decisions", meeting.id()), Some(&s.admin), &json!({"kind": "approve_accession", "subject": "Anslutning", "subject_id": Uuid::now_v7(), "text": "Beslutades."}));
+    assert_eq!(unknown.assert_problem(422).error_fields(), ["subject_id"]);
+    assert_eq!(unknown.json["errors"][0]["code"], "unknown_subject");
     let right = decide("approve_accession", id);
     let r = approve(app, &s.admin, id, Some(right));
     assert_eq!(r.status, 200, "{}", r.text);
@@ -663,6 +663,25 @@ e2e!(unconfirmed_accessions_end_after_the_deadline, |app| {
         "{}",
         a.text
     );
+    // Past the deadline the signatory has left, read from the dates before any sweep ran.
+    let list = format!("{base}/signatories?include=former");
+    let then = app.get(&format!("{list}&as_of=2024-03-31"));
+    assert_eq!(
+        then.json["items"][0]["signatory_until"],
+        Value::Null,
+        "{}",
+        then.text
+    );
+    let after = app.get(&list);
+    assert_eq!(
+        after.json["items"][0]["signatory_until"], "2024-04-01",
+        "{}",
+        after.text
+    );
+    let current = app.get(&format!("{base}/signatories"));
+    assert_eq!(current.json["items"], json!([]), "{}", current.text);
+    let a = app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin);
+    assert_eq!(a.json["state"], "ended");
     let pool =
         samverkan_persistence::db::build_pool(&app.database_url, &Default::default()).unwrap();
     assert_eq!(

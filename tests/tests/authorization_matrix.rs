@@ -176,6 +176,7 @@ const TABLE: &[(&str, &str, [Expect; 6])] = &[
         [U, H, H, H, OK, OK],
     ),
     ("approve_accession", "submitted", [U, H, H, H, OK, OK]),
+    ("correct_accession", "approved", [U, H, H, H, OK, OK]),
     ("reject_accession", "submitted", [U, H, H, H, OK, OK]),
     ("cancel_accession", "submitted", [U, H, H, H, OK, OK]),
     ("withdraw_accession", "representative", [U, H, H, H, OK, OK]),
@@ -782,6 +783,16 @@ impl World {
                     rep.as_str()
                 };
                 Call::new(rightful).param("id", id).body(json!({"received_on": "2025-05-20", "reference": "Styrelseprotokoll 2025-05-12 § 9", "effective_on": "2025-06-01"}))
+            }
+            "correct_accession" => {
+                let (id, _) = if fresh {
+                    self.approved_on(app, self.intake)
+                } else {
+                    (self.approved, String::new())
+                };
+                Call::new(admin).param("id", id).body(
+                    json!({"approved_on": "2024-02-15", "reason": "Registrerad med fel datum."}),
+                )
             }
             "reconfirm_accession" => {
                 let (id, rep) = if fresh {

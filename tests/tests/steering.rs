@@ -316,6 +316,14 @@ e2e!(meetings_quorum_and_decisions, |app| {
     // Attendance must be members in office.
     let ghost = meeting(vec![Uuid::now_v7()], &s.admin);
     assert_eq!(ghost.assert_problem(422).error_fields(), ["present[0]"]);
+    // A meeting is recorded once held: on or before today, never planned ahead.
+    app.set_today("2024-05-01");
+    let planned = meeting(vec![ids[0], ids[2]], &s.admin);
+    assert_eq!(planned.assert_problem(422).error_fields(), ["date"]);
+    assert_eq!(planned.json["errors"][0]["code"], "in_future");
+    app.set_today("2024-05-02");
+    assert_eq!(meeting(vec![ids[0], ids[2]], &s.admin).status, 201);
+    app.set_today("2026-11-23");
     // An unbalanced group cannot decide: end a civil-society term, then meet.
     app.post(
         &format!("{}/memberships/{}/term-end", s.base, ids[3]),

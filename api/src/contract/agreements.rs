@@ -681,11 +681,40 @@ pub struct AgreementVersion {
     pub adoption: Option<AdoptionRecord>,
     /// The day the next version took effect, for a superseded version.
     pub superseded_on: Option<NaiveDate>,
+    /// The first day this version's text applies (its adoption's `valid_from`); null for a
+    /// version never adopted.
+    pub in_force_from: Option<NaiveDate>,
+    /// The last day it applies: the day before the next version takes effect, before a
+    /// termination takes effect, or its `valid_until`; null while no end is set.
+    pub in_force_until: Option<NaiveDate>,
+}
+
+impl AgreementVersion {
+    /// Version `v` of agreement `a` as on `today`: the version whose text applies today is
+    /// `adopted`, even when a revision adopted for a later date has been recorded.
+    pub fn of(a: &agreement::Agreement, v: &agreement::AgreementVersion, today: NaiveDate) -> Self {
+        let period = a.version_in_force_period(v.number());
+        let in_force_today = a
+            .version_in_force_on(today)
+            .is_some_and(|f| f.number() == v.number());
+        Self {
+            status: if in_force_today {
+                VersionStatus::Adopted
+            } else {
+                v.status()
+            },
+            in_force_from: period.map(|(from, _)| from),
+            in_force_until: period.and_then(|(_, until)| until),
+            ..Self::from(v)
+        }
+    }
 }
 
 impl From<&agreement::AgreementVersion> for AgreementVersion {
     fn from(v: &agreement::AgreementVersion) -> Self {
         Self {
+            in_force_from: None,
+            in_force_until: None,
             number: v.number(),
             status: v.status(),
             content: v.content().into(),

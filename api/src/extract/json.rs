@@ -121,6 +121,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             RequestField::Missing
         } else if message == NUL_MESSAGE {
             RequestField::Nul
+        } else if message == DATE_MESSAGE {
+            RequestField::Date
         } else if let Some(rest) = message.strip_prefix("unknown variant ")
             && let Some((value, allowed)) = rest.split_once(", expected ")
         {
@@ -145,6 +147,13 @@ fn serde_list(expected: &str) -> String {
 }
 
 const NUL_MESSAGE: &str = "must not contain the character U+0000 (NUL)";
+
+/// A date field's value that is not a date the API accepts ([`samverkan_domain::dates`]).
+const DATE_MESSAGE: &str = "must be a date written YYYY-MM-DD, from 1900-01-01 to 2199-12-31";
+
+/// What chrono's date visitor says it expects: how [`strict::Strict`] knows a date field,
+/// whatever request type it is in, and holds it to [`samverkan_domain::dates::parse`].
+const CHRONO_DATE_EXPECTING: &str = "a formatted date string";
 
 /// A deserializer over a parsed JSON value that reads structs from objects only; everything
 /// else behaves as `serde_json::Value`'s own deserializer.
@@ -271,10 +280,33 @@ mod strict {
             }
         }
 
+        /// A date (`NaiveDate`) is read strictly and within the accepted range; any other
+        /// string as `deserialize_any` reads it.
+        fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            if let Value::String(s) = &self.0
+                && is_date(&visitor)
+                && samverkan_domain::dates::parse(s).is_none()
+            {
+                return Err(Error::custom(super::DATE_MESSAGE));
+            }
+            self.deserialize_any(visitor)
+        }
+
         serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char string bytes byte_buf
             unit unit_struct seq tuple tuple_struct map identifier ignored_any
         }
+    }
+
+    /// Whether `visitor` reads a calendar date (chrono's `NaiveDate`).
+    fn is_date<'de, V: Visitor<'de>>(visitor: &V) -> bool {
+        struct Expecting<'a, V>(&'a V);
+        impl<'de, V: Visitor<'de>> std::fmt::Display for Expecting<'_, V> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.expecting(f)
+            }
+        }
+        Expecting(visitor).to_string() == super::CHRONO_DATE_EXPECTING
     }
 
     struct Seq(std::vec::IntoIter<Value>);
@@ -454,6 +486,40 @@ mod tests {
             p.status,
             p.errors.map(|e| e[0].field.clone()).unwrap_or_default(),
         )
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Dated {
+        on: chrono::NaiveDate,
+        until: Option<chrono::NaiveDate>,
+        note: Option<String>,
+    }
+
+    #[test]
+    fn every_date_is_strict_and_bounded() {
+        let ok = parse_json::<Dated>(
+            br#"{"on": "1900-01-01", "until": "2199-12-31", "note": "+10019-12-31"}"#,
+        );
+        assert!(ok.is_ok(), "{ok:?}");
+        for (body, field) in [
+            (r#"{"on": "9999-12-31", "until": null, "note": null}"#, "on"),
+            (
+                r#"{"on": "+10019-12-31", "until": null, "note": null}"#,
+                "on",
+            ),
+            (
+                r#"{"on": "2024-01-01", "until": "2200-01-01", "note": null}"#,
+                "until",
+            ),
+            (r#"{"on": "1899-12-31", "until": null, "note": null}"#, "on"),
+            (r#"{"on": "2024-1-5", "until": null, "note": null}"#, "on"),
+        ] {
+            let e = parse_json::<Dated>(body.as_bytes()).unwrap_err();
+            assert_eq!(field_of(&e), (422, field.to_owned()), "{body}");
+            assert_eq!(e.problem(Lang::En).errors.unwrap()[0].code, "invalid_date");
+        }
     }
 
     #[test]

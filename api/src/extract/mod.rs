@@ -19,6 +19,24 @@ pub use json::{
 };
 pub use page::{PageParams, municipality_filter};
 
+/// The query parameter `as_of`: a date the API accepts (`samverkan_domain::dates`:
+/// strictly `YYYY-MM-DD`, 1900-01-01 to 2199-12-31); the 400 names `as_of` otherwise.
+pub fn as_of<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<chrono::NaiveDate>, D::Error> {
+    use serde::Deserialize;
+    use serde::de::Error;
+    Option::<String>::deserialize(d)?
+        .map(|text| {
+            samverkan_domain::dates::parse(&text).ok_or_else(|| {
+                D::Error::custom(
+                    "field `as_of`: must be a date written YYYY-MM-DD, from 1900-01-01 to 2199-12-31",
+                )
+            })
+        })
+        .transpose()
+}
+
 fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);

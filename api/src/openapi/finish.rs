@@ -42,7 +42,26 @@ pub(super) fn finish(mut doc: Value, public_url: Option<&str>) -> Value {
     required_means_present(&mut doc);
     titles(&mut doc);
     drop_unused_components(&mut doc);
+    date_bounds(&mut doc);
     doc
+}
+
+/// Every calendar date, in requests and responses, is `YYYY-MM-DD` from 1900-01-01 to
+/// 2199-12-31 (`samverkan_domain::dates`): stated as a pattern at each `format: date`.
+fn date_bounds(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("format").and_then(Value::as_str) == Some("date") {
+                map.insert(
+                    "pattern".into(),
+                    Value::String(samverkan_domain::dates::PATTERN.into()),
+                );
+            }
+            map.values_mut().for_each(date_bounds);
+        }
+        Value::Array(items) => items.iter_mut().for_each(date_bounds),
+        _ => {}
+    }
 }
 
 fn info(doc: &mut Value, public_url: Option<&str>) {

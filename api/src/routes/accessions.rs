@@ -45,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_accession)
         .service(update_contact_person)
         .service(approve)
+        .service(correct)
         .service(reject)
         .service(cancel)
         .service(withdraw)
@@ -84,6 +85,17 @@ pub struct AccessionView {
     /// Every transition: from, to, when, who, why. Append-only.
     pub history: Vec<HistoryEntry>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl AccessionView {
+    /// The accession as on `today`: until a withdrawal or termination takes effect, it is
+    /// still `approved`.
+    fn of(r: &AccessionRecord, today: NaiveDate) -> Self {
+        Self {
+            state: r.accession.state_on(today),
+            ..Self::from(r)
+        }
+    }
 }
 
 impl From<&AccessionRecord> for AccessionView {
@@ -185,7 +197,10 @@ async fn transition(
             Ok(store::save_accession(conn, &before, &accession, now)?)
         })
         .await?;
-    changed(&AccessionView::from(&record), Some(record.row_version))
+    changed(
+        &AccessionView::of(&record, state.today()),
+        Some(record.row_version),
+    )
 }
 
 // ---------------------------------------------------------------- submission and reads
@@ -266,7 +281,14 @@ async fn submit(
             id: Uuid::now_v7(),
             ..input.clone()
         };
-        let accession = Accession::submit(
+        // An agreement administrator registers what was decided on paper, judged on its
+        // dates; anyone else applies to an agreement that takes accessions today.
+        let open = if agreement::may_administer(&caller, &a) {
+            Accession::register_after_the_fact
+        } else {
+            Accession::submit
+        };
+        let accession = open(
             submission,
             &AgreementTerms::of(&a, swedish_date(now)),
             &existing,
@@ -277,7 +299,7 @@ async fn submit(
         Created::new(
             format!("/api/v1/accessions/{}", accession.id()),
             Some(record.row_version),
-            &AccessionView::from(&record),
+            &AccessionView::of(&record, clock.today()),
         )
     })
     .await
@@ -326,7 +348,11 @@ async fn list_for_administrators(
         .await?;
     let link = next_link(&req, page.next_cursor.as_deref());
     let body = AccessionList {
-        items: page.items.iter().map(AccessionView::from).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|r| AccessionView::of(r, state.today()))
+            .collect(),
         next_cursor: page.next_cursor,
     };
     json_read(&req, &body, None, Visibility::Private, link)
@@ -365,7 +391,7 @@ async fn get_accession(
         .await?;
     json_read(
         &req,
-        &AccessionView::from(&record),
+        &AccessionView::of(&record, state.today()),
         Some(record.row_version),
         Visibility::Private,
         None,
@@ -420,7 +446,10 @@ async fn update_contact_person(
             Ok(store::save_accession(conn, &before, &changed, now)?)
         })
         .await?;
-    changed(&AccessionView::from(&record), Some(record.row_version))
+    changed(
+        &AccessionView::of(&record, state.today()),
+        Some(record.row_version),
+    )
 }
 
 // ---------------------------------------------------------------- transitions
@@ -470,6 +499,67 @@ async fn approve(
                 approval,
                 &AgreementTerms::of(a, swedish_date(now)),
                 b.approved_on,
+                &p.sub,
+                now,
+            )?)
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"approved_on": "2024-03-05", "reason": "Registrerad med fel datum; protokollet säger 5 mars."}))]
+pub struct CorrectionRequest {
+    /// The right date of the approval.
+    pub approved_on: NaiveDate,
+    /// Why the recorded date was wrong.
+    #[schema(schema_with = correction_reason)]
+    pub reason: String,
+}
+
+fn correction_reason() -> Field {
+    Field::text(REASON_MAX, "Registrerad med fel datum.")
+}
+
+/// Correct a recorded approval's date.
+///
+/// Appends a `corrected` entry to the history, naming the approval it corrects, the recorded
+/// and the right date, the reason and who corrected it; the approval's entry stays. Every view
+/// (the accession, the public list, `as_of`, the statistics) shows the corrected date. The
+/// right date passes every check an approval does (422 at `approved_on`: `in_future`,
+/// `before_in_force`, `outside_validity`, `before_received`, `before_decision`, `after_left`;
+/// `reason`), and only an accession that was approved can be corrected (409
+/// `accession_not_approved`).
+#[utoipa::path(
+    tag = "accessions", operation_id = "correct_accession", request_body = CorrectionRequest,
+    params(("id" = Uuid, Path, description = "The accession's id")),
+    responses((status = 200, description = "The accession after the correction", body = AccessionView), (status = 409, description = "The state of the accession forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `approved_on`, `reason`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/accessions/{id}/corrections")]
+async fn correct(
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    id: Path<Uuid>,
+    body: Json<CorrectionRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.0;
+    transition(
+        &state,
+        p,
+        id.into_inner(),
+        accession::may_approve,
+        move |conn, acc, a, p, now| {
+            let decision = acc
+                .decision_id()
+                .map(|d| cited_decision(conn, d))
+                .transpose()?;
+            Ok(acc.correct_approval_date(
+                b.approved_on,
+                &b.reason,
+                &AgreementTerms::of(a, swedish_date(now)),
+                decision.as_ref(),
                 &p.sub,
                 now,
             )?)

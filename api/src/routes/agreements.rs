@@ -72,8 +72,18 @@ pub struct AgreementView {
     pub status: AgreementStatus,
     pub settings: AgreementSettings,
     pub termination: Option<TerminationRecord>,
-    /// The version in force (null before the first adoption).
+    /// Whether the agreement applies today: adopted, its `in_force_from` reached, not
+    /// expired and not terminated.
+    pub in_force: bool,
+    /// The first day the agreement applies (the first adoption's `valid_from`); null before
+    /// adoption.
+    pub in_force_from: Option<NaiveDate>,
+    /// The version in force today (null before the first adoption); before an adoption
+    /// takes effect, the version adopted.
     pub current_version: Option<AgreementVersion>,
+    /// A revision adopted for a later date: it becomes `current_version` on its
+    /// `in_force_from` without anyone acting. Null when none is upcoming.
+    pub next_version: Option<AgreementVersion>,
     /// The version being prepared: the first draft, or a revision in progress. Shown to the
     /// agreement's administrators only.
     pub working_version: Option<AgreementVersion>,
@@ -85,6 +95,7 @@ impl AgreementView {
     fn of(record: &AgreementRecord, caller: Option<&Principal>, today: NaiveDate) -> Self {
         let a = &record.agreement;
         let admin = caller.is_some_and(|p| agreement::may_administer(p, a));
+        let current = a.version_in_force_on(today).or_else(|| a.current_version());
         Self {
             id: a.id(),
             owner_public_body_id: a.owner_public_body_id(),
@@ -100,11 +111,17 @@ impl AgreementView {
             status: a.status(today).into(),
             settings: a.settings().into(),
             termination: a.termination().map(TerminationRecord::from),
-            current_version: a.current_version().map(AgreementVersion::from),
+            in_force: a.applies_on(today),
+            in_force_from: a.in_force_from(),
+            current_version: current.map(|v| AgreementVersion::of(a, v, today)),
+            next_version: a
+                .next_version_after(today)
+                .filter(|n| current.is_none_or(|c| c.number() != n.number()))
+                .map(|v| AgreementVersion::of(a, v, today)),
             working_version: a
                 .working_version()
                 .filter(|_| admin)
-                .map(AgreementVersion::from),
+                .map(|v| AgreementVersion::of(a, v, today)),
             created_at: record.created_at,
             updated_at: record.updated_at,
         }
@@ -342,7 +359,7 @@ async fn list_versions(
         .versions()
         .iter()
         .filter(|v| agreement::may_view_version(caller.as_ref(), a, v))
-        .map(AgreementVersion::from)
+        .map(|v| AgreementVersion::of(a, v, state.today()))
         .collect();
     json_read(
         &req,
@@ -381,7 +398,7 @@ async fn get_version(
         .ok_or(ApiError::NotFound)?;
     json_read(
         &req,
-        &AgreementVersion::from(version),
+        &AgreementVersion::of(a, version, state.today()),
         None,
         Visibility::of_agreement(&record.agreement),
         None,

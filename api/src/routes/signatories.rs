@@ -36,6 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct SignatoryParams {
     /// The date the list is shown for (default: today).
+    #[serde(default, deserialize_with = "crate::extract::as_of")]
     pub as_of: Option<NaiveDate>,
     /// `former` adds former signatories with the date they left; absent, only current ones.
     #[param(schema_with = include_former)]
@@ -231,6 +232,7 @@ fn deprecate_csv_negotiation(res: &mut HttpResponse) {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AsOf {
+    #[serde(default, deserialize_with = "crate::extract::as_of")]
     pub as_of: Option<NaiveDate>,
 }
 
@@ -330,6 +332,7 @@ async fn export_csv(
 #[into_params(parameter_in = Query)]
 pub struct EmbedParams {
     /// The date the list is shown for (default: today).
+    #[serde(default, deserialize_with = "crate::extract::as_of")]
     pub as_of: Option<NaiveDate>,
     /// `former` adds former signatories; absent, only current ones.
     #[param(schema_with = include_former)]

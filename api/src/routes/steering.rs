@@ -220,6 +220,7 @@ fn path_prefix(agreement_id: Uuid) -> String {
 #[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
     /// The date the composition is shown for (default: today).
+    #[serde(default, deserialize_with = "crate::extract::as_of")]
     pub as_of: Option<NaiveDate>,
 }
 
@@ -639,9 +640,9 @@ async fn record_meeting(
             &record.group,
             input.date,
         ))?;
-        let meeting = record
-            .group
-            .record_meeting(Uuid::now_v7(), &input.clone().into())?;
+        let input: samverkan_domain::steering::MeetingInput = input.clone().into();
+        input.require_held(clock.today())?;
+        let meeting = record.group.record_meeting(Uuid::now_v7(), &input)?;
         store::insert_meeting(conn, &meeting, clock.now())?;
         Created::new(
             format!("{}/meetings/{}", path_prefix(agreement_id), meeting.id()),
@@ -692,10 +693,19 @@ async fn record_decision(
             &record.group,
             &meeting,
         ))?;
-        let decision: Decision =
-            record
-                .group
-                .record_decision(&meeting, Uuid::now_v7(), &input.clone().into())?;
+        let input: samverkan_domain::steering::DecisionInput = input.clone().into();
+        let subject_agreement = match input.subject_id {
+            Some(id) => match samverkan_persistence::accessions::agreement_of(conn, id) {
+                Ok(agreement) => Some(agreement),
+                Err(samverkan_persistence::StoreError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            },
+            None => None,
+        };
+        input.require_known_subject(agreement_id, subject_agreement)?;
+        let decision: Decision = record
+            .group
+            .record_decision(&meeting, Uuid::now_v7(), &input)?;
         let stored = decision.to_record();
         store::insert_decision(conn, &stored, clock.now())?;
         Created::new(

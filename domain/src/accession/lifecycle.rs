@@ -34,6 +34,16 @@ pub struct AgreementTerms {
     /// that), not expired, any termination not yet effective. Drafts, agreements on
     /// consultation and terminated ones take no accessions.
     pub in_force: bool,
+    /// The first day the agreement applies (its first adoption's `valid_from`): no
+    /// accession is approved from an earlier date. `None` before adoption.
+    pub in_force_from: Option<NaiveDate>,
+    /// When the agreement applies, one period per adopted version: from its first day to
+    /// its last (`None`: until further notice), ended by a termination. Whether an accession
+    /// may be registered and approved is judged on its dates against these.
+    pub periods: Vec<(NaiveDate, Option<NaiveDate>)>,
+    /// The first day a decided termination takes effect: accessions approved on the
+    /// agreement end with it that day.
+    pub terminated_from: Option<NaiveDate>,
     /// The number of the version in force; an approval records it.
     pub version_number: u32,
     pub approval_mode: ApprovalMode,
@@ -59,6 +69,13 @@ impl AgreementTerms {
             owner_public_body_id: agreement.owner_public_body_id(),
             party_public_body_ids: agreement.party_public_body_ids().to_vec(),
             in_force: agreement.takes_accessions(on),
+            in_force_from: agreement.in_force_from(),
+            periods: agreement
+                .versions()
+                .iter()
+                .filter_map(|v| agreement.version_in_force_period(v.number()))
+                .collect(),
+            terminated_from: agreement.termination().map(|t| t.effective_on()),
             version_number: agreement.current_version().map_or(0, |v| v.number()),
             approval_mode: agreement.settings().approval_mode,
             public_bodies_may_accede: agreement.settings().public_bodies_may_accede,
@@ -67,6 +84,13 @@ impl AgreementTerms {
             accepted_channels: Channel::iter().collect(),
             required_statements: agreement.settings().eligibility_statements.clone(),
         }
+    }
+
+    /// Whether the agreement applied on `date`.
+    pub fn applies_on(&self, date: NaiveDate) -> bool {
+        self.periods
+            .iter()
+            .any(|&(from, until)| from <= date && until.is_none_or(|u| date <= u))
     }
 
     fn accepts(&self, channel: Channel) -> bool {
@@ -347,6 +371,53 @@ impl Accession {
         if !terms.in_force {
             return Err(AccessionRule::AgreementNotInForce.into());
         }
+        Self::open(input, terms, existing, by, now)
+    }
+
+    /// An agreement administrator registers an accession after the fact (Södertälje's
+    /// signatories of 2018–2022, from paper; a paper application that arrived before a
+    /// termination took effect). While the agreement takes accessions this is a
+    /// submission; otherwise the board decision is required and its dates (decided and
+    /// received) must lie within the agreement's validity (`outside_validity`), judged on
+    /// those dates, not on today. An agreement never adopted takes none
+    /// (`agreement_not_in_force`).
+    pub fn register_after_the_fact(
+        input: SubmissionInput,
+        terms: &AgreementTerms,
+        existing: &[ExistingAccession],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Self, DomainError> {
+        if terms.in_force {
+            return Self::submit(input, terms, existing, by, now);
+        }
+        let Some(board) = input
+            .board_decision
+            .as_ref()
+            .filter(|_| !terms.periods.is_empty())
+        else {
+            return Err(AccessionRule::AgreementNotInForce.into());
+        };
+        let mut v = Validator::new();
+        for (field, date) in [
+            ("board_decision.decided_on", board.decided_on),
+            ("board_decision.received_on", board.received_on),
+        ] {
+            if !terms.applies_on(date) {
+                v.add(field, AccessionField::OutsideValidity { date });
+            }
+        }
+        v.finish()?;
+        Self::open(input, terms, existing, by, now)
+    }
+
+    fn open(
+        input: SubmissionInput,
+        terms: &AgreementTerms,
+        existing: &[ExistingAccession],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Self, DomainError> {
         terms.admits(input.signatory)?;
         let open = existing.iter().filter(|e| {
             e.agreement_id == terms.agreement_id
@@ -459,7 +530,7 @@ impl Accession {
     ) -> Result<(), DomainError> {
         self.check_agreement(terms)?;
         self.expect_submitted()?;
-        if !terms.in_force {
+        if terms.periods.is_empty() {
             return Err(AccessionRule::AgreementNotInForce.into());
         }
         terms.admits(self.signatory)?;
@@ -476,29 +547,7 @@ impl Accession {
         ) {
             v.push(e);
         }
-        if approved_on > swedish_date(now) {
-            v.add("approved_on", AccessionField::ApprovalInFuture);
-        }
-        if let Some(board) = &self.board_decision
-            && approved_on < board.received_on()
-        {
-            v.add(
-                "approved_on",
-                AccessionField::ApprovalBeforeReceived {
-                    received_on: board.received_on(),
-                },
-            );
-        }
-        if let Some(d) = &decision
-            && approved_on < d.decided_on
-        {
-            v.add(
-                "approved_on",
-                AccessionField::ApprovalBeforeDecision {
-                    decided_on: d.decided_on,
-                },
-            );
-        }
+        self.check_approval_date(&mut v, terms, decision.as_ref(), approved_on, now);
         v.finish()?;
 
         let reason = match &decision {
@@ -519,7 +568,113 @@ impl Accession {
             Some(reason),
             now,
         );
+        // Approved on an agreement whose termination is decided: it ends with the agreement.
+        if let Some(effective_on) = terms.terminated_from {
+            self.end_with_agreement(effective_on, by, now)?;
+        }
         Ok(())
+    }
+
+    /// Corrects the date of the recorded approval (a registration typed with a wrong date):
+    /// appends a `corrected` entry naming the approval it corrects, the old and the right
+    /// date and the reason, and who corrected it; the approval's entry stays. The right date
+    /// must pass every check the approval's did (not in the future, within the agreement's
+    /// validity, not before the board decision was received or the cited decision was
+    /// taken: `decision` is the approval's cited decision, loaded again), and precede the
+    /// day the signatory left (`after_left`). A reason is required.
+    pub fn correct_approval_date(
+        &mut self,
+        approved_on: NaiveDate,
+        reason: &str,
+        terms: &AgreementTerms,
+        decision: Option<&CitedDecision>,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        self.check_agreement(terms)?;
+        let Some(recorded) = self.approved_on else {
+            return Err(AccessionRule::NotApproved {
+                state: self.state(),
+            }
+            .into());
+        };
+        let mut v = Validator::new();
+        let reason = v.text("reason", reason, REASON_MAX);
+        self.check_approval_date(&mut v, terms, decision, approved_on, now);
+        let left_on = match self.state() {
+            AccessionState::Withdrawn => self.withdrawal().map(WithdrawalNotice::effective_on),
+            AccessionState::Ended => self.ended_on(),
+            _ => None,
+        };
+        if let Some(left_on) = left_on
+            && (approved_on > left_on || (approved_on == left_on && left_on > recorded))
+        {
+            v.add(
+                "approved_on",
+                AccessionField::CorrectionAfterLeaving { left_on },
+            );
+        }
+        v.finish()?;
+        let approval = self
+            .history
+            .iter()
+            .rev()
+            .find(|e| e.event == HistoryEvent::Approved)
+            .map(|e| e.at);
+        let note = format!(
+            "corrects the approval recorded {}: approved_on {recorded} → {approved_on}; {}",
+            approval.map_or_else(|| "earlier".to_owned(), |at| at.to_rfc3339()),
+            reason.unwrap_or_default()
+        );
+        self.approved_on = Some(approved_on);
+        let state = self.state();
+        self.record(HistoryEvent::Corrected, state, by, Some(note), now);
+        Ok(())
+    }
+
+    /// The checks of an approval's date, shared by the approval and its correction.
+    fn check_approval_date(
+        &self,
+        v: &mut Validator,
+        terms: &AgreementTerms,
+        decision: Option<&CitedDecision>,
+        approved_on: NaiveDate,
+        now: DateTime<Utc>,
+    ) {
+        if approved_on > swedish_date(now) {
+            v.add("approved_on", AccessionField::ApprovalInFuture);
+        }
+        match terms.in_force_from {
+            Some(in_force_from) if approved_on < in_force_from => v.add(
+                "approved_on",
+                AccessionField::ApprovalBeforeInForce { in_force_from },
+            ),
+            _ if !terms.applies_on(approved_on) => v.add(
+                "approved_on",
+                AccessionField::OutsideValidity { date: approved_on },
+            ),
+            _ => {}
+        }
+        if let Some(board) = &self.board_decision
+            && approved_on < board.received_on()
+        {
+            v.add(
+                "approved_on",
+                AccessionField::ApprovalBeforeReceived {
+                    received_on: board.received_on(),
+                },
+            );
+        }
+        if let Some(d) = decision
+            && approved_on < d.decided_on
+        {
+            v.add(
+                "approved_on",
+                AccessionField::ApprovalBeforeDecision {
+                    decided_on: d.decided_on,
+                },
+            );
+        }
     }
 
     /// Turns the application down, with a reason the applicant reads. In `steering_group`

@@ -177,6 +177,22 @@ crate::field_errors! {
             en: "an accession cannot be approved from a future date",
             sv: "en anslutning kan inte godkännas från ett datum i framtiden",
         },
+        /// Checked against the agreement: an adoption may take effect after its decision.
+        ApprovalBeforeInForce { in_force_from: NaiveDate } => "before_in_force" {
+            en: "an accession cannot be approved before the agreement is in force ({in_force_from})",
+            sv: "en anslutning kan inte godkännas innan överenskommelsen gäller ({in_force_from})",
+        },
+        /// Checked against the agreement's validity: its versions' periods in force, ended
+        /// by a termination.
+        OutsideValidity { date: NaiveDate } => "outside_validity" {
+            en: "the agreement did not apply on {date}: every date of an accession lies within the agreement's validity",
+            sv: "överenskommelsen gällde inte {date}: en anslutnings alla datum ligger inom överenskommelsens giltighet",
+        },
+        /// A corrected approval date still precedes the day the signatory left.
+        CorrectionAfterLeaving { left_on: NaiveDate } => "after_left" {
+            en: "the signatory left on {left_on}; it cannot have been approved on or after that day",
+            sv: "undertecknaren lämnade {left_on}; den kan inte ha godkänts den dagen eller senare",
+        },
         /// Checked against the board decision on record.
         ApprovalBeforeReceived { received_on: NaiveDate } => "before_received" {
             en: "an accession cannot be approved before its board decision was received ({received_on})",

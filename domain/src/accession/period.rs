@@ -42,7 +42,12 @@ impl SignatoryPeriod {
     ) -> Option<Self> {
         let since = approved_on?;
         match state {
-            AccessionState::Approved => Some(Self { since, until: None }),
+            // An approved accession with a reconfirmation due leaves the day after the
+            // deadline unless reconfirmed: known now, not when the sweep records it.
+            AccessionState::Approved => Some(Self {
+                since,
+                until: left_on,
+            }),
             AccessionState::Withdrawn | AccessionState::Ended => Some(Self {
                 since,
                 until: Some(left_on.unwrap_or(since)),
@@ -70,12 +75,32 @@ impl SignatoryPeriod {
 }
 
 impl Accession {
-    /// The first day no longer a signatory, once the accession is withdrawn or ended.
+    /// The first day no longer a signatory: once the accession is withdrawn or ended, and
+    /// while approved with a reconfirmation due, the day after its deadline (the day the
+    /// sweep will record it ended, `not_reconfirmed`, unless it is reconfirmed first).
     pub fn left_on(&self) -> Option<NaiveDate> {
         match self.state() {
             AccessionState::Withdrawn => self.withdrawal().map(WithdrawalNotice::effective_on),
             AccessionState::Ended => self.ended_on(),
+            AccessionState::Approved => self.reconfirmation().map(|r| {
+                let after = r.reconfirm_by().succ_opt().unwrap_or(r.reconfirm_by());
+                self.approved_on()
+                    .map_or(after, |approved| after.max(approved))
+            }),
             _ => None,
+        }
+    }
+
+    /// The state as on `on`: an accession withdrawn or ended from a later date (a
+    /// withdrawal with notice, a termination with notice) is still approved until then.
+    pub fn state_on(&self, on: NaiveDate) -> AccessionState {
+        match (self.state(), self.left_on()) {
+            (AccessionState::Withdrawn | AccessionState::Ended, Some(left_on)) if left_on > on => {
+                AccessionState::Approved
+            }
+            // Not reconfirmed by the deadline: ended, whether or not the sweep has run.
+            (AccessionState::Approved, Some(left_on)) if left_on <= on => AccessionState::Ended,
+            (state, _) => state,
         }
     }
 

@@ -51,6 +51,9 @@ fn registration_terms() -> AgreementTerms {
         owner_public_body_id: OWNER,
         party_public_body_ids: vec![OWNER, PARTY],
         in_force: true,
+        in_force_from: Some(date(2018, 10, 1)),
+        periods: vec![(date(2018, 10, 1), None)],
+        terminated_from: None,
         version_number: 1,
         approval_mode: ApprovalMode::Registration,
         public_bodies_may_accede: false,
@@ -714,20 +717,52 @@ fn registration_mode_cites_no_steering_decision() {
 #[test]
 fn approval_needs_the_agreement_still_in_force_and_admitting_the_signatory() {
     let mut a = submitted();
-    let terminated = AgreementTerms {
+    let never_adopted = AgreementTerms {
         in_force: false,
+        in_force_from: None,
+        periods: vec![],
         ..registration_terms()
     };
     let e = fails(&mut a, |a| {
         a.approve(
             Approval::Registration,
-            &terminated,
+            &never_adopted,
             date(2024, 5, 14),
             ADMIN,
             now(),
         )
     });
     assert_eq!(conflict(e), "agreement_not_in_force");
+    // Judged on the approval's date: not after the agreement ended…
+    let terminated = AgreementTerms {
+        in_force: false,
+        periods: vec![(date(2018, 10, 1), Some(date(2024, 5, 10)))],
+        terminated_from: Some(date(2024, 5, 11)),
+        ..registration_terms()
+    };
+    assert_eq!(
+        invalid(a.approve(
+            Approval::Registration,
+            &terminated,
+            date(2024, 5, 14),
+            ADMIN,
+            now()
+        )),
+        [("approved_on".to_owned(), "outside_validity")]
+    );
+    // …but on a day it applied, and the accession ends with the agreement.
+    let mut late = submitted();
+    late.approve(
+        Approval::Registration,
+        &terminated,
+        date(2024, 5, 10),
+        ADMIN,
+        now(),
+    )
+    .expect("registered after the fact");
+    assert_eq!(late.end_reason(), Some(EndReason::AgreementTerminated));
+    assert_eq!(late.ended_on(), Some(date(2024, 5, 11)));
+    assert_eq!(late.state_on(date(2024, 5, 10)), AccessionState::Approved);
 
     let mut body = Accession::submit(
         SubmissionInput {
@@ -1582,6 +1617,9 @@ fn terms_are_read_from_the_agreement() {
             owner_public_body_id: testing::OWNER,
             party_public_body_ids: vec![testing::OWNER],
             in_force: true,
+            in_force_from: Some(date(2018, 10, 1)),
+            periods: vec![(date(2018, 10, 1), None)],
+            terminated_from: None,
             version_number: 1,
             approval_mode: ApprovalMode::Registration,
             public_bodies_may_accede: true,
@@ -1933,4 +1971,206 @@ mod properties {
             }
         }
     }
+}
+
+#[test]
+fn no_approval_before_the_agreement_is_in_force() {
+    let terms = AgreementTerms {
+        in_force_from: Some(date(2024, 5, 15)),
+        ..registration_terms()
+    };
+    let mut a = Accession::submit(input(), &terms, &[], REP, now()).expect("submits");
+    assert_eq!(
+        invalid(a.approve(
+            Approval::Registration,
+            &terms,
+            date(2024, 5, 14),
+            ADMIN,
+            now()
+        )),
+        [("approved_on".to_owned(), "before_in_force")]
+    );
+    a.approve(
+        Approval::Registration,
+        &terms,
+        date(2024, 5, 15),
+        ADMIN,
+        now(),
+    )
+    .expect("approves on the first day");
+}
+
+#[test]
+fn an_accession_ending_later_is_approved_until_then() {
+    let mut a = approved();
+    a.end_with_agreement(date(2024, 8, 1), ADMIN, now())
+        .expect("ends with the agreement");
+    assert_eq!(a.state(), AccessionState::Ended);
+    assert_eq!(a.state_on(date(2024, 7, 31)), AccessionState::Approved);
+    assert_eq!(a.state_on(date(2024, 8, 1)), AccessionState::Ended);
+}
+
+#[test]
+fn the_past_is_registered_on_the_accessions_dates() {
+    let expired = AgreementTerms {
+        in_force: false,
+        periods: vec![(date(2018, 10, 1), Some(date(2022, 10, 1)))],
+        ..registration_terms()
+    };
+    let in_time = SubmissionInput {
+        board_decision: Some(BoardDecisionInput {
+            decided_on: date(2019, 3, 4),
+            received_on: date(2019, 3, 11),
+            ..board_decision()
+        }),
+        ..input()
+    };
+    assert_eq!(
+        code(Accession::submit(
+            in_time.clone(),
+            &expired,
+            &[],
+            ADMIN,
+            now()
+        )),
+        "agreement_not_in_force",
+        "nobody applies to an expired agreement"
+    );
+    Accession::register_after_the_fact(in_time.clone(), &expired, &[], ADMIN, now())
+        .expect("registered after the fact");
+    let too_late = SubmissionInput {
+        board_decision: Some(BoardDecisionInput {
+            decided_on: date(2022, 9, 1),
+            received_on: date(2022, 10, 2),
+            ..board_decision()
+        }),
+        ..input()
+    };
+    assert_eq!(
+        invalid(Accession::register_after_the_fact(
+            too_late,
+            &expired,
+            &[],
+            ADMIN,
+            now()
+        )),
+        [("board_decision.received_on".to_owned(), "outside_validity")]
+    );
+    let without_minutes = SubmissionInput {
+        board_decision: None,
+        ..form_input()
+    };
+    assert_eq!(
+        code(Accession::register_after_the_fact(
+            without_minutes,
+            &expired,
+            &[],
+            ADMIN,
+            now()
+        )),
+        "agreement_not_in_force"
+    );
+}
+
+#[test]
+fn an_unconfirmed_signatory_leaves_after_the_deadline_without_the_sweep() {
+    let mut a = approved();
+    a.request_reconfirmation(2, date(2024, 8, 31), ADMIN, now())
+        .expect("asked to reconfirm");
+    assert_eq!(a.left_on(), Some(date(2024, 9, 1)));
+    assert_eq!(a.state_on(date(2024, 8, 31)), AccessionState::Approved);
+    assert_eq!(a.state_on(date(2024, 9, 1)), AccessionState::Ended);
+    assert!(a.is_signatory_on(date(2024, 8, 31)));
+    assert!(!a.is_signatory_on(date(2024, 9, 1)));
+    a.reconfirm(REP, now()).expect("reconfirms");
+    assert_eq!(a.left_on(), None);
+    assert!(a.is_signatory_on(date(2024, 9, 1)));
+}
+
+#[test]
+fn a_correction_appends_and_satisfies_the_approvals_rules() {
+    let mut a = approved();
+    let before = a.history().len();
+    assert_eq!(
+        invalid(a.correct_approval_date(
+            date(2024, 5, 21),
+            " ",
+            &registration_terms(),
+            None,
+            ADMIN,
+            now()
+        )),
+        [
+            ("reason".to_owned(), "required"),
+            ("approved_on".to_owned(), "in_future")
+        ]
+    );
+    assert_eq!(
+        invalid(a.correct_approval_date(
+            date(2024, 5, 5),
+            "Fel datum.",
+            &registration_terms(),
+            None,
+            ADMIN,
+            now()
+        )),
+        [("approved_on".to_owned(), "before_received")],
+        "the minutes came in on 2024-05-06"
+    );
+    a.correct_approval_date(
+        date(2024, 5, 10),
+        "Protokollet säger 10 maj.",
+        &registration_terms(),
+        None,
+        ADMIN,
+        now(),
+    )
+    .expect("corrected");
+    assert_eq!(a.approved_on(), Some(date(2024, 5, 10)));
+    assert_eq!(a.history().len(), before + 1, "appended, nothing rewritten");
+    assert_eq!(a.history()[before - 1].event, HistoryEvent::Approved);
+    let entry = last(&a);
+    assert_eq!(entry.event, HistoryEvent::Corrected);
+    assert_eq!(entry.by, ADMIN);
+    assert!(
+        entry
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("2024-05-14 → 2024-05-10"))
+    );
+    assert_eq!(a.state(), AccessionState::Approved);
+    assert!(a.is_signatory_on(date(2024, 5, 10)));
+    // Never a signatory after leaving.
+    a.withdraw(
+        WithdrawalNoticeInput {
+            received_on: date(2024, 5, 15),
+            reference: "Brev".into(),
+            effective_on: date(2024, 5, 16),
+        },
+        REP,
+        now(),
+    )
+    .expect("withdraws");
+    assert_eq!(
+        invalid(a.correct_approval_date(
+            date(2024, 5, 17),
+            "Fel.",
+            &registration_terms(),
+            None,
+            ADMIN,
+            now()
+        )),
+        [("approved_on".to_owned(), "after_left")]
+    );
+    assert_eq!(
+        code(submitted().correct_approval_date(
+            date(2024, 5, 10),
+            "Fel.",
+            &registration_terms(),
+            None,
+            ADMIN,
+            now()
+        )),
+        "accession_not_approved"
+    );
 }

@@ -452,6 +452,9 @@ pub enum HistoryEvent {
     ReconfirmationRequested,
     Reconfirmed,
     ContactPersonUpdated,
+    /// A recorded fact was wrong (an approval date): the right value, the reason and who
+    /// corrected it, appended; the corrected entry stays as it was.
+    Corrected,
 }
 
 crate::enum_text::enum_text!(HistoryEvent);

@@ -179,6 +179,11 @@ pub fn due_items(
     };
     let mut items = Vec::new();
     let mut push = |kind: DueKind, due_on: NaiveDate, last_done_on: Option<NaiveDate>| {
+        // Beyond the last date the software accepts nothing is planned: the calendar never
+        // shows a date outside `dates`' range.
+        if !crate::dates::accepted(due_on) {
+            return;
+        }
         items.push(DueItem {
             kind,
             due_on,
@@ -311,6 +316,27 @@ mod tests {
             follow_up_months: Some(months),
             ..AgreementSettings::default()
         }
+    }
+
+    #[test]
+    fn nothing_is_planned_beyond_the_last_accepted_date() {
+        let from = date(2199, 6, 1);
+        let items = due_items(
+            &adoption_record(from),
+            &adoption_record(from),
+            &every(12),
+            &[],
+            date(2199, 7, 1),
+        );
+        assert!(items.is_empty(), "{items:?}");
+        let items = due_items(
+            &adoption_record(date(2198, 6, 1)),
+            &adoption_record(date(2198, 6, 1)),
+            &every(12),
+            &[],
+            date(2198, 7, 1),
+        );
+        assert_eq!(items.len(), 1);
     }
 
     /// The due follow-up with reviews done on `done`, for an agreement in force from `from`.

@@ -1,13 +1,13 @@
 //! The five real agreements as demo data (`demo/agreements/*.json`), in a format that names
 //! public bodies by SCB code so the files do not depend on database ids.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
     AdoptionInput, Agreement, AgreementField, AgreementSettings, CivilSocietyParty, NewAgreement,
-    PartiesInput, Scope, VersionContent,
+    PartiesInput, RevisionAdopted, Scope, VersionContent,
 };
 use crate::error::DomainError;
 
@@ -38,6 +38,51 @@ pub struct DemoAgreement {
     pub consultation_opened_on: Option<NaiveDate>,
     #[serde(default)]
     pub adoption: Option<AdoptionInput>,
+    /// A revision decided on the day the demo is loaded and taking effect on 1 January of
+    /// the next year, so the demo always shows an upcoming version (`next_version`).
+    #[serde(default)]
+    pub upcoming_revision: Option<UpcomingRevision>,
+}
+
+/// An invented revision of a demo agreement: version 1's text under a new title, adopted
+/// on the day the demo is loaded, in force from next New Year's Day.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpcomingRevision {
+    pub decided_by: String,
+    pub diary_number: Option<String>,
+    pub title: String,
+}
+
+impl UpcomingRevision {
+    /// Starts and adopts the revision on `today`, in force from 1 January next year.
+    pub fn adopt(
+        &self,
+        agreement: &mut Agreement,
+        today: NaiveDate,
+    ) -> Result<RevisionAdopted, DomainError> {
+        let current = agreement
+            .current_version()
+            .map(|v| v.content().clone())
+            .ok_or(super::AgreementRule::NotAdopted {
+                state: agreement.state(),
+            })?;
+        agreement.start_revision(VersionContent {
+            title: self.title.clone(),
+            ..current
+        })?;
+        let new_year = NaiveDate::from_ymd_opt(today.year() + 1, 1, 1).unwrap_or(today);
+        agreement.adopt_revision(
+            AdoptionInput {
+                decided_by: self.decided_by.clone(),
+                decision_date: today,
+                diary_number: self.diary_number.clone(),
+                valid_from: new_year,
+                valid_until: None,
+            },
+            today,
+        )
+    }
 }
 
 impl DemoAgreement {

@@ -334,7 +334,8 @@ impl Agreement {
     /// force has a `valid_until` before today.
     pub fn status(&self, today: NaiveDate) -> AgreementStatus {
         let expired = self
-            .current_version()
+            .version_in_force_on(today)
+            .or_else(|| self.current_version())
             .and_then(AgreementVersion::adoption)
             .is_some_and(|a| a.has_expired(today));
         let pending_termination = self
@@ -362,6 +363,79 @@ impl Agreement {
     /// accessions "i anslutning till att den har antagits".
     pub fn is_in_force(&self, today: NaiveDate) -> bool {
         self.status(today).status == ShownStatus::Adopted
+    }
+
+    /// The agreement's text applies on `on`: adopted, the first version's `valid_from`
+    /// reached, not expired and any termination not yet effective. Unlike
+    /// [`Agreement::is_in_force`] an adoption taking effect later does not count.
+    pub fn applies_on(&self, on: NaiveDate) -> bool {
+        self.is_in_force(on) && self.version_in_force_on(on).is_some()
+    }
+
+    /// The first day the agreement applies (or will apply): the first adoption's
+    /// `valid_from`. `None` before adoption.
+    pub fn in_force_from(&self) -> Option<NaiveDate> {
+        self.first_adoption().map(AdoptionRecord::valid_from)
+    }
+
+    /// The versions that were adopted (in force, superseded, or taking effect later) with
+    /// their adoption.
+    fn adopted_versions(&self) -> impl Iterator<Item = (&AgreementVersion, &AdoptionRecord)> {
+        self.versions
+            .iter()
+            .filter(|v| {
+                matches!(
+                    v.status(),
+                    VersionStatus::Adopted | VersionStatus::Superseded
+                )
+            })
+            .filter_map(|v| v.adoption().map(|a| (v, a)))
+    }
+
+    /// The version whose text applies on `on`, by date and without anyone acting: of the
+    /// adopted versions, the one that took effect last on or before `on`. `None` before the
+    /// first takes effect. A revision adopted for a later date leaves the version before it
+    /// in force until then.
+    pub fn version_in_force_on(&self, on: NaiveDate) -> Option<&AgreementVersion> {
+        self.adopted_versions()
+            .filter(|(_, a)| a.valid_from() <= on)
+            .max_by_key(|(v, a)| (a.valid_from(), v.number()))
+            .map(|(v, _)| v)
+    }
+
+    /// An adopted version that takes effect after `on` (a revision adopted in advance).
+    pub fn next_version_after(&self, on: NaiveDate) -> Option<&AgreementVersion> {
+        self.adopted_versions()
+            .filter(|(_, a)| a.valid_from() > on)
+            .min_by_key(|(v, a)| (a.valid_from(), v.number()))
+            .map(|(v, _)| v)
+    }
+
+    /// When version `number`'s text applies: from its `valid_from` to the last day before
+    /// the next version takes effect, before a termination takes effect, or its own
+    /// `valid_until`, whichever comes first (`None`: until further notice). `None` for a
+    /// version that was never adopted.
+    pub fn version_in_force_period(&self, number: u32) -> Option<(NaiveDate, Option<NaiveDate>)> {
+        let (_, adoption) = self
+            .adopted_versions()
+            .find(|(v, _)| v.number() == number)?;
+        let from = adoption.valid_from();
+        let next = self
+            .adopted_versions()
+            .filter(|(v, a)| v.number() != number && a.valid_from() > from)
+            .map(|(_, a)| a.valid_from())
+            .min();
+        let until = [
+            next.and_then(|d| d.pred_opt()),
+            self.termination
+                .as_ref()
+                .and_then(|t| t.effective_on().pred_opt()),
+            adoption.valid_until(),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        Some((from, until))
     }
 
     /// Whether the agreement takes new accessions (and approvals of pending ones) on `today`:
@@ -622,7 +696,7 @@ impl Agreement {
         review: ReviewInput,
         today: NaiveDate,
     ) -> Result<(), DomainError> {
-        self.require_adopted()?;
+        self.require_adopted_or_terminating(today)?;
         let adopted_on = self
             .first_adoption()
             .map(AdoptionRecord::decision_date)
@@ -673,6 +747,22 @@ impl Agreement {
         match self.state {
             AgreementState::Adopted => Ok(()),
             state => Err(AgreementRule::NotAdopted { state }),
+        }
+    }
+
+    /// Adopted, or terminated with the termination not yet in effect: until then the
+    /// agreement is run as before (reviews recorded, meetings held).
+    fn require_adopted_or_terminating(&self, today: NaiveDate) -> Result<(), AgreementRule> {
+        match self.state {
+            AgreementState::Terminated
+                if self
+                    .termination
+                    .as_ref()
+                    .is_some_and(|t| t.effective_on() > today) =>
+            {
+                Ok(())
+            }
+            _ => self.require_adopted(),
         }
     }
 

@@ -43,7 +43,7 @@ pub use calendar::{
     administrator_agenda, due_items,
 };
 pub use content::{Commitment, CommitmentParty, DevelopmentArea, Principle, VersionContent};
-pub use demo::DemoAgreement;
+pub use demo::{DemoAgreement, UpcomingRevision};
 pub use lifecycle::{
     Agreement, AgreementParts, AgreementState, AgreementStatus, CivilSocietyParty,
     CivilSocietyPartyKind, NewAgreement, PartiesInput, RevisionAdopted, Scope, ShownStatus,

@@ -226,6 +226,40 @@ impl Decision {
     }
 }
 
+impl MeetingInput {
+    /// A meeting is recorded on or after the day it was held: dated no later than `today`
+    /// (`date`: `in_future`).
+    pub fn require_held(&self, today: NaiveDate) -> Result<(), DomainError> {
+        if self.date > today {
+            return Err(DomainError::invalid("date", SteeringField::MeetingInFuture));
+        }
+        Ok(())
+    }
+}
+
+impl DecisionInput {
+    /// A decision on an accession names one of this agreement's accessions:
+    /// `subject_agreement` is the agreement of the accession `subject_id` names (`None`: no
+    /// accession has that id); another is 422 `unknown_subject` at `subject_id`, when the
+    /// decision is recorded rather than when an approval cites it.
+    pub fn require_known_subject(
+        &self,
+        agreement_id: Uuid,
+        subject_agreement: Option<Uuid>,
+    ) -> Result<(), DomainError> {
+        if self.kind.requires_subject_id()
+            && self.subject_id.is_some()
+            && subject_agreement != Some(agreement_id)
+        {
+            return Err(DomainError::invalid(
+                "subject_id",
+                SteeringField::UnknownSubject,
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl SteeringGroup {
     /// Records a meeting: every present id must be a member in office on the date
     /// (`present[i]`: `unknown_member`, `not_in_office`, `duplicate`). A meeting without

@@ -157,6 +157,17 @@ crate::field_errors! {
             en: "{name} was not in office on {date}",
             sv: "{name} satt inte i gruppen den {date}",
         },
+        /// Meetings are recorded once held; a planned meeting is not one.
+        MeetingInFuture => "in_future" {
+            en: "a meeting is recorded once held: its date cannot be in the future",
+            sv: "ett möte registreras när det har hållits: datumet kan inte ligga i framtiden",
+        },
+        /// Checked against the records: a decision on an accession names one of this
+        /// agreement's accessions.
+        UnknownSubject => "unknown_subject" {
+            en: "names no accession of this agreement",
+            sv: "anger ingen anslutning till den här överenskommelsen",
+        },
         DecisionSubjectRequired => "required" {
             en: "a decision on an accession names the accession's id",
             sv: "ett beslut om en anslutning anger anslutningens id",

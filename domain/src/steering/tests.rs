@@ -2104,3 +2104,39 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn meetings_are_recorded_once_held() {
+    let input = MeetingInput {
+        date: d("2024-05-02"),
+        present: vec![],
+        minutes_reference: None,
+    };
+    assert_eq!(
+        fields(input.require_held(d("2024-05-01"))),
+        [f("date", "in_future")]
+    );
+    input.require_held(d("2024-05-02")).expect("held today");
+}
+
+#[test]
+fn a_decision_on_an_accession_names_one_of_this_agreement() {
+    let agreement = Uuid::from_u128(0xa1);
+    let decision = approve(Uuid::from_u128(0xd1));
+    decision
+        .require_known_subject(agreement, Some(agreement))
+        .expect("an accession of this agreement");
+    for subject_agreement in [None, Some(Uuid::from_u128(0xa2))] {
+        assert_eq!(
+            fields(decision.require_known_subject(agreement, subject_agreement)),
+            [f("subject_id", "unknown_subject")]
+        );
+    }
+    let plan = DecisionInput {
+        kind: DecisionKind::AdoptActionPlan,
+        subject_id: Some(Uuid::from_u128(0xe1)),
+        ..approve(Uuid::from_u128(0xd1))
+    };
+    plan.require_known_subject(agreement, None)
+        .expect("only decisions on accessions name an accession");
+}

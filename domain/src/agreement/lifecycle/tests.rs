@@ -674,13 +674,18 @@ fn adopting_a_revision_supersedes_the_current_version() {
         Some(date(2018, 10, 1))
     );
     assert_eq!(
-        a.status(today()),
+        a.status(today()).status,
+        ShownStatus::Expired,
+        "version 1 applies, expired, until the revision takes effect"
+    );
+    assert_eq!(
+        a.status(date(2027, 1, 1)),
         AgreementStatus {
             status: ShownStatus::Adopted,
             revision_in_progress: false,
             terminates_on: None
         },
-        "no longer expired"
+        "no longer expired once the revision takes effect"
     );
     assert_eq!(a.start_revision(content()).expect("the next revision"), 3);
     // Every text stays on record under its number.
@@ -888,4 +893,227 @@ fn a_review_may_be_recorded_from_the_day_of_adoption_until_today() {
             .unwrap_or_else(|e| panic!("done {done_on}: {e}"));
     }
     assert_eq!(a.reviews().len(), 2);
+}
+
+// ----- dated events take effect on their dates -----
+
+#[test]
+fn an_adoption_for_a_later_date_is_adopted_but_not_yet_in_force() {
+    let mut a = draft();
+    let from = date(2027, 1, 1);
+    a.adopt(
+        AdoptionInput {
+            valid_from: from,
+            ..adoption(today())
+        },
+        today(),
+    )
+    .expect("adopts in advance");
+    assert_eq!(a.status(today()).status, ShownStatus::Adopted);
+    assert_eq!(a.in_force_from(), Some(from));
+    assert!(!a.applies_on(today()));
+    assert!(!a.applies_on(date(2026, 12, 31)));
+    assert!(a.applies_on(from));
+    assert!(a.version_in_force_on(date(2026, 12, 31)).is_none());
+    assert_eq!(a.version_in_force_on(from).map(|v| v.number()), Some(1));
+    assert_eq!(a.next_version_after(today()).map(|v| v.number()), Some(1));
+    assert!(a.next_version_after(from).is_none());
+}
+
+#[test]
+fn a_revision_for_a_later_date_takes_effect_on_it_without_anyone_acting() {
+    let mut a = adopted(date(2022, 1, 10));
+    a.start_revision(revised_content()).expect("starts");
+    let from = date(2027, 1, 1);
+    a.adopt_revision(
+        AdoptionInput {
+            valid_from: from,
+            ..adoption(today())
+        },
+        today(),
+    )
+    .expect("adopts the revision in advance");
+    let before = date(2026, 12, 31);
+    assert_eq!(a.version_in_force_on(before).map(|v| v.number()), Some(1));
+    assert_eq!(a.version_in_force_on(from).map(|v| v.number()), Some(2));
+    assert_eq!(a.next_version_after(before).map(|v| v.number()), Some(2));
+    assert!(a.next_version_after(from).is_none());
+    assert_eq!(
+        a.version_in_force_period(1),
+        Some((date(2022, 1, 10), Some(before)))
+    );
+    assert_eq!(a.version_in_force_period(2), Some((from, None)));
+    assert!(a.applies_on(before) && a.applies_on(from));
+    // A termination ends the version in force on the day before it takes effect.
+    a.terminate(
+        TerminationInput {
+            effective_on: date(2028, 1, 1),
+            ..termination(today())
+        },
+        today(),
+    )
+    .expect("terminates with notice");
+    assert_eq!(
+        a.version_in_force_period(2),
+        Some((from, Some(date(2027, 12, 31))))
+    );
+    assert!(a.applies_on(date(2027, 12, 31)));
+    assert!(!a.applies_on(date(2028, 1, 1)));
+    assert!(a.version_in_force_period(3).is_none());
+}
+
+#[test]
+fn reviews_are_recorded_until_a_termination_takes_effect() {
+    let review = ReviewInput {
+        id: Uuid::from_u128(501),
+        kind: ReviewKind::FollowUp,
+        done_on: date(2026, 11, 20),
+        summary: "Årlig uppföljning.".into(),
+    };
+    let mut a = adopted(date(2018, 10, 1));
+    a.terminate(
+        TerminationInput {
+            effective_on: date(2027, 2, 23),
+            ..termination(today())
+        },
+        today(),
+    )
+    .expect("terminates with notice");
+    a.record_review(review.clone(), today())
+        .expect("recorded while the termination is pending");
+    let on_the_day = ReviewInput {
+        id: Uuid::from_u128(502),
+        ..review
+    };
+    assert_eq!(
+        rule(a.record_review(on_the_day, date(2027, 2, 23))),
+        "agreement_not_adopted"
+    );
+}
+
+/// The state on any date, read from the whole history, equals the state of the agreement
+/// built from only the events that had taken effect by that date: what is dated in advance
+/// changes nothing before its day, and nothing needs to run on it.
+mod on_any_date {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    struct Dated {
+        decided: NaiveDate,
+        takes_effect: NaiveDate,
+    }
+
+    fn history() -> impl Strategy<Value = (Dated, Vec<Dated>, Option<Dated>)> {
+        let start = date(2010, 1, 1);
+        (
+            0u64..400,
+            0u64..400,
+            proptest::collection::vec((1u64..300, 0u64..400), 0..4),
+            proptest::option::of((0u64..300, 0u64..500)),
+        )
+            .prop_map(move |(a0, f0, revisions, end)| {
+                let adoption = Dated {
+                    decided: start + Days::new(a0),
+                    takes_effect: start + Days::new(a0 + f0),
+                };
+                let mut last = adoption.clone();
+                let mut dated = Vec::new();
+                for (delta, lag) in revisions {
+                    let decided = last.decided + Days::new(delta);
+                    let takes_effect = last.takes_effect.max(decided) + Days::new(lag);
+                    last = Dated {
+                        decided,
+                        takes_effect,
+                    };
+                    dated.push(last.clone());
+                }
+                let termination = end.map(|(d, e)| {
+                    let decided = last.decided + Days::new(d);
+                    Dated {
+                        decided,
+                        takes_effect: decided + Days::new(e),
+                    }
+                });
+                (adoption, dated, termination)
+            })
+    }
+
+    /// The agreement after the events that took effect by `by` (all of them: `None`).
+    fn replay(
+        adoption: &Dated,
+        revisions: &[Dated],
+        termination: Option<&Dated>,
+        by: Option<NaiveDate>,
+    ) -> Agreement {
+        let effective = |d: &Dated| by.is_none_or(|by| d.takes_effect <= by);
+        let mut a = draft();
+        if !effective(adoption) {
+            return a;
+        }
+        a.adopt(
+            AdoptionInput {
+                valid_from: adoption.takes_effect,
+                ..super::adoption(adoption.decided)
+            },
+            today(),
+        )
+        .expect("adopts");
+        for r in revisions.iter().filter(|r| effective(r)) {
+            a.start_revision(revised_content()).expect("starts");
+            a.adopt_revision(
+                AdoptionInput {
+                    valid_from: r.takes_effect,
+                    ..super::adoption(r.decided)
+                },
+                today(),
+            )
+            .expect("adopts the revision");
+        }
+        if let Some(t) = termination.filter(|t| effective(t)) {
+            a.terminate(
+                TerminationInput {
+                    effective_on: t.takes_effect,
+                    ..termination_input(t.decided)
+                },
+                today(),
+            )
+            .expect("terminates");
+        }
+        a
+    }
+
+    fn termination_input(on: NaiveDate) -> TerminationInput {
+        super::termination(on)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+        #[test]
+        fn the_state_on_a_date_follows_from_the_events_in_effect_by_then(
+            (adoption, revisions, termination) in history(),
+            offset in 0u64..3000,
+        ) {
+            let on = date(2009, 6, 1) + Days::new(offset);
+            let whole = replay(&adoption, &revisions, termination.as_ref(), None);
+            let then = replay(&adoption, &revisions, termination.as_ref(), Some(on));
+            prop_assert_eq!(whole.applies_on(on), then.applies_on(on));
+            prop_assert_eq!(
+                whole.version_in_force_on(on).map(|v| v.number()),
+                then.version_in_force_on(on).map(|v| v.number())
+            );
+            let shown = |a: &Agreement| match a.status(on).status {
+                // Before its adoption takes effect an agreement is adopted but not in force;
+                // the replay, which has no adoption yet, holds a draft.
+                ShownStatus::Adopted if !a.applies_on(on) => None,
+                ShownStatus::Draft => None,
+                s => Some(s),
+            };
+            // Before the adoption takes effect the replay has no agreement in force to end
+            // (a termination may take effect before the agreement ever applied).
+            if on >= adoption.takes_effect {
+                prop_assert_eq!(shown(&whole), shown(&then));
+            }
+        }
+    }
 }

@@ -1,0 +1,505 @@
+//! Agreements live in time: dated events take effect on their dates, read with the server's
+//! clock set by the test (never by waiting).
+
+use samverkan_e2e::*;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const STATEMENT: &str = "Vi står för demokratiska värderingar och alla människors lika värde.";
+
+struct Setup {
+    agreement: Uuid,
+    admin: String,
+}
+
+/// An agreement adopted 2020-01-15, in force from 2020-02-01, with the clock on `today`.
+fn setup(app: &TestApp, today: &str) -> Setup {
+    app.set_today(today);
+    let body = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(body);
+    let agreement = app.adopted_agreement(
+        &admin,
+        body,
+        "1285",
+        json!({"approval_mode": "registration", "eligibility_statements": [STATEMENT]}),
+    );
+    Setup { agreement, admin }
+}
+
+fn application(org: Uuid, received_on: &str) -> Value {
+    json!({
+        "signatory": {"kind": "organization", "id": org},
+        "channel": "board_minutes",
+        "board_decision": {"decided_on": received_on, "minutes_reference": "§ 7", "received_on": received_on, "diary_number": null},
+        "affirmed_statements": [STATEMENT],
+        "contact_person": {"name": "Kim Kontaktsson", "email": "kim@forening.example", "phone": null}
+    })
+}
+
+/// Submits and approves an accession of a new organisation; returns its id.
+fn signatory(app: &TestApp, s: &Setup, name: &str, received_on: &str, approved_on: &str) -> Uuid {
+    let org = app.create_organization(name, None);
+    let r = app.post(
+        &format!("/api/v1/agreements/{}/accessions", s.agreement),
+        Some(&s.admin),
+        &application(org, received_on),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.id();
+    let r = app.post(
+        &format!("/api/v1/accessions/{id}/approval"),
+        Some(&s.admin),
+        &json!({"approved_on": approved_on, "decision_id": null}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    id
+}
+
+fn names(r: &Resp) -> Vec<String> {
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.json["items"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|i| i["name"].as_str().expect("a name").to_owned())
+        .collect()
+}
+
+e2e!(
+    termination_with_notice_keeps_the_list_until_its_date,
+    |app| {
+        let s = setup(app, "2025-01-10");
+        let id = signatory(
+            app,
+            &s,
+            "Föreningen Ängsblomman",
+            "2024-02-10",
+            "2024-03-01",
+        );
+        let t = app.post(
+        &format!("/api/v1/agreements/{}/termination", s.agreement),
+        Some(&s.admin),
+        &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2025-01-10", "effective_on": "2025-04-10", "reason": "Ersätts av en regional överenskommelse."}),
+    );
+        assert_eq!(t.status, 200, "{}", t.text);
+        assert_eq!(t.json["status"]["status"], "adopted");
+        assert_eq!(t.json["status"]["terminates_on"], "2025-04-10");
+        // Until the date the accession stays approved and the agreement is run as before.
+        let accession = format!("/api/v1/accessions/{id}");
+        assert_eq!(app.get_as(&accession, &s.admin).json["state"], "approved");
+        let review = app.post(
+            &format!("/api/v1/agreements/{}/reviews", s.agreement),
+            Some(&s.admin),
+            &json!({"kind": "follow_up", "done_on": "2025-01-10", "summary": "Årlig uppföljning före avslutet."}),
+        );
+        assert_eq!(review.status, 200, "{}", review.text);
+        // Once the termination is decided nobody applies; the administrator may still
+        // register a paper application whose dates fall before it takes effect.
+        let late = app.create_organization("Bygdegårdsföreningen Åby", None);
+        let applied = app.post(
+            &format!("/api/v1/agreements/{}/accessions", s.agreement),
+            Some(&app.organization_rep(late)),
+            &application(late, "2025-01-08"),
+        );
+        assert_eq!(
+            applied.assert_problem(409).json["code"],
+            "agreement_not_in_force"
+        );
+        let after = app.post(
+            &format!("/api/v1/agreements/{}/accessions", s.agreement),
+            Some(&s.admin),
+            &application(late, "2025-04-10"),
+        );
+        assert_eq!(
+            after.assert_problem(422).json["errors"][0]["code"],
+            "outside_validity"
+        );
+        let paper = app.post(
+            &format!("/api/v1/agreements/{}/accessions", s.agreement),
+            Some(&s.admin),
+            &application(late, "2025-01-08"),
+        );
+        assert_eq!(paper.status, 201, "{}", paper.text);
+        let approved = app.post(
+            &format!("/api/v1/accessions/{}/approval", paper.id()),
+            Some(&s.admin),
+            &json!({"approved_on": "2025-01-09", "decision_id": null}),
+        );
+        assert_eq!(approved.status, 200, "{}", approved.text);
+        assert_eq!(approved.json["state"], "approved");
+        assert_eq!(approved.json["ended_on"], "2025-04-10");
+        let list = format!("/api/v1/agreements/{}/signatories", s.agreement);
+        // Read (and cached) before the date…
+        assert_eq!(
+            names(&app.get(&list)),
+            ["Bygdegårdsföreningen Åby", "Föreningen Ängsblomman"]
+        );
+        app.set_today("2025-04-09");
+        assert_eq!(names(&app.get(&list)).len(), 2);
+        // …and gone on it, with no job having run: the cache does not outlive the midnight.
+        app.set_now("2025-04-09T22:00:00Z".parse().unwrap());
+        assert!(names(&app.get(&list)).is_empty());
+        let a = app.get(&format!("/api/v1/agreements/{}", s.agreement));
+        assert_eq!(a.json["status"]["status"], "terminated");
+        assert_eq!(a.json["in_force"], false);
+        let ended = app.get_as(&accession, &s.admin);
+        assert_eq!(ended.json["state"], "ended");
+        assert_eq!(ended.json["end_reason"], "agreement_terminated");
+        assert_eq!(ended.json["ended_on"], "2025-04-10");
+    }
+);
+
+e2e!(
+    a_revision_adopted_for_a_later_date_takes_effect_on_it,
+    |app| {
+        let s = setup(app, "2026-11-23");
+        let path = format!("/api/v1/agreements/{}", s.agreement);
+        let r = app.post(
+            &format!("{path}/revision"),
+            Some(&s.admin),
+            &json!({"content": agreement_content("Reviderad överenskommelse")}),
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+        let r = app.post(&format!("{path}/revision/adoption"), Some(&s.admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2026-11-20", "diary_number": "KS 2026/9", "valid_from": "2027-01-01", "valid_until": null}));
+        assert_eq!(r.status, 200, "{}", r.text);
+        // Before the date: version 1 applies, version 2 is upcoming.
+        let before = app.get(&path);
+        assert_eq!(before.json["in_force"], true, "{}", before.text);
+        assert_eq!(before.json["in_force_from"], "2020-02-01");
+        assert_eq!(before.json["current_version"]["number"], 1);
+        assert_eq!(before.json["current_version"]["status"], "adopted");
+        assert_eq!(
+            before.json["current_version"]["in_force_until"],
+            "2026-12-31"
+        );
+        assert_eq!(before.json["next_version"]["number"], 2);
+        assert_eq!(before.json["next_version"]["in_force_from"], "2027-01-01");
+        let v1 = app.get(&format!("{path}/versions/1"));
+        assert_eq!(v1.json["in_force_from"], "2020-02-01");
+        assert_eq!(v1.json["in_force_until"], "2026-12-31");
+        // On the date, with nobody acting: version 2 applies.
+        app.set_now("2026-12-31T23:00:00Z".parse().unwrap());
+        let on = app.get(&path);
+        assert_eq!(on.json["current_version"]["number"], 2, "{}", on.text);
+        assert_eq!(on.json["current_version"]["in_force_until"], Value::Null);
+        assert_eq!(on.json["next_version"], Value::Null);
+        let versions = app.get(&format!("{path}/versions"));
+        assert_eq!(versions.json["items"][0]["status"], "superseded");
+        assert_eq!(versions.json["items"][1]["status"], "adopted");
+        app.set_today("2027-06-01");
+        let after = app.get(&path);
+        assert_eq!(after.json["current_version"]["number"], 2);
+        assert_eq!(after.json["in_force"], true);
+    }
+);
+
+e2e!(
+    an_adoption_for_a_later_date_is_adopted_but_not_in_force,
+    |app| {
+        app.set_today("2026-11-23");
+        let body = app.public_body("municipality", "1285");
+        let admin = app.agreement_admin(body);
+        let agreement = app.create_agreement(
+            &admin,
+            body,
+            "1285",
+            json!({"approval_mode": "registration", "eligibility_statements": [STATEMENT]}),
+        );
+        let path = format!("/api/v1/agreements/{agreement}");
+        let r = app.post(&format!("{path}/adoption"), Some(&admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2026-11-20", "diary_number": null, "valid_from": "2027-01-01", "valid_until": null}));
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert_eq!(r.json["status"]["status"], "adopted");
+        assert_eq!(r.json["in_force"], false);
+        assert_eq!(r.json["in_force_from"], "2027-01-01");
+        // Accessions may be submitted, and approved no earlier than the agreement applies.
+        let s = Setup { agreement, admin };
+        let org = app.create_organization("Idrottsföreningen Åsen", None);
+        let sub = app.post(
+            &format!("{path}/accessions"),
+            Some(&s.admin),
+            &application(org, "2026-11-10"),
+        );
+        assert_eq!(sub.status, 201, "{}", sub.text);
+        let id = sub.id();
+        let early = app.post(
+            &format!("/api/v1/accessions/{id}/approval"),
+            Some(&s.admin),
+            &json!({"approved_on": "2026-11-23", "decision_id": null}),
+        );
+        assert_eq!(early.assert_problem(422).error_fields(), ["approved_on"]);
+        assert_eq!(early.json["errors"][0]["code"], "before_in_force");
+        app.set_today("2027-01-01");
+        let a = app.get(&path);
+        assert_eq!(a.json["in_force"], true, "{}", a.text);
+        let ok = app.post(
+            &format!("/api/v1/accessions/{id}/approval"),
+            Some(&s.admin),
+            &json!({"approved_on": "2027-01-01", "decision_id": null}),
+        );
+        assert_eq!(ok.status, 200, "{}", ok.text);
+        let list = format!("{path}/signatories");
+        assert!(names(&app.get(&format!("{list}?as_of=2026-12-31"))).is_empty());
+        assert_eq!(names(&app.get(&list)), ["Idrottsföreningen Åsen"]);
+    }
+);
+
+e2e!(
+    the_past_is_registered_on_the_expired_demo_agreement,
+    |app| {
+        app.set_today("2026-11-23");
+        app.load_demo();
+        let admin = app.platform_admin();
+        let agreements = app.get_as("/api/v1/agreements?limit=200", &admin);
+        let sodertalje = agreements.json["items"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .find(|a| a["municipality_codes"] == json!(["0181"]))
+            .expect("Södertälje's agreement");
+        assert_eq!(sodertalje["status"]["status"], "expired");
+        // Eslöv's demo agreement has a revision adopted for next New Year's Day.
+        let eslov = agreements.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["municipality_codes"] == json!(["1285"]))
+            .expect("Eslöv's agreement");
+        assert_eq!(eslov["current_version"]["number"], 1);
+        assert_eq!(eslov["next_version"]["number"], 2);
+        assert_eq!(eslov["next_version"]["in_force_from"], "2027-01-01");
+        let eslov_path = format!("/api/v1/agreements/{}", eslov["id"].as_str().unwrap());
+        let signatories = names(&app.get(&format!("{eslov_path}/signatories?limit=200")));
+        assert!(!signatories.is_empty());
+        let path = format!("/api/v1/agreements/{}", sodertalje["id"].as_str().unwrap());
+        let statements: Vec<String> = sodertalje["settings"]["eligibility_statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_owned())
+            .collect();
+        let org = app.create_organization("Södertälje Schacksällskap (påhittat)", None);
+        let paper = |decided: &str, received: &str| {
+            json!({
+                "signatory": {"kind": "organization", "id": org},
+                "channel": "written_application",
+                "board_decision": {"decided_on": decided, "minutes_reference": "§ 5", "received_on": received, "diary_number": null},
+                "affirmed_statements": statements,
+                "contact_person": {"name": "Åsa Öberg", "email": "asa@schack.example", "phone": null}
+            })
+        };
+        // Nobody applies to an expired agreement…
+        let rep = app.organization_rep(org);
+        let r = app.post(
+            &format!("{path}/accessions"),
+            Some(&rep),
+            &paper("2019-03-04", "2019-03-11"),
+        );
+        assert_eq!(r.assert_problem(409).json["code"], "agreement_not_in_force");
+        // …but the administrator registers what was decided while it applied.
+        let late = app.post(
+            &format!("{path}/accessions"),
+            Some(&admin),
+            &paper("2022-09-01", "2022-10-02"),
+        );
+        assert_eq!(
+            late.assert_problem(422).error_fields(),
+            ["board_decision.received_on"]
+        );
+        assert_eq!(late.json["errors"][0]["code"], "outside_validity");
+        let r = app.post(
+            &format!("{path}/accessions"),
+            Some(&admin),
+            &paper("2019-03-04", "2019-03-11"),
+        );
+        assert_eq!(r.status, 201, "{}", r.text);
+        let id = r.id();
+        let approval = format!("/api/v1/accessions/{id}/approval");
+        let after_end = app.post(
+            &approval,
+            Some(&admin),
+            &json!({"approved_on": "2022-10-02", "decision_id": null}),
+        );
+        assert_eq!(
+            after_end.assert_problem(422).error_fields(),
+            ["approved_on"]
+        );
+        assert_eq!(after_end.json["errors"][0]["code"], "outside_validity");
+        let ok = app.post(
+            &approval,
+            Some(&admin),
+            &json!({"approved_on": "2019-03-20", "decision_id": null}),
+        );
+        assert_eq!(ok.status, 200, "{}", ok.text);
+        app.set_today("2027-01-01");
+        let revised = app.get(&eslov_path);
+        assert_eq!(
+            revised.json["current_version"]["number"], 2,
+            "{}",
+            revised.text
+        );
+        assert_eq!(revised.json["next_version"], Value::Null);
+        assert_eq!(
+            names(&app.get(&format!("{eslov_path}/signatories?limit=200"))),
+            signatories,
+            "the signatories carried over"
+        );
+        let then = app.get(&format!("{path}/signatories?as_of=2020-01-01&limit=200"));
+        assert!(
+            names(&then).contains(&"Södertälje Schacksällskap (påhittat)".to_owned()),
+            "{}",
+            then.text
+        );
+    }
+);
+
+e2e!(every_date_is_bounded, |app| {
+    app.set_today("2026-11-23");
+    let body = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(body);
+    let agreement = app.create_agreement(&admin, body, "1285", json!({}));
+    let adoption = format!("/api/v1/agreements/{agreement}/adoption");
+    for (valid_from, valid_until, field) in [
+        ("9999-12-31", Value::Null, "valid_from"),
+        ("+10019-12-31", Value::Null, "valid_from"),
+        ("1899-12-31", Value::Null, "valid_from"),
+        ("2026-1-5", Value::Null, "valid_from"),
+        ("2026-11-20", json!("2200-01-01"), "valid_until"),
+    ] {
+        let r = app.post(&adoption, Some(&admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2026-11-20", "diary_number": null, "valid_from": valid_from, "valid_until": valid_until}));
+        assert_eq!(
+            r.assert_problem(422).error_fields(),
+            [field],
+            "{valid_from}"
+        );
+        assert_eq!(r.json["errors"][0]["code"], "invalid_date");
+    }
+    let r = app.post(&adoption, Some(&admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2026-11-20", "diary_number": null, "valid_from": "2199-12-30", "valid_until": "2199-12-31"}));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let calendar = app.get(&format!("/api/v1/agreements/{agreement}/calendar"));
+    assert_eq!(calendar.status, 200, "{}", calendar.text);
+    for item in calendar.json["items"].as_array().unwrap() {
+        let due = item["due_on"].as_str().unwrap();
+        assert!(samverkan_domain::dates::parse(due).is_some(), "{due}");
+    }
+});
+
+e2e!(timestamps_are_microseconds_everywhere, |app| {
+    let admin = app.platform_admin();
+    let created = app.post(
+        "/api/v1/organizations",
+        Some(&admin),
+        &json!({"name": "Föreningen Mikrosekund", "org_number": null, "legal_form": "non_profit_association", "municipality_codes": ["1285"]}),
+    );
+    assert_eq!(created.status, 201, "{}", created.text);
+    let read = app.get_as(&format!("/api/v1/organizations/{}", created.id()), &admin);
+    assert_eq!(created.json["created_at"], read.json["created_at"]);
+    // Stored in a document too (an accession's history), an instant has microseconds.
+    let s = Setup {
+        agreement: app.adopted_agreement(
+            &app.agreement_admin(app.public_body("municipality", "1285")),
+            app.public_body("municipality", "1285"),
+            "1285",
+            json!({"approval_mode": "registration", "eligibility_statements": [STATEMENT]}),
+        ),
+        admin: app.agreement_admin(app.public_body("municipality", "1285")),
+    };
+    let id = signatory(
+        app,
+        &s,
+        "Föreningen Mikrosekund II",
+        "2024-02-10",
+        "2024-03-01",
+    );
+    let accession = app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin);
+    for stamp in [
+        &created.json["created_at"],
+        &accession.json["submitted_at"],
+        &accession.json["history"][0]["at"],
+        &accession.json["history"][1]["at"],
+        &accession.json["updated_at"],
+    ] {
+        let text = stamp.as_str().expect("a timestamp");
+        let fraction = text
+            .trim_end_matches('Z')
+            .split_once('.')
+            .map_or(0, |(_, f)| f.len());
+        assert!(fraction <= 6, "{text}");
+    }
+});
+
+e2e!(a_bad_query_parameter_names_itself, |app| {
+    let s = setup(app, "2026-11-23");
+    let list = format!("/api/v1/agreements/{}/signatories", s.agreement);
+    for (query, field) in [
+        ("as_of=9999-12-31", "as_of"),
+        ("as_of=%2B10019-12-31", "as_of"),
+        ("as_of=2024-1-5", "as_of"),
+        ("as_of=1899-12-31", "as_of"),
+    ] {
+        let r = app.get(&format!("{list}?{query}"));
+        assert_eq!(r.assert_problem(400).error_fields(), [field], "{query}");
+    }
+    assert_eq!(
+        names(&app.get(&format!("{list}?as_of=2199-12-31"))).len(),
+        0
+    );
+    let r = app.get("/api/v1/agreements?state=forgotten");
+    assert_eq!(r.assert_problem(400).error_fields(), ["state"]);
+    let r = app.get_as(
+        "/api/v1/organizations?legal_form=unknown_form",
+        &app.platform_admin(),
+    );
+    assert_eq!(r.assert_problem(400).error_fields(), ["legal_form"]);
+});
+
+e2e!(a_correction_keeps_history_and_corrects_every_view, |app| {
+    let s = setup(app, "2026-11-23");
+    let id = signatory(app, &s, "Föreningen Rättelse", "2024-02-10", "2024-03-01");
+    let path = format!("/api/v1/accessions/{id}/corrections");
+    let list = format!("/api/v1/agreements/{}/signatories", s.agreement);
+    assert_eq!(
+        names(&app.get(&format!("{list}?as_of=2024-02-20"))).len(),
+        0
+    );
+    // The correction must satisfy the approval's rules.
+    let early = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"approved_on": "2024-02-05", "reason": "Fel datum."}),
+    );
+    assert_eq!(early.assert_problem(422).error_fields(), ["approved_on"]);
+    assert_eq!(early.json["errors"][0]["code"], "before_received");
+    let rep = app.organization_rep(Uuid::now_v7());
+    app.post(
+        &path,
+        Some(&rep),
+        &json!({"approved_on": "2024-02-15", "reason": "Fel."}),
+    )
+    .assert_problem(404);
+    let r = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"approved_on": "2024-02-15", "reason": "Protokollet säger 15 februari."}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["approved_on"], "2024-02-15");
+    let history = r.json["history"].as_array().unwrap();
+    let events: Vec<&str> = history
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["submitted", "approved", "corrected"]);
+    assert!(
+        history[2]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("2024-03-01 → 2024-02-15")
+    );
+    // Every view shows the corrected fact.
+    assert_eq!(
+        names(&app.get(&format!("{list}?as_of=2024-02-20"))),
+        ["Föreningen Rättelse"]
+    );
+    let listed = app.get(&list);
+    assert_eq!(listed.json["items"][0]["signatory_since"], "2024-02-15");
+});
