@@ -87,6 +87,7 @@ async fn request_middleware(
     let today = req.app_data::<web::Data<AppState>>().map(|s| s.today());
     // HEAD is GET without the body (RFC 9110 §9.3.2): every GET route answers it.
     let head = method == Method::HEAD;
+    let with_token = req.headers().contains_key(header::AUTHORIZATION);
     if head {
         req.head_mut().method = Method::GET;
     }
@@ -102,7 +103,14 @@ async fn request_middleware(
         } else {
             res
         };
-        return Ok(finish(res, &request_id, &method, &path, started));
+        return Ok(finish(
+            res,
+            &request_id,
+            &method,
+            &path,
+            started,
+            with_token,
+        ));
     }
 
     // Handler and extractor errors arrive here as responses carrying their error; an `Err`
@@ -144,7 +152,14 @@ async fn request_middleware(
     } else {
         res
     };
-    Ok(finish(res, &request_id, &method, &path, started))
+    Ok(finish(
+        res,
+        &request_id,
+        &method,
+        &path,
+        started,
+        with_token,
+    ))
 }
 
 fn finish(
@@ -153,7 +168,11 @@ fn finish(
     method: &Method,
     path: &str,
     started: Instant,
+    with_token: bool,
 ) -> ServiceResponse<BoxBody> {
+    if matches!(*method, Method::GET | Method::HEAD) {
+        crate::http::guard_shared_caches(res.headers_mut(), with_token);
+    }
     if let Ok(v) = HeaderValue::from_str(request_id) {
         res.headers_mut().insert(X_REQUEST_ID.clone(), v);
     }

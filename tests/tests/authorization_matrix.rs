@@ -906,6 +906,35 @@ fn mismatch(r: &Resp, want: Expect) -> Option<String> {
     None
 }
 
+/// Issue 13: what a shared cache (a reverse proxy, a CDN) may do with a read. Every read can
+/// differ by caller, so it says `Vary: Authorization`; one computed for a caller with a token
+/// is `private` or `no-store`, never `public`, and not open to every origin.
+fn shared_cache_leak(r: &Resp, with_token: bool) -> Option<String> {
+    let vary = r.header("vary").unwrap_or_default();
+    if !vary
+        .split(',')
+        .any(|v| v.trim().eq_ignore_ascii_case("authorization"))
+    {
+        return Some(format!("no `Vary: Authorization` (Vary: {vary:?})"));
+    }
+    if !with_token {
+        return None;
+    }
+    let cache_control = r.header("cache-control").unwrap_or_default();
+    let directives: Vec<&str> = cache_control.split(',').map(str::trim).collect();
+    if directives.contains(&"public")
+        || !(directives.contains(&"private") || directives.contains(&"no-store"))
+    {
+        return Some(format!(
+            "a response for a token is shareable: Cache-Control {cache_control:?}"
+        ));
+    }
+    if r.header("access-control-allow-origin").is_some() {
+        return Some("a response for a token is open to every origin (CORS)".into());
+    }
+    None
+}
+
 fn run_matrix(app: &TestApp) {
     let ops = operations();
     assert_table_covers(&ops);
@@ -941,6 +970,11 @@ fn run_matrix(app: &TestApp) {
             let r = app.send(method, &path, &headers, body);
             calls += 1;
             if let Some(why) = mismatch(&r, *want) {
+                failures.push(format!("{op} [{case}] as {who:?}: {method} {path}: {why}"));
+            }
+            if method == "GET"
+                && let Some(why) = shared_cache_leak(&r, auth.is_some())
+            {
                 failures.push(format!("{op} [{case}] as {who:?}: {method} {path}: {why}"));
             }
         }
