@@ -46,7 +46,7 @@ impl PublicBodyFields {
         website: Option<&str>,
     ) -> Result<Self, DomainError> {
         let mut v = Validator::new();
-        let name = v.text("name", name, NAME_MAX);
+        let name = v.line("name", name, NAME_MAX);
         let scb_code = match (kind, scb_code.map(str::trim).filter(|s| !s.is_empty())) {
             (PublicBodyKind::Municipality, Some(code)) => v
                 .check(MunicipalityCode::parse_field("scb_code", code))
@@ -292,7 +292,7 @@ pub struct OrganizationFields {
 impl OrganizationFields {
     pub fn parse(input: &OrganizationInput) -> Result<Self, DomainError> {
         let mut v = Validator::new();
-        let name = v.text("name", &input.name, NAME_MAX);
+        let name = v.line("name", &input.name, NAME_MAX);
         let org_number = match input.org_number.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(raw) => v.check(OrgNumber::parse_field("org_number", raw)),

@@ -433,3 +433,157 @@ e2e!(nul_characters_are_refused_cleanly, |app| {
     }
     assert_up(app);
 });
+
+/// Issue 13: a NUL in `q` or inside a cursor is a 400 naming the parameter on both backends
+/// (PostgreSQL answered 500: its text cannot hold NUL).
+e2e!(
+    nul_in_query_and_cursor_is_a_400_naming_the_parameter,
+    |app| {
+        use base64::Engine;
+        let body = app.public_body("municipality", "1285");
+        let admin = app.agreement_admin(body);
+        let agreement = app.adopted_agreement(&admin, body, "1285", json!({}));
+        let id = uuid::Uuid::nil().to_string();
+        let cursor = |parts: &[&str]| {
+            let raw: String = parts.iter().map(|p| format!("{}:{p}", p.len())).collect();
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+        };
+        let two = cursor(&["a\0b", &id]);
+        let one = cursor(&["a\0b"]);
+        let lists = [
+            ("/api/v1/public-bodies".to_owned(), &two),
+            ("/api/v1/organizations".to_owned(), &two),
+            ("/api/v1/agreements".to_owned(), &one),
+            (format!("/api/v1/agreements/{agreement}/signatories"), &two),
+            (format!("/api/v1/agreements/{agreement}/accessions"), &two),
+        ];
+        for (list, cursor) in &lists {
+            let path = format!("{list}?cursor={cursor}");
+            let r = app.get_as(&path, &admin);
+            r.assert_problem(400);
+            assert!(
+                r.text.contains("\"cursor\""),
+                "{path}: names the parameter: {}",
+                r.text
+            );
+        }
+        for path in [
+            "/api/v1/organizations?q=%00".to_owned(),
+            "/api/v1/public-bodies?q=a%00b".to_owned(),
+            format!("/api/v1/agreements/{agreement}/signatories?q=%00"),
+            format!("/api/v1/agreements/{agreement}/signatories?q=a%00b"),
+            format!("/api/v1/agreements/{agreement}/signatories.csv?q=%00"),
+        ] {
+            let r = app.get(&path);
+            r.assert_problem(400);
+            assert!(r.text.contains("\"q\""), "{path}: {}", r.text);
+        }
+    }
+);
+
+/// Issue 13: names and public free text refuse what cannot be shown (control characters,
+/// direction overrides, invisible characters at the edges): 422 naming the field.
+e2e!(names_refuse_control_characters, |app| {
+    let admin = app.platform_admin();
+    for name in [
+        "Eslöv\u{202E}kommun",
+        "Föreningen\u{7}Klocka",
+        "\u{200B}Föreningen Åker",
+        "Föreningen\u{85}Ny rad",
+        "Föreningen\nTvå rader",
+    ] {
+        let r = app.post(
+            "/api/v1/organizations",
+            Some(&admin),
+            &json!({"name": name, "legal_form": "other"}),
+        );
+        r.assert_problem(422);
+        assert_eq!(r.error_fields(), ["name"], "{name:?}: {}", r.text);
+    }
+    let r = app.post(
+        "/api/v1/organizations",
+        Some(&admin),
+        &json!({"name": "Föreningen Öppen", "legal_form": "other", "description": "Om oss\u{202E}"}),
+    );
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), ["description"], "{}", r.text);
+    let r = app.post(
+        "/api/v1/public-bodies",
+        Some(&admin),
+        &json!({"name": "Exempelverket\u{1b}[31m", "kind": "other"}),
+    );
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), ["name"], "{}", r.text);
+    // A line break stays allowed in a description.
+    let r = app.post(
+        "/api/v1/organizations",
+        Some(&admin),
+        &json!({"name": "Föreningen Öppen", "legal_form": "other", "description": "Rad ett\nrad två"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+});
+
+/// Issue 13: unknown fields inside tagged objects are refused, a duplicate key is refused,
+/// and a date is `YYYY-MM-DD` only.
+e2e!(bodies_are_read_strictly_to_the_last_field, |app| {
+    let body = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(body);
+    let agreement = app.adopted_agreement(&admin, body, "1285", json!({}));
+    let org = app.create_organization("Föreningen Strikt", None);
+    let rep = app.organization_rep(org);
+    let path = format!("/api/v1/agreements/{agreement}/accessions");
+    let submit = |signatory: serde_json::Value, decided_on: &str| {
+        json!({
+            "signatory": signatory,
+            "channel": "board_minutes",
+            "board_decision": {"decided_on": decided_on, "minutes_reference": "§ 3", "received_on": "2026-01-10", "diary_number": null},
+            "contact_person": {"name": "Kim Exempelsson", "email": "kim@strikt.example", "phone": null}
+        })
+    };
+    let r = app.post(
+        &path,
+        Some(&rep),
+        &submit(
+            json!({"kind": "organization", "id": org, "name": "Eslövs kommun"}),
+            "2026-01-05",
+        ),
+    );
+    r.assert_problem(400);
+    assert_eq!(r.error_fields(), ["signatory.name"], "{}", r.text);
+    for date in ["+10000-01-01", "-0001-01-01", "2026-1-1"] {
+        let r = app.post(
+            &path,
+            Some(&rep),
+            &submit(json!({"kind": "organization", "id": org}), date),
+        );
+        r.assert_problem(422);
+        assert!(
+            r.error_fields().iter().any(|f| f.contains("decided_on")),
+            "{date}: {}",
+            r.text
+        );
+    }
+    let duplicate =
+        format!(r#"{{"name": "Föreningen Ett", "name": "Föreningen Två", "legal_form": "other"}}"#);
+    let r = app.send(
+        "POST",
+        "/api/v1/organizations",
+        &[("authorization", &format!("Bearer {}", app.platform_admin()))],
+        Some(("application/json", duplicate.into_bytes())),
+    );
+    r.assert_problem(400);
+    assert!(r.text.contains("duplicate"), "{}", r.text);
+    let group = app.post(
+        &format!("/api/v1/agreements/{agreement}/steering-group"),
+        Some(&admin),
+        &json!({"name": "Styrgruppen", "kind": "steering_group", "ordinary_seats_per_side": 1, "deputies_allowed": false, "chair_and_vice_chair_from_different_sides": false, "default_term_months": null}),
+    );
+    assert_eq!(group.status, 201, "{}", group.text);
+    let r = app.post(
+        &format!("/api/v1/agreements/{agreement}/steering-group/memberships"),
+        Some(&admin),
+        &json!({"person_name": "Alva Exempelsson", "side": "public_sector", "seat": "ordinary", "role": "chair", "appointed_by": {"type": "public_body", "id": body, "name": "Eslövs kommun"}, "term_start": "2024-01-01"}),
+    );
+    r.assert_problem(400);
+    assert_eq!(r.error_fields(), ["appointed_by.name"], "{}", r.text);
+});

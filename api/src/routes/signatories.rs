@@ -101,6 +101,9 @@ impl SignatoryParams {
                 RequestField::AtMostCharacters { max: 200 },
             ));
         }
+        if self.q.as_deref().is_some_and(|q| q.contains('\0')) {
+            return Err(ApiError::bad_parameter("q", RequestField::Nul));
+        }
         let municipality_code = municipality_filter(self.municipality.as_deref())?;
         Ok(SignatoryQuery {
             agreement_id,

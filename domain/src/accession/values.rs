@@ -26,7 +26,12 @@ pub(super) fn field(prefix: &str, name: &str) -> String {
 /// JSON: `{"kind": "organization", "id": "…"}`; stored as `SignatoryKind::as_str` + id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    content = "id",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum Signatory {
     Organization(Uuid),
     PublicBody(Uuid),
