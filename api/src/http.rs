@@ -278,6 +278,7 @@ pub fn list_response<T, L: Serialize>(
     page: Page<T>,
     envelope: impl FnOnce(Vec<T>, Option<String>) -> L,
 ) -> ApiResult<HttpResponse> {
+    let page = crate::extract::seal(req, page)?;
     let link = next_link(req, page.next_cursor.as_deref());
     json_read(
         req,

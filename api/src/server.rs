@@ -304,6 +304,13 @@ pub fn server(
         state.pool.clone(),
         Arc::downgrade(&cache.clone().into_inner()),
     );
+    // The cursor key is the database's (made by a migration): every instance shares it.
+    let cursor_key = {
+        let mut conn = state.pool.get().map_err(std::io::Error::other)?;
+        samverkan_persistence::page::load_cursor_key(&mut conn)
+            .map_err(|e| std::io::Error::other(format!("cannot read the cursor key: {e}")))?
+    };
+    let cursor_key = web::Data::new(cursor_key);
     let state = web::Data::new(state);
     let routes = web::Data::new(RouteTable::from_openapi(&api_doc()));
     let document = api_document(state.public_url.as_deref());
@@ -316,6 +323,7 @@ pub fn server(
             .split_for_parts();
         app.app_data(state.clone())
             .app_data(cache.clone())
+            .app_data(cursor_key.clone())
             .app_data(BodyTimeout(client_request_timeout))
             .app_data(routes.clone())
             .app_data(payload_config(body_limit))

@@ -100,6 +100,75 @@ pub fn decode_cursor(cursor: &str, parts: usize) -> Option<Vec<String>> {
     (key.len() == parts).then_some(key)
 }
 
+/// The server's key for cursors (`server_keys`, made by a migration): a cursor leaves the
+/// server sealed with an HMAC-SHA-256 tag over the list it belongs to and its key, so a
+/// cursor is either one this server made for this list or refused before any query sees it.
+/// Every instance reads the same key from the database, and it survives restarts.
+#[derive(Clone)]
+pub struct CursorKey(Vec<u8>);
+
+impl std::fmt::Debug for CursorKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CursorKey(…)")
+    }
+}
+
+/// The bytes of the tag a sealed cursor starts with (128 bits of HMAC-SHA-256).
+const TAG_BYTES: usize = 16;
+
+impl CursorKey {
+    pub fn new(secret: &[u8]) -> Self {
+        Self(secret.to_vec())
+    }
+
+    fn mac(&self, scope: &str, raw: &[u8]) -> hmac::Hmac<sha2::Sha256> {
+        use hmac::Mac;
+        let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.0)
+            .expect("HMAC takes a key of any length");
+        mac.update(&(scope.len() as u64).to_be_bytes());
+        mac.update(scope.as_bytes());
+        mac.update(raw);
+        mac
+    }
+
+    /// A cursor of `encode_cursor` as it leaves the server for the list named `scope`.
+    pub fn seal(&self, scope: &str, cursor: &str) -> String {
+        use hmac::Mac;
+        let raw = URL_SAFE_NO_PAD.decode(cursor).unwrap_or_default();
+        let tag = self.mac(scope, &raw).finalize().into_bytes();
+        let mut sealed = tag[..TAG_BYTES].to_vec();
+        sealed.extend_from_slice(&raw);
+        URL_SAFE_NO_PAD.encode(sealed)
+    }
+
+    /// The key of a sealed cursor of the list `scope`: `None` unless this server made it for
+    /// that list.
+    pub fn open(&self, scope: &str, cursor: &str, parts: usize) -> Option<Vec<String>> {
+        use hmac::Mac;
+        if cursor.len() > 2048 {
+            return None;
+        }
+        let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+        if bytes.len() < TAG_BYTES {
+            return None;
+        }
+        let (tag, raw) = bytes.split_at(TAG_BYTES);
+        self.mac(scope, raw).verify_truncated_left(tag).ok()?;
+        decode_cursor(&URL_SAFE_NO_PAD.encode(raw), parts)
+    }
+}
+
+/// Reads the cursor key the migrations made (at start-up).
+pub fn load_cursor_key(conn: &mut crate::DbConnection) -> crate::StoreResult<CursorKey> {
+    use crate::schema::server_keys::dsl as k;
+    use diesel::prelude::*;
+    let secret: String = k::server_keys
+        .filter(k::name.eq("cursor"))
+        .select(k::secret)
+        .first(conn)?;
+    Ok(CursorKey::new(secret.as_bytes()))
+}
+
 /// Loads one page of a boxed query over `$table` in name order: rows after the cursor's
 /// `(sort_key, id)`, ordered by it, one more than the page to learn whether a next page
 /// exists. Every list sorted by name pages the same way.
@@ -204,6 +273,26 @@ mod tests {
             let key = vec![a, b];
             proptest::prop_assert_eq!(decode_cursor(&encode_cursor(&key), 2), Some(key));
         }
+    }
+
+    #[test]
+    fn sealed_cursors_open_only_for_their_list_and_key() {
+        let key = CursorKey::new(b"0123456789abcdef0123456789abcdef");
+        let parts = vec!["å\u{1f}ö:2".to_owned(), "0190-abc".to_owned()];
+        let sealed = key.seal("/a", &encode_cursor(&parts));
+        assert!(
+            sealed
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+        assert_eq!(key.open("/a", &sealed, 2), Some(parts.clone()));
+        assert_eq!(key.open("/b", &sealed, 2), None, "another list");
+        assert_eq!(CursorKey::new(b"another key").open("/a", &sealed, 2), None);
+        assert_eq!(key.open("/a", &encode_cursor(&parts), 2), None, "unsealed");
+        let mut forged = URL_SAFE_NO_PAD.decode(&sealed).unwrap();
+        *forged.last_mut().unwrap() ^= 1;
+        assert_eq!(key.open("/a", &URL_SAFE_NO_PAD.encode(forged), 2), None);
+        assert_eq!(key.open("/a", "", 2), None);
     }
 
     #[test]

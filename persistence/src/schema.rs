@@ -213,3 +213,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     accession_history,
     signatory_terms,
 );
+
+diesel::table! {
+    server_keys (name) {
+        name -> Text,
+        secret -> Text,
+    }
+}

@@ -516,7 +516,23 @@ impl TestApp {
         configure: impl FnOnce(AppState) -> AppState + Send + 'static,
     ) -> Self {
         let mut app = Self::spawn(backend);
-        // Stop the default server and serve the same database with the other settings.
+        app.restart_with(jwt, configure);
+        app
+    }
+
+    /// Stops the server and starts a new one on the same database (a restart, or another
+    /// instance taking over).
+    pub fn restart(&mut self) {
+        self.restart_with(&jwt_settings(), |state| state);
+    }
+
+    fn restart_with(
+        &mut self,
+        jwt: &JwtSettings,
+        configure: impl FnOnce(AppState) -> AppState + Send + 'static,
+    ) {
+        let app = self;
+        // Stop the server and serve the same database with the (other) settings.
         let old = app.handle.clone();
         let _ = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(old.stop(false));
@@ -552,7 +568,6 @@ impl TestApp {
         app.thread = Some(thread);
         app.base = format!("http://127.0.0.1:{port}");
         app.auth = Authenticator::new(jwt).expect("auth");
-        app
     }
 
     /// Loads the demo data (the five agreements, their signatories and steering groups), as

@@ -417,14 +417,15 @@ e2e!(swedish_order_search_and_filters, |app| {
 
 // Both backends page through names in exactly the order Rust's `swedish_sort_key` gives,
 // ties broken by id: mixed case, å/ä/ö, accents, digits, punctuation, spaces, characters
-// outside the alphabet and control characters (which also travel inside page cursors: pages
-// of one make every name a cursor).
+// outside the alphabet and separators (which also travel inside page cursors: pages of one
+// make every name a cursor). Names refuse control characters (issue 13); the cursor's
+// round trip of any text is a property test of `persistence::page`.
 e2e!(swedish_order_in_sql_is_the_order_in_rust, |app| {
     use samverkan_domain::collation::swedish_sort_key;
 
     const PARTS: [&str; 24] = [
         "å", "Å", "ä", "Ä", "ö", "Ö", "a", "A", "z", "Z", "é", "ü", "w", "v", "1", "9", " ", "-",
-        "ß", "π", "\u{1}", "\u{1f}", "\t", ":",
+        "ß", "π", "~", "'", "&", ":",
     ];
     // A fixed pseudo-random sequence, so a failure reproduces.
     let mut state: u32 = 0x5a3d_9e11;

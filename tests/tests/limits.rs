@@ -587,3 +587,62 @@ e2e!(bodies_are_read_strictly_to_the_last_field, |app| {
     r.assert_problem(400);
     assert_eq!(r.error_fields(), ["appointed_by.name"], "{}", r.text);
 });
+
+/// Issue 13: a cursor is sealed with the server's key (HMAC, kept in the database): a cursor
+/// made or changed by hand, or taken from another list, is a 400 naming `cursor`; the key
+/// survives a restart, so a cursor issued before it still pages.
+e2e!(
+    cursors_are_sealed_with_a_key_that_survives_restarts,
+    |app| {
+        use base64::Engine;
+        let first = app.get("/api/v1/public-bodies?limit=2");
+        assert_eq!(first.status, 200, "{}", first.text);
+        let cursor = first.json["next_cursor"]
+            .as_str()
+            .expect("a next page")
+            .to_owned();
+        let second = app.get(&format!("/api/v1/public-bodies?limit=2&cursor={cursor}"));
+        assert_eq!(second.status, 200, "{}", second.text);
+        // What an unsealed cursor of the same position looks like: refused.
+        let last = &first.json["items"][1];
+        let name = last["name"].as_str().unwrap();
+        let id = last["id"].as_str().unwrap();
+        let key = samverkan_domain::collation::swedish_sort_key(name);
+        let raw = format!("{}:{key}{}:{id}", key.len(), id.len());
+        let unsealed = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        let mut changed = cursor.clone().into_bytes();
+        let i = changed.len() / 2;
+        changed[i] = if changed[i] == b'A' { b'B' } else { b'A' };
+        let changed = String::from_utf8(changed).unwrap();
+        for (what, path) in [
+            (
+                "unsealed",
+                format!("/api/v1/public-bodies?limit=2&cursor={unsealed}"),
+            ),
+            (
+                "changed",
+                format!("/api/v1/public-bodies?limit=2&cursor={changed}"),
+            ),
+            (
+                "another list's",
+                format!("/api/v1/organizations?limit=2&cursor={cursor}"),
+            ),
+        ] {
+            let r = app.get(&path);
+            r.assert_problem(400);
+            assert_eq!(r.error_fields(), ["cursor"], "{what}: {}", r.text);
+        }
+        let mut app = TestApp::spawn(app.backend);
+        let first = app.get("/api/v1/public-bodies?limit=2");
+        let cursor = first.json["next_cursor"].as_str().unwrap().to_owned();
+        let before = app.get(&format!("/api/v1/public-bodies?limit=2&cursor={cursor}"));
+        app.restart();
+        let after = app.get(&format!("/api/v1/public-bodies?limit=2&cursor={cursor}"));
+        assert_eq!(
+            after.status, 200,
+            "a cursor from before the restart: {}",
+            after.text
+        );
+        assert_eq!(after.json["items"], before.json["items"]);
+    }
+);

@@ -1,8 +1,10 @@
 //! The query parameters lists share: `limit` and `cursor` on every list, `municipality` on
 //! the lists that filter by it.
 
+use actix_web::HttpRequest;
+use actix_web::web::Data;
 use samverkan_domain::scb::MunicipalityCode;
-use samverkan_persistence::page::{DEFAULT_LIMIT, MAX_LIMIT, PageRequest, decode_cursor};
+use samverkan_persistence::page::{CursorKey, DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -22,8 +24,9 @@ pub struct PageParams {
 }
 
 impl PageParams {
-    /// `parts`: how many values the list's sort key has.
-    pub fn page_request(&self, parts: usize) -> Result<PageRequest, ApiError> {
+    /// `parts`: how many values the list's sort key has. The cursor must be one this server
+    /// sealed for this list (its path, see `seal`).
+    pub fn page_request(&self, req: &HttpRequest, parts: usize) -> Result<PageRequest, ApiError> {
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(ApiError::bad_parameter(
@@ -34,7 +37,8 @@ impl PageParams {
         let after = match &self.cursor {
             None => None,
             Some(c) => Some(
-                decode_cursor(c, parts)
+                cursor_key(req)?
+                    .open(req.path(), c, parts)
                     .filter(|_| !c.is_empty())
                     .ok_or_else(|| {
                         ApiError::bad_parameter("cursor", RequestField::UnknownCursor)
@@ -43,6 +47,21 @@ impl PageParams {
         };
         Ok(PageRequest { limit, after })
     }
+}
+
+fn cursor_key(req: &HttpRequest) -> Result<Data<CursorKey>, ApiError> {
+    req.app_data::<Data<CursorKey>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal("no cursor key in the app data".into()))
+}
+
+/// A page as it leaves the server: its `next_cursor` sealed for this list (the request's
+/// path) with the server's key.
+pub fn seal<T>(req: &HttpRequest, mut page: Page<T>) -> Result<Page<T>, ApiError> {
+    if let Some(cursor) = page.next_cursor.take() {
+        page.next_cursor = Some(cursor_key(req)?.seal(req.path(), &cursor));
+    }
+    Ok(page)
 }
 
 /// The `municipality` filter of a list: a kommunkod (400 naming the parameter otherwise).

@@ -265,7 +265,7 @@ async fn list_public_bodies(
     query: Query<PublicBodyQuery>,
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = page.page_request(2)?;
+    let page = page.page_request(&req, 2)?;
     limit_text("q", query.q.as_deref(), 200)?;
     limit_text("scb_code", query.scb_code.as_deref(), 4)?;
     let filter = PublicBodyFilter {
@@ -533,7 +533,7 @@ async fn list_organizations(
     query: Query<OrganizationQuery>,
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = page.page_request(2)?;
+    let page = page.page_request(&req, 2)?;
     limit_text("q", query.q.as_deref(), 200)?;
     let municipality_code = municipality_filter(query.municipality.as_deref())?;
     let filter = OrganizationFilter {

@@ -160,8 +160,9 @@ async fn list(
             deprecate_csv_negotiation(&mut res);
             return Ok(res);
         }
-        let page = page.page_request(2)?;
+        let page = page.page_request(&req, 2)?;
         let (a, page) = load(&state, caller, query, Some(page)).await?;
+        let page = crate::extract::seal(&req, page)?;
         let link = next_link(&req, page.next_cursor.as_deref());
         let visibility = Visibility::of_agreement(&a);
         let body = SignatoryList {
