@@ -220,3 +220,12 @@ diesel::table! {
         secret -> Text,
     }
 }
+
+diesel::table! {
+    organization_changes (organization_id, row_version) {
+        organization_id -> Text,
+        row_version -> BigInt,
+        changed_at -> Timestamp,
+        changed_by -> Text,
+    }
+}

@@ -410,6 +410,7 @@ async fn update_public_body(
                 expected,
                 &fields,
                 clock.now(),
+                &principal.sub,
             )?)
         })
         .await?;
@@ -654,12 +655,15 @@ async fn update_organization(
     body: Json<OrganizationPatch>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    require_that(party::may_update_organization(&principal, id))?;
+    // Who may at all (the full rule needs the organisation's agreements, read below).
+    require_that(principal.is_administrator() || principal.represents(id))?;
     let expected = if_match_version(&req)?;
     let patch = body.0;
     let clock = state.clock.clone();
     let record = state
         .write(move |conn| {
+            let bodies = store::bodies_of_agreements_of(conn, id)?;
+            require_that(party::may_update_organization(&principal, id, &bodies))?;
             let current = store::get_organization(conn, id)?;
             if current.row_version != expected {
                 return Err(ApiError::PreconditionFailed);
@@ -684,6 +688,7 @@ async fn update_organization(
                 expected,
                 &fields,
                 clock.now(),
+                &principal.sub,
             )?)
         })
         .await?;
