@@ -292,6 +292,9 @@ for BACKEND in $BACKENDS; do
     run_wrk list "$CONNS" get.lua "$BASE" "" -- "$DIR/list.paths"
     run_wrk list_304 "$CONNS" get.lua "$BASE" "" -- "$DIR/list.paths" "If-None-Match: $etag"
     run_wrk list_q "$CONNS" get.lua "$BASE" "8 searches with å, ä, ö, each request past the cache" -- "$DIR/q.paths" NONCE
+    # Issue 13: cache-busting anonymous load (random unknown parameters, random q=): peak RSS
+    # must stay under 100 MB (the cache is bounded by entries and bytes, keys included).
+    run_wrk list_flood "$CONNS" get.lua "$BASE" "random unknown parameters and random q= on every request: peak RSS < 100 MB" -- "$DIR/list.paths" FLOOD
     if [ "$SIZE" = "$CSV_SIZE" ]; then
       if [ -f "$DIR/csv.paths" ]; then
         csv_info=$(python3 -c "import json,sys; c=json.load(open(sys.argv[1])); print(f\"{c['bytes']} bytes, {c['lines']} lines; one alone took {c['seconds']} s\", *[f'{k}: {v}' for k, v in c['headers'].items()], sep='|')" "$DIR/csv.json")

@@ -299,7 +299,7 @@ pub fn server(
     workers: usize,
     client_request_timeout: std::time::Duration,
 ) -> std::io::Result<Running> {
-    let cache = web::Data::new(PublicCache::default());
+    let cache: web::Data<PublicCache> = web::Data::from(state.cache.clone());
     let watcher = crate::cache::spawn_watcher(
         state.pool.clone(),
         Arc::downgrade(&cache.clone().into_inner()),

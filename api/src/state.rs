@@ -42,6 +42,9 @@ pub struct AppState {
     /// The public address the served OpenAPI document names as its server
     /// (`SAMVERKAN_PUBLIC_URL`); `None` for the relative `/`.
     pub public_url: Option<String>,
+    /// The cache of public lists the server answers from (shared here so that its bounds
+    /// can be observed).
+    pub cache: Arc<crate::cache::PublicCache>,
 }
 
 impl AppState {
@@ -53,6 +56,7 @@ impl AppState {
             body_limit,
             clock: Arc::new(SystemClock),
             public_url: None,
+            cache: Arc::default(),
         }
     }
 

@@ -92,6 +92,8 @@ pub struct TestApp {
     auth: Authenticator,
     agent: ureq::Agent,
     cleanup: Cleanup,
+    /// The server's cache of public lists, to observe its bounds.
+    pub cache: std::sync::Arc<samverkan_api::cache::PublicCache>,
 }
 
 enum Cleanup {
@@ -165,6 +167,7 @@ impl TestApp {
             Authenticator::new(&jwt_settings()).expect("auth"),
             64 * 1024,
         );
+        let cache = state.cache.clone();
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
@@ -188,6 +191,7 @@ impl TestApp {
             auth: Authenticator::new(&jwt_settings()).expect("auth"),
             agent,
             cleanup,
+            cache,
         }
     }
 
@@ -556,6 +560,7 @@ impl TestApp {
             Authenticator::new(jwt).expect("auth"),
             64 * 1024,
         ));
+        app.cache = state.cache.clone();
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {

@@ -463,3 +463,56 @@ e2e!(
         }
     }
 );
+
+/// Issue 13: anonymous requests with random unknown parameters and random `q=` cannot grow
+/// the public cache past its bounds. Unknown parameters make no entries at all (the key holds
+/// the recognised parameters only); distinct `q` values make entries up to `MAX_ENTRIES`,
+/// and the bytes counted (keys, headers, bodies) stay within `MAX_BYTES`.
+e2e!(
+    a_flood_of_cache_busting_queries_stays_within_the_cache_bounds,
+    |app| {
+        use samverkan_api::cache::{MAX_BYTES, MAX_ENTRIES};
+        let body = app.public_body("municipality", "1285");
+        let admin = app.agreement_admin(body);
+        let agreement = app.adopted_agreement(&admin, body, "1285", json!({}));
+        let list = format!("/api/v1/agreements/{agreement}/signatories");
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut word = |len: usize| -> String {
+            (0..len)
+                .map(|_| char::from(b'a' + (next() % 26) as u8))
+                .collect()
+        };
+        for _ in 0..100 {
+            let path = format!("{list}?{}={}&q=%C3%A5ker", word(12), word(400));
+            assert_eq!(app.get(&path).status, 200, "{path}");
+        }
+        let (entries, _) = app.cache.usage();
+        assert!(
+            entries <= 1,
+            "unknown parameters made {entries} entries of one list"
+        );
+        for i in 0..2000 {
+            let q = word(1 + i % 150);
+            let path = match i % 3 {
+                0 => format!("{list}?q={q}&{}={}", word(8), word(300)),
+                1 => format!("{list}.csv?{}={}&q={q}", word(8), word(300)),
+                _ => format!("{list}?q={q}&limit={}&{}=1", 1 + i % 200, word(20)),
+            };
+            let r = app.get(&path);
+            assert_eq!(r.status, 200, "{path}: {}", r.text);
+            let (entries, bytes) = app.cache.usage();
+            assert!(
+                entries <= MAX_ENTRIES && bytes <= MAX_BYTES,
+                "after {i} requests: {entries} entries, {bytes} bytes"
+            );
+        }
+        let (entries, _) = app.cache.usage();
+        assert!(entries > 0, "the flood was cached at all");
+    }
+);
