@@ -329,6 +329,10 @@ pub enum Unauthenticated {
     BadSignature,
     Malformed,
     EmptySubject,
+    /// `exp - iat` (or `exp - now` without `iat`) is longer than the configured maximum.
+    LivesTooLong,
+    /// The token's header has `crit`: extensions this server does not implement.
+    CriticalHeader,
 }
 
 impl Unauthenticated {
@@ -372,6 +376,14 @@ impl Unauthenticated {
             Self::EmptySubject => (
                 "the token's subject is empty",
                 "tokenen saknar subjekt (sub)",
+            ),
+            Self::LivesTooLong => (
+                "the token's lifetime is longer than this server accepts",
+                "tokenens livslängd är längre än servern godtar",
+            ),
+            Self::CriticalHeader => (
+                "the token's header names critical extensions (crit) this server does not implement",
+                "tokenens huvud kräver tillägg (crit) som servern inte har",
             ),
         };
         lang.pick(en, sv)
@@ -720,6 +732,8 @@ mod tests {
                 Unauthenticated::BadSignature,
                 Unauthenticated::Malformed,
                 Unauthenticated::EmptySubject,
+                Unauthenticated::LivesTooLong,
+                Unauthenticated::CriticalHeader,
             ]
             .map(ApiError::Unauthorized),
         );

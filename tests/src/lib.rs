@@ -108,6 +108,7 @@ fn jwt_settings() -> JwtSettings {
         issuer: None,
         audience: None,
         leeway_seconds: 5,
+        max_lifetime_seconds: samverkan_api::config::DEFAULT_JWT_MAX_LIFETIME,
         private_key_pem: None,
     }
 }
