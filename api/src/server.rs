@@ -97,12 +97,9 @@ async fn request_middleware(
         && let Some(today) = today
         && let Some(hit) = crate::cache::fast_hit(req.request(), cache, today)
     {
+        // HEAD keeps the body: actix-http sends a HEAD's headers only, with the same
+        // `Content-Length` as the GET (replacing the body would announce 0).
         let res = req.into_response(hit);
-        let res = if head {
-            res.map_body(|_, _| BoxBody::new(()))
-        } else {
-            res
-        };
         return Ok(finish(
             res,
             &request_id,
@@ -147,11 +144,6 @@ async fn request_middleware(
     {
         cache.invalidate();
     }
-    let res = if head {
-        res.map_body(|_, _| BoxBody::new(()))
-    } else {
-        res
-    };
     Ok(finish(
         res,
         &request_id,

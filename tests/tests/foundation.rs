@@ -514,4 +514,30 @@ e2e!(head_is_get_without_a_body, |app| {
     let get = app.get("/api/v1/public-bodies?kind=region");
     assert_eq!(head.header("etag"), get.header("etag"));
     assert_eq!(app.send("HEAD", "/api/v1/nowhere", &[], None).status, 404);
+    // Issue 13: the same headers as GET, `Content-Length` included (it was 0), whether the
+    // answer is computed or comes from the cache of public lists (asked twice), and for an
+    // error too.
+    let body = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(body);
+    let agreement = app.adopted_agreement(&admin, body, "1285", json!({}));
+    for path in [
+        "/api/v1/public-bodies?kind=region".to_owned(),
+        format!("/api/v1/agreements/{agreement}"),
+        format!("/api/v1/agreements/{agreement}/signatories"),
+        format!("/api/v1/agreements/{agreement}/signatories"),
+        format!("/api/v1/agreements/{agreement}/signatories.csv"),
+        "/api/v1/nowhere".to_owned(),
+    ] {
+        let get = app.get(&path);
+        let head = app.send("HEAD", &path, &[], None);
+        assert!(head.text.is_empty(), "{path}");
+        let length = get.header("content-length");
+        assert!(length.is_some_and(|l| l != "0"), "{path}: GET has a length");
+        assert_eq!(head.header("content-length"), length, "{path}");
+        assert_eq!(
+            head.header("content-type"),
+            get.header("content-type"),
+            "{path}"
+        );
+    }
 });
