@@ -172,6 +172,13 @@ fn finish(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // Unavailable (a pool that timed out, storage that cannot write): say when to retry.
+    if res.status() == StatusCode::SERVICE_UNAVAILABLE
+        && !res.headers().contains_key(header::RETRY_AFTER)
+    {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    }
     log::info!(
         "{method} {path} {} {:.1}ms request_id={request_id}",
         res.status().as_u16(),

@@ -210,6 +210,55 @@ pub fn has_pending_migrations(conn: &mut DbConnection) -> Result<bool, StoreErro
     .map_err(migration_error)
 }
 
+#[derive(diesel::QueryableByName)]
+struct ReadOnly {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    read_only: bool,
+}
+
+#[derive(diesel::QueryableByName)]
+struct DatabaseFile {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    file: String,
+}
+
+/// Whether the storage can take a write, found without writing and without waiting behind
+/// writers: PostgreSQL neither in recovery (a standby) nor read-only
+/// (`default_transaction_read_only`); SQLite's database file, and its WAL and shared-memory
+/// files, open for writing (a read-only or immutable file, or a read-only file system, do
+/// not) — a lock held by a writer is no answer here, so a busy database counts as writable.
+pub fn can_write(conn: &mut DbConnection) -> Result<bool, StoreError> {
+    use diesel::RunQueryDsl;
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            let r: ReadOnly = diesel::sql_query(
+                "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on' AS read_only",
+            )
+            .get_result(pg)?;
+            Ok(!r.read_only)
+        }
+        DbConnection::Sqlite(lite) => {
+            let files: Vec<DatabaseFile> =
+                diesel::sql_query("SELECT name, file FROM pragma_database_list").load(lite)?;
+            let Some(main) = files.into_iter().find(|f| f.name == "main") else {
+                return Ok(true);
+            };
+            if main.file.is_empty() {
+                return Ok(true); // in memory
+            }
+            let writable = |path: &str| {
+                !Path::new(path).exists()
+                    || std::fs::OpenOptions::new().write(true).open(path).is_ok()
+            };
+            Ok(writable(&main.file)
+                && writable(&format!("{}-wal", main.file))
+                && writable(&format!("{}-shm", main.file)))
+        }
+    }
+}
+
 /// The PostgreSQL channel every write transaction notifies on commit, so that other server
 /// processes drop cached public responses.
 pub const CHANGES_CHANNEL: &str = "samverkan_changes";

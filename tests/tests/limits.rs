@@ -646,3 +646,78 @@ e2e!(
         assert_eq!(after.json["items"], before.json["items"]);
     }
 );
+
+/// Issue 13: storage that cannot be written makes the server not ready (`/ready` 503), and a
+/// write that fails for it answers 503 with `Retry-After`, not 500; `/health` stays 200.
+/// SQLite: the database file made immutable (`chattr +i`, as root); PostgreSQL: the database
+/// made read-only (`default_transaction_read_only`), as a standby would be.
+e2e!(
+    storage_that_cannot_be_written_is_not_ready_and_writes_answer_503,
+    |app| {
+        let mut app = TestApp::spawn(app.backend);
+        assert_eq!(app.get("/ready").status, 200);
+        let admin = app.platform_admin();
+        struct Immutable(Vec<std::path::PathBuf>);
+        impl Drop for Immutable {
+            fn drop(&mut self) {
+                for f in &self.0 {
+                    let _ = std::process::Command::new("chattr")
+                        .arg("-i")
+                        .arg(f)
+                        .status();
+                }
+            }
+        }
+        let mut _guard = Immutable(Vec::new());
+        match &app.database_url {
+            samverkan_persistence::db::DatabaseUrl::Sqlite(file) => {
+                // Not the shared-memory file: SQLite maps it, and a write to an immutable
+                // mapping is SIGBUS.
+                for f in [
+                    file.clone(),
+                    std::path::PathBuf::from(format!("{}-wal", file.display())),
+                ] {
+                    if !f.exists() {
+                        continue;
+                    }
+                    let ok = std::process::Command::new("chattr")
+                        .arg("+i")
+                        .arg(&f)
+                        .status()
+                        .is_ok_and(|s| s.success());
+                    assert!(
+                        ok,
+                        "this test makes the SQLite file immutable with `chattr +i`: it needs root \
+                     and a file system with the immutable attribute (ext4, xfs, btrfs)"
+                    );
+                    _guard.0.push(f);
+                }
+            }
+            samverkan_persistence::db::DatabaseUrl::Postgres(url) => {
+                use diesel::Connection;
+                use diesel::connection::SimpleConnection;
+                let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+                let mut admin_conn =
+                    diesel::pg::PgConnection::establish(&postgres_admin_url()).expect("admin");
+                admin_conn
+                    .batch_execute(&format!(
+                        "ALTER DATABASE \"{name}\" SET default_transaction_read_only = on"
+                    ))
+                    .expect("read-only");
+                // New connections see it.
+                app.restart();
+            }
+        }
+        let ready = app.get("/ready");
+        ready.assert_problem(503);
+        assert!(ready.header("retry-after").is_some(), "{:?}", ready.headers);
+        let r = app.post(
+            "/api/v1/organizations",
+            Some(&admin),
+            &json!({"name": "Föreningen Skrivskydd", "legal_form": "other"}),
+        );
+        r.assert_problem(503);
+        assert!(r.header("retry-after").is_some(), "{}", r.text);
+        assert_eq!(app.get("/health").status, 200);
+    }
+);
