@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse};
 use samverkan_persistence::db::DbConnection;
-use samverkan_persistence::idempotency::{StoredResponse, lookup, store};
+use samverkan_persistence::idempotency::{StoredResponse, claim, lookup, store};
 use serde::Serialize;
 
 use crate::http::{etag_for, hash_hex};
@@ -99,6 +99,11 @@ where
         let clock = state.clock.clone();
         let result = state
             .write(move |conn| {
+                // The key is claimed before anything else: identical concurrent requests wait
+                // for the first and then replay its response.
+                if let Some(key) = &key {
+                    claim(conn, &caller, key)?;
+                }
                 if let Some(key) = &key
                     && let Some(stored) = lookup(conn, &caller, key)?
                 {

@@ -516,3 +516,58 @@ e2e!(
         assert!(entries > 0, "the flood was cached at all");
     }
 );
+
+/// Issue 13: thirty identical submissions with one `Idempotency-Key` at once all get the one
+/// original response (PostgreSQL gave some of them 409 `application_pending`: the key was
+/// only stored after the work). One accession exists.
+e2e!(
+    identical_submissions_with_one_idempotency_key_all_get_the_original,
+    |app| {
+        let s = setup(app);
+        for round in 0..2 {
+            let org = app.create_organization(&format!("Föreningen Samtidig {round}"), None);
+            let auth = format!("Bearer {}", app.organization_rep(org));
+            let path = format!("/api/v1/agreements/{}/accessions", s.agreement);
+            let body = application(org).to_string();
+            let key = format!("samtidig-{round}");
+            let requests: Vec<Box<dyn Fn() -> Resp + Send + Sync>> = (0..30)
+                .map(|_| {
+                    let (auth, path, body, key) =
+                        (auth.clone(), path.clone(), body.clone(), key.clone());
+                    Box::new(move || {
+                        app.send(
+                            "POST",
+                            &path,
+                            &[("authorization", &auth), ("idempotency-key", &key)],
+                            Some(("application/json", body.clone().into_bytes())),
+                        )
+                    }) as Box<dyn Fn() -> Resp + Send + Sync>
+                })
+                .collect();
+            let answers = all_at_once(requests);
+            assert!(
+                answers.iter().all(|r| r.status == 201),
+                "round {round}: {:?} {}",
+                statuses(&answers),
+                answers
+                    .iter()
+                    .find(|r| r.status != 201)
+                    .map_or("", |r| r.text.as_str())
+            );
+            let first = answers[0].id();
+            assert!(
+                answers
+                    .iter()
+                    .all(|r| r.id() == first && r.text == answers[0].text)
+            );
+            let listed = app.get_as(&format!("{path}?limit=200"), &s.admin);
+            let mine = listed.json["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|a| a["signatory"]["id"] == json!(org))
+                .count();
+            assert_eq!(mine, 1, "one accession: {}", listed.text);
+        }
+    }
+);
