@@ -571,3 +571,45 @@ e2e!(
         }
     }
 );
+
+/// Issue 13: a replay re-checks authorisation. The same subject whose token no longer
+/// represents the organisation gets a refusal, not the stored response.
+e2e!(
+    a_replay_goes_only_to_a_caller_who_may_still_make_the_request,
+    |app| {
+        let s = setup(app);
+        let org = app.create_organization("Föreningen Återkallad", None);
+        let path = format!("/api/v1/agreements/{}/accessions", s.agreement);
+        let body = application(org).to_string().into_bytes();
+        let send = |token: &str| {
+            app.send(
+                "POST",
+                &path,
+                &[
+                    ("authorization", &format!("Bearer {token}")),
+                    ("idempotency-key", "aterkallad-1"),
+                ],
+                Some(("application/json", body.clone())),
+            )
+        };
+        let sub = format!("ombud-{org}");
+        let rep = app.token(
+            &sub,
+            &[samverkan_domain::access::Role::OrganizationRep],
+            None,
+            &[org],
+        );
+        let first = send(&rep);
+        assert_eq!(first.status, 201, "{}", first.text);
+        let replay = send(&rep);
+        assert_eq!((replay.status, replay.id()), (201, first.id()));
+        let revoked = app.token(
+            &sub,
+            &[samverkan_domain::access::Role::OrganizationRep],
+            None,
+            &[],
+        );
+        let r = send(&revoked);
+        assert_eq!(r.status, 403, "{}", r.text);
+    }
+);
