@@ -1021,10 +1021,10 @@ e2e!(
     }
 );
 
-/// Issue 13: organisation records belong to someone. Another municipality's administrator
-/// cannot rename a signatory; the owner's can, and the change is recorded with who and when;
-/// the accession history keeps the former name; a token whose public body is not in the
-/// register acts for nobody.
+// Issue 13: organisation records belong to someone. Another municipality's administrator
+// cannot rename a signatory; the owner's can, and the change is recorded with who and when;
+// the accession history keeps the former name; a token whose public body is not in the
+// register acts for nobody.
 e2e!(
     one_municipality_cannot_edit_another_municipalitys_signatories,
     |app| {

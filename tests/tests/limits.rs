@@ -434,8 +434,8 @@ e2e!(nul_characters_are_refused_cleanly, |app| {
     assert_up(app);
 });
 
-/// Issue 13: a NUL in `q` or inside a cursor is a 400 naming the parameter on both backends
-/// (PostgreSQL answered 500: its text cannot hold NUL).
+// Issue 13: a NUL in `q` or inside a cursor is a 400 naming the parameter on both backends
+// (PostgreSQL answered 500: its text cannot hold NUL).
 e2e!(
     nul_in_query_and_cursor_is_a_400_naming_the_parameter,
     |app| {
@@ -481,8 +481,8 @@ e2e!(
     }
 );
 
-/// Issue 13: names and public free text refuse what cannot be shown (control characters,
-/// direction overrides, invisible characters at the edges): 422 naming the field.
+// Issue 13: names and public free text refuse what cannot be shown (control characters,
+// direction overrides, invisible characters at the edges): 422 naming the field.
 e2e!(names_refuse_control_characters, |app| {
     let admin = app.platform_admin();
     for name in [
@@ -523,8 +523,8 @@ e2e!(names_refuse_control_characters, |app| {
     assert_eq!(r.status, 201, "{}", r.text);
 });
 
-/// Issue 13: unknown fields inside tagged objects are refused, a duplicate key is refused,
-/// and a date is `YYYY-MM-DD` only.
+// Issue 13: unknown fields inside tagged objects are refused, a duplicate key is refused,
+// and a date is `YYYY-MM-DD` only.
 e2e!(bodies_are_read_strictly_to_the_last_field, |app| {
     let body = app.public_body("municipality", "1285");
     let admin = app.agreement_admin(body);
@@ -564,7 +564,7 @@ e2e!(bodies_are_read_strictly_to_the_last_field, |app| {
         );
     }
     let duplicate =
-        format!(r#"{{"name": "Föreningen Ett", "name": "Föreningen Två", "legal_form": "other"}}"#);
+        r#"{"name": "Föreningen Ett", "name": "Föreningen Två", "legal_form": "other"}"#.to_owned();
     let r = app.send(
         "POST",
         "/api/v1/organizations",
@@ -588,9 +588,9 @@ e2e!(bodies_are_read_strictly_to_the_last_field, |app| {
     assert_eq!(r.error_fields(), ["appointed_by.name"], "{}", r.text);
 });
 
-/// Issue 13: a cursor is sealed with the server's key (HMAC, kept in the database): a cursor
-/// made or changed by hand, or taken from another list, is a 400 naming `cursor`; the key
-/// survives a restart, so a cursor issued before it still pages.
+// Issue 13: a cursor is sealed with the server's key (HMAC, kept in the database): a cursor
+// made or changed by hand, or taken from another list, is a 400 naming `cursor`; the key
+// survives a restart, so a cursor issued before it still pages.
 e2e!(
     cursors_are_sealed_with_a_key_that_survives_restarts,
     |app| {
@@ -647,10 +647,10 @@ e2e!(
     }
 );
 
-/// Issue 13: storage that cannot be written makes the server not ready (`/ready` 503), and a
-/// write that fails for it answers 503 with `Retry-After`, not 500; `/health` stays 200.
-/// SQLite: the database file made immutable (`chattr +i`, as root); PostgreSQL: the database
-/// made read-only (`default_transaction_read_only`), as a standby would be.
+// Issue 13: storage that cannot be written makes the server not ready (`/ready` 503), and a
+// write that fails for it answers 503 with `Retry-After`, not 500; `/health` stays 200.
+// SQLite: the database file made immutable (`chattr +i`, as root); PostgreSQL: the database
+// made read-only (`default_transaction_read_only`), as a standby would be.
 e2e!(
     storage_that_cannot_be_written_is_not_ready_and_writes_answer_503,
     |app| {

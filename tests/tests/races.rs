@@ -464,10 +464,10 @@ e2e!(
     }
 );
 
-/// Issue 13: anonymous requests with random unknown parameters and random `q=` cannot grow
-/// the public cache past its bounds. Unknown parameters make no entries at all (the key holds
-/// the recognised parameters only); distinct `q` values make entries up to `MAX_ENTRIES`,
-/// and the bytes counted (keys, headers, bodies) stay within `MAX_BYTES`.
+// Issue 13: anonymous requests with random unknown parameters and random `q=` cannot grow
+// the public cache past its bounds. Unknown parameters make no entries at all (the key holds
+// the recognised parameters only); distinct `q` values make entries up to `MAX_ENTRIES`,
+// and the bytes counted (keys, headers, bodies) stay within `MAX_BYTES`.
 e2e!(
     a_flood_of_cache_busting_queries_stays_within_the_cache_bounds,
     |app| {
@@ -517,9 +517,9 @@ e2e!(
     }
 );
 
-/// Issue 13: thirty identical submissions with one `Idempotency-Key` at once all get the one
-/// original response (PostgreSQL gave some of them 409 `application_pending`: the key was
-/// only stored after the work). One accession exists.
+// Issue 13: thirty identical submissions with one `Idempotency-Key` at once all get the one
+// original response (PostgreSQL gave some of them 409 `application_pending`: the key was
+// only stored after the work). One accession exists.
 e2e!(
     identical_submissions_with_one_idempotency_key_all_get_the_original,
     |app| {
@@ -572,8 +572,8 @@ e2e!(
     }
 );
 
-/// Issue 13: a replay re-checks authorisation. The same subject whose token no longer
-/// represents the organisation gets a refusal, not the stored response.
+// Issue 13: a replay re-checks authorisation. The same subject whose token no longer
+// represents the organisation gets a refusal, not the stored response.
 e2e!(
     a_replay_goes_only_to_a_caller_who_may_still_make_the_request,
     |app| {

@@ -329,9 +329,9 @@ mod rs256_server_refuses_forged_misaddressed_and_stale_tokens {
     }
 }
 
-/// Issue 13: a token living longer than the configured maximum (24 h by default:
-/// `exp - iat`, or `exp - now` without `iat`) is refused, and so is one whose header names
-/// critical extensions (`crit`), which this server implements none of.
+// Issue 13: a token living longer than the configured maximum (24 h by default:
+// `exp - iat`, or `exp - now` without `iat`) is refused, and so is one whose header names
+// critical extensions (`crit`), which this server implements none of.
 e2e!(long_lived_and_critical_tokens_are_refused, |app| {
     let path = "/api/v1/agenda";
     let call = |token: &str| {
