@@ -272,13 +272,30 @@ impl Visibility {
     }
 }
 
+pub fn cursor_key(
+    req: &HttpRequest,
+) -> Result<actix_web::web::Data<samverkan_persistence::page::CursorKey>, ApiError> {
+    req.app_data::<actix_web::web::Data<samverkan_persistence::page::CursorKey>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal("no cursor key in the app data".into()))
+}
+
+/// A page as it leaves the server: its `next_cursor` sealed for this list (the request's
+/// path) with the server's key.
+pub fn seal<T>(req: &HttpRequest, mut page: Page<T>) -> Result<Page<T>, ApiError> {
+    if let Some(cursor) = page.next_cursor.take() {
+        page.next_cursor = Some(cursor_key(req)?.seal(req.path(), &cursor));
+    }
+    Ok(page)
+}
+
 /// A page as a public list response, with `Link`.
 pub fn list_response<T, L: Serialize>(
     req: &HttpRequest,
     page: Page<T>,
     envelope: impl FnOnce(Vec<T>, Option<String>) -> L,
 ) -> ApiResult<HttpResponse> {
-    let page = crate::extract::seal(req, page)?;
+    let page = seal(req, page)?;
     let link = next_link(req, page.next_cursor.as_deref());
     json_read(
         req,

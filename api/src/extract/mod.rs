@@ -17,7 +17,7 @@ mod page;
 pub use json::{
     BodyTimeout, DEFAULT_BODY_TIMEOUT, Json, NoBody, double_option, parse_json, payload_config,
 };
-pub use page::{PageParams, municipality_filter, seal};
+pub use page::{PageParams, municipality_filter};
 
 fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {

@@ -2,9 +2,8 @@
 //! the lists that filter by it.
 
 use actix_web::HttpRequest;
-use actix_web::web::Data;
 use samverkan_domain::scb::MunicipalityCode;
-use samverkan_persistence::page::{CursorKey, DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest};
+use samverkan_persistence::page::{DEFAULT_LIMIT, MAX_LIMIT, PageRequest};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -37,7 +36,7 @@ impl PageParams {
         let after = match &self.cursor {
             None => None,
             Some(c) => Some(
-                cursor_key(req)?
+                crate::http::cursor_key(req)?
                     .open(req.path(), c, parts)
                     .filter(|_| !c.is_empty())
                     .ok_or_else(|| {
@@ -47,21 +46,6 @@ impl PageParams {
         };
         Ok(PageRequest { limit, after })
     }
-}
-
-fn cursor_key(req: &HttpRequest) -> Result<Data<CursorKey>, ApiError> {
-    req.app_data::<Data<CursorKey>>()
-        .cloned()
-        .ok_or_else(|| ApiError::Internal("no cursor key in the app data".into()))
-}
-
-/// A page as it leaves the server: its `next_cursor` sealed for this list (the request's
-/// path) with the server's key.
-pub fn seal<T>(req: &HttpRequest, mut page: Page<T>) -> Result<Page<T>, ApiError> {
-    if let Some(cursor) = page.next_cursor.take() {
-        page.next_cursor = Some(cursor_key(req)?.seal(req.path(), &cursor));
-    }
-    Ok(page)
 }
 
 /// The `municipality` filter of a list: a kommunkod (400 naming the parameter otherwise).

@@ -324,7 +324,7 @@ async fn list_for_administrators(
             )?)
         })
         .await?;
-    let page = crate::extract::seal(&req, page)?;
+    let page = crate::http::seal(&req, page)?;
     let link = next_link(&req, page.next_cursor.as_deref());
     let body = AccessionList {
         items: page.items.iter().map(AccessionView::from).collect(),

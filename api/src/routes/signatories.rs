@@ -162,7 +162,7 @@ async fn list(
         }
         let page = page.page_request(&req, 2)?;
         let (a, page) = load(&state, caller, query, Some(page)).await?;
-        let page = crate::extract::seal(&req, page)?;
+        let page = crate::http::seal(&req, page)?;
         let link = next_link(&req, page.next_cursor.as_deref());
         let visibility = Visibility::of_agreement(&a);
         let body = SignatoryList {
