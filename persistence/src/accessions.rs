@@ -323,6 +323,18 @@ pub fn rename_signatory(
     now: DateTime<Utc>,
     by: &str,
 ) -> StoreResult<()> {
+    // Each history entry's number is the accession's last number plus one, so the rows are
+    // locked first (in id order, as every multi-row lock here is taken) and read after: a
+    // transition racing this rename waits, and neither takes the other's number or acts on
+    // a state the other has already left.
+    let ids: Vec<String> = accessions::table
+        .filter(accessions::signatory_id.eq(signatory_id.to_string()))
+        .order(accessions::id)
+        .select(accessions::id)
+        .load(conn)?;
+    for id in &ids {
+        lock_row(conn, LockableTable::Accessions, id)?;
+    }
     let renamed: Vec<(String, String, String)> = accessions::table
         .filter(accessions::signatory_id.eq(signatory_id.to_string()))
         .filter(accessions::signatory_name.ne(name))

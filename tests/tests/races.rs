@@ -613,3 +613,70 @@ e2e!(
         assert_eq!(r.status, 403, "{}", r.text);
     }
 );
+
+e2e!(renames_racing_approvals_keep_one_history, |app| {
+    // Issue 13: a rename numbers its history entry after the accession's last one; an
+    // approval at the same moment must neither take the same number (a 500) nor be written
+    // over. Eight organisations are renamed by their representatives while the
+    // administrator approves their accessions, all at once.
+    let s = setup(app);
+    let names: Vec<String> = (0..8)
+        .map(|i| format!("Föreningen Älvsådran {i}"))
+        .collect();
+    let cases: Vec<(Uuid, Uuid, String, String)> = names
+        .iter()
+        .map(|name| {
+            let org = app.create_organization(name, None);
+            let rep = app.organization_rep(org);
+            let r = app.post(
+                &format!("/api/v1/agreements/{}/accessions", s.agreement),
+                Some(&rep),
+                &application(org),
+            );
+            assert_eq!(r.status, 201, "{}", r.text);
+            let path = format!("/api/v1/organizations/{org}");
+            let etag = app
+                .get_as(&path, &rep)
+                .header("etag")
+                .expect("an ETag")
+                .to_owned();
+            (org, r.id(), rep, etag)
+        })
+        .collect();
+    let mut requests: Vec<Box<dyn Fn() -> Resp + Send + Sync>> = Vec::new();
+    for (i, (org, id, rep, etag)) in cases.iter().enumerate() {
+        let path = format!("/api/v1/organizations/{org}");
+        let body = json!({"name": format!("Föreningen Ödesböl {i}")});
+        requests.push(Box::new(move || app.patch(&path, rep, Some(etag), &body)));
+        let admin = &s.admin;
+        requests.push(Box::new(move || approve(app, admin, *id)));
+    }
+    let answers = all_at_once(requests);
+    for r in &answers {
+        assert_eq!(r.status, 200, "no rename or approval fails: {}", r.text);
+    }
+    for (i, (_, id, _, _)) in cases.iter().enumerate() {
+        let a = accession(app, &s.admin, *id);
+        assert_eq!(a["state"], "approved", "{a}");
+        let mut seen = events(&a);
+        seen.sort();
+        assert_eq!(
+            seen,
+            ["approved", "signatory_renamed", "submitted"],
+            "each change recorded once: {a}"
+        );
+        let history = a["history"].as_array().expect("history");
+        for pair in history.windows(2) {
+            assert_eq!(
+                pair[1]["from"], pair[0]["to"],
+                "each entry starts where the one before ended: {a}"
+            );
+        }
+        let renamed = history
+            .iter()
+            .find(|h| h["event"] == "signatory_renamed")
+            .expect("the rename");
+        assert_eq!(renamed["reason"], names[i].as_str(), "the name at the time");
+        assert_history_ends_in_state(&a);
+    }
+});
