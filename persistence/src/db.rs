@@ -229,6 +229,7 @@ struct DatabaseFile {
 /// (`default_transaction_read_only`); SQLite's database file, and its WAL and shared-memory
 /// files, open for writing (a read-only or immutable file, or a read-only file system, do
 /// not) — a lock held by a writer is no answer here, so a busy database counts as writable.
+/// A SQLite file system with less than `MIN_FREE_BYTES` available is full (`has_room`).
 pub fn can_write(conn: &mut DbConnection) -> Result<bool, StoreError> {
     use diesel::RunQueryDsl;
     match conn {
@@ -254,9 +255,34 @@ pub fn can_write(conn: &mut DbConnection) -> Result<bool, StoreError> {
             };
             Ok(writable(&main.file)
                 && writable(&format!("{}-wal", main.file))
-                && writable(&format!("{}-shm", main.file)))
+                && writable(&format!("{}-shm", main.file))
+                && available_bytes(Path::new(&main.file)).is_none_or(has_room))
         }
     }
+}
+
+/// The least free space on SQLite's file system for the server to count as able to write:
+/// below it a write can fail half-way ("database or disk is full"), and a checkpoint of the
+/// WAL needs room too. Small on purpose: it warns of a full disk, it does not manage quotas.
+pub const MIN_FREE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Whether a file system with `available` bytes free (for an unprivileged writer) has room
+/// for writes: at least `MIN_FREE_BYTES`.
+pub fn has_room(available: u64) -> bool {
+    available >= MIN_FREE_BYTES
+}
+
+/// Bytes available to an unprivileged writer on the file system holding `path`; `None` when
+/// it cannot be found out (then the other checks decide, rather than a guess).
+#[cfg(unix)]
+fn available_bytes(path: &Path) -> Option<u64> {
+    let stat = rustix::fs::statvfs(path).ok()?;
+    Some(stat.f_bavail.saturating_mul(stat.f_frsize))
+}
+
+#[cfg(not(unix))]
+fn available_bytes(_path: &Path) -> Option<u64> {
+    None
 }
 
 /// The PostgreSQL channel every write transaction notifies on commit, so that other server
@@ -366,6 +392,22 @@ impl LockableTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_system_below_the_minimum_free_space_is_full() {
+        assert!(!has_room(0));
+        assert!(!has_room(MIN_FREE_BYTES - 1));
+        assert!(has_room(MIN_FREE_BYTES));
+        assert!(has_room(u64::MAX));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_free_space_of_a_real_file_system_is_found() {
+        let dir = std::env::temp_dir();
+        assert!(available_bytes(&dir).is_some());
+        assert!(available_bytes(Path::new("/no/such/directory/samverkan")).is_none());
+    }
 
     #[test]
     fn database_urls() {

@@ -52,7 +52,7 @@ pub async fn health() -> HttpResponse {
 /// Check that the server can serve.
 ///
 /// Readiness: the database is reachable, every migration is applied and the storage can be
-/// written (not a read-only file, file system or PostgreSQL); 503 otherwise.
+/// written (not a read-only file, file system or PostgreSQL, nor a full disk); 503 otherwise.
 #[utoipa::path(tag = "system", operation_id = "ready", responses((status = 200, description = "Ready to serve", body = Health), (status = 503, description = "Not ready: the database is unreachable, migrations are pending, or the storage cannot be written", content_type = "application/problem+json", body = crate::problem::Problem)))]
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
@@ -72,7 +72,7 @@ pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     }
     if !writable {
         return Err(ApiError::Unavailable(
-            "the storage cannot be written (read-only file or file system, or a read-only or standby PostgreSQL)".into(),
+            "the storage cannot be written (read-only file or file system, a full disk, or a read-only or standby PostgreSQL)".into(),
         ));
     }
     Ok(HttpResponse::Ok()
