@@ -16,6 +16,7 @@ use samverkan_api::config::{JwtKey, JwtSettings};
 use samverkan_api::server::server;
 use samverkan_api::state::AppState;
 use samverkan_domain::access::Role;
+use samverkan_persistence::DbPool;
 use samverkan_persistence::db::{DatabaseUrl, PoolOptions, build_pool};
 use serde_json::Value;
 use uuid::Uuid;
@@ -523,6 +524,25 @@ impl TestApp {
         let mut app = Self::spawn(backend);
         app.restart_with(jwt, configure);
         app
+    }
+
+    /// Restarts the server on a pool of `max_size` connections that waits at most `wait`
+    /// for one, and returns that pool, so that a test can hold its connections.
+    pub fn restart_with_pool(&mut self, max_size: u32, wait: Duration) -> DbPool {
+        let pool = build_pool(
+            &self.database_url,
+            &PoolOptions {
+                max_size,
+                connection_timeout: wait,
+            },
+        )
+        .expect("pool");
+        let served = pool.clone();
+        self.restart_with(&jwt_settings(), move |mut state| {
+            state.pool = served;
+            state
+        });
+        pool
     }
 
     /// Stops the server and starts a new one on the same database (a restart, or another

@@ -721,3 +721,48 @@ e2e!(
         assert_eq!(app.get("/health").status, 200);
     }
 );
+
+// Issue 13: when every connection of the pool is taken and the pool's wait runs out, a
+// request answers 503 with `Retry-After` (not 500, not a hang), and `/health`, which needs no
+// connection, still answers at once. A pool of two connections (the cache watcher keeps one
+// for the server's life), every free one taken by the test.
+e2e!(an_exhausted_pool_answers_503_with_retry_after, |app| {
+    let mut app = TestApp::spawn(app.backend);
+    let admin = app.platform_admin();
+    let org = app.create_organization("Föreningen Väntrummet i Hörby", None);
+    let path = format!("/api/v1/organizations/{org}");
+    let pool = app.restart_with_pool(2, Duration::from_millis(300));
+    let read = app.get_as(&path, &admin);
+    assert_eq!(read.status, 200, "{}", read.text);
+    let etag = read.header("etag").expect("an ETag").to_owned();
+    let mut held = Vec::new();
+    while let Ok(conn) = pool.get_timeout(Duration::from_millis(500)) {
+        held.push(conn);
+    }
+    assert!(!held.is_empty(), "the test holds the free connections");
+    for r in [
+        app.get_as(&path, &admin),
+        app.get_as("/api/v1/organizations", &admin),
+        app.patch(
+            &path,
+            &admin,
+            Some(&etag),
+            &json!({"name": "Föreningen Kön"}),
+        ),
+    ] {
+        r.assert_problem(503);
+        let after: u32 = r
+            .header("retry-after")
+            .expect("a 503 says when to retry")
+            .parse()
+            .expect("Retry-After in seconds");
+        assert!(after > 0, "Retry-After: {after}");
+    }
+    app.get("/ready").assert_problem(503);
+    let health = app.get("/health");
+    assert_eq!(health.status, 200, "{}", health.text);
+    drop(held);
+    let r = app.get_as(&path, &admin);
+    assert_eq!(r.status, 200, "the connection is back: {}", r.text);
+    assert_eq!(r.json["name"], "Föreningen Väntrummet i Hörby");
+});
