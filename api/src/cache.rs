@@ -118,6 +118,18 @@ impl PublicCache {
 
 /// Empties the map and gives its table back to the allocator (the bodies are freed with the
 /// last reference to them).
+///
+/// Why no more than this (issue 13, "memory after eviction"): the cache is bounded by
+/// `MAX_BYTES` and `MAX_ENTRIES`, and each stored body is an exact-size copy (`put_body`), so
+/// what it holds is what the budget counts. Freed memory goes back to glibc's malloc, which
+/// unmaps large blocks (the map's table, big bodies) and trims the top of its heap on its
+/// own; small freed blocks stay in its arenas and are reused by the next entries, so the
+/// resident size is bounded by the cache's bounds, not by the traffic that went through it.
+/// We decided against a different global allocator (jemalloc, mimalloc: a heavy C build for
+/// a bound we already have) and against calling `malloc_trim` (FFI needs `unsafe`, which the
+/// workspace forbids, and no small safe crate offers it). An operator who wants a tighter
+/// resident size can tune glibc without code (`MALLOC_ARENA_MAX=2`,
+/// `GLIBC_TUNABLES=glibc.malloc.trim_threshold=…`); see ARCHITECTURE.md.
 fn clear(map: &mut HashMap<String, Arc<Cached>>) {
     map.clear();
     map.shrink_to_fit();
@@ -284,9 +296,11 @@ where
         return Ok(res);
     }
     let (head, body) = res.into_parts();
-    let body = actix_web::body::to_bytes(body)
-        .await
-        .map_err(|e| crate::problem::ApiError::Internal(e.to_string()))?;
+    let body = put_body(
+        actix_web::body::to_bytes(body)
+            .await
+            .map_err(|e| crate::problem::ApiError::Internal(e.to_string()))?,
+    );
     let headers = head
         .headers()
         .iter()
@@ -309,6 +323,13 @@ where
         },
     );
     Ok(respond(req, &cached))
+}
+
+/// The body as the cache keeps it: in a buffer of exactly its length. A body serialised into
+/// a growing `Vec` can hold up to twice its length in capacity, which `Bytes` keeps and the
+/// budget (which counts lengths) would not see; one copy on a miss frees the slack.
+fn put_body(body: Bytes) -> Bytes {
+    Bytes::copy_from_slice(&body)
 }
 
 fn respond(req: &actix_web::HttpRequest, cached: &Cached) -> actix_web::HttpResponse {
@@ -397,6 +418,20 @@ mod tests {
             headers: vec![],
             body: Bytes::from_static(body.as_bytes()),
         }
+    }
+
+    #[test]
+    fn a_stored_body_is_its_own_exact_copy() {
+        let mut grown = Vec::with_capacity(4096);
+        grown.extend_from_slice("Föreningen Åkerblomman".as_bytes());
+        let body = Bytes::from(grown);
+        let stored = put_body(body.clone());
+        assert_eq!(stored, body);
+        assert_ne!(
+            stored.as_ptr(),
+            body.as_ptr(),
+            "a new buffer, not the grown one"
+        );
     }
 
     #[test]
