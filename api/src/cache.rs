@@ -22,6 +22,9 @@ use samverkan_persistence::DbPool;
 use samverkan_persistence::db::{CHANGES_CHANNEL, DbConnection};
 
 pub const WATCH_INTERVAL: Duration = Duration::from_millis(50);
+/// Pooled connections the watcher holds while it runs (one, for the server's life); a pool
+/// is sized this much above the connections meant for requests.
+pub const WATCHER_CONNECTIONS: u32 = 1;
 /// Past this many bytes of cached responses — keys, headers and bodies — the cache starts
 /// over (its memory returned: the map shrinks, the bodies are freed).
 pub const MAX_BYTES: usize = 32 * 1024 * 1024;
