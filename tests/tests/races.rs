@@ -617,10 +617,10 @@ e2e!(
 e2e!(renames_racing_approvals_keep_one_history, |app| {
     // Issue 13: a rename numbers its history entry after the accession's last one; an
     // approval at the same moment must neither take the same number (a 500) nor be written
-    // over. Eight organisations are renamed by their representatives while the
+    // over. Twenty-four organisations are renamed by their representatives while the
     // administrator approves their accessions, all at once.
     let s = setup(app);
-    let names: Vec<String> = (0..8)
+    let names: Vec<String> = (0..24)
         .map(|i| format!("Föreningen Älvsådran {i}"))
         .collect();
     let cases: Vec<(Uuid, Uuid, String, String)> = names
