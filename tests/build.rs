@@ -3,6 +3,8 @@
 //! - Whether `SAMVERKAN_TEST_POSTGRES_URL` is set. If not, the PostgreSQL half of every
 //!   test is compiled `#[ignore]`d with the reason, so `cargo test` reports it as ignored
 //!   instead of counting a test that never ran as passed (`cfg(postgres_tests)`).
+//! - Where nginx is (`cfg(nginx_tests)`, `SAMVERKAN_TEST_NGINX`), for the test that puts a
+//!   caching reverse proxy in front of the server.
 //! - A fingerprint of everything that shapes a freshly prepared database (migrations,
 //!   reference data, the code that writes them). The harness migrates one template per
 //!   fingerprint and copies it for every test (`SAMVERKAN_TEST_TEMPLATE_KEY`).
@@ -28,6 +30,27 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(postgres_tests)");
     if std::env::var_os(POSTGRES_ENV).is_some_and(|v| !v.is_empty()) {
         println!("cargo::rustc-cfg=postgres_tests");
+    }
+
+    // nginx for the shared-cache test (`proxy_cache.rs`): `SAMVERKAN_TEST_NGINX`, else
+    // `nginx` on the PATH or /usr/sbin/nginx (Debian's nginx-light). Without it that test is
+    // compiled `#[ignore]`d with the reason.
+    println!("cargo::rerun-if-env-changed=SAMVERKAN_TEST_NGINX");
+    println!("cargo::rustc-check-cfg=cfg(nginx_tests)");
+    let nginx = std::env::var_os("SAMVERKAN_TEST_NGINX")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|p| p.join("nginx"))
+                    .find(|p| p.is_file())
+            })
+        })
+        .or_else(|| Some(PathBuf::from("/usr/sbin/nginx")).filter(|p| p.is_file()));
+    if let Some(nginx) = nginx {
+        println!("cargo::rustc-cfg=nginx_tests");
+        println!("cargo::rustc-env=SAMVERKAN_TEST_NGINX={}", nginx.display());
     }
 
     println!("cargo::rerun-if-changed=build.rs");

@@ -56,6 +56,22 @@ pub struct Authenticator {
     encoding: Option<(EncodingKey, Algorithm)>,
     issuer: Option<String>,
     audience: Option<String>,
+    max_lifetime_seconds: u64,
+}
+
+/// Whether the token's header names critical extensions (`crit`, RFC 7515 §4.1.11): this
+/// server implements none, so such a token must be refused (an unreadable header is left to
+/// the verifier, which refuses it as malformed).
+fn has_crit_header(token: &str) -> bool {
+    use base64::Engine;
+    let Some(header) = token.split('.').next() else {
+        return false;
+    };
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header.trim_end_matches('='))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .is_some_and(|h| h.get("crit").is_some())
 }
 
 impl Authenticator {
@@ -114,10 +130,14 @@ impl Authenticator {
             encoding,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
+            max_lifetime_seconds: settings.max_lifetime_seconds,
         })
     }
 
     pub fn verify(&self, token: &str) -> Result<Principal, ApiError> {
+        if has_crit_header(token) {
+            return Err(ApiError::Unauthorized(Unauthenticated::CriticalHeader));
+        }
         let data = decode::<Claims>(token, &self.key, &self.validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind;
             ApiError::Unauthorized(match e.kind() {
@@ -133,6 +153,13 @@ impl Authenticator {
         })?;
         if data.claims.sub.trim().is_empty() {
             return Err(ApiError::Unauthorized(Unauthenticated::EmptySubject));
+        }
+        let from = data
+            .claims
+            .iat
+            .unwrap_or_else(jsonwebtoken::get_current_timestamp);
+        if data.claims.exp.saturating_sub(from) > self.max_lifetime_seconds {
+            return Err(ApiError::Unauthorized(Unauthenticated::LivesTooLong));
         }
         Ok(data.claims.into_principal())
     }
@@ -203,6 +230,7 @@ mod tests {
             issuer: Some("https://idp.example".into()),
             audience: Some("samverkan".into()),
             leeway_seconds: 0,
+            max_lifetime_seconds: crate::config::DEFAULT_JWT_MAX_LIFETIME,
             private_key_pem: None,
         }
     }
@@ -238,6 +266,7 @@ mod tests {
             issuer: None,
             audience: None,
             leeway_seconds: 0,
+            max_lifetime_seconds: crate::config::DEFAULT_JWT_MAX_LIFETIME,
             private_key_pem: Some(RS_PRIVATE.to_vec()),
         }
     }

@@ -22,8 +22,27 @@ use samverkan_persistence::DbPool;
 use samverkan_persistence::db::{CHANGES_CHANNEL, DbConnection};
 
 pub const WATCH_INTERVAL: Duration = Duration::from_millis(50);
-/// Past this many bytes of cached bodies the cache starts over (a crude bound on memory).
-const MAX_BYTES: usize = 32 * 1024 * 1024;
+/// Pooled connections the watcher holds while it runs (one, for the server's life); a pool
+/// is sized this much above the connections meant for requests.
+pub const WATCHER_CONNECTIONS: u32 = 1;
+/// Past this many bytes of cached responses — keys, headers and bodies — the cache starts
+/// over (its memory returned: the map shrinks, the bodies are freed).
+pub const MAX_BYTES: usize = 32 * 1024 * 1024;
+/// Past this many entries the cache starts over too: many small entries cost more than
+/// their bytes.
+pub const MAX_ENTRIES: usize = 1024;
+/// The query parameters the cached reads take (`SignatoryParams`, `PageParams`, `CsvParams`,
+/// `EmbedParams`, `AsOf`); any other is ignored by them, so it is left out of the key.
+const RECOGNISED: [&str; 8] = [
+    "as_of",
+    "cursor",
+    "delimiter",
+    "include",
+    "lang",
+    "limit",
+    "municipality",
+    "q",
+];
 
 /// One stored response: status 200, its headers (ETag included) and body.
 pub struct Cached {
@@ -58,24 +77,31 @@ impl PublicCache {
         self.entries.read().ok()?.0.get(key).cloned()
     }
 
-    /// Stores a response unless the data changed since `generation` was read.
+    /// Stores a response unless the data changed since `generation` was read. The budget
+    /// counts the key, the headers and the body; past it, or past `MAX_ENTRIES`, the cache
+    /// starts over. A response bigger than the whole budget is not stored.
     pub fn put(&self, key: String, generation: u64, cached: Cached) -> Arc<Cached> {
         let cached = Arc::new(cached);
+        let size = key.len() + cached.size();
+        if size > MAX_BYTES {
+            return cached;
+        }
         if let Ok(mut guard) = self.entries.write()
             && self.generation() == generation
         {
             let (map, bytes) = &mut *guard;
-            if *bytes + cached.body.len() > MAX_BYTES {
+            if let Some(old) = map.remove(&key) {
+                *bytes -= key.len() + old.size();
+            }
+            if *bytes + size > MAX_BYTES || map.len() >= MAX_ENTRIES {
                 self.stats
                     .evictions
                     .fetch_add(map.len() as u64, Ordering::Relaxed);
-                map.clear();
+                clear(map);
                 *bytes = 0;
             }
-            *bytes += cached.body.len();
-            if let Some(old) = map.insert(key, cached.clone()) {
-                *bytes -= old.body.len();
-            }
+            *bytes += size;
+            map.insert(key, cached.clone());
         }
         cached
     }
@@ -84,9 +110,17 @@ impl PublicCache {
     pub fn invalidate(&self) {
         if let Ok(mut guard) = self.entries.write() {
             self.generation.fetch_add(1, Ordering::AcqRel);
-            guard.0.clear();
+            clear(&mut guard.0);
             guard.1 = 0;
         }
+    }
+
+    /// How many entries the cache holds, and their bytes as the budget counts them.
+    pub fn usage(&self) -> (usize, usize) {
+        self.entries
+            .read()
+            .map(|g| (g.0.len(), g.1))
+            .unwrap_or((0, 0))
     }
 
     pub fn len(&self) -> usize {
@@ -116,6 +150,38 @@ impl PublicCache {
             &self.stats.misses
         };
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Empties the map and gives its table back to the allocator (the bodies are freed with the
+/// last reference to them).
+///
+/// Why no more than this (issue 13, "memory after eviction"): the cache is bounded by
+/// `MAX_BYTES` and `MAX_ENTRIES`, and each stored body is an exact-size copy (`put_body`), so
+/// what it holds is what the budget counts. Freed memory goes back to glibc's malloc, which
+/// unmaps large blocks (the map's table, big bodies) and trims the top of its heap on its
+/// own; small freed blocks stay in its arenas and are reused by the next entries, so the
+/// resident size is bounded by the cache's bounds, not by the traffic that went through it.
+/// We decided against a different global allocator (jemalloc, mimalloc: a heavy C build for
+/// a bound we already have) and against calling `malloc_trim` (FFI needs `unsafe`, which the
+/// workspace forbids, and no small safe crate offers it). An operator who wants a tighter
+/// resident size can tune glibc without code (`MALLOC_ARENA_MAX=2`,
+/// `GLIBC_TUNABLES=glibc.malloc.trim_threshold=…`); see ARCHITECTURE.md.
+fn clear(map: &mut HashMap<String, Arc<Cached>>) {
+    map.clear();
+    map.shrink_to_fit();
+}
+
+impl Cached {
+    /// The bytes this entry holds: headers and body.
+    fn size(&self) -> usize {
+        self.etag.len()
+            + self.body.len()
+            + self
+                .headers
+                .iter()
+                .map(|(k, v)| k.as_str().len() + v.len())
+                .sum::<usize>()
     }
 }
 
@@ -249,12 +315,15 @@ pub fn cacheable(status: StatusCode, headers: &actix_web::http::header::HeaderMa
 pub async fn serve_cached<Fut>(
     req: &actix_web::HttpRequest,
     cache: &PublicCache,
-    key: String,
+    key: Option<String>,
     produce: Fut,
 ) -> Result<actix_web::HttpResponse, crate::problem::ApiError>
 where
     Fut: std::future::Future<Output = Result<actix_web::HttpResponse, crate::problem::ApiError>>,
 {
+    let Some(key) = key else {
+        return produce.await;
+    };
     if let Some(hit) = cache.get(&key) {
         cache.count(true);
         return Ok(respond(req, &hit));
@@ -266,9 +335,11 @@ where
         return Ok(res);
     }
     let (head, body) = res.into_parts();
-    let body = actix_web::body::to_bytes(body)
-        .await
-        .map_err(|e| crate::problem::ApiError::Internal(e.to_string()))?;
+    let body = put_body(
+        actix_web::body::to_bytes(body)
+            .await
+            .map_err(|e| crate::problem::ApiError::Internal(e.to_string()))?,
+    );
     let headers = head
         .headers()
         .iter()
@@ -291,6 +362,13 @@ where
         },
     );
     Ok(respond(req, &cached))
+}
+
+/// The body as the cache keeps it: in a buffer of exactly its length. A body serialised into
+/// a growing `Vec` can hold up to twice its length in capacity, which `Bytes` keeps and the
+/// budget (which counts lengths) would not see; one copy on a miss frees the slack.
+fn put_body(body: Bytes) -> Bytes {
+    Bytes::copy_from_slice(&body)
 }
 
 fn respond(req: &actix_web::HttpRequest, cached: &Cached) -> actix_web::HttpResponse {
@@ -325,16 +403,30 @@ fn respond(req: &actix_web::HttpRequest, cached: &Cached) -> actix_web::HttpResp
 }
 
 /// The cache key of a public list request: the day (`as_of` defaults to `today`), the
-/// representation (negotiated CSV or JSON), the path and the query.
-pub fn key_for(req: &actix_web::HttpRequest, today: chrono::NaiveDate) -> String {
+/// representation (negotiated CSV or JSON), the path and the recognised query parameters
+/// (`RECOGNISED`), sorted, with `limit`'s default left out — so that parameters the reads
+/// ignore neither make entries nor get past the cache. `None` (not cached) when the query
+/// cannot be read or names a recognised parameter twice (the read answers 400 then).
+pub fn key_for(req: &actix_web::HttpRequest, today: chrono::NaiveDate) -> Option<String> {
     let csv = crate::http::wants_csv(req);
-    format!(
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).ok()?;
+    let mut kept: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(k, _)| RECOGNISED.contains(&k.as_str()))
+        .filter(|(k, v)| !(k == "limit" && v == "50"))
+        .collect();
+    kept.sort();
+    if kept.windows(2).any(|w| w[0].0 == w[1].0) {
+        return None;
+    }
+    let query = serde_urlencoded::to_string(&kept).ok()?;
+    Some(format!(
         "{}|{}|{}?{}",
         today,
         if csv { "csv" } else { "json" },
         req.path(),
-        req.query_string()
-    )
+        query
+    ))
 }
 
 /// A hit for an anonymous GET, answered before routing: the hot path of embedded lists.
@@ -351,7 +443,7 @@ pub fn fast_hit(
     {
         return None;
     }
-    let hit = cache.get(&key_for(req, today))?;
+    let hit = cache.get(&key_for(req, today)?)?;
     cache.count(true);
     Some(respond(req, &hit))
 }
@@ -365,6 +457,71 @@ mod tests {
             etag: "\"h1\"".into(),
             headers: vec![],
             body: Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn a_stored_body_is_its_own_exact_copy() {
+        let mut grown = Vec::with_capacity(4096);
+        grown.extend_from_slice("Föreningen Åkerblomman".as_bytes());
+        let body = Bytes::from(grown);
+        let stored = put_body(body.clone());
+        assert_eq!(stored, body);
+        assert_ne!(
+            stored.as_ptr(),
+            body.as_ptr(),
+            "a new buffer, not the grown one"
+        );
+    }
+
+    #[test]
+    fn the_key_holds_the_recognised_parameters_only_in_order() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let key = |q: &str| {
+            let req = actix_web::test::TestRequest::get()
+                .uri(&format!("/api/v1/agreements/x/signatories?{q}"))
+                .to_http_request();
+            key_for(&req, today)
+        };
+        let plain = key("q=%C3%A5s&municipality=1285");
+        assert!(plain.is_some());
+        assert_eq!(key("municipality=1285&q=%C3%A5s&x=1&utm_source=zzz"), plain);
+        assert_eq!(key("municipality=1285&q=%C3%A5s&limit=50"), plain);
+        assert_ne!(key("municipality=1285&q=%C3%A5s&limit=20"), plain);
+        assert_eq!(key("q=a&q=b"), None);
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_entry_and_byte_bounds() {
+        let cache = PublicCache::default();
+        let g = cache.generation();
+        for i in 0..(MAX_ENTRIES * 2 + 7) {
+            cache.put(format!("k{i}"), g, entry("x"));
+            let (entries, bytes) = cache.usage();
+            assert!(entries <= MAX_ENTRIES && bytes <= MAX_BYTES);
+        }
+        let big = Cached {
+            etag: String::new(),
+            headers: vec![],
+            body: Bytes::from(vec![b'a'; MAX_BYTES / 3]),
+        };
+        for i in 0..7 {
+            cache.put(format!("stor{i}"), g, big.clone_for_test());
+            assert!(cache.usage().1 <= MAX_BYTES);
+        }
+        // A key counts as well as its body.
+        let before = cache.usage().1;
+        cache.put("k".repeat(1000), g, entry("x"));
+        assert!(cache.usage().1 >= before + 1000 || cache.usage().0 == 1);
+    }
+
+    impl Cached {
+        fn clone_for_test(&self) -> Cached {
+            Cached {
+                etag: self.etag.clone(),
+                headers: self.headers.clone(),
+                body: self.body.clone(),
+            }
         }
     }
 

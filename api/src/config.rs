@@ -30,9 +30,15 @@ pub struct JwtSettings {
     pub issuer: Option<String>,
     pub audience: Option<String>,
     pub leeway_seconds: u64,
+    /// The longest lifetime a token may have (`SAMVERKAN_JWT_MAX_LIFETIME`, seconds, default
+    /// 24 h): `exp - iat`, or `exp - now` without `iat`.
+    pub max_lifetime_seconds: u64,
     /// PEM private key, only for `samverkan token` with RS256/ES256.
     pub private_key_pem: Option<Vec<u8>>,
 }
+
+/// 24 hours: tokens living longer are refused (`SAMVERKAN_JWT_MAX_LIFETIME`).
+pub const DEFAULT_JWT_MAX_LIFETIME: u64 = 24 * 3600;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -226,6 +232,11 @@ impl Settings {
                 issuer: env.var("SAMVERKAN_JWT_ISSUER"),
                 audience: env.var("SAMVERKAN_JWT_AUDIENCE"),
                 leeway_seconds: parse_number(env, "SAMVERKAN_JWT_LEEWAY", 30)?,
+                max_lifetime_seconds: parse_number(
+                    env,
+                    "SAMVERKAN_JWT_MAX_LIFETIME",
+                    DEFAULT_JWT_MAX_LIFETIME,
+                )?,
                 private_key_pem,
             },
             body_limit,

@@ -209,6 +209,47 @@ pub fn read_headers(etag: &str, visibility: Visibility) -> HttpResponseBuilder {
     builder
 }
 
+/// The rule for shared caches, applied to every answer of a `GET` (or `HEAD`) in the
+/// middleware, whatever produced it: a read can differ by caller (an administrator's list
+/// holds drafts), so every one carries `Vary: Authorization`; one computed for a caller who
+/// sent a token is `private` (never `public`, whatever its handler chose) and not open to
+/// every origin: CORS `*` is for anonymous public reads only.
+pub fn guard_shared_caches(headers: &mut header::HeaderMap, with_token: bool) {
+    let varies = headers.get_all(header::VARY).any(|v| {
+        v.to_str().is_ok_and(|v| {
+            v.split(',')
+                .any(|p| p.trim().eq_ignore_ascii_case("authorization") || p.trim() == "*")
+        })
+    });
+    if !varies {
+        let value = match headers.get(header::VARY).and_then(|v| v.to_str().ok()) {
+            Some(v) if !v.trim().is_empty() => format!("{v}, Authorization"),
+            _ => "Authorization".to_owned(),
+        };
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.insert(header::VARY, v);
+        }
+    }
+    if !with_token {
+        return;
+    }
+    let shared = headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| {
+            !v.split(',')
+                .any(|d| matches!(d.trim(), "private" | "no-store"))
+        });
+    if shared {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+    }
+    headers.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+    headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
+}
+
 /// `200 OK` after a change, with the new ETag (the same one a read would give).
 pub fn changed<T: Serialize>(body: &T, row_version: Option<i64>) -> Result<HttpResponse, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -231,12 +272,30 @@ impl Visibility {
     }
 }
 
+pub fn cursor_key(
+    req: &HttpRequest,
+) -> Result<actix_web::web::Data<samverkan_persistence::page::CursorKey>, ApiError> {
+    req.app_data::<actix_web::web::Data<samverkan_persistence::page::CursorKey>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal("no cursor key in the app data".into()))
+}
+
+/// A page as it leaves the server: its `next_cursor` sealed for this list (the request's
+/// path) with the server's key.
+pub fn seal<T>(req: &HttpRequest, mut page: Page<T>) -> Result<Page<T>, ApiError> {
+    if let Some(cursor) = page.next_cursor.take() {
+        page.next_cursor = Some(cursor_key(req)?.seal(req.path(), &cursor));
+    }
+    Ok(page)
+}
+
 /// A page as a public list response, with `Link`.
 pub fn list_response<T, L: Serialize>(
     req: &HttpRequest,
     page: Page<T>,
     envelope: impl FnOnce(Vec<T>, Option<String>) -> L,
 ) -> ApiResult<HttpResponse> {
+    let page = seal(req, page)?;
     let link = next_link(req, page.next_cursor.as_deref());
     json_read(
         req,
@@ -270,6 +329,37 @@ mod tests {
         ] {
             assert_eq!(parse_if_match(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_read_for_a_token_is_never_shared() {
+        let mut h = header::HeaderMap::new();
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=60"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+        let mut anonymous = h.clone();
+        guard_shared_caches(&mut anonymous, false);
+        assert_eq!(
+            anonymous.get(header::CACHE_CONTROL).unwrap(),
+            "public, max-age=60"
+        );
+        assert_eq!(anonymous.get(header::VARY).unwrap(), "Authorization");
+        assert!(anonymous.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+        guard_shared_caches(&mut h, true);
+        assert_eq!(h.get(header::CACHE_CONTROL).unwrap(), "private, no-cache");
+        assert_eq!(h.get(header::VARY).unwrap(), "Authorization");
+        assert!(!h.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+        let mut stored = header::HeaderMap::new();
+        stored.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        stored.insert(header::VARY, HeaderValue::from_static("Accept"));
+        guard_shared_caches(&mut stored, true);
+        assert_eq!(stored.get(header::CACHE_CONTROL).unwrap(), "no-store");
+        assert_eq!(stored.get(header::VARY).unwrap(), "Accept, Authorization");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse};
 use samverkan_persistence::db::DbConnection;
-use samverkan_persistence::idempotency::{StoredResponse, lookup, store};
+use samverkan_persistence::idempotency::{StoredResponse, claim, lookup, store};
 use serde::Serialize;
 
 use crate::http::{etag_for, hash_hex};
@@ -68,6 +68,30 @@ fn respond(stored: StoredResponse) -> HttpResponse {
         .body(body)
 }
 
+/// A replay goes only to a caller who may still make the request: the operation runs again,
+/// its authorisation included, and is rolled back (a savepoint). A refusal of the caller —
+/// 401, 403, or 404 for what they may not see — is the answer then; anything else (the
+/// rules refusing a second resource, or success) lets the original response be replayed.
+fn rehearse<F>(conn: &mut DbConnection, create: &F) -> Option<ApiError>
+where
+    F: Fn(&mut DbConnection) -> ApiResult<Created>,
+{
+    use diesel::Connection;
+    let mut refusal = None;
+    let _ = conn.transaction::<(), diesel::result::Error, _>(|c| {
+        if let Err(e) = create(c)
+            && matches!(
+                e,
+                ApiError::Forbidden | ApiError::NotFound | ApiError::Unauthorized(_)
+            )
+        {
+            refusal = Some(e);
+        }
+        Err(diesel::result::Error::RollbackTransaction)
+    });
+    refusal
+}
+
 /// Runs `create` in a write transaction, once per (caller, key) when the client sent a key.
 pub async fn create_once<B, F>(
     state: &AppState,
@@ -99,6 +123,11 @@ where
         let clock = state.clock.clone();
         let result = state
             .write(move |conn| {
+                // The key is claimed before anything else: identical concurrent requests wait
+                // for the first and then replay its response.
+                if let Some(key) = &key {
+                    claim(conn, &caller, key)?;
+                }
                 if let Some(key) = &key
                     && let Some(stored) = lookup(conn, &caller, key)?
                 {
@@ -106,6 +135,9 @@ where
                         return Err(ApiError::Validation(vec![
                             RequestField::IdempotencyKeyReused.at(HEADER),
                         ]));
+                    }
+                    if let Some(refusal) = rehearse(conn, &create) {
+                        return Err(refusal);
                     }
                     return Ok(stored);
                 }

@@ -104,7 +104,10 @@ fn open_pool(settings: &Settings) -> Result<DbPool, String> {
     build_pool(
         &settings.database_url,
         &PoolOptions {
-            max_size: settings.pool_size.max(1),
+            // The cache's watcher keeps one connection for the server's life: the pool has
+            // `SAMVERKAN_DB_POOL_SIZE` for requests besides it (with 1, the server could not
+            // even start).
+            max_size: settings.pool_size.max(1) + samverkan_api::cache::WATCHER_CONNECTIONS,
             ..PoolOptions::default()
         },
     )

@@ -334,6 +334,10 @@ pub enum Unauthenticated {
     BadSignature,
     Malformed,
     EmptySubject,
+    /// `exp - iat` (or `exp - now` without `iat`) is longer than the configured maximum.
+    LivesTooLong,
+    /// The token's header has `crit`: extensions this server does not implement.
+    CriticalHeader,
 }
 
 impl Unauthenticated {
@@ -377,6 +381,14 @@ impl Unauthenticated {
             Self::EmptySubject => (
                 "the token's subject is empty",
                 "tokenen saknar subjekt (sub)",
+            ),
+            Self::LivesTooLong => (
+                "the token's lifetime is longer than this server accepts",
+                "tokenens livslängd är längre än servern godtar",
+            ),
+            Self::CriticalHeader => (
+                "the token's header names critical extensions (crit) this server does not implement",
+                "tokenens huvud kräver tillägg (crit) som servern inte har",
             ),
         };
         lang.pick(en, sv)
@@ -725,6 +737,8 @@ mod tests {
                 Unauthenticated::BadSignature,
                 Unauthenticated::Malformed,
                 Unauthenticated::EmptySubject,
+                Unauthenticated::LivesTooLong,
+                Unauthenticated::CriticalHeader,
             ]
             .map(ApiError::Unauthorized),
         );

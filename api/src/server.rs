@@ -87,6 +87,7 @@ async fn request_middleware(
     let today = req.app_data::<web::Data<AppState>>().map(|s| s.today());
     // HEAD is GET without the body (RFC 9110 §9.3.2): every GET route answers it.
     let head = method == Method::HEAD;
+    let with_token = req.headers().contains_key(header::AUTHORIZATION);
     if head {
         req.head_mut().method = Method::GET;
     }
@@ -96,13 +97,17 @@ async fn request_middleware(
         && let Some(today) = today
         && let Some(hit) = crate::cache::fast_hit(req.request(), cache, today)
     {
+        // HEAD keeps the body: actix-http sends a HEAD's headers only, with the same
+        // `Content-Length` as the GET (replacing the body would announce 0).
         let res = req.into_response(hit);
-        let res = if head {
-            res.map_body(|_, _| BoxBody::new(()))
-        } else {
-            res
-        };
-        return Ok(finish(res, &request_id, &method, &path, started));
+        return Ok(finish(
+            res,
+            &request_id,
+            &method,
+            &path,
+            started,
+            with_token,
+        ));
     }
 
     // Handler and extractor errors arrive here as responses carrying their error; an `Err`
@@ -139,12 +144,14 @@ async fn request_middleware(
     {
         cache.invalidate();
     }
-    let res = if head {
-        res.map_body(|_, _| BoxBody::new(()))
-    } else {
-        res
-    };
-    Ok(finish(res, &request_id, &method, &path, started))
+    Ok(finish(
+        res,
+        &request_id,
+        &method,
+        &path,
+        started,
+        with_token,
+    ))
 }
 
 fn finish(
@@ -153,7 +160,11 @@ fn finish(
     method: &Method,
     path: &str,
     started: Instant,
+    with_token: bool,
 ) -> ServiceResponse<BoxBody> {
+    if matches!(*method, Method::GET | Method::HEAD) {
+        crate::http::guard_shared_caches(res.headers_mut(), with_token);
+    }
     if let Ok(v) = HeaderValue::from_str(request_id) {
         res.headers_mut().insert(X_REQUEST_ID.clone(), v);
     }
@@ -161,6 +172,13 @@ fn finish(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // Unavailable (a pool that timed out, storage that cannot write): say when to retry.
+    if res.status() == StatusCode::SERVICE_UNAVAILABLE
+        && !res.headers().contains_key(header::RETRY_AFTER)
+    {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    }
     let elapsed = started.elapsed();
     let status = res.status().as_u16();
     // The route template, never the raw path: one series per route, and no ids in labels.
@@ -334,7 +352,7 @@ pub fn server_with_grace(
     client_request_timeout: std::time::Duration,
     shutdown_grace: std::time::Duration,
 ) -> std::io::Result<Running> {
-    let cache = web::Data::new(PublicCache::default());
+    let cache: web::Data<PublicCache> = web::Data::from(state.cache.clone());
     let watcher = crate::cache::spawn_watcher(
         state.pool.clone(),
         Arc::downgrade(&cache.clone().into_inner()),
@@ -342,6 +360,13 @@ pub fn server_with_grace(
     state
         .metrics
         .watch_cache(Arc::downgrade(&cache.clone().into_inner()));
+    // The cursor key is the database's (made by a migration): every instance shares it.
+    let cursor_key = {
+        let mut conn = state.pool.get().map_err(std::io::Error::other)?;
+        samverkan_persistence::page::load_cursor_key(&mut conn)
+            .map_err(|e| std::io::Error::other(format!("cannot read the cursor key: {e}")))?
+    };
+    let cursor_key = web::Data::new(cursor_key);
     let state = web::Data::new(state);
     let routes = web::Data::new(RouteTable::from_openapi(&api_doc()));
     let document = api_document(state.public_url.as_deref());
@@ -354,6 +379,7 @@ pub fn server_with_grace(
             .split_for_parts();
         app.app_data(state.clone())
             .app_data(cache.clone())
+            .app_data(cursor_key.clone())
             .app_data(BodyTimeout(client_request_timeout))
             .app_data(routes.clone())
             .app_data(payload_config(body_limit))

@@ -46,6 +46,9 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// This server's metrics (served on `SAMVERKAN_METRICS_BIND` when set).
     pub metrics: Arc<Metrics>,
+    /// The cache of public lists the server answers from (shared here so that its bounds
+    /// can be observed).
+    pub cache: Arc<crate::cache::PublicCache>,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
             clock: Arc::new(SystemClock),
             public_url: None,
             metrics: Arc::new(Metrics::new()),
+            cache: Arc::default(),
         }
     }
 

@@ -5,15 +5,20 @@
 -- response() callback: wrk then skips handing bodies to Lua. At the end it prints one line,
 -- "BENCH_JSON {...}", that bench.py reads.
 
-local reqs, paths, n, i, nonce, counter = {}, {}, 0, 0, false, 0
+local reqs, paths, n, i, nonce, flood, counter = {}, {}, 0, 0, false, false, 0
 
 function init(args)
    for k = 2, #args do
       local name, value = args[k]:match("^([^:]+):%s*(.*)$")
       if args[k] == "NONCE" then
-         -- A parameter the server ignores but its cache keys on: every request misses the
-         -- cache, so this measures the uncached path.
+         -- A date the list reads (`as_of`, a day further on each request): every request
+         -- misses the cache, so this measures the uncached path. (Parameters the server
+         -- ignores no longer reach the cache key.)
          nonce = true
+      elseif args[k] == "FLOOD" then
+         -- Cache-busting load (issue 13): a random unknown parameter with a long value and
+         -- a random `q` on every request.
+         flood = true
       elseif name then
          wrk.headers[name] = value
       end
@@ -35,7 +40,16 @@ function request()
    if nonce then
       counter = counter + 1
       local sep = paths[i]:find("?", 1, true) and "&" or "?"
-      return wrk.format("GET", paths[i] .. sep .. "_n=" .. counter)
+      -- 2030-01-01 and on, within the dates the API accepts.
+      local day = os.date("!%Y-%m-%d", 1893456000 + (counter % 60000) * 86400)
+      return wrk.format("GET", paths[i] .. sep .. "as_of=" .. day)
+   end
+   if flood then
+      local sep = paths[i]:find("?", 1, true) and "&" or "?"
+      local name = string.format("x%08x", math.random(0, 0x7fffffff))
+      local value = string.rep(string.format("%08x", math.random(0, 0x7fffffff)), 40)
+      local q = string.format("%06x", math.random(0, 0xffffff))
+      return wrk.format("GET", paths[i] .. sep .. name .. "=" .. value .. "&q=" .. q)
    end
    return reqs[i]
 end

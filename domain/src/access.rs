@@ -59,6 +59,15 @@ impl Principal {
             || (self.has(Role::AgreementAdmin) && self.public_body_id.is_some())
     }
 
+    /// A token's public body must be in the register: one naming a body that is not
+    /// (`registered` false) acts for no body at all, so every write that needs one is refused.
+    pub fn with_registered_body(mut self, registered: bool) -> Self {
+        if !registered {
+            self.public_body_id = None;
+        }
+        self
+    }
+
     /// A representative of this organisation.
     pub fn represents(&self, organization_id: Uuid) -> bool {
         self.has(Role::OrganizationRep) && self.organization_ids.contains(&organization_id)

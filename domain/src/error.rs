@@ -194,7 +194,30 @@ crate::field_errors! {
             en: "listed twice",
             sv: "finns redan med i listan",
         },
+        ControlCharacter => "control_character" {
+            en: "must not contain control characters, direction overrides, or invisible characters at its start or end",
+            sv: "får inte innehålla styrtecken, tecken som vänder skrivriktningen eller osynliga tecken först eller sist",
+        },
     }
+}
+
+/// Whether a text the register shows (public pages, CSV, embedded lists) holds a character
+/// that does not belong there: a C0 control (a line break or tab is allowed where
+/// `line_breaks` says so), DEL or a C1 control, a bidirectional override or isolate (U+202A–
+/// U+202E, U+2066–U+2069, and the marks U+200E, U+200F, U+061C), or a zero-width character
+/// (U+200B–U+200D, U+2060, U+FEFF) at its start or end, where it is invisible and makes two
+/// names look the same.
+pub fn has_unshowable_character(text: &str, line_breaks: bool) -> bool {
+    const ZERO_WIDTH: [char; 5] = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
+    let control = text.chars().any(|c| match c {
+        '\t' | '\n' | '\r' => !line_breaks,
+        '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' => true,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+        '\u{200E}' | '\u{200F}' | '\u{061C}' => true,
+        _ => false,
+    });
+    let edges = text.chars().next().into_iter().chain(text.chars().last());
+    control || edges.into_iter().any(|c| ZERO_WIDTH.contains(&c))
 }
 
 /// Collects field errors so that a client learns every problem of a request at once.
@@ -227,14 +250,33 @@ impl Validator {
         }
     }
 
-    /// Requires a non-blank text of at most `max` characters; returns it trimmed.
+    /// Requires a non-blank text of at most `max` characters, with no character it cannot
+    /// show (`has_unshowable_character`; line breaks and tabs allowed); returns it trimmed.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
+        self.checked_text(field, value, max, true)
+    }
+
+    /// A name, or any other text of one line: as `text`, and no line break or tab either.
+    pub fn line(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
+        self.checked_text(field, value, max, false)
+    }
+
+    fn checked_text(
+        &mut self,
+        field: &str,
+        value: &str,
+        max: usize,
+        line_breaks: bool,
+    ) -> Option<String> {
         let trimmed = value.trim();
         if trimmed.is_empty() {
             self.add(field, CommonField::Required);
             None
         } else if trimmed.chars().count() > max {
             self.add(field, CommonField::TooLong { max });
+            None
+        } else if has_unshowable_character(trimmed, line_breaks) {
+            self.add(field, CommonField::ControlCharacter);
             None
         } else {
             Some(trimmed.to_owned())
@@ -561,6 +603,43 @@ macro_rules! __catalogue {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn texts_refuse_what_cannot_be_shown() {
+        let mut v = super::Validator::new();
+        assert_eq!(
+            v.line("name", " Föreningen Åkerö ", 200).as_deref(),
+            Some("Föreningen Åkerö")
+        );
+        assert_eq!(
+            v.text("text", "rad ett\nrad två\tflik", 200).as_deref(),
+            Some("rad ett\nrad två\tflik")
+        );
+        assert!(v.is_empty());
+        for bad in [
+            "a\u{0}b",
+            "a\u{1F}b",
+            "a\u{7F}b",
+            "a\u{85}b",
+            "a\u{9F}b",
+            "evil\u{202E}gpj.exe",
+            "a\u{2066}b",
+            "a\u{200F}b",
+            "\u{200B}Eslöv",
+            "Eslöv\u{FEFF}",
+            "\u{2060}x",
+        ] {
+            let mut v = super::Validator::new();
+            assert_eq!(v.text("name", bad, 200), None, "{bad:?}");
+            assert_eq!(v.into_errors()[0].code, "control_character", "{bad:?}");
+        }
+        for line_break in ["a\nb", "a\tb", "a\rb"] {
+            let mut v = super::Validator::new();
+            assert_eq!(v.line("name", line_break, 200), None, "{line_break:?}");
+        }
+        // A zero-width joiner inside a name (emoji sequences, some scripts) is kept.
+        assert!(!super::has_unshowable_character("a\u{200D}b", false));
+    }
+
     use super::*;
 
     #[test]

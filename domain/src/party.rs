@@ -46,7 +46,7 @@ impl PublicBodyFields {
         website: Option<&str>,
     ) -> Result<Self, DomainError> {
         let mut v = Validator::new();
-        let name = v.text("name", name, NAME_MAX);
+        let name = v.line("name", name, NAME_MAX);
         let scb_code = match (kind, scb_code.map(str::trim).filter(|s| !s.is_empty())) {
             (PublicBodyKind::Municipality, Some(code)) => v
                 .check(MunicipalityCode::parse_field("scb_code", code))
@@ -292,7 +292,7 @@ pub struct OrganizationFields {
 impl OrganizationFields {
     pub fn parse(input: &OrganizationInput) -> Result<Self, DomainError> {
         let mut v = Validator::new();
-        let name = v.text("name", &input.name, NAME_MAX);
+        let name = v.line("name", &input.name, NAME_MAX);
         let org_number = match input.org_number.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(raw) => v.check(OrgNumber::parse_field("org_number", raw)),
@@ -341,9 +341,22 @@ pub fn may_create_organization(principal: &Principal) -> bool {
     principal.is_administrator()
 }
 
-/// Administrators, and an organisation's own representatives for its record.
-pub fn may_update_organization(principal: &Principal, organization_id: uuid::Uuid) -> bool {
-    principal.is_administrator() || principal.represents(organization_id)
+/// Who may edit an organisation's record: its own representatives; a platform administrator;
+/// and an agreement administrator only while the organisation is a signatory or applicant
+/// (`AccessionState::is_open`) of an agreement their public body is party to —
+/// `bodies_of_its_agreements` lists the public bodies party to those agreements. One
+/// municipality cannot rename another's signatories.
+pub fn may_update_organization(
+    principal: &Principal,
+    organization_id: uuid::Uuid,
+    bodies_of_its_agreements: &[uuid::Uuid],
+) -> bool {
+    principal.is_platform_admin()
+        || principal.represents(organization_id)
+        || (principal.has(crate::access::Role::AgreementAdmin)
+            && principal
+                .public_body_id
+                .is_some_and(|body| bodies_of_its_agreements.contains(&body)))
 }
 
 /// The register of public bodies is reference data: only platform administrators change it.
@@ -619,18 +632,40 @@ mod tests {
     }
 
     #[test]
-    fn an_organisation_is_updated_by_administrators_and_its_own_representatives() {
+    fn an_organisation_is_updated_by_its_representatives_and_the_bodies_it_deals_with() {
         let org = Uuid::from_u128(9);
+        let own_body = Uuid::from_u128(1);
+        let others = [Uuid::from_u128(2)];
         assert!(may_update_organization(
             &principal(&[Role::PlatformAdmin]),
-            org
+            org,
+            &[]
         ));
-        assert!(may_update_organization(&agreement_admin(), org));
-        assert!(may_update_organization(&rep_of(org), org));
-        assert!(!may_update_organization(&rep_of(Uuid::from_u128(8)), org));
+        assert!(may_update_organization(&rep_of(org), org, &[]));
+        // An agreement administrator: only while the organisation signed or applied to an
+        // agreement their body is party to.
+        assert!(may_update_organization(
+            &agreement_admin(),
+            org,
+            &[others[0], own_body]
+        ));
+        assert!(!may_update_organization(&agreement_admin(), org, &others));
+        assert!(!may_update_organization(&agreement_admin(), org, &[]));
+        // A token whose body is not in the register acts for nobody.
+        assert!(!may_update_organization(
+            &agreement_admin().with_registered_body(false),
+            org,
+            &[own_body]
+        ));
+        assert!(!may_update_organization(
+            &rep_of(Uuid::from_u128(8)),
+            org,
+            &[own_body]
+        ));
         assert!(!may_update_organization(
             &principal(&[Role::SteeringMember]),
-            org
+            org,
+            &[own_body]
         ));
     }
 

@@ -313,11 +313,57 @@ pub fn past_reconfirmation(conn: &mut DbConnection, today: NaiveDate) -> StoreRe
 }
 
 /// Keeps the list's names in step when an organisation is renamed.
+/// The register renamed a signatory: its accessions and list rows take the new name, and
+/// each accession whose name changes gets a history entry keeping the former name
+/// (`HistoryEntry::signatory_renamed`), the name at the time of its earlier entries.
 pub fn rename_signatory(
     conn: &mut DbConnection,
     signatory_id: Uuid,
     name: &str,
+    now: DateTime<Utc>,
+    by: &str,
 ) -> StoreResult<()> {
+    // Each history entry's number is the accession's last number plus one, so the rows are
+    // locked first (in id order, as every multi-row lock here is taken) and read after: a
+    // transition racing this rename waits, and neither takes the other's number or acts on
+    // a state the other has already left.
+    let ids: Vec<String> = accessions::table
+        .filter(accessions::signatory_id.eq(signatory_id.to_string()))
+        .order(accessions::id)
+        .select(accessions::id)
+        .load(conn)?;
+    for id in &ids {
+        lock_row(conn, LockableTable::Accessions, id)?;
+    }
+    let renamed: Vec<(String, String, String)> = accessions::table
+        .filter(accessions::signatory_id.eq(signatory_id.to_string()))
+        .filter(accessions::signatory_name.ne(name))
+        .select((
+            accessions::id,
+            accessions::signatory_name,
+            accessions::state,
+        ))
+        .load(conn)?;
+    for (id, former, state) in renamed {
+        let state = AccessionState::parse(&state).ok_or_else(|| corrupt("accessions.state"))?;
+        let entry = HistoryEntry::signatory_renamed(state, &former, now, by);
+        let seq: Option<i32> = accession_history::table
+            .filter(accession_history::accession_id.eq(&id))
+            .select(diesel::dsl::max(accession_history::seq))
+            .first(conn)?;
+        diesel::insert_into(accession_history::table)
+            .values((
+                accession_history::accession_id.eq(&id),
+                accession_history::seq.eq(seq.map_or(0, |s| s + 1)),
+                accession_history::event.eq(entry.event().as_str()),
+                accession_history::from_state.eq(entry.from().map(AccessionState::as_str)),
+                accession_history::to_state.eq(entry.to().as_str()),
+                accession_history::at.eq(to_db_time(entry.at())),
+                accession_history::by_sub.eq(entry.by()),
+                accession_history::reason.eq(entry.reason()),
+            ))
+            .execute(conn)?;
+    }
     diesel::update(accessions::table.filter(accessions::signatory_id.eq(signatory_id.to_string())))
         .set((
             accessions::signatory_name.eq(name),

@@ -210,6 +210,81 @@ pub fn has_pending_migrations(conn: &mut DbConnection) -> Result<bool, StoreErro
     .map_err(migration_error)
 }
 
+#[derive(diesel::QueryableByName)]
+struct ReadOnly {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    read_only: bool,
+}
+
+#[derive(diesel::QueryableByName)]
+struct DatabaseFile {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    file: String,
+}
+
+/// Whether the storage can take a write, found without writing and without waiting behind
+/// writers: PostgreSQL neither in recovery (a standby) nor read-only
+/// (`default_transaction_read_only`); SQLite's database file, and its WAL and shared-memory
+/// files, open for writing (a read-only or immutable file, or a read-only file system, do
+/// not) — a lock held by a writer is no answer here, so a busy database counts as writable.
+/// A SQLite file system with less than `MIN_FREE_BYTES` available is full (`has_room`).
+pub fn can_write(conn: &mut DbConnection) -> Result<bool, StoreError> {
+    use diesel::RunQueryDsl;
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            let r: ReadOnly = diesel::sql_query(
+                "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on' AS read_only",
+            )
+            .get_result(pg)?;
+            Ok(!r.read_only)
+        }
+        DbConnection::Sqlite(lite) => {
+            let files: Vec<DatabaseFile> =
+                diesel::sql_query("SELECT name, file FROM pragma_database_list").load(lite)?;
+            let Some(main) = files.into_iter().find(|f| f.name == "main") else {
+                return Ok(true);
+            };
+            if main.file.is_empty() {
+                return Ok(true); // in memory
+            }
+            let writable = |path: &str| {
+                !Path::new(path).exists()
+                    || std::fs::OpenOptions::new().write(true).open(path).is_ok()
+            };
+            Ok(writable(&main.file)
+                && writable(&format!("{}-wal", main.file))
+                && writable(&format!("{}-shm", main.file))
+                && available_bytes(Path::new(&main.file)).is_none_or(has_room))
+        }
+    }
+}
+
+/// The least free space on SQLite's file system for the server to count as able to write:
+/// below it a write can fail half-way ("database or disk is full"), and a checkpoint of the
+/// WAL needs room too. Small on purpose: it warns of a full disk, it does not manage quotas.
+pub const MIN_FREE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Whether a file system with `available` bytes free (for an unprivileged writer) has room
+/// for writes: at least `MIN_FREE_BYTES`.
+pub fn has_room(available: u64) -> bool {
+    available >= MIN_FREE_BYTES
+}
+
+/// Bytes available to an unprivileged writer on the file system holding `path`; `None` when
+/// it cannot be found out (then the other checks decide, rather than a guess).
+#[cfg(unix)]
+fn available_bytes(path: &Path) -> Option<u64> {
+    let stat = rustix::fs::statvfs(path).ok()?;
+    Some(stat.f_bavail.saturating_mul(stat.f_frsize))
+}
+
+#[cfg(not(unix))]
+fn available_bytes(_path: &Path) -> Option<u64> {
+    None
+}
+
 /// The PostgreSQL channel every write transaction notifies on commit, so that other server
 /// processes drop cached public responses.
 pub const CHANGES_CHANNEL: &str = "samverkan_changes";
@@ -317,6 +392,22 @@ impl LockableTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_system_below_the_minimum_free_space_is_full() {
+        assert!(!has_room(0));
+        assert!(!has_room(MIN_FREE_BYTES - 1));
+        assert!(has_room(MIN_FREE_BYTES));
+        assert!(has_room(u64::MAX));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_free_space_of_a_real_file_system_is_found() {
+        let dir = std::env::temp_dir();
+        assert!(available_bytes(&dir).is_some());
+        assert!(available_bytes(Path::new("/no/such/directory/samverkan")).is_none());
+    }
 
     #[test]
     fn database_urls() {

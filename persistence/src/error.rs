@@ -37,9 +37,34 @@ impl From<diesel::result::Error> for StoreError {
             {
                 Self::Unavailable(info.message().to_owned())
             }
+            // Storage that cannot take the write (read-only, full, failing, a standby): the
+            // request may succeed later, elsewhere or after an operator's fix.
+            Error::DatabaseError(DatabaseErrorKind::ReadOnlyTransaction, info) => {
+                Self::Unavailable(info.message().to_owned())
+            }
+            Error::DatabaseError(_, ref info) if is_storage_failure(info.message()) => {
+                Self::Unavailable(info.message().to_owned())
+            }
             other => Self::Internal(other.to_string()),
         }
     }
+}
+
+/// Messages of storage that cannot write, from SQLite (`SQLITE_READONLY`, `SQLITE_IOERR`,
+/// `SQLITE_FULL`, `SQLITE_CANTOPEN`) and PostgreSQL (a full disk, a standby).
+fn is_storage_failure(message: &str) -> bool {
+    [
+        "readonly database",
+        "disk I/O error",
+        "database or disk is full",
+        "unable to open database file",
+        "No space left on device",
+        "could not extend file",
+        "read-only transaction",
+        "recovery is in progress",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
 }
 
 /// Whether a diesel error is a unique violation (on either backend), for adapters that turn

@@ -20,6 +20,20 @@ pub struct StoredResponse {
 
 type Row = (String, i32, Option<String>, Option<String>, String);
 
+/// Claims `(caller, key)` for the rest of the caller's write transaction, before it looks the
+/// key up or does the work: a concurrent request with the same key waits here until this
+/// transaction ends, and then finds its stored response. PostgreSQL: a transaction-scoped
+/// advisory lock on the key's hash; SQLite: nothing to do, its write transactions
+/// (`BEGIN IMMEDIATE`) already run one at a time.
+pub fn claim(conn: &mut DbConnection, caller: &str, key: &str) -> StoreResult<()> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text AS claimed")
+            .bind::<diesel::sql_types::Text, _>(format!("idempotency\n{caller}\n{key}"))
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 pub fn lookup(
     conn: &mut DbConnection,
     caller: &str,

@@ -88,10 +88,85 @@ pub fn decode_cursor(cursor: &str, parts: usize) -> Option<Vec<String>> {
         }
         let len: usize = std::str::from_utf8(digits).ok()?.parse().ok()?;
         let text = rest.get(colon + 1..)?.get(..len)?;
-        key.push(String::from_utf8(text.to_vec()).ok()?);
+        // No stored text holds NUL (PostgreSQL's text cannot): a key with one is not ours,
+        // and must not reach a query.
+        let part = String::from_utf8(text.to_vec()).ok()?;
+        if part.contains('\0') {
+            return None;
+        }
+        key.push(part);
         rest = &rest[colon + 1 + len..];
     }
     (key.len() == parts).then_some(key)
+}
+
+/// The server's key for cursors (`server_keys`, made by a migration): a cursor leaves the
+/// server sealed with an HMAC-SHA-256 tag over the list it belongs to and its key, so a
+/// cursor is either one this server made for this list or refused before any query sees it.
+/// Every instance reads the same key from the database, and it survives restarts.
+#[derive(Clone)]
+pub struct CursorKey(Vec<u8>);
+
+impl std::fmt::Debug for CursorKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CursorKey(…)")
+    }
+}
+
+/// The bytes of the tag a sealed cursor starts with (128 bits of HMAC-SHA-256).
+const TAG_BYTES: usize = 16;
+
+impl CursorKey {
+    pub fn new(secret: &[u8]) -> Self {
+        Self(secret.to_vec())
+    }
+
+    fn mac(&self, scope: &str, raw: &[u8]) -> hmac::Hmac<sha2::Sha256> {
+        use hmac::Mac;
+        let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.0)
+            .expect("HMAC takes a key of any length");
+        mac.update(&(scope.len() as u64).to_be_bytes());
+        mac.update(scope.as_bytes());
+        mac.update(raw);
+        mac
+    }
+
+    /// A cursor of `encode_cursor` as it leaves the server for the list named `scope`.
+    pub fn seal(&self, scope: &str, cursor: &str) -> String {
+        use hmac::Mac;
+        let raw = URL_SAFE_NO_PAD.decode(cursor).unwrap_or_default();
+        let tag = self.mac(scope, &raw).finalize().into_bytes();
+        let mut sealed = tag[..TAG_BYTES].to_vec();
+        sealed.extend_from_slice(&raw);
+        URL_SAFE_NO_PAD.encode(sealed)
+    }
+
+    /// The key of a sealed cursor of the list `scope`: `None` unless this server made it for
+    /// that list.
+    pub fn open(&self, scope: &str, cursor: &str, parts: usize) -> Option<Vec<String>> {
+        use hmac::Mac;
+        if cursor.len() > 2048 {
+            return None;
+        }
+        let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+        if bytes.len() < TAG_BYTES {
+            return None;
+        }
+        let (tag, raw) = bytes.split_at(TAG_BYTES);
+        self.mac(scope, raw).verify_truncated_left(tag).ok()?;
+        decode_cursor(&URL_SAFE_NO_PAD.encode(raw), parts)
+    }
+}
+
+/// Reads the cursor key the migrations made (at start-up).
+pub fn load_cursor_key(conn: &mut crate::DbConnection) -> crate::StoreResult<CursorKey> {
+    use crate::schema::server_keys::dsl as k;
+    use diesel::prelude::*;
+    let secret: String = k::server_keys
+        .filter(k::name.eq("cursor"))
+        .select(k::secret)
+        .first(conn)?;
+    Ok(CursorKey::new(secret.as_bytes()))
 }
 
 /// Loads one page of a boxed query over `$table` in name order: rows after the cursor's
@@ -172,6 +247,8 @@ mod tests {
             None
         );
         assert_eq!(decode_cursor(&"A".repeat(2049), 1), None);
+        // NUL inside a part: PostgreSQL would fail on it.
+        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("3:a\0b1:c"), 2), None);
     }
 
     proptest::proptest! {
@@ -181,6 +258,7 @@ mod tests {
         fn any_key_round_trips(
             key in proptest::collection::vec(proptest::prelude::any::<String>(), 0..4),
         ) {
+            proptest::prop_assume!(key.iter().all(|k| !k.contains('\0')));
             let cursor = encode_cursor(&key);
             proptest::prop_assert!(cursor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
             proptest::prop_assert_eq!(decode_cursor(&cursor, key.len()), Some(key.clone()));
@@ -189,12 +267,32 @@ mod tests {
 
         #[test]
         fn separators_and_control_characters_round_trip(
-            a in "[\\x00-\\x1f:0-9a-zå{|}~]{0,40}",
-            b in "[\\x00-\\x1f:0-9-]{0,40}",
+            a in "[\\x01-\\x1f:0-9a-zå{|}~]{0,40}",
+            b in "[\\x01-\\x1f:0-9-]{0,40}",
         ) {
             let key = vec![a, b];
             proptest::prop_assert_eq!(decode_cursor(&encode_cursor(&key), 2), Some(key));
         }
+    }
+
+    #[test]
+    fn sealed_cursors_open_only_for_their_list_and_key() {
+        let key = CursorKey::new(b"0123456789abcdef0123456789abcdef");
+        let parts = vec!["å\u{1f}ö:2".to_owned(), "0190-abc".to_owned()];
+        let sealed = key.seal("/a", &encode_cursor(&parts));
+        assert!(
+            sealed
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+        assert_eq!(key.open("/a", &sealed, 2), Some(parts.clone()));
+        assert_eq!(key.open("/b", &sealed, 2), None, "another list");
+        assert_eq!(CursorKey::new(b"another key").open("/a", &sealed, 2), None);
+        assert_eq!(key.open("/a", &encode_cursor(&parts), 2), None, "unsealed");
+        let mut forged = URL_SAFE_NO_PAD.decode(&sealed).unwrap();
+        *forged.last_mut().unwrap() ^= 1;
+        assert_eq!(key.open("/a", &URL_SAFE_NO_PAD.encode(forged), 2), None);
+        assert_eq!(key.open("/a", "", 2), None);
     }
 
     #[test]

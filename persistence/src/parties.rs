@@ -15,7 +15,9 @@ use uuid::Uuid;
 use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult, unique_as};
 use crate::page::{Page, PageRequest, like_contains};
-use crate::schema::{organization_municipalities, organizations, public_bodies};
+use crate::schema::{
+    organization_changes, organization_municipalities, organizations, public_bodies,
+};
 use crate::{corrupt, parse_uuid, to_db_time, to_utc};
 
 samverkan_domain::rules! {
@@ -226,6 +228,7 @@ pub fn update_public_body(
     expected_version: i64,
     fields: &PublicBodyFields,
     now: DateTime<Utc>,
+    by: &str,
 ) -> StoreResult<PublicBodyRecord> {
     let n = diesel::update(
         public_bodies::table
@@ -254,7 +257,7 @@ pub fn update_public_body(
         get_public_body(conn, id)?;
         return Err(StoreError::Stale);
     }
-    crate::accessions::rename_signatory(conn, id, &fields.name)?;
+    crate::accessions::rename_signatory(conn, id, &fields.name, now, by)?;
     get_public_body(conn, id)
 }
 
@@ -449,12 +452,16 @@ pub fn list_organizations(
     })
 }
 
+/// Updates an organisation's record and records who changed it, and when
+/// (`organization_changes`); a rename is entered in its accessions' history with the former
+/// name.
 pub fn update_organization(
     conn: &mut DbConnection,
     id: Uuid,
     expected_version: i64,
     fields: &OrganizationFields,
     now: DateTime<Utc>,
+    by: &str,
 ) -> StoreResult<OrganizationRecord> {
     let n = diesel::update(
         organizations::table
@@ -478,8 +485,65 @@ pub fn update_organization(
         return Err(StoreError::Stale);
     }
     replace_municipalities(conn, id, &fields.municipality_codes)?;
-    crate::accessions::rename_signatory(conn, id, &fields.name)?;
+    crate::accessions::rename_signatory(conn, id, &fields.name, now, by)?;
+    diesel::insert_into(organization_changes::table)
+        .values((
+            organization_changes::organization_id.eq(id.to_string()),
+            organization_changes::row_version.eq(expected_version + 1),
+            organization_changes::changed_at.eq(to_db_time(now)),
+            organization_changes::changed_by.eq(by),
+        ))
+        .execute(conn)?;
     get_organization(conn, id)
+}
+
+/// Who last changed an organisation's record, and when (`None`: never changed).
+pub fn last_organization_change(
+    conn: &mut DbConnection,
+    id: Uuid,
+) -> StoreResult<Option<(String, DateTime<Utc>)>> {
+    Ok(organization_changes::table
+        .filter(organization_changes::organization_id.eq(id.to_string()))
+        .order(organization_changes::row_version.desc())
+        .select((
+            organization_changes::changed_by,
+            organization_changes::changed_at,
+        ))
+        .first::<(String, NaiveDateTime)>(conn)
+        .optional()?
+        .map(|(by, at)| (by, to_utc(at))))
+}
+
+/// The public bodies party to the agreements an organisation is a signatory or applicant of
+/// (an accession in a state `AccessionState::is_open` counts): whose administrators may edit
+/// its record (`party::may_update_organization`).
+pub fn bodies_of_agreements_of(
+    conn: &mut DbConnection,
+    organization: Uuid,
+) -> StoreResult<Vec<Uuid>> {
+    use crate::schema::{accessions, agreement_parties};
+    use samverkan_domain::accession::AccessionState;
+    let open: Vec<&str> = AccessionState::open_states()
+        .map(AccessionState::as_str)
+        .collect();
+    let agreements: Vec<String> = accessions::table
+        .filter(accessions::organization_id.eq(organization.to_string()))
+        .filter(accessions::state.eq_any(open))
+        .select(accessions::agreement_id)
+        .distinct()
+        .load(conn)?;
+    let mut bodies: Vec<String> = Vec::new();
+    for chunk in agreements.chunks(ID_CHUNK) {
+        bodies.extend(
+            agreement_parties::table
+                .filter(agreement_parties::agreement_id.eq_any(chunk))
+                .select(agreement_parties::public_body_id)
+                .load::<String>(conn)?,
+        );
+    }
+    bodies.sort();
+    bodies.dedup();
+    bodies.iter().map(|b| parse_uuid(b)).collect()
 }
 
 /// Organisations by id, in no particular order (ids not found are left out).

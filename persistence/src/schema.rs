@@ -213,3 +213,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     accession_history,
     signatory_terms,
 );
+
+diesel::table! {
+    server_keys (name) {
+        name -> Text,
+        secret -> Text,
+    }
+}
+
+diesel::table! {
+    organization_changes (organization_id, row_version) {
+        organization_id -> Text,
+        row_version -> BigInt,
+        changed_at -> Timestamp,
+        changed_by -> Text,
+    }
+}

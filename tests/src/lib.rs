@@ -18,6 +18,7 @@ use samverkan_api::metrics::metrics_server;
 use samverkan_api::server::server;
 use samverkan_api::state::{AppState, Clock};
 use samverkan_domain::access::Role;
+use samverkan_persistence::DbPool;
 use samverkan_persistence::db::{DatabaseUrl, PoolOptions, build_pool};
 use serde_json::Value;
 use uuid::Uuid;
@@ -119,6 +120,8 @@ pub struct TestApp {
     auth: Authenticator,
     agent: ureq::Agent,
     cleanup: Cleanup,
+    /// The server's cache of public lists, to observe its bounds.
+    pub cache: std::sync::Arc<samverkan_api::cache::PublicCache>,
 }
 
 enum Cleanup {
@@ -133,6 +136,7 @@ fn jwt_settings() -> JwtSettings {
         issuer: None,
         audience: None,
         leeway_seconds: 5,
+        max_lifetime_seconds: samverkan_api::config::DEFAULT_JWT_MAX_LIFETIME,
         private_key_pem: None,
     }
 }
@@ -199,6 +203,7 @@ impl TestApp {
         let metrics_port = metrics_listener.local_addr().expect("addr").port();
         let metrics = state.metrics.clone();
         let metrics_pool = state.pool.clone();
+        let cache = state.cache.clone();
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
@@ -229,6 +234,7 @@ impl TestApp {
             auth: Authenticator::new(&jwt_settings()).expect("auth"),
             agent,
             cleanup,
+            cache,
         }
     }
 
@@ -570,7 +576,42 @@ impl TestApp {
         configure: impl FnOnce(AppState) -> AppState + Send + 'static,
     ) -> Self {
         let mut app = Self::spawn(backend);
-        // Stop the default server and serve the same database with the other settings.
+        app.restart_with(jwt, configure);
+        app
+    }
+
+    /// Restarts the server on a pool of `max_size` connections that waits at most `wait`
+    /// for one, and returns that pool, so that a test can hold its connections.
+    pub fn restart_with_pool(&mut self, max_size: u32, wait: Duration) -> DbPool {
+        let pool = build_pool(
+            &self.database_url,
+            &PoolOptions {
+                max_size,
+                connection_timeout: wait,
+            },
+        )
+        .expect("pool");
+        let served = pool.clone();
+        self.restart_with(&jwt_settings(), move |mut state| {
+            state.pool = served;
+            state
+        });
+        pool
+    }
+
+    /// Stops the server and starts a new one on the same database (a restart, or another
+    /// instance taking over).
+    pub fn restart(&mut self) {
+        self.restart_with(&jwt_settings(), |state| state);
+    }
+
+    fn restart_with(
+        &mut self,
+        jwt: &JwtSettings,
+        configure: impl FnOnce(AppState) -> AppState + Send + 'static,
+    ) {
+        let app = self;
+        // Stop the server and serve the same database with the (other) settings.
         let old = app.handle.clone();
         let _ = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(old.stop(false));
@@ -598,6 +639,7 @@ impl TestApp {
         let metrics_port = metrics_listener.local_addr().expect("addr").port();
         let metrics = state.metrics.clone();
         let metrics_pool = state.pool.clone();
+        app.cache = state.cache.clone();
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
@@ -616,7 +658,6 @@ impl TestApp {
         app.base = format!("http://127.0.0.1:{port}");
         app.metrics_base = format!("http://127.0.0.1:{metrics_port}");
         app.auth = Authenticator::new(jwt).expect("auth");
-        app
     }
 
     /// Loads the demo data (the five agreements, their signatories and steering groups), as

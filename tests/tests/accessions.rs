@@ -475,12 +475,7 @@ e2e!(idempotent_submissions, |app| {
 
 e2e!(csv_export_quotes_and_delimits, |app| {
     let s = setup(app, "registration");
-    for name in [
-        "Föreningen \"Citat\"",
-        "Semi;kolon IF",
-        "Rad\nbrytning",
-        "=FARLIG()",
-    ] {
+    for name in ["Föreningen \"Citat\"", "Semi;kolon IF", "=FARLIG()"] {
         let org = app.create_organization(name, None);
         let id = submit(app, &s, &app.organization_rep(org), &application(org)).id();
         assert_eq!(approve(app, &s.admin, id, None).status, 200);
@@ -514,7 +509,7 @@ e2e!(csv_export_quotes_and_delimits, |app| {
         "{}",
         csv.text
     );
-    assert!(csv.text.contains("\"Rad\nbrytning\""), "{}", csv.text);
+    // A name cannot hold a line break (issue 13: names refuse control characters).
     assert!(
         csv.text.contains("'=FARLIG()"),
         "formula guard: {}",

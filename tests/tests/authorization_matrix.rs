@@ -83,10 +83,13 @@ const TABLE: &[(&str, &str, [Expect; 6])] = &[
     ("update_public_body", "", [U, F, F, F, OK, OK]),
     ("list_organizations", "", OPEN),
     ("get_organization", "", OPEN),
-    // Any administrator registers organisations, and may correct any organisation's record
-    // (party::may_create_organization, may_update_organization).
+    // Any administrator registers organisations (party::may_create_organization); a record is
+    // edited by the organisation's representatives, a platform administrator, and an
+    // administrator of a body party to an agreement it signed or applied to
+    // (party::may_update_organization): not by another municipality's (issue 13).
     ("create_organization", "", [U, F, NEW, F, NEW, NEW]),
-    ("update_organization", "", [U, F, OK, F, OK, OK]),
+    ("update_organization", "", [U, F, F, F, OK, OK]),
+    ("update_organization", "owner admin", [U, F, F, F, OK, OK]),
     // ---- agreements
     ("list_agreements", "", OPEN),
     ("create_agreement", "", [U, F, F, F, NEW, NEW]),
@@ -551,7 +554,21 @@ impl World {
                 } else {
                     (self.org, self.rep.clone())
                 };
-                Call::new(&rep)
+                // The owner's administrator: the organisation applied to an agreement of
+                // their body.
+                let rightful = if case == "owner admin" {
+                    if fresh {
+                        created(&app.post(
+                            &format!("/api/v1/agreements/{}/accessions", self.intake),
+                            Some(&rep),
+                            &application(id),
+                        ));
+                    }
+                    self.admin.clone()
+                } else {
+                    rep
+                };
+                Call::new(&rightful)
                     .param("id", id)
                     .body(json!({"description": "Vi spelar schack på äldreboendet i Ödåkra."}))
                     .if_match(self.etag(app, &format!("/api/v1/organizations/{id}")))
@@ -917,6 +934,35 @@ fn mismatch(r: &Resp, want: Expect) -> Option<String> {
     None
 }
 
+/// Issue 13: what a shared cache (a reverse proxy, a CDN) may do with a read. Every read can
+/// differ by caller, so it says `Vary: Authorization`; one computed for a caller with a token
+/// is `private` or `no-store`, never `public`, and not open to every origin.
+fn shared_cache_leak(r: &Resp, with_token: bool) -> Option<String> {
+    let vary = r.header("vary").unwrap_or_default();
+    if !vary
+        .split(',')
+        .any(|v| v.trim().eq_ignore_ascii_case("authorization"))
+    {
+        return Some(format!("no `Vary: Authorization` (Vary: {vary:?})"));
+    }
+    if !with_token {
+        return None;
+    }
+    let cache_control = r.header("cache-control").unwrap_or_default();
+    let directives: Vec<&str> = cache_control.split(',').map(str::trim).collect();
+    if directives.contains(&"public")
+        || !(directives.contains(&"private") || directives.contains(&"no-store"))
+    {
+        return Some(format!(
+            "a response for a token is shareable: Cache-Control {cache_control:?}"
+        ));
+    }
+    if r.header("access-control-allow-origin").is_some() {
+        return Some("a response for a token is open to every origin (CORS)".into());
+    }
+    None
+}
+
 fn run_matrix(app: &TestApp) {
     let ops = operations();
     assert_table_covers(&ops);
@@ -954,6 +1000,11 @@ fn run_matrix(app: &TestApp) {
             if let Some(why) = mismatch(&r, *want) {
                 failures.push(format!("{op} [{case}] as {who:?}: {method} {path}: {why}"));
             }
+            if method == "GET"
+                && let Some(why) = shared_cache_leak(&r, auth.is_some())
+            {
+                failures.push(format!("{op} [{case}] as {who:?}: {method} {path}: {why}"));
+            }
         }
     }
     let after = w.snapshot(app);
@@ -978,5 +1029,94 @@ e2e!(
     every_operation_answers_every_caller_as_the_table_says,
     |app| {
         run_matrix(app);
+    }
+);
+
+// Issue 13: organisation records belong to someone. Another municipality's administrator
+// cannot rename a signatory; the owner's can, and the change is recorded with who and when;
+// the accession history keeps the former name; a token whose public body is not in the
+// register acts for nobody.
+e2e!(
+    one_municipality_cannot_edit_another_municipalitys_signatories,
+    |app| {
+        let eslov = app.public_body("municipality", "1285");
+        let lund = app.public_body("municipality", "1281");
+        let eslov_admin = app.agreement_admin(eslov);
+        let lund_admin = app.agreement_admin(lund);
+        let agreement = app.adopted_agreement(&eslov_admin, eslov, "1285", settings());
+        let org = app.create_organization("Föreningen Ängsblomman", None);
+        let rep = app.organization_rep(org);
+        let accession = created(&app.post(
+            &format!("/api/v1/agreements/{agreement}/accessions"),
+            Some(&rep),
+            &application(org),
+        ));
+        let path = format!("/api/v1/organizations/{org}");
+        let etag = |app: &TestApp| app.get(&path).header("etag").unwrap().to_owned();
+        let rename = json!({"name": "Föreningen Vandaliserad"});
+        app.patch(&path, &lund_admin, Some(&etag(app)), &rename)
+            .assert_problem(403);
+        let nowhere = Uuid::new_v4();
+        let invented = app.token(
+            "processledare-påhittad",
+            &[Role::AgreementAdmin],
+            Some(nowhere),
+            &[],
+        );
+        app.patch(&path, &invented, Some(&etag(app)), &rename)
+            .assert_problem(403);
+        let r = app.post(
+            "/api/v1/agreements",
+            Some(&invented),
+            &json!({
+                "owner_public_body_id": nowhere,
+                "party_public_body_ids": [nowhere],
+                "civil_society_party": {"kind": "sector", "name": "Den idéburna sektorn"},
+                "scope": "municipal",
+                "municipality_codes": ["1285"],
+                "settings": settings(),
+                "content": agreement_content("Påhittad överenskommelse")
+            }),
+        );
+        r.assert_problem(403);
+        assert_eq!(app.get(&path).json["name"], "Föreningen Ängsblomman");
+
+        let r = app.patch(
+            &path,
+            &eslov_admin,
+            Some(&etag(app)),
+            &json!({"name": "Föreningen Ängsblomman i Eslöv"}),
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+        let pool = samverkan_persistence::db::build_pool(&app.database_url, &Default::default())
+            .expect("pool");
+        let mut conn = pool.get().expect("conn");
+        let (by, _at) = samverkan_persistence::parties::last_organization_change(&mut conn, org)
+            .expect("read")
+            .expect("the change is recorded");
+        assert_eq!(by, format!("processledare-{eslov}"));
+        let history = app.get_as(&format!("/api/v1/accessions/{accession}"), &eslov_admin);
+        let last = history.json["history"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        assert_eq!(last["event"], "signatory_renamed", "{last}");
+        assert_eq!(
+            last["reason"], "Föreningen Ängsblomman",
+            "the name at the time"
+        );
+        assert_eq!(last["from"], last["to"]);
+        // Once the organisation no longer applies to an Eslöv agreement, Eslöv's administrator
+        // may not edit it either.
+        let r = app.post(
+            &format!("/api/v1/accessions/{accession}/cancellation"),
+            Some(&rep),
+            &json!({}),
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+        app.patch(&path, &eslov_admin, Some(&etag(app)), &rename)
+            .assert_problem(403);
     }
 );

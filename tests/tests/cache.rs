@@ -28,6 +28,7 @@ fn second_server(
             issuer: None,
             audience: None,
             leeway_seconds: 5,
+            max_lifetime_seconds: samverkan_api::config::DEFAULT_JWT_MAX_LIFETIME,
             private_key_pem: None,
         })
         .expect("test setup"),

@@ -433,3 +433,336 @@ e2e!(nul_characters_are_refused_cleanly, |app| {
     }
     assert_up(app);
 });
+
+// Issue 13: a NUL in `q` or inside a cursor is a 400 naming the parameter on both backends
+// (PostgreSQL answered 500: its text cannot hold NUL).
+e2e!(
+    nul_in_query_and_cursor_is_a_400_naming_the_parameter,
+    |app| {
+        use base64::Engine;
+        let body = app.public_body("municipality", "1285");
+        let admin = app.agreement_admin(body);
+        let agreement = app.adopted_agreement(&admin, body, "1285", json!({}));
+        let id = uuid::Uuid::nil().to_string();
+        let cursor = |parts: &[&str]| {
+            let raw: String = parts.iter().map(|p| format!("{}:{p}", p.len())).collect();
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+        };
+        let two = cursor(&["a\0b", &id]);
+        let one = cursor(&["a\0b"]);
+        let lists = [
+            ("/api/v1/public-bodies".to_owned(), &two),
+            ("/api/v1/organizations".to_owned(), &two),
+            ("/api/v1/agreements".to_owned(), &one),
+            (format!("/api/v1/agreements/{agreement}/signatories"), &two),
+            (format!("/api/v1/agreements/{agreement}/accessions"), &two),
+        ];
+        for (list, cursor) in &lists {
+            let path = format!("{list}?cursor={cursor}");
+            let r = app.get_as(&path, &admin);
+            r.assert_problem(400);
+            assert!(
+                r.text.contains("\"cursor\""),
+                "{path}: names the parameter: {}",
+                r.text
+            );
+        }
+        for path in [
+            "/api/v1/organizations?q=%00".to_owned(),
+            "/api/v1/public-bodies?q=a%00b".to_owned(),
+            format!("/api/v1/agreements/{agreement}/signatories?q=%00"),
+            format!("/api/v1/agreements/{agreement}/signatories?q=a%00b"),
+            format!("/api/v1/agreements/{agreement}/signatories.csv?q=%00"),
+        ] {
+            let r = app.get(&path);
+            r.assert_problem(400);
+            assert!(r.text.contains("\"q\""), "{path}: {}", r.text);
+        }
+    }
+);
+
+// Issue 13: names and public free text refuse what cannot be shown (control characters,
+// direction overrides, invisible characters at the edges): 422 naming the field.
+e2e!(names_refuse_control_characters, |app| {
+    let admin = app.platform_admin();
+    for name in [
+        "Eslöv\u{202E}kommun",
+        "Föreningen\u{7}Klocka",
+        "\u{200B}Föreningen Åker",
+        "Föreningen\u{85}Ny rad",
+        "Föreningen\nTvå rader",
+    ] {
+        let r = app.post(
+            "/api/v1/organizations",
+            Some(&admin),
+            &json!({"name": name, "legal_form": "other"}),
+        );
+        r.assert_problem(422);
+        assert_eq!(r.error_fields(), ["name"], "{name:?}: {}", r.text);
+    }
+    let r = app.post(
+        "/api/v1/organizations",
+        Some(&admin),
+        &json!({"name": "Föreningen Öppen", "legal_form": "other", "description": "Om oss\u{202E}"}),
+    );
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), ["description"], "{}", r.text);
+    let r = app.post(
+        "/api/v1/public-bodies",
+        Some(&admin),
+        &json!({"name": "Exempelverket\u{1b}[31m", "kind": "other"}),
+    );
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), ["name"], "{}", r.text);
+    // A line break stays allowed in a description.
+    let r = app.post(
+        "/api/v1/organizations",
+        Some(&admin),
+        &json!({"name": "Föreningen Öppen", "legal_form": "other", "description": "Rad ett\nrad två"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+});
+
+// Issue 13: unknown fields inside tagged objects are refused, a duplicate key is refused,
+// and a date is `YYYY-MM-DD` only.
+e2e!(bodies_are_read_strictly_to_the_last_field, |app| {
+    let body = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(body);
+    let agreement = app.adopted_agreement(&admin, body, "1285", json!({}));
+    let org = app.create_organization("Föreningen Strikt", None);
+    let rep = app.organization_rep(org);
+    let path = format!("/api/v1/agreements/{agreement}/accessions");
+    let submit = |signatory: serde_json::Value, decided_on: &str| {
+        json!({
+            "signatory": signatory,
+            "channel": "board_minutes",
+            "board_decision": {"decided_on": decided_on, "minutes_reference": "§ 3", "received_on": "2026-01-10", "diary_number": null},
+            "contact_person": {"name": "Kim Exempelsson", "email": "kim@strikt.example", "phone": null}
+        })
+    };
+    let r = app.post(
+        &path,
+        Some(&rep),
+        &submit(
+            json!({"kind": "organization", "id": org, "name": "Eslövs kommun"}),
+            "2026-01-05",
+        ),
+    );
+    r.assert_problem(400);
+    assert_eq!(r.error_fields(), ["signatory.name"], "{}", r.text);
+    for date in ["+10000-01-01", "-0001-01-01", "2026-1-1"] {
+        let r = app.post(
+            &path,
+            Some(&rep),
+            &submit(json!({"kind": "organization", "id": org}), date),
+        );
+        r.assert_problem(422);
+        assert!(
+            r.error_fields().iter().any(|f| f.contains("decided_on")),
+            "{date}: {}",
+            r.text
+        );
+    }
+    let duplicate =
+        r#"{"name": "Föreningen Ett", "name": "Föreningen Två", "legal_form": "other"}"#.to_owned();
+    let r = app.send(
+        "POST",
+        "/api/v1/organizations",
+        &[("authorization", &format!("Bearer {}", app.platform_admin()))],
+        Some(("application/json", duplicate.into_bytes())),
+    );
+    r.assert_problem(400);
+    assert!(r.text.contains("duplicate"), "{}", r.text);
+    let group = app.post(
+        &format!("/api/v1/agreements/{agreement}/steering-group"),
+        Some(&admin),
+        &json!({"name": "Styrgruppen", "kind": "steering_group", "ordinary_seats_per_side": 1, "deputies_allowed": false, "chair_and_vice_chair_from_different_sides": false, "default_term_months": null}),
+    );
+    assert_eq!(group.status, 201, "{}", group.text);
+    let r = app.post(
+        &format!("/api/v1/agreements/{agreement}/steering-group/memberships"),
+        Some(&admin),
+        &json!({"person_name": "Alva Exempelsson", "side": "public_sector", "seat": "ordinary", "role": "chair", "appointed_by": {"type": "public_body", "id": body, "name": "Eslövs kommun"}, "term_start": "2024-01-01"}),
+    );
+    r.assert_problem(400);
+    assert_eq!(r.error_fields(), ["appointed_by.name"], "{}", r.text);
+});
+
+// Issue 13: a cursor is sealed with the server's key (HMAC, kept in the database): a cursor
+// made or changed by hand, or taken from another list, is a 400 naming `cursor`; the key
+// survives a restart, so a cursor issued before it still pages.
+e2e!(
+    cursors_are_sealed_with_a_key_that_survives_restarts,
+    |app| {
+        use base64::Engine;
+        let first = app.get("/api/v1/public-bodies?limit=2");
+        assert_eq!(first.status, 200, "{}", first.text);
+        let cursor = first.json["next_cursor"]
+            .as_str()
+            .expect("a next page")
+            .to_owned();
+        let second = app.get(&format!("/api/v1/public-bodies?limit=2&cursor={cursor}"));
+        assert_eq!(second.status, 200, "{}", second.text);
+        // What an unsealed cursor of the same position looks like: refused.
+        let last = &first.json["items"][1];
+        let name = last["name"].as_str().unwrap();
+        let id = last["id"].as_str().unwrap();
+        let key = samverkan_domain::collation::swedish_sort_key(name);
+        let raw = format!("{}:{key}{}:{id}", key.len(), id.len());
+        let unsealed = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        let mut changed = cursor.clone().into_bytes();
+        let i = changed.len() / 2;
+        changed[i] = if changed[i] == b'A' { b'B' } else { b'A' };
+        let changed = String::from_utf8(changed).unwrap();
+        for (what, path) in [
+            (
+                "unsealed",
+                format!("/api/v1/public-bodies?limit=2&cursor={unsealed}"),
+            ),
+            (
+                "changed",
+                format!("/api/v1/public-bodies?limit=2&cursor={changed}"),
+            ),
+            (
+                "another list's",
+                format!("/api/v1/organizations?limit=2&cursor={cursor}"),
+            ),
+        ] {
+            let r = app.get(&path);
+            r.assert_problem(400);
+            assert_eq!(r.error_fields(), ["cursor"], "{what}: {}", r.text);
+        }
+        let mut app = TestApp::spawn(app.backend);
+        let first = app.get("/api/v1/public-bodies?limit=2");
+        let cursor = first.json["next_cursor"].as_str().unwrap().to_owned();
+        let before = app.get(&format!("/api/v1/public-bodies?limit=2&cursor={cursor}"));
+        app.restart();
+        let after = app.get(&format!("/api/v1/public-bodies?limit=2&cursor={cursor}"));
+        assert_eq!(
+            after.status, 200,
+            "a cursor from before the restart: {}",
+            after.text
+        );
+        assert_eq!(after.json["items"], before.json["items"]);
+    }
+);
+
+// Issue 13: storage that cannot be written makes the server not ready (`/ready` 503), and a
+// write that fails for it answers 503 with `Retry-After`, not 500; `/health` stays 200.
+// SQLite: the database file made immutable (`chattr +i`, as root); PostgreSQL: the database
+// made read-only (`default_transaction_read_only`), as a standby would be.
+e2e!(
+    storage_that_cannot_be_written_is_not_ready_and_writes_answer_503,
+    |app| {
+        let mut app = TestApp::spawn(app.backend);
+        assert_eq!(app.get("/ready").status, 200);
+        let admin = app.platform_admin();
+        struct Immutable(Vec<std::path::PathBuf>);
+        impl Drop for Immutable {
+            fn drop(&mut self) {
+                for f in &self.0 {
+                    let _ = std::process::Command::new("chattr")
+                        .arg("-i")
+                        .arg(f)
+                        .status();
+                }
+            }
+        }
+        let mut _guard = Immutable(Vec::new());
+        match &app.database_url {
+            samverkan_persistence::db::DatabaseUrl::Sqlite(file) => {
+                // Not the shared-memory file: SQLite maps it, and a write to an immutable
+                // mapping is SIGBUS.
+                for f in [
+                    file.clone(),
+                    std::path::PathBuf::from(format!("{}-wal", file.display())),
+                ] {
+                    if !f.exists() {
+                        continue;
+                    }
+                    let ok = std::process::Command::new("chattr")
+                        .arg("+i")
+                        .arg(&f)
+                        .status()
+                        .is_ok_and(|s| s.success());
+                    assert!(
+                        ok,
+                        "this test makes the SQLite file immutable with `chattr +i`: it needs root \
+                     and a file system with the immutable attribute (ext4, xfs, btrfs)"
+                    );
+                    _guard.0.push(f);
+                }
+            }
+            samverkan_persistence::db::DatabaseUrl::Postgres(url) => {
+                use diesel::Connection;
+                use diesel::connection::SimpleConnection;
+                let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+                let mut admin_conn =
+                    diesel::pg::PgConnection::establish(&postgres_admin_url()).expect("admin");
+                admin_conn
+                    .batch_execute(&format!(
+                        "ALTER DATABASE \"{name}\" SET default_transaction_read_only = on"
+                    ))
+                    .expect("read-only");
+                // New connections see it.
+                app.restart();
+            }
+        }
+        let ready = app.get("/ready");
+        ready.assert_problem(503);
+        assert!(ready.header("retry-after").is_some(), "{:?}", ready.headers);
+        let r = app.post(
+            "/api/v1/organizations",
+            Some(&admin),
+            &json!({"name": "Föreningen Skrivskydd", "legal_form": "other"}),
+        );
+        r.assert_problem(503);
+        assert!(r.header("retry-after").is_some(), "{}", r.text);
+        assert_eq!(app.get("/health").status, 200);
+    }
+);
+
+// Issue 13: when every connection of the pool is taken and the pool's wait runs out, a
+// request answers 503 with `Retry-After` (not 500, not a hang), and `/health`, which needs no
+// connection, still answers at once. A pool of two connections (the cache watcher keeps one
+// for the server's life), every free one taken by the test.
+e2e!(an_exhausted_pool_answers_503_with_retry_after, |app| {
+    let mut app = TestApp::spawn(app.backend);
+    let admin = app.platform_admin();
+    let org = app.create_organization("Föreningen Väntrummet i Hörby", None);
+    let path = format!("/api/v1/organizations/{org}");
+    let pool = app.restart_with_pool(2, Duration::from_millis(300));
+    let read = app.get_as(&path, &admin);
+    assert_eq!(read.status, 200, "{}", read.text);
+    let etag = read.header("etag").expect("an ETag").to_owned();
+    let mut held = Vec::new();
+    while let Ok(conn) = pool.get_timeout(Duration::from_millis(500)) {
+        held.push(conn);
+    }
+    assert!(!held.is_empty(), "the test holds the free connections");
+    for r in [
+        app.get_as(&path, &admin),
+        app.get_as("/api/v1/organizations", &admin),
+        app.patch(
+            &path,
+            &admin,
+            Some(&etag),
+            &json!({"name": "Föreningen Kön"}),
+        ),
+    ] {
+        r.assert_problem(503);
+        let after: u32 = r
+            .header("retry-after")
+            .expect("a 503 says when to retry")
+            .parse()
+            .expect("Retry-After in seconds");
+        assert!(after > 0, "Retry-After: {after}");
+    }
+    app.get("/ready").assert_problem(503);
+    let health = app.get("/health");
+    assert_eq!(health.status, 200, "{}", health.text);
+    drop(held);
+    let r = app.get_as(&path, &admin);
+    assert_eq!(r.status, 200, "the connection is back: {}", r.text);
+    assert_eq!(r.json["name"], "Föreningen Väntrummet i Hörby");
+});

@@ -463,3 +463,220 @@ e2e!(
         }
     }
 );
+
+// Issue 13: anonymous requests with random unknown parameters and random `q=` cannot grow
+// the public cache past its bounds. Unknown parameters make no entries at all (the key holds
+// the recognised parameters only); distinct `q` values make entries up to `MAX_ENTRIES`,
+// and the bytes counted (keys, headers, bodies) stay within `MAX_BYTES`.
+e2e!(
+    a_flood_of_cache_busting_queries_stays_within_the_cache_bounds,
+    |app| {
+        use samverkan_api::cache::{MAX_BYTES, MAX_ENTRIES};
+        let body = app.public_body("municipality", "1285");
+        let admin = app.agreement_admin(body);
+        let agreement = app.adopted_agreement(&admin, body, "1285", json!({}));
+        let list = format!("/api/v1/agreements/{agreement}/signatories");
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut word = |len: usize| -> String {
+            (0..len)
+                .map(|_| char::from(b'a' + (next() % 26) as u8))
+                .collect()
+        };
+        for _ in 0..100 {
+            let path = format!("{list}?{}={}&q=%C3%A5ker", word(12), word(400));
+            assert_eq!(app.get(&path).status, 200, "{path}");
+        }
+        let (entries, _) = app.cache.usage();
+        assert!(
+            entries <= 1,
+            "unknown parameters made {entries} entries of one list"
+        );
+        for i in 0..2000 {
+            let q = word(1 + i % 150);
+            let path = match i % 3 {
+                0 => format!("{list}?q={q}&{}={}", word(8), word(300)),
+                1 => format!("{list}.csv?{}={}&q={q}", word(8), word(300)),
+                _ => format!("{list}?q={q}&limit={}&{}=1", 1 + i % 200, word(20)),
+            };
+            let r = app.get(&path);
+            assert_eq!(r.status, 200, "{path}: {}", r.text);
+            let (entries, bytes) = app.cache.usage();
+            assert!(
+                entries <= MAX_ENTRIES && bytes <= MAX_BYTES,
+                "after {i} requests: {entries} entries, {bytes} bytes"
+            );
+        }
+        let (entries, _) = app.cache.usage();
+        assert!(entries > 0, "the flood was cached at all");
+    }
+);
+
+// Issue 13: thirty identical submissions with one `Idempotency-Key` at once all get the one
+// original response (PostgreSQL gave some of them 409 `application_pending`: the key was
+// only stored after the work). One accession exists.
+e2e!(
+    identical_submissions_with_one_idempotency_key_all_get_the_original,
+    |app| {
+        let s = setup(app);
+        for round in 0..2 {
+            let org = app.create_organization(&format!("Föreningen Samtidig {round}"), None);
+            let auth = format!("Bearer {}", app.organization_rep(org));
+            let path = format!("/api/v1/agreements/{}/accessions", s.agreement);
+            let body = application(org).to_string();
+            let key = format!("samtidig-{round}");
+            let requests: Vec<Box<dyn Fn() -> Resp + Send + Sync>> = (0..30)
+                .map(|_| {
+                    let (auth, path, body, key) =
+                        (auth.clone(), path.clone(), body.clone(), key.clone());
+                    Box::new(move || {
+                        app.send(
+                            "POST",
+                            &path,
+                            &[("authorization", &auth), ("idempotency-key", &key)],
+                            Some(("application/json", body.clone().into_bytes())),
+                        )
+                    }) as Box<dyn Fn() -> Resp + Send + Sync>
+                })
+                .collect();
+            let answers = all_at_once(requests);
+            assert!(
+                answers.iter().all(|r| r.status == 201),
+                "round {round}: {:?} {}",
+                statuses(&answers),
+                answers
+                    .iter()
+                    .find(|r| r.status != 201)
+                    .map_or("", |r| r.text.as_str())
+            );
+            let first = answers[0].id();
+            assert!(
+                answers
+                    .iter()
+                    .all(|r| r.id() == first && r.text == answers[0].text)
+            );
+            let listed = app.get_as(&format!("{path}?limit=200"), &s.admin);
+            let mine = listed.json["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|a| a["signatory"]["id"] == json!(org))
+                .count();
+            assert_eq!(mine, 1, "one accession: {}", listed.text);
+        }
+    }
+);
+
+// Issue 13: a replay re-checks authorisation. The same subject whose token no longer
+// represents the organisation gets a refusal, not the stored response.
+e2e!(
+    a_replay_goes_only_to_a_caller_who_may_still_make_the_request,
+    |app| {
+        let s = setup(app);
+        let org = app.create_organization("Föreningen Återkallad", None);
+        let path = format!("/api/v1/agreements/{}/accessions", s.agreement);
+        let body = application(org).to_string().into_bytes();
+        let send = |token: &str| {
+            app.send(
+                "POST",
+                &path,
+                &[
+                    ("authorization", &format!("Bearer {token}")),
+                    ("idempotency-key", "aterkallad-1"),
+                ],
+                Some(("application/json", body.clone())),
+            )
+        };
+        let sub = format!("ombud-{org}");
+        let rep = app.token(
+            &sub,
+            &[samverkan_domain::access::Role::OrganizationRep],
+            None,
+            &[org],
+        );
+        let first = send(&rep);
+        assert_eq!(first.status, 201, "{}", first.text);
+        let replay = send(&rep);
+        assert_eq!((replay.status, replay.id()), (201, first.id()));
+        let revoked = app.token(
+            &sub,
+            &[samverkan_domain::access::Role::OrganizationRep],
+            None,
+            &[],
+        );
+        let r = send(&revoked);
+        assert_eq!(r.status, 403, "{}", r.text);
+    }
+);
+
+e2e!(renames_racing_approvals_keep_one_history, |app| {
+    // Issue 13: a rename numbers its history entry after the accession's last one; an
+    // approval at the same moment must neither take the same number (a 500) nor be written
+    // over. Twenty-four organisations are renamed by their representatives while the
+    // administrator approves their accessions, all at once.
+    let s = setup(app);
+    let names: Vec<String> = (0..24)
+        .map(|i| format!("Föreningen Älvsådran {i}"))
+        .collect();
+    let cases: Vec<(Uuid, Uuid, String, String)> = names
+        .iter()
+        .map(|name| {
+            let org = app.create_organization(name, None);
+            let rep = app.organization_rep(org);
+            let r = app.post(
+                &format!("/api/v1/agreements/{}/accessions", s.agreement),
+                Some(&rep),
+                &application(org),
+            );
+            assert_eq!(r.status, 201, "{}", r.text);
+            let path = format!("/api/v1/organizations/{org}");
+            let etag = app
+                .get_as(&path, &rep)
+                .header("etag")
+                .expect("an ETag")
+                .to_owned();
+            (org, r.id(), rep, etag)
+        })
+        .collect();
+    let mut requests: Vec<Box<dyn Fn() -> Resp + Send + Sync>> = Vec::new();
+    for (i, (org, id, rep, etag)) in cases.iter().enumerate() {
+        let path = format!("/api/v1/organizations/{org}");
+        let body = json!({"name": format!("Föreningen Ödesböl {i}")});
+        requests.push(Box::new(move || app.patch(&path, rep, Some(etag), &body)));
+        let admin = &s.admin;
+        requests.push(Box::new(move || approve(app, admin, *id)));
+    }
+    let answers = all_at_once(requests);
+    for r in &answers {
+        assert_eq!(r.status, 200, "no rename or approval fails: {}", r.text);
+    }
+    for (i, (_, id, _, _)) in cases.iter().enumerate() {
+        let a = accession(app, &s.admin, *id);
+        assert_eq!(a["state"], "approved", "{a}");
+        let mut seen = events(&a);
+        seen.sort();
+        assert_eq!(
+            seen,
+            ["approved", "signatory_renamed", "submitted"],
+            "each change recorded once: {a}"
+        );
+        let history = a["history"].as_array().expect("history");
+        for pair in history.windows(2) {
+            assert_eq!(
+                pair[1]["from"], pair[0]["to"],
+                "each entry starts where the one before ended: {a}"
+            );
+        }
+        let renamed = history
+            .iter()
+            .find(|h| h["event"] == "signatory_renamed")
+            .expect("the rename");
+        assert_eq!(renamed["reason"], names[i].as_str(), "the name at the time");
+        assert_history_ends_in_state(&a);
+    }
+});

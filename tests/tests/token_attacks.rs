@@ -248,6 +248,7 @@ fn rs256_settings() -> JwtSettings {
         issuer: Some(ISSUER.to_owned()),
         audience: Some(AUDIENCE.to_owned()),
         leeway_seconds: 5,
+        max_lifetime_seconds: samverkan_api::config::DEFAULT_JWT_MAX_LIFETIME,
         private_key_pem: Some(RS_PRIVATE.to_vec()),
     }
 }
@@ -327,3 +328,55 @@ mod rs256_server_refuses_forged_misaddressed_and_stale_tokens {
         run(Backend::Postgres);
     }
 }
+
+// Issue 13: a token living longer than the configured maximum (24 h by default:
+// `exp - iat`, or `exp - now` without `iat`) is refused, and so is one whose header names
+// critical extensions (`crit`), which this server implements none of.
+e2e!(long_lived_and_critical_tokens_are_refused, |app| {
+    let path = "/api/v1/agenda";
+    let call = |token: &str| {
+        app.send(
+            "GET",
+            path,
+            &[("authorization", &format!("Bearer {token}"))],
+            None,
+        )
+    };
+    let day = 24 * 3600;
+    let fine = with(claims(), "exp", json!(now() + day - 60));
+    assert_eq!(call(&hs256(&fine, TEST_SECRET)).status, 200);
+    for (what, c) in [
+        (
+            "exp - iat past a day",
+            with(claims(), "exp", json!(now() + day + 120)),
+        ),
+        (
+            "a year, issued long ago",
+            with(
+                with(claims(), "iat", json!(now() - 300 * day)),
+                "exp",
+                json!(now() + 600),
+            ),
+        ),
+        (
+            "no iat, exp two days away",
+            with(without(claims(), "iat"), "exp", json!(now() + 2 * day)),
+        ),
+    ] {
+        let r = call(&hs256(&c, TEST_SECRET));
+        r.assert_problem(401);
+        assert!(r.text.contains("lifetime"), "{what}: {}", r.text);
+    }
+    let header = b64(br#"{"alg":"HS256","typ":"JWT","crit":["exp"]}"#);
+    let payload = b64(claims().to_string().as_bytes());
+    let message = format!("{header}.{payload}");
+    let signature = jsonwebtoken::crypto::sign(
+        message.as_bytes(),
+        &EncodingKey::from_secret(TEST_SECRET),
+        Algorithm::HS256,
+    )
+    .expect("sign");
+    let r = call(&format!("{message}.{signature}"));
+    r.assert_problem(401);
+    assert!(r.text.contains("crit"), "{}", r.text);
+});

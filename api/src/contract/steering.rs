@@ -18,7 +18,7 @@ use crate::schemas::{Field, RulesBetweenFields, when};
 /// `{"type": "organization", "id": "…"}` or `{"type": "network", "name": "…"}`; stored as
 /// `AppointerKind::as_str()` plus an id or a name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Appointer {
     /// A kommun, region or other public body of the register.
     PublicBody { id: Uuid },

@@ -77,22 +77,27 @@ pub const DEFAULT_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_
 /// missing fields → 422 naming the field. Objects are read strictly: a struct is only ever
 /// read from a JSON object (serde would also take an array of its fields in order).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        let message = e.to_string();
-        // serde_json appends " at line X column Y"; keep the message short.
-        let message = message.split(" at line ").next().unwrap_or(&message);
-        ApiError::unreadable_body(Some(message))
-    })?;
+    let value: serde_json::Value = serde_json::from_slice::<unique::Unique>(bytes)
+        .map(|u| u.0)
+        .map_err(|e| {
+            let message = e.to_string();
+            // serde_json appends " at line X column Y"; keep the message short.
+            let message = message.split(" at line ").next().unwrap_or(&message);
+            ApiError::unreadable_body(Some(message))
+        })?;
     serde_path_to_error::deserialize(strict::Strict(value)).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
         if let Some(rest) = message.strip_prefix("unknown field `") {
             let name = rest.split('`').next().unwrap_or_default();
-            // The path already ends in the unknown field's name.
+            // The path usually ends in the unknown field's name already; inside an
+            // internally tagged object (`appointed_by`) it ends at the object.
             let field = if path == "." || path.is_empty() {
                 name.to_owned()
-            } else {
+            } else if path.rsplit('.').next() == Some(name) {
                 path
+            } else {
+                format!("{path}.{name}")
             };
             // serde: "unknown field `x`, expected one of `a`, `b`" (or "expected `a`", or
             // "there are no fields").
@@ -104,6 +109,18 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 None => RequestField::UnknownFieldNone,
             };
             return ApiError::unknown_field(field, error);
+        }
+        // An adjacently tagged object (`signatory`) with a key other than its tag and its
+        // content: serde says `invalid value: string "x", expected "kind" or "id"`.
+        if let Some(rest) = message.strip_prefix("invalid value: string \"")
+            && let Some((name, expected)) = rest.split_once("\", expected \"")
+            && path.rsplit('.').next() == Some(name)
+        {
+            let allowed = format!(
+                "`{}`",
+                expected.trim_end_matches('"').replace("\" or \"", "`, `")
+            );
+            return ApiError::unknown_field(path, RequestField::UnknownField { allowed });
         }
         let field = match message.strip_prefix("missing field `") {
             Some(rest) => {
@@ -146,14 +163,81 @@ fn serde_list(expected: &str) -> String {
         .replace("` or `", "`, `")
 }
 
-const NUL_MESSAGE: &str = "must not contain the character U+0000 (NUL)";
-
 /// A date field's value that is not a date the API accepts ([`samverkan_domain::dates`]).
 const DATE_MESSAGE: &str = "must be a date written YYYY-MM-DD, from 1900-01-01 to 2199-12-31";
 
-/// What chrono's date visitor says it expects: how [`strict::Strict`] knows a date field,
-/// whatever request type it is in, and holds it to [`samverkan_domain::dates::parse`].
-const CHRONO_DATE_EXPECTING: &str = "a formatted date string";
+const NUL_MESSAGE: &str = "must not contain the character U+0000 (NUL)";
+
+/// A JSON value read with every object's keys unique: a duplicate key is an unreadable body
+/// (400), not "the last one wins" (RFC 8259 leaves it open; a proxy and this server could
+/// read two different requests from the same bytes).
+mod unique {
+    use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Number, Value};
+
+    pub struct Unique(pub Value);
+
+    impl<'de> Deserialize<'de> for Unique {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(UniqueVisitor).map(Unique)
+        }
+    }
+
+    struct UniqueVisitor;
+
+    impl<'de> Visitor<'de> for UniqueVisitor {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::Number(v.into()))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(Value::Number(v.into()))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_owned()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_none<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            Unique::deserialize(d).map(|u| u.0)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(Unique(v)) = seq.next_element()? {
+                items.push(v);
+            }
+            Ok(Value::Array(items))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut object = Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let Unique(value) = map.next_value()?;
+                if object.contains_key(&key) {
+                    return Err(A::Error::custom(format!("duplicate key `{key}`")));
+                }
+                object.insert(key, value);
+            }
+            Ok(Value::Object(object))
+        }
+    }
+}
 
 /// A deserializer over a parsed JSON value that reads structs from objects only; everything
 /// else behaves as `serde_json::Value`'s own deserializer.
@@ -183,6 +267,12 @@ mod strict {
             Value::Array(_) => Unexpected::Seq,
             Value::Object(_) => Unexpected::Map,
         }
+    }
+
+    /// Whether the value is read as a `chrono::NaiveDate` (its visitor says so; a unit test
+    /// holds the text to chrono's).
+    pub(super) fn is_date_visitor<'de, V: Visitor<'de>>(visitor: &V) -> bool {
+        format!("{}", visitor as &dyn serde::de::Expected) == "a formatted date string"
     }
 
     fn visit_array<'de, V: Visitor<'de>>(items: Vec<Value>, visitor: V) -> Result<V::Value, Error> {
@@ -227,6 +317,15 @@ mod strict {
                 },
                 // No text the API stores may hold NUL (PostgreSQL cannot).
                 Value::String(s) if s.contains('\0') => Err(Error::custom(super::NUL_MESSAGE)),
+                // A date is `YYYY-MM-DD` within the accepted range and nothing else: chrono
+                // alone would also take a sign, a fifth year digit or single-digit months
+                // (`+10000-01-01`, `2026-1-1`).
+                Value::String(s)
+                    if is_date_visitor(&visitor)
+                        && samverkan_domain::dates::parse(&s).is_none() =>
+                {
+                    Err(Error::custom(super::DATE_MESSAGE))
+                }
                 other => other.deserialize_any(visitor),
             }
         }
@@ -280,33 +379,10 @@ mod strict {
             }
         }
 
-        /// A date (`NaiveDate`) is read strictly and within the accepted range; any other
-        /// string as `deserialize_any` reads it.
-        fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-            if let Value::String(s) = &self.0
-                && is_date(&visitor)
-                && samverkan_domain::dates::parse(s).is_none()
-            {
-                return Err(Error::custom(super::DATE_MESSAGE));
-            }
-            self.deserialize_any(visitor)
-        }
-
         serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char string bytes byte_buf
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
             unit unit_struct seq tuple tuple_struct map identifier ignored_any
         }
-    }
-
-    /// Whether `visitor` reads a calendar date (chrono's `NaiveDate`).
-    fn is_date<'de, V: Visitor<'de>>(visitor: &V) -> bool {
-        struct Expecting<'a, V>(&'a V);
-        impl<'de, V: Visitor<'de>> std::fmt::Display for Expecting<'_, V> {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                self.0.expecting(f)
-            }
-        }
-        Expecting(visitor).to_string() == super::CHRONO_DATE_EXPECTING
     }
 
     struct Seq(std::vec::IntoIter<Value>);
@@ -494,12 +570,47 @@ mod tests {
     struct Dated {
         on: chrono::NaiveDate,
         until: Option<chrono::NaiveDate>,
+    }
+
+    #[test]
+    fn dates_are_yyyy_mm_dd_only() {
+        let ok = parse_json::<Dated>(br#"{"on": "2026-01-31", "until": "2199-12-31"}"#).unwrap();
+        assert_eq!(ok.on.to_string(), "2026-01-31");
+        for bad in [
+            "+10000-01-01",
+            "-0001-01-01",
+            "2026-1-1",
+            "+2026-01-01",
+            "02026-01-01",
+        ] {
+            let body = format!(r#"{{"on": "2026-01-01", "until": "{bad}"}}"#);
+            let e = parse_json::<Dated>(body.as_bytes()).unwrap_err();
+            assert_eq!(field_of(&e), (422, "until".to_owned()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let e = parse_json::<Body>(br#"{"name": "a", "name": "b"}"#).unwrap_err();
+        assert_eq!(field_of(&e).0, 400);
+        let e = parse_json::<Body>(br#"{"name": "a", "inner": {"n": 1, "n": 2}}"#).unwrap_err();
+        assert_eq!(field_of(&e).0, 400);
+        let fine = parse_json::<Body>(br#"{"name": "a", "inner": {"n": 1}}"#).unwrap();
+        assert_eq!(fine.name, "a");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct DatedNote {
+        on: chrono::NaiveDate,
+        until: Option<chrono::NaiveDate>,
         note: Option<String>,
     }
 
     #[test]
     fn every_date_is_strict_and_bounded() {
-        let ok = parse_json::<Dated>(
+        let ok = parse_json::<DatedNote>(
             br#"{"on": "1900-01-01", "until": "2199-12-31", "note": "+10019-12-31"}"#,
         );
         assert!(ok.is_ok(), "{ok:?}");
@@ -516,7 +627,7 @@ mod tests {
             (r#"{"on": "1899-12-31", "until": null, "note": null}"#, "on"),
             (r#"{"on": "2024-1-5", "until": null, "note": null}"#, "on"),
         ] {
-            let e = parse_json::<Dated>(body.as_bytes()).unwrap_err();
+            let e = parse_json::<DatedNote>(body.as_bytes()).unwrap_err();
             assert_eq!(field_of(&e), (422, field.to_owned()), "{body}");
             assert_eq!(e.problem(Lang::En).errors.unwrap()[0].code, "invalid_date");
         }

@@ -87,12 +87,27 @@ pub struct Authenticated(pub Principal);
 
 impl FromRequest for Authenticated {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
 
+    /// A token's `public_body_id` must name a body of the register; one that does not acts
+    /// for no body (`Principal::with_registered_body`), so writes that need one are 403.
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(principal_of(req).and_then(|p| {
-            p.map(Authenticated)
-                .ok_or(ApiError::Unauthorized(Unauthenticated::TokenRequired))
-        }))
+        let principal = principal_of(req)
+            .and_then(|p| p.ok_or(ApiError::Unauthorized(Unauthenticated::TokenRequired)));
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let principal = principal?;
+            let (Some(body), Some(state)) = (principal.public_body_id, state) else {
+                return Ok(Authenticated(principal));
+            };
+            let registered = state
+                .read(move |conn| {
+                    Ok(samverkan_persistence::parties::public_body_exists(
+                        conn, body,
+                    )?)
+                })
+                .await?;
+            Ok(Authenticated(principal.with_registered_body(registered)))
+        })
     }
 }

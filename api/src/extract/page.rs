@@ -1,8 +1,9 @@
 //! The query parameters lists share: `limit` and `cursor` on every list, `municipality` on
 //! the lists that filter by it.
 
+use actix_web::HttpRequest;
 use samverkan_domain::scb::MunicipalityCode;
-use samverkan_persistence::page::{DEFAULT_LIMIT, MAX_LIMIT, PageRequest, decode_cursor};
+use samverkan_persistence::page::{DEFAULT_LIMIT, MAX_LIMIT, PageRequest};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -22,8 +23,9 @@ pub struct PageParams {
 }
 
 impl PageParams {
-    /// `parts`: how many values the list's sort key has.
-    pub fn page_request(&self, parts: usize) -> Result<PageRequest, ApiError> {
+    /// `parts`: how many values the list's sort key has. The cursor must be one this server
+    /// sealed for this list (its path, see `seal`).
+    pub fn page_request(&self, req: &HttpRequest, parts: usize) -> Result<PageRequest, ApiError> {
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(ApiError::bad_parameter(
@@ -34,7 +36,8 @@ impl PageParams {
         let after = match &self.cursor {
             None => None,
             Some(c) => Some(
-                decode_cursor(c, parts)
+                crate::http::cursor_key(req)?
+                    .open(req.path(), c, parts)
                     .filter(|_| !c.is_empty())
                     .ok_or_else(|| {
                         ApiError::bad_parameter("cursor", RequestField::UnknownCursor)

@@ -332,7 +332,7 @@ async fn list_for_administrators(
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let agreement_id = id.into_inner();
-    let page = page.page_request(2)?;
+    let page = page.page_request(&req, 2)?;
     let filter = query.state;
     let page = state
         .read(move |conn| {
@@ -346,6 +346,7 @@ async fn list_for_administrators(
             )?)
         })
         .await?;
+    let page = crate::http::seal(&req, page)?;
     let link = next_link(&req, page.next_cursor.as_deref());
     let body = AccessionList {
         items: page

@@ -277,7 +277,7 @@ async fn list_agreements(
     query: Query<AgreementQuery>,
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = page.page_request(1)?;
+    let page = page.page_request(&req, 1)?;
     let municipality_code = municipality_filter(query.municipality.as_deref())?;
     let filter = AgreementFilter {
         public_body_id: query.public_body,

@@ -265,7 +265,7 @@ async fn list_public_bodies(
     query: Query<PublicBodyQuery>,
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = page.page_request(2)?;
+    let page = page.page_request(&req, 2)?;
     limit_text("q", query.q.as_deref(), 200)?;
     limit_text("scb_code", query.scb_code.as_deref(), 4)?;
     let filter = PublicBodyFilter {
@@ -410,6 +410,7 @@ async fn update_public_body(
                 expected,
                 &fields,
                 clock.now(),
+                &principal.sub,
             )?)
         })
         .await?;
@@ -533,7 +534,7 @@ async fn list_organizations(
     query: Query<OrganizationQuery>,
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = page.page_request(2)?;
+    let page = page.page_request(&req, 2)?;
     limit_text("q", query.q.as_deref(), 200)?;
     let municipality_code = municipality_filter(query.municipality.as_deref())?;
     let filter = OrganizationFilter {
@@ -654,12 +655,15 @@ async fn update_organization(
     body: Json<OrganizationPatch>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    require_that(party::may_update_organization(&principal, id))?;
+    // Who may at all (the full rule needs the organisation's agreements, read below).
+    require_that(principal.is_administrator() || principal.represents(id))?;
     let expected = if_match_version(&req)?;
     let patch = body.0;
     let clock = state.clock.clone();
     let record = state
         .write(move |conn| {
+            let bodies = store::bodies_of_agreements_of(conn, id)?;
+            require_that(party::may_update_organization(&principal, id, &bodies))?;
             let current = store::get_organization(conn, id)?;
             if current.row_version != expected {
                 return Err(ApiError::PreconditionFailed);
@@ -684,6 +688,7 @@ async fn update_organization(
                 expected,
                 &fields,
                 clock.now(),
+                &principal.sub,
             )?)
         })
         .await?;

@@ -102,6 +102,9 @@ impl SignatoryParams {
                 RequestField::AtMostCharacters { max: 200 },
             ));
         }
+        if self.q.as_deref().is_some_and(|q| q.contains('\0')) {
+            return Err(ApiError::bad_parameter("q", RequestField::Nul));
+        }
         let municipality_code = municipality_filter(self.municipality.as_deref())?;
         Ok(SignatoryQuery {
             agreement_id,
@@ -158,8 +161,9 @@ async fn list(
             deprecate_csv_negotiation(&mut res);
             return Ok(res);
         }
-        let page = page.page_request(2)?;
+        let page = page.page_request(&req, 2)?;
         let (a, page) = load(&state, caller, query, Some(page)).await?;
+        let page = crate::http::seal(&req, page)?;
         let link = next_link(&req, page.next_cursor.as_deref());
         let visibility = Visibility::of_agreement(&a);
         let body = SignatoryList {

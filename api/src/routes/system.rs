@@ -51,17 +51,28 @@ pub async fn health() -> HttpResponse {
 
 /// Check that the server can serve.
 ///
-/// Readiness: the database is reachable and every migration is applied; 503 otherwise.
-#[utoipa::path(tag = "system", operation_id = "ready", responses((status = 200, description = "Ready to serve", body = Health), (status = 503, description = "Not ready: the database is unreachable or migrations are pending", content_type = "application/problem+json", body = crate::problem::Problem)))]
+/// Readiness: the database is reachable, every migration is applied and the storage can be
+/// written (not a read-only file, file system or PostgreSQL, nor a full disk); 503 otherwise.
+#[utoipa::path(tag = "system", operation_id = "ready", responses((status = 200, description = "Ready to serve", body = Health), (status = 503, description = "Not ready: the database is unreachable, migrations are pending, or the storage cannot be written", content_type = "application/problem+json", body = crate::problem::Problem)))]
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let pending = state
-        .read(|conn| has_pending_migrations(conn).map_err(ApiError::from))
+    let (pending, writable) = state
+        .read(|conn| {
+            Ok((
+                has_pending_migrations(conn)?,
+                samverkan_persistence::db::can_write(conn)?,
+            ))
+        })
         .await
         .map_err(|e| ApiError::Unavailable(e.to_string()))?;
     if pending {
         return Err(ApiError::Unavailable(
             "migrations pending: run `samverkan migrate`".into(),
+        ));
+    }
+    if !writable {
+        return Err(ApiError::Unavailable(
+            "the storage cannot be written (read-only file or file system, a full disk, or a read-only or standby PostgreSQL)".into(),
         ));
     }
     Ok(HttpResponse::Ok()

@@ -26,7 +26,12 @@ pub(super) fn field(prefix: &str, name: &str) -> String {
 /// JSON: `{"kind": "organization", "id": "…"}`; stored as `SignatoryKind::as_str` + id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    content = "id",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum Signatory {
     Organization(Uuid),
     PublicBody(Uuid),
@@ -348,6 +353,13 @@ impl AccessionState {
     pub fn is_open(self) -> bool {
         matches!(self, Self::Submitted | Self::Approved)
     }
+
+    /// Every open state: an organisation with an accession in one is a signatory or an
+    /// applicant of its agreement.
+    pub fn open_states() -> impl Iterator<Item = Self> {
+        use strum::IntoEnumIterator;
+        Self::iter().filter(|s| s.is_open())
+    }
 }
 
 /// Why an approved accession ended without the signatory withdrawing.
@@ -455,6 +467,9 @@ pub enum HistoryEvent {
     /// A recorded fact was wrong (an approval date): the right value, the reason and who
     /// corrected it, appended; the corrected entry stays as it was.
     Corrected,
+    /// The signatory's name changed in the register; the entry's `reason` is the name it had
+    /// until then, so the history keeps the name at the time.
+    SignatoryRenamed,
 }
 
 crate::enum_text::enum_text!(HistoryEvent);
@@ -502,6 +517,24 @@ impl HistoryEntry {
     }
 
     /// A stored entry, read back: trusted stored data, not a way around the rules.
+    /// The register renamed the signatory: the accession's state is unchanged, and the entry
+    /// keeps `former_name`, the name every earlier entry was made under.
+    pub fn signatory_renamed(
+        state: AccessionState,
+        former_name: &str,
+        at: DateTime<Utc>,
+        by: &str,
+    ) -> Self {
+        Self {
+            event: HistoryEvent::SignatoryRenamed,
+            from: Some(state),
+            to: state,
+            at,
+            by: by.to_owned(),
+            reason: Some(former_name.to_owned()),
+        }
+    }
+
     pub fn restore(
         event: HistoryEvent,
         from: Option<AccessionState>,
