@@ -503,3 +503,42 @@ e2e!(a_correction_keeps_history_and_corrects_every_view, |app| {
     let listed = app.get(&list);
     assert_eq!(listed.json["items"][0]["signatory_since"], "2024-02-15");
 });
+
+e2e!(
+    a_public_list_is_not_cached_past_the_swedish_midnight,
+    |app| {
+        let s = setup(app, "2025-04-09");
+        signatory(app, &s, "Föreningen Älvsnäckan", "2024-02-10", "2024-03-01");
+        let list = format!("/api/v1/agreements/{}/signatories", s.agreement);
+        // At noon a minute is far from midnight.
+        let noon = app.get(&list);
+        assert_eq!(names(&noon), ["Föreningen Älvsnäckan"]);
+        assert_eq!(noon.header("cache-control"), Some("public, max-age=60"));
+        // 30 s before midnight in Sweden (CEST: 22:00 UTC), the same day's cached answer
+        // may be kept only until then.
+        app.set_now("2025-04-09T21:59:30Z".parse().unwrap());
+        let late = app.get(&list);
+        assert_eq!(late.header("etag"), noon.header("etag"));
+        assert_eq!(late.header("cache-control"), Some("public, max-age=30"));
+        let again = app.get(&list);
+        assert_eq!(again.header("cache-control"), Some("public, max-age=30"));
+        let embed = app.get(&format!("{list}.csv"));
+        assert_eq!(embed.header("cache-control"), Some("public, max-age=30"));
+        let agreements = app.get("/api/v1/agreements");
+        assert_eq!(
+            agreements.header("cache-control"),
+            Some("public, max-age=30")
+        );
+        // In winter (CET) midnight is 23:00 UTC.
+        app.set_now("2025-12-01T22:59:30Z".parse().unwrap());
+        assert_eq!(
+            app.get(&list).header("cache-control"),
+            Some("public, max-age=30")
+        );
+        app.set_now("2025-12-01T22:00:00Z".parse().unwrap());
+        assert_eq!(
+            app.get(&list).header("cache-control"),
+            Some("public, max-age=60")
+        );
+    }
+);
