@@ -363,7 +363,7 @@ async fn list_versions(
         .collect();
     json_read(
         &req,
-        &VersionList { items },
+        &VersionList::whole(items),
         None,
         Visibility::of_agreement(&record.agreement),
         None,
@@ -435,7 +435,7 @@ async fn calendar(
         .collect();
     json_read(
         &req,
-        &DueItemList { items },
+        &DueItemList::whole(items),
         None,
         Visibility::of_agreement(&record.agreement),
         None,
@@ -494,7 +494,13 @@ async fn agenda(
     .into_iter()
     .map(AgendaItem::from)
     .collect();
-    json_read(&req, &AgendaList { items }, None, Visibility::Private, None)
+    json_read(
+        &req,
+        &AgendaList::whole(items),
+        None,
+        Visibility::Private,
+        None,
+    )
 }
 
 /// List the agreement's renegotiation requests.
@@ -526,7 +532,7 @@ async fn list_renegotiation_requests(
         .collect();
     json_read(
         &req,
-        &RenegotiationRequestList { items },
+        &RenegotiationRequestList::whole(items),
         None,
         Visibility::of_agreement(&record.agreement),
         None,

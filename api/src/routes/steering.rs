@@ -293,7 +293,7 @@ async fn list_memberships(
         .collect();
     json_read(
         &req,
-        &MemberList { items },
+        &MemberList::whole(items),
         None,
         Visibility::of_agreement(&a),
         None,
@@ -332,7 +332,7 @@ async fn list_meetings(
         .collect::<ApiResult<Vec<_>>>()?;
     json_read(
         &req,
-        &MeetingList { items },
+        &MeetingList::whole(items),
         None,
         Visibility::of_agreement(&a),
         None,
