@@ -28,9 +28,10 @@ macro_rules! list_of {
     };
 }
 
-/// Declares the envelope `{items}` of a list that is never paged: a part of one resource (an
+/// Declares the envelope of a list that is never paged: a part of one resource (an
 /// agreement's versions, calendar and renegotiation requests; a steering group's memberships
-/// and meetings) or a computed set (the administrator's agenda), always read whole.
+/// and meetings) or a computed set (the administrator's agenda), always read whole. It is a
+/// list like every other, `{items, next_cursor}`, with `next_cursor` always `null`.
 #[macro_export]
 macro_rules! whole_list_of {
     ($name:ident, $item:ty) => {
@@ -38,6 +39,18 @@ macro_rules! whole_list_of {
         pub struct $name {
             /// Every item: this list is never paged.
             pub items: Vec<$item>,
+            /// Always `null`: the whole list is in `items`.
+            pub next_cursor: Option<String>,
+        }
+
+        impl $name {
+            /// The whole list, as one last page.
+            pub fn whole(items: Vec<$item>) -> Self {
+                Self {
+                    items,
+                    next_cursor: None,
+                }
+            }
         }
     };
 }

@@ -14,6 +14,7 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{App, Error, HttpMessage, HttpRequest, HttpResponse, HttpServer, web};
+use chrono::{DateTime, Utc};
 use samverkan_domain::error::{Lang, Message};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -84,7 +85,9 @@ async fn request_middleware(
     let path = req.path().to_owned();
     let lang = language_of(req.request());
     let cache = req.app_data::<web::Data<PublicCache>>().cloned();
-    let today = req.app_data::<web::Data<AppState>>().map(|s| s.today());
+    let state = req.app_data::<web::Data<AppState>>();
+    let now = state.map(|s| s.now());
+    let today = state.map(|s| s.today());
     // HEAD is GET without the body (RFC 9110 §9.3.2): every GET route answers it.
     let head = method == Method::HEAD;
     let with_token = req.headers().contains_key(header::AUTHORIZATION);
@@ -102,6 +105,7 @@ async fn request_middleware(
         let res = req.into_response(hit);
         return Ok(finish(
             res,
+            now,
             &request_id,
             &method,
             &path,
@@ -146,6 +150,7 @@ async fn request_middleware(
     }
     Ok(finish(
         res,
+        now,
         &request_id,
         &method,
         &path,
@@ -156,6 +161,7 @@ async fn request_middleware(
 
 fn finish(
     mut res: ServiceResponse<BoxBody>,
+    now: Option<DateTime<Utc>>,
     request_id: &str,
     method: &Method,
     path: &str,
@@ -172,6 +178,9 @@ fn finish(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    if let Some(now) = now {
+        cap_at_midnight(&mut res, now);
+    }
     // Unavailable (a pool that timed out, storage that cannot write): say when to retry.
     if res.status() == StatusCode::SERVICE_UNAVAILABLE
         && !res.headers().contains_key(header::RETRY_AFTER)
@@ -205,6 +214,28 @@ fn finish(
         "{method} {path} {status} {duration_ms:.1}ms request_id={request_id}"
     );
     res
+}
+
+/// A public read shows things as of the Swedish day, and may change at midnight: its
+/// `max-age` never reaches past the next one (also on cache hits, whose stored header was
+/// written earlier in the day).
+fn cap_at_midnight(res: &mut ServiceResponse<BoxBody>, now: DateTime<Utc>) {
+    let Some(max_age) = res
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("public, max-age="))
+        .and_then(|v| v.parse::<i64>().ok())
+    else {
+        return;
+    };
+    let left = (samverkan_domain::accession::next_swedish_midnight(now) - now).num_seconds();
+    let capped = max_age.min(left.max(0));
+    if capped < max_age
+        && let Ok(v) = HeaderValue::from_str(&format!("public, max-age={capped}"))
+    {
+        res.headers_mut().insert(header::CACHE_CONTROL, v);
+    }
 }
 
 fn is_problem(res: &HttpResponse) -> bool {

@@ -103,12 +103,14 @@ export type CachingIsDeclared = [
   Expect<Declares<Query<"list_signatories">, "cursor">>,
 ];
 
-// Paging is one rule: a paged list carries `next_cursor` and takes `limit` and `cursor`; a list
-// that is never paged (a part of one resource, read whole) has neither.
+// Paging is one rule: every list is `{items, next_cursor}`; a paged list takes `limit` and
+// `cursor`, a list that is never paged (a part of one resource, or a computed set such as the
+// agenda, read whole) takes neither and its `next_cursor` is always `null`.
 export type PagingIsOneRule = [
   Expect<Declares<Query<"list_agreements">, "cursor">>,
-  Expect<Equal<Declares<Json<"list_agreement_versions", 200>, "next_cursor">, false>>,
-  Expect<Equal<Declares<Json<"list_steering_meetings", 200>, "next_cursor">, false>>,
+  Expect<IsRequired<Json<"list_agreement_versions", 200>, "next_cursor">>,
+  Expect<IsRequired<Json<"list_steering_meetings", 200>, "next_cursor">>,
+  Expect<IsRequired<Json<"get_administrator_agenda", 200>, "next_cursor">>,
   Expect<Equal<Declares<NonNullable<operations["list_steering_meetings"]["parameters"]["query"]>, "limit">, false>>,
 ];
 

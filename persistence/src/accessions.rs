@@ -247,7 +247,7 @@ pub fn existing_for(
 pub fn list_for_administrators(
     conn: &mut DbConnection,
     agreement_id: Uuid,
-    state: Option<AccessionState>,
+    state: Option<(AccessionState, NaiveDate)>,
     page: &PageRequest,
 ) -> StoreResult<Page<AccessionRecord>> {
     let (mut group, mut after) = match page.after.as_deref() {
@@ -266,8 +266,39 @@ pub fn list_for_administrators(
         } else {
             query.filter(accessions::state.ne(waiting))
         };
-        if let Some(s) = state {
-            query = query.filter(accessions::state.eq(s.as_str()));
+        // The state shown on the date (`Accession::state_on`), in SQL on the stored dates: a
+        // withdrawal or end from a later date still reads approved; an approval whose
+        // reconfirmation deadline has passed (`left_on` reached) reads ended.
+        if let Some((shown, on)) = state {
+            let approved = AccessionState::Approved.as_str();
+            let withdrawn = AccessionState::Withdrawn.as_str();
+            let ended = AccessionState::Ended.as_str();
+            query = match shown {
+                AccessionState::Approved => query.filter(
+                    accessions::state
+                        .eq(approved)
+                        .and(accessions::left_on.is_null())
+                        .or(accessions::state
+                            .eq_any([approved, withdrawn, ended])
+                            .and(accessions::left_on.gt(on).assume_not_null())),
+                ),
+                AccessionState::Ended => query.filter(
+                    accessions::state
+                        .eq(ended)
+                        .and(accessions::left_on.is_null())
+                        .or(accessions::state
+                            .eq_any([approved, ended])
+                            .and(accessions::left_on.le(on).assume_not_null())),
+                ),
+                AccessionState::Withdrawn => query.filter(
+                    accessions::state.eq(withdrawn).and(
+                        accessions::left_on
+                            .is_null()
+                            .or(accessions::left_on.le(on).assume_not_null()),
+                    ),
+                ),
+                other => query.filter(accessions::state.eq(other.as_str())),
+            };
         }
         if let Some(id) = &after {
             query = query.filter(accessions::id.gt(id.clone()));

@@ -3,11 +3,12 @@
 //!
 //! Functions that write expect to run inside the caller's transaction.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use samverkan_domain::access::Principal;
 use samverkan_domain::agreement::{
-    Administered, Agreement, AgreementField, AgreementState, PUBLIC_STATES, administered_by,
+    Administered, Agreement, AgreementField, AgreementState, PUBLIC_STATES, ShownStatus,
+    administered_by,
 };
 use uuid::Uuid;
 
@@ -178,7 +179,10 @@ pub fn save_agreement(
 pub struct AgreementFilter {
     pub public_body_id: Option<Uuid>,
     pub municipality_code: Option<String>,
-    pub state: Option<AgreementState>,
+    /// Only agreements shown with this status on the date: the status is derived from the
+    /// stored dates, so the candidates are narrowed in SQL by their stored state and judged
+    /// by the domain ([`Agreement::status`]) after loading.
+    pub status: Option<(ShownStatus, NaiveDate)>,
 }
 
 /// Agreements the caller may see (`agreement::may_view`), in SQL: the public states, and
@@ -189,58 +193,93 @@ pub fn list_agreements(
     caller: Option<&Principal>,
     page: &PageRequest,
 ) -> StoreResult<Page<AgreementRecord>> {
-    let mut query = agreements::table
-        .select(AgreementRow::as_select())
-        .into_boxed();
-    let public = PUBLIC_STATES.map(AgreementState::as_str);
-    match caller.and_then(administered_by) {
-        Some(Administered::All) => {}
-        Some(Administered::OwnedBy(own)) => {
+    let load = |conn: &mut DbConnection,
+                after: Option<&String>,
+                limit: i64|
+     -> StoreResult<Vec<AgreementRow>> {
+        let mut query = agreements::table
+            .select(AgreementRow::as_select())
+            .into_boxed();
+        let public = PUBLIC_STATES.map(AgreementState::as_str);
+        match caller.and_then(administered_by) {
+            Some(Administered::All) => {}
+            Some(Administered::OwnedBy(own)) => {
+                query = query.filter(
+                    agreements::state
+                        .eq_any(public)
+                        .or(agreements::owner_public_body_id.eq(own.to_string())),
+                );
+            }
+            None => query = query.filter(agreements::state.eq_any(public)),
+        }
+        if let Some((status, _)) = filter.status {
+            let stored: Vec<&str> = status.stored_states().iter().map(|s| s.as_str()).collect();
+            query = query.filter(agreements::state.eq_any(stored));
+        }
+        if let Some(body) = filter.public_body_id {
             query = query.filter(
-                agreements::state
-                    .eq_any(public)
-                    .or(agreements::owner_public_body_id.eq(own.to_string())),
+                agreements::id.eq_any(
+                    agreement_parties::table
+                        .filter(agreement_parties::public_body_id.eq(body.to_string()))
+                        .select(agreement_parties::agreement_id),
+                ),
             );
         }
-        None => query = query.filter(agreements::state.eq_any(public)),
+        if let Some(code) = &filter.municipality_code {
+            query = query.filter(
+                agreements::id.eq_any(
+                    agreement_municipalities::table
+                        .filter(agreement_municipalities::municipality_code.eq(code.clone()))
+                        .select(agreement_municipalities::agreement_id),
+                ),
+            );
+        }
+        if let Some(after) = after {
+            query = query.filter(agreements::id.gt(after.clone()));
+        }
+        Ok(query.order(agreements::id.asc()).limit(limit).load(conn)?)
+    };
+    let after = match page.after.as_deref() {
+        Some([after]) => Some(after.clone()),
+        _ => None,
+    };
+    let Some((status, on)) = filter.status else {
+        let rows = load(conn, after.as_ref(), page.limit + 1)?;
+        let page_rows = Page::from_rows(rows, page.limit, |r| vec![r.id.clone()]);
+        return Ok(Page {
+            items: page_rows
+                .items
+                .into_iter()
+                .map(AgreementRow::into_record)
+                .collect::<StoreResult<Vec<_>>>()?,
+            next_cursor: page_rows.next_cursor,
+        });
+    };
+    // Read on in id order until the page (and one more, for the cursor) is full of
+    // agreements shown with the status on the date.
+    let mut matched: Vec<AgreementRecord> = Vec::new();
+    let mut after = after;
+    let batch = page.limit + 1;
+    'read: loop {
+        let rows = load(conn, after.as_ref(), batch)?;
+        let read = rows.len() as i64;
+        for row in rows {
+            after = Some(row.id.clone());
+            let record = row.into_record()?;
+            if record.agreement.status(on).status == status {
+                matched.push(record);
+                if matched.len() as i64 > page.limit {
+                    break 'read;
+                }
+            }
+        }
+        if read < batch {
+            break;
+        }
     }
-    if let Some(state) = filter.state {
-        query = query.filter(agreements::state.eq(state.as_str()));
-    }
-    if let Some(body) = filter.public_body_id {
-        query = query.filter(
-            agreements::id.eq_any(
-                agreement_parties::table
-                    .filter(agreement_parties::public_body_id.eq(body.to_string()))
-                    .select(agreement_parties::agreement_id),
-            ),
-        );
-    }
-    if let Some(code) = &filter.municipality_code {
-        query = query.filter(
-            agreements::id.eq_any(
-                agreement_municipalities::table
-                    .filter(agreement_municipalities::municipality_code.eq(code.clone()))
-                    .select(agreement_municipalities::agreement_id),
-            ),
-        );
-    }
-    if let Some([after]) = page.after.as_deref() {
-        query = query.filter(agreements::id.gt(after.clone()));
-    }
-    let rows: Vec<AgreementRow> = query
-        .order(agreements::id.asc())
-        .limit(page.limit + 1)
-        .load(conn)?;
-    let page_rows = Page::from_rows(rows, page.limit, |r| vec![r.id.clone()]);
-    Ok(Page {
-        items: page_rows
-            .items
-            .into_iter()
-            .map(AgreementRow::into_record)
-            .collect::<StoreResult<Vec<_>>>()?,
-        next_cursor: page_rows.next_cursor,
-    })
+    Ok(Page::from_rows(matched, page.limit, |r| {
+        vec![r.agreement.id().to_string()]
+    }))
 }
 
 /// Every agreement in an administrator's scope (for the agenda).

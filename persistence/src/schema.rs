@@ -124,6 +124,7 @@ diesel::table! {
         date -> Date,
         minutes_reference -> Nullable<Text>,
         created_at -> Timestamp,
+        planned -> Bool,
     }
 }
 

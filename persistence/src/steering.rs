@@ -268,8 +268,31 @@ pub fn insert_meeting(conn: &mut DbConnection, m: &Meeting, now: DateTime<Utc>) 
             steering_meetings::date.eq(m.date()),
             steering_meetings::minutes_reference.eq(m.minutes_reference()),
             steering_meetings::created_at.eq(to_db_time(now)),
+            steering_meetings::planned.eq(m.is_planned()),
         ))
         .execute(conn)?;
+    insert_attendance(conn, m)
+}
+
+/// A planned meeting marked held: its minutes and attendance.
+pub fn hold_meeting(conn: &mut DbConnection, m: &Meeting) -> StoreResult<()> {
+    let updated = diesel::update(
+        steering_meetings::table
+            .filter(steering_meetings::id.eq(m.id().to_string()))
+            .filter(steering_meetings::planned.eq(true)),
+    )
+    .set((
+        steering_meetings::planned.eq(false),
+        steering_meetings::minutes_reference.eq(m.minutes_reference()),
+    ))
+    .execute(conn)?;
+    if updated != 1 {
+        return Err(StoreError::NotFound);
+    }
+    insert_attendance(conn, m)
+}
+
+fn insert_attendance(conn: &mut DbConnection, m: &Meeting) -> StoreResult<()> {
     for present in m.present() {
         diesel::insert_into(steering_attendance::table)
             .values((
@@ -292,12 +315,13 @@ fn meetings_where(
             steering_meetings::id,
             steering_meetings::date,
             steering_meetings::minutes_reference,
+            steering_meetings::planned,
         ))
         .into_boxed();
     if let Some(id) = only {
         query = query.filter(steering_meetings::id.eq(id.to_string()));
     }
-    let rows: Vec<(String, NaiveDate, Option<String>)> = query
+    let rows: Vec<(String, NaiveDate, Option<String>, bool)> = query
         .order((steering_meetings::date, steering_meetings::id))
         .load(conn)?;
     let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
@@ -313,7 +337,10 @@ fn meetings_where(
         ))
         .load(conn)?;
     rows.into_iter()
-        .map(|(id, date, minutes_reference)| {
+        .map(|(id, date, minutes_reference, planned)| {
+            if planned {
+                return Ok(Meeting::restore_planned(parse_uuid(&id)?, group_id, date));
+            }
             let present = attendance
                 .iter()
                 .filter(|(m, _)| *m == id)

@@ -251,6 +251,13 @@ impl TestApp {
         self.set_now(Utc.from_utc_datetime(&noon));
     }
 
+    /// Holds the server's clock at noon of its current Swedish day: today stays, and no
+    /// public reply's `max-age` is shortened by a midnight a minute away.
+    pub fn hold_at_noon(&self) {
+        let today = self.clock.today();
+        self.set_today(&today.format("%Y-%m-%d").to_string());
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

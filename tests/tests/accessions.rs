@@ -109,6 +109,7 @@ e2e!(registration_mode_from_application_to_withdrawal, |app| {
         "already_signatory"
     );
 
+    app.hold_at_noon();
     // The public list: public facts only.
     let list = app.get(&format!("/api/v1/agreements/{}/signatories", s.agreement));
     assert_eq!(list.status, 200, "{}", list.text);

@@ -16,6 +16,7 @@
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
+use samverkan_api::state::Clock;
 use samverkan_domain::access::Role;
 use samverkan_e2e::*;
 use serde_json::{Value, json};
@@ -149,6 +150,8 @@ const TABLE: &[(&str, &str, [Expect; 6])] = &[
         "owner admin",
         [U, F, F, F, NEW, NEW],
     ),
+    ("plan_steering_meeting", "adopted", [U, F, F, F, NEW, NEW]),
+    ("record_steering_minutes", "adopted", [U, F, F, F, OK, OK]),
     // ---- accessions
     ("list_signatories", "adopted", OPEN),
     ("list_signatories", "draft", PRIVATE),
@@ -706,6 +709,31 @@ impl World {
                     .param("id", id)
                     .param("membership_id", membership)
                     .body(json!({"last_day": "2025-06-30"}))
+            }
+            "plan_steering_meeting" | "record_steering_minutes" => {
+                let id = if fresh {
+                    self.group_with_meeting(app).0
+                } else {
+                    self.adopted
+                };
+                let today = app.clock.today().format("%Y-%m-%d").to_string();
+                let call = Call::new(self.member.as_str()).param("id", id);
+                if op == "plan_steering_meeting" {
+                    return call.body(json!({"date": today}));
+                }
+                // A refused call is refused before the meeting is looked at: it is given the
+                // shared world's (held) meeting, which it must leave as it was.
+                let planned = if fresh {
+                    created(&app.post(
+                        &format!("/api/v1/agreements/{id}/steering-group/planned-meetings"),
+                        Some(admin),
+                        &json!({"date": today}),
+                    ))
+                } else {
+                    self.meeting
+                };
+                call.param("meeting_id", planned)
+                    .body(json!({"present": [], "minutes_reference": "Protokoll § 1"}))
             }
             "record_steering_meeting" | "record_steering_decision" => {
                 let (id, meeting) = if fresh {

@@ -54,6 +54,7 @@ e2e!(organization_lifecycle_with_etags, |app| {
     assert_eq!(r.json["municipality_codes"], json!(["1281", "1285"]));
     let etag = r.header("etag").unwrap().to_owned();
 
+    app.hold_at_noon();
     let got = app.get(&format!("/api/v1/organizations/{id}"));
     assert_eq!(got.status, 200);
     assert_eq!(got.json["name"], "Föreningen Ängsblomman");

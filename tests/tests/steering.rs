@@ -464,3 +464,77 @@ e2e!(demo_groups_follow_the_seeds, |app| {
     assert_eq!(b.json["composition"]["public_sector"]["adjuncts"], 2);
     assert_eq!(b.json["composition"]["balanced"], true);
 });
+
+e2e!(
+    a_planned_meeting_decides_once_its_minutes_mark_it_held,
+    |app| {
+        app.set_today("2025-03-01");
+        let s = setup(app, Some(1), false);
+        let mut ids = Vec::new();
+        for (name, side, role) in [
+            ("Åsa Exempelsson", "public_sector", "chair"),
+            ("Örjan Provlund", "civil_society", "vice_chair"),
+        ] {
+            let r = appoint(
+                app,
+                &s,
+                &member(&s, name, side, "ordinary", role, "2024-01-01", None),
+            );
+            assert_eq!(r.status, 201, "{}", r.text);
+            ids.push(r.id());
+        }
+        let plan = |date: &str| {
+            app.post(
+                &format!("{}/planned-meetings", s.base),
+                Some(&s.admin),
+                &json!({"date": date}),
+            )
+        };
+        let past = plan("2025-02-28");
+        assert_eq!(past.assert_problem(422).json["errors"][0]["field"], "date");
+        assert_eq!(past.json["errors"][0]["code"], "planned_in_past");
+        let planned = plan("2025-03-12");
+        assert_eq!(planned.status, 201, "{}", planned.text);
+        assert_eq!(planned.json["planned"], true);
+        assert_eq!(planned.json["present"], json!([]));
+        let id = planned.id();
+        let decide = || {
+            app.post(
+            &format!("{}/meetings/{id}/decisions", s.base),
+            Some(&s.admin),
+            &json!({"kind": "adopt_action_plan", "subject": "Handlingsplan 2025–2026", "subject_id": null, "text": "Styrgruppen antar handlingsplanen för året."}),
+        )
+        };
+        assert_eq!(
+            decide().assert_problem(409).json["code"],
+            "meeting_not_held"
+        );
+        let minutes = || {
+            app.post(
+                &format!("{}/meetings/{id}/minutes", s.base),
+                Some(&s.admin),
+                &json!({"present": ids, "minutes_reference": "Protokoll 2025-03-12 § 2"}),
+            )
+        };
+        assert_eq!(
+            minutes().assert_problem(409).json["code"],
+            "meeting_date_not_reached"
+        );
+        // Held on its date: minutes, attendance and then decisions.
+        app.set_today("2025-03-12");
+        let held = minutes();
+        assert_eq!(held.status, 200, "{}", held.text);
+        assert_eq!(held.json["planned"], false);
+        assert_eq!(held.json["quorum"]["quorate"], true);
+        assert_eq!(held.json["minutes_reference"], "Protokoll 2025-03-12 § 2");
+        assert_eq!(decide().status, 201);
+        assert_eq!(
+            minutes().assert_problem(409).json["code"],
+            "meeting_already_held"
+        );
+        let read = app.get(&format!("{}/meetings/{id}", s.base));
+        assert_eq!(read.json["planned"], false);
+        assert_eq!(read.json["present"].as_array().map(Vec::len), Some(2));
+        assert_eq!(read.json["decisions"].as_array().map(Vec::len), Some(1));
+    }
+);

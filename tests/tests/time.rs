@@ -503,3 +503,154 @@ e2e!(a_correction_keeps_history_and_corrects_every_view, |app| {
     let listed = app.get(&list);
     assert_eq!(listed.json["items"][0]["signatory_since"], "2024-02-15");
 });
+
+e2e!(
+    a_public_list_is_not_cached_past_the_swedish_midnight,
+    |app| {
+        let s = setup(app, "2025-04-09");
+        signatory(app, &s, "Föreningen Älvsnäckan", "2024-02-10", "2024-03-01");
+        let list = format!("/api/v1/agreements/{}/signatories", s.agreement);
+        // At noon a minute is far from midnight.
+        let noon = app.get(&list);
+        assert_eq!(names(&noon), ["Föreningen Älvsnäckan"]);
+        assert_eq!(noon.header("cache-control"), Some("public, max-age=60"));
+        // 30 s before midnight in Sweden (CEST: 22:00 UTC), the same day's cached answer
+        // may be kept only until then.
+        app.set_now("2025-04-09T21:59:30Z".parse().unwrap());
+        let late = app.get(&list);
+        assert_eq!(late.header("etag"), noon.header("etag"));
+        assert_eq!(late.header("cache-control"), Some("public, max-age=30"));
+        let again = app.get(&list);
+        assert_eq!(again.header("cache-control"), Some("public, max-age=30"));
+        let embed = app.get(&format!("{list}.csv"));
+        assert_eq!(embed.header("cache-control"), Some("public, max-age=30"));
+        let agreements = app.get("/api/v1/agreements");
+        assert_eq!(
+            agreements.header("cache-control"),
+            Some("public, max-age=30")
+        );
+        // In winter (CET) midnight is 23:00 UTC.
+        app.set_now("2025-12-01T22:59:30Z".parse().unwrap());
+        assert_eq!(
+            app.get(&list).header("cache-control"),
+            Some("public, max-age=30")
+        );
+        app.set_now("2025-12-01T22:00:00Z".parse().unwrap());
+        assert_eq!(
+            app.get(&list).header("cache-control"),
+            Some("public, max-age=60")
+        );
+    }
+);
+
+e2e!(state_filters_on_the_status_shown_today, |app| {
+    // One agreement in force, one that expired on 2022-12-31, one terminating with notice.
+    let s = setup(app, "2025-01-10");
+    let expiring_body = app.public_body("municipality", "0181");
+    let expiring_admin = app.agreement_admin(expiring_body);
+    let expiring = app.create_agreement(
+        &expiring_admin,
+        expiring_body,
+        "0181",
+        json!({"approval_mode": "registration", "eligibility_statements": [STATEMENT]}),
+    );
+    let r = app.post(
+            &format!("/api/v1/agreements/{expiring}/adoption"),
+            Some(&expiring_admin),
+            &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2018-01-15", "diary_number": "KS 2018/1", "valid_from": "2018-02-01", "valid_until": "2022-12-31"}),
+        );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let ending_body = app.public_body("municipality", "1282");
+    let ending_admin = app.agreement_admin(ending_body);
+    let ending = app.adopted_agreement(
+        &ending_admin,
+        ending_body,
+        "1282",
+        json!({"approval_mode": "registration", "eligibility_statements": [STATEMENT]}),
+    );
+    let t = app.post(
+            &format!("/api/v1/agreements/{ending}/termination"),
+            Some(&ending_admin),
+            &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2025-01-10", "effective_on": "2025-04-10", "reason": null}),
+        );
+    assert_eq!(t.status, 200, "{}", t.text);
+    let ids = |r: &Resp| -> Vec<String> {
+        assert_eq!(r.status, 200, "{}", r.text);
+        let mut ids: Vec<String> = r.json["items"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|i| i["id"].as_str().expect("an id").to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let adopted = sorted(vec![s.agreement.to_string(), ending.to_string()]);
+    assert_eq!(ids(&app.get("/api/v1/agreements?state=adopted")), adopted);
+    assert_eq!(
+        ids(&app.get("/api/v1/agreements?state=expired")),
+        [expiring.to_string()]
+    );
+    assert!(ids(&app.get("/api/v1/agreements?state=terminated")).is_empty());
+    // Paged one at a time, the filter still fills every page.
+    let first = app.get("/api/v1/agreements?state=adopted&limit=1");
+    assert_eq!(ids(&first).len(), 1);
+    let cursor = first.json["next_cursor"].as_str().expect("a next page");
+    let second = app.get(&format!(
+        "/api/v1/agreements?state=adopted&limit=1&cursor={cursor}"
+    ));
+    assert_eq!(ids(&second).len(), 1);
+    assert_eq!(second.json["next_cursor"], Value::Null);
+    // An unknown status names the parameter.
+    let bad = app.get("/api/v1/agreements?state=bogus");
+    assert_eq!(bad.assert_problem(400).json["errors"][0]["field"], "state");
+
+    // Accessions: approved until the termination takes effect, ended from then.
+    let es = Setup {
+        agreement: ending,
+        admin: ending_admin.clone(),
+    };
+    let _ = t;
+    let org = app.create_organization("Föreningen Östanvind", None);
+    let r = app.post(
+        &format!("/api/v1/agreements/{ending}/accessions"),
+        Some(&es.admin),
+        &application(org, "2024-02-10"),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let accession = r.id();
+    let r = app.post(
+        &format!("/api/v1/accessions/{accession}/approval"),
+        Some(&es.admin),
+        &json!({"approved_on": "2024-03-01", "decision_id": null}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let list = |state: &str| {
+        ids(&app.get_as(
+            &format!("/api/v1/agreements/{ending}/accessions?state={state}"),
+            &es.admin,
+        ))
+    };
+    assert_eq!(list("approved"), [accession.to_string()]);
+    assert!(list("ended").is_empty());
+    app.set_today("2025-04-10");
+    assert!(list("approved").is_empty());
+    assert_eq!(list("ended"), [accession.to_string()]);
+    assert_eq!(
+        ids(&app.get("/api/v1/agreements?state=terminated")),
+        [ending.to_string()]
+    );
+    assert_eq!(
+        ids(&app.get("/api/v1/agreements?state=adopted")),
+        [s.agreement.to_string()]
+    );
+    let bad = app.get_as(
+        &format!("/api/v1/agreements/{ending}/accessions?state=expired"),
+        &es.admin,
+    );
+    assert_eq!(bad.assert_problem(400).json["errors"][0]["field"], "state");
+});

@@ -184,6 +184,26 @@ pub struct MeetingInput {
     pub minutes_reference: Option<String>,
 }
 
+/// A meeting the group plans ahead: only its date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlannedMeetingInput {
+    /// Today or later.
+    pub date: NaiveDate,
+}
+
+/// The minutes of a planned meeting, once held on its date: who was present, and where the
+/// minutes are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MinutesInput {
+    /// Membership ids of the members present, adjuncts and deputies included.
+    pub present: Vec<Uuid>,
+    #[serde(default)]
+    #[schema(schema_with = meeting_minutes_reference)]
+    pub minutes_reference: Option<String>,
+}
+
 fn meeting_minutes_reference() -> Field {
     Field::optional_text(MINUTES_REFERENCE_MAX)
 }

@@ -85,7 +85,7 @@ fn shared_components(doc: &mut Value) {
             "schema": {"type": "string", "example": "\"v3-0123456789abcdef\""},
         },
         "CacheControl": {
-            "description": "`public, max-age=60` for open data, `private, no-cache` for what depends on the caller, `no-store` for the answer to a change.",
+            "description": "`public, max-age=60` for open data (less in the last minute before midnight in Sweden, when what is shown as of today may change: never past it), `private, no-cache` for what depends on the caller, `no-store` for the answer to a change.",
             "schema": {"type": "string", "example": "public, max-age=60"},
         },
         "Link": {

@@ -308,7 +308,8 @@ async fn submit(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AccessionQuery {
-    /// Only accessions in this state.
+    /// Only accessions shown in this state today (`state`: a withdrawal or end from a later
+    /// date still reads `approved`).
     pub state: Option<AccessionState>,
 }
 
@@ -333,7 +334,8 @@ async fn list_for_administrators(
 ) -> ApiResult<HttpResponse> {
     let agreement_id = id.into_inner();
     let page = page.page_request(&req, 2)?;
-    let filter = query.state;
+    let today = state.today();
+    let filter = query.state.map(|s| (s, today));
     let page = state
         .read(move |conn| {
             let a = visible_agreement(conn, agreement_id, Some(&principal))?;
@@ -352,7 +354,7 @@ async fn list_for_administrators(
         items: page
             .items
             .iter()
-            .map(|r| AccessionView::of(r, state.today()))
+            .map(|r| AccessionView::of(r, today))
             .collect(),
         next_cursor: page.next_cursor,
     };

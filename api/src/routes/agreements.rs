@@ -9,7 +9,7 @@ use samverkan_domain::DomainError;
 use samverkan_domain::access::Principal;
 use samverkan_domain::agreement::{
     self, Agreement, AgreementState, NewAgreement, PartiesInput, RenegotiationInput,
-    RequestingSide, ReviewInput, ReviewKind, Scope, limits,
+    RequestingSide, ReviewInput, ReviewKind, Scope, ShownStatus, limits,
 };
 use samverkan_persistence::agreements::{self as store, AgreementFilter, AgreementRecord};
 use samverkan_persistence::db::DbConnection;
@@ -255,8 +255,9 @@ pub struct AgreementQuery {
     /// Only agreements covering this municipality (kommunkod).
     #[param(schema_with = crate::schemas::municipality_query)]
     pub municipality: Option<String>,
-    /// Only agreements in this lifecycle state.
-    pub state: Option<AgreementState>,
+    /// Only agreements shown with this status today (`status.status`: `expired` included,
+    /// a termination with notice still `adopted` until it takes effect).
+    pub state: Option<ShownStatus>,
 }
 
 /// List agreements, oldest first.
@@ -279,12 +280,12 @@ async fn list_agreements(
 ) -> ApiResult<HttpResponse> {
     let page = page.page_request(&req, 1)?;
     let municipality_code = municipality_filter(query.municipality.as_deref())?;
+    let today = state.today();
     let filter = AgreementFilter {
         public_body_id: query.public_body,
         municipality_code,
-        state: query.state,
+        status: query.state.map(|s| (s, today)),
     };
-    let today = state.today();
     let (page, caller) = state
         .read(move |conn| {
             Ok((
@@ -363,7 +364,7 @@ async fn list_versions(
         .collect();
     json_read(
         &req,
-        &VersionList { items },
+        &VersionList::whole(items),
         None,
         Visibility::of_agreement(&record.agreement),
         None,
@@ -435,7 +436,7 @@ async fn calendar(
         .collect();
     json_read(
         &req,
-        &DueItemList { items },
+        &DueItemList::whole(items),
         None,
         Visibility::of_agreement(&record.agreement),
         None,
@@ -494,7 +495,13 @@ async fn agenda(
     .into_iter()
     .map(AgendaItem::from)
     .collect();
-    json_read(&req, &AgendaList { items }, None, Visibility::Private, None)
+    json_read(
+        &req,
+        &AgendaList::whole(items),
+        None,
+        Visibility::Private,
+        None,
+    )
 }
 
 /// List the agreement's renegotiation requests.
@@ -526,7 +533,7 @@ async fn list_renegotiation_requests(
         .collect();
     json_read(
         &req,
-        &RenegotiationRequestList { items },
+        &RenegotiationRequestList::whole(items),
         None,
         Visibility::of_agreement(&record.agreement),
         None,

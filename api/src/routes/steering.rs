@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 use crate::auth::require_that;
 use crate::contract::steering::{
-    Appointer, Appointment, DecisionInput, GroupConfigInput, MeetingInput, Quorum, SideComposition,
-    default_term_months, seats_per_side,
+    Appointer, Appointment, DecisionInput, GroupConfigInput, MeetingInput, MinutesInput,
+    PlannedMeetingInput, Quorum, SideComposition, default_term_months, seats_per_side,
 };
 use crate::extract::{Authenticated, Caller, Json, double_option};
 use crate::http::{Visibility, changed, if_match_version, json_read};
@@ -39,6 +39,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(end_term)
         .service(list_meetings)
         .service(record_meeting)
+        .service(plan_meeting)
+        .service(record_minutes)
         .service(get_meeting)
         .service(record_decision);
 }
@@ -174,6 +176,9 @@ impl From<&DecisionRecord> for DecisionView {
 pub struct MeetingView {
     pub id: Uuid,
     pub date: NaiveDate,
+    /// Planned for its date and not yet held: no attendance, no minutes and no decisions
+    /// until its minutes are recorded (`POST …/meetings/{meeting_id}/minutes`).
+    pub planned: bool,
     pub minutes_reference: Option<String>,
     /// Membership ids of the members present.
     pub present: Vec<Uuid>,
@@ -194,6 +199,7 @@ impl MeetingView {
         Ok(Self {
             id: meeting.id(),
             date: meeting.date(),
+            planned: meeting.is_planned(),
             minutes_reference: meeting.minutes_reference().map(str::to_owned),
             present: meeting.present().to_vec(),
             quorum: group.quorum(meeting)?.into(),
@@ -293,7 +299,7 @@ async fn list_memberships(
         .collect();
     json_read(
         &req,
-        &MemberList { items },
+        &MemberList::whole(items),
         None,
         Visibility::of_agreement(&a),
         None,
@@ -332,7 +338,7 @@ async fn list_meetings(
         .collect::<ApiResult<Vec<_>>>()?;
     json_read(
         &req,
-        &MeetingList { items },
+        &MeetingList::whole(items),
         None,
         Visibility::of_agreement(&a),
         None,
@@ -651,6 +657,102 @@ async fn record_meeting(
         )
     })
     .await
+}
+
+/// Plan a meeting.
+///
+/// A meeting the group will hold, dated today or later (422 `date`: `planned_in_past`). It
+/// holds no decisions (409 `meeting_not_held`) until its minutes mark it held. The same people
+/// who may record a meeting on that date.
+#[utoipa::path(
+    tag = "steering", operation_id = "plan_steering_meeting",
+    request_body = PlannedMeetingInput,
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the original response")),
+    responses((status = 201, description = "The meeting was planned", body = MeetingView, headers(("Location" = String)))),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/steering-group/planned-meetings")]
+async fn plan_meeting(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    id: Path<Uuid>,
+    body: Json<PlannedMeetingInput>,
+) -> ApiResult<HttpResponse> {
+    let agreement_id = id.into_inner();
+    let input = body.0;
+    let caller = principal.clone();
+    let request = input.clone();
+    let clock = state.clock.clone();
+    create_once(&state, &req, &principal.sub, &request, move |conn| {
+        let a = visible_agreement(conn, agreement_id, Some(&caller))?;
+        let record = store::get_group_for_update(conn, agreement_id)?;
+        require_that(steering::may_record_meeting(
+            &caller,
+            a.owner_public_body_id(),
+            &record.group,
+            input.date,
+        ))?;
+        let meeting = record
+            .group
+            .plan_meeting(Uuid::now_v7(), input.date, clock.today())?;
+        store::insert_meeting(conn, &meeting, clock.now())?;
+        Created::new(
+            format!("{}/meetings/{}", path_prefix(agreement_id), meeting.id()),
+            None,
+            &MeetingView::of(&record.group, &meeting, &[])?,
+        )
+    })
+    .await
+}
+
+/// Record a planned meeting's minutes.
+///
+/// Marks the planned meeting held, with its attendance and minutes: on or after its date (409
+/// `meeting_date_not_reached`), once (409 `meeting_already_held`); present ids must be members
+/// in office on the date. Decisions can then be recorded at it.
+#[utoipa::path(
+    tag = "steering", operation_id = "record_steering_minutes",
+    request_body = MinutesInput,
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("meeting_id" = Uuid, Path, description = "The meeting's id")),
+    responses(
+        (status = 200, description = "The meeting, now held", body = MeetingView),
+        (status = 409, description = "The steering group's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)
+    ),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/steering-group/meetings/{meeting_id}/minutes")]
+async fn record_minutes(
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    path: Path<(Uuid, Uuid)>,
+    body: Json<MinutesInput>,
+) -> ApiResult<HttpResponse> {
+    let (agreement_id, meeting_id) = path.into_inner();
+    let input = body.0;
+    let clock = state.clock.clone();
+    let view = state
+        .write(move |conn| {
+            let a = visible_agreement(conn, agreement_id, Some(&principal))?;
+            let record = store::get_group_for_update(conn, agreement_id)?;
+            let planned = store::get_meeting(conn, record.group.id(), meeting_id)?;
+            require_that(steering::may_record_decision(
+                &principal,
+                a.owner_public_body_id(),
+                &record.group,
+                &planned,
+            ))?;
+            let held = record.group.hold_meeting(
+                &planned,
+                &input.present,
+                input.minutes_reference.as_deref(),
+                clock.today(),
+            )?;
+            store::hold_meeting(conn, &held)?;
+            MeetingView::of(&record.group, &held, &[])
+        })
+        .await?;
+    changed(&view, None)
 }
 
 /// Record a decision taken at a meeting.

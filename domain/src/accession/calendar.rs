@@ -20,6 +20,24 @@ pub fn swedish_date(now: DateTime<Utc>) -> NaiveDate {
     (now + Duration::hours(offset)).date_naive()
 }
 
+/// The instant the next Swedish day begins: midnight in Sweden after `now`. Whatever is shown
+/// "as of today" may change then, so nothing computed for today may be kept past it.
+///
+/// Sweden switches between CET and CEST at 01:00 UTC, never at midnight, so midnight is at
+/// 22:00 or 23:00 UTC the day before: the earlier of the two whose Swedish date is tomorrow.
+pub fn next_swedish_midnight(now: DateTime<Utc>) -> DateTime<Utc> {
+    let today = swedish_date(now);
+    let Some(tomorrow) = today.succ_opt() else {
+        return DateTime::<Utc>::MAX_UTC;
+    };
+    let midnight = tomorrow.and_time(NaiveTime::MIN).and_utc();
+    [2, 1]
+        .into_iter()
+        .map(|offset| midnight - Duration::hours(offset))
+        .find(|t| swedish_date(*t) == tomorrow)
+        .unwrap_or(midnight)
+}
+
 fn last_sunday(year: i32, month: u32) -> NaiveDate {
     // Both March and October have 31 days, and every year has them.
     let last = NaiveDate::from_ymd_opt(year, month, 31).unwrap_or(NaiveDate::MIN);
@@ -66,5 +84,43 @@ mod tests {
         assert_eq!(swedish_date(at(2024, 10, 26, 22, 30)), date(2024, 10, 27));
         // 2024-10-27 22:30 UTC is winter time again: 23:30 on the 27th.
         assert_eq!(swedish_date(at(2024, 10, 27, 22, 30)), date(2024, 10, 27));
+    }
+
+    #[test]
+    fn the_next_swedish_midnight_follows_the_offset_of_the_season() {
+        // Winter: midnight is 23:00 UTC the day before.
+        assert_eq!(
+            next_swedish_midnight(at(2024, 1, 15, 12, 0)),
+            at(2024, 1, 15, 23, 0)
+        );
+        assert_eq!(
+            next_swedish_midnight(at(2024, 1, 15, 22, 59)),
+            at(2024, 1, 15, 23, 0)
+        );
+        // At midnight itself the next one is a day later.
+        assert_eq!(
+            next_swedish_midnight(at(2024, 1, 15, 23, 0)),
+            at(2024, 1, 16, 23, 0)
+        );
+        // Summer: 22:00 UTC.
+        assert_eq!(
+            next_swedish_midnight(at(2024, 6, 15, 21, 59)),
+            at(2024, 6, 15, 22, 0)
+        );
+        // The night the clocks go forward (2024-03-31 01:00 UTC): the 30th still ends at
+        // 23:00 UTC, the 31st at 22:00 UTC.
+        assert_eq!(
+            next_swedish_midnight(at(2024, 3, 30, 12, 0)),
+            at(2024, 3, 30, 23, 0)
+        );
+        assert_eq!(
+            next_swedish_midnight(at(2024, 3, 31, 12, 0)),
+            at(2024, 3, 31, 22, 0)
+        );
+        // And back (2024-10-27 01:00 UTC): the 27th ends at 23:00 UTC.
+        assert_eq!(
+            next_swedish_midnight(at(2024, 10, 27, 12, 0)),
+            at(2024, 10, 27, 23, 0)
+        );
     }
 }

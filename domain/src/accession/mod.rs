@@ -33,7 +33,7 @@ use chrono::NaiveDate;
 
 use crate::error::{Lang, Term};
 
-pub use calendar::swedish_date;
+pub use calendar::{next_swedish_midnight, swedish_date};
 pub use lifecycle::{
     Accession, AccessionParts, AgreementTerms, Approval, CitedDecision, ExistingAccession,
     SYSTEM_ACTOR, SubmissionInput,

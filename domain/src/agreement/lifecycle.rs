@@ -50,6 +50,21 @@ pub enum ShownStatus {
 
 crate::enum_text::enum_text!(ShownStatus);
 
+impl ShownStatus {
+    /// The stored states an agreement shown with this status can be in
+    /// ([`Agreement::status`]): `adopted` and `expired` are derived from an adopted or
+    /// terminated agreement's dates, a termination with notice still reads `adopted`.
+    pub fn stored_states(self) -> &'static [AgreementState] {
+        match self {
+            Self::Draft => &[AgreementState::Draft],
+            Self::Consultation => &[AgreementState::Consultation],
+            Self::Abandoned => &[AgreementState::Abandoned],
+            Self::Terminated => &[AgreementState::Terminated],
+            Self::Adopted | Self::Expired => &[AgreementState::Adopted, AgreementState::Terminated],
+        }
+    }
+}
+
 /// A municipality's agreement, or a region's (Blekinge) covering the county's
 /// municipalities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

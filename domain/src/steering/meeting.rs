@@ -30,9 +30,28 @@ pub struct Meeting {
     date: NaiveDate,
     present: Vec<Uuid>,
     minutes_reference: Option<String>,
+    /// Planned for its date, not yet held: no attendance, no minutes, no decisions.
+    planned: bool,
 }
 
 impl Meeting {
+    /// A stored planned meeting, read back.
+    pub fn restore_planned(id: Uuid, group_id: Uuid, date: NaiveDate) -> Self {
+        Self {
+            id,
+            group_id,
+            date,
+            present: Vec::new(),
+            minutes_reference: None,
+            planned: true,
+        }
+    }
+
+    /// Planned, not yet held.
+    pub fn is_planned(&self) -> bool {
+        self.planned
+    }
+
     /// A stored meeting, read back: trusted stored data, not a way around the rules.
     pub fn restore(id: Uuid, group_id: Uuid, stored: MeetingInput) -> Self {
         Self {
@@ -41,6 +60,7 @@ impl Meeting {
             date: stored.date,
             present: stored.present,
             minutes_reference: stored.minutes_reference,
+            planned: false,
         }
     }
 
@@ -282,7 +302,51 @@ impl SteeringGroup {
             date: input.date,
             present: input.present.clone(),
             minutes_reference,
+            planned: false,
         })
+    }
+
+    /// Plans a meeting: dated today or later (`date`: `planned_in_past`), with no attendance
+    /// and no minutes; it holds no decisions until [`SteeringGroup::hold_meeting`].
+    pub fn plan_meeting(
+        &self,
+        id: Uuid,
+        date: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Meeting, DomainError> {
+        if date < today {
+            return Err(DomainError::invalid("date", SteeringField::PlannedInPast));
+        }
+        Ok(Meeting::restore_planned(id, self.id(), date))
+    }
+
+    /// Marks a planned meeting held, with its attendance and minutes: on or after its date
+    /// (409 `meeting_date_not_reached`), once (409 `meeting_already_held`), the attendance
+    /// checked as for any recorded meeting.
+    pub fn hold_meeting(
+        &self,
+        planned: &Meeting,
+        present: &[Uuid],
+        minutes_reference: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Meeting, DomainError> {
+        if planned.group_id != self.id() {
+            return Err(SteeringRule::NotOfThisGroup.into());
+        }
+        if !planned.planned {
+            return Err(SteeringRule::MeetingAlreadyHeld { date: planned.date }.into());
+        }
+        if planned.date > today {
+            return Err(SteeringRule::MeetingDateNotReached { date: planned.date }.into());
+        }
+        self.record_meeting(
+            planned.id,
+            &MeetingInput {
+                date: planned.date,
+                present: present.to_vec(),
+                minutes_reference: minutes_reference.map(str::to_owned),
+            },
+        )
     }
 
     /// Counts each side at the meeting. A present member is checked against the current
@@ -332,6 +396,9 @@ impl SteeringGroup {
     fn check_decidable(&self, meeting: &Meeting) -> Result<(), SteeringRule> {
         if meeting.group_id != self.id() {
             return Err(SteeringRule::NotOfThisGroup);
+        }
+        if meeting.planned {
+            return Err(SteeringRule::MeetingNotHeld { date: meeting.date });
         }
         let composition = self.composition(meeting.date);
         if !composition.balanced {

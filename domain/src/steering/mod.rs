@@ -101,6 +101,21 @@ crate::rules! {
             en: "a member recorded as present on {date} was not in office on that date according to the current records",
             sv: "en ledamot som är antecknad som närvarande den {date} satt enligt nuvarande uppgifter inte i gruppen den dagen",
         },
+        /// A planned meeting holds no decisions until its minutes mark it held.
+        MeetingNotHeld { date: NaiveDate } => "meeting_not_held" {
+            en: "the meeting on {date} is planned, not held: record its minutes first",
+            sv: "mötet den {date} är planerat och inte hållet: registrera protokollet först",
+        },
+        /// Only a planned meeting is marked held, once.
+        MeetingAlreadyHeld { date: NaiveDate } => "meeting_already_held" {
+            en: "the meeting on {date} is already recorded as held",
+            sv: "mötet den {date} är redan registrerat som hållet",
+        },
+        /// A planned meeting is held on its date: its minutes are recorded on or after it.
+        MeetingDateNotReached { date: NaiveDate } => "meeting_date_not_reached" {
+            en: "the meeting is planned for {date}: its minutes are recorded on or after that day",
+            sv: "mötet är planerat till {date}: protokollet registreras den dagen eller senare",
+        },
         NotOfThisGroup => "not_of_this_group" {
             en: "the meeting or decision belongs to another steering group",
             sv: "mötet eller beslutet hör till en annan styrgrupp",
@@ -161,6 +176,11 @@ crate::field_errors! {
         MeetingInFuture => "in_future" {
             en: "a meeting is recorded once held: its date cannot be in the future",
             sv: "ett möte registreras när det har hållits: datumet kan inte ligga i framtiden",
+        },
+        /// A planned meeting lies ahead: planned for today or later.
+        PlannedInPast => "planned_in_past" {
+            en: "a planned meeting lies ahead: its date cannot be before today (record a past meeting as held)",
+            sv: "ett planerat möte ligger framåt i tiden: datumet kan inte vara före i dag (registrera ett hållet möte i stället)",
         },
         /// Checked against the records: a decision on an accession names one of this
         /// agreement's accessions.

@@ -2140,3 +2140,56 @@ fn a_decision_on_an_accession_names_one_of_this_agreement() {
     plan.require_known_subject(agreement, None)
         .expect("only decisions on accessions name an accession");
 }
+
+#[test]
+fn a_planned_meeting_holds_no_decisions_until_its_minutes_mark_it_held() {
+    let (g, public, civil) = full_group(5);
+    let today = d("2024-03-01");
+    assert_eq!(
+        fields(g.plan_meeting(Uuid::from_u128(0x4001), d("2024-02-29"), today)),
+        [f("date", "planned_in_past")]
+    );
+    let planned = g
+        .plan_meeting(Uuid::from_u128(0x4001), d("2024-03-12"), today)
+        .expect("planned");
+    assert!(planned.is_planned());
+    assert!(planned.present().is_empty());
+    let code = |e: DomainError| e.code().map(str::to_owned);
+    assert_eq!(
+        g.record_decision(
+            &planned,
+            Uuid::from_u128(0xDEC),
+            &approve(Uuid::from_u128(1))
+        )
+        .map_err(code)
+        .err(),
+        Some(Some("meeting_not_held".to_owned()))
+    );
+    let present = [&public[..3], &civil[..4]].concat();
+    assert_eq!(
+        g.hold_meeting(&planned, &present, Some("Protokoll § 1"), d("2024-03-11"))
+            .map_err(code)
+            .err(),
+        Some(Some("meeting_date_not_reached".to_owned()))
+    );
+    let held = g
+        .hold_meeting(&planned, &present, Some("Protokoll § 1"), d("2024-03-12"))
+        .expect("held on its date");
+    assert!(!held.is_planned());
+    assert_eq!(held.id(), planned.id());
+    assert_eq!(held.date(), d("2024-03-12"));
+    assert_eq!(held.minutes_reference(), Some("Protokoll § 1"));
+    g.record_decision(&held, Uuid::from_u128(0xDEC), &approve(Uuid::from_u128(1)))
+        .expect("decided once held");
+    assert_eq!(
+        g.hold_meeting(&held, &present, None, d("2024-03-13"))
+            .map_err(code)
+            .err(),
+        Some(Some("meeting_already_held".to_owned()))
+    );
+    // The attendance is checked as for any meeting.
+    assert_eq!(
+        fields(g.hold_meeting(&planned, &[Uuid::from_u128(0xBAD)], None, d("2024-03-12"))),
+        [f("present[0]", "unknown_member")]
+    );
+}

@@ -1114,6 +1114,10 @@ mod on_any_date {
             if on >= adoption.takes_effect {
                 prop_assert_eq!(shown(&whole), shown(&then));
             }
+            // A list filtered by the shown status narrows by these stored states first.
+            for a in [&whole, &then] {
+                prop_assert!(a.status(on).status.stored_states().contains(&a.state()));
+            }
         }
     }
 }

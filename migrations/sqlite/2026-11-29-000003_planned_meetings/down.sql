@@ -1,0 +1,1 @@
+ALTER TABLE steering_meetings DROP COLUMN planned;
