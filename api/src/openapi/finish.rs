@@ -390,6 +390,11 @@ fn tagged_unions(doc: &mut Value) {
     }
     for (name, mut variant) in extracted {
         variant["title"] = name.clone().into();
+        // Every tagged object refuses fields it does not know (400 naming them), in a request
+        // as at the top level; the contract says so, or a schema-valid body would be refused.
+        if variant.get("additionalProperties").is_none() {
+            variant["additionalProperties"] = false.into();
+        }
         schemas.insert(name, variant);
     }
 }
