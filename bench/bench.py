@@ -144,11 +144,11 @@ def mint(binary, *args):
 
 def cmd_setup(a):
     base = a.base.rstrip("/")
-    platform = mint(a.bin, "--sub", "bench-plattform", "--role", "platform_admin", "--ttl", "2d")
+    platform = mint(a.bin, "--sub", "bench-plattform", "--role", "platform_admin", "--ttl", "12h")
     body = expect(200, http("GET", f"{base}/api/v1/public-bodies?kind=municipality&scb_code={MUNICIPALITY}"),
                   "find Eslövs kommun")["items"][0]
     admin = mint(a.bin, "--sub", f"processledare-{body['id']}", "--role", "agreement_admin",
-                 "--public-body", body["id"], "--ttl", "2d")
+                 "--public-body", body["id"], "--ttl", "12h")
     agreement = expect(201, http("POST", f"{base}/api/v1/agreements", admin, {
         "owner_public_body_id": body["id"],
         "party_public_body_ids": [body["id"]],
