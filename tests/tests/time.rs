@@ -669,7 +669,7 @@ fn history(r: &Resp) -> Vec<(String, Value)> {
         .map(|(i, e)| {
             assert_eq!(e["seq"], i, "numbered in order");
             (
-                e["event"].as_str().unwrap().to_owned(),
+                e["event"].as_str().expect("an event").to_owned(),
                 e["corrects"].clone(),
             )
         })

@@ -12,7 +12,9 @@
 //! public list can show "signatory 2017–2021, 2023–".
 //!
 //! The aggregate is [`Accession`]; every operation on it appends exactly one
-//! [`HistoryEntry`] and nothing else ever touches the history. The current state is not a
+//! [`HistoryEntry`] and nothing else ever touches the history. A wrong fact is set right by
+//! a correction event ([`Accession::correct`]), which names the entry it corrects by its
+//! number and passes that event's own checks; the corrected entry stays. The current state is not a
 //! field: it is the `to` of the last history entry, so state and history cannot disagree.
 //!
 //! The operations do not take the agreement or the steering group itself but what the rules
