@@ -113,7 +113,10 @@ impl Accession {
                 v.add(name, AccessionField::NotInEntry { event });
             }
         }
-        if input.board_decision.is_some() && self.board_decision.is_none() {
+        if input.board_decision.is_some()
+            && allowed.contains(&"board_decision")
+            && self.board_decision.is_none()
+        {
             v.add("board_decision", AccessionField::NotInEntry { event });
         }
         v.finish()?;
