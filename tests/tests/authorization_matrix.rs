@@ -836,7 +836,7 @@ impl World {
                     (self.approved, String::new())
                 };
                 Call::new(admin).param("id", id).body(
-                    json!({"approved_on": "2024-02-15", "reason": "Registrerad med fel datum."}),
+                    json!({"corrects": 1, "approved_on": "2024-02-15", "reason": "Registrerad med fel datum."}),
                 )
             }
             "reconfirm_accession" => {
