@@ -142,7 +142,7 @@ e2e!(
         );
         assert_eq!(
             objects(&g, catalog, &format!("{DCAT}dataset")),
-            [dataset.clone()]
+            std::slice::from_ref(dataset)
         );
 
         // Title and description in Swedish and English.

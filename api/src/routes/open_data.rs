@@ -6,7 +6,7 @@ use actix_web::http::header;
 use actix_web::web::{Data, Query};
 use actix_web::{HttpRequest, HttpResponse, get};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -17,6 +17,11 @@ use crate::render::archive::{ZIP_CONTENT_TYPE, zip_archive};
 use crate::render::dcat::{self, RdfFormat};
 use crate::state::AppState;
 use crate::workflows::open_data;
+
+/// The bulk download: a ZIP archive (deflate).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct OpenDataArchive(pub Vec<u8>);
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(catalog).service(open_data_zip);
@@ -54,7 +59,7 @@ pub struct CatalogParams {
 /// or `application/rdf+xml`; any other type is 406. `public_body` narrows it to one public
 /// body's agreements (404 when no such body is in the register). Cacheable (`ETag`, 304).
 #[utoipa::path(
-    tag = "open data", operation_id = "get_catalog",
+    tag = "open-data", operation_id = "get_catalog",
     params(CatalogParams),
     responses(
         (status = 200, description = "The catalogue as RDF", content(
@@ -62,6 +67,7 @@ pub struct CatalogParams {
             (String = "application/ld+json"),
             (String = "application/rdf+xml"),
         )),
+        (status = 404, description = "No public body with this id in the register", content_type = "application/problem+json", body = crate::problem::Problem),
         (status = 406, description = "The Accept header names none of the RDF types served", content_type = "application/problem+json", body = crate::problem::Problem),
     ),
     security(())
@@ -106,9 +112,9 @@ async fn catalog(
 /// data when asked and kept until the next write (or midnight); its `ETag` is the hash of
 /// the bytes, so `If-None-Match` answers 304 until something changes.
 #[utoipa::path(
-    tag = "open data", operation_id = "download_open_data",
+    tag = "open-data", operation_id = "download_open_data",
     responses(
-        (status = 200, description = "The archive", content_type = "application/zip", body = Vec<u8>, headers(("Content-Disposition" = String, description = "`attachment; filename=\"open-data.zip\"`"))),
+        (status = 200, description = "The archive", content_type = "application/zip", body = OpenDataArchive, headers(("Content-Disposition" = String, description = "`attachment; filename=\"open-data.zip\"`"))),
     ),
     security(())
 )]
