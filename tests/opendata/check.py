@@ -30,6 +30,18 @@ LICENCES = {
     "cc_by_4_0": URIRef("http://creativecommons.org/licenses/by/4.0/"),
 }
 MEDIA = "http://www.iana.org/assignments/media-types/"
+SH = Namespace("http://www.w3.org/ns/shacl#")
+# Recommended by DCAT-AP 3 and not given, each for a reason in docs/open-data.md: the register
+# has no geometries of municipalities; an agreement in force has no end date; the data's last
+# change is not tracked per list; the whole service's catalogue (several public bodies) is
+# published by the service, which is no kind of public body.
+RECOMMENDED_NOT_GIVEN = {
+    ("Location", "bbox"),
+    ("Location", "centroid"),
+    ("PeriodOfTime", "endDate"),
+    ("Catalog", "modified"),
+    ("Agent", "type"),
+}
 
 
 def request(method, url, headers=None, body=None):
@@ -39,9 +51,9 @@ def request(method, url, headers=None, body=None):
         req.add_header("Content-Type", "application/json")
     try:
         with urllib.request.urlopen(req, timeout=30) as res:
-            return res.status, dict(res.headers), res.read()
+            return res.status, res.headers, res.read()
     except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
+        return e.code, e.headers, e.read()
 
 
 def configure(base, token):
@@ -137,8 +149,17 @@ def check_shacl(g, shapes_dir):
     assert conforms, "DCAT-AP 3 shapes:\n" + text
     recommended = Graph()
     recommended.parse(f"{shapes_dir}/dcat-ap-3.0.1-shapes_recommended.ttl", format="turtle")
-    conforms, _, text = validate(g, shacl_graph=recommended, inference="none")
-    assert conforms, "DCAT-AP 3 recommended properties:\n" + text
+    _, results, text = validate(g, shacl_graph=recommended, inference="none")
+    missing = set()
+    for r in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(r, SH.focusNode)
+        kinds = sorted(str(t).rsplit("/", 1)[-1].rsplit("#", 1)[-1] for t in g.objects(focus, RDF.type))
+        path = str(results.value(r, SH.resultPath))
+        missing.add((kinds[0] if kinds else str(focus), path.rsplit("/", 1)[-1].rsplit("#", 1)[-1]))
+    unexplained = missing - RECOMMENDED_NOT_GIVEN
+    assert not unexplained, f"recommended properties missing: {sorted(unexplained)}\n{text}"
+    print("opendata: recommended properties not given (docs/open-data.md says why):",
+          ", ".join(f"{k}.{p}" for k, p in sorted(missing)))
 
 
 def check_archive(base, chosen):

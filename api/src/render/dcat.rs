@@ -330,6 +330,15 @@ pub fn catalog_triples(info: &CatalogInfo) -> Vec<Triple> {
             g.add(&catalog, dct("publisher"), service);
         }
     }
+    // The catalogue covers what its lists cover, since the first of them was issued.
+    if let Some(first) = info.datasets.iter().filter_map(|d| d.issued).min() {
+        g.add(&catalog, dct("issued"), date(first));
+    }
+    for d in &info.datasets {
+        for place in &d.places {
+            g.add(&catalog, dct("spatial"), urls.place(&place.scb_code));
+        }
+    }
     for d in &info.datasets {
         let node = dataset(&mut g, &urls, d);
         g.add(&catalog, dcat("dataset"), node);
