@@ -538,9 +538,11 @@ fn io_error(e: impl std::fmt::Display) -> std::io::Error {
     std::io::Error::other(e.to_string())
 }
 
-/// The catalogue in `format`.
+/// The catalogue in `format`: the triples grouped by subject (the catalogue first, then its
+/// nodes in IRI order), each subject's in the order they were built.
 pub fn catalog(info: &CatalogInfo, format: RdfFormat) -> std::io::Result<Vec<u8>> {
-    let triples = catalog_triples(info);
+    let mut triples = catalog_triples(info);
+    triples.sort_by_cached_key(|t| t.subject.to_string());
     match format {
         RdfFormat::Turtle => {
             let mut s = oxttl::TurtleSerializer::new();
