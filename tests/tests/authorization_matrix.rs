@@ -162,6 +162,9 @@ const TABLE: &[(&str, &str, [Expect; 6])] = &[
     // The page for an iframe reads no token: a draft is 404 whoever asks.
     ("embed_signatories", "adopted", OPEN),
     ("embed_signatories", "draft", [H; 6]),
+    // ---- open data: public, whoever asks (a draft is simply not in them)
+    ("get_catalog", "", OPEN),
+    ("download_open_data", "", OPEN),
     ("list_accessions", "adopted", [U, F, F, F, OK, OK]),
     ("list_accessions", "draft", [U, H, H, H, OK, OK]),
     // Nothing exists yet to hide, and the register is public: a refusal is 403.
@@ -527,6 +530,7 @@ impl World {
             "health" | "ready" => Call::anonymous(),
             "explain_problem" => Call::anonymous().param("kind", "validation"),
             "list_public_bodies" | "list_organizations" | "list_agreements" => Call::anonymous(),
+            "get_catalog" | "download_open_data" => Call::anonymous(),
             "get_public_body" => Call::anonymous().param("id", self.body),
             "get_organization" => Call::anonymous().param("id", self.org),
             "create_public_body" => Call::new(&self.platform).body(

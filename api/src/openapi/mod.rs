@@ -40,6 +40,7 @@ use crate::schemas::RulesBetweenFields;
         (name = "steering", description = "Steering groups (styrgrupp, partnerskap, samverkansgrupp): seats and terms, parity on any date, meetings with quorum, decisions. A 409's `code` names the rule: `seat_limit`, `appointed_by_other_side`, `chair_same_side`, `group_unbalanced`, `meeting_not_quorate`, …"),
         (name = "accessions", description = "Accessions (anslutningar) from application to signatory to withdrawal, and the public signatory list (JSON, CSV) for municipal websites and open-data users."),
         (name = "embed", description = "HTML pages for iframes on municipal websites."),
+        (name = "open-data", description = "Open data for dataportal.se: the DCAT-AP-SE catalogue of the public signatory lists (Turtle, JSON-LD, RDF/XML) and the bulk download of every list and public text as one ZIP archive. See docs/open-data.md."),
         (name = "system", description = "Liveness, readiness and error explanations.")
     )
 )]

@@ -5,4 +5,5 @@
 
 pub mod accessions;
 pub mod agreements;
+pub mod open_data;
 pub mod signatories;

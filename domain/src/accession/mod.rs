@@ -48,6 +48,7 @@ pub use permissions::{
     may_approve, may_cancel, may_reconfirm, may_reject, may_submit, may_update_contact_person,
     may_view, may_withdraw,
 };
+pub(crate) use values::is_email;
 pub use values::{
     AccessionState, BoardDecision, BoardDecisionInput, Channel, ContactPerson, ContactPersonInput,
     EndReason, HistoryEntry, HistoryEvent, Reconfirmation, Signatory, SignatoryKind,

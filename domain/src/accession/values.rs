@@ -291,7 +291,7 @@ impl ContactPerson {
 
 /// A shape check, not a deliverability check: `local@domain.tld`, one `@`, no spaces, a
 /// domain of dot-separated labels (Swedish letters allowed, as in IDN domains).
-fn is_email(s: &str) -> bool {
+pub(crate) fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
