@@ -2,8 +2,9 @@
 //! as clients read them.
 
 use chrono::NaiveDate;
+use samverkan_domain::accession::Channel;
 use samverkan_domain::agreement::{
-    self, ApprovalMode, CivilSocietyPartyKind, CommitmentParty, DueKind, PeriodUnit,
+    self, ApprovalMode, CivilSocietyPartyKind, CommitmentParty, DueKind, EligibleArea, PeriodUnit,
     RequestingSide, ShownStatus, VersionStatus, limits,
 };
 use serde::{Deserialize, Serialize};
@@ -388,6 +389,22 @@ pub struct AgreementSettingsInput {
     /// reconfirmed within this many days of it taking effect.
     #[schema(schema_with = reconfirmation_days)]
     pub reconfirmation_days: Option<u32>,
+    /// The channels the agreement takes accessions through (Eslöv, Lund: board minutes;
+    /// Södertälje: at adoption, dialogue forum, written application; Blekinge: the form).
+    /// Every channel by default; at least one.
+    pub accepted_channels: Vec<Channel>,
+    /// Where an organisation must be active to accede: anywhere, in the agreement's own
+    /// municipalities (Eslöv), or in those of `eligible_municipality_codes`.
+    pub eligible_area: EligibleArea,
+    /// The municipalities (kommunkod) of `listed_municipalities`; empty otherwise.
+    pub eligible_municipality_codes: Vec<String>,
+    /// The steering group handles the signatories' contacts: its seated members see the
+    /// contact person of an application awaiting their decision.
+    pub group_handles_contacts: bool,
+    /// Where the civil-society party is the sector as a whole: the organisations of the
+    /// register that act for it (an umbrella network, a forum). Their representatives
+    /// co-administer the agreement for the sector's side. Empty for a network party.
+    pub acting_organization_ids: Vec<Uuid>,
 }
 
 fn eligibility_statements() -> Field {
@@ -470,6 +487,16 @@ pub struct AgreementSettings {
     pub renegotiation_notice: Option<NoticePeriod>,
     /// Days signatories have to reconfirm after a revision takes effect; null: they carry over.
     pub reconfirmation_days: Option<u32>,
+    /// The channels the agreement takes accessions through.
+    pub accepted_channels: Vec<Channel>,
+    /// Where an organisation must be active to accede.
+    pub eligible_area: EligibleArea,
+    /// The municipalities of `listed_municipalities`; empty otherwise.
+    pub eligible_municipality_codes: Vec<String>,
+    /// Whether the steering group handles the signatories' contacts.
+    pub group_handles_contacts: bool,
+    /// The organisations that act for the sector as a whole (public).
+    pub acting_organization_ids: Vec<Uuid>,
 }
 
 impl Default for AgreementSettingsInput {
@@ -491,6 +518,11 @@ impl Default for AgreementSettingsInput {
                 unit: n.unit,
             }),
             reconfirmation_days: s.reconfirmation_days,
+            accepted_channels: s.accepted_channels.clone(),
+            eligible_area: s.eligible_area,
+            eligible_municipality_codes: s.eligible_municipality_codes.clone(),
+            group_handles_contacts: s.group_handles_contacts,
+            acting_organization_ids: s.acting_organization_ids.clone(),
         }
     }
 }
@@ -513,6 +545,11 @@ impl From<AgreementSettingsInput> for agreement::AgreementSettings {
                 unit: n.unit,
             }),
             reconfirmation_days: s.reconfirmation_days,
+            accepted_channels: s.accepted_channels.clone(),
+            eligible_area: s.eligible_area,
+            eligible_municipality_codes: s.eligible_municipality_codes.clone(),
+            group_handles_contacts: s.group_handles_contacts,
+            acting_organization_ids: s.acting_organization_ids.clone(),
         }
     }
 }
@@ -535,6 +572,11 @@ impl From<&agreement::AgreementSettings> for AgreementSettings {
                 unit: n.unit,
             }),
             reconfirmation_days: s.reconfirmation_days,
+            accepted_channels: s.accepted_channels.clone(),
+            eligible_area: s.eligible_area,
+            eligible_municipality_codes: s.eligible_municipality_codes.clone(),
+            group_handles_contacts: s.group_handles_contacts,
+            acting_organization_ids: s.acting_organization_ids.clone(),
         }
     }
 }

@@ -919,8 +919,12 @@ async fn record_review(
         done_on: b.done_on,
         summary: b.summary,
     };
-    apply_event(&state, p, id.into_inner(), move |a, today| {
-        a.record_review(review, today)
+    let guard = ChangeGuard {
+        allowed: agreement::may_record_review,
+        expected_version: None,
+    };
+    apply_change(&state, p, id.into_inner(), guard, move |_, a, today, _| {
+        Ok(a.record_review(review, today)?)
     })
     .await
 }
@@ -1000,8 +1004,21 @@ async fn file_renegotiation_request(
         allowed: agreement::may_file_renegotiation_request,
         expected_version: None,
     };
-    apply_change(&state, p, id.into_inner(), guard, move |_, a, today, _| {
-        Ok(a.file_renegotiation_request(request, today)?)
-    })
+    apply_change(
+        &state,
+        p,
+        id.into_inner(),
+        guard,
+        move |_, a, today, caller| {
+            // The party named must be one the caller acts for.
+            require_that(agreement::may_file_renegotiation_as(
+                caller,
+                a,
+                request.requested_by,
+                request.public_body_id,
+            ))?;
+            Ok(a.file_renegotiation_request(request, today)?)
+        },
+    )
     .await
 }

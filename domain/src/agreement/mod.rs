@@ -50,11 +50,13 @@ pub use lifecycle::{
     TerminationInput, TerminationRecord,
 };
 pub use permissions::{
-    Administered, PUBLIC_STATES, administered_by, is_publicly_visible, may_administer,
-    may_create_agreement, may_file_renegotiation_request, may_view, may_view_version,
+    Administered, PUBLIC_STATES, acting_organization_ids, acts_for_side, administered_by,
+    co_administers, is_publicly_visible, may_administer, may_create_agreement,
+    may_file_renegotiation_as, may_file_renegotiation_request, may_record_review, may_run,
+    may_view, may_view_version,
 };
 pub use renegotiation::{RenegotiationInput, RenegotiationRequest, RequestingSide};
-pub use settings::{AgreementSettings, NoticePeriod, PeriodUnit};
+pub use settings::{AgreementSettings, EligibleArea, NoticePeriod, PeriodUnit};
 pub use version::{
     AdoptionInput, AdoptionRecord, AgreementVersion, ConsultationRecord, VersionParts,
     VersionStatus,
@@ -181,6 +183,14 @@ crate::field_errors! {
         SectorIsNoOrganization => "not_allowed" {
             en: "the sector as a whole is not one organisation: only a network has an organisation id",
             sv: "den idéburna sektorn som helhet är inte en organisation: bara ett nätverk har ett organisations-id",
+        },
+        AreaNotListed => "not_allowed" {
+            en: "municipalities are listed only when eligible_area is listed_municipalities",
+            sv: "kommuner anges bara när eligible_area är listed_municipalities",
+        },
+        TooManyMunicipalities { max: usize } => "too_many" {
+            en: "at most {max} municipalities",
+            sv: "högst {max} kommuner",
         },
         MunicipalitiesRequired => "required" {
             en: "an agreement covers at least one municipality",

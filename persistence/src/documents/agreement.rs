@@ -1,6 +1,8 @@
 //! `agreements.document`: the agreement as stored, version 1.
 
 use chrono::NaiveDate;
+use samverkan_domain::accession::Channel;
+use samverkan_domain::agreement::EligibleArea;
 use samverkan_domain::agreement::{
     AdoptionInput, AdoptionRecord, Agreement, AgreementParts, AgreementSettings, AgreementState,
     AgreementVersion, ApprovalMode, CivilSocietyParty, CivilSocietyPartyKind, Commitment,
@@ -85,6 +87,13 @@ struct SettingsV1 {
     dialogue_meetings_per_year: u32,
     renegotiation_notice: Option<NoticePeriodV1>,
     reconfirmation_days: Option<u32>,
+    // Added with issue 12; a document without them reads the defaults (every channel,
+    // anywhere, contacts not the group's, nobody named to act for the sector).
+    accepted_channels: Vec<Channel>,
+    eligible_area: EligibleArea,
+    eligible_municipality_codes: Vec<String>,
+    group_handles_contacts: bool,
+    acting_organization_ids: Vec<Uuid>,
 }
 
 impl Default for SettingsV1 {
@@ -259,6 +268,11 @@ impl SettingsV1 {
                 unit: n.unit,
             }),
             reconfirmation_days: s.reconfirmation_days,
+            accepted_channels: s.accepted_channels.clone(),
+            eligible_area: s.eligible_area,
+            eligible_municipality_codes: s.eligible_municipality_codes.clone(),
+            group_handles_contacts: s.group_handles_contacts,
+            acting_organization_ids: s.acting_organization_ids.clone(),
         }
     }
 }
@@ -350,6 +364,11 @@ impl AgreementDocumentV1 {
                     unit: n.unit,
                 }),
                 reconfirmation_days: s.reconfirmation_days,
+                accepted_channels: s.accepted_channels,
+                eligible_area: s.eligible_area,
+                eligible_municipality_codes: s.eligible_municipality_codes,
+                group_handles_contacts: s.group_handles_contacts,
+                acting_organization_ids: s.acting_organization_ids,
             },
             state: self.state,
             termination: self.termination.map(|t| {
