@@ -219,6 +219,17 @@ pub fn save_accession(
 }
 
 /// The signatory's accessions to this agreement, for the one-open-accession rule.
+/// How many accessions to the agreement await a decision (`submitted`): the approval mode
+/// does not change while any does.
+pub fn count_pending(conn: &mut DbConnection, agreement_id: Uuid) -> StoreResult<u64> {
+    let n: i64 = accessions::table
+        .filter(accessions::agreement_id.eq(agreement_id.to_string()))
+        .filter(accessions::state.eq(AccessionState::Submitted.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 pub fn existing_for(
     conn: &mut DbConnection,
     agreement_id: Uuid,

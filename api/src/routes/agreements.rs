@@ -670,9 +670,10 @@ async fn edit_agreement(
         principal,
         id.into_inner(),
         guard,
-        move |_, a, _, _| {
+        move |conn, a, _, _| {
             if let Some(settings) = edit.settings {
-                a.update_settings(settings.into())
+                let pending = samverkan_persistence::accessions::count_pending(conn, a.id())?;
+                a.change_settings(settings.into(), pending)
                     .map_err(|e| nested(e, "settings"))?;
             }
             if let Some(content) = edit.content {

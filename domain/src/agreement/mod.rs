@@ -143,6 +143,11 @@ crate::rules! {
             en: "no revision of this agreement is in progress",
             sv: "ingen revidering av överenskommelsen pågår",
         },
+        /// Switching to `registration` and back would bypass the steering group unseen.
+        DecisionsPending { count: u64 } => "decisions_pending" {
+            en: "the approval mode cannot change while {count} accession(s) await a decision",
+            sv: "sättet att godkänna anslutningar kan inte ändras medan {count} anslutning(ar) väntar på beslut",
+        },
         /// Every seed is built on its principles (six or seven).
         NoPrinciples => "no_principles" {
             en: "an agreement cannot be adopted without at least one principle",

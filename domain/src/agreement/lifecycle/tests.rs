@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::agreement::testing::*;
-use crate::agreement::{Commitment, CommitmentParty, ReviewKind};
+use crate::agreement::{ApprovalMode, Commitment, CommitmentParty, ReviewKind};
 
 fn states(a: &Agreement) -> (AgreementState, Vec<(u32, VersionStatus)>) {
     (
@@ -1120,4 +1120,26 @@ mod on_any_date {
             }
         }
     }
+}
+
+#[test]
+fn the_approval_mode_does_not_change_while_decisions_are_pending() {
+    let mut a = adopted(date(2018, 10, 1));
+    let joint = AgreementSettings {
+        approval_mode: ApprovalMode::SteeringGroup,
+        ..a.settings().clone()
+    };
+    assert_eq!(
+        rule(a.change_settings(joint.clone(), 2)),
+        "decisions_pending"
+    );
+    assert_eq!(a.settings().approval_mode, ApprovalMode::Registration);
+    a.change_settings(joint.clone(), 0)
+        .expect("nothing pending");
+    let other = AgreementSettings {
+        follow_up_months: Some(24),
+        ..joint
+    };
+    a.change_settings(other, 3)
+        .expect("other settings change while decisions are pending");
 }
