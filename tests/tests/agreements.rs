@@ -186,7 +186,7 @@ e2e!(agreement_lifecycle_and_visibility, |app| {
         .unwrap();
     assert_eq!(follow_up["overdue"], true);
     let r = app.post(&format!("{path}/reviews"), Some(&admin), &json!({"kind": "follow_up", "done_on": "2026-10-01", "summary": "Årlig uppföljning genomförd."}));
-    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.status, 201, "{}", r.text);
     let cal = app.get(&format!("{path}/calendar"));
     let follow_up = cal.json["items"]
         .as_array()

@@ -115,7 +115,11 @@ const TABLE: &[(&str, &str, [Expect; 7])] = &[
     ("start_revision", "adopted", [U, F, F, F, OK, OK, F]),
     ("adopt_revision", "revising", [U, F, F, F, OK, OK, F]),
     ("abandon_revision", "revising", [U, F, F, F, OK, OK, F]),
-    ("record_review", "adopted", [U, F, F, F, OK, OK, OK]),
+    ("record_review", "adopted", [U, F, F, F, NEW, NEW, NEW]),
+    // Reviews name who recorded them: the agreement's administrators and co-administrators.
+    ("list_reviews", "adopted", [U, F, F, F, OK, OK, OK]),
+    ("list_reviews", "draft", [U, H, H, H, OK, OK, OK]),
+    ("get_review", "adopted", [U, F, F, F, OK, OK, OK]),
     (
         "file_renegotiation_request",
         "adopted",
@@ -360,6 +364,8 @@ struct World {
     approved: Uuid,
     /// A public body created for the test (the reference data stays as it is).
     public_body: Uuid,
+    /// A follow-up recorded on `adopted`.
+    review: Uuid,
     counter: Cell<u32>,
 }
 
@@ -439,6 +445,7 @@ impl World {
             submitted: Uuid::nil(),
             approved: Uuid::nil(),
             public_body,
+            review: Uuid::nil(),
             counter: Cell::new(0),
         };
         let (adopted, meeting, membership) = w.group_with_meeting(app);
@@ -459,6 +466,11 @@ impl World {
         ));
         let (approved, _) = w.approved_on(app, adopted);
         w.approved = approved;
+        w.review = created(&app.post(
+            &format!("/api/v1/agreements/{adopted}/reviews"),
+            Some(&w.admin),
+            &json!({"kind": "follow_up", "done_on": "2024-06-01", "summary": "Årlig uppföljning genomförd."}),
+        ));
         w
     }
 
@@ -643,6 +655,10 @@ impl World {
                 "content": agreement_content("Överenskommelse om samverkan")
             })),
             "get_administrator_agenda" => Call::new(admin),
+            "list_reviews" => Call::new(admin).param("id", self.agreement(case)),
+            "get_review" => Call::new(admin)
+                .param("id", self.adopted)
+                .param("review_id", self.review),
             "get_agreement"
             | "list_agreement_versions"
             | "get_agreement_calendar"
@@ -943,6 +959,7 @@ impl World {
             format!("/api/v1/agreements/{a}/steering-group/memberships"),
             format!("/api/v1/agreements/{a}/steering-group/meetings"),
             format!("/api/v1/agreements/{a}/renegotiation-requests"),
+            format!("/api/v1/agreements/{a}/reviews"),
             format!("/api/v1/agreements/{a}/accessions"),
             format!("/api/v1/agreements/{d}"),
             format!("/api/v1/agreements/{d}/steering-group"),

@@ -170,9 +170,30 @@ e2e!(the_network_acts_for_the_sector_in_blekinge, |app| {
     let r = app.post(
         &format!("{}/reviews", b.path),
         Some(&b.network_rep),
-        &json!({"kind": "follow_up", "done_on": "2025-01-15", "summary": "Årlig uppföljning presenterad på samverkanskonferensen."}),
+        &json!({
+            "kind": "follow_up",
+            "done_on": "2025-01-15",
+            "summary": "Årlig uppföljning presenterad på samverkanskonferensen.",
+            "reported_to": {"kind": "conference", "name": "Samverkanskonferensen 2025"},
+            "document_reference": "Uppföljningsrapport 2024, Nätverket Idéburet Blekinge"
+        }),
     );
-    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.status, 201, "{}", r.text);
+    let location = r.header("location").unwrap().to_owned();
+    assert_eq!(location, format!("{}/reviews/{}", b.path, r.id()));
+    // The follow-up can be read back, with who recorded it and for which party.
+    let read = app.get_as(&location, &b.region_admin);
+    assert_eq!(read.status, 200, "{}", read.text);
+    assert_eq!(read.json["recorded_by"], "nib-processledare");
+    assert_eq!(read.json["acting_for"], "civil_society");
+    assert_eq!(read.json["reported_to"]["kind"], "conference");
+    assert_eq!(
+        read.json["summary"],
+        "Årlig uppföljning presenterad på samverkanskonferensen."
+    );
+    let listed = app.get_as(&format!("{}/reviews", b.path), &b.network_rep);
+    assert_eq!(listed.json["items"].as_array().unwrap().len(), 1);
+    app.get(&format!("{}/reviews", b.path)).assert_problem(401);
     app.post(
         &format!("{}/reviews", b.path),
         Some(&stranger),

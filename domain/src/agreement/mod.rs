@@ -39,8 +39,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Lang, Term};
 
 pub use calendar::{
-    AgendaItem, DueItem, DueKind, ReviewInput, ReviewKind, ReviewRecord, add_months,
-    administrator_agenda, due_items,
+    AgendaItem, DueItem, DueKind, ReportKind, ReportedTo, ReviewInput, ReviewKind, ReviewRecord,
+    add_months, administrator_agenda, due_items,
 };
 pub use content::{Commitment, CommitmentParty, DevelopmentArea, Principle, VersionContent};
 pub use demo::{DemoAgreement, UpcomingRevision};
@@ -50,8 +50,8 @@ pub use lifecycle::{
     TerminationInput, TerminationRecord,
 };
 pub use permissions::{
-    Administered, PUBLIC_STATES, acting_organization_ids, acts_for_side, administered_by,
-    co_administers, is_publicly_visible, may_administer, may_create_agreement,
+    Administered, PUBLIC_STATES, acting_for, acting_organization_ids, acts_for_side,
+    administered_by, co_administers, is_publicly_visible, may_administer, may_create_agreement,
     may_file_renegotiation_as, may_file_renegotiation_request, may_record_review, may_run,
     may_view, may_view_version,
 };
@@ -83,6 +83,7 @@ pub mod limits {
     pub const DIARY_NUMBER_MAX: usize = 50;
     pub const REASON_MAX: usize = 5_000;
     pub const SUMMARY_MAX: usize = 20_000;
+    pub const DOCUMENT_REFERENCE_MAX: usize = 500;
     pub const STATEMENTS_MAX: usize = 20;
     pub const STATEMENT_MAX: usize = 500;
     /// Cadences and intervals: up to twenty years.

@@ -103,6 +103,16 @@ pub fn acts_for_side(principal: &Principal, agreement: &Agreement, side: Side) -
     }
 }
 
+/// The party a caller who runs the agreement acts for: the civil-society party for a
+/// co-administrator who does not administer it, the public body otherwise.
+pub fn acting_for(principal: &Principal, agreement: &Agreement) -> RequestingSide {
+    if co_administers(principal, agreement) && !may_administer(principal, agreement) {
+        RequestingSide::CivilSociety
+    } else {
+        RequestingSide::PublicBody
+    }
+}
+
 /// Record a follow-up or evaluation: the administrators and the co-administrators (Blekinge:
 /// the network's processledare writes the yearly follow-up).
 pub fn may_record_review(principal: &Principal, agreement: &Agreement) -> bool {

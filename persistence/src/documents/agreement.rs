@@ -2,7 +2,6 @@
 
 use chrono::NaiveDate;
 use samverkan_domain::accession::Channel;
-use samverkan_domain::agreement::EligibleArea;
 use samverkan_domain::agreement::{
     AdoptionInput, AdoptionRecord, Agreement, AgreementParts, AgreementSettings, AgreementState,
     AgreementVersion, ApprovalMode, CivilSocietyParty, CivilSocietyPartyKind, Commitment,
@@ -11,6 +10,7 @@ use samverkan_domain::agreement::{
     ReviewRecord, Scope, TerminationInput, TerminationRecord, VersionContent, VersionParts,
     VersionStatus,
 };
+use samverkan_domain::agreement::{EligibleArea, ReportKind, ReportedTo};
 use samverkan_domain::scb::MunicipalityCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -185,6 +185,25 @@ struct ReviewV1 {
     kind: ReviewKind,
     done_on: NaiveDate,
     summary: String,
+    // Added with issue 12; a review recorded before reads no recorder, the public body's side.
+    #[serde(default)]
+    recorded_by: String,
+    #[serde(default = "public_body_side")]
+    acting_for: RequestingSide,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reported_to: Option<ReportedToV1>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    document_reference: Option<String>,
+}
+
+fn public_body_side() -> RequestingSide {
+    RequestingSide::PublicBody
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ReportedToV1 {
+    kind: ReportKind,
+    name: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -232,6 +251,13 @@ impl AgreementDocumentV1 {
                     kind: r.kind(),
                     done_on: r.done_on(),
                     summary: r.summary().to_owned(),
+                    recorded_by: r.recorded_by().to_owned(),
+                    acting_for: r.acting_for(),
+                    reported_to: r.reported_to().map(|t| ReportedToV1 {
+                        kind: t.kind,
+                        name: t.name.clone(),
+                    }),
+                    document_reference: r.document_reference().map(str::to_owned),
                 })
                 .collect(),
             renegotiation_requests: a
@@ -389,6 +415,13 @@ impl AgreementDocumentV1 {
                         kind: r.kind,
                         done_on: r.done_on,
                         summary: r.summary,
+                        recorded_by: r.recorded_by,
+                        acting_for: r.acting_for,
+                        reported_to: r.reported_to.map(|t| ReportedTo {
+                            kind: t.kind,
+                            name: t.name,
+                        }),
+                        document_reference: r.document_reference,
                     })
                 })
                 .collect(),

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::agreement::testing::*;
-use crate::agreement::{ApprovalMode, Commitment, CommitmentParty, ReviewKind};
+use crate::agreement::{ApprovalMode, Commitment, CommitmentParty, RequestingSide, ReviewKind};
 
 fn states(a: &Agreement) -> (AgreementState, Vec<(u32, VersionStatus)>) {
     (
@@ -780,6 +780,10 @@ fn reviews_are_recorded_on_adopted_agreements() {
         kind: ReviewKind::FollowUp,
         done_on: date(2019, 10, 15),
         summary: " Årlig uppföljning redovisad för kommunstyrelsen. ".into(),
+        recorded_by: "processledare".into(),
+        acting_for: RequestingSide::PublicBody,
+        reported_to: None,
+        document_reference: None,
     };
     assert_eq!(
         rule(d.record_review(review.clone(), today())),
@@ -888,6 +892,10 @@ fn a_review_may_be_recorded_from_the_day_of_adoption_until_today() {
             kind: ReviewKind::FollowUp,
             done_on,
             summary: "Uppföljning i samverkansrådet.".into(),
+            recorded_by: "processledare".into(),
+            acting_for: RequestingSide::PublicBody,
+            reported_to: None,
+            document_reference: None,
         };
         a.record_review(review, today())
             .unwrap_or_else(|e| panic!("done {done_on}: {e}"));
@@ -969,6 +977,10 @@ fn reviews_are_recorded_until_a_termination_takes_effect() {
         kind: ReviewKind::FollowUp,
         done_on: date(2026, 11, 20),
         summary: "Årlig uppföljning.".into(),
+        recorded_by: "processledare".into(),
+        acting_for: RequestingSide::PublicBody,
+        reported_to: None,
+        document_reference: None,
     };
     let mut a = adopted(date(2018, 10, 1));
     a.terminate(
