@@ -290,6 +290,17 @@ e2e!(the_network_acts_for_the_sector_in_blekinge, |app| {
         &request("civil_society", None),
     );
     assert_eq!(r.status, 200, "{}", r.text);
+    // Every act records its actor: the filer's `sub`, shown to those who run the agreement,
+    // never on the public list.
+    let run = app.get_as(&renegotiate, &b.region_admin);
+    assert_eq!(run.json["items"][0]["filed_by"], "nib-processledare");
+    assert_eq!(run.json["items"][0]["requested_by"], "civil_society");
+    let public = app.get(&renegotiate);
+    assert!(
+        public.json["items"][0]["filed_by"].is_null(),
+        "{}",
+        public.text
+    );
 });
 
 e2e!(

@@ -840,6 +840,9 @@ pub struct RenegotiationRequest {
     pub reason: String,
     /// From when the party wants to renegotiate.
     pub requested_date: NaiveDate,
+    /// Who filed it: the token's `sub`, shown to the agreement's administrators and
+    /// co-administrators only; null otherwise and for requests filed before this was kept.
+    pub filed_by: Option<String>,
 }
 
 impl From<&agreement::RenegotiationRequest> for RenegotiationRequest {
@@ -851,6 +854,7 @@ impl From<&agreement::RenegotiationRequest> for RenegotiationRequest {
             public_body_id: r.public_body_id(),
             reason: r.reason().to_owned(),
             requested_date: r.requested_date(),
+            filed_by: None,
         }
     }
 }

@@ -524,20 +524,32 @@ async fn list_renegotiation_requests(
     id: Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
+    let runs = caller.clone();
     let record = state
         .read(move |conn| load_visible(conn, id, caller.as_ref()))
         .await?;
+    // Who filed a request is shown to those who run the agreement only: public reads carry
+    // no submitter.
+    let runner = runs.is_some_and(|p| agreement::may_run(&p, &record.agreement));
     let items = record
         .agreement
         .renegotiation_requests()
         .iter()
-        .map(RenegotiationRequest::from)
+        .map(|r| RenegotiationRequest {
+            filed_by: Some(r.filed_by().to_owned()).filter(|s| runner && !s.is_empty()),
+            ..RenegotiationRequest::from(r)
+        })
         .collect();
+    let visibility = if runner {
+        Visibility::Private
+    } else {
+        Visibility::of_agreement(&record.agreement)
+    };
     json_read(
         &req,
         &RenegotiationRequestList::whole(items),
         None,
-        Visibility::of_agreement(&record.agreement),
+        visibility,
         None,
     )
 }
@@ -1191,6 +1203,7 @@ async fn file_renegotiation_request(
         public_body_id: b.public_body_id,
         reason: b.reason,
         requested_date: b.requested_date,
+        filed_by: p.sub.clone(),
     };
     let guard = ChangeGuard {
         allowed: agreement::may_file_renegotiation_request,

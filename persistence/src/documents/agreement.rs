@@ -215,6 +215,9 @@ struct RenegotiationV1 {
     public_body_id: Option<Uuid>,
     reason: String,
     requested_date: NaiveDate,
+    // Added with issue 12; empty for a request filed before.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    filed_by: String,
 }
 
 // ---------------------------------------------------------------- from the domain
@@ -270,6 +273,7 @@ impl AgreementDocumentV1 {
                     public_body_id: r.public_body_id(),
                     reason: r.reason().to_owned(),
                     requested_date: r.requested_date(),
+                    filed_by: r.filed_by().to_owned(),
                 })
                 .collect(),
         }
@@ -436,6 +440,7 @@ impl AgreementDocumentV1 {
                         public_body_id: r.public_body_id,
                         reason: r.reason,
                         requested_date: r.requested_date,
+                        filed_by: r.filed_by,
                     })
                 })
                 .collect(),
