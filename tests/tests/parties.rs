@@ -301,6 +301,53 @@ e2e!(the_network_acts_for_the_sector_in_blekinge, |app| {
         "{}",
         public.text
     );
+
+    // The partnership rejects the application; the reason stays private on the accession and
+    // the public meeting records carry the decision, not the reason.
+    let members: Vec<Value> = app.get(&seats).json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].clone())
+        .collect();
+    let meeting = app.post(
+        &format!("{group}/meetings"),
+        Some(&b.region_admin),
+        &json!({"date": "2025-01-20", "present": members, "minutes_reference": "Protokoll 2025-01-20 § 3"}),
+    );
+    assert_eq!(meeting.status, 201, "{}", meeting.text);
+    let decision = app.post(
+        &format!("{group}/meetings/{}/decisions", meeting.id()),
+        Some(&b.region_admin),
+        &json!({"kind": "reject_accession", "subject": "Anslutning", "subject_id": applied.id(), "text": "Partnerskapet avslår ansökan."}),
+    );
+    assert_eq!(decision.status, 201, "{}", decision.text);
+    let private_reason = "Styrelsens protokoll saknar underskrift av ordföranden Åsa Ödmark.";
+    let rejected = app.post(
+        &format!("{application}/rejection"),
+        Some(&b.region_admin),
+        &json!({"reason": private_reason, "decision_id": decision.id()}),
+    );
+    assert_eq!(rejected.status, 200, "{}", rejected.text);
+    assert_eq!(rejected.json["rejection_reason"], private_reason);
+    for path in [
+        format!("{group}/meetings"),
+        format!("{group}/meetings/{}", meeting.id()),
+    ] {
+        let public = app.get(&path);
+        assert_eq!(public.status, 200, "{}", public.text);
+        assert!(
+            public.text.contains("Partnerskapet avslår ansökan."),
+            "{}",
+            public.text
+        );
+        assert!(!public.text.contains("underskrift"), "{}", public.text);
+        assert!(
+            !public.text.contains("kim@exempel.example"),
+            "{}",
+            public.text
+        );
+    }
 });
 
 e2e!(
@@ -360,5 +407,60 @@ e2e!(
         &json!({"signatory": {"kind": "organization", "id": elsewhere.id()}, "channel": "board_minutes", "board_decision": {"decided_on": "2026-01-10", "minutes_reference": "§ 4", "received_on": "2026-01-12", "diary_number": null}, "affirmed_statements": [], "contact_person": {"name": "Kim Exempelsson", "email": "kim@exempel.example", "phone": null}}),
     );
         assert_eq!(r.assert_problem(409).json["code"], "outside_area");
+    }
+);
+
+e2e!(
+    the_municipality_filter_lists_public_body_signatories_too,
+    |app| {
+        let region = app.public_body("region", "10");
+        let admin = app.agreement_admin(region);
+        let r = app.post(
+        "/api/v1/agreements",
+        Some(&admin),
+        &json!({
+            "owner_public_body_id": region,
+            "party_public_body_ids": [region],
+            "civil_society_party": {"kind": "sector", "name": "Den idéburna sektorn i Blekinge"},
+            "scope": "regional",
+            "municipality_codes": ["1080", "1081"],
+            "settings": {"public_bodies_may_accede": true},
+            "content": agreement_content("Regional överenskommelse")
+        }),
+    );
+        assert_eq!(r.status, 201, "{}", r.text);
+        let agreement = r.id();
+        let adopted = app.post(
+        &format!("/api/v1/agreements/{agreement}/adoption"),
+        Some(&admin),
+        &json!({"decided_by": "Regionfullmäktige", "decision_date": "2020-01-15", "diary_number": null, "valid_from": "2020-02-01", "valid_until": null}),
+    );
+        assert_eq!(adopted.status, 200, "{}", adopted.text);
+        let karlskrona = app.public_body("municipality", "1080");
+        let submitted = app.post(
+        &format!("/api/v1/agreements/{agreement}/accessions"),
+        Some(&app.agreement_admin(karlskrona)),
+        &json!({"signatory": {"kind": "public_body", "id": karlskrona}, "channel": "form", "board_decision": null, "affirmed_statements": [], "contact_person": {"name": "Kim Exempelsson", "email": "kim@exempel.example", "phone": null}}),
+    );
+        assert_eq!(submitted.status, 201, "{}", submitted.text);
+        let approved = app.post(
+            &format!("/api/v1/accessions/{}/approval", submitted.id()),
+            Some(&admin),
+            &json!({"approved_on": "2024-03-01", "decision_id": null}),
+        );
+        assert_eq!(approved.status, 200, "{}", approved.text);
+        let list = format!("/api/v1/agreements/{agreement}/signatories");
+        let here = app.get(&format!("{list}?municipality=1080"));
+        assert_eq!(
+            here.json["items"].as_array().unwrap().len(),
+            1,
+            "{}",
+            here.text
+        );
+        let elsewhere = app.get(&format!("{list}?municipality=1081"));
+        assert!(elsewhere.json["items"].as_array().unwrap().is_empty());
+        let csv = app.get(&format!("{list}.csv?municipality=1080"));
+        assert_eq!(csv.status, 200, "{}", csv.text);
+        assert!(csv.text.contains("Karlskrona"), "{}", csv.text);
     }
 );
