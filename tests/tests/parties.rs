@@ -449,6 +449,7 @@ e2e!(
             &json!({"approved_on": "2024-03-01", "decision_id": null}),
         );
         assert_eq!(approved.status, 200, "{}", approved.text);
+        assert_eq!(approved.json["approved_under"], "registration");
         let list = format!("/api/v1/agreements/{agreement}/signatories");
         let here = app.get(&format!("{list}?municipality=1080"));
         assert_eq!(

@@ -13,7 +13,7 @@ use samverkan_domain::accession::{
     self, Accession, AccessionState, AgreementTerms, Approval, Channel, CitedDecision, EndReason,
     REASON_MAX, Readers, Sight, Signatory, SubmissionInput, swedish_date,
 };
-use samverkan_domain::agreement::{self, Agreement};
+use samverkan_domain::agreement::{self, Agreement, ApprovalMode};
 use samverkan_domain::steering::Decision;
 use samverkan_persistence::accessions::{self as store, AccessionRecord};
 use samverkan_persistence::agreements as agreement_store;
@@ -80,6 +80,8 @@ pub struct AccessionView {
     pub version: Option<u32>,
     /// The steering-group decision an approval or rejection cited.
     pub decision_id: Option<Uuid>,
+    /// The approval mode in force when it was approved; null before an approval.
+    pub approved_under: Option<ApprovalMode>,
     pub rejection_reason: Option<String>,
     pub withdrawal: Option<WithdrawalNotice>,
     pub ended_on: Option<NaiveDate>,
@@ -151,6 +153,7 @@ impl From<&AccessionRecord> for AccessionView {
             approved_version: a.approved_version(),
             version: a.version(),
             decision_id: a.decision_id(),
+            approved_under: a.approved_under(),
             rejection_reason: a.rejection_reason().map(str::to_owned),
             withdrawal: a.withdrawal().map(WithdrawalNotice::from),
             ended_on: a.ended_on(),

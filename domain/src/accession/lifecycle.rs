@@ -371,6 +371,20 @@ impl Accession {
         self.decision_id
     }
 
+    /// The approval mode in force when the accession was approved: an approval is accepted
+    /// only in the agreement's mode of the day (a steering-group decision cited exactly in
+    /// `steering_group` mode), so the approval on record says which it was, whatever the
+    /// mode is later switched to. `None` before an approval.
+    pub fn approved_under(&self) -> Option<ApprovalMode> {
+        self.approved_on.map(|_| {
+            if self.decision_id.is_some() {
+                ApprovalMode::SteeringGroup
+            } else {
+                ApprovalMode::Registration
+            }
+        })
+    }
+
     pub fn rejection_reason(&self) -> Option<&str> {
         self.rejection_reason.as_deref()
     }
