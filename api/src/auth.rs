@@ -203,11 +203,16 @@ pub struct TokenRequest {
 /// Turns a domain permission answer into 403 (or 404 where the caller must not learn that
 /// the resource exists).
 pub fn require(access: samverkan_domain::access::Access) -> Result<(), ApiError> {
+    access.map_err(denied)
+}
+
+/// A refusal as the API answers it: 403, or 404 where the resource stays hidden.
+pub fn denied(denied: samverkan_domain::access::Denied) -> ApiError {
     use samverkan_domain::access::Denied;
-    access.map_err(|d| match d {
+    match denied {
         Denied::Forbidden => ApiError::Forbidden,
         Denied::Hidden => ApiError::NotFound,
-    })
+    }
 }
 
 /// Shorthand for a yes/no permission.

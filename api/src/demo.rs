@@ -485,7 +485,22 @@ impl AgreementLoad<'_> {
         AgreementTerms::of(self.agreement, on)
     }
 
-    fn submit(&self, entry: &AccessionEntry, signatory: Signatory) -> Result<Accession, ApiError> {
+    fn submit(
+        &mut self,
+        entry: &AccessionEntry,
+        signatory: Signatory,
+    ) -> Result<Accession, ApiError> {
+        let signatory_municipality_codes = match signatory {
+            Signatory::Organization(id) => parties::organizations_by_ids(self.conn, &[id])?
+                .into_iter()
+                .flat_map(|o| o.fields.municipality_codes)
+                .map(|c| c.as_str().to_owned())
+                .collect(),
+            Signatory::PublicBody(id) => parties::public_bodies_by_ids(self.conn, &[id])?
+                .into_iter()
+                .filter_map(|b| b.fields.municipality_code().map(str::to_owned))
+                .collect(),
+        };
         Ok(Accession::submit(
             SubmissionInput {
                 id: Uuid::now_v7(),
@@ -503,6 +518,7 @@ impl AgreementLoad<'_> {
                     email: entry.contact_person.email.clone(),
                     phone: entry.contact_person.phone.clone(),
                 },
+                signatory_municipality_codes,
             },
             &self.terms_on(entry),
             &[],

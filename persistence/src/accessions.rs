@@ -17,7 +17,9 @@ use crate::db::{DbConnection, LockableTable, lock_row};
 use crate::documents::{read_accession, write_accession};
 use crate::error::{StoreError, StoreResult, unique_as};
 use crate::page::{Page, PageRequest, like_contains};
-use crate::schema::{accession_history, accessions, organization_municipalities, signatory_terms};
+use crate::schema::{
+    accession_history, accessions, organization_municipalities, public_bodies, signatory_terms,
+};
 use crate::{corrupt, parse_uuid, to_db_time, to_utc};
 
 #[derive(Debug, Clone)]
@@ -275,6 +277,17 @@ fn move_to_signatory(conn: &mut DbConnection, a: &Accession) -> StoreResult<()> 
 }
 
 /// The signatory's accessions to this agreement, for the one-open-accession rule.
+/// How many accessions to the agreement await a decision (`submitted`): the approval mode
+/// does not change while any does.
+pub fn count_pending(conn: &mut DbConnection, agreement_id: Uuid) -> StoreResult<u64> {
+    let n: i64 = accessions::table
+        .filter(accessions::agreement_id.eq(agreement_id.to_string()))
+        .filter(accessions::state.eq(AccessionState::Submitted.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 pub fn existing_for(
     conn: &mut DbConnection,
     agreement_id: Uuid,
@@ -646,12 +659,22 @@ pub fn signatories(
         );
     }
     if let Some(code) = &query.municipality_code {
+        // Organisations active in the municipality, and public-body signatories that are it
+        // (or are seated there by their SCB code), as the statistics count them.
+        let bodies = public_bodies::table
+            .filter(public_bodies::scb_code.eq(code.clone()))
+            .select(public_bodies::id);
         q = q.filter(
-            signatory_terms::organization_id.eq_any(
-                organization_municipalities::table
-                    .filter(organization_municipalities::municipality_code.eq(code.clone()))
-                    .select(organization_municipalities::organization_id.nullable()),
-            ),
+            signatory_terms::organization_id
+                .eq_any(
+                    organization_municipalities::table
+                        .filter(organization_municipalities::municipality_code.eq(code.clone()))
+                        .select(organization_municipalities::organization_id.nullable()),
+                )
+                .or(signatory_terms::signatory_kind
+                    .eq(SignatoryKind::PublicBody.as_str())
+                    .and(signatory_terms::signatory_id.eq_any(bodies))
+                    .nullable()),
         );
     }
     let limit = page.map_or(i64::MAX, |p| p.limit);

@@ -186,7 +186,7 @@ e2e!(agreement_lifecycle_and_visibility, |app| {
         .unwrap();
     assert_eq!(follow_up["overdue"], true);
     let r = app.post(&format!("{path}/reviews"), Some(&admin), &json!({"kind": "follow_up", "done_on": "2026-10-01", "summary": "Årlig uppföljning genomförd."}));
-    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.status, 201, "{}", r.text);
     let cal = app.get(&format!("{path}/calendar"));
     let follow_up = cal.json["items"]
         .as_array()
@@ -197,11 +197,19 @@ e2e!(agreement_lifecycle_and_visibility, |app| {
         .unwrap();
     assert_eq!(follow_up["overdue"], false, "{follow_up}");
 
-    // Renegotiation requests are recorded and visible.
+    // Renegotiation requests are recorded and visible; the municipality files for itself,
+    // never "as the sector".
+    let as_sector = json!({"filed_on": "2026-11-01", "requested_by": "civil_society", "public_body_id": null, "reason": "Ändrade förutsättningar för föreningslivet.", "requested_date": "2027-03-01"});
+    app.post(
+        &format!("{path}/renegotiation-requests"),
+        Some(&admin),
+        &as_sector,
+    )
+    .assert_problem(403);
     let r = app.post(
         &format!("{path}/renegotiation-requests"),
         Some(&admin),
-        &json!({"filed_on": "2026-11-01", "requested_by": "civil_society", "public_body_id": null, "reason": "Ändrade förutsättningar för föreningslivet.", "requested_date": "2027-03-01"}),
+        &json!({"filed_on": "2026-11-01", "requested_by": "public_body", "public_body_id": body, "reason": "Ändrade förutsättningar för föreningslivet.", "requested_date": "2027-03-01"}),
     );
     assert_eq!(r.status, 200, "{}", r.text);
     let requests = app.get(&format!("{path}/renegotiation-requests"));

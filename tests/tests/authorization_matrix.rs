@@ -32,15 +32,17 @@ enum Who {
     OtherSteering,
     Rightful,
     Platform,
+    CoAdmin,
 }
 
-const CALLERS: [Who; 6] = [
+const CALLERS: [Who; 7] = [
     Who::Anonymous,
     Who::OtherRep,
     Who::OtherAdmin,
     Who::OtherSteering,
     Who::Rightful,
     Who::Platform,
+    Who::CoAdmin,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,14 +67,17 @@ const H: Expect = Expect::Hidden;
 const NOT_IN_FORCE: Expect = Expect::Rule("agreement_not_in_force");
 
 /// Open to everyone.
-const OPEN: [Expect; 6] = [OK; 6];
-/// Something not yet public (a draft agreement and what hangs on it): its administrators only.
-const PRIVATE: [Expect; 6] = [H, H, H, H, OK, OK];
+const OPEN: [Expect; 7] = [OK; 7];
+/// Something not yet public (a draft agreement and what hangs on it): its administrators and
+/// co-administrators only.
+const PRIVATE: [Expect; 7] = [H, H, H, H, OK, OK, OK];
 
 /// operationId, case, then the outcome for: anonymous, another organisation's
 /// representative, another body's administrator, a steering member on no group, the
-/// rightful caller, a platform administrator.
-const TABLE: &[(&str, &str, [Expect; 6])] = &[
+/// rightful caller, a platform administrator, and a co-administrator (issue 12: a
+/// representative of the organisation that acts for the sector; it reads drafts, records
+/// follow-ups and ends the terms of the sector's members, and nothing of the public side's).
+const TABLE: &[(&str, &str, [Expect; 7])] = &[
     // ---- system
     ("health", "", OPEN),
     ("ready", "", OPEN),
@@ -80,37 +85,45 @@ const TABLE: &[(&str, &str, [Expect; 6])] = &[
     // ---- the register of parties
     ("list_public_bodies", "", OPEN),
     ("get_public_body", "", OPEN),
-    ("create_public_body", "", [U, F, F, F, NEW, NEW]),
-    ("update_public_body", "", [U, F, F, F, OK, OK]),
+    ("create_public_body", "", [U, F, F, F, NEW, NEW, F]),
+    ("update_public_body", "", [U, F, F, F, OK, OK, F]),
     ("list_organizations", "", OPEN),
     ("get_organization", "", OPEN),
     // Any administrator registers organisations (party::may_create_organization); a record is
     // edited by the organisation's representatives, a platform administrator, and an
     // administrator of a body party to an agreement it signed or applied to
     // (party::may_update_organization): not by another municipality's (issue 13).
-    ("create_organization", "", [U, F, NEW, F, NEW, NEW]),
-    ("update_organization", "", [U, F, F, F, OK, OK]),
-    ("update_organization", "owner admin", [U, F, F, F, OK, OK]),
+    ("create_organization", "", [U, F, NEW, F, NEW, NEW, F]),
+    ("update_organization", "", [U, F, F, F, OK, OK, F]),
+    (
+        "update_organization",
+        "owner admin",
+        [U, F, F, F, OK, OK, F],
+    ),
     // ---- agreements
     ("list_agreements", "", OPEN),
-    ("create_agreement", "", [U, F, F, F, NEW, NEW]),
+    ("create_agreement", "", [U, F, F, F, NEW, NEW, F]),
     // Every administrator has an agenda of their own.
-    ("get_administrator_agenda", "", [U, F, OK, F, OK, OK]),
+    ("get_administrator_agenda", "", [U, F, OK, F, OK, OK, F]),
     ("get_agreement", "adopted", OPEN),
     ("get_agreement", "draft", PRIVATE),
-    ("edit_agreement", "draft", [U, H, H, H, OK, OK]),
-    ("open_consultation", "draft", [U, H, H, H, OK, OK]),
-    ("adopt_agreement", "draft", [U, H, H, H, OK, OK]),
-    ("abandon_agreement", "draft", [U, H, H, H, OK, OK]),
-    ("terminate_agreement", "adopted", [U, F, F, F, OK, OK]),
-    ("start_revision", "adopted", [U, F, F, F, OK, OK]),
-    ("adopt_revision", "revising", [U, F, F, F, OK, OK]),
-    ("abandon_revision", "revising", [U, F, F, F, OK, OK]),
-    ("record_review", "adopted", [U, F, F, F, OK, OK]),
+    ("edit_agreement", "draft", [U, H, H, H, OK, OK, F]),
+    ("open_consultation", "draft", [U, H, H, H, OK, OK, F]),
+    ("adopt_agreement", "draft", [U, H, H, H, OK, OK, F]),
+    ("abandon_agreement", "draft", [U, H, H, H, OK, OK, F]),
+    ("terminate_agreement", "adopted", [U, F, F, F, OK, OK, F]),
+    ("start_revision", "adopted", [U, F, F, F, OK, OK, F]),
+    ("adopt_revision", "revising", [U, F, F, F, OK, OK, F]),
+    ("abandon_revision", "revising", [U, F, F, F, OK, OK, F]),
+    ("record_review", "adopted", [U, F, F, F, NEW, NEW, NEW]),
+    // Reviews name who recorded them: the agreement's administrators and co-administrators.
+    ("list_reviews", "adopted", [U, F, F, F, OK, OK, OK]),
+    ("list_reviews", "draft", [U, H, H, H, OK, OK, OK]),
+    ("get_review", "adopted", [U, F, F, F, OK, OK, OK]),
     (
         "file_renegotiation_request",
         "adopted",
-        [U, F, F, F, OK, OK],
+        [U, F, F, F, OK, OK, F],
     ),
     ("list_agreement_versions", "adopted", OPEN),
     ("list_agreement_versions", "draft", PRIVATE),
@@ -128,30 +141,54 @@ const TABLE: &[(&str, &str, [Expect; 6])] = &[
     ("list_steering_meetings", "adopted", OPEN),
     ("list_steering_meetings", "draft", PRIVATE),
     ("get_steering_meeting", "adopted", OPEN),
-    ("create_steering_group", "adopted", [U, F, F, F, NEW, NEW]),
-    ("create_steering_group", "draft", [U, H, H, H, NEW, NEW]),
+    (
+        "create_steering_group",
+        "adopted",
+        [U, F, F, F, NEW, NEW, F],
+    ),
+    ("create_steering_group", "draft", [U, H, H, H, NEW, NEW, F]),
     (
         "reconfigure_steering_group",
         "adopted",
-        [U, F, F, F, OK, OK],
+        [U, F, F, F, OK, OK, F],
     ),
-    ("appoint_steering_member", "adopted", [U, F, F, F, NEW, NEW]),
-    ("appoint_steering_member", "draft", [U, H, H, H, NEW, NEW]),
-    ("end_steering_term", "adopted", [U, F, F, F, OK, OK]),
+    (
+        "appoint_steering_member",
+        "adopted",
+        [U, F, F, F, NEW, NEW, F],
+    ),
+    (
+        "appoint_steering_member",
+        "draft",
+        [U, H, H, H, NEW, NEW, F],
+    ),
+    ("end_steering_term", "adopted", [U, F, F, F, OK, OK, OK]),
     // The rightful caller here is a steering member seated on the group.
-    ("record_steering_meeting", "adopted", [U, F, F, F, NEW, NEW]),
+    (
+        "record_steering_meeting",
+        "adopted",
+        [U, F, F, F, NEW, NEW, F],
+    ),
     (
         "record_steering_decision",
         "adopted",
-        [U, F, F, F, NEW, NEW],
+        [U, F, F, F, NEW, NEW, F],
     ),
     (
         "record_steering_meeting",
         "owner admin",
-        [U, F, F, F, NEW, NEW],
+        [U, F, F, F, NEW, NEW, F],
     ),
-    ("plan_steering_meeting", "adopted", [U, F, F, F, NEW, NEW]),
-    ("record_steering_minutes", "adopted", [U, F, F, F, OK, OK]),
+    (
+        "plan_steering_meeting",
+        "adopted",
+        [U, F, F, F, NEW, NEW, F],
+    ),
+    (
+        "record_steering_minutes",
+        "adopted",
+        [U, F, F, F, OK, OK, F],
+    ),
     // ---- accessions
     ("list_signatories", "adopted", OPEN),
     ("list_signatories", "draft", PRIVATE),
@@ -161,39 +198,43 @@ const TABLE: &[(&str, &str, [Expect; 6])] = &[
     ("export_signatories_csv", "draft", PRIVATE),
     // The page for an iframe reads no token: a draft is 404 whoever asks.
     ("embed_signatories", "adopted", OPEN),
-    ("embed_signatories", "draft", [H; 6]),
+    ("embed_signatories", "draft", [H; 7]),
     // ---- open data: public, whoever asks (a draft is simply not in them)
     ("get_catalog", "", OPEN),
     ("download_open_data", "", OPEN),
-    ("list_accessions", "adopted", [U, F, F, F, OK, OK]),
-    ("list_accessions", "draft", [U, H, H, H, OK, OK]),
+    ("list_accessions", "adopted", [U, F, F, F, OK, OK, F]),
+    ("list_accessions", "draft", [U, H, H, H, OK, OK, F]),
     // Nothing exists yet to hide, and the register is public: a refusal is 403.
-    ("submit_accession", "adopted", [U, F, F, F, NEW, NEW]),
+    ("submit_accession", "adopted", [U, F, F, F, NEW, NEW, F]),
     // A draft takes no accessions: the owner's administrator (registering paper minutes)
     // gets past visibility and authorisation, and then meets the rule.
     (
         "submit_accession",
         "draft",
-        [U, H, H, H, NOT_IN_FORCE, NOT_IN_FORCE],
+        [U, H, H, H, NOT_IN_FORCE, NOT_IN_FORCE, F],
     ),
     // The rightful caller is the organisation's representative, then the owner's administrator.
-    ("get_accession", "representative", [U, H, H, H, OK, OK]),
-    ("get_accession", "owner admin", [U, H, H, H, OK, OK]),
+    ("get_accession", "representative", [U, H, H, H, OK, OK, H]),
+    ("get_accession", "owner admin", [U, H, H, H, OK, OK, H]),
     (
         "update_accession_contact_person",
         "representative",
-        [U, H, H, H, OK, OK],
+        [U, H, H, H, OK, OK, H],
     ),
-    ("approve_accession", "submitted", [U, H, H, H, OK, OK]),
-    ("correct_accession", "approved", [U, H, H, H, OK, OK]),
-    ("reject_accession", "submitted", [U, H, H, H, OK, OK]),
-    ("cancel_accession", "submitted", [U, H, H, H, OK, OK]),
-    ("withdraw_accession", "representative", [U, H, H, H, OK, OK]),
-    ("withdraw_accession", "owner admin", [U, H, H, H, OK, OK]),
+    ("approve_accession", "submitted", [U, H, H, H, OK, OK, H]),
+    ("correct_accession", "approved", [U, H, H, H, OK, OK, H]),
+    ("reject_accession", "submitted", [U, H, H, H, OK, OK, H]),
+    ("cancel_accession", "submitted", [U, H, H, H, OK, OK, H]),
+    (
+        "withdraw_accession",
+        "representative",
+        [U, H, H, H, OK, OK, H],
+    ),
+    ("withdraw_accession", "owner admin", [U, H, H, H, OK, OK, H]),
     (
         "reconfirm_accession",
         "reconfirmation pending",
-        [U, H, H, H, OK, OK],
+        [U, H, H, H, OK, OK, H],
     ),
 ];
 
@@ -307,6 +348,9 @@ struct World {
     other_admin: String,
     stranger: String,
     member: String,
+    /// Acts for the sector: named in every fixture agreement's `acting_organization_ids`.
+    acting_org: Uuid,
+    co_admin: String,
     /// Adopted, registration mode, with a balanced group, a meeting and two accessions.
     adopted: Uuid,
     meeting: Uuid,
@@ -323,6 +367,8 @@ struct World {
     approved: Uuid,
     /// A public body created for the test (the reference data stays as it is).
     public_body: Uuid,
+    /// A follow-up recorded on `adopted`.
+    review: Uuid,
     counter: Cell<u32>,
 }
 
@@ -375,6 +421,13 @@ impl World {
         ));
         let org = app.create_organization("Föreningen Ängsblomman", None);
         let rep = app.organization_rep(org);
+        let acting_org = app.create_organization("Eslövs idéburna forum", None);
+        let co_admin = app.token(
+            "forum-samordnare",
+            &[Role::OrganizationRep],
+            None,
+            &[acting_org],
+        );
         let mut w = Self {
             body,
             admin,
@@ -383,6 +436,8 @@ impl World {
             other_admin,
             stranger,
             member,
+            acting_org,
+            co_admin,
             adopted: Uuid::nil(),
             meeting: Uuid::nil(),
             membership: Uuid::nil(),
@@ -393,19 +448,20 @@ impl World {
             submitted: Uuid::nil(),
             approved: Uuid::nil(),
             public_body,
+            review: Uuid::nil(),
             counter: Cell::new(0),
         };
         let (adopted, meeting, membership) = w.group_with_meeting(app);
         w.adopted = adopted;
         w.meeting = meeting;
         w.membership = membership;
-        w.draft = app.create_agreement(&w.admin, body, "1285", settings());
+        w.draft = app.create_agreement(&w.admin, body, "1285", w.settings());
         created(&app.post(
             &format!("/api/v1/agreements/{}/steering-group", w.draft),
             Some(&w.admin),
             &group_config(),
         ));
-        w.intake = app.adopted_agreement(&w.admin, body, "1285", settings());
+        w.intake = app.adopted_agreement(&w.admin, body, "1285", w.settings());
         w.submitted = created(&app.post(
             &format!("/api/v1/agreements/{adopted}/accessions"),
             Some(&w.rep),
@@ -413,7 +469,19 @@ impl World {
         ));
         let (approved, _) = w.approved_on(app, adopted);
         w.approved = approved;
+        w.review = created(&app.post(
+            &format!("/api/v1/agreements/{adopted}/reviews"),
+            Some(&w.admin),
+            &json!({"kind": "follow_up", "done_on": "2024-06-01", "summary": "Årlig uppföljning genomförd."}),
+        ));
         w
+    }
+
+    /// The fixtures' settings: the forum acts for the sector.
+    fn settings(&self) -> Value {
+        let mut s = settings();
+        s["acting_organization_ids"] = json!([self.acting_org]);
+        s
     }
 
     fn next(&self) -> u32 {
@@ -424,7 +492,7 @@ impl World {
     /// An adopted agreement with a balanced group of one seat per side (the public seat held
     /// by `MEMBER_SUB`) and a quorate meeting: (agreement, meeting, civil-society membership).
     fn group_with_meeting(&self, app: &TestApp) -> (Uuid, Uuid, Uuid) {
-        let agreement = app.adopted_agreement(&self.admin, self.body, "1285", settings());
+        let agreement = app.adopted_agreement(&self.admin, self.body, "1285", self.settings());
         let base = format!("/api/v1/agreements/{agreement}/steering-group");
         created(&app.post(&base, Some(&self.admin), &group_config()));
         let public = created(&app.post(
@@ -432,9 +500,10 @@ impl World {
             Some(&self.admin),
             &json!({"person_name": "Alva Exempelsson", "person_ref": MEMBER_SUB, "side": "public_sector", "seat": "ordinary", "role": "chair", "appointed_by": {"type": "public_body", "id": self.body}, "term_start": "2024-01-01"}),
         ));
+        // Each side appoints its own: the sector's member by the forum acting for it.
         let civil = created(&app.post(
             &format!("{base}/memberships"),
-            Some(&self.admin),
+            Some(&self.co_admin),
             &json!({"person_name": "Bror Demoberg", "side": "civil_society", "seat": "ordinary", "role": "member", "appointed_by": {"type": "network", "name": "Idéburna nätverket"}, "term_start": "2024-01-01"}),
         ));
         let meeting = created(&app.post(
@@ -446,7 +515,7 @@ impl World {
     }
 
     fn draft_with_group(&self, app: &TestApp) -> Uuid {
-        let draft = app.create_agreement(&self.admin, self.body, "1285", settings());
+        let draft = app.create_agreement(&self.admin, self.body, "1285", self.settings());
         created(&app.post(
             &format!("/api/v1/agreements/{draft}/steering-group"),
             Some(&self.admin),
@@ -508,7 +577,7 @@ impl World {
     }
 
     fn revising(&self, app: &TestApp) -> Uuid {
-        let agreement = app.adopted_agreement(&self.admin, self.body, "1285", settings());
+        let agreement = app.adopted_agreement(&self.admin, self.body, "1285", self.settings());
         created(&app.post(
             &format!("/api/v1/agreements/{agreement}/revision"),
             Some(&self.admin),
@@ -586,10 +655,14 @@ impl World {
                 "civil_society_party": {"kind": "sector", "name": "Den idéburna sektorn"},
                 "scope": "municipal",
                 "municipality_codes": ["1285"],
-                "settings": settings(),
+                "settings": self.settings(),
                 "content": agreement_content("Överenskommelse om samverkan")
             })),
             "get_administrator_agenda" => Call::new(admin),
+            "list_reviews" => Call::new(admin).param("id", self.agreement(case)),
+            "get_review" => Call::new(admin)
+                .param("id", self.adopted)
+                .param("review_id", self.review),
             "get_agreement"
             | "list_agreement_versions"
             | "get_agreement_calendar"
@@ -610,7 +683,7 @@ impl World {
                 .param("meeting_id", self.meeting),
             "edit_agreement" => {
                 let id = if fresh {
-                    app.create_agreement(admin, self.body, "1285", settings())
+                    app.create_agreement(admin, self.body, "1285", self.settings())
                 } else {
                     self.draft
                 };
@@ -621,7 +694,7 @@ impl World {
             }
             "open_consultation" | "adopt_agreement" | "abandon_agreement" => {
                 let id = if fresh {
-                    app.create_agreement(admin, self.body, "1285", settings())
+                    app.create_agreement(admin, self.body, "1285", self.settings())
                 } else {
                     self.draft
                 };
@@ -637,7 +710,7 @@ impl World {
             | "record_review"
             | "file_renegotiation_request" => {
                 let id = if fresh {
-                    app.adopted_agreement(admin, self.body, "1285", settings())
+                    app.adopted_agreement(admin, self.body, "1285", self.settings())
                 } else {
                     self.adopted
                 };
@@ -672,8 +745,10 @@ impl World {
             }
             "create_steering_group" => {
                 let id = match (fresh, case) {
-                    (true, "draft") => app.create_agreement(admin, self.body, "1285", settings()),
-                    (true, _) => app.adopted_agreement(admin, self.body, "1285", settings()),
+                    (true, "draft") => {
+                        app.create_agreement(admin, self.body, "1285", self.settings())
+                    }
+                    (true, _) => app.adopted_agreement(admin, self.body, "1285", self.settings()),
                     (false, _) => self.agreement(case),
                 };
                 Call::new(admin).param("id", id).body(group_config())
@@ -697,8 +772,8 @@ impl World {
                 };
                 Call::new(admin).param("id", id).body(json!({
                     "person_name": format!("Cecilia Provlund {}", self.next()),
-                    "side": "civil_society", "seat": "adjunct", "role": "member",
-                    "appointed_by": {"type": "network", "name": "Idéburna nätverket"},
+                    "side": "public_sector", "seat": "adjunct", "role": "member",
+                    "appointed_by": {"type": "public_body", "id": self.body},
                     "term_start": "2024-01-01"
                 }))
             }
@@ -709,7 +784,8 @@ impl World {
                 } else {
                     (self.adopted, self.membership)
                 };
-                Call::new(admin)
+                // The civil-society member's term: the sector's to end.
+                Call::new(&self.co_admin)
                     .param("id", id)
                     .param("membership_id", membership)
                     .body(json!({"last_day": "2025-06-30"}))
@@ -873,6 +949,7 @@ impl World {
             Who::OtherSteering => Some(self.stranger.clone()),
             Who::Rightful => call.rightful.clone(),
             Who::Platform => Some(self.platform.clone()),
+            Who::CoAdmin => Some(self.co_admin.clone()),
         }
     }
 
@@ -886,6 +963,7 @@ impl World {
             format!("/api/v1/agreements/{a}/steering-group/memberships"),
             format!("/api/v1/agreements/{a}/steering-group/meetings"),
             format!("/api/v1/agreements/{a}/renegotiation-requests"),
+            format!("/api/v1/agreements/{a}/reviews"),
             format!("/api/v1/agreements/{a}/accessions"),
             format!("/api/v1/agreements/{d}"),
             format!("/api/v1/agreements/{d}/steering-group"),

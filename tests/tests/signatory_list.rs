@@ -86,6 +86,7 @@ fn apply(
                             email: "kim@exempel.example".into(),
                             phone: None,
                         },
+                        signatory_municipality_codes: Vec::new(),
                     },
                     &terms,
                     &existing,

@@ -92,7 +92,7 @@ e2e!(
             Some(&s.admin),
             &json!({"kind": "follow_up", "done_on": "2025-01-10", "summary": "Årlig uppföljning före avslutet."}),
         );
-        assert_eq!(review.status, 200, "{}", review.text);
+        assert_eq!(review.status, 201, "{}", review.text);
         // Once the termination is decided nobody applies; the administrator may still
         // register a paper application whose dates fall before it takes effect.
         let late = app.create_organization("Bygdegårdsföreningen Åby", None);

@@ -2,9 +2,10 @@
 //! as clients read them.
 
 use chrono::NaiveDate;
+use samverkan_domain::accession::Channel;
 use samverkan_domain::agreement::{
-    self, ApprovalMode, CivilSocietyPartyKind, CommitmentParty, DueKind, OpenDataLicence,
-    PeriodUnit, RequestingSide, ShownStatus, VersionStatus, limits,
+    self, ApprovalMode, CivilSocietyPartyKind, CommitmentParty, DueKind, EligibleArea,
+    OpenDataLicence, PeriodUnit, RequestingSide, ShownStatus, VersionStatus, limits,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -388,6 +389,22 @@ pub struct AgreementSettingsInput {
     /// reconfirmed within this many days of it taking effect.
     #[schema(schema_with = reconfirmation_days)]
     pub reconfirmation_days: Option<u32>,
+    /// The channels the agreement takes accessions through (Eslöv, Lund: board minutes;
+    /// Södertälje: at adoption, dialogue forum, written application; Blekinge: the form).
+    /// Every channel by default; at least one.
+    pub accepted_channels: Vec<Channel>,
+    /// Where an organisation must be active to accede: anywhere, in the agreement's own
+    /// municipalities (Eslöv), or in those of `eligible_municipality_codes`.
+    pub eligible_area: EligibleArea,
+    /// The municipalities (kommunkod) of `listed_municipalities`; empty otherwise.
+    pub eligible_municipality_codes: Vec<String>,
+    /// The steering group handles the signatories' contacts: its seated members see the
+    /// contact person of an application awaiting their decision.
+    pub group_handles_contacts: bool,
+    /// Where the civil-society party is the sector as a whole: the organisations of the
+    /// register that act for it (an umbrella network, a forum). Their representatives
+    /// co-administer the agreement for the sector's side. Empty for a network party.
+    pub acting_organization_ids: Vec<Uuid>,
     /// The licence of the agreement's open data (the public signatory list in the DCAT-AP-SE
     /// catalogue and the bulk download): `cc0` (the default) or `cc_by_4_0`.
     pub open_data_licence: OpenDataLicence,
@@ -488,6 +505,16 @@ pub struct AgreementSettings {
     pub open_data_licence: OpenDataLicence,
     /// The functional mailbox named as the open data's contact point; null: none.
     pub open_data_contact_email: Option<String>,
+    /// The channels the agreement takes accessions through.
+    pub accepted_channels: Vec<Channel>,
+    /// Where an organisation must be active to accede.
+    pub eligible_area: EligibleArea,
+    /// The municipalities of `listed_municipalities`; empty otherwise.
+    pub eligible_municipality_codes: Vec<String>,
+    /// Whether the steering group handles the signatories' contacts.
+    pub group_handles_contacts: bool,
+    /// The organisations that act for the sector as a whole (public).
+    pub acting_organization_ids: Vec<Uuid>,
 }
 
 impl Default for AgreementSettingsInput {
@@ -511,6 +538,11 @@ impl Default for AgreementSettingsInput {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            accepted_channels: s.accepted_channels.clone(),
+            eligible_area: s.eligible_area,
+            eligible_municipality_codes: s.eligible_municipality_codes.clone(),
+            group_handles_contacts: s.group_handles_contacts,
+            acting_organization_ids: s.acting_organization_ids.clone(),
         }
     }
 }
@@ -535,6 +567,11 @@ impl From<AgreementSettingsInput> for agreement::AgreementSettings {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            accepted_channels: s.accepted_channels.clone(),
+            eligible_area: s.eligible_area,
+            eligible_municipality_codes: s.eligible_municipality_codes.clone(),
+            group_handles_contacts: s.group_handles_contacts,
+            acting_organization_ids: s.acting_organization_ids.clone(),
         }
     }
 }
@@ -559,6 +596,11 @@ impl From<&agreement::AgreementSettings> for AgreementSettings {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            accepted_channels: s.accepted_channels.clone(),
+            eligible_area: s.eligible_area,
+            eligible_municipality_codes: s.eligible_municipality_codes.clone(),
+            group_handles_contacts: s.group_handles_contacts,
+            acting_organization_ids: s.acting_organization_ids.clone(),
         }
     }
 }
@@ -822,6 +864,9 @@ pub struct RenegotiationRequest {
     pub reason: String,
     /// From when the party wants to renegotiate.
     pub requested_date: NaiveDate,
+    /// Who filed it: the token's `sub`, shown to the agreement's administrators and
+    /// co-administrators only; null otherwise and for requests filed before this was kept.
+    pub filed_by: Option<String>,
 }
 
 impl From<&agreement::RenegotiationRequest> for RenegotiationRequest {
@@ -833,6 +878,7 @@ impl From<&agreement::RenegotiationRequest> for RenegotiationRequest {
             public_body_id: r.public_body_id(),
             reason: r.reason().to_owned(),
             requested_date: r.requested_date(),
+            filed_by: None,
         }
     }
 }

@@ -11,9 +11,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::access::Principal;
 use samverkan_domain::accession::{
     self, Accession, AccessionState, AgreementTerms, Approval, Channel, CitedDecision,
-    CorrectionInput, EndReason, REASON_MAX, Signatory, SubmissionInput, swedish_date,
+    CorrectionInput, EndReason, REASON_MAX, Readers, Sight, Signatory, SubmissionInput,
+    swedish_date,
 };
-use samverkan_domain::agreement::{self, Agreement};
+use samverkan_domain::agreement::{self, Agreement, ApprovalMode};
 use samverkan_domain::steering::Decision;
 use samverkan_persistence::accessions::{self as store, AccessionRecord};
 use samverkan_persistence::agreements as agreement_store;
@@ -66,7 +67,10 @@ pub struct AccessionView {
     pub channel: Channel,
     pub board_decision: Option<BoardDecision>,
     pub affirmed_statements: Vec<String>,
-    pub contact_person: ContactPerson,
+    /// The contact person (personal data); `null` for a reader who does not handle
+    /// contacts (a seated steering member, unless the agreement's settings say the group
+    /// handles contacts).
+    pub contact_person: Option<ContactPerson>,
     /// The `sub` of whoever submitted or registered it.
     pub submitted_by: String,
     pub submitted_at: DateTime<Utc>,
@@ -77,6 +81,8 @@ pub struct AccessionView {
     pub version: Option<u32>,
     /// The steering-group decision an approval or rejection cited.
     pub decision_id: Option<Uuid>,
+    /// The approval mode in force when it was approved; null before an approval.
+    pub approved_under: Option<ApprovalMode>,
     pub rejection_reason: Option<String>,
     pub withdrawal: Option<WithdrawalNotice>,
     pub ended_on: Option<NaiveDate>,
@@ -96,6 +102,37 @@ impl AccessionView {
             ..Self::from(r)
         }
     }
+
+    /// The accession as this reader may see it.
+    fn seen(self, sight: Sight) -> Self {
+        match sight {
+            Sight::WithContact => self,
+            Sight::WithoutContact => Self {
+                contact_person: None,
+                ..self
+            },
+        }
+    }
+}
+
+/// Who reads the agreement's accessions, for this caller: its group is loaded only when
+/// the caller is a steering member.
+fn readers(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    a: &Agreement,
+    today: NaiveDate,
+) -> ApiResult<Readers> {
+    let group = if principal.has(samverkan_domain::access::Role::SteeringMember) {
+        match steering_store::get_group_of_agreement(conn, a.id()) {
+            Ok(g) => Some(g.group),
+            Err(samverkan_persistence::StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        None
+    };
+    Ok(Readers::of(principal, a, group.as_ref(), today))
 }
 
 impl From<&AccessionRecord> for AccessionView {
@@ -110,13 +147,14 @@ impl From<&AccessionRecord> for AccessionView {
             channel: a.channel(),
             board_decision: a.board_decision().map(BoardDecision::from),
             affirmed_statements: a.affirmed_statements().to_vec(),
-            contact_person: a.contact_person().into(),
+            contact_person: Some(a.contact_person().into()),
             submitted_by: a.submitted_by().to_owned(),
             submitted_at: a.submitted_at(),
             approved_on: a.approved_on(),
             approved_version: a.approved_version(),
             version: a.version(),
             decision_id: a.decision_id(),
+            approved_under: a.approved_under(),
             rejection_reason: a.rejection_reason().map(str::to_owned),
             withdrawal: a.withdrawal().map(WithdrawalNotice::from),
             ended_on: a.ended_on(),
@@ -135,19 +173,33 @@ impl From<&AccessionRecord> for AccessionView {
 
 list_of!(AccessionList, AccessionView);
 
-/// The name the public list shows for a signatory, from the register (422
-/// `unknown_signatory` at `signatory.id` when the signatory is not in it).
-fn signatory_name(conn: &mut DbConnection, signatory: Signatory) -> ApiResult<String> {
+/// The name the public list shows for a signatory and the municipalities it is active in,
+/// from the register (422 `unknown_signatory` at `signatory.id` when it is not in it).
+fn signatory_of_register(
+    conn: &mut DbConnection,
+    signatory: Signatory,
+) -> ApiResult<(String, Vec<String>)> {
     let not_found =
         || ApiError::Validation(vec![RequestField::UnknownSignatory.at("signatory.id")]);
     match signatory {
         Signatory::Organization(id) => parties::organizations_by_ids(conn, &[id])?
             .pop()
-            .map(|o| o.fields.name)
+            .map(|o| {
+                let codes = o
+                    .fields
+                    .municipality_codes
+                    .iter()
+                    .map(|c| c.as_str().to_owned())
+                    .collect();
+                (o.fields.name, codes)
+            })
             .ok_or_else(not_found),
         Signatory::PublicBody(id) => parties::public_bodies_by_ids(conn, &[id])?
             .pop()
-            .map(|b| b.fields.name)
+            .map(|b| {
+                let codes = b.fields.municipality_code().map(str::to_owned);
+                (b.fields.name, codes.into_iter().collect())
+            })
             .ok_or_else(not_found),
     }
 }
@@ -265,6 +317,7 @@ async fn submit(
         board_decision: request.board_decision.clone().map(Into::into),
         affirmed_statements: request.affirmed_statements.clone(),
         contact_person: request.contact_person.clone().into(),
+        signatory_municipality_codes: Vec::new(),
     };
     let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &request, move |conn| {
@@ -279,11 +332,12 @@ async fn submit(
             a.owner_public_body_id(),
             input.signatory,
         ))?;
-        let name = signatory_name(conn, input.signatory)?;
+        let (name, signatory_municipality_codes) = signatory_of_register(conn, input.signatory)?;
         let existing = store::existing_for(conn, agreement_id, input.signatory)?;
         let now = clock.now();
         let submission = SubmissionInput {
             id: Uuid::now_v7(),
+            signatory_municipality_codes,
             ..input.clone()
         };
         // An agreement administrator registers what was decided on paper, judged on its
@@ -341,16 +395,40 @@ async fn list_for_administrators(
     let page = page.page_request(&req, 2)?;
     let today = state.today();
     let filter = query.state.map(|s| (s, today));
-    let page = state
+    let (page, sights) = state
         .read(move |conn| {
             let a = visible_agreement(conn, agreement_id, Some(&principal))?;
-            require_that(agreement::may_administer(&principal, &a))?;
-            Ok(store::list_for_administrators(
-                conn,
-                agreement_id,
-                filter,
-                &page,
-            )?)
+            let readers = readers(conn, &principal, &a, today)?;
+            require_that(readers.may_list(&principal))?;
+            // A seated steering member reads what awaits the group's decision, nothing else.
+            let filter = match filter {
+                _ if readers.may_list_all(&principal) => filter,
+                None | Some((AccessionState::Submitted, _)) => {
+                    Some((AccessionState::Submitted, today))
+                }
+                Some(_) => {
+                    let none = samverkan_persistence::page::Page {
+                        items: Vec::new(),
+                        next_cursor: None,
+                    };
+                    return Ok((none, Vec::new()));
+                }
+            };
+            let page = store::list_for_administrators(conn, agreement_id, filter, &page)?;
+            let sights = page
+                .items
+                .iter()
+                .map(|r| {
+                    accession::sight(
+                        &principal,
+                        &readers,
+                        r.accession.signatory(),
+                        r.accession.state_on(today),
+                    )
+                    .ok()
+                })
+                .collect::<Vec<_>>();
+            Ok((page, sights))
         })
         .await?;
     let page = crate::http::seal(&req, page)?;
@@ -359,7 +437,8 @@ async fn list_for_administrators(
         items: page
             .items
             .iter()
-            .map(|r| AccessionView::of(r, today))
+            .zip(sights)
+            .filter_map(|(r, sight)| Some(AccessionView::of(r, today).seen(sight?)))
             .collect(),
         next_cursor: page.next_cursor,
     };
@@ -384,22 +463,26 @@ async fn get_accession(
     id: Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let record = state
+    let today = state.today();
+    let (record, sight) = state
         .read(move |conn| {
             let record = store::get_accession(conn, id)?;
             let a =
                 agreement_store::get_agreement(conn, record.accession.agreement_id())?.agreement;
-            require(accession::may_view(
+            let readers = readers(conn, &principal, &a, today)?;
+            let sight = accession::sight(
                 &principal,
-                a.owner_public_body_id(),
+                &readers,
                 record.accession.signatory(),
-            ))?;
-            Ok(record)
+                record.accession.state_on(today),
+            )
+            .map_err(crate::auth::denied)?;
+            Ok((record, sight))
         })
         .await?;
     json_read(
         &req,
-        &AccessionView::of(&record, state.today()),
+        &AccessionView::of(&record, today).seen(sight),
         Some(record.row_version),
         Visibility::Private,
         None,
@@ -584,12 +667,15 @@ async fn correct(
                 .decision_id()
                 .map(|d| cited_decision(conn, d))
                 .transpose()?;
-            let existing = match b.signatory {
+            let (existing, signatory_municipality_codes) = match b.signatory {
                 Some(signatory) => {
-                    signatory_name(conn, signatory)?;
-                    store::existing_for(conn, acc.agreement_id(), signatory)?
+                    let (_, codes) = signatory_of_register(conn, signatory)?;
+                    (
+                        store::existing_for(conn, acc.agreement_id(), signatory)?,
+                        codes,
+                    )
                 }
-                None => Vec::new(),
+                None => (Vec::new(), Vec::new()),
             };
             let input = CorrectionInput {
                 corrects: b.corrects,
@@ -597,6 +683,7 @@ async fn correct(
                 approved_on: b.approved_on,
                 board_decision: b.board_decision.map(Into::into),
                 signatory: b.signatory,
+                signatory_municipality_codes,
                 withdrawal: b.withdrawal.map(Into::into),
             };
             Ok(acc.correct(

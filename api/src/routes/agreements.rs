@@ -8,8 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::DomainError;
 use samverkan_domain::access::Principal;
 use samverkan_domain::agreement::{
-    self, Agreement, AgreementState, NewAgreement, PartiesInput, RenegotiationInput,
-    RequestingSide, ReviewInput, ReviewKind, Scope, ShownStatus, limits,
+    self, Agreement, AgreementState, NewAgreement, PartiesInput, RenegotiationInput, ReportKind,
+    ReportedTo, RequestingSide, ReviewInput, ReviewKind, ReviewRecord, Scope, ShownStatus, limits,
 };
 use samverkan_persistence::agreements::{self as store, AgreementFilter, AgreementRecord};
 use samverkan_persistence::db::DbConnection;
@@ -53,6 +53,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_version)
         .service(calendar)
         .service(record_review)
+        .service(list_reviews)
+        .service(get_review)
         .service(list_renegotiation_requests)
         .service(file_renegotiation_request);
 }
@@ -522,20 +524,32 @@ async fn list_renegotiation_requests(
     id: Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
+    let runs = caller.clone();
     let record = state
         .read(move |conn| load_visible(conn, id, caller.as_ref()))
         .await?;
+    // Who filed a request is shown to those who run the agreement only: public reads carry
+    // no submitter.
+    let runner = runs.is_some_and(|p| agreement::may_run(&p, &record.agreement));
     let items = record
         .agreement
         .renegotiation_requests()
         .iter()
-        .map(RenegotiationRequest::from)
+        .map(|r| RenegotiationRequest {
+            filed_by: Some(r.filed_by().to_owned()).filter(|s| runner && !s.is_empty()),
+            ..RenegotiationRequest::from(r)
+        })
         .collect();
+    let visibility = if runner {
+        Visibility::Private
+    } else {
+        Visibility::of_agreement(&record.agreement)
+    };
     json_read(
         &req,
         &RenegotiationRequestList::whole(items),
         None,
-        Visibility::of_agreement(&record.agreement),
+        visibility,
         None,
     )
 }
@@ -670,9 +684,10 @@ async fn edit_agreement(
         principal,
         id.into_inner(),
         guard,
-        move |_, a, _, _| {
+        move |conn, a, _, _| {
             if let Some(settings) = edit.settings {
-                a.update_settings(settings.into())
+                let pending = samverkan_persistence::accessions::count_pending(conn, a.id())?;
+                a.change_settings(settings.into(), pending)
                     .map_err(|e| nested(e, "settings"))?;
             }
             if let Some(content) = edit.content {
@@ -880,7 +895,7 @@ async fn abandon_revision(
     apply_event(&state, p, id.into_inner(), |a, _| a.abandon_revision()).await
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewDone {
     pub kind: ReviewKind,
@@ -888,6 +903,30 @@ pub struct ReviewDone {
     /// What was found, or where the report is (markdown).
     #[schema(schema_with = review_summary)]
     pub summary: String,
+    /// Who it was reported to: a committee, the council, a conference.
+    #[serde(default)]
+    pub reported_to: Option<ReportedToInput>,
+    /// Where the report is: a diary number, a document's name or address.
+    #[serde(default)]
+    #[schema(schema_with = document_reference)]
+    pub document_reference: Option<String>,
+}
+
+/// To whom a follow-up was reported, as a request names it.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportedToInput {
+    pub kind: ReportKind,
+    /// The body as the report names it ("Kommunstyrelsen", "Samverkanskonferensen 2025").
+    #[schema(schema_with = reported_to_name)]
+    pub name: String,
+}
+
+/// To whom a follow-up was reported.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportedToView {
+    pub kind: ReportKind,
+    pub name: String,
 }
 
 fn review_summary() -> Field {
@@ -895,34 +934,203 @@ fn review_summary() -> Field {
         .described("What was found, or where the report is (markdown).")
 }
 
+fn document_reference() -> Field {
+    Field::optional_text(limits::DOCUMENT_REFERENCE_MAX)
+        .described("Where the report is: a diary number, a document's name or address.")
+}
+
+fn reported_to_name() -> Field {
+    Field::text(limits::PARTY_NAME_MAX, "Samverkanskonferensen 2025")
+        .described("The body as the report names it.")
+}
+
+/// A follow-up or evaluation recorded as done: the agreement's one follow-up resource.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReviewView {
+    pub id: Uuid,
+    pub agreement_id: Uuid,
+    pub kind: ReviewKind,
+    /// The date it was done.
+    pub done_on: NaiveDate,
+    pub summary: String,
+    /// Who recorded it: the token's `sub` (a stable pseudonymous id); null for reviews
+    /// recorded before this was kept.
+    pub recorded_by: Option<String>,
+    /// The party the recorder acted for.
+    pub acting_for: RequestingSide,
+    pub reported_to: Option<ReportedToView>,
+    pub document_reference: Option<String>,
+}
+
+impl ReviewView {
+    fn of(agreement_id: Uuid, r: &ReviewRecord) -> Self {
+        Self {
+            id: r.id(),
+            agreement_id,
+            kind: r.kind(),
+            done_on: r.done_on(),
+            summary: r.summary().to_owned(),
+            recorded_by: Some(r.recorded_by().to_owned()).filter(|s| !s.is_empty()),
+            acting_for: r.acting_for(),
+            reported_to: r.reported_to().map(|t| ReportedToView {
+                kind: t.kind,
+                name: t.name.clone(),
+            }),
+            document_reference: r.document_reference().map(str::to_owned),
+        }
+    }
+}
+
+whole_list_of!(ReviewList, ReviewView);
+
 /// Record a follow-up or evaluation.
 ///
-/// Records a follow-up or evaluation as done; the calendar then moves on to the next date (409
-/// `agreement_not_adopted`).
+/// Records a follow-up or evaluation as done, with who recorded it and for which party; the
+/// calendar then moves on to the next date (409 `agreement_not_adopted`). The agreement's
+/// administrators and co-administrators (the organisations acting for the civil-society
+/// party: Blekinge's network writes the yearly follow-up).
 #[utoipa::path(
     tag = "agreements", operation_id = "record_review", request_body = ReviewDone,
-    params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `done_on` (`in_future`, `before_adoption`: done before the agreement was adopted), `summary`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body returns the original response")),
+    responses((status = 201, description = "The review was recorded", body = ReviewView, headers(("Location" = String))), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `done_on` (`in_future`, `before_adoption`: done before the agreement was adopted), `summary`, `reported_to.name`, `document_reference`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/reviews")]
 async fn record_review(
+    req: HttpRequest,
     state: Data<AppState>,
-    Authenticated(p): Authenticated,
+    Authenticated(principal): Authenticated,
     id: Path<Uuid>,
     body: Json<ReviewDone>,
 ) -> ApiResult<HttpResponse> {
+    let agreement_id = id.into_inner();
     let b = body.0;
-    let review = ReviewInput {
-        id: Uuid::now_v7(),
-        kind: b.kind,
-        done_on: b.done_on,
-        summary: b.summary,
-    };
-    apply_event(&state, p, id.into_inner(), move |a, today| {
-        a.record_review(review, today)
+    let caller = principal.clone();
+    let clock = state.clock.clone();
+    let reported_to = b.reported_to.clone();
+    let (kind, done_on, summary, reference) = (
+        b.kind,
+        b.done_on,
+        b.summary.clone(),
+        b.document_reference.clone(),
+    );
+    create_once(&state, &req, &principal.sub, &b, move |conn| {
+        let mut record = store::get_agreement_for_update(conn, agreement_id)?;
+        if !agreement::may_view(Some(&caller), &record.agreement) {
+            return Err(ApiError::NotFound);
+        }
+        require_that(agreement::may_record_review(&caller, &record.agreement))?;
+        let review = ReviewInput {
+            id: Uuid::now_v7(),
+            kind,
+            done_on,
+            summary: summary.clone(),
+            recorded_by: caller.sub.clone(),
+            acting_for: agreement::acting_for(&caller, &record.agreement),
+            reported_to: reported_to.clone().map(|t| ReportedTo {
+                kind: t.kind,
+                name: t.name,
+            }),
+            document_reference: reference.clone(),
+        };
+        let review_id = review.id;
+        record.agreement.record_review(review, clock.today())?;
+        store::save_agreement(conn, &record.agreement, record.row_version, clock.now())?;
+        let saved = record
+            .agreement
+            .reviews()
+            .iter()
+            .find(|r| r.id() == review_id)
+            .ok_or_else(|| ApiError::Internal("the recorded review is missing".into()))?;
+        Created::new(
+            format!("/api/v1/agreements/{agreement_id}/reviews/{review_id}"),
+            None,
+            &ReviewView::of(agreement_id, saved),
+        )
     })
     .await
+}
+
+/// The agreement, for a caller who runs it (administrators and co-administrators).
+fn load_run(
+    conn: &mut DbConnection,
+    id: Uuid,
+    caller: &Principal,
+) -> ApiResult<samverkan_persistence::agreements::AgreementRecord> {
+    let record = load_visible(conn, id, Some(caller))?;
+    require_that(agreement::may_run(caller, &record.agreement))?;
+    Ok(record)
+}
+
+/// List the agreement's follow-ups and evaluations.
+///
+/// Every review recorded, oldest first, with who recorded it, for which party and to whom it
+/// was reported. The agreement's administrators and co-administrators. Never paged.
+#[utoipa::path(
+    tag = "agreements", operation_id = "list_reviews",
+    params(("id" = Uuid, Path, description = "The agreement's id")),
+    responses((status = 200, description = "Every review", body = ReviewList)),
+    security(("bearer" = []))
+)]
+#[get("/agreements/{id}/reviews")]
+async fn list_reviews(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    id: Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let record = state
+        .read(move |conn| load_run(conn, id, &principal))
+        .await?;
+    let items = record
+        .agreement
+        .reviews()
+        .iter()
+        .map(|r| ReviewView::of(id, r))
+        .collect();
+    json_read(
+        &req,
+        &ReviewList::whole(items),
+        None,
+        Visibility::Private,
+        None,
+    )
+}
+
+/// Read one follow-up or evaluation.
+///
+/// The agreement's administrators and co-administrators.
+#[utoipa::path(
+    tag = "agreements", operation_id = "get_review",
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("review_id" = Uuid, Path, description = "The review's id")),
+    responses((status = 200, description = "The review", body = ReviewView)),
+    security(("bearer" = []))
+)]
+#[get("/agreements/{id}/reviews/{review_id}")]
+async fn get_review(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    path: Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (id, review_id) = path.into_inner();
+    let record = state
+        .read(move |conn| load_run(conn, id, &principal))
+        .await?;
+    let review = record
+        .agreement
+        .reviews()
+        .iter()
+        .find(|r| r.id() == review_id)
+        .ok_or(ApiError::NotFound)?;
+    json_read(
+        &req,
+        &ReviewView::of(id, review),
+        None,
+        Visibility::Private,
+        None,
+    )
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -995,13 +1203,27 @@ async fn file_renegotiation_request(
         public_body_id: b.public_body_id,
         reason: b.reason,
         requested_date: b.requested_date,
+        filed_by: p.sub.clone(),
     };
     let guard = ChangeGuard {
         allowed: agreement::may_file_renegotiation_request,
         expected_version: None,
     };
-    apply_change(&state, p, id.into_inner(), guard, move |_, a, today, _| {
-        Ok(a.file_renegotiation_request(request, today)?)
-    })
+    apply_change(
+        &state,
+        p,
+        id.into_inner(),
+        guard,
+        move |_, a, today, caller| {
+            // The party named must be one the caller acts for.
+            require_that(agreement::may_file_renegotiation_as(
+                caller,
+                a,
+                request.requested_by,
+                request.public_body_id,
+            ))?;
+            Ok(a.file_renegotiation_request(request, today)?)
+        },
+    )
     .await
 }

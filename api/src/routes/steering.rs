@@ -545,12 +545,10 @@ async fn appoint(
     let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &request, move |conn| {
         let a = visible_agreement(conn, agreement_id, Some(&caller))?;
-        require_that(steering::may_configure(&caller, a.owner_public_body_id()))?;
+        let appointment: steering::Appointment = appointment.clone().into();
+        require_that(steering::may_appoint(&caller, &a, appointment.side))?;
         let mut record = store::get_group_for_update(conn, agreement_id)?;
-        let membership = record
-            .group
-            .appoint(Uuid::now_v7(), &appointment.clone().into())?
-            .clone();
+        let membership = record.group.appoint(Uuid::now_v7(), &appointment)?.clone();
         store::insert_membership(conn, record.group.id(), &membership, clock.now())?;
         Created::new(
             format!(
@@ -598,14 +596,11 @@ async fn end_term(
     let member = state
         .write(move |conn| {
             let a = visible_agreement(conn, agreement_id, Some(&principal))?;
-            require_that(steering::may_configure(
-                &principal,
-                a.owner_public_body_id(),
-            ))?;
             let mut record = store::get_group_for_update(conn, agreement_id)?;
-            if record.group.membership(membership_id).is_none() {
+            let Some(side) = record.group.membership(membership_id).map(|m| m.side()) else {
                 return Err(ApiError::NotFound);
-            }
+            };
+            require_that(steering::may_appoint(&principal, &a, side))?;
             let m = record.group.end_term(membership_id, last_day)?.clone();
             store::set_term_end(conn, m.id(), m.term_end())?;
             Ok(m)

@@ -3,7 +3,6 @@
 //! leaves the accession exactly as it was.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use strum::IntoEnumIterator;
 use uuid::Uuid;
 
 use super::values::{
@@ -12,7 +11,10 @@ use super::values::{
     WithdrawalNoticeInput, field, notice_reference,
 };
 use super::{AccessionField, AccessionRule, REASON_MAX, STATEMENT_MAX, swedish_date};
-use crate::agreement::{Agreement, ApprovalMode, RevisionAdopted};
+use crate::agreement::{
+    Agreement, ApprovalMode, CivilSocietyParty, CivilSocietyPartyKind, EligibleArea,
+    RevisionAdopted,
+};
 use crate::error::{CommonField, DomainError, FieldError, Validator};
 use crate::steering::{self, Decision, DecisionKind, Meeting, SteeringGroup};
 
@@ -57,6 +59,12 @@ pub struct AgreementTerms {
     /// Södertälje: at adoption, dialogue forum, written application; Blekinge: the form).
     /// A channel not listed is refused (`channel_not_accepted`).
     pub accepted_channels: Vec<Channel>,
+    /// The municipalities an organisation must be active in to accede (Eslöv: Eslöv);
+    /// `None`: anywhere. An organisation active in none of them is refused (`outside_area`).
+    pub eligible_municipalities: Option<Vec<String>>,
+    /// The organisations that are themselves a party (the civil-society network): they do not
+    /// accede to their own agreement (`already_party`).
+    pub party_organization_ids: Vec<Uuid>,
     /// The eligibility statements an applicant must affirm, as the agreement's settings word
     /// them (Lund: "utgår från en demokratisk värdegrund", "alla människor har ett lika
     /// värde", "gynnar samhälls- eller medlemsintresset"; Eslöv: seat or activity in the
@@ -83,14 +91,51 @@ impl AgreementTerms {
             version_number: agreement.current_version().map_or(0, |v| v.number()),
             approval_mode: agreement.settings().approval_mode,
             public_bodies_may_accede: agreement.settings().public_bodies_may_accede,
-            // No agreement restricts its channels yet: every channel is accepted until the
-            // agreement's settings name them.
-            accepted_channels: Channel::iter().collect(),
+            accepted_channels: agreement.settings().accepted_channels.clone(),
+            eligible_municipalities: match agreement.settings().eligible_area {
+                EligibleArea::Anywhere => None,
+                EligibleArea::AgreementMunicipalities => Some(
+                    agreement
+                        .municipality_codes()
+                        .iter()
+                        .map(|c| c.as_str().to_owned())
+                        .collect(),
+                ),
+                EligibleArea::ListedMunicipalities => {
+                    Some(agreement.settings().eligible_municipality_codes.clone())
+                }
+            },
+            party_organization_ids: match agreement.civil_society_party() {
+                CivilSocietyParty {
+                    kind: CivilSocietyPartyKind::Network,
+                    organization_id: Some(network),
+                    ..
+                } => vec![*network],
+                _ => Vec::new(),
+            },
             required_statements: agreement.settings().eligibility_statements.clone(),
         }
     }
 
     /// Whether the agreement applied on `date`.
+    /// Whether an organisation active in `municipality_codes` (the register's municipalities
+    /// of its seat or activity) may accede: the agreement's eligible area, if it has one.
+    /// Public bodies are governed by `public_bodies_may_accede` instead.
+    pub fn admits_area(
+        &self,
+        signatory: Signatory,
+        municipality_codes: &[String],
+    ) -> Result<(), AccessionRule> {
+        match (&self.eligible_municipalities, signatory) {
+            (Some(area), Signatory::Organization(_))
+                if !municipality_codes.iter().any(|c| area.contains(c)) =>
+            {
+                Err(AccessionRule::OutsideArea)
+            }
+            _ => Ok(()),
+        }
+    }
+
     pub fn applies_on(&self, date: NaiveDate) -> bool {
         self.periods
             .iter()
@@ -105,6 +150,9 @@ impl AgreementTerms {
     /// agreement's setting may change in between.
     fn admits(&self, signatory: Signatory) -> Result<(), AccessionRule> {
         match signatory {
+            Signatory::Organization(id) if self.party_organization_ids.contains(&id) => {
+                Err(AccessionRule::AlreadyParty)
+            }
             Signatory::Organization(_) => Ok(()),
             Signatory::PublicBody(id)
                 if id == self.owner_public_body_id || self.party_public_body_ids.contains(&id) =>
@@ -181,6 +229,9 @@ pub struct SubmissionInput {
     pub board_decision: Option<BoardDecisionInput>,
     pub affirmed_statements: Vec<String>,
     pub contact_person: ContactPersonInput,
+    /// Where the signatory has its seat or activity, as the register holds it (an
+    /// organisation's `municipality_codes`): judged against the agreement's eligible area.
+    pub signatory_municipality_codes: Vec<String>,
 }
 
 /// An accession (anslutning) of one signatory to one agreement.
@@ -324,6 +375,20 @@ impl Accession {
         self.decision_id
     }
 
+    /// The approval mode in force when the accession was approved: an approval is accepted
+    /// only in the agreement's mode of the day (a steering-group decision cited exactly in
+    /// `steering_group` mode), so the approval on record says which it was, whatever the
+    /// mode is later switched to. `None` before an approval.
+    pub fn approved_under(&self) -> Option<ApprovalMode> {
+        self.approved_on.map(|_| {
+            if self.decision_id.is_some() {
+                ApprovalMode::SteeringGroup
+            } else {
+                ApprovalMode::Registration
+            }
+        })
+    }
+
     pub fn rejection_reason(&self) -> Option<&str> {
         self.rejection_reason.as_deref()
     }
@@ -416,6 +481,7 @@ impl Accession {
         now: DateTime<Utc>,
     ) -> Result<Self, DomainError> {
         terms.admits(input.signatory)?;
+        terms.admits_area(input.signatory, &input.signatory_municipality_codes)?;
         check_no_other_open(terms, input.signatory, input.id, existing)?;
 
         let today = swedish_date(now);

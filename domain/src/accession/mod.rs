@@ -45,8 +45,8 @@ pub use period::{
     public_signatories,
 };
 pub use permissions::{
-    may_approve, may_cancel, may_reconfirm, may_reject, may_submit, may_update_contact_person,
-    may_view, may_withdraw,
+    Readers, Sight, may_approve, may_cancel, may_reconfirm, may_reject, may_submit,
+    may_update_contact_person, may_view, may_withdraw, sight,
 };
 pub(crate) use values::is_email;
 pub use values::{
@@ -89,8 +89,13 @@ crate::rules! {
             sv: "offentliga aktörer kan inte ansluta sig till den här överenskommelsen",
         },
         AlreadyParty => "already_party" {
-            en: "the public body is a party to the agreement itself and does not accede to it",
-            sv: "den offentliga aktören är själv part i överenskommelsen och ansluter sig inte till den",
+            en: "the signatory is a party to the agreement itself and does not accede to it",
+            sv: "den här parten är själv part i överenskommelsen och ansluter sig inte till den",
+        },
+        /// Eslöv: "organisationer som har sitt säte eller bedriver verksamhet i Eslövs kommun".
+        OutsideArea => "outside_area" {
+            en: "the organisation is not active in any municipality this agreement takes accessions from",
+            sv: "organisationen är inte verksam i någon kommun som överenskommelsen tar emot anslutningar från",
         },
         AgreementMismatch => "agreement_mismatch" {
             en: "the agreement given is not the agreement of this accession",

@@ -7,10 +7,13 @@
 //! The public list of signatories needs no permission: it is open data without personal
 //! data ([`super::public_signatories`]).
 
+use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::values::Signatory;
+use super::values::{AccessionState, Signatory};
 use crate::access::{Access, Denied, Principal, Role, allow_if};
+use crate::agreement::{self, Agreement, ApprovalMode};
+use crate::steering::SteeringGroup;
 
 /// Acting for the signatory itself: a representative of the organisation, or for a public
 /// body (Blekinge) an administrator of that body.
@@ -25,17 +28,95 @@ fn administers(principal: &Principal, owner_public_body_id: Uuid) -> bool {
     principal.administers_public_body(owner_public_body_id)
 }
 
-/// See the accession, contact person included: the administrators of the agreement's owner,
-/// the signatory's own representatives, and steering members acting for the owner body (they
-/// prepare the decisions approval cites).
+/// Act on the accession, and see it with its contact person: the administrators of the
+/// agreement's owner and the signatory's own representatives. Who else may read it is
+/// [`sight`].
 pub fn may_view(principal: &Principal, owner_public_body_id: Uuid, signatory: Signatory) -> Access {
-    let steering_for_owner = principal.has(Role::SteeringMember)
-        && principal.public_body_id == Some(owner_public_body_id);
-    if administers(principal, owner_public_body_id)
-        || acts_for(principal, signatory)
-        || steering_for_owner
-    {
+    if administers(principal, owner_public_body_id) || acts_for(principal, signatory) {
         Ok(())
+    } else {
+        Err(Denied::Hidden)
+    }
+}
+
+/// How much of an accession a reader sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sight {
+    /// Everything, the contact person included.
+    WithContact,
+    /// Everything but the contact person (personal data the reader does not handle).
+    WithoutContact,
+}
+
+/// What the read rules need to know of the agreement and its group, for one caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Readers {
+    pub owner_public_body_id: Uuid,
+    /// The caller co-administers the agreement for the civil-society party.
+    pub co_administers: bool,
+    /// Approval is the steering group's (a joint matter of both parties).
+    pub steering_group_mode: bool,
+    /// The caller is a `steering_member` holding a seat on the agreement's group today.
+    pub seated_today: bool,
+    /// The agreement's settings say the group handles the signatories' contacts.
+    pub group_handles_contacts: bool,
+}
+
+impl Readers {
+    /// The read context of `agreement` for `principal` on `today`; `group` is the agreement's
+    /// steering group, if it has one.
+    pub fn of(
+        principal: &Principal,
+        agreement: &Agreement,
+        group: Option<&SteeringGroup>,
+        today: NaiveDate,
+    ) -> Self {
+        Self {
+            owner_public_body_id: agreement.owner_public_body_id(),
+            co_administers: agreement::co_administers(principal, agreement),
+            steering_group_mode: agreement.settings().approval_mode == ApprovalMode::SteeringGroup,
+            seated_today: principal.has(Role::SteeringMember)
+                && group.is_some_and(|g| g.sits_on(&principal.sub, today)),
+            group_handles_contacts: agreement.settings().group_handles_contacts,
+        }
+    }
+
+    /// Whether the caller sees the agreement's list of accessions at all (then each one
+    /// through [`sight`]).
+    pub fn may_list(&self, principal: &Principal) -> bool {
+        self.may_list_all(principal) || self.seated_today
+    }
+
+    /// Whether the caller sees every accession of the list, whatever its state: the
+    /// administrators, and the co-administrators when approval is a joint matter.
+    pub fn may_list_all(&self, principal: &Principal) -> bool {
+        administers(principal, self.owner_public_body_id)
+            || (self.co_administers && self.steering_group_mode)
+    }
+}
+
+/// Read an accession: its administrators and its own signatory see all of it; the
+/// co-administrators too when approval is the steering group's (steering-group mode). A
+/// `steering_member` seated on the group today sees what awaits the group's decision
+/// (`submitted`: the applicant, the board decision, the affirmed statements), the contact
+/// person only where the group handles contacts. A steering member without a seat, whatever
+/// body the token names, sees nothing beyond the public views.
+pub fn sight(
+    principal: &Principal,
+    readers: &Readers,
+    signatory: Signatory,
+    state: AccessionState,
+) -> Result<Sight, Denied> {
+    if may_view(principal, readers.owner_public_body_id, signatory).is_ok()
+        || (readers.co_administers && readers.steering_group_mode)
+    {
+        Ok(Sight::WithContact)
+    } else if readers.seated_today && state == AccessionState::Submitted {
+        Ok(if readers.group_handles_contacts {
+            Sight::WithContact
+        } else {
+            Sight::WithoutContact
+        })
     } else {
         Err(Denied::Hidden)
     }
@@ -249,11 +330,81 @@ mod tests {
         expect(&rep_of(ORG), kommun, &[], Denied::Hidden);
     }
 
+    fn readers(seated_today: bool, group_handles_contacts: bool) -> Readers {
+        Readers {
+            owner_public_body_id: OWNER,
+            co_administers: false,
+            steering_group_mode: true,
+            seated_today,
+            group_handles_contacts,
+        }
+    }
+
     #[test]
-    fn steering_members_of_the_owner_see_but_do_not_act() {
+    fn a_seated_steering_member_reads_what_awaits_the_group() {
         let mut member = principal(&[Role::SteeringMember]);
         member.public_body_id = Some(OWNER);
-        expect(&member, SIGNATORY, &["view"], Denied::Forbidden);
+        let pending = AccessionState::Submitted;
+        assert_eq!(
+            sight(&member, &readers(true, false), SIGNATORY, pending),
+            Ok(Sight::WithoutContact)
+        );
+        assert_eq!(
+            sight(&member, &readers(true, true), SIGNATORY, pending),
+            Ok(Sight::WithContact)
+        );
+        assert_eq!(
+            sight(
+                &member,
+                &readers(true, true),
+                SIGNATORY,
+                AccessionState::Approved
+            ),
+            Err(Denied::Hidden),
+            "decided accessions are not the group's to read"
+        );
+        assert_eq!(
+            sight(&member, &readers(false, true), SIGNATORY, pending),
+            Err(Denied::Hidden),
+            "without a seat, the body in the token gives nothing"
+        );
+        assert!(readers(true, false).may_list(&member));
+        assert!(!readers(false, false).may_list(&member));
+    }
+
+    #[test]
+    fn co_administrators_read_the_lists_only_when_approval_is_joint() {
+        let network_rep = rep_of(OTHER_ORG);
+        let joint = Readers {
+            co_administers: true,
+            ..readers(false, false)
+        };
+        assert!(joint.may_list(&network_rep));
+        assert_eq!(
+            sight(&network_rep, &joint, SIGNATORY, AccessionState::Approved),
+            Ok(Sight::WithContact)
+        );
+        let registration = Readers {
+            steering_group_mode: false,
+            ..joint
+        };
+        assert!(!registration.may_list(&network_rep));
+        assert_eq!(
+            sight(
+                &network_rep,
+                &registration,
+                SIGNATORY,
+                AccessionState::Submitted
+            ),
+            Err(Denied::Hidden)
+        );
+    }
+
+    #[test]
+    fn steering_members_of_the_owner_do_not_act() {
+        let mut member = principal(&[Role::SteeringMember]);
+        member.public_body_id = Some(OWNER);
+        expect(&member, SIGNATORY, &[], Denied::Hidden);
         assert_eq!(
             may_submit(&member, OWNER, SIGNATORY),
             Err(Denied::Forbidden)

@@ -58,6 +58,8 @@ fn registration_terms() -> AgreementTerms {
         approval_mode: ApprovalMode::Registration,
         public_bodies_may_accede: false,
         accepted_channels: vec![Channel::BoardMinutes],
+        eligible_municipalities: None,
+        party_organization_ids: Vec::new(),
         required_statements: statements(),
     }
 }
@@ -97,6 +99,7 @@ fn input() -> SubmissionInput {
         board_decision: Some(board_decision()),
         affirmed_statements: statements(),
         contact_person: contact(),
+        signatory_municipality_codes: vec!["1285".into()],
     }
 }
 
@@ -346,6 +349,59 @@ fn the_agreements_own_parties_do_not_accede() {
             "already_party"
         );
     }
+}
+
+#[test]
+fn the_civil_society_network_does_not_accede_to_its_own_agreement() {
+    let network = Uuid::from_u128(0x77);
+    let terms = AgreementTerms {
+        party_organization_ids: vec![network],
+        ..steering_terms()
+    };
+    let own = SubmissionInput {
+        signatory: Signatory::Organization(network),
+        ..form_input()
+    };
+    assert_eq!(
+        code(Accession::submit(own, &terms, &[], REP, now())),
+        "already_party"
+    );
+    assert!(Accession::submit(form_input(), &terms, &[], REP, now()).is_ok());
+}
+
+#[test]
+fn organisations_outside_the_area_do_not_accede() {
+    let eslov = AgreementTerms {
+        eligible_municipalities: Some(vec!["1285".into()]),
+        ..registration_terms()
+    };
+    assert!(Accession::submit(input(), &eslov, &[], REP, now()).is_ok());
+    let elsewhere = SubmissionInput {
+        signatory_municipality_codes: vec!["1281".into()],
+        ..input()
+    };
+    assert_eq!(
+        code(Accession::submit(
+            elsewhere.clone(),
+            &eslov,
+            &[],
+            ADMIN,
+            now()
+        )),
+        "outside_area"
+    );
+    assert_eq!(
+        code(Accession::register_after_the_fact(
+            elsewhere.clone(),
+            &eslov,
+            &[],
+            ADMIN,
+            now()
+        )),
+        "outside_area",
+        "an administrator registering on paper is held to the same rule"
+    );
+    assert!(Accession::submit(elsewhere, &registration_terms(), &[], REP, now()).is_ok());
 }
 
 #[test]
@@ -1625,6 +1681,8 @@ fn terms_are_read_from_the_agreement() {
             approval_mode: ApprovalMode::Registration,
             public_bodies_may_accede: true,
             accepted_channels: Channel::iter().collect(),
+            eligible_municipalities: None,
+            party_organization_ids: Vec::new(),
             required_statements: statements(),
         }
     );
@@ -2097,6 +2155,7 @@ fn correction(corrects: u32, reason: &str) -> CorrectionInput {
         approved_on: None,
         board_decision: None,
         signatory: None,
+        signatory_municipality_codes: Vec::new(),
         withdrawal: None,
     }
 }

@@ -18,7 +18,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::limits::SUMMARY_MAX;
+use super::RequestingSide;
+use super::limits::{DOCUMENT_REFERENCE_MAX, PARTY_NAME_MAX, SUMMARY_MAX};
 use super::{AdoptionRecord, Agreement, AgreementField, AgreementSettings, may_administer};
 use crate::access::Principal;
 use crate::error::{DomainError, Validator};
@@ -71,7 +72,43 @@ pub struct ReviewInput {
     pub done_on: NaiveDate,
     /// What was found, or where the report is. Markdown.
     pub summary: String,
+    /// Who recorded it: the token's `sub` (a stable pseudonymous id, never an e-mail address).
+    pub recorded_by: String,
+    /// The party the recorder acted for (Blekinge: the network's processledare writes the
+    /// yearly follow-up for the civil-society party).
+    pub acting_for: RequestingSide,
+    /// Who it was reported to (Lund: "redovisas för nämnderna och kommunfullmäktige";
+    /// Blekinge: the annual collaboration conference).
+    pub reported_to: Option<ReportedTo>,
+    /// Where the report is: a diary number, a document's name or address.
+    pub document_reference: Option<String>,
 }
+
+/// To whom a follow-up was reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportedTo {
+    pub kind: ReportKind,
+    /// The body as the report names it ("Kommunstyrelsen", "Samverkanskonferensen 2025").
+    pub name: String,
+}
+
+/// The kind of body a follow-up is reported to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum ReportKind {
+    /// A committee (nämnd, kommunstyrelse, regionstyrelse).
+    Committee,
+    /// The council (kommunfullmäktige, regionfullmäktige).
+    Council,
+    /// A conference or forum of the parties (samverkanskonferens, dialogforum).
+    Conference,
+    Other,
+}
+
+crate::enum_text::enum_text!(ReportKind);
 
 impl ReviewInput {
     /// The record with its summary trimmed. `done_on` cannot be in the future nor before the
@@ -83,6 +120,15 @@ impl ReviewInput {
     ) -> Result<ReviewRecord, DomainError> {
         let mut v = Validator::new();
         let summary = v.text("summary", &self.summary, SUMMARY_MAX);
+        let reported_to = self.reported_to.as_ref().and_then(|r| {
+            v.line("reported_to.name", &r.name, PARTY_NAME_MAX)
+                .map(|name| ReportedTo { kind: r.kind, name })
+        });
+        let document_reference = v.optional_text(
+            "document_reference",
+            self.document_reference.as_deref(),
+            DOCUMENT_REFERENCE_MAX,
+        );
         if self.done_on > today {
             v.add("done_on", AgreementField::ReviewInFuture);
         } else if self.done_on < adopted_on {
@@ -94,6 +140,8 @@ impl ReviewInput {
         v.finish()?;
         Ok(ReviewRecord(Self {
             summary: summary.unwrap_or_default(),
+            reported_to,
+            document_reference,
             ..self.clone()
         }))
     }
@@ -118,6 +166,23 @@ impl ReviewRecord {
 
     pub fn summary(&self) -> &str {
         &self.0.summary
+    }
+
+    /// Who recorded it (the token's `sub`); empty for reviews recorded before issue 12.
+    pub fn recorded_by(&self) -> &str {
+        &self.0.recorded_by
+    }
+
+    pub fn acting_for(&self) -> RequestingSide {
+        self.0.acting_for
+    }
+
+    pub fn reported_to(&self) -> Option<&ReportedTo> {
+        self.0.reported_to.as_ref()
+    }
+
+    pub fn document_reference(&self) -> Option<&str> {
+        self.0.document_reference.as_deref()
     }
 
     /// A stored record, read back: trusted stored data, not a way around the rules.
@@ -308,6 +373,10 @@ mod tests {
             kind,
             done_on,
             summary: "Uppföljningen är gjord och redovisad.".into(),
+            recorded_by: "processledare".into(),
+            acting_for: RequestingSide::PublicBody,
+            reported_to: None,
+            document_reference: None,
         }
     }
 

@@ -525,13 +525,31 @@ impl Agreement {
     /// Settings are how the agreement is run, not what was decided: they may change at any
     /// time until the agreement is terminated or abandoned.
     pub fn update_settings(&mut self, settings: AgreementSettings) -> Result<(), DomainError> {
+        self.change_settings(settings, 0)
+    }
+
+    /// [`Agreement::update_settings`], knowing how many accessions await a decision: the
+    /// approval mode cannot be switched while any does (`decisions_pending`), or switching to
+    /// `registration` and back would let an administrator bypass the steering group.
+    pub fn change_settings(
+        &mut self,
+        settings: AgreementSettings,
+        pending_decisions: u64,
+    ) -> Result<(), DomainError> {
         if matches!(
             self.state,
             AgreementState::Terminated | AgreementState::Abandoned
         ) {
             return Err(AgreementRule::Closed { state: self.state }.into());
         }
-        self.settings = settings.validated()?;
+        let settings = settings.validated()?;
+        if settings.approval_mode != self.settings.approval_mode && pending_decisions > 0 {
+            return Err(AgreementRule::DecisionsPending {
+                count: pending_decisions,
+            }
+            .into());
+        }
+        self.settings = settings;
         Ok(())
     }
 

@@ -39,8 +39,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Lang, Term};
 
 pub use calendar::{
-    AgendaItem, DueItem, DueKind, ReviewInput, ReviewKind, ReviewRecord, add_months,
-    administrator_agenda, due_items,
+    AgendaItem, DueItem, DueKind, ReportKind, ReportedTo, ReviewInput, ReviewKind, ReviewRecord,
+    add_months, administrator_agenda, due_items,
 };
 pub use content::{Commitment, CommitmentParty, DevelopmentArea, Principle, VersionContent};
 pub use demo::{DemoAgreement, UpcomingRevision};
@@ -50,11 +50,15 @@ pub use lifecycle::{
     TerminationInput, TerminationRecord,
 };
 pub use permissions::{
-    Administered, PUBLIC_STATES, administered_by, is_publicly_visible, may_administer,
-    may_create_agreement, may_file_renegotiation_request, may_view, may_view_version,
+    Administered, PUBLIC_STATES, acting_for, acting_organization_ids, acts_for_side,
+    administered_by, co_administers, is_publicly_visible, may_administer, may_create_agreement,
+    may_file_renegotiation_as, may_file_renegotiation_request, may_record_review, may_run,
+    may_view, may_view_version,
 };
 pub use renegotiation::{RenegotiationInput, RenegotiationRequest, RequestingSide};
-pub use settings::{AgreementSettings, NoticePeriod, OPEN_DATA_CONTACT_MAX, PeriodUnit};
+pub use settings::{
+    AgreementSettings, EligibleArea, NoticePeriod, OPEN_DATA_CONTACT_MAX, PeriodUnit,
+};
 pub use version::{
     AdoptionInput, AdoptionRecord, AgreementVersion, ConsultationRecord, VersionParts,
     VersionStatus,
@@ -81,6 +85,7 @@ pub mod limits {
     pub const DIARY_NUMBER_MAX: usize = 50;
     pub const REASON_MAX: usize = 5_000;
     pub const SUMMARY_MAX: usize = 20_000;
+    pub const DOCUMENT_REFERENCE_MAX: usize = 500;
     pub const STATEMENTS_MAX: usize = 20;
     pub const STATEMENT_MAX: usize = 500;
     /// Cadences and intervals: up to twenty years.
@@ -175,6 +180,11 @@ crate::rules! {
             en: "no revision of this agreement is in progress",
             sv: "ingen revidering av överenskommelsen pågår",
         },
+        /// Switching to `registration` and back would bypass the steering group unseen.
+        DecisionsPending { count: u64 } => "decisions_pending" {
+            en: "the approval mode cannot change while {count} accession(s) await a decision",
+            sv: "sättet att godkänna anslutningar kan inte ändras medan {count} anslutning(ar) väntar på beslut",
+        },
         /// Every seed is built on its principles (six or seven).
         NoPrinciples => "no_principles" {
             en: "an agreement cannot be adopted without at least one principle",
@@ -215,6 +225,14 @@ crate::field_errors! {
         SectorIsNoOrganization => "not_allowed" {
             en: "the sector as a whole is not one organisation: only a network has an organisation id",
             sv: "den idéburna sektorn som helhet är inte en organisation: bara ett nätverk har ett organisations-id",
+        },
+        AreaNotListed => "not_allowed" {
+            en: "municipalities are listed only when eligible_area is listed_municipalities",
+            sv: "kommuner anges bara när eligible_area är listed_municipalities",
+        },
+        TooManyMunicipalities { max: usize } => "too_many" {
+            en: "at most {max} municipalities",
+            sv: "högst {max} kommuner",
         },
         MunicipalitiesRequired => "required" {
             en: "an agreement covers at least one municipality",

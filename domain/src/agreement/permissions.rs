@@ -3,8 +3,9 @@
 
 use uuid::Uuid;
 
-use super::{Agreement, AgreementState, AgreementVersion};
+use super::{Agreement, AgreementState, AgreementVersion, CivilSocietyPartyKind, RequestingSide};
 use crate::access::Principal;
+use crate::steering::Side;
 
 /// The states in which an agreement is public record: adopted, and later terminated. Drafts,
 /// consultations and abandoned drafts are working papers of the owning body. Storage filters
@@ -54,16 +55,102 @@ pub fn may_administer(principal: &Principal, agreement: &Agreement) -> bool {
     administered_by(principal).is_some_and(|scope| scope.covers(agreement))
 }
 
+/// The organisations that act for the civil-society party: the network when the party is
+/// one (Blekinge: Nätverket Idéburet Blekinge), or the organisations the agreement's
+/// administrator names for the sector as a whole (`settings.acting_organization_ids`).
+pub fn acting_organization_ids(agreement: &Agreement) -> Vec<Uuid> {
+    let party = agreement.civil_society_party();
+    match (party.kind, party.organization_id) {
+        (CivilSocietyPartyKind::Network, Some(network)) => vec![network],
+        (CivilSocietyPartyKind::Network, None) => Vec::new(),
+        (CivilSocietyPartyKind::Sector, _) => agreement.settings().acting_organization_ids.clone(),
+    }
+}
+
+/// The co-administrators of an agreement: the representatives of the organisations that act
+/// for the civil-society party. They run the sector's side: appoint and end the terms of
+/// the sector's members of the steering group, record follow-ups, file renegotiation
+/// requests as the civil-society party, read drafts and consultations, and see the
+/// accession lists when approval is a joint matter (steering-group mode). They neither
+/// appoint the public side's members nor adopt for the public body.
+pub fn co_administers(principal: &Principal, agreement: &Agreement) -> bool {
+    acting_organization_ids(agreement)
+        .into_iter()
+        .any(|org| principal.represents(org))
+}
+
+/// Administrators and co-administrators: who reads drafts, versions being prepared and the
+/// agreement's history of settings changes.
+pub fn may_run(principal: &Principal, agreement: &Agreement) -> bool {
+    may_administer(principal, agreement) || co_administers(principal, agreement)
+}
+
+/// Who acts for `side` of the agreement, in the steering group above all (each side appoints
+/// its own members): the public side by the owning body's administrators; the civil-society
+/// side by its co-administrators, or, while no organisation acts for the sector, by the
+/// administrators registering what the sector decided. Platform administrators act for both.
+pub fn acts_for_side(principal: &Principal, agreement: &Agreement, side: Side) -> bool {
+    if principal.is_platform_admin() {
+        return true;
+    }
+    match side {
+        Side::PublicSector => may_administer(principal, agreement),
+        Side::CivilSociety => {
+            co_administers(principal, agreement)
+                || (acting_organization_ids(agreement).is_empty()
+                    && may_administer(principal, agreement))
+        }
+    }
+}
+
+/// The party a caller who runs the agreement acts for: the civil-society party for a
+/// co-administrator who does not administer it, the public body otherwise.
+pub fn acting_for(principal: &Principal, agreement: &Agreement) -> RequestingSide {
+    if co_administers(principal, agreement) && !may_administer(principal, agreement) {
+        RequestingSide::CivilSociety
+    } else {
+        RequestingSide::PublicBody
+    }
+}
+
+/// Record a follow-up or evaluation: the administrators and the co-administrators (Blekinge:
+/// the network's processledare writes the yearly follow-up).
+pub fn may_record_review(principal: &Principal, agreement: &Agreement) -> bool {
+    may_run(principal, agreement)
+}
+
+/// Whether the caller acts for the party a renegotiation request names: for a public body,
+/// an administrator of that body; for the civil-society party, a co-administrator. Platform
+/// administrators record requests received on paper for any party.
+pub fn may_file_renegotiation_as(
+    principal: &Principal,
+    agreement: &Agreement,
+    side: RequestingSide,
+    public_body_id: Option<Uuid>,
+) -> bool {
+    if principal.is_platform_admin() {
+        return true;
+    }
+    match side {
+        // A request that names no body, or one that is no party, is the request's own error
+        // (422 on `public_body_id`), not the caller's.
+        RequestingSide::PublicBody => public_body_id
+            .is_none_or(|id| !agreement.is_party(id) || principal.administers_public_body(id)),
+        RequestingSide::CivilSociety => co_administers(principal, agreement),
+    }
+}
+
 /// Adopted and terminated agreements are public; drafts, consultations and abandoned drafts
 /// are not.
 pub fn is_publicly_visible(agreement: &Agreement) -> bool {
     PUBLIC_STATES.contains(&agreement.state())
 }
 
-/// Anyone sees a public agreement; only its administrators see the others (the API answers
+/// Anyone sees a public agreement; only its administrators and co-administrators see the
+/// others (the API answers
 /// 404, so that a draft's existence does not leak).
 pub fn may_view(principal: Option<&Principal>, agreement: &Agreement) -> bool {
-    is_publicly_visible(agreement) || principal.is_some_and(|p| may_administer(p, agreement))
+    is_publicly_visible(agreement) || principal.is_some_and(|p| may_run(p, agreement))
 }
 
 /// The adopted and superseded texts of a public agreement are public; a revision in
@@ -74,21 +161,19 @@ pub fn may_view_version(
     version: &AgreementVersion,
 ) -> bool {
     (is_publicly_visible(agreement) && version.is_publicly_visible())
-        || principal.is_some_and(|p| may_administer(p, agreement))
+        || principal.is_some_and(|p| may_run(p, agreement))
 }
 
 /// A call for renegotiation comes from a party: the administrators of any public body that
-/// is a party, or the representatives of the civil-society network; platform administrators
-/// record requests received on paper.
+/// is a party, or the co-administrators for the civil-society party; platform administrators
+/// record requests received on paper. Which party a request may name is
+/// [`may_file_renegotiation_as`].
 pub fn may_file_renegotiation_request(principal: &Principal, agreement: &Agreement) -> bool {
     agreement
         .party_public_body_ids()
         .iter()
         .any(|&id| principal.administers_public_body(id))
-        || agreement
-            .civil_society_party()
-            .organization_id
-            .is_some_and(|org| principal.represents(org))
+        || co_administers(principal, agreement)
 }
 
 #[cfg(test)]
@@ -303,5 +388,81 @@ mod tests {
             },
         );
         assert!(may_file_renegotiation_request(&rep, &represented));
+    }
+
+    #[test]
+    fn the_network_co_administers_for_the_sectors_side() {
+        let network = Uuid::from_u128(99);
+        let mut rep = principal(&[Role::OrganizationRep]);
+        rep.organization_ids.insert(network);
+        let blekinge = with_parties(
+            vec![OWNER, OTHER_BODY],
+            CivilSocietyParty {
+                kind: CivilSocietyPartyKind::Network,
+                name: "Nätverket Idéburet Exempellän".into(),
+                organization_id: Some(network),
+            },
+        );
+        assert!(co_administers(&rep, &blekinge));
+        assert!(may_record_review(&rep, &blekinge));
+        assert!(
+            !may_administer(&rep, &blekinge),
+            "no adoption for the public body"
+        );
+        assert!(acts_for_side(&rep, &blekinge, Side::CivilSociety));
+        assert!(!acts_for_side(&rep, &blekinge, Side::PublicSector));
+        let region = admin_of(OWNER);
+        assert!(acts_for_side(&region, &blekinge, Side::PublicSector));
+        assert!(
+            !acts_for_side(&region, &blekinge, Side::CivilSociety),
+            "the network appoints its own members"
+        );
+        assert!(may_file_renegotiation_as(
+            &rep,
+            &blekinge,
+            RequestingSide::CivilSociety,
+            None
+        ));
+        assert!(!may_file_renegotiation_as(
+            &rep,
+            &blekinge,
+            RequestingSide::PublicBody,
+            Some(OWNER)
+        ));
+        assert!(!may_file_renegotiation_as(
+            &region,
+            &blekinge,
+            RequestingSide::CivilSociety,
+            None
+        ));
+        assert!(may_file_renegotiation_as(
+            &region,
+            &blekinge,
+            RequestingSide::PublicBody,
+            Some(OWNER)
+        ));
+        assert!(!may_file_renegotiation_as(
+            &region,
+            &blekinge,
+            RequestingSide::PublicBody,
+            Some(OTHER_BODY)
+        ));
+
+        let mut draft = draft();
+        assert!(!may_view(Some(&rep), &draft));
+        let mut settings = draft.settings().clone();
+        settings.acting_organization_ids = vec![network];
+        draft.update_settings(settings).expect("valid");
+        assert!(
+            may_view(Some(&rep), &draft),
+            "the sector's acting organisation reads drafts"
+        );
+        assert!(acts_for_side(&rep, &draft, Side::CivilSociety));
+        assert!(!acts_for_side(&admin_of(OWNER), &draft, Side::CivilSociety));
+        let plain = adopted(date(2018, 10, 1));
+        assert!(
+            acts_for_side(&admin_of(OWNER), &plain, Side::CivilSociety),
+            "while nobody acts for the sector, the administrator registers its appointments"
+        );
     }
 }

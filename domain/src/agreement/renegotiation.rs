@@ -53,6 +53,9 @@ pub struct RenegotiationInput {
     pub reason: String,
     /// From when the party wants to renegotiate.
     pub requested_date: NaiveDate,
+    /// Who filed it: the token's `sub` (a stable pseudonymous id, never an e-mail address).
+    /// The party is `requested_by` (and `public_body_id`), one the filer acts for.
+    pub filed_by: String,
 }
 
 impl RenegotiationInput {
@@ -137,6 +140,11 @@ impl RenegotiationRequest {
         self.0.requested_date
     }
 
+    /// Who filed it (the token's `sub`); empty for requests filed before issue 12.
+    pub fn filed_by(&self) -> &str {
+        &self.0.filed_by
+    }
+
     /// A stored request, read back: trusted stored data, not a way around the rules.
     pub fn restore(stored: RenegotiationInput) -> Self {
         Self(stored)
@@ -169,6 +177,7 @@ mod tests {
             public_body_id: None,
             reason: " Åtagandena om dialogträffar har inte uppfyllts under året. ".into(),
             requested_date: date(2025, 6, 2),
+            filed_by: "nätverkets-processledare".into(),
         }
     }
 

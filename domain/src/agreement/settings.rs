@@ -3,9 +3,33 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use strum::IntoEnumIterator;
+use uuid::Uuid;
+
 use super::limits::*;
 use super::{AgreementField, ApprovalMode, OpenDataLicence, add_months};
-use crate::error::{DomainError, Validator};
+use crate::accession::Channel;
+use crate::error::{CommonField, DomainError, Validator};
+use crate::scb::MunicipalityCode;
+
+/// Where an organisation must be active to accede (Eslöv: "har sitt säte eller bedriver
+/// verksamhet i Eslövs kommun"), judged on the municipalities of activity the register holds
+/// for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum EligibleArea {
+    /// Any organisation, wherever it is active.
+    Anywhere,
+    /// Active in one of the agreement's own municipalities (`municipality_codes`).
+    AgreementMunicipalities,
+    /// Active in one of the municipalities listed in `eligible_municipality_codes`.
+    ListedMunicipalities,
+}
+
+crate::enum_text::enum_text!(EligibleArea);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -58,6 +82,22 @@ pub struct AgreementSettings {
     pub approval_mode: ApprovalMode,
     /// Blekinge: "offentliga aktörer … kan ansluta sig"; the municipal agreements: no.
     pub public_bodies_may_accede: bool,
+    /// The channels the agreement takes accessions through (Eslöv, Lund: board minutes;
+    /// Södertälje: at adoption, dialogue forum, written application; Blekinge: the form).
+    /// Every channel by default.
+    pub accepted_channels: Vec<Channel>,
+    /// Where an organisation must be active to accede (Eslöv: in Eslöv).
+    pub eligible_area: EligibleArea,
+    /// The municipalities of `listed_municipalities`; empty for the other areas.
+    pub eligible_municipality_codes: Vec<String>,
+    /// Whether the steering group handles the signatories' contacts: its seated members then
+    /// see the contact person of an application they decide on.
+    pub group_handles_contacts: bool,
+    /// Where the civil-society party is the sector as a whole (Eslöv, Lund, Södertälje):
+    /// the organisations that act for it (a local umbrella network or forum). Their
+    /// representatives co-administer the agreement for the sector's side. Public. Empty for
+    /// a network party, which acts for itself.
+    pub acting_organization_ids: Vec<Uuid>,
     /// What an applicant affirms, in the agreement's language (Lund: "utgår från en
     /// demokratisk värdegrund, att alla människor har ett lika värde …").
     pub eligibility_statements: Vec<String>,
@@ -104,6 +144,11 @@ impl Default for AgreementSettings {
         Self {
             approval_mode: ApprovalMode::Registration,
             public_bodies_may_accede: false,
+            accepted_channels: Channel::iter().collect(),
+            eligible_area: EligibleArea::Anywhere,
+            eligible_municipality_codes: Vec::new(),
+            group_handles_contacts: false,
+            acting_organization_ids: Vec::new(),
             eligibility_statements: Vec::new(),
             follow_up_months: None,
             evaluation_months: None,
@@ -202,10 +247,59 @@ impl AgreementSettings {
                     None
                 }
             });
+        if self.accepted_channels.is_empty() {
+            v.add("accepted_channels", CommonField::Required);
+        }
+        for (i, c) in self.accepted_channels.iter().enumerate() {
+            if self.accepted_channels[..i].contains(c) {
+                v.add(format!("accepted_channels[{i}]"), CommonField::ListedTwice);
+            }
+        }
+        let listed = self.eligible_area == EligibleArea::ListedMunicipalities;
+        if listed && self.eligible_municipality_codes.is_empty() {
+            v.add(
+                "eligible_municipality_codes",
+                AgreementField::MunicipalitiesRequired,
+            );
+        } else if !listed && !self.eligible_municipality_codes.is_empty() {
+            v.add("eligible_municipality_codes", AgreementField::AreaNotListed);
+        }
+        if self.eligible_municipality_codes.len() > PARTIES_MAX {
+            v.add(
+                "eligible_municipality_codes",
+                AgreementField::TooManyMunicipalities { max: PARTIES_MAX },
+            );
+        }
+        let mut codes: Vec<String> = Vec::new();
+        for (i, c) in self.eligible_municipality_codes.iter().enumerate() {
+            let field = format!("eligible_municipality_codes[{i}]");
+            match MunicipalityCode::parse(c.trim()) {
+                Err(e) => v.push(e.at(field)),
+                Ok(c) if codes.iter().any(|k| k == c.as_str()) => {
+                    v.add(field, CommonField::ListedTwice);
+                }
+                Ok(c) => codes.push(c.as_str().to_owned()),
+            }
+        }
+        if self.acting_organization_ids.len() > PARTIES_MAX {
+            v.add(
+                "acting_organization_ids",
+                AgreementField::TooManyParties { max: PARTIES_MAX },
+            );
+        }
+        for (i, id) in self.acting_organization_ids.iter().enumerate() {
+            if self.acting_organization_ids[..i].contains(id) {
+                v.add(
+                    format!("acting_organization_ids[{i}]"),
+                    CommonField::ListedTwice,
+                );
+            }
+        }
         v.finish()?;
         Ok(Self {
             eligibility_statements: statements,
             open_data_contact_email: contact,
+            eligible_municipality_codes: codes,
             ..self.clone()
         })
     }

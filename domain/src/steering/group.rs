@@ -739,7 +739,13 @@ impl SteeringGroup {
         let holder = |role: MemberRole| members.iter().find(|m| m.role == role).map(|m| m.id);
         Composition {
             date,
-            balanced: public_sector.ordinary == civil_society.ordinary,
+            // With a fixed size, neither side may hold more than half of the ordinary seats
+            // (a vacancy does not unbalance it: quorum handles attendance); without one,
+            // the sides must hold as many ordinary seats each.
+            balanced: match self.config.ordinary_seats_per_side() {
+                Some(seats) => public_sector.ordinary <= seats && civil_society.ordinary <= seats,
+                None => public_sector.ordinary == civil_society.ordinary,
+            },
             chair: holder(MemberRole::Chair),
             vice_chair: holder(MemberRole::ViceChair),
             public_sector,

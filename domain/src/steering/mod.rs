@@ -36,7 +36,7 @@ pub use meeting::{
     Decision, DecisionInput, DecisionRecord, Meeting, MeetingInput, Quorum, SideQuorum,
     decision_is_valid,
 };
-pub use permissions::{may_configure, may_record_decision, may_record_meeting};
+pub use permissions::{may_appoint, may_configure, may_record_decision, may_record_meeting};
 
 /// Longest group name, person name, title, person reference and network name.
 pub const NAME_MAX: usize = 200;

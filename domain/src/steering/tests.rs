@@ -1049,7 +1049,10 @@ fn composition_over_time_with_a_vacancy() {
         ),
     );
     let april = g.composition(d("2024-04-15"));
-    assert!(!april.balanced, "4 against 5 is not parity");
+    assert!(
+        april.balanced,
+        "a vacancy leaves a group of fixed size balanced: neither side holds more than half of the seats"
+    );
     assert_eq!(
         april.civil_society,
         SideComposition {
@@ -1072,7 +1075,7 @@ fn composition_over_time_with_a_vacancy() {
         &mut g,
         member("Fylld Plats", Side::CivilSociety, "2024-05-01", None),
     );
-    assert!(!g.composition(d("2024-04-30")).balanced);
+    assert!(g.composition(d("2024-04-30")).balanced, "the vacancy");
     let may = g.composition(d("2024-05-01"));
     assert!(may.balanced);
     assert_eq!(may.civil_society.vacant, Some(0));
@@ -1527,25 +1530,16 @@ fn no_decision_at_an_unbalanced_or_inquorate_meeting() {
         })
     );
 
-    // Unbalanced: a civil-society seat is vacant from April. Balance is checked first, even
-    // when the meeting is also inquorate.
+    // A civil-society seat vacant from April: the group of fixed size is still balanced,
+    // and a quorate meeting decides.
     g.end_term(civil[4], d("2024-03-31")).expect("ended");
     let full_house = meeting(&g, "2024-04-10", &[&public[..], &civil[..4]].concat());
-    let err = g
-        .record_decision(&full_house, Uuid::from_u128(2), &approve(accession))
-        .expect_err("unbalanced");
-    assert_eq!(
-        err,
-        DomainError::from(SteeringRule::GroupUnbalanced {
-            date: d("2024-04-10"),
-            public_sector: 5,
-            civil_society: 4
-        })
-    );
+    g.record_decision(&full_house, Uuid::from_u128(2), &approve(accession))
+        .expect("a vacancy does not unbalance a group of fixed size");
     let empty = meeting(&g, "2024-04-10", &[]);
     assert_eq!(
         code(g.record_decision(&empty, Uuid::from_u128(3), &approve(accession))),
-        "group_unbalanced"
+        "meeting_not_quorate"
     );
 
     let other_group = elsewhere(&thin, thin.id(), Uuid::from_u128(0x601));
@@ -1595,12 +1589,10 @@ fn a_decision_is_checked_again_against_corrected_records() {
             date: d("2024-03-12")
         })
     );
-    // A late resignation of someone absent leaves the public side with four, the sector with five.
+    // A late resignation of someone absent leaves the public side with four, the sector
+    // with five: a vacancy, still balanced, and the meeting still quorate.
     g.end_term(public[4], d("2024-02-29")).expect("ended");
-    assert_eq!(
-        decision_is_valid(&g, &m, &decision).map_err(|r| r.code()),
-        Err("group_unbalanced")
-    );
+    assert_eq!(decision_is_valid(&g, &m, &decision), Ok(()));
 }
 
 // ---- permissions --------------------------------------------------------------------------
@@ -2204,4 +2196,27 @@ fn a_planned_meeting_holds_no_decisions_until_its_minutes_mark_it_held() {
         fields(g.hold_meeting(&planned, &[Uuid::from_u128(0xBAD)], None, d("2024-03-12"))),
         [f("present[0]", "unknown_member")]
     );
+}
+
+#[test]
+fn an_empty_group_is_not_quorate() {
+    for seats in [Some(5), None] {
+        let g = SteeringGroup::new(
+            Uuid::from_u128(0x700),
+            Uuid::from_u128(0xA7),
+            GroupConfig::parse(&GroupConfigInput {
+                ordinary_seats_per_side: seats,
+                ..GroupConfig::restore(full_group(5).0.config().to_input()).to_input()
+            })
+            .expect("valid"),
+        );
+        let composition = g.composition(d("2024-04-10"));
+        assert_eq!(composition.public_sector.ordinary, 0);
+        let empty = meeting(&g, "2024-04-10", &[]);
+        assert_eq!(
+            code(g.record_decision(&empty, Uuid::from_u128(3), &approve(Uuid::from_u128(0xACC)))),
+            "meeting_not_quorate",
+            "{seats:?}"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! `agreements.document`: the agreement as stored, version 1.
 
 use chrono::NaiveDate;
+use samverkan_domain::accession::Channel;
 use samverkan_domain::agreement::{
     AdoptionInput, AdoptionRecord, Agreement, AgreementParts, AgreementSettings, AgreementState,
     AgreementVersion, ApprovalMode, CivilSocietyParty, CivilSocietyPartyKind, Commitment,
@@ -9,6 +10,7 @@ use samverkan_domain::agreement::{
     ReviewKind, ReviewRecord, Scope, TerminationInput, TerminationRecord, VersionContent,
     VersionParts, VersionStatus,
 };
+use samverkan_domain::agreement::{EligibleArea, ReportKind, ReportedTo};
 use samverkan_domain::scb::MunicipalityCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -88,6 +90,13 @@ struct SettingsV1 {
     /// Added with issue 14; documents written before it read the default (CC0, no contact).
     open_data_licence: OpenDataLicence,
     open_data_contact_email: Option<String>,
+    // Added with issue 12; a document without them reads the defaults (every channel,
+    // anywhere, contacts not the group's, nobody named to act for the sector).
+    accepted_channels: Vec<Channel>,
+    eligible_area: EligibleArea,
+    eligible_municipality_codes: Vec<String>,
+    group_handles_contacts: bool,
+    acting_organization_ids: Vec<Uuid>,
 }
 
 impl Default for SettingsV1 {
@@ -179,6 +188,25 @@ struct ReviewV1 {
     kind: ReviewKind,
     done_on: NaiveDate,
     summary: String,
+    // Added with issue 12; a review recorded before reads no recorder, the public body's side.
+    #[serde(default)]
+    recorded_by: String,
+    #[serde(default = "public_body_side")]
+    acting_for: RequestingSide,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reported_to: Option<ReportedToV1>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    document_reference: Option<String>,
+}
+
+fn public_body_side() -> RequestingSide {
+    RequestingSide::PublicBody
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ReportedToV1 {
+    kind: ReportKind,
+    name: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -190,6 +218,9 @@ struct RenegotiationV1 {
     public_body_id: Option<Uuid>,
     reason: String,
     requested_date: NaiveDate,
+    // Added with issue 12; empty for a request filed before.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    filed_by: String,
 }
 
 // ---------------------------------------------------------------- from the domain
@@ -226,6 +257,13 @@ impl AgreementDocumentV1 {
                     kind: r.kind(),
                     done_on: r.done_on(),
                     summary: r.summary().to_owned(),
+                    recorded_by: r.recorded_by().to_owned(),
+                    acting_for: r.acting_for(),
+                    reported_to: r.reported_to().map(|t| ReportedToV1 {
+                        kind: t.kind,
+                        name: t.name.clone(),
+                    }),
+                    document_reference: r.document_reference().map(str::to_owned),
                 })
                 .collect(),
             renegotiation_requests: a
@@ -238,6 +276,7 @@ impl AgreementDocumentV1 {
                     public_body_id: r.public_body_id(),
                     reason: r.reason().to_owned(),
                     requested_date: r.requested_date(),
+                    filed_by: r.filed_by().to_owned(),
                 })
                 .collect(),
         }
@@ -264,6 +303,11 @@ impl SettingsV1 {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            accepted_channels: s.accepted_channels.clone(),
+            eligible_area: s.eligible_area,
+            eligible_municipality_codes: s.eligible_municipality_codes.clone(),
+            group_handles_contacts: s.group_handles_contacts,
+            acting_organization_ids: s.acting_organization_ids.clone(),
         }
     }
 }
@@ -357,6 +401,11 @@ impl AgreementDocumentV1 {
                 reconfirmation_days: s.reconfirmation_days,
                 open_data_licence: s.open_data_licence,
                 open_data_contact_email: s.open_data_contact_email,
+                accepted_channels: s.accepted_channels,
+                eligible_area: s.eligible_area,
+                eligible_municipality_codes: s.eligible_municipality_codes,
+                group_handles_contacts: s.group_handles_contacts,
+                acting_organization_ids: s.acting_organization_ids,
             },
             state: self.state,
             termination: self.termination.map(|t| {
@@ -377,6 +426,13 @@ impl AgreementDocumentV1 {
                         kind: r.kind,
                         done_on: r.done_on,
                         summary: r.summary,
+                        recorded_by: r.recorded_by,
+                        acting_for: r.acting_for,
+                        reported_to: r.reported_to.map(|t| ReportedTo {
+                            kind: t.kind,
+                            name: t.name,
+                        }),
+                        document_reference: r.document_reference,
                     })
                 })
                 .collect(),
@@ -391,6 +447,7 @@ impl AgreementDocumentV1 {
                         public_body_id: r.public_body_id,
                         reason: r.reason,
                         requested_date: r.requested_date,
+                        filed_by: r.filed_by,
                     })
                 })
                 .collect(),

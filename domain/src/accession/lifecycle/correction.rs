@@ -47,6 +47,9 @@ pub struct CorrectionInput {
     pub board_decision: Option<CorrectedBoardDecision>,
     /// The organisation (or public body) the registration should have named.
     pub signatory: Option<Signatory>,
+    /// The municipalities the register says the right signatory is active in, for the
+    /// agreement's eligible area (`outside_area`), as at submission.
+    pub signatory_municipality_codes: Vec<String>,
     pub withdrawal: Option<CorrectedWithdrawal>,
 }
 
@@ -126,6 +129,7 @@ impl Accession {
         let mut next = self.clone();
         if let Some(signatory) = input.signatory.filter(|s| *s != self.signatory) {
             terms.admits(signatory)?;
+            terms.admits_area(signatory, &input.signatory_municipality_codes)?;
             if self.state().is_open() {
                 check_no_other_open(terms, signatory, self.id, existing)?;
             }

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::agreement::testing::*;
-use crate::agreement::{Commitment, CommitmentParty, ReviewKind};
+use crate::agreement::{ApprovalMode, Commitment, CommitmentParty, RequestingSide, ReviewKind};
 
 fn states(a: &Agreement) -> (AgreementState, Vec<(u32, VersionStatus)>) {
     (
@@ -780,6 +780,10 @@ fn reviews_are_recorded_on_adopted_agreements() {
         kind: ReviewKind::FollowUp,
         done_on: date(2019, 10, 15),
         summary: " Årlig uppföljning redovisad för kommunstyrelsen. ".into(),
+        recorded_by: "processledare".into(),
+        acting_for: RequestingSide::PublicBody,
+        reported_to: None,
+        document_reference: None,
     };
     assert_eq!(
         rule(d.record_review(review.clone(), today())),
@@ -888,6 +892,10 @@ fn a_review_may_be_recorded_from_the_day_of_adoption_until_today() {
             kind: ReviewKind::FollowUp,
             done_on,
             summary: "Uppföljning i samverkansrådet.".into(),
+            recorded_by: "processledare".into(),
+            acting_for: RequestingSide::PublicBody,
+            reported_to: None,
+            document_reference: None,
         };
         a.record_review(review, today())
             .unwrap_or_else(|e| panic!("done {done_on}: {e}"));
@@ -969,6 +977,10 @@ fn reviews_are_recorded_until_a_termination_takes_effect() {
         kind: ReviewKind::FollowUp,
         done_on: date(2026, 11, 20),
         summary: "Årlig uppföljning.".into(),
+        recorded_by: "processledare".into(),
+        acting_for: RequestingSide::PublicBody,
+        reported_to: None,
+        document_reference: None,
     };
     let mut a = adopted(date(2018, 10, 1));
     a.terminate(
@@ -1120,4 +1132,26 @@ mod on_any_date {
             }
         }
     }
+}
+
+#[test]
+fn the_approval_mode_does_not_change_while_decisions_are_pending() {
+    let mut a = adopted(date(2018, 10, 1));
+    let joint = AgreementSettings {
+        approval_mode: ApprovalMode::SteeringGroup,
+        ..a.settings().clone()
+    };
+    assert_eq!(
+        rule(a.change_settings(joint.clone(), 2)),
+        "decisions_pending"
+    );
+    assert_eq!(a.settings().approval_mode, ApprovalMode::Registration);
+    a.change_settings(joint.clone(), 0)
+        .expect("nothing pending");
+    let other = AgreementSettings {
+        follow_up_months: Some(24),
+        ..joint
+    };
+    a.change_settings(other, 3)
+        .expect("other settings change while decisions are pending");
 }
