@@ -39,6 +39,7 @@ use crate::schemas::RulesBetweenFields;
         (name = "agreements", description = "Agreements (överenskommelser): drafts, the lifecycle as events (consultation, adoption, revision, termination), versions with principles and commitments, the follow-up calendar and renegotiation requests."),
         (name = "steering", description = "Steering groups (styrgrupp, partnerskap, samverkansgrupp): seats and terms, parity on any date, meetings with quorum, decisions. A 409's `code` names the rule: `seat_limit`, `appointed_by_other_side`, `chair_same_side`, `group_unbalanced`, `meeting_not_quorate`, …"),
         (name = "accessions", description = "Accessions (anslutningar) from application to signatory to withdrawal, and the public signatory list (JSON, CSV) for municipal websites and open-data users."),
+        (name = "changes", description = "The change feed for integrators: every state change, in order, from a transactional outbox (see `ChangeType` for the catalogue, `AgreementChangePayload`, `AccessionChangePayload` and `SteeringGroupChangePayload` for the payloads). Types are `area.event`; new types may be added, so clients must ignore types they do not know."),
         (name = "embed", description = "HTML pages for iframes on municipal websites."),
         (name = "system", description = "Liveness, readiness and error explanations.")
     )

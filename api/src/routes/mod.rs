@@ -7,6 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod accessions;
 pub mod agreements;
+pub mod changes;
 pub mod parties;
 pub mod signatories;
 pub mod steering;
@@ -23,6 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(agreements::configure)
                 .configure(steering::configure)
                 .configure(accessions::configure)
-                .configure(signatories::configure),
+                .configure(signatories::configure)
+                .configure(changes::configure),
         );
 }

@@ -3,9 +3,11 @@
 //! visibility and show names, titles, sides, seats, roles and appointing parties — nothing
 //! more personal (the login link `person_ref` is never published).
 
+use crate::workflows::changes::{SteeringSubject, steering_group as record_change};
 use actix_web::web::{Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
+use samverkan_domain::change::ChangeType;
 use samverkan_domain::steering::{
     self, Decision, DecisionKind, DecisionRecord, GroupConfig, GroupKind, Meeting, MemberRole,
     Membership, NAME_MAX, Seat, Side, SteeringGroup,
@@ -409,6 +411,14 @@ async fn create_group(
         require_that(steering::may_configure(&caller, a.owner_public_body_id()))?;
         let group = SteeringGroup::new(Uuid::now_v7(), agreement_id, config.clone());
         let record = store::insert_group(conn, &group, clock.now())?;
+        record_change(
+            conn,
+            ChangeType::SteeringGroupCreated,
+            agreement_id,
+            group.id(),
+            SteeringSubject::Group,
+            clock.now(),
+        )?;
         Created::new(
             path_prefix(agreement_id),
             Some(record.row_version),
@@ -494,6 +504,14 @@ async fn reconfigure_group(
                 .group
                 .reconfigure(config)
                 .map_err(samverkan_domain::DomainError::from)?;
+            record_change(
+                conn,
+                ChangeType::SteeringGroupReconfigured,
+                agreement_id,
+                record.group.id(),
+                SteeringSubject::Group,
+                clock.now(),
+            )?;
             Ok(store::update_config(
                 conn,
                 &record.group,
@@ -550,6 +568,14 @@ async fn appoint(
             .appoint(Uuid::now_v7(), &appointment.clone().into())?
             .clone();
         store::insert_membership(conn, record.group.id(), &membership, clock.now())?;
+        record_change(
+            conn,
+            ChangeType::SteeringGroupMemberAppointed,
+            agreement_id,
+            record.group.id(),
+            SteeringSubject::Membership(&membership),
+            clock.now(),
+        )?;
         Created::new(
             format!(
                 "{}/memberships/{}",
@@ -593,6 +619,7 @@ async fn end_term(
 ) -> ApiResult<HttpResponse> {
     let (agreement_id, membership_id) = path.into_inner();
     let last_day = body.0.last_day;
+    let clock = state.clock.clone();
     let member = state
         .write(move |conn| {
             let a = visible_agreement(conn, agreement_id, Some(&principal))?;
@@ -606,6 +633,14 @@ async fn end_term(
             }
             let m = record.group.end_term(membership_id, last_day)?.clone();
             store::set_term_end(conn, m.id(), m.term_end())?;
+            record_change(
+                conn,
+                ChangeType::SteeringGroupTermEnded,
+                agreement_id,
+                record.group.id(),
+                SteeringSubject::Membership(&m),
+                clock.now(),
+            )?;
             Ok(m)
         })
         .await?;
@@ -650,6 +685,14 @@ async fn record_meeting(
         input.require_held(clock.today())?;
         let meeting = record.group.record_meeting(Uuid::now_v7(), &input)?;
         store::insert_meeting(conn, &meeting, clock.now())?;
+        record_change(
+            conn,
+            ChangeType::SteeringGroupMeetingHeld,
+            agreement_id,
+            record.group.id(),
+            SteeringSubject::Meeting(&meeting),
+            clock.now(),
+        )?;
         Created::new(
             format!("{}/meetings/{}", path_prefix(agreement_id), meeting.id()),
             None,
@@ -697,6 +740,14 @@ async fn plan_meeting(
             .group
             .plan_meeting(Uuid::now_v7(), input.date, clock.today())?;
         store::insert_meeting(conn, &meeting, clock.now())?;
+        record_change(
+            conn,
+            ChangeType::SteeringGroupMeetingPlanned,
+            agreement_id,
+            record.group.id(),
+            SteeringSubject::Meeting(&meeting),
+            clock.now(),
+        )?;
         Created::new(
             format!("{}/meetings/{}", path_prefix(agreement_id), meeting.id()),
             None,
@@ -749,6 +800,14 @@ async fn record_minutes(
                 clock.today(),
             )?;
             store::hold_meeting(conn, &held)?;
+            record_change(
+                conn,
+                ChangeType::SteeringGroupMeetingHeld,
+                agreement_id,
+                record.group.id(),
+                SteeringSubject::Meeting(&held),
+                clock.now(),
+            )?;
             MeetingView::of(&record.group, &held, &[])
         })
         .await?;
@@ -810,6 +869,17 @@ async fn record_decision(
             .record_decision(&meeting, Uuid::now_v7(), &input)?;
         let stored = decision.to_record();
         store::insert_decision(conn, &stored, clock.now())?;
+        record_change(
+            conn,
+            ChangeType::SteeringGroupDecisionRecorded,
+            agreement_id,
+            record.group.id(),
+            SteeringSubject::Decision {
+                meeting: &meeting,
+                decision_id: stored.id,
+            },
+            clock.now(),
+        )?;
         Created::new(
             format!("{}/meetings/{}", path_prefix(agreement_id), meeting_id),
             None,

@@ -5,4 +5,5 @@
 
 pub mod accessions;
 pub mod agreements;
+pub mod changes;
 pub mod signatories;
