@@ -93,6 +93,8 @@ const TABLE: &[(&str, &str, [Expect; 6])] = &[
     ("update_organization", "owner admin", [U, F, F, F, OK, OK]),
     // ---- agreements
     ("list_agreements", "", OPEN),
+    // The change feed: anyone reads it; what each caller sees is tested in changes.rs.
+    ("list_changes", "", OPEN),
     ("create_agreement", "", [U, F, F, F, NEW, NEW]),
     // Every administrator has an agenda of their own.
     ("get_administrator_agenda", "", [U, F, OK, F, OK, OK]),
@@ -526,7 +528,9 @@ impl World {
         match op {
             "health" | "ready" => Call::anonymous(),
             "explain_problem" => Call::anonymous().param("kind", "validation"),
-            "list_public_bodies" | "list_organizations" | "list_agreements" => Call::anonymous(),
+            "list_public_bodies" | "list_organizations" | "list_agreements" | "list_changes" => {
+                Call::anonymous()
+            }
             "get_public_body" => Call::anonymous().param("id", self.body),
             "get_organization" => Call::anonymous().param("id", self.org),
             "create_public_body" => Call::new(&self.platform).body(

@@ -345,3 +345,30 @@ fn postgres_readers_never_skip_a_change_committed_late() {
         "the follower saw every change once"
     );
 }
+
+/// The catalogue in docs/integrations.md names every type of the code, and no other.
+#[test]
+fn the_documented_catalogue_is_the_code_s() {
+    use samverkan_domain::change::ChangeType;
+    use strum::IntoEnumIterator;
+    let doc = include_str!("../../docs/integrations.md");
+    let documented: std::collections::BTreeSet<&str> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .collect();
+    let code: std::collections::BTreeSet<&str> = ChangeType::iter().map(|t| t.as_str()).collect();
+    assert_eq!(documented, code);
+    for t in ChangeType::iter() {
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}`", t.as_str())))
+            .expect("a row");
+        assert_eq!(
+            row.contains("| no |"),
+            !t.is_public(),
+            "the public column of {}",
+            t.as_str()
+        );
+    }
+}
