@@ -280,3 +280,20 @@ pub(crate) fn record_accession_history(
         .collect();
     record(conn, &changes, now)
 }
+
+/// Committed changes a reader cannot see yet because an older transaction of this database
+/// is still open (PostgreSQL; always none on SQLite), and the age of the oldest in seconds
+/// at `now`: a feed held back by a long or stuck transaction.
+pub fn held_back(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreResult<(i64, i64)> {
+    if !matches!(conn, DbConnection::Postgresql(_)) {
+        return Ok((0, 0));
+    }
+    let (count, oldest): (i64, Option<NaiveDateTime>) = changes::table
+        .filter(diesel::dsl::not(
+            diesel::dsl::sql::<diesel::sql_types::Bool>(HORIZON),
+        ))
+        .select((diesel::dsl::count_star(), diesel::dsl::min(changes::at)))
+        .first(conn)?;
+    let age = oldest.map_or(0, |at| (to_db_time(now) - at).num_seconds().max(0));
+    Ok((count, age))
+}

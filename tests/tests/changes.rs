@@ -52,6 +52,18 @@ fn follow(app: &TestApp, token: Option<&str>, query: &str) -> Vec<Value> {
     }
 }
 
+/// `samverkan_changes_held_back` on the metrics server.
+fn held_back(app: &TestApp) -> f64 {
+    let mut res = ureq::get(format!("{}/metrics", app.metrics_base))
+        .call()
+        .expect("metrics server answers");
+    let text = res.body_mut().read_to_string().expect("metrics text");
+    text.lines()
+        .find_map(|l| l.strip_prefix("samverkan_changes_held_back "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("samverkan_changes_held_back")
+}
+
 fn types(items: &[Value]) -> Vec<&str> {
     items
         .iter()
@@ -291,9 +303,12 @@ fn postgres_readers_never_skip_a_change_committed_late() {
             1,
             "a change committed after an open one waits for it: {meanwhile:?}"
         );
+        // The operator sees it: the committed change held back by the open transaction.
+        assert!(held_back(&app) >= 1.0);
         go_tx.send(()).expect("go");
         slow.join().expect("slow writer");
     });
+    assert_eq!(held_back(&app), 0.0);
     let after = follow(&app, Some(&platform), "");
     assert_eq!(
         types(&after),

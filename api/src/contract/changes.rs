@@ -31,8 +31,17 @@ pub struct Change {
     /// `accession.*`, `SteeringGroupChangePayload` for `steering_group.*`.
     pub payload: ChangePayload,
     /// For the agreement's administrators and platform administrators: what their views add
-    /// (`{"reason": …}` for accessions); `null` for everyone else and when there is none.
-    pub private_payload: Option<serde_json::Value>,
+    /// (for accessions); `null` for everyone else and when there is none.
+    pub private_payload: Option<ChangePrivatePayload>,
+}
+
+/// What an administrator's view adds to a change. Never a contact person.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePrivatePayload {
+    /// The reason recorded with an accession's transition (a rejection's, a withdrawal's);
+    /// `null` when none was given.
+    pub reason: Option<String>,
 }
 
 /// The payload of a change, by its type's area.

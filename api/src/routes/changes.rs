@@ -82,7 +82,12 @@ fn view(record: ChangeRecord, audience: &Audience) -> ApiResult<Change> {
         agreement_id: record.agreement_id,
         public: record.public,
         payload,
-        private_payload: record.private_payload.filter(|_| private),
+        private_payload: record
+            .private_payload
+            .filter(|_| private)
+            .map(serde_json::from_value)
+            .transpose()
+            .map_err(|e| ApiError::Internal(format!("stored private payload: {e}")))?,
     })
 }
 
