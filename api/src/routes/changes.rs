@@ -142,6 +142,7 @@ async fn list_changes(
         ));
     }
     let deadline = Instant::now() + Duration::from_secs(wait);
+    let anonymous = caller.is_none();
     let types: Vec<ChangeType> = query.change_type.into_iter().collect();
     let agreement_ids: Vec<Uuid> = query.agreement_id.into_iter().collect();
     let (records, audience) = loop {
@@ -185,6 +186,12 @@ async fn list_changes(
     let mut response = HttpResponse::Ok();
     response.insert_header((header::CACHE_CONTROL, "no-store"));
     response.insert_header((header::VARY, "Authorization"));
+    if anonymous {
+        // Public changes, readable by a browser app on any origin (never an authenticated
+        // answer: it may hold an administrator's changes).
+        response.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"));
+        response.insert_header((header::ACCESS_CONTROL_EXPOSE_HEADERS, "Link"));
+    }
     if let Some(link) = link {
         response.insert_header((header::LINK, link));
     }
