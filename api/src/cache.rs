@@ -33,7 +33,7 @@ pub const MAX_BYTES: usize = 32 * 1024 * 1024;
 pub const MAX_ENTRIES: usize = 1024;
 /// The query parameters the cached reads take (`SignatoryParams`, `PageParams`, `CsvParams`,
 /// `EmbedParams`, `AsOf`); any other is ignored by them, so it is left out of the key.
-const RECOGNISED: [&str; 8] = [
+const RECOGNISED: [&str; 9] = [
     "as_of",
     "cursor",
     "delimiter",
@@ -41,6 +41,7 @@ const RECOGNISED: [&str; 8] = [
     "lang",
     "limit",
     "municipality",
+    "public_body",
     "q",
 ];
 
@@ -406,9 +407,21 @@ fn respond(req: &actix_web::HttpRequest, cached: &Cached) -> actix_web::HttpResp
 /// representation (negotiated CSV or JSON), the path and the recognised query parameters
 /// (`RECOGNISED`), sorted, with `limit`'s default left out — so that parameters the reads
 /// ignore neither make entries nor get past the cache. `None` (not cached) when the query
-/// cannot be read or names a recognised parameter twice (the read answers 400 then).
+/// cannot be read or names a recognised parameter twice (the read answers 400 then). The
+/// open-data catalogue's representation is the RDF syntax `Accept` negotiates (`None` when
+/// it names none: the read answers 406).
 pub fn key_for(req: &actix_web::HttpRequest, today: chrono::NaiveDate) -> Option<String> {
-    let csv = crate::http::wants_csv(req);
+    let representation = if req.path().ends_with("/catalog") {
+        let accept = req
+            .headers()
+            .get(actix_web::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok());
+        crate::render::dcat::RdfFormat::negotiate(accept)?.into()
+    } else if crate::http::wants_csv(req) {
+        "csv"
+    } else {
+        "json"
+    };
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).ok()?;
     let mut kept: Vec<(String, String)> = pairs
         .into_iter()
@@ -423,7 +436,7 @@ pub fn key_for(req: &actix_web::HttpRequest, today: chrono::NaiveDate) -> Option
     Some(format!(
         "{}|{}|{}?{}",
         today,
-        if csv { "csv" } else { "json" },
+        representation,
         req.path(),
         query
     ))

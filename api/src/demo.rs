@@ -545,6 +545,7 @@ impl AgreementLoad<'_> {
                     present,
                     minutes_reference: entry.minutes_reference.clone(),
                 },
+                swedish_date(self.now),
             )?;
             steering_store::insert_meeting(self.conn, &meeting, self.now)?;
             for d in &entry.decisions {

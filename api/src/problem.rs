@@ -534,8 +534,8 @@ impl ApiError {
                 format!("adressen tillåter {allow}"),
             ),
             Self::NotAcceptable => fixed(
-                "supported: application/json (and text/csv where documented)",
-                "det som stöds: application/json (och text/csv där det anges)",
+                "supported: application/json, or the types the operation documents (text/csv; text/turtle, application/ld+json, application/rdf+xml)",
+                "det som stöds: application/json, eller de typer åtgärden anger (text/csv; text/turtle, application/ld+json, application/rdf+xml)",
             ),
             Self::PreconditionFailed => fixed(
                 "the If-Match header does not name the current version; read the resource again",

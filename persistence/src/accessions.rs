@@ -50,6 +50,7 @@ struct HistoryRow {
     at: NaiveDateTime,
     by_sub: String,
     reason: Option<String>,
+    corrects_seq: Option<i32>,
 }
 
 impl HistoryRow {
@@ -64,6 +65,11 @@ impl HistoryRow {
             to_utc(self.at),
             self.by_sub,
             self.reason,
+        )
+        .with_corrects(
+            self.corrects_seq
+                .map(|s| u32::try_from(s).map_err(|_| bad()))
+                .transpose()?,
         ))
     }
 }
@@ -117,6 +123,11 @@ fn append_history(conn: &mut DbConnection, a: &Accession, from_seq: usize) -> St
                 accession_history::at.eq(to_db_time(entry.at())),
                 accession_history::by_sub.eq(entry.by()),
                 accession_history::reason.eq(entry.reason()),
+                accession_history::corrects_seq.eq(entry
+                    .corrects()
+                    .map(i32::try_from)
+                    .transpose()
+                    .map_err(|_| corrupt("history length"))?),
             ))
             .execute(conn)?;
     }
@@ -214,16 +225,66 @@ pub fn save_accession(
     if n == 0 {
         return Err(StoreError::Stale);
     }
+    let moved_from = before.accession.signatory();
+    if moved_from != a.signatory() {
+        move_to_signatory(conn, a)?;
+    }
     append_history(conn, a, before.accession.history().len())?;
+    // The name as stored now: a correction may have moved the accession to another signatory.
+    let signatory_name: String = accessions::table
+        .find(a.id().to_string())
+        .select(accessions::signatory_name)
+        .first(conn)?;
     crate::changes::record_accession_history(
         conn,
         a,
-        &before.signatory_name,
+        &signatory_name,
         before.accession.history().len(),
         now,
     )?;
+    if moved_from != a.signatory() {
+        refresh_terms(conn, a.agreement_id(), moved_from)?;
+    }
     refresh_terms(conn, a.agreement_id(), a.signatory())?;
     get_accession(conn, a.id())
+}
+
+/// A correction moved the accession to another signatory (a registration made on the wrong
+/// organisation): its signatory columns and name follow, from the register. The unique
+/// partial index is the backstop for a concurrent accession of the new signatory: the loser
+/// gets the domain's rule, never a database error.
+fn move_to_signatory(conn: &mut DbConnection, a: &Accession) -> StoreResult<()> {
+    let signatory = a.signatory();
+    let name = match signatory {
+        Signatory::Organization(id) => crate::parties::organizations_by_ids(conn, &[id])?
+            .pop()
+            .map(|o| o.fields.name),
+        Signatory::PublicBody(id) => crate::parties::public_bodies_by_ids(conn, &[id])?
+            .pop()
+            .map(|b| b.fields.name),
+    }
+    .ok_or(StoreError::NotFound)?;
+    let (organization_id, public_body_id) = match signatory {
+        Signatory::Organization(id) => (Some(id.to_string()), None),
+        Signatory::PublicBody(id) => (None, Some(id.to_string())),
+    };
+    let rule = if a.state() == AccessionState::Approved {
+        AccessionRule::AlreadySignatory
+    } else {
+        AccessionRule::ApplicationPending
+    };
+    diesel::update(accessions::table.filter(accessions::id.eq(a.id().to_string())))
+        .set((
+            accessions::signatory_kind.eq(signatory.kind().as_str()),
+            accessions::signatory_id.eq(signatory.id().to_string()),
+            accessions::organization_id.eq(organization_id),
+            accessions::public_body_id.eq(public_body_id),
+            accessions::signatory_name.eq(&name),
+            accessions::signatory_sort_key.eq(swedish_sort_key(&name)),
+        ))
+        .execute(conn)
+        .map_err(|e| unique_as(e, || DomainError::from(rule)))?;
+    Ok(())
 }
 
 /// The signatory's accessions to this agreement, for the one-open-accession rule.

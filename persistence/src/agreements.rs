@@ -304,3 +304,25 @@ pub fn administered_agreements(
 pub fn count_agreements(conn: &mut DbConnection) -> StoreResult<i64> {
     Ok(agreements::table.count().get_result(conn)?)
 }
+
+/// Every public agreement (`PUBLIC_STATES`), in id order; with `owner`, only those that
+/// public body owns. The open-data catalogue and the bulk download list them.
+pub fn public_agreements(
+    conn: &mut DbConnection,
+    owner: Option<Uuid>,
+) -> StoreResult<Vec<AgreementRecord>> {
+    let public = PUBLIC_STATES.map(AgreementState::as_str);
+    let mut query = agreements::table
+        .select(AgreementRow::as_select())
+        .filter(agreements::state.eq_any(public))
+        .into_boxed();
+    if let Some(owner) = owner {
+        query = query.filter(agreements::owner_public_body_id.eq(owner.to_string()));
+    }
+    query
+        .order(agreements::id.asc())
+        .load::<AgreementRow>(conn)?
+        .into_iter()
+        .map(AgreementRow::into_record)
+        .collect()
+}

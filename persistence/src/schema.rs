@@ -180,6 +180,7 @@ diesel::table! {
         at -> Timestamp,
         by_sub -> Text,
         reason -> Nullable<Text>,
+        corrects_seq -> Nullable<Integer>,
     }
 }
 

@@ -164,6 +164,9 @@ const TABLE: &[(&str, &str, [Expect; 6])] = &[
     // The page for an iframe reads no token: a draft is 404 whoever asks.
     ("embed_signatories", "adopted", OPEN),
     ("embed_signatories", "draft", [H; 6]),
+    // ---- open data: public, whoever asks (a draft is simply not in them)
+    ("get_catalog", "", OPEN),
+    ("download_open_data", "", OPEN),
     ("list_accessions", "adopted", [U, F, F, F, OK, OK]),
     ("list_accessions", "draft", [U, H, H, H, OK, OK]),
     // Nothing exists yet to hide, and the register is public: a refusal is 403.
@@ -531,6 +534,7 @@ impl World {
             "list_public_bodies" | "list_organizations" | "list_agreements" | "list_changes" => {
                 Call::anonymous()
             }
+            "get_catalog" | "download_open_data" => Call::anonymous(),
             "get_public_body" => Call::anonymous().param("id", self.body),
             "get_organization" => Call::anonymous().param("id", self.org),
             "create_public_body" => Call::new(&self.platform).body(
@@ -840,7 +844,7 @@ impl World {
                     (self.approved, String::new())
                 };
                 Call::new(admin).param("id", id).body(
-                    json!({"approved_on": "2024-02-15", "reason": "Registrerad med fel datum."}),
+                    json!({"corrects": 1, "approved_on": "2024-02-15", "reason": "Registrerad med fel datum."}),
                 )
             }
             "reconfirm_accession" => {

@@ -203,12 +203,12 @@ e2e!(
         let r = app.get("/api/v1/changes");
         assert_eq!(r.status, 200, "{}", r.text);
         assert_eq!(r.header("cache-control"), Some("no-store"));
-    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
-    let admin = app.agreement_admin(app.public_body("municipality", "1281"));
-    let mine = app.get_as("/api/v1/changes", &admin);
-    assert_eq!(mine.status, 200, "{}", mine.text);
-    assert_eq!(mine.header("access-control-allow-origin"), None);
-    assert_eq!(mine.header("cache-control"), Some("no-store"));
+        assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+        let admin = app.agreement_admin(app.public_body("municipality", "1281"));
+        let mine = app.get_as("/api/v1/changes", &admin);
+        assert_eq!(mine.status, 200, "{}", mine.text);
+        assert_eq!(mine.header("access-control-allow-origin"), None);
+        assert_eq!(mine.header("cache-control"), Some("no-store"));
         assert_eq!(r.json["items"], json!([]));
         // The cursor of an empty feed resumes from the start: what comes later is found.
         let cursor = r.json["next_cursor"].as_str().expect("cursor").to_owned();

@@ -680,3 +680,61 @@ e2e!(renames_racing_approvals_keep_one_history, |app| {
         assert_history_ends_in_state(&a);
     }
 });
+
+e2e!(
+    a_correction_racing_a_submission_leaves_one_open_accession,
+    |app| {
+        let s = setup(app);
+        for round in 0..4 {
+            let (id, _) = submitted(app, s.agreement, &format!("Föreningen Förväxlad {round}"));
+            assert_eq!(approve(app, &s.admin, id).status, 200);
+            let right = app.create_organization(&format!("Föreningen Rättvänd {round}"), None);
+            let rep = app.organization_rep(right);
+            let correction = format!("/api/v1/accessions/{id}/corrections");
+            let submission = format!("/api/v1/agreements/{}/accessions", s.agreement);
+            let admin = s.admin.clone();
+            let requests: Vec<Box<dyn Fn() -> Resp + Send + Sync>> = vec![
+                Box::new(move || {
+                    app.post(&correction, Some(&admin), &json!({"corrects": 0, "signatory": {"kind": "organization", "id": right}, "reason": "Registrerad på fel förening."}))
+                }),
+                Box::new(move || app.post(&submission, Some(&rep), &application(right))),
+            ];
+            let answers = all_at_once(requests);
+            let codes = statuses(&answers);
+            assert!(
+                matches!(codes.as_slice(), [200, 409] | [409, 201]),
+                "one wins, the other is the domain's 409: {codes:?}"
+            );
+            let loser = answers.iter().find(|r| r.status == 409).expect("a loser");
+            let code = loser.assert_problem(409).json["code"].clone();
+            assert!(
+                code == "already_signatory" || code == "application_pending",
+                "{}",
+                loser.text
+            );
+            let open = app.get_as(
+                &format!(
+                    "/api/v1/agreements/{}/accessions?state=approved&limit=100",
+                    s.agreement
+                ),
+                &s.admin,
+            );
+            let waiting = app.get_as(
+                &format!(
+                    "/api/v1/agreements/{}/accessions?state=submitted&limit=100",
+                    s.agreement
+                ),
+                &s.admin,
+            );
+            let of_right = |r: &Resp| {
+                r.json["items"]
+                    .as_array()
+                    .expect("items")
+                    .iter()
+                    .filter(|a| a["signatory"]["id"] == right.to_string())
+                    .count()
+            };
+            assert_eq!(of_right(&open) + of_right(&waiting), 1, "round {round}");
+        }
+    }
+);

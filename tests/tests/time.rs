@@ -465,7 +465,7 @@ e2e!(a_correction_keeps_history_and_corrects_every_view, |app| {
     let early = app.post(
         &path,
         Some(&s.admin),
-        &json!({"approved_on": "2024-02-05", "reason": "Fel datum."}),
+        &json!({"corrects": 1, "approved_on": "2024-02-05", "reason": "Fel datum."}),
     );
     assert_eq!(early.assert_problem(422).error_fields(), ["approved_on"]);
     assert_eq!(early.json["errors"][0]["code"], "before_received");
@@ -473,13 +473,13 @@ e2e!(a_correction_keeps_history_and_corrects_every_view, |app| {
     app.post(
         &path,
         Some(&rep),
-        &json!({"approved_on": "2024-02-15", "reason": "Fel."}),
+        &json!({"corrects": 1, "approved_on": "2024-02-15", "reason": "Fel."}),
     )
     .assert_problem(404);
     let r = app.post(
         &path,
         Some(&s.admin),
-        &json!({"approved_on": "2024-02-15", "reason": "Protokollet säger 15 februari."}),
+        &json!({"corrects": 1, "approved_on": "2024-02-15", "reason": "Protokollet säger 15 februari."}),
     );
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json["approved_on"], "2024-02-15");
@@ -489,6 +489,9 @@ e2e!(a_correction_keeps_history_and_corrects_every_view, |app| {
         .map(|e| e["event"].as_str().unwrap())
         .collect();
     assert_eq!(events, ["submitted", "approved", "corrected"]);
+    assert_eq!(history[2]["seq"], 2);
+    assert_eq!(history[2]["corrects"], 1, "names the approval it corrects");
+    assert_eq!(history[1]["corrects"], Value::Null);
     assert!(
         history[2]["reason"]
             .as_str()
@@ -653,4 +656,352 @@ e2e!(state_filters_on_the_status_shown_today, |app| {
         &es.admin,
     );
     assert_eq!(bad.assert_problem(400).json["errors"][0]["field"], "state");
+});
+
+/// The accession's history as (event, corrects) pairs.
+fn history(r: &Resp) -> Vec<(String, Value)> {
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.json["history"]
+        .as_array()
+        .expect("a history")
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            assert_eq!(e["seq"], i, "numbered in order");
+            (
+                e["event"].as_str().expect("an event").to_owned(),
+                e["corrects"].clone(),
+            )
+        })
+        .collect()
+}
+
+e2e!(a_correction_corrects_the_board_decisions_dates, |app| {
+    let s = setup(app, "2026-11-23");
+    let id = signatory(app, &s, "Föreningen Åkerbären", "2024-02-10", "2024-03-01");
+    let path = format!("/api/v1/accessions/{id}/corrections");
+    // The approval on record must still follow the minutes' arrival.
+    let late = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"corrects": 0, "board_decision": {"received_on": "2024-03-02"}, "reason": "Fel datum."}),
+    );
+    assert_eq!(
+        late.assert_problem(422).error_fields(),
+        ["board_decision.received_on"]
+    );
+    assert_eq!(late.json["errors"][0]["code"], "before_received");
+    let ahead = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"corrects": 0, "board_decision": {"decided_on": "2026-11-24", "received_on": "2024-02-09"}, "reason": "Fel datum."}),
+    );
+    assert_eq!(
+        ahead.assert_problem(422).error_fields(),
+        ["board_decision.decided_on", "board_decision.received_on"]
+    );
+    // A value the entry did not record, an entry that records nothing to correct.
+    let wrong = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"corrects": 0, "approved_on": "2024-02-20", "reason": "Fel."}),
+    );
+    assert_eq!(wrong.assert_problem(422).error_fields(), ["approved_on"]);
+    assert_eq!(wrong.json["errors"][0]["code"], "not_in_entry");
+    let missing = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"corrects": 7, "approved_on": "2024-02-20", "reason": "Fel."}),
+    );
+    assert_eq!(missing.json["errors"][0]["code"], "unknown_entry");
+    let r = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"corrects": 0, "board_decision": {"decided_on": "2024-02-01", "received_on": "2024-02-05"}, "reason": "Protokollet kom in 5 februari."}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["board_decision"]["decided_on"], "2024-02-01");
+    assert_eq!(r.json["board_decision"]["received_on"], "2024-02-05");
+    assert_eq!(r.json["board_decision"]["minutes_reference"], "§ 7");
+    assert_eq!(
+        history(&r),
+        [
+            ("submitted".to_owned(), Value::Null),
+            ("approved".to_owned(), Value::Null),
+            ("corrected".to_owned(), json!(0)),
+        ]
+    );
+    let entry = &r.json["history"][2];
+    assert_eq!(
+        entry["by"], r.json["history"][1]["by"],
+        "the administrator's sub"
+    );
+    let reason = entry["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("board_decision.received_on 2024-02-10 → 2024-02-05")
+            && reason.contains("Protokollet kom in 5 februari."),
+        "{reason}"
+    );
+    // A correction is not itself corrected: the entry it corrects is named again.
+    let again = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"corrects": 2, "approved_on": "2024-02-20", "reason": "Fel."}),
+    );
+    assert_eq!(again.json["errors"][0]["code"], "not_correctable");
+    // With the minutes earlier, an earlier approval is now right.
+    let r = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"corrects": 1, "approved_on": "2024-02-06", "reason": "Beslutet registrerades 6 februari."}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let list = format!("/api/v1/agreements/{}/signatories", s.agreement);
+    assert_eq!(
+        names(&app.get(&format!("{list}?as_of=2024-02-06"))),
+        ["Föreningen Åkerbären"]
+    );
+});
+
+e2e!(
+    a_registration_on_the_wrong_organisation_is_corrected,
+    |app| {
+        let s = setup(app, "2026-11-23");
+        let id = signatory(app, &s, "Föreningen Fönstret", "2024-02-10", "2024-03-01");
+        let right = app.create_organization("Föreningen Östergården", None);
+        let list = format!("/api/v1/agreements/{}/signatories", s.agreement);
+        let path = format!("/api/v1/accessions/{id}/corrections");
+        assert_eq!(names(&app.get(&list)), ["Föreningen Fönstret"]);
+        let wrong: Uuid = serde_json::from_value(
+            app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin)
+                .json["signatory"]["id"]
+                .clone(),
+        )
+        .unwrap();
+        // The right organisation must exist and must not already be a signatory.
+        let unknown = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"corrects": 0, "signatory": {"kind": "organization", "id": Uuid::now_v7()}, "reason": "Fel förening."}),
+    );
+        assert_eq!(unknown.assert_problem(422).error_fields(), ["signatory.id"]);
+        let taken = signatory(app, &s, "Föreningen Älgen", "2024-02-10", "2024-03-01");
+        let taken_org = app
+            .get_as(&format!("/api/v1/accessions/{taken}"), &s.admin)
+            .json["signatory"]["id"]
+            .clone();
+        let conflict = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"corrects": 0, "signatory": {"kind": "organization", "id": taken_org}, "reason": "Fel förening."}),
+    );
+        assert_eq!(
+            conflict.assert_problem(409).json["code"],
+            "already_signatory"
+        );
+        let r = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"corrects": 0, "signatory": {"kind": "organization", "id": right}, "reason": "Registrerad på fel förening; protokollet är Östergårdens."}),
+    );
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert_eq!(r.json["signatory"]["id"], right.to_string());
+        assert_eq!(r.json["signatory_name"], "Föreningen Östergården");
+        assert_eq!(r.json["state"], "approved");
+        assert_eq!(r.json["approved_on"], "2024-03-01");
+        assert_eq!(
+            history(&r),
+            [
+                ("submitted".to_owned(), Value::Null),
+                ("approved".to_owned(), Value::Null),
+                ("corrected".to_owned(), json!(0)),
+            ]
+        );
+        // Every view names the right organisation, for every date; the wrong one is gone.
+        assert_eq!(
+            names(&app.get(&list)),
+            ["Föreningen Älgen", "Föreningen Östergården"]
+        );
+        assert_eq!(
+            names(&app.get(&format!("{list}?as_of=2024-03-01&include=former"))),
+            ["Föreningen Älgen", "Föreningen Östergården"]
+        );
+        let stats = app.get(&format!("{list}/stats"));
+        assert_eq!(stats.json["signatories"], 2, "{}", stats.text);
+        // The wrong organisation's representative no longer sees the accession; the right one's
+        // does.
+        app.get_as(
+            &format!("/api/v1/accessions/{id}"),
+            &app.organization_rep(wrong),
+        )
+        .assert_problem(404);
+        assert_eq!(
+            app.get_as(
+                &format!("/api/v1/accessions/{id}"),
+                &app.organization_rep(right)
+            )
+            .status,
+            200
+        );
+    }
+);
+
+e2e!(
+    a_withdrawal_date_is_corrected_and_every_view_follows,
+    |app| {
+        let s = setup(app, "2025-01-10");
+        let id = signatory(app, &s, "Föreningen Ädelstenen", "2024-02-10", "2024-03-01");
+        let r = app.post(
+        &format!("/api/v1/accessions/{id}/withdrawal"),
+        Some(&s.admin),
+        &json!({"received_on": "2025-01-08", "reference": "Styrelseprotokoll 2025-01-07 § 4", "effective_on": "2025-06-30"}),
+    );
+        assert_eq!(r.status, 200, "{}", r.text);
+        let path = format!("/api/v1/accessions/{id}/corrections");
+        let before = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"corrects": 2, "withdrawal": {"received_on": "2025-01-11", "effective_on": "2024-02-29"}, "reason": "Fel datum."}),
+    );
+        assert_eq!(
+            before.assert_problem(422).error_fields(),
+            ["withdrawal.received_on", "withdrawal.effective_on"]
+        );
+        assert_eq!(
+            before.json["errors"][1]["code"],
+            "withdrawal_before_approval"
+        );
+        let r = app.post(
+        &path,
+        Some(&s.admin),
+        &json!({"corrects": 2, "withdrawal": {"effective_on": "2025-03-31"}, "reason": "Utträdet gäller från 31 mars enligt beskedet."}),
+    );
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert_eq!(r.json["withdrawal"]["effective_on"], "2025-03-31");
+        assert_eq!(r.json["withdrawal"]["received_on"], "2025-01-08");
+        assert_eq!(
+            history(&r)[3],
+            ("corrected".to_owned(), json!(2)),
+            "names the withdrawal"
+        );
+        let list = format!("/api/v1/agreements/{}/signatories", s.agreement);
+        let accessions = |state: &str| {
+            let r = app.get_as(
+                &format!(
+                    "/api/v1/agreements/{}/accessions?state={state}",
+                    s.agreement
+                ),
+                &s.admin,
+            );
+            assert_eq!(r.status, 200, "{}", r.text);
+            r.json["items"].as_array().unwrap().len()
+        };
+        assert_eq!(
+            names(&app.get(&format!("{list}?as_of=2025-03-30"))),
+            ["Föreningen Ädelstenen"]
+        );
+        assert!(names(&app.get(&format!("{list}?as_of=2025-03-31"))).is_empty());
+        assert_eq!(accessions("approved"), 1);
+        app.set_today("2025-03-31");
+        assert!(
+            names(&app.get(&list)).is_empty(),
+            "gone on the corrected date"
+        );
+        assert_eq!(accessions("approved"), 0);
+        assert_eq!(accessions("withdrawn"), 1);
+    }
+);
+
+e2e!(state_lists_follow_a_withdrawal_with_notice, |app| {
+    let s = setup(app, "2025-01-10");
+    let id = signatory(
+        app,
+        &s,
+        "Föreningen Vågbrytaren",
+        "2024-02-10",
+        "2024-03-01",
+    );
+    let r = app.post(
+        &format!("/api/v1/accessions/{id}/withdrawal"),
+        Some(&s.admin),
+        &json!({"received_on": "2025-01-10", "reference": "Brev från styrelsen", "effective_on": "2025-06-30"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let list = |state: &str| -> Vec<String> {
+        let r = app.get_as(
+            &format!(
+                "/api/v1/agreements/{}/accessions?state={state}",
+                s.agreement
+            ),
+            &s.admin,
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let me = [id.to_string()];
+    // Approved until the notice takes effect…
+    assert_eq!(list("approved"), me);
+    assert!(list("withdrawn").is_empty());
+    app.set_today("2025-06-29");
+    assert_eq!(list("approved"), me);
+    assert!(list("withdrawn").is_empty());
+    // …withdrawn from its date.
+    app.set_today("2025-06-30");
+    assert!(list("approved").is_empty());
+    assert_eq!(list("withdrawn"), me);
+    assert_eq!(
+        app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin)
+            .json["state"],
+        "withdrawn"
+    );
+});
+
+e2e!(state_lists_follow_a_passed_reconfirmation_deadline, |app| {
+    app.set_today("2024-02-20");
+    let body = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(body);
+    let agreement = app.adopted_agreement(
+        &admin,
+        body,
+        "1285",
+        json!({"approval_mode": "registration", "eligibility_statements": [STATEMENT], "reconfirmation_days": 30}),
+    );
+    let s = Setup { agreement, admin };
+    let id = signatory(app, &s, "Föreningen Glömskan", "2024-02-10", "2024-02-15");
+    let base = format!("/api/v1/agreements/{agreement}");
+    app.set_today("2024-03-01");
+    let r = app.post(
+        &format!("{base}/revision"),
+        Some(&s.admin),
+        &json!({"content": agreement_content("Reviderad överenskommelse")}),
+    );
+    assert!(r.status < 300, "{}", r.text);
+    let r = app.post(&format!("{base}/revision/adoption"), Some(&s.admin), &json!({"decided_by": "Kommunfullmäktige", "decision_date": "2024-03-01", "diary_number": null, "valid_from": "2024-03-01", "valid_until": null}));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let accession = app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin);
+    assert_eq!(
+        accession.json["reconfirmation"]["reconfirm_by"],
+        "2024-03-31"
+    );
+    let list = |state: &str| -> usize {
+        let r = app.get_as(&format!("{base}/accessions?state={state}"), &s.admin);
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.json["items"].as_array().unwrap().len()
+    };
+    // Approved through the deadline, with no sweep run…
+    app.set_today("2024-03-31");
+    assert_eq!((list("approved"), list("ended")), (1, 0));
+    // …and ended the day after it.
+    app.set_today("2024-04-01");
+    assert_eq!((list("approved"), list("ended")), (0, 1));
+    assert_eq!(
+        app.get_as(&format!("/api/v1/accessions/{id}"), &s.admin)
+            .json["state"],
+        "ended"
+    );
 });

@@ -184,6 +184,9 @@ impl From<accession::Reconfirmation> for Reconfirmation {
 /// reconfirmation, contact person) have `from == Some(to)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct HistoryEntry {
+    /// The entry's number: its position in the history, from 0 (the submission). Never
+    /// changes; a correction names the entry it corrects by it.
+    pub seq: u32,
     pub event: HistoryEvent,
     /// `None` only for the first entry, the submission.
     pub from: Option<AccessionState>,
@@ -192,19 +195,65 @@ pub struct HistoryEntry {
     /// The caller's `sub`, or `system` for the deadline sweep.
     pub by: String,
     /// Why, in words: a rejection's reason, the notice's reference, the version carried over
-    /// to. Never personal data.
+    /// to; for a correction, each value recorded → right and the reason given. Never
+    /// personal data.
     pub reason: Option<String>,
+    /// For a `corrected` entry, the `seq` of the entry it corrects; `null` otherwise.
+    pub corrects: Option<u32>,
 }
 
-impl From<&accession::HistoryEntry> for HistoryEntry {
-    fn from(e: &accession::HistoryEntry) -> Self {
+impl HistoryEntry {
+    /// The entry numbered `seq` of an accession's history.
+    pub fn numbered(seq: usize, e: &accession::HistoryEntry) -> Self {
         Self {
+            seq: u32::try_from(seq).unwrap_or(u32::MAX),
             event: e.event(),
             from: e.from(),
             to: e.to(),
             at: e.at(),
             by: e.by().to_owned(),
             reason: e.reason().map(str::to_owned),
+            corrects: e.corrects(),
+        }
+    }
+}
+
+/// The right dates of the board decision a submission recorded, in a correction; a date left
+/// out stays as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectedBoardDecision {
+    /// The date of the board meeting.
+    pub decided_on: Option<NaiveDate>,
+    /// When the public body received the minutes.
+    pub received_on: Option<NaiveDate>,
+}
+
+impl From<CorrectedBoardDecision> for accession::CorrectedBoardDecision {
+    fn from(c: CorrectedBoardDecision) -> Self {
+        Self {
+            decided_on: c.decided_on,
+            received_on: c.received_on,
+        }
+    }
+}
+
+/// The right dates of a withdrawal's written notice, in a correction; a date left out stays
+/// as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectedWithdrawal {
+    /// When the public body received the notice.
+    pub received_on: Option<NaiveDate>,
+    /// The first day no longer a signatory.
+    pub effective_on: Option<NaiveDate>,
+}
+
+impl From<CorrectedWithdrawal> for accession::CorrectedWithdrawal {
+    fn from(c: CorrectedWithdrawal) -> Self {
+        Self {
+            received_on: c.received_on,
+            effective_on: c.effective_on,
         }
     }
 }

@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use samverkan_domain::agreement::{
-    self, ApprovalMode, CivilSocietyPartyKind, CommitmentParty, DueKind, PeriodUnit,
-    RequestingSide, ShownStatus, VersionStatus, limits,
+    self, ApprovalMode, CivilSocietyPartyKind, CommitmentParty, DueKind, OpenDataLicence,
+    PeriodUnit, RequestingSide, ShownStatus, VersionStatus, limits,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -388,6 +388,20 @@ pub struct AgreementSettingsInput {
     /// reconfirmed within this many days of it taking effect.
     #[schema(schema_with = reconfirmation_days)]
     pub reconfirmation_days: Option<u32>,
+    /// The licence of the agreement's open data (the public signatory list in the DCAT-AP-SE
+    /// catalogue and the bulk download): `cc0` (the default) or `cc_by_4_0`.
+    pub open_data_licence: OpenDataLicence,
+    /// The functional mailbox the open-data catalogue names as the list's contact point
+    /// (`overenskommelse@kommun.se`), never a person's address; null: no contact point.
+    #[schema(schema_with = open_data_contact_email)]
+    pub open_data_contact_email: Option<String>,
+}
+
+fn open_data_contact_email() -> Field {
+    Field::json(crate::schemas::optional_text(agreement::OPEN_DATA_CONTACT_MAX))
+    .described(
+        "The functional mailbox the open-data catalogue names as the list's contact point\n(`overenskommelse@kommun.se`), never a person's address; null: no contact point.",
+    )
 }
 
 fn eligibility_statements() -> Field {
@@ -470,6 +484,10 @@ pub struct AgreementSettings {
     pub renegotiation_notice: Option<NoticePeriod>,
     /// Days signatories have to reconfirm after a revision takes effect; null: they carry over.
     pub reconfirmation_days: Option<u32>,
+    /// The licence of the agreement's open data.
+    pub open_data_licence: OpenDataLicence,
+    /// The functional mailbox named as the open data's contact point; null: none.
+    pub open_data_contact_email: Option<String>,
 }
 
 impl Default for AgreementSettingsInput {
@@ -491,6 +509,8 @@ impl Default for AgreementSettingsInput {
                 unit: n.unit,
             }),
             reconfirmation_days: s.reconfirmation_days,
+            open_data_licence: s.open_data_licence,
+            open_data_contact_email: s.open_data_contact_email.clone(),
         }
     }
 }
@@ -513,6 +533,8 @@ impl From<AgreementSettingsInput> for agreement::AgreementSettings {
                 unit: n.unit,
             }),
             reconfirmation_days: s.reconfirmation_days,
+            open_data_licence: s.open_data_licence,
+            open_data_contact_email: s.open_data_contact_email.clone(),
         }
     }
 }
@@ -535,6 +557,8 @@ impl From<&agreement::AgreementSettings> for AgreementSettings {
                 unit: n.unit,
             }),
             reconfirmation_days: s.reconfirmation_days,
+            open_data_licence: s.open_data_licence,
+            open_data_contact_email: s.open_data_contact_email.clone(),
         }
     }
 }

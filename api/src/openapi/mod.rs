@@ -41,6 +41,7 @@ use crate::schemas::RulesBetweenFields;
         (name = "accessions", description = "Accessions (anslutningar) from application to signatory to withdrawal, and the public signatory list (JSON, CSV) for municipal websites and open-data users."),
         (name = "changes", description = "The change feed for integrators: every state change, in order, from a transactional outbox (see `ChangeType` for the catalogue, `AgreementChangePayload`, `AccessionChangePayload` and `SteeringGroupChangePayload` for the payloads). Types are `area.event`; new types may be added, so clients must ignore types they do not know."),
         (name = "embed", description = "HTML pages for iframes on municipal websites."),
+        (name = "open-data", description = "Open data for dataportal.se: the DCAT-AP-SE catalogue of the public signatory lists (Turtle, JSON-LD, RDF/XML) and the bulk download of every list and public text as one ZIP archive. See docs/open-data.md."),
         (name = "system", description = "Liveness, readiness and error explanations.")
     )
 )]

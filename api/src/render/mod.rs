@@ -4,7 +4,9 @@
 //! a date, former ones on request, never contact persons or who submitted) and set the
 //! headers.
 
+pub mod archive;
 pub mod csv;
+pub mod dcat;
 pub mod embed;
 
 use chrono::NaiveDate;

@@ -10,8 +10,8 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::access::Principal;
 use samverkan_domain::accession::{
-    self, Accession, AccessionState, AgreementTerms, Approval, Channel, CitedDecision, EndReason,
-    REASON_MAX, Signatory, SubmissionInput, swedish_date,
+    self, Accession, AccessionState, AgreementTerms, Approval, Channel, CitedDecision,
+    CorrectionInput, EndReason, REASON_MAX, Signatory, SubmissionInput, swedish_date,
 };
 use samverkan_domain::agreement::{self, Agreement};
 use samverkan_domain::steering::Decision;
@@ -26,8 +26,8 @@ use uuid::Uuid;
 
 use crate::auth::{require, require_that};
 use crate::contract::accessions::{
-    BoardDecision, BoardDecisionInput, ContactPerson, ContactPersonInput, HistoryEntry,
-    Reconfirmation, WithdrawalNotice,
+    BoardDecision, BoardDecisionInput, ContactPerson, ContactPersonInput, CorrectedBoardDecision,
+    CorrectedWithdrawal, HistoryEntry, Reconfirmation, WithdrawalNotice,
 };
 use crate::extract::{Authenticated, Json, NoBody, PageParams};
 use crate::http::{Visibility, changed, if_match_version, json_read, next_link};
@@ -122,7 +122,12 @@ impl From<&AccessionRecord> for AccessionView {
             ended_on: a.ended_on(),
             end_reason: a.end_reason(),
             reconfirmation: a.reconfirmation().map(Reconfirmation::from),
-            history: a.history().iter().map(HistoryEntry::from).collect(),
+            history: a
+                .history()
+                .iter()
+                .enumerate()
+                .map(|(seq, e)| HistoryEntry::numbered(seq, e))
+                .collect(),
             updated_at: r.updated_at,
         }
     }
@@ -512,32 +517,53 @@ async fn approve(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"approved_on": "2024-03-05", "reason": "Registrerad med fel datum; protokollet säger 5 mars."}))]
+#[schema(example = json!({"corrects": 1, "approved_on": "2024-03-05", "reason": "Registrerad med fel datum; protokollet säger 5 mars."}))]
 pub struct CorrectionRequest {
-    /// The right date of the approval.
-    pub approved_on: NaiveDate,
-    /// Why the recorded date was wrong.
+    /// The `seq` of the history entry corrected: the submission (`board_decision`,
+    /// `signatory`), the approval (`approved_on`) or the withdrawal (`withdrawal`).
+    #[schema(minimum = 0)]
+    pub corrects: u32,
+    /// Why the recorded values were wrong.
     #[schema(schema_with = correction_reason)]
     pub reason: String,
+    /// The right date of the approval.
+    pub approved_on: Option<NaiveDate>,
+    /// The right dates of the board decision (decided, received).
+    pub board_decision: Option<CorrectedBoardDecision>,
+    /// The organisation (or public body) the registration should have named.
+    pub signatory: Option<Signatory>,
+    /// The right dates of the written notice of leaving.
+    pub withdrawal: Option<CorrectedWithdrawal>,
 }
 
 fn correction_reason() -> Field {
     Field::text(REASON_MAX, "Registrerad med fel datum.")
 }
 
-/// Correct a recorded approval's date.
+/// Correct a recorded fact of an accession.
 ///
-/// Appends a `corrected` entry to the history, naming the approval it corrects, the recorded
-/// and the right date, the reason and who corrected it; the approval's entry stays. Every view
-/// (the accession, the public list, `as_of`, the statistics) shows the corrected date. The
-/// right date passes every check an approval does (422 at `approved_on`: `in_future`,
-/// `before_in_force`, `outside_validity`, `before_received`, `before_decision`, `after_left`;
-/// `reason`), and only an accession that was approved can be corrected (409
-/// `accession_not_approved`).
+/// A correction event: names the history entry it corrects by its `seq` (`corrects`), gives
+/// the right values and the reason, and is appended to the history as a `corrected` entry
+/// whose `corrects` is that `seq`, whose `reason` lists each value recorded → right, and
+/// whose `by` is the caller; the corrected entry stays as it was. Every view (the
+/// accession, the public list, `as_of`, the statistics, `?state=`) shows the corrected
+/// facts. What can be corrected: the submission's `board_decision` dates and its
+/// `signatory` (a registration made on the wrong organisation: the public list follows, for
+/// both), the approval's `approved_on`, the withdrawal's `withdrawal` dates. The corrected
+/// facts pass every rule the corrected event had to pass: 409 `already_signatory`,
+/// `application_pending` (the right organisation already has an open accession to the
+/// agreement), `public_body_not_allowed`, `already_party`; 422 at `corrects`
+/// (`unknown_entry`, `not_correctable`, `nothing_corrected`), at a value the entry did not
+/// record (`not_in_entry`), at `approved_on` (`in_future`, `before_in_force`,
+/// `outside_validity`, `before_received`, `before_decision`, `after_left`), at
+/// `board_decision.decided_on`/`received_on` (`in_future`, `before_decision`,
+/// `outside_validity`, `before_received`: an approval on record precedes it), at
+/// `withdrawal.received_on` (`in_future`) and `withdrawal.effective_on`
+/// (`withdrawal_before_approval`), at `signatory.id` (`unknown_signatory`), at `reason`.
 #[utoipa::path(
     tag = "accessions", operation_id = "correct_accession", request_body = CorrectionRequest,
     params(("id" = Uuid, Path, description = "The accession's id")),
-    responses((status = 200, description = "The accession after the correction", body = AccessionView), (status = 409, description = "The state of the accession forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `approved_on`, `reason`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The accession after the correction", body = AccessionView), (status = 409, description = "The corrected facts break a rule of the corrected event; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `corrects`, `approved_on`, `board_decision.decided_on`, `board_decision.received_on`, `signatory.id`, `withdrawal.received_on`, `withdrawal.effective_on`, `reason`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/accessions/{id}/corrections")]
@@ -558,11 +584,26 @@ async fn correct(
                 .decision_id()
                 .map(|d| cited_decision(conn, d))
                 .transpose()?;
-            Ok(acc.correct_approval_date(
-                b.approved_on,
-                &b.reason,
+            let existing = match b.signatory {
+                Some(signatory) => {
+                    signatory_name(conn, signatory)?;
+                    store::existing_for(conn, acc.agreement_id(), signatory)?
+                }
+                None => Vec::new(),
+            };
+            let input = CorrectionInput {
+                corrects: b.corrects,
+                reason: b.reason,
+                approved_on: b.approved_on,
+                board_decision: b.board_decision.map(Into::into),
+                signatory: b.signatory,
+                withdrawal: b.withdrawal.map(Into::into),
+            };
+            Ok(acc.correct(
+                input,
                 &AgreementTerms::of(a, swedish_date(now)),
                 decision.as_ref(),
+                &existing,
                 &p.sub,
                 now,
             )?)

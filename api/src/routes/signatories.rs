@@ -23,10 +23,10 @@ use crate::cache::{self, PublicCache, serve_cached};
 use crate::extract::{Caller, PageParams, municipality_filter};
 use crate::http::{Visibility, cached_read, json_read, next_link, wants_csv};
 use crate::problem::{ApiError, ApiResult, RequestField};
-use crate::render::{self, Delimiter, EmbedPage, Lang, SignatoryRow};
+use crate::render::{self, Delimiter, EmbedPage, Lang};
 use crate::schemas::schema;
 use crate::state::AppState;
-use crate::workflows::signatories::{self, Listed, SignatoryList, SignatoryStats};
+use crate::workflows::signatories::{self, Listed, SignatoryList, SignatoryStats, rows_of};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list).service(export_csv).service(stats);
@@ -241,23 +241,6 @@ pub struct AsOf {
 }
 
 // ---------------------------------------------------------------- CSV and the embeddable page
-
-/// The public list as the renderers take it.
-fn rows_of(items: Vec<Listed>) -> Vec<SignatoryRow> {
-    items
-        .into_iter()
-        .map(|Listed { view: s, .. }| SignatoryRow {
-            name: s.name,
-            org_number: s.org_number,
-            legal_form: s.legal_form,
-            municipality_codes: s.municipality_codes,
-            municipality_names: s.municipality_names,
-            website: s.website,
-            since: s.signatory_since,
-            until: s.signatory_until,
-        })
-        .collect()
-}
 
 async fn signatories_csv_response(
     req: &HttpRequest,

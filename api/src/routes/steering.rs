@@ -7,11 +7,13 @@ use crate::workflows::changes::{SteeringSubject, steering_group as record_change
 use actix_web::web::{Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
+use samverkan_domain::access::Principal;
 use samverkan_domain::change::ChangeType;
 use samverkan_domain::steering::{
     self, Decision, DecisionKind, DecisionRecord, GroupConfig, GroupKind, Meeting, MemberRole,
     Membership, NAME_MAX, Seat, Side, SteeringGroup,
 };
+use samverkan_persistence::db::DbConnection;
 use samverkan_persistence::steering::{self as store, GroupRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -648,6 +650,26 @@ async fn end_term(
     changed(&view, None)
 }
 
+/// The steering group of a visible agreement, locked for a new meeting on `date`, once the
+/// caller may record (or plan) a meeting on that date: the preamble of recording and
+/// planning a meeting.
+fn group_for_meeting(
+    conn: &mut DbConnection,
+    agreement_id: Uuid,
+    caller: &Principal,
+    date: NaiveDate,
+) -> ApiResult<GroupRecord> {
+    let a = visible_agreement(conn, agreement_id, Some(caller))?;
+    let record = store::get_group_for_update(conn, agreement_id)?;
+    require_that(steering::may_record_meeting(
+        caller,
+        a.owner_public_body_id(),
+        &record.group,
+        date,
+    ))?;
+    Ok(record)
+}
+
 /// Record a meeting with its attendance.
 ///
 /// Present ids must be members in office on the date. The agreement's administrators, and a
@@ -673,17 +695,11 @@ async fn record_meeting(
     let request = input.clone();
     let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &request, move |conn| {
-        let a = visible_agreement(conn, agreement_id, Some(&caller))?;
-        let record = store::get_group_for_update(conn, agreement_id)?;
-        require_that(steering::may_record_meeting(
-            &caller,
-            a.owner_public_body_id(),
-            &record.group,
-            input.date,
-        ))?;
+        let record = group_for_meeting(conn, agreement_id, &caller, input.date)?;
         let input: samverkan_domain::steering::MeetingInput = input.clone().into();
-        input.require_held(clock.today())?;
-        let meeting = record.group.record_meeting(Uuid::now_v7(), &input)?;
+        let meeting = record
+            .group
+            .record_meeting(Uuid::now_v7(), &input, clock.today())?;
         store::insert_meeting(conn, &meeting, clock.now())?;
         record_change(
             conn,
@@ -728,14 +744,7 @@ async fn plan_meeting(
     let request = input.clone();
     let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &request, move |conn| {
-        let a = visible_agreement(conn, agreement_id, Some(&caller))?;
-        let record = store::get_group_for_update(conn, agreement_id)?;
-        require_that(steering::may_record_meeting(
-            &caller,
-            a.owner_public_body_id(),
-            &record.group,
-            input.date,
-        ))?;
+        let record = group_for_meeting(conn, agreement_id, &caller, input.date)?;
         let meeting = record
             .group
             .plan_meeting(Uuid::now_v7(), input.date, clock.today())?;

@@ -6,4 +6,5 @@
 pub mod accessions;
 pub mod agreements;
 pub mod changes;
+pub mod open_data;
 pub mod signatories;

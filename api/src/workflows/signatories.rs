@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::problem::ApiResult;
+use crate::render::SignatoryRow;
 use crate::workflows::agreements::visible_agreement;
 
 /// One signatory on the public list: public facts only, never contact persons or who
@@ -143,6 +144,23 @@ fn views(conn: &mut DbConnection, lines: Vec<SignatoryLine>) -> ApiResult<Vec<Li
             }
         })
         .collect())
+}
+
+/// The public list as the renderers (CSV, the embeddable page) take it.
+pub fn rows_of(items: Vec<Listed>) -> Vec<SignatoryRow> {
+    items
+        .into_iter()
+        .map(|Listed { view: s, .. }| SignatoryRow {
+            name: s.name,
+            org_number: s.org_number,
+            legal_form: s.legal_form,
+            municipality_codes: s.municipality_codes,
+            municipality_names: s.municipality_names,
+            website: s.website,
+            since: s.signatory_since,
+            until: s.signatory_until,
+        })
+        .collect()
 }
 
 #[derive(Debug, Default, Serialize, ToSchema)]

@@ -9,12 +9,16 @@ use uuid::Uuid;
 use super::values::{
     AccessionState, BoardDecision, BoardDecisionInput, Channel, ContactPerson, ContactPersonInput,
     EndReason, HistoryEntry, HistoryEvent, Reconfirmation, Signatory, WithdrawalNotice,
-    WithdrawalNoticeInput, notice_reference,
+    WithdrawalNoticeInput, field, notice_reference,
 };
 use super::{AccessionField, AccessionRule, REASON_MAX, STATEMENT_MAX, swedish_date};
 use crate::agreement::{Agreement, ApprovalMode, RevisionAdopted};
 use crate::error::{CommonField, DomainError, FieldError, Validator};
 use crate::steering::{self, Decision, DecisionKind, Meeting, SteeringGroup};
+
+mod correction;
+
+pub use correction::{CorrectedBoardDecision, CorrectedWithdrawal, CorrectionInput};
 
 /// The `by` of history entries that no person caused: the sweep that ends accessions whose
 /// reconfirmation deadline passed.
@@ -399,14 +403,7 @@ impl Accession {
             return Err(AccessionRule::AgreementNotInForce.into());
         };
         let mut v = Validator::new();
-        for (field, date) in [
-            ("board_decision.decided_on", board.decided_on),
-            ("board_decision.received_on", board.received_on),
-        ] {
-            if !terms.applies_on(date) {
-                v.add(field, AccessionField::OutsideValidity { date });
-            }
-        }
+        check_board_dates_in_validity(&mut v, terms, board.decided_on, board.received_on);
         v.finish()?;
         Self::open(input, terms, existing, by, now)
     }
@@ -419,22 +416,7 @@ impl Accession {
         now: DateTime<Utc>,
     ) -> Result<Self, DomainError> {
         terms.admits(input.signatory)?;
-        let open = existing.iter().filter(|e| {
-            e.agreement_id == terms.agreement_id
-                && e.signatory == input.signatory
-                && e.id != input.id
-                && e.state.is_open()
-        });
-        let mut pending = false;
-        for e in open {
-            if e.state == AccessionState::Approved {
-                return Err(AccessionRule::AlreadySignatory.into());
-            }
-            pending = true;
-        }
-        if pending {
-            return Err(AccessionRule::ApplicationPending.into());
-        }
+        check_no_other_open(terms, input.signatory, input.id, existing)?;
 
         let today = swedish_date(now);
         let mut v = Validator::new();
@@ -501,6 +483,7 @@ impl Accession {
                 at: now,
                 by: by.to_owned(),
                 reason: Some(format!("through {}", input.channel)),
+                corrects: None,
             }],
         })
     }
@@ -572,63 +555,6 @@ impl Accession {
         if let Some(effective_on) = terms.terminated_from {
             self.end_with_agreement(effective_on, by, now)?;
         }
-        Ok(())
-    }
-
-    /// Corrects the date of the recorded approval (a registration typed with a wrong date):
-    /// appends a `corrected` entry naming the approval it corrects, the old and the right
-    /// date and the reason, and who corrected it; the approval's entry stays. The right date
-    /// must pass every check the approval's did (not in the future, within the agreement's
-    /// validity, not before the board decision was received or the cited decision was
-    /// taken: `decision` is the approval's cited decision, loaded again), and precede the
-    /// day the signatory left (`after_left`). A reason is required.
-    pub fn correct_approval_date(
-        &mut self,
-        approved_on: NaiveDate,
-        reason: &str,
-        terms: &AgreementTerms,
-        decision: Option<&CitedDecision>,
-        by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), DomainError> {
-        self.check_agreement(terms)?;
-        let Some(recorded) = self.approved_on else {
-            return Err(AccessionRule::NotApproved {
-                state: self.state(),
-            }
-            .into());
-        };
-        let mut v = Validator::new();
-        let reason = v.text("reason", reason, REASON_MAX);
-        self.check_approval_date(&mut v, terms, decision, approved_on, now);
-        let left_on = match self.state() {
-            AccessionState::Withdrawn => self.withdrawal().map(WithdrawalNotice::effective_on),
-            AccessionState::Ended => self.ended_on(),
-            _ => None,
-        };
-        if let Some(left_on) = left_on
-            && (approved_on > left_on || (approved_on == left_on && left_on > recorded))
-        {
-            v.add(
-                "approved_on",
-                AccessionField::CorrectionAfterLeaving { left_on },
-            );
-        }
-        v.finish()?;
-        let approval = self
-            .history
-            .iter()
-            .rev()
-            .find(|e| e.event == HistoryEvent::Approved)
-            .map(|e| e.at);
-        let note = format!(
-            "corrects the approval recorded {}: approved_on {recorded} → {approved_on}; {}",
-            approval.map_or_else(|| "earlier".to_owned(), |at| at.to_rfc3339()),
-            reason.unwrap_or_default()
-        );
-        self.approved_on = Some(approved_on);
-        let state = self.state();
-        self.record(HistoryEvent::Corrected, state, by, Some(note), now);
         Ok(())
     }
 
@@ -740,15 +666,14 @@ impl Accession {
         let approved_on = self.expect_approved()?;
         let mut v = Validator::new();
         let reference = notice_reference(&mut v, &notice.reference);
-        if notice.received_on > swedish_date(now) {
-            v.add("received_on", AccessionField::NoticeReceivedInFuture);
-        }
-        if notice.effective_on < approved_on {
-            v.add(
-                "effective_on",
-                AccessionField::WithdrawalBeforeApproval { approved_on },
-            );
-        }
+        check_notice_dates(
+            &mut v,
+            "",
+            notice.received_on,
+            notice.effective_on,
+            approved_on,
+            swedish_date(now),
+        );
         v.finish()?;
         let Some(reference) = reference else {
             return Err(DomainError::invalid("reference", CommonField::Required));
@@ -987,6 +912,7 @@ impl Accession {
             at: now,
             by: by.to_owned(),
             reason,
+            corrects: None,
         });
     }
 
@@ -1053,6 +979,78 @@ impl Accession {
             }
         };
         Err(error.at("decision_id"))
+    }
+}
+
+/// The signatory has no other open accession to the agreement (`already_signatory`,
+/// `application_pending`; a withdrawn, ended, rejected or cancelled one does not count).
+/// Checked when an accession is opened and when a correction moves one to another signatory.
+fn check_no_other_open(
+    terms: &AgreementTerms,
+    signatory: Signatory,
+    id: Uuid,
+    existing: &[ExistingAccession],
+) -> Result<(), AccessionRule> {
+    let open = existing.iter().filter(|e| {
+        e.agreement_id == terms.agreement_id
+            && e.signatory == signatory
+            && e.id != id
+            && e.state.is_open()
+    });
+    let mut pending = false;
+    for e in open {
+        if e.state == AccessionState::Approved {
+            return Err(AccessionRule::AlreadySignatory);
+        }
+        pending = true;
+    }
+    if pending {
+        Err(AccessionRule::ApplicationPending)
+    } else {
+        Ok(())
+    }
+}
+
+/// A board decision registered after the fact: both its dates lie within the agreement's
+/// validity (`outside_validity`). Checked at registration and when a correction changes them.
+fn check_board_dates_in_validity(
+    v: &mut Validator,
+    terms: &AgreementTerms,
+    decided_on: NaiveDate,
+    received_on: NaiveDate,
+) {
+    for (field, date) in [
+        ("board_decision.decided_on", decided_on),
+        ("board_decision.received_on", received_on),
+    ] {
+        if !terms.applies_on(date) {
+            v.add(field, AccessionField::OutsideValidity { date });
+        }
+    }
+}
+
+/// A written notice of leaving: received no later than `today`, effective no earlier than the
+/// approval. Errors are named under `prefix` (empty at the top level). Checked at the
+/// withdrawal and when a correction changes its dates.
+fn check_notice_dates(
+    v: &mut Validator,
+    prefix: &str,
+    received_on: NaiveDate,
+    effective_on: NaiveDate,
+    approved_on: NaiveDate,
+    today: NaiveDate,
+) {
+    if received_on > today {
+        v.add(
+            field(prefix, "received_on"),
+            AccessionField::NoticeReceivedInFuture,
+        );
+    }
+    if effective_on < approved_on {
+        v.add(
+            field(prefix, "effective_on"),
+            AccessionField::WithdrawalBeforeApproval { approved_on },
+        );
     }
 }
 

@@ -12,7 +12,9 @@
 //! public list can show "signatory 2017–2021, 2023–".
 //!
 //! The aggregate is [`Accession`]; every operation on it appends exactly one
-//! [`HistoryEntry`] and nothing else ever touches the history. The current state is not a
+//! [`HistoryEntry`] and nothing else ever touches the history. A wrong fact is set right by
+//! a correction event ([`Accession::correct`]), which names the entry it corrects by its
+//! number and passes that event's own checks; the corrected entry stays. The current state is not a
 //! field: it is the `to` of the last history entry, so state and history cannot disagree.
 //!
 //! The operations do not take the agreement or the steering group itself but what the rules
@@ -35,8 +37,8 @@ use crate::error::{Lang, Term};
 
 pub use calendar::{next_swedish_midnight, swedish_date};
 pub use lifecycle::{
-    Accession, AccessionParts, AgreementTerms, Approval, CitedDecision, ExistingAccession,
-    SYSTEM_ACTOR, SubmissionInput,
+    Accession, AccessionParts, AgreementTerms, Approval, CitedDecision, CorrectedBoardDecision,
+    CorrectedWithdrawal, CorrectionInput, ExistingAccession, SYSTEM_ACTOR, SubmissionInput,
 };
 pub use period::{
     PublicSignatory, SignatoryPeriod, SignatoryStatus, SignatoryTerm, merge_terms,
@@ -46,6 +48,7 @@ pub use permissions::{
     may_approve, may_cancel, may_reconfirm, may_reject, may_submit, may_update_contact_person,
     may_view, may_withdraw,
 };
+pub(crate) use values::is_email;
 pub use values::{
     AccessionState, BoardDecision, BoardDecisionInput, Channel, ContactPerson, ContactPersonInput,
     EndReason, HistoryEntry, HistoryEvent, Reconfirmation, Signatory, SignatoryKind,
@@ -188,6 +191,25 @@ crate::field_errors! {
             en: "the agreement did not apply on {date}: every date of an accession lies within the agreement's validity",
             sv: "överenskommelsen gällde inte {date}: en anslutnings alla datum ligger inom överenskommelsens giltighet",
         },
+        /// A correction names an entry of this accession's history by its number.
+        UnknownEntry { seq: u32 } => "unknown_entry" {
+            en: "the accession's history has no entry {seq}",
+            sv: "anslutningens historik har ingen post {seq}",
+        },
+        /// Corrections change what a submission, an approval or a withdrawal recorded.
+        NotCorrectable { event: HistoryEvent } => "not_correctable" {
+            en: "a {event} entry records no fact a correction can change: name the submitted, approved or withdrawn entry",
+            sv: "en post av slaget {event} innehåller inget som kan rättas: ange posten för inskickad, godkänd eller utträde",
+        },
+        /// A value given that the corrected entry did not record.
+        NotInEntry { event: HistoryEvent } => "not_in_entry" {
+            en: "the corrected entry ({event}) did not record this value",
+            sv: "den rättade posten ({event}) innehåller inte det här värdet",
+        },
+        NothingCorrected => "nothing_corrected" {
+            en: "the correction gives no value that differs from the recorded one",
+            sv: "rättelsen anger inget värde som skiljer sig från det registrerade",
+        },
         /// A corrected approval date still precedes the day the signatory left.
         CorrectionAfterLeaving { left_on: NaiveDate } => "after_left" {
             en: "the signatory left on {left_on}; it cannot have been approved on or after that day",
@@ -246,6 +268,27 @@ impl Term for AccessionState {
             Self::Cancelled => lang.pick("cancelled", "återtagen"),
             Self::Withdrawn => lang.pick("withdrawn", "avslutad genom utträde"),
             Self::Ended => lang.pick("ended", "avslutad"),
+        })
+    }
+}
+
+impl Term for HistoryEvent {
+    fn term(&self, lang: Lang) -> Cow<'_, str> {
+        Cow::Borrowed(match self {
+            Self::Submitted => lang.pick("submitted", "inskickad"),
+            Self::Approved => lang.pick("approved", "godkänd"),
+            Self::Rejected => lang.pick("rejected", "avslagen"),
+            Self::Cancelled => lang.pick("cancelled", "återtagen"),
+            Self::Withdrawn => lang.pick("withdrawn", "utträde"),
+            Self::Ended => lang.pick("ended", "avslutad"),
+            Self::CarriedOver => lang.pick("carried_over", "överförd"),
+            Self::ReconfirmationRequested => {
+                lang.pick("reconfirmation_requested", "ombedd att bekräfta")
+            }
+            Self::Reconfirmed => lang.pick("reconfirmed", "bekräftad"),
+            Self::ContactPersonUpdated => lang.pick("contact_person_updated", "ny kontaktperson"),
+            Self::Corrected => lang.pick("corrected", "rättelse"),
+            Self::SignatoryRenamed => lang.pick("signatory_renamed", "namnbyte"),
         })
     }
 }

@@ -291,6 +291,7 @@ fn submit_records_everything_and_starts_the_history() {
             at: now(),
             by: REP.into(),
             reason: Some("through board_minutes".into()),
+            corrects: None,
         }]
     );
 }
@@ -1761,6 +1762,7 @@ fn a_cited_decision_carries_the_groups_verdict() {
                 present: vec![public, civil],
                 minutes_reference: None,
             },
+            date(2024, 5, 15),
         )
         .expect("meeting");
     let recorded = group
@@ -2087,43 +2089,57 @@ fn an_unconfirmed_signatory_leaves_after_the_deadline_without_the_sweep() {
     assert!(a.is_signatory_on(date(2024, 9, 1)));
 }
 
+/// A correction of the entry numbered `corrects`, with nothing yet to change.
+fn correction(corrects: u32, reason: &str) -> CorrectionInput {
+    CorrectionInput {
+        corrects,
+        reason: reason.into(),
+        approved_on: None,
+        board_decision: None,
+        signatory: None,
+        withdrawal: None,
+    }
+}
+
+fn approval_date(on: NaiveDate, reason: &str) -> CorrectionInput {
+    CorrectionInput {
+        approved_on: Some(on),
+        ..correction(1, reason)
+    }
+}
+
+fn correct(a: &mut Accession, input: CorrectionInput) -> Result<(), DomainError> {
+    a.correct(input, &registration_terms(), None, &[], ADMIN, now())
+}
+
 #[test]
 fn a_correction_appends_and_satisfies_the_approvals_rules() {
     let mut a = approved();
     let before = a.history().len();
     assert_eq!(
-        invalid(a.correct_approval_date(
-            date(2024, 5, 21),
-            " ",
-            &registration_terms(),
-            None,
-            ADMIN,
-            now()
-        )),
+        invalid(
+            fails(&mut a, |a| correct(
+                a,
+                approval_date(date(2024, 5, 21), " ")
+            ))
+            .into_result()
+        ),
         [
             ("reason".to_owned(), "required"),
             ("approved_on".to_owned(), "in_future")
         ]
     );
     assert_eq!(
-        invalid(a.correct_approval_date(
-            date(2024, 5, 5),
-            "Fel datum.",
-            &registration_terms(),
-            None,
-            ADMIN,
-            now()
+        invalid(correct(
+            &mut a,
+            approval_date(date(2024, 5, 5), "Fel datum.")
         )),
         [("approved_on".to_owned(), "before_received")],
         "the minutes came in on 2024-05-06"
     );
-    a.correct_approval_date(
-        date(2024, 5, 10),
-        "Protokollet säger 10 maj.",
-        &registration_terms(),
-        None,
-        ADMIN,
-        now(),
+    correct(
+        &mut a,
+        approval_date(date(2024, 5, 10), "Protokollet säger 10 maj."),
     )
     .expect("corrected");
     assert_eq!(a.approved_on(), Some(date(2024, 5, 10)));
@@ -2131,12 +2147,18 @@ fn a_correction_appends_and_satisfies_the_approvals_rules() {
     assert_eq!(a.history()[before - 1].event, HistoryEvent::Approved);
     let entry = last(&a);
     assert_eq!(entry.event, HistoryEvent::Corrected);
+    assert_eq!(
+        entry.corrects(),
+        Some(1),
+        "names the approval by its number"
+    );
     assert_eq!(entry.by, ADMIN);
     assert!(
         entry
             .reason
             .as_deref()
-            .is_some_and(|r| r.contains("2024-05-14 → 2024-05-10"))
+            .is_some_and(|r| r.contains("approved_on 2024-05-14 → 2024-05-10")
+                && r.contains("Protokollet säger 10 maj."))
     );
     assert_eq!(a.state(), AccessionState::Approved);
     assert!(a.is_signatory_on(date(2024, 5, 10)));
@@ -2152,25 +2174,259 @@ fn a_correction_appends_and_satisfies_the_approvals_rules() {
     )
     .expect("withdraws");
     assert_eq!(
-        invalid(a.correct_approval_date(
-            date(2024, 5, 17),
-            "Fel.",
-            &registration_terms(),
-            None,
-            ADMIN,
-            now()
-        )),
+        invalid(correct(&mut a, approval_date(date(2024, 5, 17), "Fel."))),
         [("approved_on".to_owned(), "after_left")]
     );
     assert_eq!(
-        code(submitted().correct_approval_date(
-            date(2024, 5, 10),
-            "Fel.",
-            &registration_terms(),
+        invalid(correct(
+            &mut submitted(),
+            approval_date(date(2024, 5, 10), "Fel.")
+        )),
+        [("corrects".to_owned(), "unknown_entry")],
+        "a submitted accession has no entry 1"
+    );
+}
+
+trait IntoResult {
+    fn into_result(self) -> Result<(), DomainError>;
+}
+
+impl IntoResult for DomainError {
+    fn into_result(self) -> Result<(), DomainError> {
+        Err(self)
+    }
+}
+
+#[test]
+fn a_correction_names_an_entry_that_recorded_the_values() {
+    let mut a = approved();
+    a.carry_over(2, ADMIN, now()).expect("carried over");
+    assert_eq!(
+        invalid(
+            fails(&mut a, |a| correct(
+                a,
+                CorrectionInput {
+                    approved_on: Some(date(2024, 5, 10)),
+                    ..correction(2, "Fel.")
+                }
+            ))
+            .into_result()
+        ),
+        [("corrects".to_owned(), "not_correctable")],
+        "a carry-over records no fact a correction changes"
+    );
+    assert_eq!(
+        invalid(correct(
+            &mut a,
+            CorrectionInput {
+                approved_on: Some(date(2024, 5, 10)),
+                withdrawal: Some(CorrectedWithdrawal::default()),
+                ..correction(0, "Fel.")
+            }
+        )),
+        [
+            ("approved_on".to_owned(), "not_in_entry"),
+            ("withdrawal".to_owned(), "not_in_entry")
+        ],
+        "the submission recorded neither"
+    );
+    assert_eq!(
+        invalid(correct(&mut a, approval_date(date(2024, 5, 14), "Samma."))),
+        [("corrects".to_owned(), "nothing_corrected")]
+    );
+    assert_eq!(
+        invalid(correct(&mut a, correction(99, "Fel."))),
+        [("corrects".to_owned(), "unknown_entry")]
+    );
+    let mut form = steering_submitted();
+    assert_eq!(
+        invalid(form.correct(
+            CorrectionInput {
+                board_decision: Some(CorrectedBoardDecision {
+                    received_on: Some(date(2024, 5, 7)),
+                    ..Default::default()
+                }),
+                ..correction(0, "Fel.")
+            },
+            &steering_terms(),
             None,
+            &[],
             ADMIN,
             now()
         )),
-        "accession_not_approved"
+        [("board_decision".to_owned(), "not_in_entry")],
+        "an application through the form recorded no board decision"
     );
+}
+
+#[test]
+fn a_corrected_board_decision_passes_the_submissions_rules() {
+    let mut a = approved();
+    let board = |decided_on, received_on| CorrectionInput {
+        board_decision: Some(CorrectedBoardDecision {
+            decided_on,
+            received_on,
+        }),
+        ..correction(0, "Protokollet kom in en annan dag.")
+    };
+    assert_eq!(
+        invalid(
+            fails(&mut a, |a| correct(
+                a,
+                board(Some(date(2024, 5, 21)), Some(date(2024, 5, 1)))
+            ))
+            .into_result()
+        ),
+        [
+            ("board_decision.decided_on".to_owned(), "in_future"),
+            ("board_decision.received_on".to_owned(), "before_decision")
+        ]
+    );
+    assert_eq!(
+        invalid(correct(&mut a, board(None, Some(date(2024, 5, 15))))),
+        [("board_decision.received_on".to_owned(), "before_received")],
+        "approved on 2024-05-14: the minutes cannot have come in after"
+    );
+    correct(
+        &mut a,
+        board(Some(date(2024, 4, 30)), Some(date(2024, 5, 3))),
+    )
+    .expect("corrected");
+    let recorded = a.board_decision().expect("kept");
+    assert_eq!(recorded.decided_on(), date(2024, 4, 30));
+    assert_eq!(recorded.received_on(), date(2024, 5, 3));
+    assert_eq!(recorded.minutes_reference(), "§ 7", "the rest stays");
+    assert_eq!(last(&a).corrects(), Some(0));
+    assert!(last(&a).reason().is_some_and(|r| {
+        r.contains("board_decision.decided_on 2024-05-02 → 2024-04-30")
+            && r.contains("board_decision.received_on 2024-05-06 → 2024-05-03")
+    }));
+    assert_eq!(a.history()[0].event, HistoryEvent::Submitted, "kept");
+
+    // Registered after the fact on an agreement no longer in force: within its validity.
+    let ended = AgreementTerms {
+        in_force: false,
+        periods: vec![(date(2018, 10, 1), Some(date(2024, 5, 31)))],
+        ..registration_terms()
+    };
+    let mut late = approved();
+    assert_eq!(
+        invalid(late.correct(
+            board(Some(date(2018, 9, 1)), None),
+            &ended,
+            None,
+            &[],
+            ADMIN,
+            now()
+        )),
+        [("board_decision.decided_on".to_owned(), "outside_validity")]
+    );
+}
+
+#[test]
+fn a_registration_on_the_wrong_organisation_moves_to_the_right_one() {
+    const RIGHT: Uuid = Uuid::from_u128(0xc2);
+    let mut a = approved();
+    let to = |signatory| CorrectionInput {
+        signatory: Some(signatory),
+        ..correction(0, "Registrerad på fel förening.")
+    };
+    let other_open = |state| ExistingAccession {
+        id: Uuid::from_u128(0xd2),
+        agreement_id: AGREEMENT,
+        signatory: Signatory::Organization(RIGHT),
+        state,
+    };
+    for (state, rule) in [
+        (AccessionState::Approved, "already_signatory"),
+        (AccessionState::Submitted, "application_pending"),
+    ] {
+        assert_eq!(
+            conflict(fails(&mut a, |a| a.correct(
+                to(Signatory::Organization(RIGHT)),
+                &registration_terms(),
+                None,
+                &[other_open(state)],
+                ADMIN,
+                now()
+            ))),
+            rule
+        );
+    }
+    assert_eq!(
+        code(correct(&mut a, to(Signatory::PublicBody(PARTY)))),
+        "already_party"
+    );
+    assert_eq!(
+        code(correct(
+            &mut a,
+            to(Signatory::PublicBody(Uuid::from_u128(0xb9)))
+        )),
+        "public_body_not_allowed"
+    );
+    a.correct(
+        to(Signatory::Organization(RIGHT)),
+        &registration_terms(),
+        None,
+        &[ExistingAccession {
+            state: AccessionState::Withdrawn,
+            ..other_open(AccessionState::Withdrawn)
+        }],
+        ADMIN,
+        now(),
+    )
+    .expect("a closed accession of the right organisation does not count");
+    assert_eq!(a.signatory(), Signatory::Organization(RIGHT));
+    assert_eq!(a.state(), AccessionState::Approved);
+    assert_eq!(a.approved_on(), Some(date(2024, 5, 14)), "the rest stays");
+    assert_eq!(last(&a).corrects(), Some(0));
+    assert_eq!(last(&a).by(), ADMIN);
+}
+
+#[test]
+fn a_corrected_withdrawal_passes_the_withdrawals_rules() {
+    let mut a = approved();
+    a.withdraw(
+        WithdrawalNoticeInput {
+            received_on: date(2024, 5, 15),
+            reference: "Brev 15 maj".into(),
+            effective_on: date(2024, 6, 30),
+        },
+        REP,
+        now(),
+    )
+    .expect("withdraws");
+    let notice = |received_on, effective_on| CorrectionInput {
+        withdrawal: Some(CorrectedWithdrawal {
+            received_on,
+            effective_on,
+        }),
+        ..correction(2, "Utträdet gäller från årsskiftet.")
+    };
+    assert_eq!(
+        invalid(
+            fails(&mut a, |a| correct(
+                a,
+                notice(Some(date(2024, 5, 21)), Some(date(2024, 5, 13)))
+            ))
+            .into_result()
+        ),
+        [
+            ("withdrawal.received_on".to_owned(), "in_future"),
+            (
+                "withdrawal.effective_on".to_owned(),
+                "withdrawal_before_approval"
+            )
+        ]
+    );
+    correct(&mut a, notice(None, Some(date(2024, 12, 31)))).expect("corrected");
+    let recorded = a.withdrawal().expect("kept");
+    assert_eq!(recorded.effective_on(), date(2024, 12, 31));
+    assert_eq!(recorded.received_on(), date(2024, 5, 15));
+    assert_eq!(recorded.reference(), "Brev 15 maj");
+    assert_eq!(a.left_on(), Some(date(2024, 12, 31)));
+    assert!(a.is_signatory_on(date(2024, 12, 30)));
+    assert!(!a.is_signatory_on(date(2024, 12, 31)));
+    assert_eq!(last(&a).corrects(), Some(2));
+    assert_eq!(a.state(), AccessionState::Withdrawn);
 }

@@ -291,7 +291,7 @@ impl ContactPerson {
 
 /// A shape check, not a deliverability check: `local@domain.tld`, one `@`, no spaces, a
 /// domain of dot-separated labels (Swedish letters allowed, as in IDN domains).
-fn is_email(s: &str) -> bool {
+pub(crate) fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
@@ -485,6 +485,9 @@ pub struct HistoryEntry {
     pub(super) at: DateTime<Utc>,
     pub(super) by: String,
     pub(super) reason: Option<String>,
+    /// A correction's reference: the number (position in the history, from 0) of the entry
+    /// it corrects. `None` for every other event.
+    pub(super) corrects: Option<u32>,
 }
 
 impl HistoryEntry {
@@ -516,6 +519,18 @@ impl HistoryEntry {
         self.reason.as_deref()
     }
 
+    /// For a `corrected` entry, the number of the entry it corrects (its position in the
+    /// history, counted from 0, as `seq` shows it).
+    pub fn corrects(&self) -> Option<u32> {
+        self.corrects
+    }
+
+    /// A stored correction's reference, read back (see [`HistoryEntry::corrects`]).
+    pub fn with_corrects(mut self, corrects: Option<u32>) -> Self {
+        self.corrects = corrects;
+        self
+    }
+
     /// A stored entry, read back: trusted stored data, not a way around the rules.
     /// The register renamed the signatory: the accession's state is unchanged, and the entry
     /// keeps `former_name`, the name every earlier entry was made under.
@@ -532,6 +547,7 @@ impl HistoryEntry {
             at,
             by: by.to_owned(),
             reason: Some(former_name.to_owned()),
+            corrects: None,
         }
     }
 
@@ -550,6 +566,7 @@ impl HistoryEntry {
             at,
             by,
             reason,
+            corrects: None,
         }
     }
 }

@@ -54,7 +54,7 @@ pub use permissions::{
     may_create_agreement, may_file_renegotiation_request, may_view, may_view_version,
 };
 pub use renegotiation::{RenegotiationInput, RenegotiationRequest, RequestingSide};
-pub use settings::{AgreementSettings, NoticePeriod, PeriodUnit};
+pub use settings::{AgreementSettings, NoticePeriod, OPEN_DATA_CONTACT_MAX, PeriodUnit};
 pub use version::{
     AdoptionInput, AdoptionRecord, AgreementVersion, ConsultationRecord, VersionParts,
     VersionStatus,
@@ -103,6 +103,40 @@ pub enum ApprovalMode {
 }
 
 crate::enum_text::enum_text!(ApprovalMode);
+
+/// The licence the agreement's open data (its public signatory list, as catalogued for
+/// dataportal.se) is published under, chosen by its administrator. CC0 by default: DIGG
+/// recommends it for public data, and the list holds names of organisations and public facts
+/// only, with nothing to attribute.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum OpenDataLicence {
+    /// Creative Commons Zero (public domain dedication).
+    #[default]
+    Cc0,
+    /// Creative Commons Attribution 4.0.
+    #[serde(rename = "cc_by_4_0")]
+    #[strum(serialize = "cc_by_4_0")]
+    CcBy40,
+}
+
+crate::enum_text::enum_text!(OpenDataLicence);
+
+impl OpenDataLicence {
+    /// The licence's URI exactly as DCAT-AP-SE asks for it: `http`, no language, the
+    /// trailing slash.
+    pub fn uri(self) -> &'static str {
+        match self {
+            Self::Cc0 => "http://creativecommons.org/publicdomain/zero/1.0/",
+            Self::CcBy40 => "http://creativecommons.org/licenses/by/4.0/",
+        }
+    }
+}
 
 crate::rules! {
     /// What the state of an agreement forbids; each is a 409 with its `code`.
@@ -233,6 +267,11 @@ crate::field_errors! {
         DaysOutOfRange { max: u32 } => "out_of_range" {
             en: "must be between 1 and {max} days",
             sv: "måste vara mellan 1 och {max} dagar",
+        },
+        /// The open-data contact is a functional mailbox (`overenskommelse@kommun.se`).
+        OpenDataContactNotAMailbox => "email" {
+            en: "must be an e-mail address (a functional mailbox, not a person's)",
+            sv: "måste vara en e-postadress (en funktionsbrevlåda, inte en persons)",
         },
         MeetingsOutOfRange { max: u32 } => "out_of_range" {
             en: "must be between 1 and {max} meetings",

@@ -4,7 +4,7 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::limits::*;
-use super::{AgreementField, ApprovalMode, add_months};
+use super::{AgreementField, ApprovalMode, OpenDataLicence, add_months};
 use crate::error::{DomainError, Validator};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -87,7 +87,17 @@ pub struct AgreementSettings {
     /// When a revised version is adopted, accessions carry over (`None`) or must be
     /// reconfirmed within this many days of it taking effect.
     pub reconfirmation_days: Option<u32>,
+    /// The licence of the agreement's open data (the public signatory list in the DCAT
+    /// catalogue and the bulk download).
+    pub open_data_licence: OpenDataLicence,
+    /// The functional mailbox the open-data catalogue names as the list's contact point
+    /// (`overenskommelse@kommun.se`, never a person's address). `None`: the catalogue names
+    /// no contact point for the list.
+    pub open_data_contact_email: Option<String>,
 }
+
+/// The longest open-data contact address (RFC 5321's path limit).
+pub const OPEN_DATA_CONTACT_MAX: usize = 254;
 
 impl Default for AgreementSettings {
     fn default() -> Self {
@@ -104,6 +114,8 @@ impl Default for AgreementSettings {
             dialogue_meetings_per_year: 0,
             renegotiation_notice: None,
             reconfirmation_days: None,
+            open_data_licence: OpenDataLicence::Cc0,
+            open_data_contact_email: None,
         }
     }
 }
@@ -173,9 +185,27 @@ impl AgreementSettings {
             DAYS_MAX,
             days(),
         );
+        let contact = v
+            .optional_text(
+                "open_data_contact_email",
+                self.open_data_contact_email.as_deref(),
+                OPEN_DATA_CONTACT_MAX,
+            )
+            .and_then(|email| {
+                if crate::accession::is_email(&email) {
+                    Some(email)
+                } else {
+                    v.add(
+                        "open_data_contact_email",
+                        AgreementField::OpenDataContactNotAMailbox,
+                    );
+                    None
+                }
+            });
         v.finish()?;
         Ok(Self {
             eligibility_statements: statements,
+            open_data_contact_email: contact,
             ..self.clone()
         })
     }
@@ -247,6 +277,45 @@ mod tests {
         assert_eq!(
             ok.validated().expect("valid").eligibility_statements,
             ["Organisationen står för allas lika värde."]
+        );
+    }
+
+    #[test]
+    fn the_open_data_contact_is_a_trimmed_mailbox() {
+        let s = AgreementSettings {
+            open_data_contact_email: Some(" overenskommelse@ängby.example ".into()),
+            open_data_licence: OpenDataLicence::CcBy40,
+            ..AgreementSettings::default()
+        };
+        let valid = s.validated().expect("valid");
+        assert_eq!(
+            valid.open_data_contact_email.as_deref(),
+            Some("overenskommelse@ängby.example")
+        );
+        assert_eq!(
+            valid.open_data_licence.uri(),
+            "http://creativecommons.org/licenses/by/4.0/"
+        );
+        let blank = AgreementSettings {
+            open_data_contact_email: Some("  ".into()),
+            ..AgreementSettings::default()
+        };
+        assert_eq!(
+            blank.validated().expect("valid").open_data_contact_email,
+            None
+        );
+        let bad = AgreementSettings {
+            open_data_contact_email: Some("Öppna data-gruppen".into()),
+            ..AgreementSettings::default()
+        };
+        let DomainError::Invalid(errors) = bad.validated().expect_err("invalid") else {
+            panic!("expected invalid")
+        };
+        assert_eq!(errors[0].field, "open_data_contact_email");
+        assert_eq!(errors[0].code, "email");
+        assert_eq!(
+            AgreementSettings::default().open_data_licence.uri(),
+            "http://creativecommons.org/publicdomain/zero/1.0/"
         );
     }
 

@@ -246,17 +246,6 @@ impl Decision {
     }
 }
 
-impl MeetingInput {
-    /// A meeting is recorded on or after the day it was held: dated no later than `today`
-    /// (`date`: `in_future`).
-    pub fn require_held(&self, today: NaiveDate) -> Result<(), DomainError> {
-        if self.date > today {
-            return Err(DomainError::invalid("date", SteeringField::MeetingInFuture));
-        }
-        Ok(())
-    }
-}
-
 impl DecisionInput {
     /// A decision on an accession names one of this agreement's accessions:
     /// `subject_agreement` is the agreement of the accession `subject_id` names (`None`: no
@@ -281,10 +270,19 @@ impl DecisionInput {
 }
 
 impl SteeringGroup {
-    /// Records a meeting: every present id must be a member in office on the date
-    /// (`present[i]`: `unknown_member`, `not_in_office`, `duplicate`). A meeting without
-    /// quorum is still recorded; it just cannot decide.
-    pub fn record_meeting(&self, id: Uuid, input: &MeetingInput) -> Result<Meeting, DomainError> {
+    /// Records a meeting once held: dated no later than `today` (`date`: `in_future`; a
+    /// meeting ahead is planned instead, [`SteeringGroup::plan_meeting`]), and every present
+    /// id a member in office on the date (`present[i]`: `unknown_member`, `not_in_office`,
+    /// `duplicate`). A meeting without quorum is still recorded; it just cannot decide.
+    pub fn record_meeting(
+        &self,
+        id: Uuid,
+        input: &MeetingInput,
+        today: NaiveDate,
+    ) -> Result<Meeting, DomainError> {
+        if input.date > today {
+            return Err(DomainError::invalid("date", SteeringField::MeetingInFuture));
+        }
         let mut v = Validator::new();
         let minutes_reference = v.optional_text(
             "minutes_reference",
@@ -346,6 +344,7 @@ impl SteeringGroup {
                 present: present.to_vec(),
                 minutes_reference: minutes_reference.map(str::to_owned),
             },
+            today,
         )
     }
 

@@ -149,6 +149,9 @@ fn full_group(seats: u32) -> (SteeringGroup, Vec<Uuid>, Vec<Uuid>) {
     (g, public, civil)
 }
 
+/// The day the tests' meetings are recorded: after every meeting they hold.
+const TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 30).expect("a date");
+
 fn meeting(g: &SteeringGroup, date: &str, present: &[Uuid]) -> Meeting {
     g.record_meeting(
         Uuid::from_u128(0x3000 + present.len() as u128),
@@ -157,6 +160,7 @@ fn meeting(g: &SteeringGroup, date: &str, present: &[Uuid]) -> Meeting {
             present: present.to_vec(),
             minutes_reference: Some(format!("Protokoll {date} § 3")),
         },
+        TODAY,
     )
     .expect("meeting recorded")
 }
@@ -1384,7 +1388,7 @@ fn present_members_must_be_in_office_on_the_meeting_date() {
         minutes_reference: Some("x".repeat(201)),
     };
     assert_eq!(
-        fields(g.record_meeting(Uuid::from_u128(0x3001), &input)),
+        fields(g.record_meeting(Uuid::from_u128(0x3001), &input, TODAY)),
         [
             f("minutes_reference", "too_long"),
             f("present[1]", "not_in_office"),
@@ -1419,6 +1423,7 @@ fn a_meeting_without_quorum_is_still_recorded() {
                 present: vec![public[0]],
                 minutes_reference: Some("  ".into()),
             },
+            TODAY,
         )
         .expect("recorded");
     assert_eq!(m.group_id(), g.id());
@@ -2107,16 +2112,23 @@ mod properties {
 
 #[test]
 fn meetings_are_recorded_once_held() {
+    let (g, public, _) = full_group(5);
     let input = MeetingInput {
         date: d("2024-05-02"),
-        present: vec![],
+        present: vec![public[0], Uuid::from_u128(0xbad)],
         minutes_reference: None,
     };
     assert_eq!(
-        fields(input.require_held(d("2024-05-01"))),
-        [f("date", "in_future")]
+        fields(g.record_meeting(Uuid::from_u128(0x3004), &input, d("2024-05-01"))),
+        [f("date", "in_future")],
+        "a meeting ahead is planned, not recorded"
     );
-    input.require_held(d("2024-05-02")).expect("held today");
+    let held = MeetingInput {
+        present: vec![public[0]],
+        ..input
+    };
+    g.record_meeting(Uuid::from_u128(0x3004), &held, d("2024-05-02"))
+        .expect("held today");
 }
 
 #[test]

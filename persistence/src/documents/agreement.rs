@@ -4,10 +4,10 @@ use chrono::NaiveDate;
 use samverkan_domain::agreement::{
     AdoptionInput, AdoptionRecord, Agreement, AgreementParts, AgreementSettings, AgreementState,
     AgreementVersion, ApprovalMode, CivilSocietyParty, CivilSocietyPartyKind, Commitment,
-    CommitmentParty, ConsultationRecord, DevelopmentArea, NoticePeriod, PeriodUnit, Principle,
-    RenegotiationInput, RenegotiationRequest, RequestingSide, ReviewInput, ReviewKind,
-    ReviewRecord, Scope, TerminationInput, TerminationRecord, VersionContent, VersionParts,
-    VersionStatus,
+    CommitmentParty, ConsultationRecord, DevelopmentArea, NoticePeriod, OpenDataLicence,
+    PeriodUnit, Principle, RenegotiationInput, RenegotiationRequest, RequestingSide, ReviewInput,
+    ReviewKind, ReviewRecord, Scope, TerminationInput, TerminationRecord, VersionContent,
+    VersionParts, VersionStatus,
 };
 use samverkan_domain::scb::MunicipalityCode;
 use serde::{Deserialize, Serialize};
@@ -85,6 +85,9 @@ struct SettingsV1 {
     dialogue_meetings_per_year: u32,
     renegotiation_notice: Option<NoticePeriodV1>,
     reconfirmation_days: Option<u32>,
+    /// Added with issue 14; documents written before it read the default (CC0, no contact).
+    open_data_licence: OpenDataLicence,
+    open_data_contact_email: Option<String>,
 }
 
 impl Default for SettingsV1 {
@@ -259,6 +262,8 @@ impl SettingsV1 {
                 unit: n.unit,
             }),
             reconfirmation_days: s.reconfirmation_days,
+            open_data_licence: s.open_data_licence,
+            open_data_contact_email: s.open_data_contact_email.clone(),
         }
     }
 }
@@ -350,6 +355,8 @@ impl AgreementDocumentV1 {
                     unit: n.unit,
                 }),
                 reconfirmation_days: s.reconfirmation_days,
+                open_data_licence: s.open_data_licence,
+                open_data_contact_email: s.open_data_contact_email,
             },
             state: self.state,
             termination: self.termination.map(|t| {

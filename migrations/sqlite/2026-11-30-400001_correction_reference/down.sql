@@ -1,0 +1,1 @@
+ALTER TABLE accession_history DROP COLUMN corrects_seq;

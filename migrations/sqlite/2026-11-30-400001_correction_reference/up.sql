@@ -1,0 +1,5 @@
+-- A correction names the history entry it corrects by its number (issue 11): always an
+-- earlier entry of the same accession.
+ALTER TABLE accession_history
+    ADD COLUMN corrects_seq INTEGER
+    CHECK (corrects_seq IS NULL OR (corrects_seq >= 0 AND corrects_seq < seq));
