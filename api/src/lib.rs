@@ -34,4 +34,5 @@ pub mod schemas;
 pub mod server;
 pub mod setup;
 pub mod state;
+pub mod webhooks;
 pub mod workflows;

@@ -57,6 +57,8 @@ pub struct Metrics {
     sweep_runs: IntCounterVec,
     sweep_ended: IntCounter,
     sweep_last_run: IntGauge,
+    changes_held_back: IntGauge,
+    changes_held_back_age: IntGauge,
     cache: Mutex<Option<Weak<PublicCache>>>,
 }
 
@@ -196,6 +198,16 @@ impl Metrics {
                 "samverkan_sweep_last_run_timestamp_seconds",
                 "When the sweep last ran, since the Unix epoch.",
             ),
+            changes_held_back: gauge(
+                &r,
+                "samverkan_changes_held_back",
+                "Committed changes the feed does not show yet: an older transaction is open.",
+            ),
+            changes_held_back_age: gauge(
+                &r,
+                "samverkan_changes_held_back_age_seconds",
+                "Age of the oldest committed change the feed does not show yet (0: none).",
+            ),
             registry: r,
             cache: Mutex::new(None),
         }
@@ -279,6 +291,16 @@ impl Metrics {
             let (entries, bytes) = cache.size();
             self.cache_entries.set(gauge_value(entries as u64));
             self.cache_bytes.set(gauge_value(bytes as u64));
+        }
+        match samverkan_persistence::db::get_conn(pool).map(|mut conn| {
+            samverkan_persistence::changes::held_back(&mut conn, chrono::Utc::now())
+        }) {
+            Ok(Ok((count, age))) => {
+                self.changes_held_back.set(count);
+                self.changes_held_back_age.set(age);
+            }
+            Ok(Err(e)) => log::warn!("metrics: cannot read the change feed's horizon: {e}"),
+            Err(e) => log::warn!("metrics: no connection for the change feed's horizon: {e}"),
         }
         let mut buf = Vec::new();
         match TextEncoder::new().encode(&self.registry.gather(), &mut buf) {

@@ -89,5 +89,6 @@ mod tests {
         agree::<MemberRole>();
         agree::<Seat>();
         agree::<Side>();
+        agree::<crate::change::ChangeType>();
     }
 }

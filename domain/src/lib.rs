@@ -7,12 +7,14 @@
 //! - `steering`: steering groups, parity, quorum, meetings and decisions.
 //! - `accession`: the accession state machine and who may drive it.
 //! - `access`: the caller and its roles.
+//! - `change`: the catalogue of changes the feed and webhooks publish.
 //! - `collation`: Swedish alphabetical order.
 //! - `dates`: the calendar dates accepted (1900-01-01 to 2199-12-31, strictly `YYYY-MM-DD`).
 
 pub mod access;
 pub mod accession;
 pub mod agreement;
+pub mod change;
 pub mod collation;
 pub mod dates;
 mod enum_text;

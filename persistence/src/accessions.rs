@@ -172,6 +172,7 @@ pub fn insert_accession(
         .execute(conn)
         .map_err(|e| unique_as(e, || DomainError::from(AccessionRule::ApplicationPending)))?;
     append_history(conn, a, 0)?;
+    crate::changes::record_accession_history(conn, a, signatory_name, 0, now)?;
     refresh_terms(conn, a.agreement_id(), a.signatory())?;
     get_accession(conn, a.id())
 }
@@ -231,6 +232,18 @@ pub fn save_accession(
         move_to_signatory(conn, a)?;
     }
     append_history(conn, a, before.accession.history().len())?;
+    // The name as stored now: a correction may have moved the accession to another signatory.
+    let signatory_name: String = accessions::table
+        .find(a.id().to_string())
+        .select(accessions::signatory_name)
+        .first(conn)?;
+    crate::changes::record_accession_history(
+        conn,
+        a,
+        &signatory_name,
+        before.accession.history().len(),
+        now,
+    )?;
     if moved_from != a.signatory() {
         refresh_terms(conn, a.agreement_id(), moved_from)?;
     }
@@ -444,6 +457,7 @@ pub fn rename_signatory(
             accessions::state,
         ))
         .load(conn)?;
+    let renamed_ids: Vec<String> = renamed.iter().map(|(id, _, _)| id.clone()).collect();
     for (id, former, state) in renamed {
         let state = AccessionState::parse(&state).ok_or_else(|| corrupt("accessions.state"))?;
         let entry = HistoryEntry::signatory_renamed(state, &former, now, by);
@@ -478,6 +492,11 @@ pub fn rename_signatory(
         signatory_terms::signatory_sort_key.eq(swedish_sort_key(name)),
     ))
     .execute(conn)?;
+    for id in renamed_ids {
+        let record = get_accession(conn, parse_uuid(&id)?)?;
+        let last = record.accession.history().len().saturating_sub(1);
+        crate::changes::record_accession_history(conn, &record.accession, name, last, now)?;
+    }
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 
 pub mod accessions;
 pub mod agreements;
+pub mod changes;
 pub mod db;
 mod documents;
 pub mod error;

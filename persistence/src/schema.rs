@@ -214,6 +214,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accessions,
     accession_history,
     signatory_terms,
+    changes,
 );
 
 diesel::table! {
@@ -229,5 +230,20 @@ diesel::table! {
         row_version -> BigInt,
         changed_at -> Timestamp,
         changed_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// The change feed (issue 14). PostgreSQL also stores `txid` (xid8), which only raw SQL
+    /// reads: see `changes`.
+    changes (position) {
+        position -> BigInt,
+        id -> Text,
+        change_type -> Text,
+        at -> Timestamp,
+        agreement_id -> Text,
+        public -> Bool,
+        payload -> Text,
+        private_payload -> Nullable<Text>,
     }
 }

@@ -102,6 +102,8 @@ const TABLE: &[(&str, &str, [Expect; 7])] = &[
     ),
     // ---- agreements
     ("list_agreements", "", OPEN),
+    // The change feed: anyone reads it; what each caller sees is tested in changes.rs.
+    ("list_changes", "", OPEN),
     ("create_agreement", "", [U, F, F, F, NEW, NEW, F]),
     // Every administrator has an agenda of their own.
     ("get_administrator_agenda", "", [U, F, OK, F, OK, OK, F]),
@@ -598,7 +600,9 @@ impl World {
         match op {
             "health" | "ready" => Call::anonymous(),
             "explain_problem" => Call::anonymous().param("kind", "validation"),
-            "list_public_bodies" | "list_organizations" | "list_agreements" => Call::anonymous(),
+            "list_public_bodies" | "list_organizations" | "list_agreements" | "list_changes" => {
+                Call::anonymous()
+            }
             "get_catalog" | "download_open_data" => Call::anonymous(),
             "get_public_body" => Call::anonymous().param("id", self.body),
             "get_organization" => Call::anonymous().param("id", self.org),

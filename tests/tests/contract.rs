@@ -146,6 +146,10 @@ fn both_backends_have_the_same_schema() {
     .into_iter()
     .map(|c| (c.t, c.c))
     .collect();
+    // The one column of one backend only: the writing transaction's id, which PostgreSQL's
+    // change feed orders and holds back by (`samverkan_persistence::changes`); SQLite's
+    // single writer needs none.
+    pg_cols.retain(|(t, c)| !(t == "changes" && c == "txid"));
     pg_cols.sort();
     lite_cols.sort();
     assert!(!pg_cols.is_empty());

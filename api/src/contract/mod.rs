@@ -9,4 +9,5 @@
 
 pub mod accessions;
 pub mod agreements;
+pub mod changes;
 pub mod steering;

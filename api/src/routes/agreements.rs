@@ -218,7 +218,14 @@ async fn apply_change(
             {
                 return Err(ApiError::PreconditionFailed);
             }
+            let before = record.agreement.clone();
             change(conn, &mut record.agreement, today, &principal)?;
+            crate::workflows::changes::agreement(
+                conn,
+                Some(&before),
+                &record.agreement,
+                clock.now(),
+            )?;
             let saved =
                 store::save_agreement(conn, &record.agreement, record.row_version, clock.now())?;
             Ok((saved, principal))
@@ -632,6 +639,7 @@ async fn create_agreement(
     create_once(&state, &req, &principal.sub, &body, move |conn| {
         let a = Agreement::create(Uuid::now_v7(), input.clone()).map_err(content_nested)?;
         let record = store::insert_agreement(conn, &a, clock.now())?;
+        crate::workflows::changes::agreement(conn, None, &record.agreement, clock.now())?;
         Created::new(
             format!("/api/v1/agreements/{}", a.id()),
             Some(record.row_version),

@@ -7,6 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod accessions;
 pub mod agreements;
+pub mod changes;
 pub mod open_data;
 pub mod parties;
 pub mod signatories;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(steering::configure)
                 .configure(accessions::configure)
                 .configure(signatories::configure)
+                .configure(changes::configure)
                 .configure(open_data::configure),
         );
 }

@@ -3,10 +3,12 @@
 //! visibility and show names, titles, sides, seats, roles and appointing parties — nothing
 //! more personal (the login link `person_ref` is never published).
 
+use crate::workflows::changes::{SteeringSubject, steering_group as record_change};
 use actix_web::web::{Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::access::Principal;
+use samverkan_domain::change::ChangeType;
 use samverkan_domain::steering::{
     self, Decision, DecisionKind, DecisionRecord, GroupConfig, GroupKind, Meeting, MemberRole,
     Membership, NAME_MAX, Seat, Side, SteeringGroup,
@@ -411,6 +413,14 @@ async fn create_group(
         require_that(steering::may_configure(&caller, a.owner_public_body_id()))?;
         let group = SteeringGroup::new(Uuid::now_v7(), agreement_id, config.clone());
         let record = store::insert_group(conn, &group, clock.now())?;
+        record_change(
+            conn,
+            ChangeType::SteeringGroupCreated,
+            agreement_id,
+            group.id(),
+            SteeringSubject::Group,
+            clock.now(),
+        )?;
         Created::new(
             path_prefix(agreement_id),
             Some(record.row_version),
@@ -496,6 +506,14 @@ async fn reconfigure_group(
                 .group
                 .reconfigure(config)
                 .map_err(samverkan_domain::DomainError::from)?;
+            record_change(
+                conn,
+                ChangeType::SteeringGroupReconfigured,
+                agreement_id,
+                record.group.id(),
+                SteeringSubject::Group,
+                clock.now(),
+            )?;
             Ok(store::update_config(
                 conn,
                 &record.group,
@@ -550,6 +568,14 @@ async fn appoint(
         let mut record = store::get_group_for_update(conn, agreement_id)?;
         let membership = record.group.appoint(Uuid::now_v7(), &appointment)?.clone();
         store::insert_membership(conn, record.group.id(), &membership, clock.now())?;
+        record_change(
+            conn,
+            ChangeType::SteeringGroupMemberAppointed,
+            agreement_id,
+            record.group.id(),
+            SteeringSubject::Membership(&membership),
+            clock.now(),
+        )?;
         Created::new(
             format!(
                 "{}/memberships/{}",
@@ -593,6 +619,7 @@ async fn end_term(
 ) -> ApiResult<HttpResponse> {
     let (agreement_id, membership_id) = path.into_inner();
     let last_day = body.0.last_day;
+    let clock = state.clock.clone();
     let member = state
         .write(move |conn| {
             let a = visible_agreement(conn, agreement_id, Some(&principal))?;
@@ -603,6 +630,14 @@ async fn end_term(
             require_that(steering::may_appoint(&principal, &a, side))?;
             let m = record.group.end_term(membership_id, last_day)?.clone();
             store::set_term_end(conn, m.id(), m.term_end())?;
+            record_change(
+                conn,
+                ChangeType::SteeringGroupTermEnded,
+                agreement_id,
+                record.group.id(),
+                SteeringSubject::Membership(&m),
+                clock.now(),
+            )?;
             Ok(m)
         })
         .await?;
@@ -661,6 +696,14 @@ async fn record_meeting(
             .group
             .record_meeting(Uuid::now_v7(), &input, clock.today())?;
         store::insert_meeting(conn, &meeting, clock.now())?;
+        record_change(
+            conn,
+            ChangeType::SteeringGroupMeetingHeld,
+            agreement_id,
+            record.group.id(),
+            SteeringSubject::Meeting(&meeting),
+            clock.now(),
+        )?;
         Created::new(
             format!("{}/meetings/{}", path_prefix(agreement_id), meeting.id()),
             None,
@@ -701,6 +744,14 @@ async fn plan_meeting(
             .group
             .plan_meeting(Uuid::now_v7(), input.date, clock.today())?;
         store::insert_meeting(conn, &meeting, clock.now())?;
+        record_change(
+            conn,
+            ChangeType::SteeringGroupMeetingPlanned,
+            agreement_id,
+            record.group.id(),
+            SteeringSubject::Meeting(&meeting),
+            clock.now(),
+        )?;
         Created::new(
             format!("{}/meetings/{}", path_prefix(agreement_id), meeting.id()),
             None,
@@ -753,6 +804,14 @@ async fn record_minutes(
                 clock.today(),
             )?;
             store::hold_meeting(conn, &held)?;
+            record_change(
+                conn,
+                ChangeType::SteeringGroupMeetingHeld,
+                agreement_id,
+                record.group.id(),
+                SteeringSubject::Meeting(&held),
+                clock.now(),
+            )?;
             MeetingView::of(&record.group, &held, &[])
         })
         .await?;
@@ -814,6 +873,17 @@ async fn record_decision(
             .record_decision(&meeting, Uuid::now_v7(), &input)?;
         let stored = decision.to_record();
         store::insert_decision(conn, &stored, clock.now())?;
+        record_change(
+            conn,
+            ChangeType::SteeringGroupDecisionRecorded,
+            agreement_id,
+            record.group.id(),
+            SteeringSubject::Decision {
+                meeting: &meeting,
+                decision_id: stored.id,
+            },
+            clock.now(),
+        )?;
         Created::new(
             format!("{}/meetings/{}", path_prefix(agreement_id), meeting_id),
             None,

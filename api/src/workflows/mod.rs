@@ -5,5 +5,6 @@
 
 pub mod accessions;
 pub mod agreements;
+pub mod changes;
 pub mod open_data;
 pub mod signatories;

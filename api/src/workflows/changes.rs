@@ -1,0 +1,99 @@
+//! The changes an operation records in the change feed (`samverkan_persistence::changes`),
+//! in its own transaction. Accessions record theirs where their history is written (storage);
+//! agreements and steering groups here, from the aggregate as the operation left it. The
+//! payloads are the `contract::changes` schemas: only what the public views show.
+
+use chrono::{DateTime, Utc};
+use samverkan_domain::agreement::{Agreement, is_publicly_visible};
+use samverkan_domain::change::ChangeType;
+use samverkan_domain::steering::{Meeting, Membership};
+use samverkan_persistence::changes::{self as store, NewChange};
+use samverkan_persistence::db::DbConnection;
+use uuid::Uuid;
+
+use crate::contract::changes::{AgreementChangePayload, SteeringGroupChangePayload};
+use crate::problem::{ApiError, ApiResult};
+
+fn json<T: serde::Serialize>(value: &T) -> ApiResult<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| ApiError::Internal(format!("change payload: {e}")))
+}
+
+/// The changes of an agreement operation: `before` is `None` for a new agreement.
+pub fn agreement(
+    conn: &mut DbConnection,
+    before: Option<&Agreement>,
+    after: &Agreement,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let types = match before {
+        Some(before) => ChangeType::of_agreement(before, after),
+        None => vec![ChangeType::AgreementCreated],
+    };
+    let payload = json(&AgreementChangePayload::of(after))?;
+    let public = is_publicly_visible(after);
+    let changes: Vec<NewChange> = types
+        .into_iter()
+        .map(|change_type| NewChange {
+            change_type,
+            agreement_id: after.id(),
+            public: public && change_type.is_public(),
+            payload: payload.clone(),
+            private_payload: None,
+        })
+        .collect();
+    Ok(store::record(conn, &changes, now)?)
+}
+
+/// What a steering-group change is about.
+pub enum SteeringSubject<'a> {
+    Group,
+    Membership(&'a Membership),
+    Meeting(&'a Meeting),
+    Decision {
+        meeting: &'a Meeting,
+        decision_id: Uuid,
+    },
+}
+
+/// A change of the agreement's steering group.
+pub fn steering_group(
+    conn: &mut DbConnection,
+    change_type: ChangeType,
+    agreement_id: Uuid,
+    group_id: Uuid,
+    subject: SteeringSubject<'_>,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let mut payload = SteeringGroupChangePayload {
+        group_id,
+        membership: None,
+        meeting_id: None,
+        meeting_date: None,
+        decision_id: None,
+    };
+    match subject {
+        SteeringSubject::Group => {}
+        SteeringSubject::Membership(m) => payload.membership = Some(m.into()),
+        SteeringSubject::Meeting(m) => {
+            payload.meeting_id = Some(m.id());
+            payload.meeting_date = Some(m.date());
+        }
+        SteeringSubject::Decision {
+            meeting,
+            decision_id,
+        } => {
+            payload.meeting_id = Some(meeting.id());
+            payload.meeting_date = Some(meeting.date());
+            payload.decision_id = Some(decision_id);
+        }
+    }
+    let public = store::agreement_is_public(conn, agreement_id)? && change_type.is_public();
+    let change = NewChange {
+        change_type,
+        agreement_id,
+        public,
+        payload: json(&payload)?,
+        private_payload: None,
+    };
+    Ok(store::record(conn, &[change], now)?)
+}
