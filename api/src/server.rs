@@ -191,7 +191,13 @@ fn finish(
     let elapsed = started.elapsed();
     let status = res.status().as_u16();
     // The route template, never the raw path: one series per route, and no ids in labels.
-    let route = res.request().match_pattern();
+    // A cache hit answered before routing brings its own (see `cache::CachedRoute`).
+    let cached_route = res
+        .request()
+        .extensions()
+        .get::<crate::cache::CachedRoute>()
+        .map(|r| r.0.clone());
+    let route = cached_route.or_else(|| res.request().match_pattern());
     if let Some(state) = res.request().app_data::<web::Data<AppState>>() {
         state
             .metrics
