@@ -249,16 +249,28 @@ pub fn can_write(conn: &mut DbConnection) -> Result<bool, StoreError> {
             if main.file.is_empty() {
                 return Ok(true); // in memory
             }
-            let writable = |path: &str| {
-                !Path::new(path).exists()
-                    || std::fs::OpenOptions::new().write(true).open(path).is_ok()
-            };
+            let writable = |path: &str| !Path::new(path).exists() || may_write(Path::new(path));
             Ok(writable(&main.file)
                 && writable(&format!("{}-wal", main.file))
                 && writable(&format!("{}-shm", main.file))
                 && available_bytes(Path::new(&main.file)).is_none_or(has_room))
         }
     }
+}
+
+/// Whether this process may write `path` (`access(2)`: permissions, an immutable file, a
+/// read-only file system), asked without opening it. Opening and closing a descriptor of a
+/// file SQLite has open would release every POSIX lock this process holds on it — SQLite's
+/// locks included ("How To Corrupt An SQLite Database File", §2.2) — and the next writers
+/// fail with "disk I/O error" or worse.
+#[cfg(unix)]
+fn may_write(path: &Path) -> bool {
+    rustix::fs::access(path, rustix::fs::Access::WRITE_OK).is_ok()
+}
+
+#[cfg(not(unix))]
+fn may_write(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
 }
 
 /// The least free space on SQLite's file system for the server to count as able to write:
