@@ -228,6 +228,26 @@ e2e!(
     }
 );
 
+e2e!(
+    the_sectors_acting_organisations_follow_the_changes_of_the_agreement_they_co_administer,
+    |app| {
+        let body = app.public_body("municipality", "1285");
+        let admin = app.agreement_admin(body);
+        let forum = app.create_organization("Forum för idéburna i Ösby", None);
+        let forum_rep = app.organization_rep(forum);
+        let mut with_forum = settings();
+        with_forum["acting_organization_ids"] = json!([forum]);
+        let agreement = app.create_agreement(&admin, body, "1285", with_forum);
+        // The draft is the forum's business as co-administrator, and no other association's.
+        let seen = follow(app, Some(&forum_rep), "");
+        assert_eq!(types(&seen), ["agreement.created"]);
+        assert_eq!(seen[0]["agreement_id"], json!(agreement));
+        let stranger = app.organization_rep(app.create_organization("Föreningen Åsen", None));
+        assert!(follow(app, Some(&stranger), "").is_empty());
+        assert!(follow(app, None, "").is_empty());
+    }
+);
+
 e2e!(a_long_poll_answers_as_soon_as_a_change_arrives, |app| {
     let body = app.public_body("municipality", "1285");
     let admin = app.agreement_admin(body);

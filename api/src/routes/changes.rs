@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 use actix_web::http::header;
 use actix_web::web::{Data, Query};
 use actix_web::{HttpRequest, HttpResponse, get};
-use samverkan_domain::access::Principal;
-use samverkan_domain::agreement::{Administered, administered_by};
+use samverkan_domain::access::{Principal, Role};
+use samverkan_domain::agreement::{Administered, administered_by, co_administers};
 use samverkan_domain::change::ChangeType;
 use samverkan_persistence::changes::{self as store, Audience, ChangeQuery, ChangeRecord};
 use samverkan_persistence::page::{Page, PageRequest};
@@ -47,22 +47,43 @@ pub struct ChangeFeedQuery {
     pub wait: Option<u64>,
 }
 
-/// Who sees what: anonymous callers and callers who administer nothing see public changes;
-/// an agreement's administrators also every change of the agreements they administer, and
+/// Who sees what: anonymous callers and callers who run no agreement see public changes;
+/// an agreement's administrators and co-administrators (the civil-society party's
+/// representatives, `co_administers`) also every change of the agreements they run, and
 /// platform administrators every change.
 fn audience_of(
     conn: &mut samverkan_persistence::DbConnection,
     caller: Option<&Principal>,
 ) -> ApiResult<Audience> {
-    Ok(match caller.and_then(administered_by) {
-        None => Audience::Public,
-        Some(Administered::All) => Audience::All,
-        Some(scope @ Administered::OwnedBy(_)) => Audience::Administrator(
+    let Some(principal) = caller else {
+        return Ok(Audience::Public);
+    };
+    let scope = administered_by(principal);
+    if matches!(scope, Some(Administered::All)) {
+        return Ok(Audience::All);
+    }
+    let mut run = Vec::new();
+    if let Some(scope) = scope {
+        run.extend(
             samverkan_persistence::agreements::administered_agreements(conn, scope)?
                 .into_iter()
-                .map(|r| r.agreement.id())
-                .collect(),
-        ),
+                .map(|r| r.agreement.id()),
+        );
+    }
+    if principal.has(Role::OrganizationRep) && !principal.organization_ids.is_empty() {
+        // Who co-administers is written in each agreement (its civil-society party, the
+        // organisations named to act for the sector): the domain judges each one.
+        run.extend(
+            samverkan_persistence::agreements::administered_agreements(conn, Administered::All)?
+                .into_iter()
+                .filter(|r| co_administers(principal, &r.agreement))
+                .map(|r| r.agreement.id()),
+        );
+    }
+    Ok(if run.is_empty() {
+        Audience::Public
+    } else {
+        Audience::Administrator(run)
     })
 }
 
