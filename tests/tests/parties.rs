@@ -289,7 +289,11 @@ e2e!(the_network_acts_for_the_sector_in_blekinge, |app| {
         Some(&b.network_rep),
         &request("civil_society", None),
     );
-    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json["status"], "filed");
+    assert_eq!(r.json["filed_by"], "nib-processledare");
+    let filed = r.header("location").expect("a Location").to_owned();
+    assert_eq!(filed, format!("{renegotiate}/{}", r.id()));
     // Every act records its actor: the filer's `sub`, shown to those who run the agreement,
     // never on the public list.
     let run = app.get_as(&renegotiate, &b.region_admin);
@@ -301,6 +305,79 @@ e2e!(the_network_acts_for_the_sector_in_blekinge, |app| {
         "{}",
         public.text
     );
+
+    // The request's life: the other side answers it, the filing side may withdraw it, and
+    // each act names its actor.
+    let answer = format!("{filed}/answer");
+    let accepted = json!({"outcome": "accepted", "answered_on": "2025-01-20", "decision": "Regionstyrelsen beslutar att inleda omförhandling under våren."});
+    // The network does not answer its own request; the Region does not withdraw it.
+    app.post(&answer, Some(&b.network_rep), &accepted)
+        .assert_problem(403);
+    app.post(
+        &format!("{filed}/withdrawal"),
+        Some(&b.region_admin),
+        &json!({"withdrawn_on": "2025-01-20"}),
+    )
+    .assert_problem(403);
+    let early = app.post(
+        &answer,
+        Some(&b.region_admin),
+        &json!({"outcome": "declined", "answered_on": "2025-01-19", "decision": " "}),
+    );
+    assert_eq!(
+        early.assert_problem(422).error_fields(),
+        ["decision", "answered_on"]
+    );
+    let r = app.post(&answer, Some(&b.region_admin), &accepted);
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["status"], "answered");
+    assert_eq!(r.json["outcome"], "accepted");
+    assert_eq!(r.json["answered_on"], "2025-01-20");
+    assert_eq!(r.json["answered_by"], format!("processledare-{}", b.region));
+    let again = app.post(&answer, Some(&b.region_admin), &accepted);
+    assert_eq!(
+        again.assert_problem(409).json["code"],
+        "renegotiation_not_filed"
+    );
+    app.post(
+        &format!("{filed}/withdrawal"),
+        Some(&b.network_rep),
+        &json!({"withdrawn_on": "2025-01-20"}),
+    )
+    .assert_problem(409);
+    // Read back: the decision is public, who answered is for those who run the agreement.
+    let read = app.get_as(&filed, &b.network_rep);
+    assert_eq!(read.status, 200, "{}", read.text);
+    assert_eq!(
+        read.json["decision"],
+        "Regionstyrelsen beslutar att inleda omförhandling under våren."
+    );
+    assert_eq!(read.json["answered_by"], r.json["answered_by"]);
+    let public = app.get(&filed);
+    assert_eq!(public.json["status"], "answered", "{}", public.text);
+    assert!(public.json["answered_by"].is_null(), "{}", public.text);
+    // A second request, withdrawn by the network that filed it.
+    let second = app.post(
+        &renegotiate,
+        Some(&b.network_rep),
+        &request("civil_society", None),
+    );
+    assert_eq!(second.status, 201, "{}", second.text);
+    let withdrawn = app.post(
+        &format!("{renegotiate}/{}/withdrawal", second.id()),
+        Some(&b.network_rep),
+        &json!({"withdrawn_on": "2025-01-20"}),
+    );
+    assert_eq!(withdrawn.status, 200, "{}", withdrawn.text);
+    assert_eq!(withdrawn.json["status"], "withdrawn");
+    assert_eq!(withdrawn.json["withdrawn_by"], "nib-processledare");
+    let statuses: Vec<Value> = app.get(&renegotiate).json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].clone())
+        .collect();
+    assert_eq!(statuses, [json!("answered"), json!("withdrawn")]);
 
     // The partnership rejects the application; the reason stays private on the accession and
     // the public meeting records carry the decision, not the reason.

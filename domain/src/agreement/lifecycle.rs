@@ -752,6 +752,13 @@ impl Agreement {
         Ok(())
     }
 
+    /// A request on record, to answer or withdraw it.
+    pub fn renegotiation_request_mut(&mut self, id: Uuid) -> Option<&mut RenegotiationRequest> {
+        self.renegotiation_requests
+            .iter_mut()
+            .find(|r| r.id() == id)
+    }
+
     // ----- helpers -----
 
     fn working_index(&self) -> Option<usize> {

@@ -6,9 +6,9 @@ use samverkan_domain::agreement::{
     AdoptionInput, AdoptionRecord, Agreement, AgreementParts, AgreementSettings, AgreementState,
     AgreementVersion, ApprovalMode, CivilSocietyParty, CivilSocietyPartyKind, Commitment,
     CommitmentParty, ConsultationRecord, DevelopmentArea, NoticePeriod, OpenDataLicence,
-    PeriodUnit, Principle, RenegotiationInput, RenegotiationRequest, RequestingSide, ReviewInput,
-    ReviewKind, ReviewRecord, Scope, TerminationInput, TerminationRecord, VersionContent,
-    VersionParts, VersionStatus,
+    PeriodUnit, Principle, RenegotiationInput, RenegotiationOutcome, RenegotiationRequest,
+    RenegotiationResolution, RequestingSide, ReviewInput, ReviewKind, ReviewRecord, Scope,
+    TerminationInput, TerminationRecord, VersionContent, VersionParts, VersionStatus,
 };
 use samverkan_domain::agreement::{EligibleArea, ReportKind, ReportedTo};
 use samverkan_domain::scb::MunicipalityCode;
@@ -221,6 +221,24 @@ struct RenegotiationV1 {
     // Added with issue 12; empty for a request filed before.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     filed_by: String,
+    // Added with issue 12: how the request ended; absent while it is filed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    resolution: Option<ResolutionV1>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+enum ResolutionV1 {
+    Answered {
+        outcome: RenegotiationOutcome,
+        answered_on: NaiveDate,
+        decision: String,
+        answered_by: String,
+    },
+    Withdrawn {
+        withdrawn_on: NaiveDate,
+        withdrawn_by: String,
+    },
 }
 
 // ---------------------------------------------------------------- from the domain
@@ -277,6 +295,26 @@ impl AgreementDocumentV1 {
                     reason: r.reason().to_owned(),
                     requested_date: r.requested_date(),
                     filed_by: r.filed_by().to_owned(),
+                    resolution: r.resolution().map(|x| match x.clone() {
+                        RenegotiationResolution::Answered {
+                            outcome,
+                            answered_on,
+                            decision,
+                            answered_by,
+                        } => ResolutionV1::Answered {
+                            outcome,
+                            answered_on,
+                            decision,
+                            answered_by,
+                        },
+                        RenegotiationResolution::Withdrawn {
+                            withdrawn_on,
+                            withdrawn_by,
+                        } => ResolutionV1::Withdrawn {
+                            withdrawn_on,
+                            withdrawn_by,
+                        },
+                    }),
                 })
                 .collect(),
         }
@@ -440,15 +478,37 @@ impl AgreementDocumentV1 {
                 .renegotiation_requests
                 .into_iter()
                 .map(|r| {
-                    RenegotiationRequest::restore(RenegotiationInput {
-                        id: r.id,
-                        filed_on: r.filed_on,
-                        requested_by: r.requested_by,
-                        public_body_id: r.public_body_id,
-                        reason: r.reason,
-                        requested_date: r.requested_date,
-                        filed_by: r.filed_by,
-                    })
+                    RenegotiationRequest::restore_resolved(
+                        RenegotiationInput {
+                            id: r.id,
+                            filed_on: r.filed_on,
+                            requested_by: r.requested_by,
+                            public_body_id: r.public_body_id,
+                            reason: r.reason,
+                            requested_date: r.requested_date,
+                            filed_by: r.filed_by,
+                        },
+                        r.resolution.map(|x| match x {
+                            ResolutionV1::Answered {
+                                outcome,
+                                answered_on,
+                                decision,
+                                answered_by,
+                            } => RenegotiationResolution::Answered {
+                                outcome,
+                                answered_on,
+                                decision,
+                                answered_by,
+                            },
+                            ResolutionV1::Withdrawn {
+                                withdrawn_on,
+                                withdrawn_by,
+                            } => RenegotiationResolution::Withdrawn {
+                                withdrawn_on,
+                                withdrawn_by,
+                            },
+                        }),
+                    )
                 })
                 .collect(),
         })
