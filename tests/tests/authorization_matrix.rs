@@ -122,6 +122,9 @@ const TABLE: &[(&str, &str, [Expect; 7])] = &[
     ("list_reviews", "adopted", [U, F, F, F, OK, OK, OK]),
     ("list_reviews", "draft", [U, H, H, H, OK, OK, OK]),
     ("get_review", "adopted", [U, F, F, F, OK, OK, OK]),
+    // The history of settings changes: administrators and co-administrators.
+    ("get_agreement_history", "adopted", [U, F, F, F, OK, OK, OK]),
+    ("get_agreement_history", "draft", [U, H, H, H, OK, OK, OK]),
     (
         "file_renegotiation_request",
         "adopted",
@@ -690,7 +693,9 @@ impl World {
                 "content": agreement_content("Överenskommelse om samverkan")
             })),
             "get_administrator_agenda" => Call::new(admin),
-            "list_reviews" => Call::new(admin).param("id", self.agreement(case)),
+            "list_reviews" | "get_agreement_history" => {
+                Call::new(admin).param("id", self.agreement(case))
+            }
             "get_renegotiation_request" => Call::new(admin)
                 .param("id", self.adopted)
                 .param("request_id", self.renegotiation),

@@ -58,6 +58,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_renegotiation_requests)
         .service(file_renegotiation_request)
         .service(get_renegotiation_request)
+        .service(get_agreement_history)
         .service(answer_renegotiation_request)
         .service(withdraw_renegotiation_request);
 }
@@ -657,6 +658,17 @@ pub struct AgreementEdit {
     pub content: Option<VersionContentInput>,
     /// Replaces the settings.
     pub settings: Option<AgreementSettingsInput>,
+    /// Why the settings change: required when the approval mode, the accepted channels or the
+    /// eligibility rules change; recorded in the agreement's history.
+    #[schema(schema_with = settings_reason)]
+    pub reason: Option<String>,
+}
+
+fn settings_reason() -> Field {
+    Field::nullable_text(
+        limits::REASON_MAX,
+        "Partnerskapet beslutade att även ansökningsformuläret ska godtas.",
+    )
 }
 
 /// Edit the draft text and the settings.
@@ -687,16 +699,31 @@ async fn edit_agreement(
         expected_version: Some(if_match_version(&req)?),
     };
     let edit = body.0;
+    let clock = state.clock.clone();
     apply_change(
         &state,
         principal,
         id.into_inner(),
         guard,
-        move |conn, a, _, _| {
+        move |conn, a, _, caller| {
             if let Some(settings) = edit.settings {
                 let pending = samverkan_persistence::accessions::count_pending(conn, a.id())?;
-                a.change_settings(settings.into(), pending)
-                    .map_err(|e| nested(e, "settings"))?;
+                let actor = agreement::SettingsActor {
+                    id: Uuid::now_v7(),
+                    by: caller.sub.clone(),
+                    at: clock.now(),
+                    reason: edit.reason,
+                };
+                a.change_settings_by(settings.into(), pending, actor)
+                    .map_err(|e| match e {
+                        // The reason is the request's own field, not a setting's.
+                        DomainError::Invalid(ref errors)
+                            if errors.iter().all(|f| f.field == "reason") =>
+                        {
+                            e
+                        }
+                        e => nested(e, "settings"),
+                    })?;
             }
             if let Some(content) = edit.content {
                 a.edit_draft(content.into()).map_err(content_nested)?;
@@ -1256,6 +1283,91 @@ async fn file_renegotiation_request(
         )
     })
     .await
+}
+
+/// One recorded change of the settings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettingsChangeView {
+    pub id: Uuid,
+    /// When the settings changed.
+    pub changed_at: DateTime<Utc>,
+    /// Who changed them: the token's `sub`.
+    pub changed_by: String,
+    /// What changed.
+    pub changed: Vec<agreement::RecordedSetting>,
+    /// Why, as given with the change.
+    pub reason: String,
+}
+
+list_of!(AgreementHistory, SettingsChangeView);
+
+/// The agreement's history of settings changes.
+///
+/// Every change of the approval mode, the accepted channels or the eligibility rules, with
+/// who, when, what and why, oldest first. The agreement's administrators and
+/// co-administrators.
+#[utoipa::path(
+    tag = "agreements", operation_id = "get_agreement_history",
+    params(("id" = Uuid, Path, description = "The agreement's id"), PageParams),
+    responses((status = 200, description = "A page of the history", body = AgreementHistory)),
+    security(("bearer" = []))
+)]
+#[get("/agreements/{id}/history")]
+async fn get_agreement_history(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    id: Path<Uuid>,
+    page: Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let page = page.page_request(&req, 1)?;
+    let after = match page.after.as_deref() {
+        None => None,
+        Some([key]) => Some(
+            key.parse::<Uuid>()
+                .map_err(|_| ApiError::bad_parameter("cursor", RequestField::UnknownCursor))?,
+        ),
+        Some(_) => {
+            return Err(ApiError::bad_parameter(
+                "cursor",
+                RequestField::UnknownCursor,
+            ));
+        }
+    };
+    let record = state
+        .read(move |conn| load_run(conn, id, &principal))
+        .await?;
+    let limit = usize::try_from(page.limit).unwrap_or(0);
+    let rows: Vec<SettingsChangeView> = record
+        .agreement
+        .settings_history()
+        .iter()
+        .filter(|c| after.is_none_or(|after| c.id > after))
+        .take(limit + 1)
+        .map(|c| SettingsChangeView {
+            id: c.id,
+            changed_at: c.changed_at,
+            changed_by: c.changed_by.clone(),
+            changed: c.changed.clone(),
+            reason: c.reason.clone(),
+        })
+        .collect();
+    let page = crate::http::seal(
+        &req,
+        samverkan_persistence::page::Page::from_rows(rows, page.limit, |c| vec![c.id.to_string()]),
+    )?;
+    let link = crate::http::next_link(&req, page.next_cursor.as_deref());
+    json_read(
+        &req,
+        &AgreementHistory {
+            items: page.items,
+            next_cursor: page.next_cursor,
+        },
+        None,
+        Visibility::Private,
+        link,
+    )
 }
 
 /// Read one renegotiation request.

@@ -29,6 +29,7 @@ mod lifecycle;
 mod permissions;
 mod renegotiation;
 mod settings;
+mod settings_history;
 mod version;
 
 use std::borrow::Cow;
@@ -62,6 +63,7 @@ pub use renegotiation::{
 pub use settings::{
     AgreementSettings, EligibleArea, NoticePeriod, OPEN_DATA_CONTACT_MAX, PeriodUnit,
 };
+pub use settings_history::{RecordedSetting, SettingsActor, SettingsChange};
 pub use version::{
     AdoptionInput, AdoptionRecord, AgreementVersion, ConsultationRecord, VersionParts,
     VersionStatus,

@@ -6,9 +6,10 @@ use samverkan_domain::agreement::{
     AdoptionInput, AdoptionRecord, Agreement, AgreementParts, AgreementSettings, AgreementState,
     AgreementVersion, ApprovalMode, CivilSocietyParty, CivilSocietyPartyKind, Commitment,
     CommitmentParty, ConsultationRecord, DevelopmentArea, NoticePeriod, OpenDataLicence,
-    PeriodUnit, Principle, RenegotiationInput, RenegotiationOutcome, RenegotiationRequest,
-    RenegotiationResolution, RequestingSide, ReviewInput, ReviewKind, ReviewRecord, Scope,
-    TerminationInput, TerminationRecord, VersionContent, VersionParts, VersionStatus,
+    PeriodUnit, Principle, RecordedSetting, RenegotiationInput, RenegotiationOutcome,
+    RenegotiationRequest, RenegotiationResolution, RequestingSide, ReviewInput, ReviewKind,
+    ReviewRecord, Scope, SettingsChange, TerminationInput, TerminationRecord, VersionContent,
+    VersionParts, VersionStatus,
 };
 use samverkan_domain::agreement::{EligibleArea, ReportKind, ReportedTo};
 use samverkan_domain::scb::MunicipalityCode;
@@ -57,6 +58,18 @@ struct AgreementDocumentV1 {
     versions: Vec<VersionV1>,
     reviews: Vec<ReviewV1>,
     renegotiation_requests: Vec<RenegotiationV1>,
+    // Added with issue 12: the recorded settings changes, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    settings_history: Vec<SettingsChangeV1>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SettingsChangeV1 {
+    id: Uuid,
+    changed_at: chrono::DateTime<chrono::Utc>,
+    changed_by: String,
+    changed: Vec<RecordedSetting>,
+    reason: String,
 }
 
 fn v1() -> u32 {
@@ -317,6 +330,17 @@ impl AgreementDocumentV1 {
                     }),
                 })
                 .collect(),
+            settings_history: a
+                .settings_history()
+                .iter()
+                .map(|c| SettingsChangeV1 {
+                    id: c.id,
+                    changed_at: c.changed_at,
+                    changed_by: c.changed_by.clone(),
+                    changed: c.changed.clone(),
+                    reason: c.reason.clone(),
+                })
+                .collect(),
         }
     }
 }
@@ -509,6 +533,17 @@ impl AgreementDocumentV1 {
                             },
                         }),
                     )
+                })
+                .collect(),
+            settings_history: self
+                .settings_history
+                .into_iter()
+                .map(|c| SettingsChange {
+                    id: c.id,
+                    changed_at: c.changed_at,
+                    changed_by: c.changed_by,
+                    changed: c.changed,
+                    reason: c.reason,
                 })
                 .collect(),
         })
