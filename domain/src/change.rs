@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::accession::HistoryEvent;
-use crate::agreement::{Agreement, AgreementState};
+use crate::agreement::{Agreement, AgreementState, RenegotiationStatus};
 
 /// A change's type: its text is `area.event` (`accession.approved`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -53,6 +53,14 @@ pub enum ChangeType {
     #[serde(rename = "agreement.renegotiation_requested")]
     #[strum(serialize = "agreement.renegotiation_requested")]
     AgreementRenegotiationRequested,
+    /// The other side answered a renegotiation request (accepted or declined).
+    #[serde(rename = "agreement.renegotiation_answered")]
+    #[strum(serialize = "agreement.renegotiation_answered")]
+    AgreementRenegotiationAnswered,
+    /// The side that filed a renegotiation request withdrew it.
+    #[serde(rename = "agreement.renegotiation_withdrawn")]
+    #[strum(serialize = "agreement.renegotiation_withdrawn")]
+    AgreementRenegotiationWithdrawn,
     #[serde(rename = "accession.submitted")]
     #[strum(serialize = "accession.submitted")]
     AccessionSubmitted,
@@ -130,6 +138,8 @@ impl ChangeType {
                 | Self::AgreementRevisionStarted
                 | Self::AgreementRevisionAbandoned
                 | Self::AgreementRenegotiationRequested
+                | Self::AgreementRenegotiationAnswered
+                | Self::AgreementRenegotiationWithdrawn
                 | Self::AccessionSubmitted
                 | Self::AccessionRejected
                 | Self::AccessionCancelled
@@ -186,6 +196,22 @@ impl ChangeType {
         }
         if after.renegotiation_requests().len() > before.renegotiation_requests().len() {
             changes.push(Self::AgreementRenegotiationRequested);
+        }
+        let count = |a: &Agreement, status: RenegotiationStatus| {
+            a.renegotiation_requests()
+                .iter()
+                .filter(|r| r.status() == status)
+                .count()
+        };
+        if count(after, RenegotiationStatus::Answered)
+            > count(before, RenegotiationStatus::Answered)
+        {
+            changes.push(Self::AgreementRenegotiationAnswered);
+        }
+        if count(after, RenegotiationStatus::Withdrawn)
+            > count(before, RenegotiationStatus::Withdrawn)
+        {
+            changes.push(Self::AgreementRenegotiationWithdrawn);
         }
         if changes.is_empty() {
             changes.push(Self::AgreementUpdated);

@@ -211,7 +211,8 @@ e2e!(agreement_lifecycle_and_visibility, |app| {
         Some(&admin),
         &json!({"filed_on": "2026-11-01", "requested_by": "public_body", "public_body_id": body, "reason": "Ändrade förutsättningar för föreningslivet.", "requested_date": "2027-03-01"}),
     );
-    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json["status"], "filed");
     let requests = app.get(&format!("{path}/renegotiation-requests"));
     assert_eq!(
         requests.json["items"][0]["reason"],
@@ -406,7 +407,7 @@ e2e!(any_party_may_file_a_renegotiation_request, |app| {
         &request,
     );
     assert_eq!(
-        by_network.status, 200,
+        by_network.status, 201,
         "the civil-society party files it: {}",
         by_network.text
     );

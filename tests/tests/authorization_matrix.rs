@@ -122,8 +122,25 @@ const TABLE: &[(&str, &str, [Expect; 7])] = &[
     ("list_reviews", "adopted", [U, F, F, F, OK, OK, OK]),
     ("list_reviews", "draft", [U, H, H, H, OK, OK, OK]),
     ("get_review", "adopted", [U, F, F, F, OK, OK, OK]),
+    // The history of settings changes: administrators and co-administrators.
+    ("get_agreement_history", "adopted", [U, F, F, F, OK, OK, OK]),
+    ("get_agreement_history", "draft", [U, H, H, H, OK, OK, OK]),
     (
         "file_renegotiation_request",
+        "adopted",
+        [U, F, F, F, NEW, NEW, F],
+    ),
+    ("get_renegotiation_request", "adopted", OPEN),
+    // The other side answers: a request by the municipality, for the sector by the forum
+    // acting for it (the rightful caller here).
+    (
+        "answer_renegotiation_request",
+        "adopted",
+        [U, F, F, F, OK, OK, OK],
+    ),
+    // The side that filed it withdraws it: the municipality's, not the sector's.
+    (
+        "withdraw_renegotiation_request",
         "adopted",
         [U, F, F, F, OK, OK, F],
     ),
@@ -371,6 +388,8 @@ struct World {
     public_body: Uuid,
     /// A follow-up recorded on `adopted`.
     review: Uuid,
+    /// A renegotiation request filed by the municipality on `adopted`.
+    renegotiation: Uuid,
     counter: Cell<u32>,
 }
 
@@ -451,6 +470,7 @@ impl World {
             approved: Uuid::nil(),
             public_body,
             review: Uuid::nil(),
+            renegotiation: Uuid::nil(),
             counter: Cell::new(0),
         };
         let (adopted, meeting, membership) = w.group_with_meeting(app);
@@ -476,7 +496,17 @@ impl World {
             Some(&w.admin),
             &json!({"kind": "follow_up", "done_on": "2024-06-01", "summary": "Årlig uppföljning genomförd."}),
         ));
+        w.renegotiation = w.renegotiation_on(app, adopted);
         w
+    }
+
+    /// A renegotiation request filed by the municipality on `agreement`.
+    fn renegotiation_on(&self, app: &TestApp, agreement: Uuid) -> Uuid {
+        created(&app.post(
+            &format!("/api/v1/agreements/{agreement}/renegotiation-requests"),
+            Some(&self.admin),
+            &json!({"filed_on": "2026-11-01", "requested_by": "public_body", "public_body_id": self.body, "reason": "Ändrade förutsättningar för föreningslivet.", "requested_date": "2027-03-01"}),
+        ))
     }
 
     /// The fixtures' settings: the forum acts for the sector.
@@ -663,7 +693,32 @@ impl World {
                 "content": agreement_content("Överenskommelse om samverkan")
             })),
             "get_administrator_agenda" => Call::new(admin),
-            "list_reviews" => Call::new(admin).param("id", self.agreement(case)),
+            "list_reviews" | "get_agreement_history" => {
+                Call::new(admin).param("id", self.agreement(case))
+            }
+            "get_renegotiation_request" => Call::new(admin)
+                .param("id", self.adopted)
+                .param("request_id", self.renegotiation),
+            "answer_renegotiation_request" | "withdraw_renegotiation_request" => {
+                let (id, request) = if fresh {
+                    let id = app.adopted_agreement(admin, self.body, "1285", self.settings());
+                    (id, self.renegotiation_on(app, id))
+                } else {
+                    (self.adopted, self.renegotiation)
+                };
+                let (rightful, body) = if op == "answer_renegotiation_request" {
+                    (
+                        self.co_admin.as_str(),
+                        json!({"outcome": "declined", "answered_on": "2026-11-02", "decision": "Forumet ser inget behov av omförhandling i år."}),
+                    )
+                } else {
+                    (admin, json!({"withdrawn_on": "2026-11-02"}))
+                };
+                Call::new(rightful)
+                    .param("id", id)
+                    .param("request_id", request)
+                    .body(body)
+            }
             "get_review" => Call::new(admin)
                 .param("id", self.adopted)
                 .param("review_id", self.review),

@@ -289,7 +289,11 @@ e2e!(the_network_acts_for_the_sector_in_blekinge, |app| {
         Some(&b.network_rep),
         &request("civil_society", None),
     );
-    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json["status"], "filed");
+    assert_eq!(r.json["filed_by"], "nib-processledare");
+    let filed = r.header("location").expect("a Location").to_owned();
+    assert_eq!(filed, format!("{renegotiate}/{}", r.id()));
     // Every act records its actor: the filer's `sub`, shown to those who run the agreement,
     // never on the public list.
     let run = app.get_as(&renegotiate, &b.region_admin);
@@ -301,6 +305,79 @@ e2e!(the_network_acts_for_the_sector_in_blekinge, |app| {
         "{}",
         public.text
     );
+
+    // The request's life: the other side answers it, the filing side may withdraw it, and
+    // each act names its actor.
+    let answer = format!("{filed}/answer");
+    let accepted = json!({"outcome": "accepted", "answered_on": "2025-01-20", "decision": "Regionstyrelsen beslutar att inleda omförhandling under våren."});
+    // The network does not answer its own request; the Region does not withdraw it.
+    app.post(&answer, Some(&b.network_rep), &accepted)
+        .assert_problem(403);
+    app.post(
+        &format!("{filed}/withdrawal"),
+        Some(&b.region_admin),
+        &json!({"withdrawn_on": "2025-01-20"}),
+    )
+    .assert_problem(403);
+    let early = app.post(
+        &answer,
+        Some(&b.region_admin),
+        &json!({"outcome": "declined", "answered_on": "2025-01-19", "decision": " "}),
+    );
+    assert_eq!(
+        early.assert_problem(422).error_fields(),
+        ["decision", "answered_on"]
+    );
+    let r = app.post(&answer, Some(&b.region_admin), &accepted);
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["status"], "answered");
+    assert_eq!(r.json["outcome"], "accepted");
+    assert_eq!(r.json["answered_on"], "2025-01-20");
+    assert_eq!(r.json["answered_by"], format!("processledare-{}", b.region));
+    let again = app.post(&answer, Some(&b.region_admin), &accepted);
+    assert_eq!(
+        again.assert_problem(409).json["code"],
+        "renegotiation_not_filed"
+    );
+    app.post(
+        &format!("{filed}/withdrawal"),
+        Some(&b.network_rep),
+        &json!({"withdrawn_on": "2025-01-20"}),
+    )
+    .assert_problem(409);
+    // Read back: the decision is public, who answered is for those who run the agreement.
+    let read = app.get_as(&filed, &b.network_rep);
+    assert_eq!(read.status, 200, "{}", read.text);
+    assert_eq!(
+        read.json["decision"],
+        "Regionstyrelsen beslutar att inleda omförhandling under våren."
+    );
+    assert_eq!(read.json["answered_by"], r.json["answered_by"]);
+    let public = app.get(&filed);
+    assert_eq!(public.json["status"], "answered", "{}", public.text);
+    assert!(public.json["answered_by"].is_null(), "{}", public.text);
+    // A second request, withdrawn by the network that filed it.
+    let second = app.post(
+        &renegotiate,
+        Some(&b.network_rep),
+        &request("civil_society", None),
+    );
+    assert_eq!(second.status, 201, "{}", second.text);
+    let withdrawn = app.post(
+        &format!("{renegotiate}/{}/withdrawal", second.id()),
+        Some(&b.network_rep),
+        &json!({"withdrawn_on": "2025-01-20"}),
+    );
+    assert_eq!(withdrawn.status, 200, "{}", withdrawn.text);
+    assert_eq!(withdrawn.json["status"], "withdrawn");
+    assert_eq!(withdrawn.json["withdrawn_by"], "nib-processledare");
+    let statuses: Vec<Value> = app.get(&renegotiate).json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].clone())
+        .collect();
+    assert_eq!(statuses, [json!("answered"), json!("withdrawn")]);
 
     // The partnership rejects the application; the reason stays private on the accession and
     // the public meeting records carry the decision, not the reason.
@@ -465,3 +542,92 @@ e2e!(
         assert!(csv.text.contains("Karlskrona"), "{}", csv.text);
     }
 );
+
+// Settings changes are events: a change of the approval mode, the accepted channels or the
+// eligibility rules needs a reason and is listed in the agreement's history, with who, when,
+// what and why, for the administrators and co-administrators.
+e2e!(settings_changes_are_recorded_in_the_history, |app| {
+    app.set_today("2024-02-15");
+    let b = draft(app);
+    let history = format!("{}/history", b.path);
+    let settings = |channels: Value, public_bodies: bool, months: u32| json!({"approval_mode": "steering_group", "public_bodies_may_accede": public_bodies, "accepted_channels": channels, "follow_up_months": months});
+    let etag = |app: &TestApp| {
+        app.get_as(&b.path, &b.region_admin)
+            .header("etag")
+            .unwrap()
+            .to_owned()
+    };
+    // Without a reason, a change of the accepted channels is refused, naming the field.
+    let r = app.patch(
+        &b.path,
+        &b.region_admin,
+        Some(&etag(app)),
+        &json!({"settings": settings(json!(["form", "board_minutes"]), true, 12)}),
+    );
+    assert_eq!(r.assert_problem(422).error_fields(), ["reason"]);
+    let r = app.patch(
+        &b.path,
+        &b.region_admin,
+        Some(&etag(app)),
+        &json!({"settings": settings(json!(["form", "board_minutes"]), true, 12), "reason": "Partnerskapet godtar även styrelseprotokoll från föreningar på Öland."}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    // The calendar is no recorded setting: no reason needed, no entry.
+    let r = app.patch(
+        &b.path,
+        &b.region_admin,
+        Some(&etag(app)),
+        &json!({"settings": settings(json!(["form", "board_minutes"]), true, 6)}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    app.set_today("2024-02-20");
+    let r = app.patch(
+        &b.path,
+        &b.region_admin,
+        Some(&etag(app)),
+        &json!({"settings": settings(json!(["form", "board_minutes"]), false, 6), "reason": "Offentliga aktörer är redan parter i överenskommelsen."}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    // The co-administrator reads it, a page at a time.
+    let first = app.get_as(&format!("{history}?limit=1"), &b.network_rep);
+    assert_eq!(first.status, 200, "{}", first.text);
+    let items = first.json["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["changed"], json!(["accepted_channels"]));
+    assert_eq!(
+        items[0]["changed_by"],
+        format!("processledare-{}", b.region)
+    );
+    assert_eq!(items[0]["changed_at"], "2024-02-15T12:00:00Z");
+    assert_eq!(
+        items[0]["reason"],
+        "Partnerskapet godtar även styrelseprotokoll från föreningar på Öland."
+    );
+    let cursor = first.json["next_cursor"].as_str().expect("a next page");
+    let second = app.get_as(
+        &format!("{history}?limit=1&cursor={cursor}"),
+        &b.network_rep,
+    );
+    assert_eq!(second.status, 200, "{}", second.text);
+    assert_eq!(second.json["items"][0]["changed"], json!(["eligibility"]));
+    assert_eq!(
+        second.json["items"][0]["changed_at"],
+        "2024-02-20T12:00:00Z"
+    );
+    assert!(second.json["next_cursor"].is_null(), "{}", second.text);
+    let all = app.get_as(&history, &b.region_admin);
+    assert_eq!(
+        all.json["items"].as_array().unwrap().len(),
+        2,
+        "{}",
+        all.text
+    );
+
+    // Nobody else: the draft's existence does not leak; anonymous callers authenticate.
+    let stranger = app.organization_rep(Uuid::now_v7());
+    app.get_as(&history, &stranger).assert_problem(404);
+    app.get(&history).assert_problem(401);
+    let other_admin = app.agreement_admin(app.public_body("municipality", "1281"));
+    app.get_as(&history, &other_admin).assert_problem(404);
+});

@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use samverkan_domain::accession::Channel;
 use samverkan_domain::agreement::{
     self, ApprovalMode, CivilSocietyPartyKind, CommitmentParty, DueKind, EligibleArea,
-    OpenDataLicence, PeriodUnit, RequestingSide, ShownStatus, VersionStatus, limits,
+    OpenDataLicence, PeriodUnit, RenegotiationOutcome, RenegotiationStatus, RequestingSide,
+    ShownStatus, VersionStatus, limits,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -867,18 +868,64 @@ pub struct RenegotiationRequest {
     /// Who filed it: the token's `sub`, shown to the agreement's administrators and
     /// co-administrators only; null otherwise and for requests filed before this was kept.
     pub filed_by: Option<String>,
+    /// `filed`, then `answered` by the other side or `withdrawn` by the side that filed it.
+    pub status: RenegotiationStatus,
+    /// The answer's outcome, when `answered`.
+    pub outcome: Option<RenegotiationOutcome>,
+    /// The date of the answer, when `answered`.
+    pub answered_on: Option<NaiveDate>,
+    /// The answering side's decision, when `answered`.
+    pub decision: Option<String>,
+    /// Who answered (the token's `sub`), shown as `filed_by` is.
+    pub answered_by: Option<String>,
+    /// The date of the withdrawal, when `withdrawn`.
+    pub withdrawn_on: Option<NaiveDate>,
+    /// Who withdrew it (the token's `sub`), shown as `filed_by` is.
+    pub withdrawn_by: Option<String>,
 }
 
-impl From<&agreement::RenegotiationRequest> for RenegotiationRequest {
-    fn from(r: &agreement::RenegotiationRequest) -> Self {
-        Self {
+impl RenegotiationRequest {
+    /// The request; who acted (`filed_by`, `answered_by`, `withdrawn_by`) only for those who
+    /// run the agreement (`runner`).
+    pub fn of(r: &agreement::RenegotiationRequest, runner: bool) -> Self {
+        let actor = |s: &str| Some(s.to_owned()).filter(|s| runner && !s.is_empty());
+        let mut view = Self {
             id: r.id(),
             filed_on: r.filed_on(),
             requested_by: r.requested_by(),
             public_body_id: r.public_body_id(),
             reason: r.reason().to_owned(),
             requested_date: r.requested_date(),
-            filed_by: None,
+            filed_by: actor(r.filed_by()),
+            status: r.status(),
+            outcome: None,
+            answered_on: None,
+            decision: None,
+            answered_by: None,
+            withdrawn_on: None,
+            withdrawn_by: None,
+        };
+        match r.resolution() {
+            None => {}
+            Some(agreement::RenegotiationResolution::Answered {
+                outcome,
+                answered_on,
+                decision,
+                answered_by,
+            }) => {
+                view.outcome = Some(*outcome);
+                view.answered_on = Some(*answered_on);
+                view.decision = Some(decision.clone());
+                view.answered_by = actor(answered_by);
+            }
+            Some(agreement::RenegotiationResolution::Withdrawn {
+                withdrawn_on,
+                withdrawn_by,
+            }) => {
+                view.withdrawn_on = Some(*withdrawn_on);
+                view.withdrawn_by = actor(withdrawn_by);
+            }
         }
+        view
     }
 }

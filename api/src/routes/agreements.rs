@@ -56,7 +56,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_reviews)
         .service(get_review)
         .service(list_renegotiation_requests)
-        .service(file_renegotiation_request);
+        .service(file_renegotiation_request)
+        .service(get_renegotiation_request)
+        .service(get_agreement_history)
+        .service(answer_renegotiation_request)
+        .service(withdraw_renegotiation_request);
 }
 
 /// An agreement as clients see it: the current (adopted) version and, for administrators,
@@ -542,10 +546,7 @@ async fn list_renegotiation_requests(
         .agreement
         .renegotiation_requests()
         .iter()
-        .map(|r| RenegotiationRequest {
-            filed_by: Some(r.filed_by().to_owned()).filter(|s| runner && !s.is_empty()),
-            ..RenegotiationRequest::from(r)
-        })
+        .map(|r| RenegotiationRequest::of(r, runner))
         .collect();
     let visibility = if runner {
         Visibility::Private
@@ -657,6 +658,17 @@ pub struct AgreementEdit {
     pub content: Option<VersionContentInput>,
     /// Replaces the settings.
     pub settings: Option<AgreementSettingsInput>,
+    /// Why the settings change: required when the approval mode, the accepted channels or the
+    /// eligibility rules change; recorded in the agreement's history.
+    #[schema(schema_with = settings_reason)]
+    pub reason: Option<String>,
+}
+
+fn settings_reason() -> Field {
+    Field::nullable_text(
+        limits::REASON_MAX,
+        "Partnerskapet beslutade att även ansökningsformuläret ska godtas.",
+    )
 }
 
 /// Edit the draft text and the settings.
@@ -687,16 +699,31 @@ async fn edit_agreement(
         expected_version: Some(if_match_version(&req)?),
     };
     let edit = body.0;
+    let clock = state.clock.clone();
     apply_change(
         &state,
         principal,
         id.into_inner(),
         guard,
-        move |conn, a, _, _| {
+        move |conn, a, _, caller| {
             if let Some(settings) = edit.settings {
                 let pending = samverkan_persistence::accessions::count_pending(conn, a.id())?;
-                a.change_settings(settings.into(), pending)
-                    .map_err(|e| nested(e, "settings"))?;
+                let actor = agreement::SettingsActor {
+                    id: Uuid::now_v7(),
+                    by: caller.sub.clone(),
+                    at: clock.now(),
+                    reason: edit.reason,
+                };
+                a.change_settings_by(settings.into(), pending, actor)
+                    .map_err(|e| match e {
+                        // The reason is the request's own field, not a setting's.
+                        DomainError::Invalid(ref errors)
+                            if errors.iter().all(|f| f.field == "reason") =>
+                        {
+                            e
+                        }
+                        e => nested(e, "settings"),
+                    })?;
             }
             if let Some(content) = edit.content {
                 a.edit_draft(content.into()).map_err(content_nested)?;
@@ -1141,7 +1168,7 @@ async fn get_review(
     )
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "filed_on": "2026-02-02",
@@ -1186,52 +1213,340 @@ impl RulesBetweenFields for RenegotiationFiled {
 
 /// File a request to renegotiate.
 ///
-/// Records a written request to renegotiate (omförhandling). Any party may file one: the
-/// administrators of a party public body, or the representatives of the civil-society network
-/// that is a party; platform administrators record requests received on paper (409
-/// `agreement_not_adopted`).
+/// Records a written request to renegotiate (omförhandling), with who filed it (the token's
+/// `sub`). Any party may file one for itself: the administrators of a party public body, or
+/// the co-administrators for the civil-society party (403 when the caller does not act for
+/// the party named); platform administrators record requests received on paper (409
+/// `agreement_not_adopted`). The request starts `filed`.
 #[utoipa::path(
     tag = "agreements", operation_id = "file_renegotiation_request", request_body = RenegotiationFiled,
-    params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `public_body_id` (`required`, `not_a_party`: the public body is not a party, `not_allowed`), `filed_on` (`in_future`, `before_adoption`: filed before the agreement was adopted), `requested_date` (`before_filed_on`), `reason`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body returns the original response")),
+    responses((status = 201, description = "The request was filed", body = RenegotiationRequest, headers(("Location" = String))), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `public_body_id` (`required`, `not_a_party`: the public body is not a party, `not_allowed`), `filed_on` (`in_future`, `before_adoption`: filed before the agreement was adopted), `requested_date` (`before_filed_on`), `reason`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/renegotiation-requests")]
 async fn file_renegotiation_request(
+    req: HttpRequest,
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
     body: Json<RenegotiationFiled>,
 ) -> ApiResult<HttpResponse> {
+    let agreement_id = id.into_inner();
     let b = body.0;
-    let request = RenegotiationInput {
-        id: Uuid::now_v7(),
-        filed_on: b.filed_on,
-        requested_by: b.requested_by,
-        public_body_id: b.public_body_id,
-        reason: b.reason,
-        requested_date: b.requested_date,
-        filed_by: p.sub.clone(),
+    let caller = p.clone();
+    let clock = state.clock.clone();
+    let filed = b.clone();
+    create_once(&state, &req, &p.sub, &b, move |conn| {
+        let b = filed.clone();
+        let mut record = store::get_agreement_for_update(conn, agreement_id)?;
+        if !agreement::may_view(Some(&caller), &record.agreement) {
+            return Err(ApiError::NotFound);
+        }
+        require_that(agreement::may_file_renegotiation_request(
+            &caller,
+            &record.agreement,
+        ))?;
+        // The party named must be one the caller acts for.
+        require_that(agreement::may_file_renegotiation_as(
+            &caller,
+            &record.agreement,
+            b.requested_by,
+            b.public_body_id,
+        ))?;
+        let request = RenegotiationInput {
+            id: Uuid::now_v7(),
+            filed_on: b.filed_on,
+            requested_by: b.requested_by,
+            public_body_id: b.public_body_id,
+            reason: b.reason,
+            requested_date: b.requested_date,
+            filed_by: caller.sub.clone(),
+        };
+        let request_id = request.id;
+        let before = record.agreement.clone();
+        record
+            .agreement
+            .file_renegotiation_request(request, clock.today())?;
+        crate::workflows::changes::agreement(conn, Some(&before), &record.agreement, clock.now())?;
+        store::save_agreement(conn, &record.agreement, record.row_version, clock.now())?;
+        let saved = record
+            .agreement
+            .renegotiation_requests()
+            .iter()
+            .find(|r| r.id() == request_id)
+            .ok_or_else(|| ApiError::Internal("the filed request is missing".into()))?;
+        Created::new(
+            format!("/api/v1/agreements/{agreement_id}/renegotiation-requests/{request_id}"),
+            None,
+            &RenegotiationRequest::of(saved, true),
+        )
+    })
+    .await
+}
+
+/// One recorded change of the settings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettingsChangeView {
+    pub id: Uuid,
+    /// When the settings changed.
+    pub changed_at: DateTime<Utc>,
+    /// Who changed them: the token's `sub`.
+    pub changed_by: String,
+    /// What changed.
+    pub changed: Vec<agreement::RecordedSetting>,
+    /// Why, as given with the change.
+    pub reason: String,
+}
+
+list_of!(AgreementHistory, SettingsChangeView);
+
+/// The agreement's history of settings changes.
+///
+/// Every change of the approval mode, the accepted channels or the eligibility rules, with
+/// who, when, what and why, oldest first. The agreement's administrators and
+/// co-administrators.
+#[utoipa::path(
+    tag = "agreements", operation_id = "get_agreement_history",
+    params(("id" = Uuid, Path, description = "The agreement's id"), PageParams),
+    responses((status = 200, description = "A page of the history", body = AgreementHistory)),
+    security(("bearer" = []))
+)]
+#[get("/agreements/{id}/history")]
+async fn get_agreement_history(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Authenticated(principal): Authenticated,
+    id: Path<Uuid>,
+    page: Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let page = page.page_request(&req, 1)?;
+    let after = match page.after.as_deref() {
+        None => None,
+        Some([key]) => Some(
+            key.parse::<Uuid>()
+                .map_err(|_| ApiError::bad_parameter("cursor", RequestField::UnknownCursor))?,
+        ),
+        Some(_) => {
+            return Err(ApiError::bad_parameter(
+                "cursor",
+                RequestField::UnknownCursor,
+            ));
+        }
     };
-    let guard = ChangeGuard {
-        allowed: agreement::may_file_renegotiation_request,
-        expected_version: None,
+    let record = state
+        .read(move |conn| load_run(conn, id, &principal))
+        .await?;
+    let limit = usize::try_from(page.limit).unwrap_or(0);
+    let rows: Vec<SettingsChangeView> = record
+        .agreement
+        .settings_history()
+        .iter()
+        .filter(|c| after.is_none_or(|after| c.id > after))
+        .take(limit + 1)
+        .map(|c| SettingsChangeView {
+            id: c.id,
+            changed_at: c.changed_at,
+            changed_by: c.changed_by.clone(),
+            changed: c.changed.clone(),
+            reason: c.reason.clone(),
+        })
+        .collect();
+    let page = crate::http::seal(
+        &req,
+        samverkan_persistence::page::Page::from_rows(rows, page.limit, |c| vec![c.id.to_string()]),
+    )?;
+    let link = crate::http::next_link(&req, page.next_cursor.as_deref());
+    json_read(
+        &req,
+        &AgreementHistory {
+            items: page.items,
+            next_cursor: page.next_cursor,
+        },
+        None,
+        Visibility::Private,
+        link,
+    )
+}
+
+/// Read one renegotiation request.
+///
+/// Public for a public agreement, as the list is; who acted is shown to those who run the
+/// agreement only.
+#[utoipa::path(
+    tag = "agreements", operation_id = "get_renegotiation_request",
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("request_id" = Uuid, Path, description = "The request's id")),
+    responses((status = 200, description = "The request", body = RenegotiationRequest)),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}/renegotiation-requests/{request_id}")]
+async fn get_renegotiation_request(
+    req: HttpRequest,
+    state: Data<AppState>,
+    Caller(caller): Caller,
+    path: Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (id, request_id) = path.into_inner();
+    let runs = caller.clone();
+    let record = state
+        .read(move |conn| load_visible(conn, id, caller.as_ref()))
+        .await?;
+    let runner = runs.is_some_and(|p| agreement::may_run(&p, &record.agreement));
+    let request = record
+        .agreement
+        .renegotiation_requests()
+        .iter()
+        .find(|r| r.id() == request_id)
+        .ok_or(ApiError::NotFound)?;
+    let visibility = if runner {
+        Visibility::Private
+    } else {
+        Visibility::of_agreement(&record.agreement)
     };
-    apply_change(
+    json_read(
+        &req,
+        &RenegotiationRequest::of(request, runner),
+        None,
+        visibility,
+        None,
+    )
+}
+
+/// Ends a filed renegotiation request under the agreement's row lock: `allowed` says who may
+/// (403 otherwise), `end` is the domain operation; answers 200 with the request.
+async fn end_renegotiation_request(
+    state: &AppState,
+    caller: Principal,
+    agreement_id: Uuid,
+    request_id: Uuid,
+    allowed: fn(&Principal, &Agreement, &agreement::RenegotiationRequest) -> bool,
+    end: impl FnOnce(&mut agreement::RenegotiationRequest, &str, NaiveDate) -> Result<(), DomainError>
+    + Send
+    + 'static,
+) -> ApiResult<HttpResponse> {
+    let clock = state.clock.clone();
+    let view = state
+        .write(move |conn| {
+            let mut record = store::get_agreement_for_update(conn, agreement_id)?;
+            if !agreement::may_view(Some(&caller), &record.agreement) {
+                return Err(ApiError::NotFound);
+            }
+            let before = record.agreement.clone();
+            let agreement_now = record.agreement.clone();
+            let request = record
+                .agreement
+                .renegotiation_request_mut(request_id)
+                .ok_or(ApiError::NotFound)?;
+            require_that(allowed(&caller, &agreement_now, request))?;
+            end(request, &caller.sub, clock.today())?;
+            let view = RenegotiationRequest::of(request, true);
+            crate::workflows::changes::agreement(
+                conn,
+                Some(&before),
+                &record.agreement,
+                clock.now(),
+            )?;
+            store::save_agreement(conn, &record.agreement, record.row_version, clock.now())?;
+            Ok(view)
+        })
+        .await?;
+    changed(&view, None)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "outcome": "accepted",
+    "answered_on": "2026-03-02",
+    "decision": "Regionstyrelsen beslutar att inleda omförhandling under hösten.",
+}))]
+pub struct RenegotiationAnswered {
+    pub outcome: agreement::RenegotiationOutcome,
+    /// The date of the decision.
+    pub answered_on: NaiveDate,
+    /// The decision, as the answering side wrote it.
+    #[schema(schema_with = renegotiation_reason)]
+    pub decision: String,
+}
+
+/// Answer a renegotiation request.
+///
+/// The other side answers a filed request, accepting or declining it, with the date and the
+/// decision: a request by a public body is answered for the civil-society party (its
+/// co-administrators), one by the civil-society party by the public body's administrators;
+/// platform administrators record answers received on paper (403 otherwise). Only a filed
+/// request (409 `renegotiation_not_filed`).
+#[utoipa::path(
+    tag = "agreements", operation_id = "answer_renegotiation_request", request_body = RenegotiationAnswered,
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("request_id" = Uuid, Path, description = "The request's id")),
+    responses((status = 200, description = "The request, answered", body = RenegotiationRequest), (status = 409, description = "The request is no longer filed; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `answered_on` (`in_future`, `before_filed_on`), `decision`", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/renegotiation-requests/{request_id}/answer")]
+async fn answer_renegotiation_request(
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    path: Path<(Uuid, Uuid)>,
+    body: Json<RenegotiationAnswered>,
+) -> ApiResult<HttpResponse> {
+    let (id, request_id) = path.into_inner();
+    let b = body.0;
+    end_renegotiation_request(
         &state,
         p,
-        id.into_inner(),
-        guard,
-        move |_, a, today, caller| {
-            // The party named must be one the caller acts for.
-            require_that(agreement::may_file_renegotiation_as(
-                caller,
-                a,
-                request.requested_by,
-                request.public_body_id,
-            ))?;
-            Ok(a.file_renegotiation_request(request, today)?)
+        id,
+        request_id,
+        agreement::may_answer_renegotiation,
+        move |r, sub, today| {
+            r.answer(
+                agreement::RenegotiationAnswer {
+                    outcome: b.outcome,
+                    answered_on: b.answered_on,
+                    decision: b.decision,
+                    answered_by: sub.to_owned(),
+                },
+                today,
+            )
         },
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"withdrawn_on": "2026-03-02"}))]
+pub struct RenegotiationWithdrawn {
+    /// The date of the withdrawal.
+    pub withdrawn_on: NaiveDate,
+}
+
+/// Withdraw a renegotiation request.
+///
+/// The side that filed a request withdraws it (403 otherwise; platform administrators record
+/// withdrawals received on paper). Only a filed request (409 `renegotiation_not_filed`).
+#[utoipa::path(
+    tag = "agreements", operation_id = "withdraw_renegotiation_request", request_body = RenegotiationWithdrawn,
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("request_id" = Uuid, Path, description = "The request's id")),
+    responses((status = 200, description = "The request, withdrawn", body = RenegotiationRequest), (status = 409, description = "The request is no longer filed; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `withdrawn_on` (`in_future`, `before_filed_on`)", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/renegotiation-requests/{request_id}/withdrawal")]
+async fn withdraw_renegotiation_request(
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    path: Path<(Uuid, Uuid)>,
+    body: Json<RenegotiationWithdrawn>,
+) -> ApiResult<HttpResponse> {
+    let (id, request_id) = path.into_inner();
+    let withdrawn_on = body.0.withdrawn_on;
+    end_renegotiation_request(
+        &state,
+        p,
+        id,
+        request_id,
+        agreement::may_withdraw_renegotiation,
+        move |r, sub, today| r.withdraw(withdrawn_on, sub.to_owned(), today),
     )
     .await
 }

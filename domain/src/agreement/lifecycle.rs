@@ -9,8 +9,9 @@ use uuid::Uuid;
 use super::limits::*;
 use super::{
     AdoptionInput, AdoptionRecord, AgreementField, AgreementRule, AgreementSettings,
-    AgreementVersion, ConsultationRecord, DueItem, RenegotiationInput, RenegotiationRequest,
-    ReviewInput, ReviewRecord, VersionContent, VersionStatus, due_items,
+    AgreementVersion, ConsultationRecord, DueItem, RecordedSetting, RenegotiationInput,
+    RenegotiationRequest, ReviewInput, ReviewRecord, SettingsActor, SettingsChange, VersionContent,
+    VersionStatus, due_items,
 };
 use crate::error::{CommonField, DomainError, FieldError, Validator};
 use crate::party::PartyField;
@@ -220,6 +221,7 @@ pub struct Agreement {
     /// Follow-ups and evaluations recorded as done, in the order recorded.
     reviews: Vec<ReviewRecord>,
     renegotiation_requests: Vec<RenegotiationRequest>,
+    settings_history: Vec<SettingsChange>,
 }
 
 /// A stored agreement's parts, for [`Agreement::restore`].
@@ -237,6 +239,8 @@ pub struct AgreementParts {
     pub versions: Vec<AgreementVersion>,
     pub reviews: Vec<ReviewRecord>,
     pub renegotiation_requests: Vec<RenegotiationRequest>,
+    /// Oldest first.
+    pub settings_history: Vec<SettingsChange>,
 }
 
 impl Agreement {
@@ -265,6 +269,7 @@ impl Agreement {
             versions: vec![AgreementVersion::draft(1, content)],
             reviews: Vec::new(),
             renegotiation_requests: Vec::new(),
+            settings_history: Vec::new(),
         })
     }
 
@@ -284,6 +289,7 @@ impl Agreement {
             versions: parts.versions,
             reviews: parts.reviews,
             renegotiation_requests: parts.renegotiation_requests,
+            settings_history: parts.settings_history,
         }
     }
 
@@ -341,6 +347,11 @@ impl Agreement {
 
     pub fn renegotiation_requests(&self) -> &[RenegotiationRequest] {
         &self.renegotiation_requests
+    }
+
+    /// The recorded changes of the settings, oldest first.
+    pub fn settings_history(&self) -> &[SettingsChange] {
+        &self.settings_history
     }
 
     // ----- queries -----
@@ -526,6 +537,46 @@ impl Agreement {
     /// time until the agreement is terminated or abandoned.
     pub fn update_settings(&mut self, settings: AgreementSettings) -> Result<(), DomainError> {
         self.change_settings(settings, 0)
+    }
+
+    /// [`Agreement::change_settings`] as an act: a change of the approval mode, the accepted
+    /// channels or the eligibility rules needs a `reason` (422 `reason` `required`) and is
+    /// recorded in the history with who, when, what and why.
+    pub fn change_settings_by(
+        &mut self,
+        settings: AgreementSettings,
+        pending_decisions: u64,
+        actor: SettingsActor,
+    ) -> Result<(), DomainError> {
+        let before = self.settings.clone();
+        let reason = match actor.reason.as_deref().map(str::trim) {
+            Some(r) if !r.is_empty() => {
+                let mut v = Validator::new();
+                let reason = v.text("reason", r, REASON_MAX);
+                v.finish()?;
+                reason
+            }
+            _ => None,
+        };
+        self.change_settings(settings, pending_decisions)?;
+        let changed = RecordedSetting::changed(&before, &self.settings);
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let Some(reason) = reason else {
+            self.settings = before;
+            let mut v = Validator::new();
+            v.add("reason", CommonField::Required);
+            return v.finish();
+        };
+        self.settings_history.push(SettingsChange {
+            id: actor.id,
+            changed_at: actor.at,
+            changed_by: actor.by,
+            changed,
+            reason,
+        });
+        Ok(())
     }
 
     /// [`Agreement::update_settings`], knowing how many accessions await a decision: the
@@ -750,6 +801,13 @@ impl Agreement {
         let request = request.validated(self, today)?;
         self.renegotiation_requests.push(request);
         Ok(())
+    }
+
+    /// A request on record, to answer or withdraw it.
+    pub fn renegotiation_request_mut(&mut self, id: Uuid) -> Option<&mut RenegotiationRequest> {
+        self.renegotiation_requests
+            .iter_mut()
+            .find(|r| r.id() == id)
     }
 
     // ----- helpers -----

@@ -29,6 +29,7 @@ mod lifecycle;
 mod permissions;
 mod renegotiation;
 mod settings;
+mod settings_history;
 mod version;
 
 use std::borrow::Cow;
@@ -51,14 +52,18 @@ pub use lifecycle::{
 };
 pub use permissions::{
     Administered, PUBLIC_STATES, acting_for, acting_organization_ids, acts_for_side,
-    administered_by, co_administers, is_publicly_visible, may_administer, may_create_agreement,
-    may_file_renegotiation_as, may_file_renegotiation_request, may_record_review, may_run,
-    may_view, may_view_version,
+    administered_by, co_administers, is_publicly_visible, may_administer, may_answer_renegotiation,
+    may_create_agreement, may_file_renegotiation_as, may_file_renegotiation_request,
+    may_record_review, may_run, may_view, may_view_version, may_withdraw_renegotiation,
 };
-pub use renegotiation::{RenegotiationInput, RenegotiationRequest, RequestingSide};
+pub use renegotiation::{
+    RenegotiationAnswer, RenegotiationInput, RenegotiationOutcome, RenegotiationRequest,
+    RenegotiationResolution, RenegotiationStatus, RequestingSide,
+};
 pub use settings::{
     AgreementSettings, EligibleArea, NoticePeriod, OPEN_DATA_CONTACT_MAX, PeriodUnit,
 };
+pub use settings_history::{RecordedSetting, SettingsActor, SettingsChange};
 pub use version::{
     AdoptionInput, AdoptionRecord, AgreementVersion, ConsultationRecord, VersionParts,
     VersionStatus,
@@ -184,6 +189,11 @@ crate::rules! {
         DecisionsPending { count: u64 } => "decisions_pending" {
             en: "the approval mode cannot change while {count} accession(s) await a decision",
             sv: "sättet att godkänna anslutningar kan inte ändras medan {count} anslutning(ar) väntar på beslut",
+        },
+        /// An answer or a withdrawal ends a request; neither can follow the other.
+        RenegotiationNotFiled { status: RenegotiationStatus } => "renegotiation_not_filed" {
+            en: "only a filed renegotiation request can be answered or withdrawn; this one is {status}",
+            sv: "bara en inlämnad begäran om omförhandling kan besvaras eller återkallas; den här är {status}",
         },
         /// Every seed is built on its principles (six or seven).
         NoPrinciples => "no_principles" {
@@ -358,10 +368,25 @@ crate::field_errors! {
             en: "renegotiation can be called for only once the agreement is adopted ({adopted_on})",
             sv: "omförhandling kan begäras först när överenskommelsen är antagen ({adopted_on})",
         },
+        /// Checked against the request's date.
+        BeforeRequestFiled { filed_on: NaiveDate } => "before_filed_on" {
+            en: "cannot be dated before the request was filed ({filed_on})",
+            sv: "kan inte dateras före begäran lämnades in ({filed_on})",
+        },
         RequestedBeforeFiled => "before_filed_on" {
             en: "renegotiation cannot be requested from a date before the request",
             sv: "omförhandling kan inte begäras från ett datum före begäran",
         },
+    }
+}
+
+impl Term for RenegotiationStatus {
+    fn term(&self, lang: Lang) -> Cow<'_, str> {
+        Cow::Borrowed(match self {
+            Self::Filed => lang.pick("filed", "inlämnad"),
+            Self::Answered => lang.pick("answered", "besvarad"),
+            Self::Withdrawn => lang.pick("withdrawn", "återkallad"),
+        })
     }
 }
 

@@ -3,7 +3,10 @@
 
 use uuid::Uuid;
 
-use super::{Agreement, AgreementState, AgreementVersion, CivilSocietyPartyKind, RequestingSide};
+use super::{
+    Agreement, AgreementState, AgreementVersion, CivilSocietyPartyKind, RenegotiationRequest,
+    RequestingSide,
+};
 use crate::access::Principal;
 use crate::steering::Side;
 
@@ -138,6 +141,37 @@ pub fn may_file_renegotiation_as(
             .is_none_or(|id| !agreement.is_party(id) || principal.administers_public_body(id)),
         RequestingSide::CivilSociety => co_administers(principal, agreement),
     }
+}
+
+/// Who answers a renegotiation request: the other side, the one the request was not filed
+/// for. A request by a public body is answered for the civil-society party (its
+/// co-administrators, or the administrators registering the sector's answer while no
+/// organisation acts for it); one by the civil-society party by the public body's
+/// administrators. Platform administrators record answers received on paper.
+pub fn may_answer_renegotiation(
+    principal: &Principal,
+    agreement: &Agreement,
+    request: &RenegotiationRequest,
+) -> bool {
+    match request.requested_by() {
+        RequestingSide::PublicBody => acts_for_side(principal, agreement, Side::CivilSociety),
+        RequestingSide::CivilSociety => acts_for_side(principal, agreement, Side::PublicSector),
+    }
+}
+
+/// Who withdraws a renegotiation request: the side that filed it, as
+/// [`may_file_renegotiation_as`] the party it names.
+pub fn may_withdraw_renegotiation(
+    principal: &Principal,
+    agreement: &Agreement,
+    request: &RenegotiationRequest,
+) -> bool {
+    may_file_renegotiation_as(
+        principal,
+        agreement,
+        request.requested_by(),
+        request.public_body_id(),
+    )
 }
 
 /// Adopted and terminated agreements are public; drafts, consultations and abandoned drafts

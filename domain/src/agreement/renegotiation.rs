@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::limits::REASON_MAX;
-use super::{AdoptionRecord, Agreement, AgreementField, NoticePeriod};
+use super::{AdoptionRecord, Agreement, AgreementField, AgreementRule, NoticePeriod};
 use crate::error::{DomainError, Validator};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -101,20 +101,157 @@ impl RenegotiationInput {
             v.add("requested_date", AgreementField::RequestedBeforeFiled);
         }
         v.finish()?;
-        Ok(RenegotiationRequest(Self {
-            reason: reason.unwrap_or_default(),
-            ..self.clone()
-        }))
+        Ok(RenegotiationRequest(
+            Self {
+                reason: reason.unwrap_or_default(),
+                ..self.clone()
+            },
+            None,
+        ))
     }
 }
 
-/// A call for renegotiation as filed: a [`RenegotiationInput`] that passed its checks.
+/// Where a request stands: `filed`, then `answered` by the other side or `withdrawn` by
+/// the side that filed it. Both ends are final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum RenegotiationStatus {
+    Filed,
+    Answered,
+    Withdrawn,
+}
+
+crate::enum_text::enum_text!(RenegotiationStatus);
+
+/// The other side's answer to a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum RenegotiationOutcome {
+    /// The parties will renegotiate.
+    Accepted,
+    Declined,
+}
+
+crate::enum_text::enum_text!(RenegotiationOutcome);
+
+/// How a filed request ended: an answer (with its outcome and decision) or a withdrawal.
+/// Both record the date and who acted (the token's `sub`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenegotiationRequest(RenegotiationInput);
+pub enum RenegotiationResolution {
+    Answered {
+        outcome: RenegotiationOutcome,
+        /// The date of the decision.
+        answered_on: NaiveDate,
+        /// The decision, as the answering side wrote it.
+        decision: String,
+        answered_by: String,
+    },
+    Withdrawn {
+        withdrawn_on: NaiveDate,
+        withdrawn_by: String,
+    },
+}
+
+/// The other side's answer, as the caller records it; checked by
+/// [`RenegotiationRequest::answer`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenegotiationAnswer {
+    pub outcome: RenegotiationOutcome,
+    pub answered_on: NaiveDate,
+    pub decision: String,
+    /// Who answered: the token's `sub`.
+    pub answered_by: String,
+}
+
+/// A call for renegotiation as filed: a [`RenegotiationInput`] that passed its checks, and
+/// how it ended, if it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenegotiationRequest(RenegotiationInput, Option<RenegotiationResolution>);
 
 impl RenegotiationRequest {
     pub fn id(&self) -> Uuid {
         self.0.id
+    }
+
+    pub fn status(&self) -> RenegotiationStatus {
+        match self.1 {
+            None => RenegotiationStatus::Filed,
+            Some(RenegotiationResolution::Answered { .. }) => RenegotiationStatus::Answered,
+            Some(RenegotiationResolution::Withdrawn { .. }) => RenegotiationStatus::Withdrawn,
+        }
+    }
+
+    /// How it ended; `None` while it is filed.
+    pub fn resolution(&self) -> Option<&RenegotiationResolution> {
+        self.1.as_ref()
+    }
+
+    fn require_filed(&self) -> Result<(), DomainError> {
+        match self.status() {
+            RenegotiationStatus::Filed => Ok(()),
+            status => Err(AgreementRule::RenegotiationNotFiled { status }.into()),
+        }
+    }
+
+    /// The other side answers (the caller checks who: [`super::may_answer_renegotiation`]):
+    /// only a filed request (409 `renegotiation_not_filed`); the decision is required and
+    /// dated neither in the future nor before the request was filed.
+    pub fn answer(
+        &mut self,
+        answer: RenegotiationAnswer,
+        today: NaiveDate,
+    ) -> Result<(), DomainError> {
+        self.require_filed()?;
+        let mut v = Validator::new();
+        let decision = v.text("decision", &answer.decision, REASON_MAX);
+        self.check_date(&mut v, "answered_on", answer.answered_on, today);
+        v.finish()?;
+        self.1 = Some(RenegotiationResolution::Answered {
+            outcome: answer.outcome,
+            answered_on: answer.answered_on,
+            decision: decision.unwrap_or_default(),
+            answered_by: answer.answered_by,
+        });
+        Ok(())
+    }
+
+    /// The side that filed it withdraws it (the caller checks who:
+    /// [`super::may_withdraw_renegotiation`]): only a filed request (409
+    /// `renegotiation_not_filed`), dated neither in the future nor before it was filed.
+    pub fn withdraw(
+        &mut self,
+        withdrawn_on: NaiveDate,
+        withdrawn_by: String,
+        today: NaiveDate,
+    ) -> Result<(), DomainError> {
+        self.require_filed()?;
+        let mut v = Validator::new();
+        self.check_date(&mut v, "withdrawn_on", withdrawn_on, today);
+        v.finish()?;
+        self.1 = Some(RenegotiationResolution::Withdrawn {
+            withdrawn_on,
+            withdrawn_by,
+        });
+        Ok(())
+    }
+
+    fn check_date(&self, v: &mut Validator, field: &'static str, on: NaiveDate, today: NaiveDate) {
+        if on > today {
+            v.add(field, AgreementField::RequestInFuture);
+        } else if on < self.0.filed_on {
+            v.add(
+                field,
+                AgreementField::BeforeRequestFiled {
+                    filed_on: self.0.filed_on,
+                },
+            );
+        }
     }
 
     /// The date of the written request.
@@ -147,7 +284,15 @@ impl RenegotiationRequest {
 
     /// A stored request, read back: trusted stored data, not a way around the rules.
     pub fn restore(stored: RenegotiationInput) -> Self {
-        Self(stored)
+        Self(stored, None)
+    }
+
+    /// A stored request with how it ended, read back.
+    pub fn restore_resolved(
+        stored: RenegotiationInput,
+        resolution: Option<RenegotiationResolution>,
+    ) -> Self {
+        Self(stored, resolution)
     }
 
     /// The first date that `notice` allows; `None` when no notice period is set.
@@ -276,6 +421,90 @@ mod tests {
         a.file_renegotiation_request(today_request, today())
             .expect("filed today");
         assert_eq!(a.renegotiation_requests().len(), 2);
+    }
+
+    fn req(a: &mut Agreement, id: Uuid) -> &mut RenegotiationRequest {
+        a.renegotiation_request_mut(id).expect("on record")
+    }
+
+    fn answer_of(on: NaiveDate) -> RenegotiationAnswer {
+        RenegotiationAnswer {
+            outcome: RenegotiationOutcome::Accepted,
+            answered_on: on,
+            decision: " Regionstyrelsen beslutar att inleda omförhandling. ".into(),
+            answered_by: "regionens-handläggare".into(),
+        }
+    }
+
+    #[test]
+    fn a_filed_request_is_answered_once() {
+        let mut a = adopted(date(2018, 10, 1));
+        a.file_renegotiation_request(request(), today())
+            .expect("filed");
+        let id = request().id;
+        assert_eq!(
+            invalid_fields(req(&mut a, id).answer(
+                RenegotiationAnswer {
+                    decision: String::new(),
+                    ..answer_of(date(2025, 3, 2))
+                },
+                today()
+            )),
+            [
+                ("decision".into(), "required"),
+                ("answered_on".into(), "before_filed_on"),
+            ]
+        );
+        assert_eq!(
+            invalid_fields(req(&mut a, id).answer(answer_of(date(2026, 12, 1)), today())),
+            [("answered_on".into(), "in_future")]
+        );
+        req(&mut a, id)
+            .answer(answer_of(date(2025, 4, 1)), today())
+            .expect("answered");
+        let r = &a.renegotiation_requests()[0];
+        assert_eq!(r.status(), RenegotiationStatus::Answered);
+        assert!(matches!(
+            r.resolution(),
+            Some(RenegotiationResolution::Answered { decision, outcome: RenegotiationOutcome::Accepted, .. })
+                if decision == "Regionstyrelsen beslutar att inleda omförhandling."
+        ));
+        assert_eq!(
+            rule(req(&mut a, id).answer(answer_of(date(2025, 4, 2)), today())),
+            "renegotiation_not_filed"
+        );
+        assert_eq!(
+            rule(req(&mut a, id).withdraw(date(2025, 4, 2), "x".into(), today())),
+            "renegotiation_not_filed"
+        );
+    }
+
+    #[test]
+    fn the_filer_withdraws_a_filed_request() {
+        let mut a = adopted(date(2018, 10, 1));
+        a.file_renegotiation_request(request(), today())
+            .expect("filed");
+        let id = request().id;
+        assert_eq!(
+            invalid_fields(req(&mut a, id).withdraw(
+                date(2025, 1, 1),
+                "nätverkets-processledare".into(),
+                today()
+            )),
+            [("withdrawn_on".into(), "before_filed_on")]
+        );
+        req(&mut a, id)
+            .withdraw(date(2025, 5, 1), "nätverkets-processledare".into(), today())
+            .expect("withdrawn");
+        assert_eq!(
+            a.renegotiation_requests()[0].status(),
+            RenegotiationStatus::Withdrawn
+        );
+        assert_eq!(
+            rule(req(&mut a, id).answer(answer_of(date(2025, 5, 2)), today())),
+            "renegotiation_not_filed"
+        );
+        assert!(a.renegotiation_request_mut(Uuid::from_u128(4711)).is_none());
     }
 
     /// Short notice is recorded and flagged, not refused.

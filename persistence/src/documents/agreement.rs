@@ -6,8 +6,9 @@ use samverkan_domain::agreement::{
     AdoptionInput, AdoptionRecord, Agreement, AgreementParts, AgreementSettings, AgreementState,
     AgreementVersion, ApprovalMode, CivilSocietyParty, CivilSocietyPartyKind, Commitment,
     CommitmentParty, ConsultationRecord, DevelopmentArea, NoticePeriod, OpenDataLicence,
-    PeriodUnit, Principle, RenegotiationInput, RenegotiationRequest, RequestingSide, ReviewInput,
-    ReviewKind, ReviewRecord, Scope, TerminationInput, TerminationRecord, VersionContent,
+    PeriodUnit, Principle, RecordedSetting, RenegotiationInput, RenegotiationOutcome,
+    RenegotiationRequest, RenegotiationResolution, RequestingSide, ReviewInput, ReviewKind,
+    ReviewRecord, Scope, SettingsChange, TerminationInput, TerminationRecord, VersionContent,
     VersionParts, VersionStatus,
 };
 use samverkan_domain::agreement::{EligibleArea, ReportKind, ReportedTo};
@@ -57,6 +58,18 @@ struct AgreementDocumentV1 {
     versions: Vec<VersionV1>,
     reviews: Vec<ReviewV1>,
     renegotiation_requests: Vec<RenegotiationV1>,
+    // Added with issue 12: the recorded settings changes, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    settings_history: Vec<SettingsChangeV1>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SettingsChangeV1 {
+    id: Uuid,
+    changed_at: chrono::DateTime<chrono::Utc>,
+    changed_by: String,
+    changed: Vec<RecordedSetting>,
+    reason: String,
 }
 
 fn v1() -> u32 {
@@ -221,6 +234,24 @@ struct RenegotiationV1 {
     // Added with issue 12; empty for a request filed before.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     filed_by: String,
+    // Added with issue 12: how the request ended; absent while it is filed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    resolution: Option<ResolutionV1>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+enum ResolutionV1 {
+    Answered {
+        outcome: RenegotiationOutcome,
+        answered_on: NaiveDate,
+        decision: String,
+        answered_by: String,
+    },
+    Withdrawn {
+        withdrawn_on: NaiveDate,
+        withdrawn_by: String,
+    },
 }
 
 // ---------------------------------------------------------------- from the domain
@@ -277,6 +308,37 @@ impl AgreementDocumentV1 {
                     reason: r.reason().to_owned(),
                     requested_date: r.requested_date(),
                     filed_by: r.filed_by().to_owned(),
+                    resolution: r.resolution().map(|x| match x.clone() {
+                        RenegotiationResolution::Answered {
+                            outcome,
+                            answered_on,
+                            decision,
+                            answered_by,
+                        } => ResolutionV1::Answered {
+                            outcome,
+                            answered_on,
+                            decision,
+                            answered_by,
+                        },
+                        RenegotiationResolution::Withdrawn {
+                            withdrawn_on,
+                            withdrawn_by,
+                        } => ResolutionV1::Withdrawn {
+                            withdrawn_on,
+                            withdrawn_by,
+                        },
+                    }),
+                })
+                .collect(),
+            settings_history: a
+                .settings_history()
+                .iter()
+                .map(|c| SettingsChangeV1 {
+                    id: c.id,
+                    changed_at: c.changed_at,
+                    changed_by: c.changed_by.clone(),
+                    changed: c.changed.clone(),
+                    reason: c.reason.clone(),
                 })
                 .collect(),
         }
@@ -440,15 +502,48 @@ impl AgreementDocumentV1 {
                 .renegotiation_requests
                 .into_iter()
                 .map(|r| {
-                    RenegotiationRequest::restore(RenegotiationInput {
-                        id: r.id,
-                        filed_on: r.filed_on,
-                        requested_by: r.requested_by,
-                        public_body_id: r.public_body_id,
-                        reason: r.reason,
-                        requested_date: r.requested_date,
-                        filed_by: r.filed_by,
-                    })
+                    RenegotiationRequest::restore_resolved(
+                        RenegotiationInput {
+                            id: r.id,
+                            filed_on: r.filed_on,
+                            requested_by: r.requested_by,
+                            public_body_id: r.public_body_id,
+                            reason: r.reason,
+                            requested_date: r.requested_date,
+                            filed_by: r.filed_by,
+                        },
+                        r.resolution.map(|x| match x {
+                            ResolutionV1::Answered {
+                                outcome,
+                                answered_on,
+                                decision,
+                                answered_by,
+                            } => RenegotiationResolution::Answered {
+                                outcome,
+                                answered_on,
+                                decision,
+                                answered_by,
+                            },
+                            ResolutionV1::Withdrawn {
+                                withdrawn_on,
+                                withdrawn_by,
+                            } => RenegotiationResolution::Withdrawn {
+                                withdrawn_on,
+                                withdrawn_by,
+                            },
+                        }),
+                    )
+                })
+                .collect(),
+            settings_history: self
+                .settings_history
+                .into_iter()
+                .map(|c| SettingsChange {
+                    id: c.id,
+                    changed_at: c.changed_at,
+                    changed_by: c.changed_by,
+                    changed: c.changed,
+                    reason: c.reason,
                 })
                 .collect(),
         })
