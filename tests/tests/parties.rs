@@ -193,6 +193,19 @@ e2e!(the_network_acts_for_the_sector_in_blekinge, |app| {
     );
     let listed = app.get_as(&format!("{}/reviews", b.path), &b.network_rep);
     assert_eq!(listed.json["items"].as_array().unwrap().len(), 1);
+    // And integrators hear of it: the change feed has the review's change.
+    let agreement_id = b.path.rsplit('/').next().unwrap();
+    let feed = app.get_as(
+        &format!("/api/v1/changes?type=agreement.review_recorded&agreement_id={agreement_id}"),
+        &b.region_admin,
+    );
+    assert_eq!(feed.status, 200, "{}", feed.text);
+    assert_eq!(
+        feed.json["items"].as_array().unwrap().len(),
+        1,
+        "{}",
+        feed.text
+    );
     app.get(&format!("{}/reviews", b.path)).assert_problem(401);
     app.post(
         &format!("{}/reviews", b.path),

@@ -1069,7 +1069,9 @@ async fn record_review(
             document_reference: reference.clone(),
         };
         let review_id = review.id;
+        let before = record.agreement.clone();
         record.agreement.record_review(review, clock.today())?;
+        crate::workflows::changes::agreement(conn, Some(&before), &record.agreement, clock.now())?;
         store::save_agreement(conn, &record.agreement, record.row_version, clock.now())?;
         let saved = record
             .agreement
