@@ -65,15 +65,18 @@ def configure(base, token):
     for i, a in enumerate(json.loads(body)["items"]):
         if a["state"] not in ("adopted", "terminated"):
             continue
-        status, headers, _ = request("GET", f"{base}/api/v1/agreements/{a['id']}", auth)
+        status, headers, body = request("GET", f"{base}/api/v1/agreements/{a['id']}", auth)
         assert status == 200, status
         licence = "cc_by_4_0" if i % 2 else "cc0"
-        settings = {"open_data_licence": licence,
-                    "open_data_contact_email": f"oppna-data-{i}@samverkan.example"}
+        chosen_here = {"open_data_licence": licence,
+                       "open_data_contact_email": f"oppna-data-{i}@samverkan.example"}
+        # The PATCH replaces the settings whole: keep the agreement's own (its approval mode,
+        # channels and eligibility, whose change would need a reason) and set the two.
+        settings = {**json.loads(body)["settings"], **chosen_here}
         status, _, body = request("PATCH", f"{base}/api/v1/agreements/{a['id']}",
                                   {**auth, "If-Match": headers["ETag"]}, {"settings": settings})
         assert status == 200, (status, body)
-        chosen[a["id"]] = settings
+        chosen[a["id"]] = chosen_here
     assert chosen, "the demo has public agreements"
     return chosen
 
