@@ -50,10 +50,12 @@ pub struct ChangeFeedQuery {
 /// Who sees what: anonymous callers and callers who run no agreement see public changes;
 /// an agreement's administrators and co-administrators (the civil-society party's
 /// representatives, `co_administers`) also every change of the agreements they run, and
-/// platform administrators every change.
+/// platform administrators every change. `co_administered` comes from
+/// `co_administered_by`, read once per request.
 fn audience_of(
     conn: &mut samverkan_persistence::DbConnection,
     caller: Option<&Principal>,
+    co_administered: &[Uuid],
 ) -> ApiResult<Audience> {
     let Some(principal) = caller else {
         return Ok(Audience::Public);
@@ -62,21 +64,11 @@ fn audience_of(
     if matches!(scope, Some(Administered::All)) {
         return Ok(Audience::All);
     }
-    let mut run = Vec::new();
+    let mut run = co_administered.to_vec();
     if let Some(scope) = scope {
         run.extend(
             samverkan_persistence::agreements::administered_agreements(conn, scope)?
                 .into_iter()
-                .map(|r| r.agreement.id()),
-        );
-    }
-    if principal.has(Role::OrganizationRep) && !principal.organization_ids.is_empty() {
-        // Who co-administers is written in each agreement (its civil-society party, the
-        // organisations named to act for the sector): the domain judges each one.
-        run.extend(
-            samverkan_persistence::agreements::administered_agreements(conn, Administered::All)?
-                .into_iter()
-                .filter(|r| co_administers(principal, &r.agreement))
                 .map(|r| r.agreement.id()),
         );
     }
@@ -85,6 +77,27 @@ fn audience_of(
     } else {
         Audience::Administrator(run)
     })
+}
+
+/// The agreements an organisation's representative co-administers. Who does is written in
+/// each agreement (its civil-society party, the organisations named to act for the sector),
+/// so the domain judges each one: read once per request, not on every look of a long poll.
+fn co_administered_by(
+    conn: &mut samverkan_persistence::DbConnection,
+    caller: Option<&Principal>,
+) -> ApiResult<Vec<Uuid>> {
+    let Some(principal) =
+        caller.filter(|p| p.has(Role::OrganizationRep) && !p.organization_ids.is_empty())
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(
+        samverkan_persistence::agreements::administered_agreements(conn, Administered::All)?
+            .into_iter()
+            .filter(|r| co_administers(principal, &r.agreement))
+            .map(|r| r.agreement.id())
+            .collect(),
+    )
 }
 
 fn view(record: ChangeRecord, audience: &Audience) -> ApiResult<Change> {
@@ -166,14 +179,21 @@ async fn list_changes(
     let anonymous = caller.is_none();
     let types: Vec<ChangeType> = query.change_type.into_iter().collect();
     let agreement_ids: Vec<Uuid> = query.agreement_id.into_iter().collect();
+    let co_administered = {
+        let caller = caller.clone();
+        state
+            .read(move |conn| co_administered_by(conn, caller.as_ref()))
+            .await?
+    };
     let (records, audience) = loop {
         let caller = caller.clone();
+        let co_administered = co_administered.clone();
         let (types, agreement_ids) = (types.clone(), agreement_ids.clone());
         // The audience is read again on every look: an agreement created meanwhile is the
         // administrator's at once.
         let (records, audience) = state
             .read(move |conn| {
-                let audience = audience_of(conn, caller.as_ref())?;
+                let audience = audience_of(conn, caller.as_ref(), &co_administered)?;
                 let feed = ChangeQuery {
                     after,
                     limit,
