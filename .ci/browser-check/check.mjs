@@ -4,13 +4,18 @@
 //   node check.mjs BASE_URL
 //
 // 1. axe-core, WCAG 2.1 A and AA, on the embed page of every public demo agreement in
-//    Swedish and English, with and without `include=former`, and on the other public pages
-//    listed in PAGES.
+//    Swedish and English, with and without `include=former`, with theme parameters and
+//    `rows=`, at 1024 and 320 px; on the snippet builder and the accessibility statement.
 // 2. Reflow: every one of those embed pages at every width from 320 to 1920 px in steps of
-//    16 px (320 px is also 1280 px at 400 % zoom) must not scroll sideways.
+//    16 px (320 px is also 1280 px at 400 % zoom) must not scroll sideways, and no name or
+//    place may be broken inside a word; the other pages every 64 px.
 // 3. A host page on another origin (a second port, served from here) frames the embed
 //    page: the frame must show the list with no console error, no page error and no
-//    Content-Security-Policy violation in either document.
+//    Content-Security-Policy violation in either document. The same with ?resize=1 and the
+//    documented host script (the frame takes the page's height), and the ?fragment=1 list
+//    in a host page with /embed/signatories.css (axe and reflow again).
+// 4. frame-ancestors: an agreement restricted by its administrator to the host's origin is
+//    shown there and refused on a third origin.
 //
 // Any finding fails the run (exit 1); each is printed with the page and what was found.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -24,8 +29,10 @@ const { chromium } = require("playwright-core");
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 const base = process.argv[2];
-if (!base) {
-  console.error("usage: node check.mjs BASE_URL");
+// A platform administrator's token, for the frame-ancestors setting.
+const token = process.env.BROWSER_CHECK_TOKEN;
+if (!base || !token) {
+  console.error("usage: BROWSER_CHECK_TOKEN=… node check.mjs BASE_URL");
   process.exit(2);
 }
 
@@ -315,6 +322,50 @@ for (const path of [embedPages[0], embedPages[3]]) {
   if (Math.abs(inner - outer) > 1) fail(`${label}: frame ${outer} px for a page of ${inner} px`);
   console.log(`resize: frame ${outer} px, page ${inner} px`);
   await p.close();
+}
+
+// frame-ancestors: an administrator restricts one agreement to the host's origin. The host
+// still frames it; a host on a third origin is refused by the browser.
+{
+  const id = ids[ids.length - 1];
+  const auth = { authorization: `Bearer ${token}` };
+  const current = await fetch(`${base}/api/v1/agreements/${id}`, { headers: auth });
+  const etag = current.headers.get("etag");
+  // The PATCH replaces the settings whole: keep the agreement's own and set the one.
+  const settings = { ...(await current.json()).settings, embed_frame_ancestors: [hostBase] };
+  const patched = await fetch(`${base}/api/v1/agreements/${id}`, {
+    method: "PATCH",
+    headers: { ...auth, "if-match": etag, "content-type": "application/json" },
+    body: JSON.stringify({ settings }),
+  });
+  if (patched.status !== 200) fail(`frame-ancestors: PATCH answered ${patched.status}: ${await patched.text()}`);
+  const other = createServer((req, res) => host.emit("request", req, res));
+  await new Promise((resolve) => other.listen(0, "127.0.0.1", resolve));
+  const otherBase = `http://127.0.0.1:${other.address().port}`;
+  const src = `${base}/embed/agreements/${id}/signatories?lang=sv`;
+  const shows = async (hostAt) => {
+    const p = await context.newPage();
+    const errors = [];
+    p.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    p.on("pageerror", (e) => errors.push(e.message));
+    await p.goto(`${hostAt}/?src=${encodeURIComponent(src)}`, { waitUntil: "load" });
+    const frame = await (await p.waitForSelector("iframe")).contentFrame();
+    if (frame) await frame.waitForLoadState("load").catch(() => {});
+    const listed = frame
+      ? await frame.evaluate(() => document.querySelector(".samverkan table, .samverkan-summary") !== null).catch(() => false)
+      : false;
+    await p.close();
+    return { listed, errors };
+  };
+  const allowed = await shows(hostBase);
+  if (!allowed.listed) fail(`frame-ancestors: ${hostBase} is allowed but the frame is empty`);
+  for (const e of allowed.errors) fail(`frame-ancestors: allowed host: console error: ${e}`);
+  const refused = await shows(otherBase);
+  if (refused.listed) fail(`frame-ancestors: ${otherBase} is not allowed but the list showed`);
+  if (!refused.errors.some((e) => e.includes("frame-ancestors")))
+    fail(`frame-ancestors: no CSP refusal reported for ${otherBase}: ${refused.errors.join(" | ")}`);
+  console.log(`frame-ancestors: shown in ${hostBase}, refused in ${otherBase}`);
+  other.close();
 }
 host.close();
 

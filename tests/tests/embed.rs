@@ -384,3 +384,84 @@ e2e!(the_accessibility_statement_and_the_docs_address, |app| {
         init.text
     );
 });
+
+e2e!(an_administrator_restricts_who_may_frame_the_page, |app| {
+    let eslov = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(eslov);
+    let id = app.adopted_agreement(&admin, eslov, "1285", serde_json::json!({}));
+    let page = format!("/embed/agreements/{id}/signatories");
+    // By default any site may frame it.
+    let r = app.get(&format!("/api/v1/agreements/{id}"));
+    assert_eq!(
+        r.json["settings"]["embed_frame_ancestors"],
+        serde_json::json!([])
+    );
+    assert!(
+        app.get(&page)
+            .header("content-security-policy")
+            .expect("a policy")
+            .ends_with("; frame-ancestors *")
+    );
+    let etag = r.header("etag").expect("etag").to_owned();
+
+    // Origins only: no path, no other directive smuggled in, no keyword.
+    let r = app.patch(
+        &format!("/api/v1/agreements/{id}"),
+        &admin,
+        Some(&etag),
+        &serde_json::json!({"settings": {"embed_frame_ancestors": [
+            "https://www.eslov.se",
+            "https://www.eslov.se/kommun-och-politik",
+            "https://a.se; script-src *",
+            "*",
+        ]}}),
+    );
+    r.assert_problem(422);
+    assert_eq!(
+        r.error_fields(),
+        [
+            "settings.embed_frame_ancestors[1]",
+            "settings.embed_frame_ancestors[2]",
+            "settings.embed_frame_ancestors[3]"
+        ]
+    );
+
+    let r = app.patch(
+        &format!("/api/v1/agreements/{id}"),
+        &admin,
+        Some(&etag),
+        &serde_json::json!({"settings": {"embed_frame_ancestors": [
+            " HTTPS://www.Eslov.se/ ",
+            "https://*.eslov.se",
+        ]}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Shown in the settings as the policy will name them.
+    let r = app.get(&format!("/api/v1/agreements/{id}"));
+    assert_eq!(
+        r.json["settings"]["embed_frame_ancestors"],
+        serde_json::json!(["https://www.eslov.se", "https://*.eslov.se"])
+    );
+    let restricted = "; frame-ancestors https://www.eslov.se https://*.eslov.se";
+    for q in ["", "?lang=en", "?accent=006b3c&resize=1", "?fragment=1"] {
+        let r = app.get(&format!("{page}{q}"));
+        assert_eq!(r.status, 200, "{}", r.text);
+        let csp = r.header("content-security-policy").expect("a policy");
+        assert!(csp.ends_with(restricted), "{q}: {csp}");
+        assert_eq!(csp.matches("frame-ancestors").count(), 1, "{csp}");
+    }
+    // Another agreement's page is not restricted by it.
+    let lund = app.public_body("municipality", "1281");
+    let other = app.adopted_agreement(
+        &app.agreement_admin(lund),
+        lund,
+        "1281",
+        serde_json::json!({}),
+    );
+    let r = app.get(&format!("/embed/agreements/{other}/signatories"));
+    assert!(
+        r.header("content-security-policy")
+            .expect("a policy")
+            .ends_with("; frame-ancestors *")
+    );
+});

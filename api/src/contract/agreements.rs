@@ -413,6 +413,27 @@ pub struct AgreementSettingsInput {
     /// (`overenskommelse@kommun.se`), never a person's address; null: no contact point.
     #[schema(schema_with = open_data_contact_email)]
     pub open_data_contact_email: Option<String>,
+    /// The sites that may show the agreement's embed page in a frame, as origins
+    /// (`https://www.eslov.se`, `https://*.eslov.se`): the page's Content-Security-Policy
+    /// `frame-ancestors`. Empty (the default): any site may.
+    #[schema(schema_with = embed_frame_ancestors)]
+    pub embed_frame_ancestors: Vec<String>,
+}
+
+fn embed_frame_ancestors() -> Field {
+    Field::json(json!({
+        "type": "array",
+        "maxItems": agreement::FRAME_ANCESTORS_MAX,
+        "items": {
+            "type": "string",
+            "maxLength": 280,
+            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$",
+            "example": "https://www.eslov.se",
+        },
+    }))
+    .described(
+        "The sites that may show the agreement's embed page in a frame, as origins\n(`https://www.eslov.se`, `https://*.eslov.se`): the page's Content-Security-Policy\n`frame-ancestors`. Empty (the default): any site may.",
+    )
 }
 
 fn open_data_contact_email() -> Field {
@@ -506,6 +527,8 @@ pub struct AgreementSettings {
     pub open_data_licence: OpenDataLicence,
     /// The functional mailbox named as the open data's contact point; null: none.
     pub open_data_contact_email: Option<String>,
+    /// The origins that may frame the embed page; empty: any site.
+    pub embed_frame_ancestors: Vec<String>,
     /// The channels the agreement takes accessions through.
     pub accepted_channels: Vec<Channel>,
     /// Where an organisation must be active to accede.
@@ -539,6 +562,7 @@ impl Default for AgreementSettingsInput {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            embed_frame_ancestors: s.embed_frame_ancestors.clone(),
             accepted_channels: s.accepted_channels.clone(),
             eligible_area: s.eligible_area,
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),
@@ -568,6 +592,7 @@ impl From<AgreementSettingsInput> for agreement::AgreementSettings {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            embed_frame_ancestors: s.embed_frame_ancestors.clone(),
             accepted_channels: s.accepted_channels.clone(),
             eligible_area: s.eligible_area,
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),
@@ -597,6 +622,7 @@ impl From<&agreement::AgreementSettings> for AgreementSettings {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            embed_frame_ancestors: s.embed_frame_ancestors.clone(),
             accepted_channels: s.accepted_channels.clone(),
             eligible_area: s.eligible_area,
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),

@@ -7,13 +7,22 @@
 //! chosen language, the rows split into current and former signatories, and the policy.
 //!
 //! No JavaScript, no external resources and only the inline stylesheet
-//! `api/templates/embed/signatories.css` ([`STYLE`]), allowed by the Content-Security-Policy
-//! through the SHA-256 hash of its exact text, computed once at start-up ([`style_hash`]),
-//! so that editing the stylesheet cannot leave a stale hash behind. The policy is sent as a
-//! header (with `frame-ancestors *`, since the page is made to be framed by any site, and
-//! therefore no `X-Frame-Options`) and repeated in a `<meta http-equiv>` (which cannot carry
-//! `frame-ancestors`), so that a saved copy keeps it and the headless-browser check
-//! (`scripts/embed-screenshot.sh`) exercises the hash.
+//! (`api/templates/embed/page.css` and `signatories.css`, [`STYLE`]), allowed by the
+//! Content-Security-Policy through the SHA-256 hash of its exact text, computed once at
+//! start-up ([`style_hash`]), so that editing the stylesheet cannot leave a stale hash
+//! behind. The policy is sent as a header (with `frame-ancestors *`, since the page is made
+//! to be framed by any site, unless the agreement names the sites that may:
+//! [`content_security_policy_for`]; therefore no `X-Frame-Options`) and repeated in a
+//! `<meta http-equiv>` (which cannot carry `frame-ancestors`), so that a saved copy keeps it.
+//! [`present`] adds a theme's stylesheet and the `resize=1` script at response time, each
+//! with its own hash in both policies (`super::theme`).
+//!
+//! The list itself (`list.html`, [`embed_fragment`]) has every class under `samverkan` and
+//! its stylesheet ([`LIST_STYLE`], served at `/embed/signatories.css`) every rule under it,
+//! so that a site may include it without a frame. Long words: headings may break inside a
+//! word (`overflow-wrap`, `hyphens` with `lang`), names and places only between words; the
+//! table turns into cards below 50em of the list's own width (a container query), before
+//! its columns could push the page sideways. `.ci/browser` checks this at every width.
 //!
 //! Accessibility: semantic table with a `<caption>` (visually hidden: the summary line and
 //! the headings above say the same to the eye), `<th scope="col">` headers and the
@@ -369,7 +378,11 @@ pub fn embed_error_html(
 
 /// The policy of a page with `presentation` applied: the base policy, plus the hash of the
 /// theme's stylesheet and of the height script when they are there. (`None` for the base.)
-fn extended_policy(theme_css: Option<&str>, script: bool) -> (String, String) {
+fn extended_policy(
+    theme_css: Option<&str>,
+    script: bool,
+    frame_ancestors: &str,
+) -> (String, String) {
     let mut style = format!("style-src {}", style_hash());
     if let Some(css) = theme_css {
         style.push(' ');
@@ -385,7 +398,7 @@ fn extended_policy(theme_css: Option<&str>, script: bool) -> (String, String) {
         &format!("{style}{script_src}"),
         1,
     );
-    let header = format!("{meta}; frame-ancestors *");
+    let header = format!("{meta}; frame-ancestors {frame_ancestors}");
     (meta, header)
 }
 
@@ -393,9 +406,13 @@ fn extended_policy(theme_css: Option<&str>, script: bool) -> (String, String) {
 /// the page's own, the height script at the end of the body, and both allowed by their
 /// hashes in the `<meta>` policy. Returns the page and the policy header. The base page is
 /// the cached one; this costs a hash and a copy, no rendering and no database.
-pub fn present(html: &str, presentation: &super::theme::Presentation) -> (String, String) {
+pub fn present(
+    html: &str,
+    presentation: &super::theme::Presentation,
+    frame_ancestors: &str,
+) -> (String, String) {
     let css = presentation.css();
-    let (meta, header) = extended_policy(css.as_deref(), presentation.resize);
+    let (meta, header) = extended_policy(css.as_deref(), presentation.resize, frame_ancestors);
     let mut out = html.replacen(META_CSP.as_str(), &meta, 1);
     if let Some(css) = &css {
         out = out.replacen("</head>", &format!("<style>{css}</style>\n</head>"), 1);
@@ -473,6 +490,20 @@ static META_CSP: LazyLock<String> = LazyLock::new(|| {
 });
 
 static CSP: LazyLock<String> = LazyLock::new(|| format!("{}; frame-ancestors *", *META_CSP));
+
+/// The policy for an agreement whose administrator named the sites that may frame its
+/// page (already validated origins, see `AgreementSettings::embed_frame_ancestors`); with
+/// none, any site may ([`content_security_policy`]).
+pub fn content_security_policy_for(frame_ancestors: &[String]) -> String {
+    if frame_ancestors.is_empty() {
+        return CSP.clone();
+    }
+    format!(
+        "{}; frame-ancestors {}",
+        *META_CSP,
+        frame_ancestors.join(" ")
+    )
+}
 
 /// The `'sha256-…'` source of [`STYLE`] for the `style-src` directive.
 pub fn style_hash() -> &'static str {
@@ -737,7 +768,7 @@ mod tests {
         let base = html(&page(&sample_rows(), Lang::Sv, true));
         let theme = Presentation::from_query("accent=006b3c&scheme=auto&heading=none&resize=1")
             .expect("a valid theme");
-        let (themed, header) = present(&base, &theme);
+        let (themed, header) = present(&base, &theme, "*");
         let styles = elements(&themed, "style");
         assert_eq!(styles.len(), 2);
         assert_eq!(styles[0], STYLE);
@@ -753,7 +784,12 @@ mod tests {
         assert!(themed.contains(&format!("content=\"{meta}\"")), "{themed}");
         assert_eq!(header, format!("{meta}; frame-ancestors *"));
         // Without the script, no script-src at all.
-        let (plain, header) = present(&base, &Presentation::from_query("font=serif").unwrap());
+        let (plain, header) = present(
+            &base,
+            &Presentation::from_query("font=serif").unwrap(),
+            "https://www.eslov.se",
+        );
+        assert!(header.ends_with("; frame-ancestors https://www.eslov.se"));
         assert!(!plain.contains("<script") && !header.contains("script-src"));
         // Only the theme and the script were added.
         assert_eq!(

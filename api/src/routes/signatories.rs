@@ -537,6 +537,8 @@ async fn embed_response(
             .pop()
             .map(|b| b.fields.name)
             .unwrap_or_default();
+        let policy =
+            render::embed::content_security_policy_for(&a.settings().embed_frame_ancestors);
         let rows = rows_of(all.items);
         let whole_list_href = whole_list_href(&params);
         let page = EmbedPage {
@@ -560,6 +562,8 @@ async fn embed_response(
         for (name, value) in render::embed_headers() {
             builder.insert_header((name, value));
         }
+        // The sites the agreement's administrator allows to frame it, if named.
+        builder.insert_header((header::CONTENT_SECURITY_POLICY, policy));
         if not_modified {
             return Ok(builder.finish());
         }
@@ -611,7 +615,14 @@ async fn present(
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let html = std::str::from_utf8(&bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let (html, policy) = render::embed::present(html, presentation);
+    let frame_ancestors = head
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|csp| csp.rsplit_once("frame-ancestors "))
+        .map_or("*", |(_, sources)| sources)
+        .to_owned();
+    let (html, policy) = render::embed::present(html, presentation, &frame_ancestors);
     let base_etag = head
         .headers()
         .get(header::ETAG)

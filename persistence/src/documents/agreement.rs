@@ -103,6 +103,8 @@ struct SettingsV1 {
     /// Added with issue 14; documents written before it read the default (CC0, no contact).
     open_data_licence: OpenDataLicence,
     open_data_contact_email: Option<String>,
+    /// Added with issue 16; documents written before it read none (any site may frame).
+    embed_frame_ancestors: Vec<String>,
     // Added with issue 12; a document without them reads the defaults (every channel,
     // anywhere, contacts not the group's, nobody named to act for the sector).
     accepted_channels: Vec<Channel>,
@@ -365,6 +367,7 @@ impl SettingsV1 {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            embed_frame_ancestors: s.embed_frame_ancestors.clone(),
             accepted_channels: s.accepted_channels.clone(),
             eligible_area: s.eligible_area,
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),
@@ -463,6 +466,7 @@ impl AgreementDocumentV1 {
                 reconfirmation_days: s.reconfirmation_days,
                 open_data_licence: s.open_data_licence,
                 open_data_contact_email: s.open_data_contact_email,
+                embed_frame_ancestors: s.embed_frame_ancestors,
                 accepted_channels: s.accepted_channels,
                 eligible_area: s.eligible_area,
                 eligible_municipality_codes: s.eligible_municipality_codes,
