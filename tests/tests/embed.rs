@@ -83,7 +83,7 @@ e2e!(embed_errors_are_html_pages_in_the_pages_language, |app| {
 
     // An accent that would fail AA is refused, naming the ratio, in the page's language.
     let r = page("lang=en&accent=ffdd00");
-    assert_html_error(&r, 400, "en", "The address is not right");
+    assert_html_error(&r, 422, "en", "The address is not right");
     assert!(
         r.text
             .contains("#ffdd00 has a contrast ratio of 1.34:1 against the background #ffffff"),
@@ -96,7 +96,7 @@ e2e!(embed_errors_are_html_pages_in_the_pages_language, |app| {
     assert_eq!(page("scheme=dark&accent=8cb4ff").status, 200);
     assert_html_error(
         &page("scheme=dark&accent=0b4a96"),
-        400,
+        422,
         "sv",
         "Adressen är felaktig",
     );
@@ -361,6 +361,14 @@ e2e!(the_accessibility_statement_and_the_docs_address, |app| {
         en.text.contains("<html lang=\"en\">") && en.text.contains("<h1>Accessibility statement")
     );
     assert!(!sv.text.contains("<script") && !en.text.contains("<script"));
+    let etag = sv.header("etag").expect("an ETag").to_owned();
+    let again = app.send(
+        "GET",
+        "/embed/accessibility",
+        &[("if-none-match", &etag)],
+        None,
+    );
+    assert_eq!(again.status, 304);
 
     let agent = ureq::Agent::config_builder()
         .max_redirects(0)

@@ -362,7 +362,7 @@ pub fn embed_error_html(
     let t = lang.labels();
     let (heading, text, detail) = match status {
         404 => (t.error_not_found, t.error_not_found_text, None),
-        400 => (t.error_bad_request, t.error_bad_request_text, detail),
+        400 | 422 => (t.error_bad_request, t.error_bad_request_text, detail),
         _ => (t.error_other, t.error_other_text, None),
     };
     ErrorPage {

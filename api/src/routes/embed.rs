@@ -49,17 +49,20 @@ fn site_policy() -> String {
     )
 }
 
-fn site_page(html: String) -> HttpResponse {
-    HttpResponse::Ok()
+/// A public page with the caching of every public read (`ETag`, `If-None-Match`).
+fn site_page(req: &HttpRequest, html: String) -> HttpResponse {
+    let (mut builder, not_modified) = cached_read(req, html.as_bytes(), None, Visibility::Public);
+    builder
         .insert_header((
             header::CONTENT_SECURITY_POLICY,
             format!("{}; frame-ancestors 'none'", site_policy()),
         ))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::REFERRER_POLICY, "no-referrer"))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .content_type(render::HTML_CONTENT_TYPE)
-        .body(html)
+        .insert_header((header::REFERRER_POLICY, "no-referrer"));
+    if not_modified {
+        return builder.finish();
+    }
+    builder.content_type(render::HTML_CONTENT_TYPE).body(html)
 }
 
 /// `lang=en` for English; anything else is Swedish (a page for people: no error for it).
@@ -96,7 +99,7 @@ struct Statement {
     responses((status = 200, description = "The statement as an HTML page", content_type = "text/html", body = String)),
 )]
 #[get("/embed/accessibility")]
-pub async fn accessibility(query: Query<PageLang>) -> ApiResult<HttpResponse> {
+pub async fn accessibility(req: HttpRequest, query: Query<PageLang>) -> ApiResult<HttpResponse> {
     let sv = is_swedish(query.lang.as_deref());
     let html = askama::Template::render(&Statement {
         lang: if sv { "sv" } else { "en" },
@@ -105,7 +108,7 @@ pub async fn accessibility(query: Query<PageLang>) -> ApiResult<HttpResponse> {
         style: render::embed::SITE_STYLE,
     })
     .map_err(|e| crate::problem::ApiError::Internal(format!("statement: {e}")))?;
-    Ok(site_page(html))
+    Ok(site_page(&req, html))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -366,7 +369,7 @@ pub async fn snippet_builder(
         preview,
     })
     .map_err(|e| crate::problem::ApiError::Internal(format!("builder: {e}")))?;
-    Ok(site_page(html))
+    Ok(site_page(&req, html))
 }
 
 /// The host page's script for `resize=1`, as the builder shows it (and `.ci/browser` runs it).

@@ -336,7 +336,7 @@ pub struct EmbedParams {
     /// server-side. The theme parameters do not apply to it.
     #[param(schema_with = zero_or_one)]
     pub fragment: Option<String>,
-    /// Link colour, hex (`0b4a96`); refused (400, naming the ratio) below 4.5:1 against
+    /// Link colour, hex (`0b4a96`); refused (422, naming the ratio) below 4.5:1 against
     /// the page's background. With `scheme=auto`, the light scheme's.
     #[param(pattern = "^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")]
     pub accent: Option<String>,
@@ -396,6 +396,7 @@ fn density() -> RefOr<Schema> {
         (status = 200, description = "The HTML page (or, with `fragment=1`, the list as an HTML fragment)", content_type = "text/html", body = String),
         (status = 400, description = "A parameter the page cannot take, as an HTML page naming it", content_type = "text/html", body = String),
         (status = 404, description = "No published agreement with this id, as an HTML page", content_type = "text/html", body = String),
+        (status = 422, description = "An `accent` under 4.5:1 against the page's background, as an HTML page naming the ratio", content_type = "text/html", body = String),
     ),
 )]
 #[get("/embed/agreements/{id}/signatories")]
@@ -453,7 +454,21 @@ fn embed_error(e: &ApiError, lang: Lang) -> HttpResponse {
         Lang::Sv => samverkan_domain::error::Lang::Sv,
         Lang::En => samverkan_domain::error::Lang::En,
     };
-    let detail = e.problem(problem_lang).detail;
+    let detail = match e {
+        ApiError::Validation(errors) if !errors.is_empty() => match problem_lang {
+            samverkan_domain::error::Lang::Sv => format!(
+                "parametern `{}`: {}",
+                errors[0].field,
+                errors[0].message.get(problem_lang)
+            ),
+            samverkan_domain::error::Lang::En => format!(
+                "parameter `{}`: {}",
+                errors[0].field,
+                errors[0].message.get(problem_lang)
+            ),
+        },
+        _ => e.problem(problem_lang).detail,
+    };
     if status.is_server_error() {
         log::error!("embed page failed: {e}");
     }
@@ -478,8 +493,18 @@ async fn embed_response(
     id: Uuid,
     params: Query<EmbedParams>,
 ) -> ApiResult<HttpResponse> {
-    let presentation = render::theme::Presentation::from_query(req.query_string())
-        .map_err(|bad| ApiError::bad_parameter(bad.name, bad.error))?;
+    let presentation =
+        render::theme::Presentation::from_query(req.query_string()).map_err(|bad| {
+            // A colour of the right form that fails AA is a value the rules refuse (422),
+            // not a malformed one (400).
+            if matches!(bad.error, RequestField::LowContrast { .. }) {
+                ApiError::Validation(vec![samverkan_domain::FieldError::new(
+                    bad.name, &bad.error,
+                )])
+            } else {
+                ApiError::bad_parameter(bad.name, bad.error)
+            }
+        })?;
     let fragment = match params.fragment.as_deref() {
         None | Some("0") => false,
         Some("1") => true,
