@@ -445,6 +445,10 @@ pub fn server_with_grace(
                     .config(utoipa_swagger_ui::Config::default().validator_url("none")),
             )
             .route("/docs", web::get().to(docs_redirect))
+            .route(
+                "/embed/",
+                web::get().to(crate::routes::embed::builder_redirect),
+            )
             .default_service(web::to(fallback))
             .wrap(from_fn(request_middleware))
     })

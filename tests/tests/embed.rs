@@ -384,6 +384,19 @@ e2e!(the_accessibility_statement_and_the_docs_address, |app| {
         docs.headers().get("location").and_then(|v| v.to_str().ok()),
         Some("/docs/")
     );
+    // The builder's address as editors are given it, with its query.
+    let builder = agent
+        .get(format!("{}/embed/?lang=en&rows=5", app.base))
+        .call()
+        .expect("the server answers");
+    assert_eq!(builder.status().as_u16(), 308);
+    assert_eq!(
+        builder
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some("/embed?lang=en&rows=5")
+    );
     let init = app.get("/docs/swagger-initializer.js");
     assert_eq!(init.status, 200);
     assert!(

@@ -182,7 +182,7 @@ pub fn frame_height(rows: u32, former: bool, no_heading: bool) -> u32 {
     params(BuilderParams),
     responses((status = 200, description = "The builder as an HTML page", content_type = "text/html", body = String)),
 )]
-#[get("/embed/")]
+#[get("/embed")]
 pub async fn snippet_builder(
     req: HttpRequest,
     state: Data<AppState>,
@@ -382,4 +382,16 @@ fn html_attr(text: &str) -> String {
         .replace('"', "&quot;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// `/embed/`, the address editors are given: to the builder at `/embed` with the same
+/// query (a path with a trailing slash is not in the document: linters refuse it).
+pub async fn builder_redirect(req: HttpRequest) -> HttpResponse {
+    let location = match req.query_string() {
+        "" => "/embed".to_owned(),
+        q => format!("/embed?{q}"),
+    };
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, location))
+        .finish()
 }
