@@ -602,3 +602,16 @@ pub fn municipality_names(
 pub fn count_organizations(conn: &mut DbConnection) -> StoreResult<i64> {
     Ok(organizations::table.count().get_result(conn)?)
 }
+
+/// The id of the organisation registered under exactly this name (the demo names its
+/// organisations by name), the first by id should there be several.
+pub fn organization_id_by_name(conn: &mut DbConnection, name: &str) -> StoreResult<Option<Uuid>> {
+    organizations::table
+        .filter(organizations::name.eq(name))
+        .order(organizations::id.asc())
+        .select(organizations::id)
+        .first::<String>(conn)
+        .optional()?
+        .map(|id| crate::parse_uuid(&id))
+        .transpose()
+}
