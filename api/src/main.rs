@@ -111,7 +111,11 @@ fn print_demo_tokens(
 ) -> Result<(), String> {
     let identities = setup::demo_identities(pool)?;
     let ttl_seconds = settings.jwt.max_lifetime_seconds.min(12 * 3600);
-    let ttl = format!("{}m", (ttl_seconds / 60).max(1));
+    let ttl = if ttl_seconds.is_multiple_of(3600) {
+        format!("{}h", ttl_seconds / 3600)
+    } else {
+        format!("{}m", (ttl_seconds / 60).max(1))
+    };
     let ttl_seconds = parse_ttl(&ttl)?;
     let mut table = format!(
         "Demo mode: tokens valid {ttl} (paste one into /docs → Authorize, then try GET /api/v1/me):\n"

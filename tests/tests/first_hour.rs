@@ -266,3 +266,27 @@ e2e!(events_without_content_take_no_body, |app| {
         assert_eq!(r.json["status"]["status"], "draft");
     }
 });
+
+e2e!(problem_pages_explain_in_swedish_and_english, |app| {
+    for (kind, sv, en) in [
+        ("forbidden", "GET /api/v1/me", "GET /api/v1/me"),
+        ("rule-violation", "Vad du kan göra", "What to do next"),
+        ("validation", "Ogiltiga uppgifter", "some values are wrong"),
+    ] {
+        let r = app.get(&format!("/problems/{kind}"));
+        assert_eq!(r.status, 200, "{kind}");
+        assert!(
+            r.header("content-type")
+                .unwrap_or_default()
+                .starts_with("text/html")
+        );
+        let (swedish, english) = r
+            .text
+            .split_once("<section lang=\"en\">")
+            .expect("an English section after the Swedish one");
+        assert!(swedish.contains("<section lang=\"sv\">"), "{kind}");
+        assert!(swedish.contains(sv), "{kind}: {swedish}");
+        assert!(english.contains(en), "{kind}: {english}");
+    }
+    app.get("/problems/no-such-kind").assert_problem(404);
+});
