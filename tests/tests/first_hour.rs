@@ -290,3 +290,87 @@ e2e!(problem_pages_explain_in_swedish_and_english, |app| {
     }
     app.get("/problems/no-such-kind").assert_problem(404);
 });
+
+e2e!(an_agreement_names_its_contact_point_and_owner_unit, |app| {
+    let body = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(body);
+    let create = |settings: Value| {
+        app.post(
+            "/api/v1/agreements",
+            Some(&admin),
+            &json!({
+                "owner_public_body_id": body,
+                "party_public_body_ids": [body],
+                "civil_society_party": {"kind": "sector", "name": "Eslövs idéburna sektor"},
+                "scope": "municipal",
+                "municipality_codes": ["1285"],
+                "settings": settings,
+                "content": agreement_content("Överenskommelse om samverkan")
+            }),
+        )
+    };
+    // A person's address is refused, in Swedish when asked, naming the field.
+    let r = app.send(
+        "POST",
+        "/api/v1/agreements",
+        &[
+            ("authorization", &format!("Bearer {admin}")),
+            ("accept-language", "sv"),
+        ],
+        Some((
+            "application/json",
+            json!({
+                "owner_public_body_id": body,
+                "party_public_body_ids": [body],
+                "civil_society_party": {"kind": "sector", "name": "Eslövs idéburna sektor"},
+                "scope": "municipal",
+                "municipality_codes": ["1285"],
+                "settings": {"contact_point": "anna.svensson@eslov.example"},
+                "content": agreement_content("Överenskommelse om samverkan")
+            })
+            .to_string()
+            .into_bytes(),
+        )),
+    );
+    r.assert_problem(422);
+    assert_eq!(
+        r.json["errors"][0]["field"], "settings.contact_point",
+        "{}",
+        r.text
+    );
+    assert_eq!(r.json["errors"][0]["code"], "personal_address");
+    assert!(
+        r.json["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("måste vara en funktionsbrevlåda"),
+        "{}",
+        r.text
+    );
+    let r = create(json!({"contact_point": "Ängagården"}));
+    r.assert_problem(422);
+    assert_eq!(r.json["errors"][0]["code"], "email");
+    // A functional mailbox and the owning unit are kept and public.
+    let r = create(json!({
+        "contact_point": " samverkan@eslov.example ",
+        "owner_unit": "Kommunledningskontoret"
+    }));
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.id();
+    let r = app.post(
+        &format!("/api/v1/agreements/{id}/adoption"),
+        Some(&admin),
+        &json!({"decided_by": "Kommunstyrelsen", "decision_date": "2020-01-15", "diary_number": null, "valid_from": "2020-02-01", "valid_until": null}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let public = app.get(&format!("/api/v1/agreements/{id}"));
+    assert_eq!(public.status, 200, "{}", public.text);
+    assert_eq!(
+        public.json["settings"]["contact_point"],
+        "samverkan@eslov.example"
+    );
+    assert_eq!(
+        public.json["settings"]["owner_unit"],
+        "Kommunledningskontoret"
+    );
+});
