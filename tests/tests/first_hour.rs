@@ -374,3 +374,52 @@ e2e!(an_agreement_names_its_contact_point_and_owner_unit, |app| {
         "Kommunledningskontoret"
     );
 });
+
+e2e!(public_bodies_carry_an_organisation_number, |app| {
+    let admin = app.platform_admin();
+    let eslov = app.public_body("municipality", "1285");
+    let path = format!("/api/v1/public-bodies/{eslov}");
+    // The reference bodies have none: SCB's list is not in the repository.
+    let read = app.get(&path);
+    assert_eq!(read.json["org_number"], Value::Null, "{}", read.text);
+    let patch = |number: &str| {
+        let etag = app.get(&path).header("etag").expect("etag").to_owned();
+        app.patch(&path, &admin, Some(&etag), &json!({"org_number": number}))
+    };
+    // Invented numbers with valid check digits, not any body's real one.
+    let r = patch("2999999994");
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["org_number"], "299999-9994");
+    assert_eq!(app.get(&path).json["org_number"], "299999-9994");
+    // Validated as organisations' are, and of group 2 for a municipality.
+    let r = patch("299999-9995");
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), ["org_number"]);
+    let r = patch("802002-4280");
+    r.assert_problem(422);
+    assert_eq!(r.json["errors"][0]["code"], "public_sector_org_number");
+    // One body per number, on either backend's unique index.
+    let r = app.post(
+        "/api/v1/public-bodies",
+        Some(&admin),
+        &json!({"name": "Exempelhögskolan", "kind": "other", "org_number": "299999-9994"}),
+    );
+    assert_eq!(
+        r.assert_problem(409).json["code"],
+        "org_number_taken",
+        "{}",
+        r.text
+    );
+    let r = app.post(
+        "/api/v1/public-bodies",
+        Some(&admin),
+        &json!({"name": "Exempelhögskolan", "kind": "other", "org_number": "802002-4280"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json["org_number"], "802002-4280");
+    // Cleared with null.
+    let etag = app.get(&path).header("etag").expect("etag").to_owned();
+    let r = app.patch(&path, &admin, Some(&etag), &json!({"org_number": null}));
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["org_number"], Value::Null);
+});
