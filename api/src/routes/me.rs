@@ -96,9 +96,10 @@ pub struct Me {
 /// Who am I.
 ///
 /// The first call to make with a token: its subject and roles, the public body and
-/// organisations it acts for (with names), the agreements it administers or
-/// co-administers, the steering-group seats it holds today and when it expires. 401
-/// without a valid token.
+/// organisations it acts for (with names, and the ids the register lacks), the agreements
+/// it administers or co-administers, the open accessions of its organisations, the
+/// steering-group seats it holds today and when it expires. Any valid token; 401 without
+/// one. Never cached (`no-store`).
 #[utoipa::path(
     tag = "system", operation_id = "get_me",
     responses(
