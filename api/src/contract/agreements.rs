@@ -413,6 +413,13 @@ pub struct AgreementSettingsInput {
     /// (`overenskommelse@kommun.se`), never a person's address; null: no contact point.
     #[schema(schema_with = open_data_contact_email)]
     pub open_data_contact_email: Option<String>,
+    /// The agreement's contact point, public: a functional mailbox (`samverkan@kommun.se`),
+    /// never a person's address (`förnamn.efternamn@…` is refused: join words with `-`).
+    #[schema(schema_with = contact_point)]
+    pub contact_point: Option<String>,
+    /// The unit of the owning body that owns the document (Kommunledningskontoret), public.
+    #[schema(schema_with = owner_unit)]
+    pub owner_unit: Option<String>,
     /// The sites that may show the agreement's embed page in a frame, as origins
     /// (`https://www.eslov.se`, `https://*.eslov.se`): the page's Content-Security-Policy
     /// `frame-ancestors`. Empty (the default): any site may.
@@ -433,6 +440,19 @@ fn embed_frame_ancestors() -> Field {
     }))
     .described(
         "The sites that may show the agreement's embed page in a frame, as origins\n(`https://www.eslov.se`, `https://*.eslov.se`): the page's Content-Security-Policy\n`frame-ancestors`. Empty (the default): any site may.",
+    )
+}
+
+fn contact_point() -> Field {
+    Field::json(crate::schemas::optional_text(agreement::OPEN_DATA_CONTACT_MAX))
+    .described(
+        "The agreement's contact point, public: a functional mailbox (`samverkan@kommun.se`),\nnever a person's address (`förnamn.efternamn@…` is refused: join words with `-`).",
+    )
+}
+
+fn owner_unit() -> Field {
+    Field::json(crate::schemas::optional_text(agreement::OWNER_UNIT_MAX)).described(
+        "The unit of the owning body that owns the document (Kommunledningskontoret), public.",
     )
 }
 
@@ -529,6 +549,10 @@ pub struct AgreementSettings {
     pub open_data_contact_email: Option<String>,
     /// The origins that may frame the embed page; empty: any site.
     pub embed_frame_ancestors: Vec<String>,
+    /// The agreement's contact point: a functional mailbox; null: none named.
+    pub contact_point: Option<String>,
+    /// The unit of the owning body that owns the document; null: none named.
+    pub owner_unit: Option<String>,
     /// The channels the agreement takes accessions through.
     pub accepted_channels: Vec<Channel>,
     /// Where an organisation must be active to accede.
@@ -563,6 +587,8 @@ impl Default for AgreementSettingsInput {
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
             embed_frame_ancestors: s.embed_frame_ancestors.clone(),
+            contact_point: s.contact_point.clone(),
+            owner_unit: s.owner_unit.clone(),
             accepted_channels: s.accepted_channels.clone(),
             eligible_area: s.eligible_area,
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),
@@ -593,6 +619,8 @@ impl From<AgreementSettingsInput> for agreement::AgreementSettings {
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
             embed_frame_ancestors: s.embed_frame_ancestors.clone(),
+            contact_point: s.contact_point.clone(),
+            owner_unit: s.owner_unit.clone(),
             accepted_channels: s.accepted_channels.clone(),
             eligible_area: s.eligible_area,
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),
@@ -623,6 +651,8 @@ impl From<&agreement::AgreementSettings> for AgreementSettings {
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
             embed_frame_ancestors: s.embed_frame_ancestors.clone(),
+            contact_point: s.contact_point.clone(),
+            owner_unit: s.owner_unit.clone(),
             accepted_channels: s.accepted_channels.clone(),
             eligible_area: s.eligible_area,
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),

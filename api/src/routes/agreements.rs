@@ -26,7 +26,9 @@ use crate::contract::agreements::{
     AgreementVersion, CivilSocietyParty, CivilSocietyPartyInput, DueItem, RenegotiationRequest,
     TerminationRecord, TerminationRecordInput, VersionContentInput,
 };
-use crate::extract::{Authenticated, Caller, Json, NoBody, PageParams, municipality_filter};
+use crate::extract::{
+    Authenticated, Caller, EventBody, Json, NoBody, PageParams, municipality_filter,
+};
 use crate::http::{Visibility, changed, if_match_version, json_read, list_response};
 use crate::idempotency::{Created, create_once};
 use crate::problem::{ApiError, ApiResult, RequestField};
@@ -829,7 +831,7 @@ async fn terminate(
 /// Abandons a draft or consultation that will not be adopted (409
 /// `agreement_not_in_preparation`).
 #[utoipa::path(
-    tag = "agreements", operation_id = "abandon_agreement", request_body = NoBody,
+    tag = "agreements", operation_id = "abandon_agreement", request_body = Option<NoBody>,
     params(("id" = Uuid, Path, description = "The agreement's id")),
     responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
@@ -839,7 +841,7 @@ async fn abandon(
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
-    _body: Json<NoBody>,
+    _body: EventBody,
 ) -> ApiResult<HttpResponse> {
     apply_event(&state, p, id.into_inner(), |a, _| a.abandon()).await
 }
@@ -915,7 +917,7 @@ async fn adopt_revision(
 ///
 /// The current version stays in force (409 `no_revision_in_progress`).
 #[utoipa::path(
-    tag = "agreements", operation_id = "abandon_revision", request_body = NoBody,
+    tag = "agreements", operation_id = "abandon_revision", request_body = Option<NoBody>,
     params(("id" = Uuid, Path, description = "The agreement's id")),
     responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
@@ -925,7 +927,7 @@ async fn abandon_revision(
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
-    _body: Json<NoBody>,
+    _body: EventBody,
 ) -> ApiResult<HttpResponse> {
     apply_event(&state, p, id.into_inner(), |a, _| a.abandon_revision()).await
 }

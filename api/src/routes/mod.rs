@@ -9,6 +9,7 @@ pub mod accessions;
 pub mod agreements;
 pub mod changes;
 pub mod embed;
+pub mod me;
 pub mod open_data;
 pub mod parties;
 pub mod signatories;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(embed::snippet_builder)
         .service(
             scope::scope("/api/v1")
+                .configure(me::configure)
                 .configure(parties::configure)
                 .configure(agreements::configure)
                 .configure(steering::configure)

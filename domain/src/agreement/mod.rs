@@ -62,7 +62,7 @@ pub use renegotiation::{
 };
 pub use settings::{
     AgreementSettings, EligibleArea, FRAME_ANCESTORS_MAX, NoticePeriod, OPEN_DATA_CONTACT_MAX,
-    PeriodUnit, frame_ancestor_origin,
+    OWNER_UNIT_MAX, PeriodUnit, frame_ancestor_origin, is_functional_mailbox,
 };
 pub use settings_history::{RecordedSetting, SettingsActor, SettingsChange};
 pub use version::{
@@ -306,6 +306,12 @@ crate::field_errors! {
         TooManyOrigins { max: usize } => "too_many" {
             en: "at most {max} origins",
             sv: "högst {max} ursprung",
+        },
+        /// A contact point that has the form of a person's address (`förnamn.efternamn@…`):
+        /// it must be a functional mailbox (`settings::is_functional_mailbox`).
+        PersonalAddress => "personal_address" {
+            en: "must be a functional mailbox (samverkan@kommun.se), not a person's address (förnamn.efternamn@…); join words with - instead",
+            sv: "måste vara en funktionsbrevlåda (samverkan@kommun.se), inte en persons adress (förnamn.efternamn@…); binda ihop ord med - i stället",
         },
         /// The open-data contact is a functional mailbox (`overenskommelse@kommun.se`).
         OpenDataContactNotAMailbox => "email" {

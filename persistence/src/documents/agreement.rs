@@ -105,6 +105,9 @@ struct SettingsV1 {
     open_data_contact_email: Option<String>,
     /// Added with issue 16; documents written before it read none (any site may frame).
     embed_frame_ancestors: Vec<String>,
+    // Added with issue 18; a document without them names neither.
+    contact_point: Option<String>,
+    owner_unit: Option<String>,
     // Added with issue 12; a document without them reads the defaults (every channel,
     // anywhere, contacts not the group's, nobody named to act for the sector).
     accepted_channels: Vec<Channel>,
@@ -368,6 +371,8 @@ impl SettingsV1 {
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
             embed_frame_ancestors: s.embed_frame_ancestors.clone(),
+            contact_point: s.contact_point.clone(),
+            owner_unit: s.owner_unit.clone(),
             accepted_channels: s.accepted_channels.clone(),
             eligible_area: s.eligible_area,
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),
@@ -467,6 +472,8 @@ impl AgreementDocumentV1 {
                 open_data_licence: s.open_data_licence,
                 open_data_contact_email: s.open_data_contact_email,
                 embed_frame_ancestors: s.embed_frame_ancestors,
+                contact_point: s.contact_point,
+                owner_unit: s.owner_unit,
                 accepted_channels: s.accepted_channels,
                 eligible_area: s.eligible_area,
                 eligible_municipality_codes: s.eligible_municipality_codes,
