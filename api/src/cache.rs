@@ -32,17 +32,21 @@ pub const MAX_BYTES: usize = 32 * 1024 * 1024;
 /// their bytes.
 pub const MAX_ENTRIES: usize = 1024;
 /// The query parameters the cached reads take (`SignatoryParams`, `PageParams`, `CsvParams`,
-/// `EmbedParams`, `AsOf`); any other is ignored by them, so it is left out of the key.
-const RECOGNISED: [&str; 9] = [
+/// `EmbedParams`, `AsOf`); any other is ignored by them, so it is left out of the key. The
+/// embed page's theme parameters are applied to the cached page at response time
+/// (`render::theme`), so they are not keys either.
+const RECOGNISED: [&str; 11] = [
     "as_of",
     "cursor",
     "delimiter",
+    "fragment",
     "include",
     "lang",
     "limit",
     "municipality",
     "public_body",
     "q",
+    "rows",
 ];
 
 /// One stored response: status 200, its headers (ETag included) and body.
@@ -465,6 +469,10 @@ pub fn fast_hit(
             .headers()
             .contains_key(actix_web::http::header::AUTHORIZATION)
     {
+        return None;
+    }
+    // A themed embed page shares the base page's entry; the handler applies the theme.
+    if crate::render::theme::requested(req.path(), req.query_string()) {
         return None;
     }
     let hit = cache.get(&key_for(req, today)?)?;

@@ -382,3 +382,8 @@ mod tests {
         assert!(!etag_matches("\"v3\"", "\"v2\""));
     }
 }
+
+/// Marks an error response that is an HTML page for a visitor (the embed page's), which
+/// the request middleware leaves as it is instead of rendering it as problem+json.
+#[derive(Debug, Clone, Copy)]
+pub struct VisitorErrorPage;

@@ -278,6 +278,17 @@ samverkan_domain::field_errors! {
             en: "at most {max} characters",
             sv: "högst {max} tecken",
         },
+        /// The embed page's `accent`: a colour written in hex.
+        Colour => "invalid_parameter" {
+            en: "must be a colour written as 3 or 6 hexadecimal digits, e.g. 0b4a96",
+            sv: "måste vara en färg skriven med 3 eller 6 hexadecimala siffror, till exempel 0b4a96",
+        },
+        /// The embed page's `accent` as link text on the page's background: under WCAG 2.1
+        /// AA's 4.5:1.
+        LowContrast { colour: String, ratio: String, background: String } => "insufficient_contrast" {
+            en: "#{colour} has a contrast ratio of {ratio}:1 against the background #{background}; links need at least 4.5:1 (WCAG 2.1 AA)",
+            sv: "#{colour} har kontrastförhållandet {ratio}:1 mot bakgrunden #{background}; länkar behöver minst 4.5:1 (WCAG 2.1 AA)",
+        },
         UnknownCursor => "invalid_parameter" {
             en: "not a cursor this list returned",
             sv: "inte en markör som den här listan har lämnat ut",

@@ -129,6 +129,14 @@ async fn request_middleware(
         let rendered = match error.and_then(|e| e.as_error::<ApiError>()) {
             Some(e) => Some(e.response_for(&path, &request_id, lang)),
             None if is_problem(res.response()) => None,
+            // The embed page's errors are HTML pages a visitor reads in the frame.
+            None if res
+                .response()
+                .extensions()
+                .contains::<crate::http::VisitorErrorPage>() =>
+            {
+                None
+            }
             None => {
                 Some(generic_error(status, res.response()).response_for(&path, &request_id, lang))
             }
@@ -337,6 +345,13 @@ fn query_config() -> web::QueryConfig {
     })
 }
 
+/// `/docs` without the slash: to Swagger UI at `/docs/`.
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+        .finish()
+}
+
 fn path_config() -> web::PathConfig {
     web::PathConfig::default()
         .error_handler(|_, _| ApiError::bad_parameter("id", RequestField::NotAUuid).into())
@@ -422,9 +437,17 @@ pub fn server_with_grace(
             .app_data(payload_config(body_limit))
             .app_data(query_config())
             .app_data(path_config())
+            // No validator: Swagger UI would send the document's address to
+            // validator.swagger.io and show a broken badge offline.
             .service(
                 SwaggerUi::new("/docs/{_:.*}")
-                    .external_url_unchecked("/api-docs/openapi.json", document.clone()),
+                    .external_url_unchecked("/api-docs/openapi.json", document.clone())
+                    .config(utoipa_swagger_ui::Config::default().validator_url("none")),
+            )
+            .route("/docs", web::get().to(docs_redirect))
+            .route(
+                "/embed/",
+                web::get().to(crate::routes::embed::builder_redirect),
             )
             .default_service(web::to(fallback))
             .wrap(from_fn(request_middleware))

@@ -571,14 +571,20 @@ e2e!(embeddable_page, |app| {
         s.agreement
     ));
     assert!(en.text.contains("<html lang=\"en\""));
-    app.get(&format!(
-        "/embed/agreements/{}/signatories?lang=fi",
+    // Errors are pages a visitor reads in the frame (issue 16; more in tests/tests/embed.rs).
+    let bad = app.get(&format!(
+        "/embed/agreements/{}/signatories?lang=de",
         s.agreement
-    ))
-    .assert_problem(400);
+    ));
+    assert_eq!(bad.status, 400);
+    assert!(bad.text.contains("<html lang=\"sv\">") && bad.text.contains("`lang`"));
     let draft = app.create_agreement(&s.admin, s.body, "1285", json!({}));
-    app.get(&format!("/embed/agreements/{draft}/signatories"))
-        .assert_problem(404);
+    let hidden = app.get(&format!("/embed/agreements/{draft}/signatories"));
+    assert_eq!(hidden.status, 404);
+    assert_eq!(
+        hidden.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
 });
 
 e2e!(demo_signatories_fill_the_lists, |app| {

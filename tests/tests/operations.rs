@@ -370,3 +370,38 @@ e2e!(concurrent_sweeps_end_each_accession_once, |app| {
         assert_eq!(endings, 1, "{}", a.text);
     }
 });
+
+e2e!(a_theme_never_makes_a_cache_entry_of_its_own, |app| {
+    let body = app.public_body("municipality", "1285");
+    let admin = app.agreement_admin(body);
+    let agreement = app.adopted_agreement(&admin, body, "1285", json!({}));
+    let page = format!("/embed/agreements/{agreement}/signatories");
+    let (_, before) = scrape(app);
+    assert_eq!(app.get(&page).status, 200);
+    for theme in [
+        "accent=006b3c",
+        "font=serif&density=compact",
+        "scheme=dark&heading=none",
+        "scheme=auto&resize=1",
+        "accent=7a1f5c&utm_source=nyhetsbrev",
+    ] {
+        let r = app.get(&format!("{page}?{theme}"));
+        assert_eq!(r.status, 200, "{theme}: {}", r.text);
+        assert!(r.text.contains("<style>"), "{theme}");
+    }
+    let (text, after) = scrape(app);
+    // One page, one entry, however many themes (the watcher may have emptied the cache since
+    // this test's own writes: then fewer, never more).
+    assert!(
+        value(&after, "samverkan_cache_entries", &[]) <= 1.0,
+        "{text}"
+    );
+    // Every themed read was answered from the base page's entry but for a rebuild after such
+    // a clearing: the list was built at most twice for six reads.
+    let misses = value(&after, "samverkan_cache_misses_total", &[])
+        - value(&before, "samverkan_cache_misses_total", &[]);
+    let hits = value(&after, "samverkan_cache_hits_total", &[])
+        - value(&before, "samverkan_cache_hits_total", &[]);
+    assert_eq!(hits + misses, 6.0, "{text}");
+    assert!(misses <= 2.0, "{text}");
+});

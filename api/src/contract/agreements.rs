@@ -420,6 +420,27 @@ pub struct AgreementSettingsInput {
     /// The unit of the owning body that owns the document (Kommunledningskontoret), public.
     #[schema(schema_with = owner_unit)]
     pub owner_unit: Option<String>,
+    /// The sites that may show the agreement's embed page in a frame, as origins
+    /// (`https://www.eslov.se`, `https://*.eslov.se`): the page's Content-Security-Policy
+    /// `frame-ancestors`. Empty (the default): any site may.
+    #[schema(schema_with = embed_frame_ancestors)]
+    pub embed_frame_ancestors: Vec<String>,
+}
+
+fn embed_frame_ancestors() -> Field {
+    Field::json(json!({
+        "type": "array",
+        "maxItems": agreement::FRAME_ANCESTORS_MAX,
+        "items": {
+            "type": "string",
+            "maxLength": 280,
+            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$",
+            "example": "https://www.eslov.se",
+        },
+    }))
+    .described(
+        "The sites that may show the agreement's embed page in a frame, as origins\n(`https://www.eslov.se`, `https://*.eslov.se`): the page's Content-Security-Policy\n`frame-ancestors`. Empty (the default): any site may.",
+    )
 }
 
 fn contact_point() -> Field {
@@ -526,6 +547,8 @@ pub struct AgreementSettings {
     pub open_data_licence: OpenDataLicence,
     /// The functional mailbox named as the open data's contact point; null: none.
     pub open_data_contact_email: Option<String>,
+    /// The origins that may frame the embed page; empty: any site.
+    pub embed_frame_ancestors: Vec<String>,
     /// The agreement's contact point: a functional mailbox; null: none named.
     pub contact_point: Option<String>,
     /// The unit of the owning body that owns the document; null: none named.
@@ -563,6 +586,7 @@ impl Default for AgreementSettingsInput {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            embed_frame_ancestors: s.embed_frame_ancestors.clone(),
             contact_point: s.contact_point.clone(),
             owner_unit: s.owner_unit.clone(),
             accepted_channels: s.accepted_channels.clone(),
@@ -594,6 +618,7 @@ impl From<AgreementSettingsInput> for agreement::AgreementSettings {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            embed_frame_ancestors: s.embed_frame_ancestors.clone(),
             contact_point: s.contact_point.clone(),
             owner_unit: s.owner_unit.clone(),
             accepted_channels: s.accepted_channels.clone(),
@@ -625,6 +650,7 @@ impl From<&agreement::AgreementSettings> for AgreementSettings {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            embed_frame_ancestors: s.embed_frame_ancestors.clone(),
             contact_point: s.contact_point.clone(),
             owner_unit: s.owner_unit.clone(),
             accepted_channels: s.accepted_channels.clone(),

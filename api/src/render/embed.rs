@@ -7,13 +7,22 @@
 //! chosen language, the rows split into current and former signatories, and the policy.
 //!
 //! No JavaScript, no external resources and only the inline stylesheet
-//! `api/templates/embed/signatories.css` ([`STYLE`]), allowed by the Content-Security-Policy
-//! through the SHA-256 hash of its exact text, computed once at start-up ([`style_hash`]),
-//! so that editing the stylesheet cannot leave a stale hash behind. The policy is sent as a
-//! header (with `frame-ancestors *`, since the page is made to be framed by any site, and
-//! therefore no `X-Frame-Options`) and repeated in a `<meta http-equiv>` (which cannot carry
-//! `frame-ancestors`), so that a saved copy keeps it and the headless-browser check
-//! (`scripts/embed-screenshot.sh`) exercises the hash.
+//! (`api/templates/embed/page.css` and `signatories.css`, [`STYLE`]), allowed by the
+//! Content-Security-Policy through the SHA-256 hash of its exact text, computed once at
+//! start-up ([`style_hash`]), so that editing the stylesheet cannot leave a stale hash
+//! behind. The policy is sent as a header (with `frame-ancestors *`, since the page is made
+//! to be framed by any site, unless the agreement names the sites that may:
+//! [`content_security_policy_for`]; therefore no `X-Frame-Options`) and repeated in a
+//! `<meta http-equiv>` (which cannot carry `frame-ancestors`), so that a saved copy keeps it.
+//! [`present`] adds a theme's stylesheet and the `resize=1` script at response time, each
+//! with its own hash in both policies (`super::theme`).
+//!
+//! The list itself (`list.html`, [`embed_fragment`]) has every class under `samverkan` and
+//! its stylesheet ([`LIST_STYLE`], served at `/embed/signatories.css`) every rule under it,
+//! so that a site may include it without a frame. Long words: headings may break inside a
+//! word (`overflow-wrap`, `hyphens` with `lang`), names and places only between words; the
+//! table turns into cards below 50em of the list's own width (a container query), before
+//! its columns could push the page sideways. `.ci/browser` checks this at every width.
 //!
 //! Accessibility: semantic table with a `<caption>` (visually hidden: the summary line and
 //! the headings above say the same to the eye), `<th scope="col">` headers and the
@@ -48,8 +57,17 @@ use super::SignatoryRow;
 /// `Content-Type` of the embeddable page.
 pub const HTML_CONTENT_TYPE: &str = "text/html; charset=utf-8";
 
-/// The only stylesheet of the page, inlined verbatim; [`style_hash`] is its SHA-256.
-pub const STYLE: &str = include_str!("../../templates/embed/signatories.css");
+/// The list's stylesheet: every rule under the class `samverkan`. Inlined in the page and
+/// served on its own at `/embed/signatories.css` for the `?fragment=1` list, which a host
+/// may link or replace.
+pub const LIST_STYLE: &str = include_str!("../../templates/embed/signatories.css");
+
+/// The only stylesheet of the page, inlined verbatim: the page's own few rules and
+/// [`LIST_STYLE`]; [`style_hash`] is its SHA-256.
+pub const STYLE: &str = concat!(
+    include_str!("../../templates/embed/page.css"),
+    include_str!("../../templates/embed/signatories.css")
+);
 
 /// The language of the page's labels: `lang=sv` (the default) or `lang=en`.
 #[derive(
@@ -98,6 +116,10 @@ pub struct EmbedPage<'a> {
     /// and rows that only begin after `as_of` are left out.
     pub rows: &'a [SignatoryRow],
     pub lang: Lang,
+    /// `?rows=N`: show the first N current signatories and a link to the whole list.
+    pub show_rows: Option<usize>,
+    /// The whole list's address, relative to the page (for `show_rows`).
+    pub whole_list_href: &'a str,
 }
 
 /// The words of the page in one language.
@@ -112,16 +134,25 @@ struct Labels {
     /// "ansluten 2017–2021": before the years a former signatory was on the list.
     period: &'static str,
     name: &'static str,
-    number: &'static str,
     /// The column's name as the narrow layout's label, with soft hyphens: HTML, not text.
     number_label: &'static str,
-    form: &'static str,
     form_label: &'static str,
     place: &'static str,
     since: &'static str,
     until: &'static str,
     /// Read out where a value is missing (a dash to the eye).
     missing: &'static str,
+    /// "Visar 10 av 57.": `?rows=` shows part of the list.
+    showing: &'static str,
+    of: &'static str,
+    whole_list: &'static str,
+    /// The error page's heading by status: not found, a bad address, anything else.
+    error_not_found: &'static str,
+    error_not_found_text: &'static str,
+    error_bad_request: &'static str,
+    error_bad_request_text: &'static str,
+    error_other: &'static str,
+    error_other_text: &'static str,
 }
 
 const SV: Labels = Labels {
@@ -133,14 +164,21 @@ const SV: Labels = Labels {
     none_former: "Inga organisationer har lämnat överenskommelsen.",
     period: "ansluten",
     name: "Organisation",
-    number: "Organisationsnummer",
     number_label: "Organisations&shy;nummer",
-    form: "Organisationsform",
     form_label: "Organisations&shy;form",
     place: "Kommun",
     since: "Ansluten sedan",
     until: "Utträde",
     missing: "saknas",
+    showing: "Visar",
+    of: "av",
+    whole_list: "Visa hela listan",
+    error_not_found: "Listan finns inte",
+    error_not_found_text: "Det finns ingen publicerad överenskommelse på den här adressen. Den kan ha tagits bort eller ännu inte vara publicerad.",
+    error_bad_request: "Adressen är felaktig",
+    error_bad_request_text: "Listan kan inte visas med de här inställningarna:",
+    error_other: "Listan kan inte visas just nu",
+    error_other_text: "Försök igen om en stund.",
 };
 
 const EN: Labels = Labels {
@@ -152,14 +190,21 @@ const EN: Labels = Labels {
     none_former: "No organisations have left the agreement.",
     period: "signatory",
     name: "Organisation",
-    number: "Organisation number",
     number_label: "Organisation number",
-    form: "Legal form",
     form_label: "Legal form",
     place: "Municipality",
     since: "Signatory since",
     until: "Withdrawn",
     missing: "none",
+    showing: "Showing",
+    of: "of",
+    whole_list: "Show the whole list",
+    error_not_found: "There is no such list",
+    error_not_found_text: "No published agreement has this address. It may have been removed, or not be published yet.",
+    error_bad_request: "The address is not right",
+    error_bad_request_text: "The list cannot be shown with these settings:",
+    error_other: "The list cannot be shown right now",
+    error_other_text: "Please try again in a while.",
 };
 
 /// The page as the template takes it.
@@ -172,11 +217,31 @@ struct Page<'a> {
     csp: &'static str,
     style: &'static str,
     agreement_title: &'a str,
+    /// The list, rendered by [`List`].
+    list: String,
+}
+
+/// The list as the template takes it: the page's body, or the fragment.
+#[derive(Template)]
+#[template(path = "embed/list.html")]
+struct List<'a> {
+    lang: &'static str,
+    t: &'static Labels,
+    /// The level of the title's heading.
+    h: u8,
+    agreement_title: &'a str,
     public_body_name: &'a str,
     as_of: NaiveDate,
     current: Vec<Row<'a>>,
+    /// With `show_rows`, when some are not shown.
+    more: Option<More<'a>>,
     /// `None` without `include=former`.
     former: Option<Vec<Row<'a>>>,
+}
+
+struct More<'a> {
+    total: usize,
+    href: &'a str,
 }
 
 /// One table row as the template shows it.
@@ -219,6 +284,24 @@ impl<'a> Row<'a> {
 /// The complete embeddable HTML document. Rendering fails only if writing to a `String`
 /// does, which it does not; the error is passed on rather than unwrapped all the same.
 pub fn embed_html(page: &EmbedPage<'_>) -> Result<String, askama::Error> {
+    Page {
+        lang: page.lang.tag(),
+        t: page.lang.labels(),
+        csp: &META_CSP,
+        style: STYLE,
+        agreement_title: page.agreement_title,
+        list: list(page, 1)?,
+    }
+    .render()
+}
+
+/// The list alone (`?fragment=1`): no `<html>`, `<head>` or style, every class under
+/// `samverkan`, the title an `<h2>` under the host page's own `<h1>`.
+pub fn embed_fragment(page: &EmbedPage<'_>) -> Result<String, askama::Error> {
+    list(page, 2)
+}
+
+fn list(page: &EmbedPage<'_>, h: u8) -> Result<String, askama::Error> {
     let lang = page.lang;
     let rows = |keep: &dyn Fn(&SignatoryRow) -> bool| -> Vec<Row<'_>> {
         page.rows
@@ -227,20 +310,138 @@ pub fn embed_html(page: &EmbedPage<'_>) -> Result<String, askama::Error> {
             .map(|r| Row::new(r, lang))
             .collect()
     };
-    Page {
+    let mut current = rows(&|r| r.is_current_on(page.as_of));
+    let total = current.len();
+    let more = match page.show_rows {
+        Some(n) if n < total => {
+            current.truncate(n);
+            Some(More {
+                total,
+                href: page.whole_list_href,
+            })
+        }
+        _ => None,
+    };
+    List {
         lang: lang.tag(),
         t: lang.labels(),
-        csp: &META_CSP,
-        style: STYLE,
+        h,
         agreement_title: page.agreement_title,
         public_body_name: page.public_body_name,
         as_of: page.as_of,
-        current: rows(&|r| r.is_current_on(page.as_of)),
+        current,
+        more,
         former: page
             .include_former
             .then(|| rows(&|r| r.status_on(page.as_of) == Some(SignatoryStatus::Former))),
     }
     .render()
+}
+
+/// The error page a visitor sees in the frame instead of a problem+json document.
+#[derive(Template)]
+#[template(path = "embed/error.html")]
+struct ErrorPage<'a> {
+    lang: &'static str,
+    csp: &'static str,
+    style: &'static str,
+    heading: &'static str,
+    text: &'static str,
+    /// What is wrong with the address, for a 400.
+    detail: Option<&'a str>,
+}
+
+/// A small HTML page in the page's language for an error of the embeddable page: 404 for a
+/// missing or unpublished agreement, 400 naming the parameter, anything else "try again".
+/// Same policy and stylesheet as the page.
+pub fn embed_error_html(
+    lang: Lang,
+    status: u16,
+    detail: Option<&str>,
+) -> Result<String, askama::Error> {
+    let t = lang.labels();
+    let (heading, text, detail) = match status {
+        404 => (t.error_not_found, t.error_not_found_text, None),
+        400 | 422 => (t.error_bad_request, t.error_bad_request_text, detail),
+        _ => (t.error_other, t.error_other_text, None),
+    };
+    ErrorPage {
+        lang: lang.tag(),
+        csp: &META_CSP,
+        style: STYLE,
+        heading,
+        text,
+        detail,
+    }
+    .render()
+}
+
+/// The policy of a page with `presentation` applied: the base policy, plus the hash of the
+/// theme's stylesheet and of the height script when they are there. (`None` for the base.)
+fn extended_policy(
+    theme_css: Option<&str>,
+    script: bool,
+    frame_ancestors: &str,
+) -> (String, String) {
+    let mut style = format!("style-src {}", style_hash());
+    if let Some(css) = theme_css {
+        style.push(' ');
+        style.push_str(&hash_source(css));
+    }
+    let script_src = if script {
+        format!("; script-src {}", script_hash())
+    } else {
+        String::new()
+    };
+    let meta = META_CSP.replacen(
+        &format!("style-src {}", style_hash()),
+        &format!("{style}{script_src}"),
+        1,
+    );
+    let header = format!("{meta}; frame-ancestors {frame_ancestors}");
+    (meta, header)
+}
+
+/// The page with its presentation applied at response time: the theme's `<style>` after
+/// the page's own, the height script at the end of the body, and both allowed by their
+/// hashes in the `<meta>` policy. Returns the page and the policy header. The base page is
+/// the cached one; this costs a hash and a copy, no rendering and no database.
+pub fn present(
+    html: &str,
+    presentation: &super::theme::Presentation,
+    frame_ancestors: &str,
+) -> (String, String) {
+    let css = presentation.css();
+    let (meta, header) = extended_policy(css.as_deref(), presentation.resize, frame_ancestors);
+    let mut out = html.replacen(META_CSP.as_str(), &meta, 1);
+    if let Some(css) = &css {
+        out = out.replacen("</head>", &format!("<style>{css}</style>\n</head>"), 1);
+    }
+    if presentation.resize {
+        out = out.replacen(
+            "</body>",
+            &format!("<script>{}</script>\n</body>", super::theme::RESIZE_SCRIPT),
+            1,
+        );
+    }
+    (out, header)
+}
+
+/// The stylesheet of the builder and the accessibility statement.
+pub const SITE_STYLE: &str = include_str!("../../templates/embed/site.css");
+
+static SITE_STYLE_HASH: LazyLock<String> = LazyLock::new(|| hash_source(SITE_STYLE));
+
+/// The `'sha256-…'` source of [`SITE_STYLE`].
+pub fn site_style_hash() -> &'static str {
+    &SITE_STYLE_HASH
+}
+
+static SCRIPT_HASH: LazyLock<String> = LazyLock::new(|| hash_source(super::theme::RESIZE_SCRIPT));
+
+/// The `'sha256-…'` source of the height script ([`super::theme::RESIZE_SCRIPT`]).
+pub fn script_hash() -> &'static str {
+    &SCRIPT_HASH
 }
 
 /// "2017–2021": the years from `since` to the last day as a signatory (the day before
@@ -290,6 +491,20 @@ static META_CSP: LazyLock<String> = LazyLock::new(|| {
 
 static CSP: LazyLock<String> = LazyLock::new(|| format!("{}; frame-ancestors *", *META_CSP));
 
+/// The policy for an agreement whose administrator named the sites that may frame its
+/// page (already validated origins, see `AgreementSettings::embed_frame_ancestors`); with
+/// none, any site may ([`content_security_policy`]).
+pub fn content_security_policy_for(frame_ancestors: &[String]) -> String {
+    if frame_ancestors.is_empty() {
+        return CSP.clone();
+    }
+    format!(
+        "{}; frame-ancestors {}",
+        *META_CSP,
+        frame_ancestors.join(" ")
+    )
+}
+
 /// The `'sha256-…'` source of [`STYLE`] for the `style-src` directive.
 pub fn style_hash() -> &'static str {
     &STYLE_HASH
@@ -329,6 +544,8 @@ mod tests {
             include_former,
             rows,
             lang,
+            show_rows: None,
+            whole_list_href: "?lang=sv",
         }
     }
 
@@ -532,6 +749,122 @@ mod tests {
         assert_eq!(get("X-Content-Type-Options"), Some("nosniff"));
         assert_eq!(get("Referrer-Policy"), Some("no-referrer"));
         assert!(get("X-Frame-Options").is_none());
+    }
+
+    /// The text of every `<tag>…</tag>` element of a page.
+    fn elements<'t>(text: &'t str, tag: &str) -> Vec<&'t str> {
+        text.split(&format!("<{tag}>"))
+            .skip(1)
+            .filter_map(|rest| {
+                rest.split_once(&format!("</{tag}>"))
+                    .map(|(inner, _)| inner)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_theme_is_allowed_by_its_hash_in_both_policies() {
+        use super::super::theme::Presentation;
+        let base = html(&page(&sample_rows(), Lang::Sv, true));
+        let theme = Presentation::from_query("accent=006b3c&scheme=auto&heading=none&resize=1")
+            .expect("a valid theme");
+        let (themed, header) = present(&base, &theme, "*");
+        let styles = elements(&themed, "style");
+        assert_eq!(styles.len(), 2);
+        assert_eq!(styles[0], STYLE);
+        assert!(styles[1].contains("--samverkan-accent:#006b3c"));
+        let scripts = elements(&themed, "script");
+        assert_eq!(scripts, [super::super::theme::RESIZE_SCRIPT]);
+        let meta = format!(
+            "default-src 'none'; style-src {} {}; script-src {}; img-src 'none'; base-uri 'none'; form-action 'none'",
+            style_hash(),
+            hash_source(styles[1]),
+            hash_source(scripts[0]),
+        );
+        assert!(themed.contains(&format!("content=\"{meta}\"")), "{themed}");
+        assert_eq!(header, format!("{meta}; frame-ancestors *"));
+        // Without the script, no script-src at all.
+        let (plain, header) = present(
+            &base,
+            &Presentation::from_query("font=serif").unwrap(),
+            "https://www.eslov.se",
+        );
+        assert!(header.ends_with("; frame-ancestors https://www.eslov.se"));
+        assert!(!plain.contains("<script") && !header.contains("script-src"));
+        // Only the theme and the script were added.
+        assert_eq!(
+            themed.len(),
+            base.len() + meta.len() - META_CSP.len()
+                + "<style></style>\n".len()
+                + styles[1].len()
+                + "<script></script>\n".len()
+                + scripts[0].len()
+        );
+    }
+
+    #[test]
+    fn a_fragment_is_the_list_alone_under_one_prefix() {
+        let rows = sample_rows();
+        let text = embed_fragment(&page(&rows, Lang::En, true)).unwrap();
+        for tag in [
+            "<html", "<head", "<body", "<style", "<meta", "<h1", "<script",
+        ] {
+            assert!(!text.contains(tag), "{tag}");
+        }
+        assert!(text.starts_with("<div class=\"samverkan\" lang=\"en\">"));
+        assert!(text.contains("<h2 class=\"samverkan-title\" lang=\"sv\">"));
+        assert!(text.contains("<h3 class=\"samverkan-subtitle\" id=\"former\">"));
+        for class in text.split("class=\"").skip(1) {
+            let names = class.split('"').next().unwrap();
+            assert!(
+                names.split(' ').all(|n| n.starts_with("samverkan")),
+                "{names}"
+            );
+        }
+        // Every selector of its stylesheet is under the prefix too.
+        for rule in LIST_STYLE.split('}') {
+            let selectors = rule.rsplit('{').nth(1).unwrap_or("");
+            for selector in selectors.split(',') {
+                let s = selector.trim();
+                assert!(s.is_empty() || s.starts_with(".samverkan"), "{s}");
+            }
+        }
+    }
+
+    #[test]
+    fn rows_shows_the_first_and_links_to_the_whole_list() {
+        let rows = sample_rows();
+        let mut p = page(&rows, Lang::Sv, false);
+        p.show_rows = Some(2);
+        p.whole_list_href = "?lang=sv&accent=006b3c";
+        let text = html(&p);
+        assert_eq!(text.matches("<th scope=\"row\"").count(), 2);
+        assert!(
+            text.contains(
+                "Visar 2 av 7. <a href=\"?lang=sv&#38;accent=006b3c\">Visa hela listan</a>"
+            ),
+            "{text}"
+        );
+        p.show_rows = Some(7);
+        let text = html(&p);
+        assert_eq!(text.matches("<th scope=\"row\"").count(), 7);
+        assert!(!text.contains("Visa hela listan"));
+    }
+
+    #[test]
+    fn an_error_page_is_in_the_pages_language() {
+        let sv = embed_error_html(Lang::Sv, 404, Some("resursen finns inte")).unwrap();
+        assert!(
+            sv.contains("<html lang=\"sv\">")
+                && sv.contains("<h1 class=\"samverkan-title\">Listan finns inte</h1>")
+        );
+        assert!(!sv.contains("resursen finns inte"), "a 404 names no detail");
+        let en = embed_error_html(Lang::En, 400, Some("parameter `accent`: <b>")).unwrap();
+        assert!(
+            en.contains("The address is not right")
+                && en.contains("parameter `accent`: &#60;b&#62;")
+        );
+        assert!(en.contains(&format!("<style>{STYLE}</style>")));
     }
 
     #[test]

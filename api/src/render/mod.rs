@@ -8,6 +8,7 @@ pub mod archive;
 pub mod csv;
 pub mod dcat;
 pub mod embed;
+pub mod theme;
 
 use chrono::NaiveDate;
 use samverkan_domain::accession::{SignatoryPeriod, SignatoryStatus};

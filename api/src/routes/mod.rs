@@ -8,6 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub mod accessions;
 pub mod agreements;
 pub mod changes;
+pub mod embed;
 pub mod me;
 pub mod open_data;
 pub mod parties;
@@ -20,6 +21,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(system::ready)
         .service(system::problem_explanation)
         .service(signatories::embed_signatories)
+        .service(embed::stylesheet)
+        .service(embed::accessibility)
+        .service(embed::snippet_builder)
         .service(
             scope::scope("/api/v1")
                 .configure(me::configure)

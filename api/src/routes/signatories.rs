@@ -327,29 +327,209 @@ pub struct EmbedParams {
     /// Labels in Swedish (`sv`, default) or English (`en`).
     #[param(schema_with = page_lang)]
     pub lang: Option<String>,
+    /// Show the first N current signatories (1–1000) and a link to the whole list, for a
+    /// frame of fixed height.
+    #[param(minimum = 1, maximum = 1000)]
+    pub rows: Option<u32>,
+    /// `1`: the list alone as an HTML fragment (no `<html>` or `<head>`, classes under
+    /// `samverkan`, styled by `/embed/signatories.css`) for a site that includes it
+    /// server-side. The theme parameters do not apply to it.
+    #[param(schema_with = zero_or_one)]
+    pub fragment: Option<String>,
+    /// Link colour, hex (`0b4a96`); refused (422, naming the ratio) below 4.5:1 against
+    /// the page's background. With `scheme=auto`, the light scheme's.
+    #[param(pattern = "^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")]
+    pub accent: Option<String>,
+    /// `system` (default), `serif` or `inherit-like` (the common sans-serif stack of host
+    /// sites); no web fonts.
+    #[param(schema_with = font_preset)]
+    pub font: Option<String>,
+    /// `none` leaves out the title and owner line, for a host page that shows them.
+    #[param(schema_with = heading_none)]
+    pub heading: Option<String>,
+    /// `light` (default), `dark`, or `auto` (the reader's `prefers-color-scheme`).
+    #[param(schema_with = colour_scheme)]
+    pub scheme: Option<String>,
+    /// `normal` (default) or `compact` (less space around each row).
+    #[param(schema_with = density)]
+    pub density: Option<String>,
+    /// `1` adds one small inline script (allowed by its hash in the policy) that posts the
+    /// page's height to the parent window: `{"type": "samverkan:height", "height": <px>}`.
+    #[param(schema_with = zero_or_one)]
+    pub resize: Option<String>,
+}
+
+fn enum_schema(values: &[&str], description: &str) -> RefOr<Schema> {
+    schema(json!({ "type": "string", "enum": values, "description": description }))
+}
+fn zero_or_one() -> RefOr<Schema> {
+    enum_schema(&["0", "1"], "`1` turns it on.")
+}
+fn font_preset() -> RefOr<Schema> {
+    enum_schema(&["system", "serif", "inherit-like"], "A font stack preset.")
+}
+fn heading_none() -> RefOr<Schema> {
+    enum_schema(
+        &["none", "show"],
+        "`none` leaves out the title and owner line.",
+    )
+}
+fn colour_scheme() -> RefOr<Schema> {
+    enum_schema(&["light", "dark", "auto"], "The colour scheme.")
+}
+fn density() -> RefOr<Schema> {
+    enum_schema(&["normal", "compact"], "Space around each row.")
 }
 
 /// An embeddable HTML page of signatories.
 ///
 /// A complete, accessible HTML page with the signatories, for an iframe on a municipal website:
-/// no JavaScript, no external resources, a strict Content-Security-Policy that allows framing
-/// by any site. Drafts are 404 (an iframe carries no token).
+/// no JavaScript (unless `resize=1`), no external resources, a strict Content-Security-Policy
+/// that allows framing by any site. Drafts are 404 (an iframe carries no token). Errors are
+/// small HTML pages in the page's language, not problem+json: a visitor reads them in the
+/// frame. The theme parameters (`accent`, `font`, `heading`, `scheme`, `density`, `resize`)
+/// are applied to the cached page at response time; they are not cache keys.
 #[utoipa::path(
     tag = "embed", operation_id = "embed_signatories",
     params(("id" = Uuid, Path, description = "The agreement's id"), EmbedParams),
-    responses((status = 200, description = "The HTML page", content_type = "text/html", body = String)),
+    responses(
+        (status = 200, description = "The HTML page (or, with `fragment=1`, the list as an HTML fragment)", content_type = "text/html", body = String),
+        (status = 400, description = "A parameter the page cannot take, as an HTML page naming it", content_type = "text/html", body = String),
+        (status = 404, description = "No published agreement with this id, as an HTML page", content_type = "text/html", body = String),
+        (status = 422, description = "An `accent` under 4.5:1 against the page's background, as an HTML page naming the ratio", content_type = "text/html", body = String),
+    ),
 )]
 #[get("/embed/agreements/{id}/signatories")]
 pub async fn embed_signatories(
     req: HttpRequest,
     state: Data<AppState>,
     cache: Data<PublicCache>,
-    id: Path<Uuid>,
+    id: Result<Path<Uuid>, actix_web::Error>,
+    params: Result<Query<EmbedParams>, actix_web::Error>,
+) -> ApiResult<HttpResponse> {
+    // The error page's language: the one asked for when it can be read, else Swedish.
+    let page_lang = serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+        .ok()
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "lang"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or_default();
+    let result = match (id, params) {
+        (Ok(id), Ok(params)) => embed_response(&req, &state, &cache, id.into_inner(), params).await,
+        (Err(e), _) | (_, Err(e)) => Err(e
+            .as_error::<ApiError>()
+            .map(clone_for_page)
+            .unwrap_or_else(|| {
+                ApiError::bad_parameter(
+                    "query",
+                    RequestField::WrongValue {
+                        detail: e.to_string(),
+                    },
+                )
+            })),
+    };
+    match result {
+        Ok(res) => Ok(res),
+        Err(e) => Ok(embed_error(&e, page_lang)),
+    }
+}
+
+/// What the error page needs of an extractor's error: its status and wording.
+fn clone_for_page(e: &ApiError) -> ApiError {
+    match e {
+        ApiError::BadRequest { detail, errors } => ApiError::BadRequest {
+            detail: detail.clone(),
+            errors: errors.clone(),
+        },
+        ApiError::NotFound => ApiError::NotFound,
+        other => ApiError::Internal(other.to_string()),
+    }
+}
+
+/// The error as a small HTML page in the page's language, with the error's status. A
+/// server error is logged as every other one is (the request middleware sees the status).
+fn embed_error(e: &ApiError, lang: Lang) -> HttpResponse {
+    use actix_web::ResponseError as _;
+    let status = e.status_code();
+    let problem_lang = match lang {
+        Lang::Sv => samverkan_domain::error::Lang::Sv,
+        Lang::En => samverkan_domain::error::Lang::En,
+    };
+    let detail = match e {
+        ApiError::Validation(errors) if !errors.is_empty() => match problem_lang {
+            samverkan_domain::error::Lang::Sv => format!(
+                "parametern `{}`: {}",
+                errors[0].field,
+                errors[0].message.get(problem_lang)
+            ),
+            samverkan_domain::error::Lang::En => format!(
+                "parameter `{}`: {}",
+                errors[0].field,
+                errors[0].message.get(problem_lang)
+            ),
+        },
+        _ => e.problem(problem_lang).detail,
+    };
+    if status.is_server_error() {
+        log::error!("embed page failed: {e}");
+    }
+    let html = render::embed::embed_error_html(lang, status.as_u16(), Some(&detail))
+        .unwrap_or_else(|_| detail.clone());
+    let mut builder = HttpResponse::build(status);
+    for (name, value) in render::embed_headers() {
+        builder.insert_header((name, value));
+    }
+    let mut res = builder
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .content_type(render::HTML_CONTENT_TYPE)
+        .body(html);
+    res.extensions_mut().insert(crate::http::VisitorErrorPage);
+    res
+}
+
+async fn embed_response(
+    req: &HttpRequest,
+    state: &AppState,
+    cache: &PublicCache,
+    id: Uuid,
     params: Query<EmbedParams>,
 ) -> ApiResult<HttpResponse> {
+    let presentation =
+        render::theme::Presentation::from_query(req.query_string()).map_err(|bad| {
+            // A colour of the right form that fails AA is a value the rules refuse (422),
+            // not a malformed one (400).
+            if matches!(bad.error, RequestField::LowContrast { .. }) {
+                ApiError::Validation(vec![samverkan_domain::FieldError::new(
+                    bad.name, &bad.error,
+                )])
+            } else {
+                ApiError::bad_parameter(bad.name, bad.error)
+            }
+        })?;
+    let fragment = match params.fragment.as_deref() {
+        None | Some("0") => false,
+        Some("1") => true,
+        Some(_) => {
+            return Err(ApiError::bad_parameter(
+                "fragment",
+                RequestField::OneOf {
+                    allowed: "`0`, `1`".into(),
+                },
+            ));
+        }
+    };
+    let show_rows = match params.rows {
+        None => None,
+        Some(n @ 1..=1000) => Some(n as usize),
+        Some(_) => {
+            return Err(ApiError::bad_parameter(
+                "rows",
+                RequestField::Between { max: 1000 },
+            ));
+        }
+    };
     let today = state.today();
-    let key = cache::key_for(&req, today);
-    serve_cached(&req, &cache, key, async {
+    let key = cache::key_for(req, today);
+    let base = serve_cached(req, cache, key, async {
         let lang = match params.lang.as_deref() {
             None => Lang::Sv,
             Some(l) => l.parse().map_err(|_| {
@@ -367,10 +547,10 @@ pub async fn embed_signatories(
             q: None,
             municipality: None,
         };
-        let query = shown.query(id.into_inner(), today)?;
+        let query = shown.query(id, today)?;
         let (as_of, include_former) = (query.as_of, query.include_former);
         // The page is public: drafts are 404 whoever asks (an iframe carries no token).
-        let (a, all) = load(&state, None, query, None).await?;
+        let (a, all) = load(state, None, query, None).await?;
         let title = a
             .current_version()
             .map(|v| v.content().title.clone())
@@ -382,25 +562,132 @@ pub async fn embed_signatories(
             .pop()
             .map(|b| b.fields.name)
             .unwrap_or_default();
+        let policy =
+            render::embed::content_security_policy_for(&a.settings().embed_frame_ancestors);
         let rows = rows_of(all.items);
-        let html = render::embed_html(&EmbedPage {
+        let whole_list_href = whole_list_href(&params);
+        let page = EmbedPage {
             agreement_title: &title,
             public_body_name: &owner,
             as_of,
             include_former,
             rows: &rows,
             lang,
-        })
+            show_rows,
+            whole_list_href: &whole_list_href,
+        };
+        let html = if fragment {
+            render::embed::embed_fragment(&page)
+        } else {
+            render::embed_html(&page)
+        }
         .map_err(|e| ApiError::Internal(format!("embed page: {e}")))?;
         let (mut builder, not_modified) =
-            cached_read(&req, html.as_bytes(), None, Visibility::Public);
+            cached_read(req, html.as_bytes(), None, Visibility::Public);
         for (name, value) in render::embed_headers() {
             builder.insert_header((name, value));
         }
+        // The sites the agreement's administrator allows to frame it, if named.
+        builder.insert_header((header::CONTENT_SECURITY_POLICY, policy));
         if not_modified {
             return Ok(builder.finish());
         }
         Ok(builder.content_type(render::HTML_CONTENT_TYPE).body(html))
     })
-    .await
+    .await?;
+    if fragment || presentation.is_plain() || base.status() != actix_web::http::StatusCode::OK {
+        return Ok(base);
+    }
+    present(req, base, &presentation).await
+}
+
+/// The whole list's address for `?rows=`: this page with the parameters that choose the
+/// list and its look, without `rows` (relative, so it stays on this server).
+fn whole_list_href(params: &EmbedParams) -> String {
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    let as_of = params.as_of.map(|d| d.to_string());
+    for (k, v) in [
+        ("lang", params.lang.as_deref()),
+        ("include", params.include.as_deref()),
+        ("as_of", as_of.as_deref()),
+        ("accent", params.accent.as_deref()),
+        ("font", params.font.as_deref()),
+        ("heading", params.heading.as_deref()),
+        ("scheme", params.scheme.as_deref()),
+        ("density", params.density.as_deref()),
+        ("resize", params.resize.as_deref()),
+    ] {
+        if let Some(v) = v {
+            pairs.push((k, v));
+        }
+    }
+    format!(
+        "?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
+}
+
+/// The cached base page with the presentation applied: its own policy and its own ETag
+/// (the base's, with the presentation's hash), so that a revalidation of a themed page
+/// never matches the base page or another theme.
+async fn present(
+    req: &HttpRequest,
+    base: HttpResponse,
+    presentation: &render::theme::Presentation,
+) -> ApiResult<HttpResponse> {
+    let (head, body) = base.into_parts();
+    let bytes = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let html = std::str::from_utf8(&bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let frame_ancestors = head
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|csp| csp.rsplit_once("frame-ancestors "))
+        .map_or("*", |(_, sources)| sources)
+        .to_owned();
+    let (html, policy) = render::embed::present(html, presentation, &frame_ancestors);
+    let base_etag = head
+        .headers()
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("\"\"");
+    let themed = crate::http::etag_for(None, html.as_bytes());
+    let etag = format!(
+        "{}-{}\"",
+        base_etag.trim_end_matches('"'),
+        themed
+            .trim_matches('"')
+            .chars()
+            .take(12)
+            .collect::<String>()
+    );
+    let not_modified = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|inm| {
+            inm.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == etag)
+        });
+    let mut builder = HttpResponse::build(if not_modified {
+        actix_web::http::StatusCode::NOT_MODIFIED
+    } else {
+        actix_web::http::StatusCode::OK
+    });
+    for (name, value) in head.headers() {
+        if name != header::ETAG
+            && name != header::CONTENT_SECURITY_POLICY
+            && name != header::CONTENT_LENGTH
+        {
+            builder.append_header((name.clone(), value.clone()));
+        }
+    }
+    builder.insert_header((header::ETAG, etag));
+    builder.insert_header((header::CONTENT_SECURITY_POLICY, policy));
+    if not_modified {
+        return Ok(builder.finish());
+    }
+    Ok(builder.body(html))
 }

@@ -61,8 +61,8 @@ pub use renegotiation::{
     RenegotiationResolution, RenegotiationStatus, RequestingSide,
 };
 pub use settings::{
-    AgreementSettings, EligibleArea, NoticePeriod, OPEN_DATA_CONTACT_MAX, OWNER_UNIT_MAX,
-    PeriodUnit, is_functional_mailbox,
+    AgreementSettings, EligibleArea, FRAME_ANCESTORS_MAX, NoticePeriod, OPEN_DATA_CONTACT_MAX,
+    OWNER_UNIT_MAX, PeriodUnit, frame_ancestor_origin, is_functional_mailbox,
 };
 pub use settings_history::{RecordedSetting, SettingsActor, SettingsChange};
 pub use version::{
@@ -296,6 +296,16 @@ crate::field_errors! {
         DaysOutOfRange { max: u32 } => "out_of_range" {
             en: "must be between 1 and {max} days",
             sv: "måste vara mellan 1 och {max} dagar",
+        },
+        /// An origin that may frame the embed page: `https://www.kommun.se`, with an optional
+        /// port and `*.` for every subdomain; no path.
+        NotAnOrigin => "invalid_origin" {
+            en: "must be a web origin such as https://www.kommun.se (scheme and host, an optional port, no path)",
+            sv: "måste vara ett webbursprung som https://www.kommun.se (schema och värd, valfri port, ingen sökväg)",
+        },
+        TooManyOrigins { max: usize } => "too_many" {
+            en: "at most {max} origins",
+            sv: "högst {max} ursprung",
         },
         /// A contact point that has the form of a person's address (`förnamn.efternamn@…`):
         /// it must be a functional mailbox (`settings::is_functional_mailbox`).

@@ -140,6 +140,49 @@ pub struct AgreementSettings {
     /// The unit of the owning body that owns the document (Kommunledningskontoret,
     /// Regionstaben). Public.
     pub owner_unit: Option<String>,
+    /// The sites that may show the agreement's embed page in a frame, as origins
+    /// (`https://www.eslov.se`, `https://*.eslov.se`): the page's CSP `frame-ancestors`.
+    /// Empty (the default): any site may.
+    pub embed_frame_ancestors: Vec<String>,
+}
+
+/// The most origins an agreement may name as its embed page's frame ancestors.
+pub const FRAME_ANCESTORS_MAX: usize = 20;
+/// The longest origin (a host name is at most 253 characters).
+const ORIGIN_MAX: usize = 280;
+
+/// The origin as CSP's `frame-ancestors` takes it, lowercased and without a trailing
+/// slash: `http(s)://`, a host name (optionally `*.` and a name), an optional port, nothing
+/// else. `None` when it is not one.
+pub fn frame_ancestor_origin(text: &str) -> Option<String> {
+    let t = text.trim().trim_end_matches('/').to_ascii_lowercase();
+    if t.len() > ORIGIN_MAX {
+        return None;
+    }
+    let rest = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"))?;
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (rest, None),
+    };
+    if let Some(p) = port
+        && (p.is_empty()
+            || p.len() > 5
+            || !p.bytes().all(|b| b.is_ascii_digit())
+            || p.parse::<u32>().ok()? > 65535)
+    {
+        return None;
+    }
+    let name = host.strip_prefix("*.").unwrap_or(host);
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    (!name.is_empty() && name.split('.').all(label_ok)).then_some(t)
 }
 
 /// The longest open-data contact address (RFC 5321's path limit); also the contact
@@ -191,6 +234,7 @@ impl Default for AgreementSettings {
             reconfirmation_days: None,
             open_data_licence: OpenDataLicence::Cc0,
             open_data_contact_email: None,
+            embed_frame_ancestors: Vec::new(),
             contact_point: None,
             owner_unit: None,
         }
@@ -345,6 +389,23 @@ impl AgreementSettings {
                 );
             }
         }
+        if self.embed_frame_ancestors.len() > FRAME_ANCESTORS_MAX {
+            v.add(
+                "embed_frame_ancestors",
+                AgreementField::TooManyOrigins {
+                    max: FRAME_ANCESTORS_MAX,
+                },
+            );
+        }
+        let mut origins: Vec<String> = Vec::new();
+        for (i, o) in self.embed_frame_ancestors.iter().enumerate() {
+            let field = format!("embed_frame_ancestors[{i}]");
+            match frame_ancestor_origin(o) {
+                None => v.add(field, AgreementField::NotAnOrigin),
+                Some(o) if origins.contains(&o) => v.add(field, CommonField::ListedTwice),
+                Some(o) => origins.push(o),
+            }
+        }
         v.finish()?;
         Ok(Self {
             eligibility_statements: statements,
@@ -352,6 +413,7 @@ impl AgreementSettings {
             contact_point,
             owner_unit,
             eligible_municipality_codes: codes,
+            embed_frame_ancestors: origins,
             ..self.clone()
         })
     }
@@ -371,6 +433,80 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    #[test]
+    fn frame_ancestors_are_origins_and_nothing_else() {
+        for (text, origin) in [
+            ("https://www.eslov.se", "https://www.eslov.se"),
+            ("  HTTPS://WWW.Eslov.SE/ ", "https://www.eslov.se"),
+            ("https://*.eslov.se", "https://*.eslov.se"),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("https://xn--hr-ula.se", "https://xn--hr-ula.se"),
+        ] {
+            assert_eq!(
+                frame_ancestor_origin(text).as_deref(),
+                Some(origin),
+                "{text}"
+            );
+        }
+        for bad in [
+            "",
+            "www.eslov.se",
+            "https://",
+            "https://www.eslov.se/sida",
+            "https://www.eslov.se?a=1",
+            "https://www.eslov.se:99999",
+            "https://www.eslov.se:",
+            "https://www.eslov.se; script-src *",
+            "https://eslöv.se",
+            "javascript:alert(1)",
+            "ftp://www.eslov.se",
+            "https://*",
+            "https://-eslov.se",
+            "'self'",
+            "*",
+            "https://www.eslov.se 'unsafe-inline'",
+        ] {
+            assert_eq!(frame_ancestor_origin(bad), None, "{bad:?}");
+        }
+        let s = AgreementSettings {
+            embed_frame_ancestors: vec![
+                "https://www.eslov.se/".into(),
+                "https://WWW.ESLOV.SE".into(),
+                "eslov.se".into(),
+            ],
+            ..AgreementSettings::default()
+        };
+        let fields = match s.validated() {
+            Err(DomainError::Invalid(errors)) => errors
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            fields,
+            [
+                ("embed_frame_ancestors[1]".to_owned(), "duplicate"),
+                ("embed_frame_ancestors[2]".to_owned(), "invalid_origin"),
+            ]
+        );
+        let ok = AgreementSettings {
+            embed_frame_ancestors: vec![" https://www.eslov.se/ ".into()],
+            ..AgreementSettings::default()
+        };
+        assert_eq!(
+            ok.validated().expect("valid").embed_frame_ancestors,
+            ["https://www.eslov.se"]
+        );
+        let many = AgreementSettings {
+            embed_frame_ancestors: (0..=FRAME_ANCESTORS_MAX)
+                .map(|i| format!("https://s{i}.kommun.se"))
+                .collect(),
+            ..AgreementSettings::default()
+        };
+        assert!(many.validated().is_err());
     }
 
     #[test]

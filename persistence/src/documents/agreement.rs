@@ -103,6 +103,8 @@ struct SettingsV1 {
     /// Added with issue 14; documents written before it read the default (CC0, no contact).
     open_data_licence: OpenDataLicence,
     open_data_contact_email: Option<String>,
+    /// Added with issue 16; documents written before it read none (any site may frame).
+    embed_frame_ancestors: Vec<String>,
     // Added with issue 18; a document without them names neither.
     contact_point: Option<String>,
     owner_unit: Option<String>,
@@ -368,6 +370,7 @@ impl SettingsV1 {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            embed_frame_ancestors: s.embed_frame_ancestors.clone(),
             contact_point: s.contact_point.clone(),
             owner_unit: s.owner_unit.clone(),
             accepted_channels: s.accepted_channels.clone(),
@@ -468,6 +471,7 @@ impl AgreementDocumentV1 {
                 reconfirmation_days: s.reconfirmation_days,
                 open_data_licence: s.open_data_licence,
                 open_data_contact_email: s.open_data_contact_email,
+                embed_frame_ancestors: s.embed_frame_ancestors,
                 contact_point: s.contact_point,
                 owner_unit: s.owner_unit,
                 accepted_channels: s.accepted_channels,
