@@ -341,7 +341,21 @@ fn query_config() -> web::QueryConfig {
                 .unwrap_or("query")
                 .to_owned()
         });
-        ApiError::bad_parameter(&field, RequestField::WrongValue { detail: message }).into()
+        // The errors the API words itself are given in the caller's language; only what
+        // serde alone knows (a number out of range, …) keeps serde's English inside.
+        let reason = if message.contains(crate::extract::DATE_PARAMETER_RULE) {
+            RequestField::Date
+        } else if let (Some(value), Some((_, allowed))) =
+            (variant, message.split_once("expected one of "))
+        {
+            RequestField::UnknownVariant {
+                value: format!("`{value}`"),
+                allowed: allowed.to_owned(),
+            }
+        } else {
+            RequestField::WrongValue { detail: message }
+        };
+        ApiError::bad_parameter(&field, reason).into()
     })
 }
 

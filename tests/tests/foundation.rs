@@ -314,6 +314,34 @@ e2e!(authentication_and_authorisation, |app| {
         bad.json["detail"],
         "parametern `limit`: måste vara mellan 1 och 200"
     );
+    // A date or a value of a list's enum that the API words itself is Swedish as a whole,
+    // not serde's English inside a Swedish sentence.
+    let agreement = uuid::Uuid::now_v7();
+    let date = app.send(
+        "GET",
+        &format!("/api/v1/agreements/{agreement}/signatories?as_of=2026-13-01"),
+        &sv,
+        None,
+    );
+    assert_eq!(
+        date.assert_problem(400).json["errors"][0]["code"],
+        "invalid_parameter"
+    );
+    assert_eq!(date.json["errors"][0]["field"], "as_of");
+    assert_eq!(
+        date.json["detail"],
+        "parametern `as_of`: måste vara ett datum skrivet ÅÅÅÅ-MM-DD, från 1900-01-01 till 2199-12-31"
+    );
+    let state = app.send("GET", "/api/v1/agreements?state=f%C3%B6rslag", &sv, None);
+    assert_eq!(
+        state.assert_problem(400).json["errors"][0]["field"],
+        "state"
+    );
+    let detail = state.json["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.starts_with("parametern `state`: okänt värde `förslag`; tillåtna värden är `"),
+        "{detail}"
+    );
     let english = app.send("GET", "/api/v1/organizations?limit=0", &[], None);
     assert_eq!(
         english.assert_problem(400).json["detail"],

@@ -20,6 +20,11 @@ pub use json::{
 };
 pub use page::{PageParams, municipality_filter};
 
+/// What a date query parameter's error says, so that the query error handler can answer it in
+/// the caller's language (`RequestField::Date`).
+pub const DATE_PARAMETER_RULE: &str =
+    "must be a date written YYYY-MM-DD, from 1900-01-01 to 2199-12-31";
+
 /// The query parameter `as_of`: a date the API accepts (`samverkan_domain::dates`:
 /// strictly `YYYY-MM-DD`, 1900-01-01 to 2199-12-31); the 400 names `as_of` otherwise.
 pub fn as_of<'de, D: serde::Deserializer<'de>>(
@@ -30,9 +35,7 @@ pub fn as_of<'de, D: serde::Deserializer<'de>>(
     Option::<String>::deserialize(d)?
         .map(|text| {
             samverkan_domain::dates::parse(&text).ok_or_else(|| {
-                D::Error::custom(
-                    "field `as_of`: must be a date written YYYY-MM-DD, from 1900-01-01 to 2199-12-31",
-                )
+                D::Error::custom(format_args!("field `as_of`: {DATE_PARAMETER_RULE}"))
             })
         })
         .transpose()
