@@ -41,7 +41,9 @@ pub struct SignatoryParams {
     /// `former` adds former signatories with the date they left; absent, only current ones.
     #[param(schema_with = include_former)]
     pub include: Option<String>,
-    /// Part of the name, case-insensitive.
+    /// Part of the name, case-insensitive (å, ä, ö as letters of their own, accents as
+    /// their base letter). Three characters or more match anywhere in the name; one or two
+    /// match the beginning of the name (an index can look up no shorter substring).
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Only signatories with seat or activity in this municipality (kommunkod).
