@@ -638,6 +638,73 @@ e2e!(csv_export_quotes_and_delimits, |app| {
     assert_eq!(again.status, 304);
 });
 
+// Issue 15: a CSV longer than one batch is streamed (chunked, no length), batch after batch
+// in the list's order, with an entity tag from the data's version: the same data answers
+// 304, a change answers the new list under a new tag.
+e2e!(a_long_csv_is_streamed_in_order_with_a_version_tag, |app| {
+    // A server of its own, restarted below: the tag names the data's version as the
+    // process knows it, and a restart leaves no notice of earlier writes still to arrive.
+    let mut own = TestApp::spawn(app.backend);
+    let app = &mut own;
+    let s = setup(app, "registration");
+    let names = ["Örnen IF", "Åby IF", "Ängby SK", "abc-föreningen", "Zonta"];
+    for name in names {
+        let org = app.create_organization(name, None);
+        let id = submit(app, &s, &app.organization_rep(org), &application(org)).id();
+        assert_eq!(approve(app, &s.admin, id, None).status, 200);
+    }
+    assert!(names.len() as i64 > 2 * TEST_EXPORT_BATCH);
+    let path = format!("/api/v1/agreements/{}/signatories.csv", s.agreement);
+    app.restart();
+    let csv = app.get(&path);
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    assert_eq!(csv.header("transfer-encoding"), Some("chunked"));
+    assert_eq!(csv.header("content-length"), None);
+    let first_column: Vec<&str> = csv
+        .text
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        first_column,
+        [
+            "name",
+            "abc-föreningen",
+            "Zonta",
+            "Åby IF",
+            "Ängby SK",
+            "Örnen IF"
+        ]
+    );
+    let etag = csv.header("etag").expect("an ETag").to_owned();
+    let same = app.send("GET", &path, &[("if-none-match", &etag)], None);
+    assert_eq!(same.status, 304, "{}", same.text);
+    assert!(same.text.is_empty());
+    // The semicolon form is another representation, under another tag.
+    let semi = app.get(&format!("{path}?delimiter=semicolon"));
+    assert_ne!(semi.header("etag"), Some(etag.as_str()));
+    assert_eq!(semi.text.matches("\r\n").count(), names.len() + 1);
+    let org = app.create_organization("Östra Kören", None);
+    let id = submit(app, &s, &app.organization_rep(org), &application(org)).id();
+    assert_eq!(approve(app, &s.admin, id, None).status, 200);
+    let changed = app.send("GET", &path, &[("if-none-match", &etag)], None);
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_ne!(changed.header("etag"), Some(etag.as_str()));
+    let last = changed.text.trim_end().rsplit("\r\n").next().unwrap();
+    assert!(last.starts_with("Östra Kören,"), "{}", changed.text);
+    assert_eq!(changed.text.matches("\r\n").count(), names.len() + 2);
+    // A filtered export that fits in one batch is answered whole.
+    let one = app.get(&format!("{path}?q=zonta"));
+    assert_eq!(one.status, 200);
+    assert!(
+        one.header("content-length").is_some(),
+        "{:?}",
+        one.header("transfer-encoding")
+    );
+    assert_eq!(one.text.matches("\r\n").count(), 2);
+});
+
 e2e!(embeddable_page, |app| {
     let s = setup(app, "registration");
     let org = app.create_organization("Föreningen <Ängsblomman> & Co", None);

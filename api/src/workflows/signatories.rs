@@ -11,7 +11,7 @@ use samverkan_domain::agreement::Agreement;
 use samverkan_domain::party::{LegalForm, PublicBodyKind, SignatoryForm};
 use samverkan_persistence::accessions::{self as store, SignatoryLine, SignatoryQuery};
 use samverkan_persistence::db::DbConnection;
-use samverkan_persistence::page::{Page, PageRequest};
+use samverkan_persistence::page::{Page, PageRequest, decode_cursor};
 use samverkan_persistence::parties;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -64,6 +64,26 @@ pub fn load(
     let next_cursor = lines.next_cursor.clone();
     let items = views(conn, lines.items)?;
     Ok((agreement, Page { items, next_cursor }))
+}
+
+/// The lines after `after` (the key of the last line of the batch before; `None` for the
+/// first), at most `limit`, with the key of the last when more follow: a streamed export
+/// reads the list this way, one connection per batch. The agreement's visibility is the
+/// caller's to check once, with the first batch (`load`).
+pub fn batch(
+    conn: &mut DbConnection,
+    query: &SignatoryQuery,
+    after: Option<Vec<String>>,
+    limit: i64,
+) -> ApiResult<(Vec<Listed>, Option<Vec<String>>)> {
+    let lines = store::signatories(conn, query, Some(&PageRequest { limit, after }))?;
+    let next = match lines.next_cursor.as_deref() {
+        None => None,
+        Some(cursor) => Some(decode_cursor(cursor, 2).ok_or_else(|| {
+            crate::problem::ApiError::Internal("a list key that does not read back".into())
+        })?),
+    };
+    Ok((views(conn, lines.items)?, next))
 }
 
 /// Fills public details of the list's lines from the register, in one query per table.
