@@ -187,10 +187,24 @@ pub fn get_accession(conn: &mut DbConnection, id: Uuid) -> StoreResult<Accession
         .ok_or(StoreError::NotFound)
 }
 
-/// Loads an accession for a transition, holding its row lock until the transaction ends.
+/// Loads an accession for a transition, holding its row lock until the transaction ends
+/// (locked and read in one statement on PostgreSQL).
 pub fn get_accession_for_update(conn: &mut DbConnection, id: Uuid) -> StoreResult<AccessionRecord> {
-    lock_row(conn, LockableTable::Accessions, &id.to_string())?;
-    get_accession(conn, id)
+    // The query is written per backend: its select clause is typed by it.
+    let row = match conn {
+        DbConnection::Postgresql(pg) => accessions::table
+            .find(id.to_string())
+            .select(AccessionRow::as_select())
+            .for_update()
+            .first(pg)?,
+        DbConnection::Sqlite(lite) => accessions::table
+            .find(id.to_string())
+            .select(AccessionRow::as_select())
+            .first(lite)?,
+    };
+    load_records(conn, vec![row])?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 /// The agreement an accession belongs to.
@@ -233,10 +247,14 @@ pub fn save_accession(
     }
     append_history(conn, a, before.accession.history().len())?;
     // The name as stored now: a correction may have moved the accession to another signatory.
-    let signatory_name: String = accessions::table
-        .find(a.id().to_string())
-        .select(accessions::signatory_name)
-        .first(conn)?;
+    let signatory_name: String = if moved_from == a.signatory() {
+        before.signatory_name.clone()
+    } else {
+        accessions::table
+            .find(a.id().to_string())
+            .select(accessions::signatory_name)
+            .first(conn)?
+    };
     crate::changes::record_accession_history(
         conn,
         a,
@@ -248,7 +266,14 @@ pub fn save_accession(
         refresh_terms(conn, a.agreement_id(), moved_from)?;
     }
     refresh_terms(conn, a.agreement_id(), a.signatory())?;
-    get_accession(conn, a.id())
+    // What was just written, without reading it back (two round trips fewer per write).
+    Ok(AccessionRecord {
+        accession: a.clone(),
+        signatory_name,
+        row_version: before.row_version + 1,
+        created_at: before.created_at,
+        updated_at: to_utc(to_db_time(now)),
+    })
 }
 
 /// A correction moved the accession to another signatory (a registration made on the wrong
