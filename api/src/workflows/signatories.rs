@@ -95,9 +95,9 @@ fn views(conn: &mut DbConnection, lines: Vec<SignatoryLine>) -> ApiResult<Vec<Li
             Signatory::PublicBody(id) => body_ids.push(id),
         }
     }
-    let orgs: HashMap<Uuid, _> = parties::organizations_by_ids(conn, &org_ids)?
+    let orgs: HashMap<Uuid, _> = parties::listed_organizations_by_ids(conn, &org_ids)?
         .into_iter()
-        .map(|o| (o.id, o.fields))
+        .map(|o| (o.id, o))
         .collect();
     let bodies: HashMap<Uuid, _> = parties::public_bodies_by_ids(conn, &body_ids)?
         .into_iter()
@@ -105,7 +105,7 @@ fn views(conn: &mut DbConnection, lines: Vec<SignatoryLine>) -> ApiResult<Vec<Li
         .collect();
     let mut codes: Vec<String> = orgs
         .values()
-        .flat_map(|o| o.municipality_codes.iter().map(|c| c.as_str().to_owned()))
+        .flat_map(|o| o.municipality_codes.iter().cloned())
         .chain(
             bodies
                 .values()
@@ -125,10 +125,7 @@ fn views(conn: &mut DbConnection, lines: Vec<SignatoryLine>) -> ApiResult<Vec<Li
                         o.org_number.as_ref().map(ToString::to_string),
                         Some(o.legal_form),
                         None,
-                        o.municipality_codes
-                            .iter()
-                            .map(|c| c.as_str().to_owned())
-                            .collect::<Vec<_>>(),
+                        o.municipality_codes.clone(),
                         o.website.clone(),
                     ),
                     None => (None, None, None, vec![], None),
