@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
+use actix_web::body::MessageBody as _;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::web::Bytes;
@@ -65,9 +66,11 @@ pub struct Cached {
 #[derive(Debug, Clone)]
 pub struct CachedRoute(pub String);
 
-#[derive(Default)]
 pub struct PublicCache {
     generation: AtomicU64,
+    /// Random per process, so that a generation counted from zero again after a restart
+    /// never names data of the run before (`data_version`).
+    instance: u64,
     entries: RwLock<(HashMap<String, Arc<Cached>>, usize)>,
     stats: CacheStats,
 }
@@ -81,7 +84,27 @@ pub struct CacheStats {
     pub evictions: AtomicU64,
 }
 
+impl Default for PublicCache {
+    fn default() -> Self {
+        Self {
+            generation: AtomicU64::new(0),
+            // The random bits of a UUID v7 (its low 62 bits).
+            instance: uuid::Uuid::now_v7().as_u128() as u64,
+            entries: RwLock::default(),
+            stats: CacheStats::default(),
+        }
+    }
+}
+
 impl PublicCache {
+    /// The version of the data as this process knows it, for entity tags that must be known
+    /// before the body is made (a streamed export): the generation, which every write here
+    /// advances at once and every write of another process through the watcher, in this
+    /// process's own numbering. Read it before the data.
+    pub fn data_version(&self) -> String {
+        format!("{:016x}.{}", self.instance, self.generation())
+    }
+
     /// Read before computing a response; pass to `put`.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
@@ -346,7 +369,10 @@ where
     cache.count(false);
     let generation = cache.generation();
     let res = produce.await?;
-    if !cacheable(res.status(), res.headers()) {
+    // A streamed body (a large export) is sent as it is made, never gathered to be stored.
+    if !cacheable(res.status(), res.headers())
+        || matches!(res.body().size(), actix_web::body::BodySize::Stream)
+    {
         return Ok(res);
     }
     let (head, body) = res.into_parts();

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 pub use jsonwebtoken::Algorithm;
 use samverkan_persistence::DatabaseUrl;
-use samverkan_persistence::db::DEFAULT_DATABASE_URL;
+use samverkan_persistence::db::{BackendKind, DEFAULT_DATABASE_URL};
 
 /// Where tokens come from: a shared secret (local use) or an identity provider's public key.
 #[derive(Clone)]
@@ -221,6 +221,7 @@ impl Settings {
         if body_limit < 1024 {
             return Err("SAMVERKAN_BODY_LIMIT: at least 1024 bytes".into());
         }
+        let backend = database_url.backend();
         Ok(Self {
             bind: env
                 .var("SAMVERKAN_BIND")
@@ -241,7 +242,7 @@ impl Settings {
             },
             body_limit,
             workers: parse_number(env, "SAMVERKAN_WORKERS", 2)?,
-            pool_size: parse_number(env, "SAMVERKAN_DB_POOL_SIZE", 8)?,
+            pool_size: parse_number(env, "SAMVERKAN_DB_POOL_SIZE", default_pool_size(backend))?,
             client_request_timeout: Duration::from_millis(parse_number(
                 env,
                 "SAMVERKAN_CLIENT_TIMEOUT_MS",
@@ -317,6 +318,19 @@ fn public_url(value: &str) -> Result<String, String> {
         _ => Err(format!(
             "SAMVERKAN_PUBLIC_URL: expected an http:// or https:// address such as https://samverkan.example.se, got {value:?}"
         )),
+    }
+}
+
+/// Connections for requests when `SAMVERKAN_DB_POOL_SIZE` is not set, sized to the work
+/// each backend can do at once. PostgreSQL: a write spends most of its time waiting for its
+/// commit to reach the disk, and commits of concurrent transactions are flushed together, so
+/// more connections than cores keep the disk's flushes full (32, well within PostgreSQL's
+/// default `max_connections` of 100 for two instances). SQLite: one writer at a time, and
+/// readers are CPU-bound, so a few per core are enough (8).
+pub fn default_pool_size(backend: BackendKind) -> u32 {
+    match backend {
+        BackendKind::Postgres => 32,
+        BackendKind::Sqlite => 8,
     }
 }
 

@@ -189,17 +189,21 @@ pub fn cached_read(
 ) -> (HttpResponseBuilder, bool) {
     let etag = etag_for(row_version, bytes);
     let mut builder = read_headers(&etag, visibility);
-    if req.method() == Method::GET
-        && let Some(inm) = req
-            .headers()
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-        && etag_matches(inm, &etag)
-    {
+    if not_modified(req, &etag) {
         builder.status(StatusCode::NOT_MODIFIED);
         return (builder, true);
     }
     (builder, false)
+}
+
+/// Whether a `GET`'s `If-None-Match` names `etag` (then the answer is 304 without a body).
+pub fn not_modified(req: &HttpRequest, etag: &str) -> bool {
+    req.method() == Method::GET
+        && req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|inm| etag_matches(inm, etag))
 }
 
 /// The headers of a read: ETag and caching per visibility (CORS open on public reads only).

@@ -49,7 +49,13 @@ pub struct AppState {
     /// The cache of public lists the server answers from (shared here so that its bounds
     /// can be observed).
     pub cache: Arc<crate::cache::PublicCache>,
+    /// Rows per batch of a streamed export (CSV): a list longer than one batch is streamed.
+    pub export_batch: i64,
 }
+
+/// Rows per batch of a streamed export: one connection, one query per table and about
+/// 100 kB of CSV at a time.
+pub const EXPORT_BATCH: i64 = 1_000;
 
 impl AppState {
     /// The state with the system clock.
@@ -62,6 +68,15 @@ impl AppState {
             public_url: None,
             metrics: Arc::new(Metrics::new()),
             cache: Arc::default(),
+            export_batch: EXPORT_BATCH,
+        }
+    }
+
+    /// Smaller batches make short lists stream too (tests).
+    pub fn with_export_batch(self, export_batch: i64) -> Self {
+        Self {
+            export_batch: export_batch.max(1),
+            ..self
         }
     }
 

@@ -13,7 +13,7 @@ use samverkan_domain::accession::{
 use samverkan_domain::collation::swedish_sort_key;
 use uuid::Uuid;
 
-use crate::db::{DbConnection, LockableTable, lock_row};
+use crate::db::{BackendKind, DbConnection, LockableTable, lock_row};
 use crate::documents::{read_accession, write_accession};
 use crate::error::{StoreError, StoreResult, unique_as};
 use crate::page::{Page, PageRequest, like_contains};
@@ -187,10 +187,24 @@ pub fn get_accession(conn: &mut DbConnection, id: Uuid) -> StoreResult<Accession
         .ok_or(StoreError::NotFound)
 }
 
-/// Loads an accession for a transition, holding its row lock until the transaction ends.
+/// Loads an accession for a transition, holding its row lock until the transaction ends
+/// (locked and read in one statement on PostgreSQL).
 pub fn get_accession_for_update(conn: &mut DbConnection, id: Uuid) -> StoreResult<AccessionRecord> {
-    lock_row(conn, LockableTable::Accessions, &id.to_string())?;
-    get_accession(conn, id)
+    // The query is written per backend: its select clause is typed by it.
+    let row = match conn {
+        DbConnection::Postgresql(pg) => accessions::table
+            .find(id.to_string())
+            .select(AccessionRow::as_select())
+            .for_update()
+            .first(pg)?,
+        DbConnection::Sqlite(lite) => accessions::table
+            .find(id.to_string())
+            .select(AccessionRow::as_select())
+            .first(lite)?,
+    };
+    load_records(conn, vec![row])?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 /// The agreement an accession belongs to.
@@ -233,10 +247,14 @@ pub fn save_accession(
     }
     append_history(conn, a, before.accession.history().len())?;
     // The name as stored now: a correction may have moved the accession to another signatory.
-    let signatory_name: String = accessions::table
-        .find(a.id().to_string())
-        .select(accessions::signatory_name)
-        .first(conn)?;
+    let signatory_name: String = if moved_from == a.signatory() {
+        before.signatory_name.clone()
+    } else {
+        accessions::table
+            .find(a.id().to_string())
+            .select(accessions::signatory_name)
+            .first(conn)?
+    };
     crate::changes::record_accession_history(
         conn,
         a,
@@ -248,7 +266,14 @@ pub fn save_accession(
         refresh_terms(conn, a.agreement_id(), moved_from)?;
     }
     refresh_terms(conn, a.agreement_id(), a.signatory())?;
-    get_accession(conn, a.id())
+    // What was just written, without reading it back (two round trips fewer per write).
+    Ok(AccessionRecord {
+        accession: a.clone(),
+        signatory_name,
+        row_version: before.row_version + 1,
+        created_at: before.created_at,
+        updated_at: to_utc(to_db_time(now)),
+    })
 }
 
 /// A correction moved the accession to another signatory (a registration made on the wrong
@@ -596,19 +621,76 @@ fn refresh_terms(
     insert_terms(conn, &sources)
 }
 
-/// Rebuilds the whole projection from the accessions: after the migration that created it,
-/// or to repair it. Returns how many terms there are.
+/// Rebuilds the whole projection (and, on SQLite, its search index) from the accessions:
+/// after the migration that created it, or to repair it. Returns how many terms there are.
 pub fn rebuild_signatory_terms(conn: &mut DbConnection) -> StoreResult<usize> {
     diesel::delete(signatory_terms::table).execute(conn)?;
     let sources: Vec<TermSource> = accessions::table
         .select(TermSource::as_select())
         .load(conn)?;
     insert_terms(conn, &sources)?;
+    if conn.backend() == BackendKind::Sqlite {
+        // The search index by rowid, from the rows as they are now (its triggers followed
+        // the rewrite, but a VACUUM may have renumbered the rows they deleted).
+        diesel::sql_query(
+            "INSERT INTO signatory_terms_search (signatory_terms_search) VALUES ('rebuild')",
+        )
+        .execute(conn)?;
+    }
     let count: i64 = signatory_terms::table.count().get_result(conn)?;
     usize::try_from(count).map_err(|_| corrupt("signatory_terms count"))
 }
 
 // ---------------------------------------------------------------- the public list
+
+/// How `?q=` finds names. A trigram index answers substrings of at least three characters;
+/// a shorter query has no trigram to look up, so it matches the beginning of the name,
+/// by a range on the sort key (indexed, and the same on both backends).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum NameSearch {
+    Substring,
+    /// Keys from the needle up to (not including) `after`: exactly those that start with it.
+    Prefix {
+        after: String,
+    },
+}
+
+/// The fewest characters a trigram index can look up.
+const TRIGRAM: usize = 3;
+
+impl NameSearch {
+    /// `needle` is the query's sort key (`swedish_sort_key`).
+    fn of(needle: &str) -> Self {
+        if needle.chars().count() >= TRIGRAM {
+            return Self::Substring;
+        }
+        Self::Prefix {
+            after: prefix_end(needle),
+        }
+    }
+}
+
+/// The least string greater than every string that starts with `prefix` (in code point
+/// order, which is the byte order both backends compare the key in): the prefix with its last
+/// character raised by one. A last character that cannot be raised is dropped and the one
+/// before raised; an empty result stands for "no upper bound" and is never reached by a
+/// non-empty key made of characters below `char::MAX`.
+fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32);
+        if let Some(next) = next {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    char::MAX.to_string()
+}
+
+/// An FTS5 string literal: the text in double quotes, a quote doubled.
+fn fts5_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
 
 /// One line of the public list: who, since when, until when (former signatories).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -671,11 +753,33 @@ pub fn signatories(
         );
     }
     if let Some(text) = &query.q {
-        q = q.filter(
-            signatory_terms::signatory_sort_key
-                .like(like_contains(&swedish_sort_key(text)))
-                .escape('\\'),
-        );
+        let needle = swedish_sort_key(text);
+        q = match (NameSearch::of(&needle), conn.backend()) {
+            // Both compare the stored sort key, so both give the same rows; the order is the
+            // list's own below.
+            (NameSearch::Substring, BackendKind::Postgres) => q.filter(
+                // Served by the trigram GIN index `signatory_terms_search`.
+                signatory_terms::signatory_sort_key
+                    .like(like_contains(&needle))
+                    .escape('\\'),
+            ),
+            (NameSearch::Substring, BackendKind::Sqlite) => q.filter(
+                // Served by the FTS5 trigram table `signatory_terms_search`: a quoted phrase
+                // of trigrams matches exactly the keys holding it as a substring.
+                diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "signatory_terms.rowid IN (SELECT rowid FROM signatory_terms_search \
+                     WHERE signatory_terms_search MATCH ",
+                )
+                .bind::<diesel::sql_types::Text, _>(fts5_phrase(&needle))
+                .sql(")"),
+            ),
+            (NameSearch::Prefix { after }, _) => q.filter(
+                // A range on the list's own index (`signatory_terms_list`).
+                signatory_terms::signatory_sort_key
+                    .ge(needle.clone())
+                    .and(signatory_terms::signatory_sort_key.lt(after)),
+            ),
+        };
     }
     if let Some(code) = &query.municipality_code {
         // Organisations active in the municipality, and public-body signatories that are it
@@ -783,4 +887,50 @@ pub fn open_accessions_of(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn three_characters_search_substrings_fewer_a_prefix() {
+        assert_eq!(NameSearch::of("{by"), NameSearch::Substring);
+        assert_eq!(NameSearch::of("ab c"), NameSearch::Substring);
+        assert_eq!(
+            NameSearch::of("{b"),
+            NameSearch::Prefix { after: "{c".into() }
+        );
+        assert_eq!(
+            NameSearch::of("}"),
+            NameSearch::Prefix { after: "~".into() }
+        );
+    }
+
+    #[test]
+    fn the_prefix_range_holds_exactly_the_keys_that_start_with_it() {
+        for prefix in ["a", "ab", "}", "~ß", "z\u{d7ff}"] {
+            let end = prefix_end(prefix);
+            for key in [
+                prefix.to_owned(),
+                format!("{prefix}a"),
+                format!("{prefix}\u{10ffff}"),
+            ] {
+                assert!(
+                    key.as_str() >= prefix && key < end,
+                    "{key:?} in [{prefix:?}, {end:?})"
+                );
+            }
+            let next = end.clone();
+            assert!(!next.starts_with(prefix), "{next:?}");
+        }
+        // U+D7FF is followed by U+E000: surrogates are not characters.
+        assert_eq!(prefix_end("z\u{d7ff}"), "z\u{e000}");
+        assert_eq!(prefix_end("a\u{10ffff}"), "b");
+    }
+
+    #[test]
+    fn fts5_phrases_quote_quotes() {
+        assert_eq!(fts5_phrase("a\"b"), "\"a\"\"b\"");
+    }
 }

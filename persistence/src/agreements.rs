@@ -12,7 +12,7 @@ use samverkan_domain::agreement::{
 };
 use uuid::Uuid;
 
-use crate::db::{DbConnection, LockableTable, lock_row};
+use crate::db::DbConnection;
 use crate::documents::{read_agreement, write_agreement};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Page, PageRequest};
@@ -131,17 +131,67 @@ pub fn get_agreement(conn: &mut DbConnection, id: Uuid) -> StoreResult<Agreement
         .into_record()
 }
 
-/// Loads an agreement for a change, locking its row until the transaction ends.
+/// Loads an agreement for a change, locking its row until the transaction ends (one
+/// statement: `SELECT … FOR UPDATE` on PostgreSQL; SQLite's immediate transaction already
+/// serialises writers).
 pub fn get_agreement_for_update(conn: &mut DbConnection, id: Uuid) -> StoreResult<AgreementRecord> {
-    lock_row(conn, LockableTable::Agreements, &id.to_string())?;
-    get_agreement(conn, id)
+    // The query is written per backend: its select clause is typed by it.
+    match conn {
+        DbConnection::Postgresql(pg) => agreements::table
+            .find(id.to_string())
+            .select(AgreementRow::as_select())
+            .for_update()
+            .first(pg)?,
+        DbConnection::Sqlite(lite) => agreements::table
+            .find(id.to_string())
+            .select(AgreementRow::as_select())
+            .first(lite)?,
+    }
+    .into_record()
 }
 
-/// Loads an agreement that a change elsewhere depends on (an accession's transition),
-/// share-locking its row: changes of the agreement itself wait until that one commits.
+/// Loads an agreement that a change elsewhere depends on (a submission to it, an
+/// accession's transition), share-locking its row in the same statement (`FOR SHARE`):
+/// such changes run side by side, and changes of the agreement itself (termination,
+/// revision), which lock it exclusively, wait until they commit.
 pub fn get_agreement_shared(conn: &mut DbConnection, id: Uuid) -> StoreResult<AgreementRecord> {
-    crate::db::lock_row_shared(conn, LockableTable::Agreements, &id.to_string())?;
-    get_agreement(conn, id)
+    // The query is written per backend: its select clause is typed by it.
+    match conn {
+        DbConnection::Postgresql(pg) => agreements::table
+            .find(id.to_string())
+            .select(AgreementRow::as_select())
+            .for_share()
+            .first(pg)?,
+        DbConnection::Sqlite(lite) => agreements::table
+            .find(id.to_string())
+            .select(AgreementRow::as_select())
+            .first(lite)?,
+    }
+    .into_record()
+}
+
+/// The agreement of an accession, share-locked as `get_agreement_shared` does, found and
+/// loaded in one statement.
+pub fn get_agreement_of_accession_shared(
+    conn: &mut DbConnection,
+    accession_id: Uuid,
+) -> StoreResult<AgreementRecord> {
+    let of_accession = crate::schema::accessions::table
+        .find(accession_id.to_string())
+        .select(crate::schema::accessions::agreement_id);
+    // The query is written per backend: its select clause is typed by it.
+    match conn {
+        DbConnection::Postgresql(pg) => agreements::table
+            .filter(agreements::id.eq_any(of_accession))
+            .select(AgreementRow::as_select())
+            .for_share()
+            .first(pg)?,
+        DbConnection::Sqlite(lite) => agreements::table
+            .filter(agreements::id.eq_any(of_accession))
+            .select(AgreementRow::as_select())
+            .first(lite)?,
+    }
+    .into_record()
 }
 
 /// Saves a changed aggregate. `expected_version` guards edits made from an earlier read

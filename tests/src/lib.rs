@@ -157,6 +157,9 @@ pub fn with_database(url: &str, name: &str) -> String {
     }
 }
 
+/// Rows per batch of a streamed export in tests (`AppState::export_batch`).
+pub const TEST_EXPORT_BATCH: i64 = 2;
+
 impl TestApp {
     /// A server on a fresh copy of the migrated template database of `backend`.
     pub fn spawn(backend: Backend) -> Self {
@@ -197,7 +200,9 @@ impl TestApp {
             Authenticator::new(&jwt_settings()).expect("auth"),
             64 * 1024,
         )
-        .with_clock(Arc::new(clock.clone()));
+        .with_clock(Arc::new(clock.clone()))
+        // Exports of more than a few rows stream, so every CSV test goes through batches.
+        .with_export_batch(TEST_EXPORT_BATCH);
         // The metrics on a port of their own, as `SAMVERKAN_METRICS_BIND` gives in production.
         let metrics_listener = TcpListener::bind("127.0.0.1:0").expect("bind metrics");
         let metrics_port = metrics_listener.local_addr().expect("addr").port();
@@ -645,7 +650,8 @@ impl TestApp {
         let port = listener.local_addr().expect("addr").port();
         let state = configure(
             AppState::new(pool, Authenticator::new(jwt).expect("auth"), 64 * 1024)
-                .with_clock(Arc::new(app.clock.clone())),
+                .with_clock(Arc::new(app.clock.clone()))
+                .with_export_batch(TEST_EXPORT_BATCH),
         );
         // The metrics on a port of their own, as `SAMVERKAN_METRICS_BIND` gives in production.
         let metrics_listener = TcpListener::bind("127.0.0.1:0").expect("bind metrics");

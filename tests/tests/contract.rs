@@ -150,6 +150,9 @@ fn both_backends_have_the_same_schema() {
     // change feed orders and holds back by (`samverkan_persistence::changes`); SQLite's
     // single writer needs none.
     pg_cols.retain(|(t, c)| !(t == "changes" && c == "txid"));
+    // SQLite's name search index is an FTS5 table and its shadow tables; PostgreSQL's is an
+    // index (`signatory_terms_search`, a GIN index of pg_trgm), which is no table.
+    lite_cols.retain(|(t, _)| !t.starts_with("signatory_terms_search"));
     pg_cols.sort();
     lite_cols.sort();
     assert!(!pg_cols.is_empty());

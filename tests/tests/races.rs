@@ -681,6 +681,58 @@ e2e!(renames_racing_approvals_keep_one_history, |app| {
     }
 });
 
+// Issue 15: submissions to one agreement share-lock its row and run side by side, so the
+// one-open-accession rule between two submissions of one signatory is the unique partial
+// index's: of eight at once, one is created and the rest get the domain's 409, never a 500.
+e2e!(
+    simultaneous_submissions_of_one_signatory_give_one_accession,
+    |app| {
+        let s = setup(app);
+        for round in 0..3 {
+            let org = app.create_organization(&format!("Föreningen Ivrig {round} i Åmål"), None);
+            let rep = app.organization_rep(org);
+            let submission = format!("/api/v1/agreements/{}/accessions", s.agreement);
+            let requests: Vec<Box<dyn Fn() -> Resp + Send + Sync>> = (0..8)
+                .map(|_| {
+                    let (submission, rep) = (submission.clone(), rep.clone());
+                    Box::new(move || app.post(&submission, Some(&rep), &application(org)))
+                        as Box<dyn Fn() -> Resp + Send + Sync>
+                })
+                .collect();
+            let answers = all_at_once(requests);
+            let mut codes = statuses(&answers);
+            codes.sort_unstable();
+            assert_eq!(
+                codes,
+                [201, 409, 409, 409, 409, 409, 409, 409],
+                "round {round}"
+            );
+            for loser in answers.iter().filter(|r| r.status == 409) {
+                assert_eq!(
+                    loser.assert_problem(409).json["code"],
+                    "application_pending",
+                    "{}",
+                    loser.text
+                );
+            }
+            let waiting = app.get_as(
+                &format!(
+                    "/api/v1/agreements/{}/accessions?state=submitted&limit=100",
+                    s.agreement
+                ),
+                &s.admin,
+            );
+            let of_org = waiting.json["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .filter(|a| a["signatory"]["id"] == org.to_string())
+                .count();
+            assert_eq!(of_org, 1, "round {round}: {}", waiting.text);
+        }
+    }
+);
+
 e2e!(
     a_correction_racing_a_submission_leaves_one_open_accession,
     |app| {

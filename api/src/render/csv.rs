@@ -68,22 +68,31 @@ impl Delimiter {
 }
 
 /// The whole list as CSV (see the module documentation for the format, the BOM rule and
-/// the formula-injection guard).
+/// the formula-injection guard): [`csv_head`] then [`csv_rows`].
 pub fn signatories_csv(rows: &[SignatoryRow], delimiter: Delimiter) -> Vec<u8> {
-    let mut out = Vec::with_capacity(128 + rows.len() * 96);
+    let mut out = csv_head(delimiter);
+    out.extend_from_slice(&csv_rows(rows, delimiter));
+    out
+}
+
+/// The start of the CSV: the byte order mark (semicolons only) and the header row.
+pub fn csv_head(delimiter: Delimiter) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128);
     if delimiter == Delimiter::Semicolon {
         out.extend_from_slice(UTF8_BOM);
     }
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(delimiter.as_byte())
-        .terminator(csv::Terminator::CRLF)
-        .quote_style(csv::QuoteStyle::Necessary)
-        .double_quote(true)
-        .from_writer(out);
+    let mut writer = writer(out, delimiter);
     // Writing to a Vec<u8> cannot fail, and every record has the same number of fields.
     writer
         .write_record(CSV_HEADER)
         .expect("writing CSV to memory");
+    into_bytes(writer)
+}
+
+/// Records of `rows`, without the header: a batch of a streamed export follows the head or
+/// the batch before it.
+pub fn csv_rows(rows: &[SignatoryRow], delimiter: Delimiter) -> Vec<u8> {
+    let mut writer = writer(Vec::with_capacity(rows.len() * 96), delimiter);
     for row in rows {
         let codes = row.municipality_codes.join(" ");
         let since = row.since.to_string();
@@ -101,6 +110,19 @@ pub fn signatories_csv(rows: &[SignatoryRow], delimiter: Delimiter) -> Vec<u8> {
             .write_record(fields.map(guard_formula).iter().map(|f| f.as_bytes()))
             .expect("writing CSV to memory");
     }
+    into_bytes(writer)
+}
+
+fn writer(out: Vec<u8>, delimiter: Delimiter) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .delimiter(delimiter.as_byte())
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .double_quote(true)
+        .from_writer(out)
+}
+
+fn into_bytes(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
     match writer.into_inner() {
         Ok(bytes) => bytes,
         Err(_) => unreachable!("flushing CSV to memory cannot fail"),
@@ -265,6 +287,18 @@ mod tests {
         }
         let text = csv_text(&[row("=1+1")], Delimiter::Comma);
         assert!(text.contains("\r\n'=1+1,802480-1234,"), "{text}");
+    }
+
+    #[test]
+    fn the_head_and_batches_of_rows_are_the_whole_csv() {
+        let rows = sample_rows();
+        for d in [Delimiter::Comma, Delimiter::Semicolon] {
+            let mut streamed = csv_head(d);
+            for batch in rows.chunks(2) {
+                streamed.extend_from_slice(&csv_rows(batch, d));
+            }
+            assert_eq!(streamed, signatories_csv(&rows, d));
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use samverkan_domain::accession::{SignatoryPeriod, SignatoryStatus};
 use samverkan_domain::collation::swedish_sort_key;
 use samverkan_domain::party::LegalForm;
 
-pub use self::csv::{CSV_CONTENT_TYPE, CSV_HEADER, Delimiter, signatories_csv};
+pub use self::csv::{CSV_CONTENT_TYPE, CSV_HEADER, Delimiter, csv_head, csv_rows, signatories_csv};
 pub use self::embed::{
     EmbedPage, HTML_CONTENT_TYPE, Lang, STYLE, content_security_policy, embed_headers, embed_html,
     style_hash,

@@ -321,9 +321,12 @@ async fn submit(
     };
     let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &request, move |conn| {
-        // Submissions to one agreement queue on its row, so the one-open-accession rule is
-        // decided in order (the unique index stays the backstop).
-        let a = agreement_store::get_agreement_for_update(conn, agreement_id)?.agreement;
+        // Submissions to one agreement run side by side under a share lock of its row (a
+        // termination or revision, which locks it exclusively, waits for them, and they for
+        // it). Two submissions of one signatory both pass the domain's check then; the
+        // unique partial index `accessions_one_open` lets the first commit and gives the
+        // other the domain's `application_pending` (`insert_accession`).
+        let a = agreement_store::get_agreement_shared(conn, agreement_id)?.agreement;
         if !agreement::may_view(Some(&caller), &a) {
             return Err(ApiError::NotFound);
         }

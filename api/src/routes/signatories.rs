@@ -3,9 +3,11 @@
 //! no token needed, never personal data, cached.
 
 use actix_web::http::header;
+use actix_web::web::Bytes;
 use actix_web::web::{Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get};
 use chrono::NaiveDate;
+use futures_util::StreamExt;
 use samverkan_domain::access::Principal;
 use samverkan_domain::agreement::Agreement;
 use samverkan_persistence::accessions::SignatoryQuery;
@@ -41,7 +43,9 @@ pub struct SignatoryParams {
     /// `former` adds former signatories with the date they left; absent, only current ones.
     #[param(schema_with = include_former)]
     pub include: Option<String>,
-    /// Part of the name, case-insensitive.
+    /// Part of the name, case-insensitive (å, ä, ö as letters of their own, accents as
+    /// their base letter). Three characters or more match anywhere in the name; one or two
+    /// match the beginning of the name (an index can look up no shorter substring).
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Only signatories with seat or activity in this municipality (kommunkod).
@@ -157,7 +161,8 @@ async fn list(
         let query = params.query(id.into_inner(), today)?;
         if wants_csv(&req) {
             let mut res =
-                signatories_csv_response(&req, &state, caller, query, Delimiter::Comma).await?;
+                signatories_csv_response(&req, &state, &cache, caller, query, Delimiter::Comma)
+                    .await?;
             deprecate_csv_negotiation(&mut res);
             return Ok(res);
         }
@@ -242,27 +247,105 @@ pub struct AsOf {
 
 // ---------------------------------------------------------------- CSV and the embeddable page
 
+/// Batches of CSV a streamed export keeps ready ahead of a slow client.
+const CSV_BATCHES_AHEAD: usize = 2;
+
+/// The CSV export. A list that fits in one batch (`AppState::export_batch`) is answered whole (and cached like every
+/// public read); a longer one is streamed: a producer task reads the list in keyset batches,
+/// each on the blocking pool with a connection of its own that it returns before the batch
+/// is queued, into a bounded channel that the response body drains. So memory holds a few
+/// batches whatever the list's length, and a slow client holds no connection. The entity
+/// tag must be sent before the body exists: it names the data's version as this process
+/// knows it (`PublicCache::data_version`, read before the first batch) and what was asked,
+/// not a hash of the body. A list changed while it streams has a new version, so the next
+/// request gets the new list rather than a 304.
 async fn signatories_csv_response(
     req: &HttpRequest,
-    state: &AppState,
+    state: &Data<AppState>,
+    cache: &PublicCache,
     caller: Option<Principal>,
     query: SignatoryQuery,
     delimiter: Delimiter,
 ) -> ApiResult<HttpResponse> {
-    let (a, all) = load(state, caller, query, None).await?;
-    let bytes = render::signatories_csv(&rows_of(all.items), delimiter);
-    let (mut builder, not_modified) = cached_read(req, &bytes, None, Visibility::of_agreement(&a));
+    let version = cache.data_version();
+    let batch = state.export_batch;
+    let (first_query, first_caller) = (query.clone(), caller.clone());
+    let (a, (first, next)) = state
+        .read(move |conn| {
+            let agreement = crate::workflows::agreements::visible_agreement(
+                conn,
+                first_query.agreement_id,
+                first_caller.as_ref(),
+            )?;
+            let batch = signatories::batch(conn, &first_query, None, batch)?;
+            Ok((agreement, batch))
+        })
+        .await?;
+    let visibility = Visibility::of_agreement(&a);
+    // A private answer (a draft, for its administrators) differs by caller.
+    let who = match visibility {
+        Visibility::Public => None,
+        Visibility::Private => caller.as_ref().map(|p| p.sub.clone()),
+    };
+    let etag = format!(
+        "\"h{}\"",
+        crate::http::hash_hex(format!("{version}|{query:?}|{delimiter:?}|{who:?}").as_bytes())
+    );
+    let mut builder = crate::http::read_headers(&etag, visibility);
     builder.insert_header((header::VARY, "Accept"));
-    if not_modified {
+    if crate::http::not_modified(req, &etag) {
+        builder.status(actix_web::http::StatusCode::NOT_MODIFIED);
         return Ok(builder.finish());
     }
-    Ok(builder
+    builder
         .content_type(render::CSV_CONTENT_TYPE)
         .insert_header((
             header::CONTENT_DISPOSITION,
             "inline; filename=\"signatories.csv\"",
-        ))
-        .body(bytes))
+        ));
+    let mut head = render::csv_head(delimiter);
+    head.extend_from_slice(&render::csv_rows(&rows_of(first), delimiter));
+    let Some(after) = next else {
+        return Ok(builder.body(head));
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(CSV_BATCHES_AHEAD);
+    let state = state.clone();
+    actix_web::rt::spawn(async move {
+        let mut after = Some(after);
+        while let Some(key) = after.take() {
+            let query = query.clone();
+            let read = state
+                .read(move |conn| {
+                    let (items, next) = signatories::batch(conn, &query, Some(key), batch)?;
+                    Ok((
+                        Bytes::from(render::csv_rows(&rows_of(items), delimiter)),
+                        next,
+                    ))
+                })
+                .await;
+            let item = match read {
+                Ok((bytes, next)) => {
+                    after = next;
+                    Ok(bytes)
+                }
+                Err(e) => {
+                    // The status is sent: the transfer is cut off (no last chunk), so the
+                    // client sees an incomplete body, never a short list that looks whole.
+                    log::error!("CSV export stopped: {e}");
+                    Err(std::io::Error::other("the export could not be completed"))
+                }
+            };
+            // A client that went away drops the receiver: stop reading.
+            if tx.send(item).await.is_err() {
+                return;
+            }
+        }
+    });
+    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    let body = futures_util::stream::once(async move { Ok(Bytes::from(head)) }).chain(rest);
+    Ok(builder.streaming(body))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -310,7 +393,7 @@ async fn export_csv(
                 )
             })?,
         };
-        signatories_csv_response(&req, &state, caller, query, delimiter).await
+        signatories_csv_response(&req, &state, &cache, caller, query, delimiter).await
     })
     .await
 }

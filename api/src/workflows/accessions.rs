@@ -20,8 +20,7 @@ pub fn agreement_of_accession_locked(
     conn: &mut DbConnection,
     accession_id: Uuid,
 ) -> ApiResult<Agreement> {
-    let agreement_id = store::agreement_of(conn, accession_id)?;
-    Ok(agreement_store::get_agreement_shared(conn, agreement_id)?.agreement)
+    Ok(agreement_store::get_agreement_of_accession_shared(conn, accession_id)?.agreement)
 }
 
 /// The agreement was terminated: every approved accession ends with it

@@ -11,7 +11,7 @@ use samverkan_domain::agreement::Agreement;
 use samverkan_domain::party::{LegalForm, PublicBodyKind, SignatoryForm};
 use samverkan_persistence::accessions::{self as store, SignatoryLine, SignatoryQuery};
 use samverkan_persistence::db::DbConnection;
-use samverkan_persistence::page::{Page, PageRequest};
+use samverkan_persistence::page::{Page, PageRequest, decode_cursor};
 use samverkan_persistence::parties;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -66,6 +66,26 @@ pub fn load(
     Ok((agreement, Page { items, next_cursor }))
 }
 
+/// The lines after `after` (the key of the last line of the batch before; `None` for the
+/// first), at most `limit`, with the key of the last when more follow: a streamed export
+/// reads the list this way, one connection per batch. The agreement's visibility is the
+/// caller's to check once, with the first batch (`load`).
+pub fn batch(
+    conn: &mut DbConnection,
+    query: &SignatoryQuery,
+    after: Option<Vec<String>>,
+    limit: i64,
+) -> ApiResult<(Vec<Listed>, Option<Vec<String>>)> {
+    let lines = store::signatories(conn, query, Some(&PageRequest { limit, after }))?;
+    let next = match lines.next_cursor.as_deref() {
+        None => None,
+        Some(cursor) => Some(decode_cursor(cursor, 2).ok_or_else(|| {
+            crate::problem::ApiError::Internal("a list key that does not read back".into())
+        })?),
+    };
+    Ok((views(conn, lines.items)?, next))
+}
+
 /// Fills public details of the list's lines from the register, in one query per table.
 fn views(conn: &mut DbConnection, lines: Vec<SignatoryLine>) -> ApiResult<Vec<Listed>> {
     let (mut org_ids, mut body_ids) = (Vec::new(), Vec::new());
@@ -75,9 +95,9 @@ fn views(conn: &mut DbConnection, lines: Vec<SignatoryLine>) -> ApiResult<Vec<Li
             Signatory::PublicBody(id) => body_ids.push(id),
         }
     }
-    let orgs: HashMap<Uuid, _> = parties::organizations_by_ids(conn, &org_ids)?
+    let orgs: HashMap<Uuid, _> = parties::listed_organizations_by_ids(conn, &org_ids)?
         .into_iter()
-        .map(|o| (o.id, o.fields))
+        .map(|o| (o.id, o))
         .collect();
     let bodies: HashMap<Uuid, _> = parties::public_bodies_by_ids(conn, &body_ids)?
         .into_iter()
@@ -85,7 +105,7 @@ fn views(conn: &mut DbConnection, lines: Vec<SignatoryLine>) -> ApiResult<Vec<Li
         .collect();
     let mut codes: Vec<String> = orgs
         .values()
-        .flat_map(|o| o.municipality_codes.iter().map(|c| c.as_str().to_owned()))
+        .flat_map(|o| o.municipality_codes.iter().cloned())
         .chain(
             bodies
                 .values()
@@ -105,10 +125,7 @@ fn views(conn: &mut DbConnection, lines: Vec<SignatoryLine>) -> ApiResult<Vec<Li
                         o.org_number.as_ref().map(ToString::to_string),
                         Some(o.legal_form),
                         None,
-                        o.municipality_codes
-                            .iter()
-                            .map(|c| c.as_str().to_owned())
-                            .collect::<Vec<_>>(),
+                        o.municipality_codes.clone(),
                         o.website.clone(),
                     ),
                     None => (None, None, None, vec![], None),

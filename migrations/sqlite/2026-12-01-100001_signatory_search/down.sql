@@ -1,0 +1,4 @@
+DROP TRIGGER signatory_terms_search_update;
+DROP TRIGGER signatory_terms_search_delete;
+DROP TRIGGER signatory_terms_search_insert;
+DROP TABLE signatory_terms_search;
