@@ -12,11 +12,13 @@ use crate::problem::{ApiError, Unauthenticated};
 use crate::state::AppState;
 
 mod json;
+mod language;
 mod page;
 
 pub use json::{
     BodyTimeout, DEFAULT_BODY_TIMEOUT, Json, NoBody, double_option, parse_json, payload_config,
 };
+pub use language::{AskedLanguage, LangParams};
 pub use page::{PageParams, municipality_filter};
 
 /// The query parameter `as_of`: a date the API accepts (`samverkan_domain::dates`:
