@@ -33,10 +33,11 @@ pub const MAX_BYTES: usize = 32 * 1024 * 1024;
 pub const MAX_ENTRIES: usize = 1024;
 /// The query parameters the cached reads take (`SignatoryParams`, `PageParams`, `CsvParams`,
 /// `EmbedParams`, `AsOf`); any other is ignored by them, so it is left out of the key.
-const RECOGNISED: [&str; 9] = [
+const RECOGNISED: [&str; 10] = [
     "as_of",
     "cursor",
     "delimiter",
+    "headers",
     "include",
     "lang",
     "limit",
@@ -415,7 +416,7 @@ fn respond(req: &actix_web::HttpRequest, cached: &Cached) -> actix_web::HttpResp
 }
 
 /// The cache key of a public list request: the day (`as_of` defaults to `today`), the
-/// representation (negotiated CSV or JSON), the path and the recognised query parameters
+/// representation (negotiated XLSX, CSV or JSON), the path and the recognised query parameters
 /// (`RECOGNISED`), sorted, with `limit`'s default left out — so that parameters the reads
 /// ignore neither make entries nor get past the cache. `None` (not cached) when the query
 /// cannot be read or names a recognised parameter twice (the read answers 400 then). The
@@ -428,6 +429,8 @@ pub fn key_for(req: &actix_web::HttpRequest, today: chrono::NaiveDate) -> Option
             .get(actix_web::http::header::ACCEPT)
             .and_then(|v| v.to_str().ok());
         crate::render::dcat::RdfFormat::negotiate(accept)?.into()
+    } else if crate::http::wants_xlsx(req) {
+        "xlsx"
     } else if crate::http::wants_csv(req) {
         "csv"
     } else {

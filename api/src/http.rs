@@ -64,6 +64,16 @@ pub fn wants_csv(req: &HttpRequest) -> bool {
         .is_some_and(|first| first.trim().starts_with("text/csv"))
 }
 
+/// Whether the client asks for an Excel workbook first (`Accept:
+/// application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`), where a list offers it.
+pub fn wants_xlsx(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|first| first.trim().starts_with(crate::render::XLSX_CONTENT_TYPE))
+}
+
 /// The `Link: <…>; rel="next"` header for a list response.
 pub fn next_link(req: &HttpRequest, next_cursor: Option<&str>) -> Option<String> {
     let cursor = next_cursor?;

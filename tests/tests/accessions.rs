@@ -496,7 +496,7 @@ e2e!(csv_export_quotes_and_delimits, |app| {
     assert!(
         exported
             .header("content-disposition")
-            .is_some_and(|d| d.contains("signatories.csv"))
+            .is_some_and(|d| d.contains("filename*=UTF-8''") && d.ends_with(".csv"))
     );
     let json = app.get(&path);
     assert_eq!(json.header("deprecation"), None);
