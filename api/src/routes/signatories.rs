@@ -397,6 +397,11 @@ async fn signatories_xlsx_response(
         .body(bytes))
 }
 
+/// The signatory list as an Excel workbook (Office Open XML).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct SignatoryWorkbook(pub Vec<u8>);
+
 /// Export the signatories as an Excel workbook.
 ///
 /// The whole public list (no paging) as XLSX, with the same filters and columns as the CSV:
@@ -408,7 +413,7 @@ async fn signatories_xlsx_response(
 #[utoipa::path(
     tag = "accessions", operation_id = "export_signatories_xlsx",
     params(("id" = Uuid, Path, description = "The agreement's id"), SignatoryParams, XlsxParams),
-    responses((status = 200, description = "The whole list as a workbook with a header row", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>, headers(("Content-Disposition" = String, description = "`attachment; filename=\"signatories-<date>.xlsx\"; filename*=UTF-8''<agreement title> <date>.xlsx`")))),
+    responses((status = 200, description = "The whole list as a workbook with a header row", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = SignatoryWorkbook, headers(("Content-Disposition" = String, description = "`attachment; filename=\"signatories-<date>.xlsx\"; filename*=UTF-8''<agreement title> <date>.xlsx`")))),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}/signatories.xlsx")]
