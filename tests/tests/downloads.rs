@@ -178,3 +178,109 @@ e2e!(csv_for_people_has_swedish_headers_and_a_named_file, |app| {
     assert_eq!(app.get(&path).text, api.text);
     app.get(&format!("{path}?headers=xx")).assert_problem(400);
 });
+
+/// A GET with `Accept-Encoding`, its status, headers and raw (still encoded) body.
+fn get_encoded(
+    app: &TestApp,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let mut request = ureq::get(app.url(path));
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let mut response = request.call().expect("GET");
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
+        .collect();
+    let body = response.body_mut().read_to_vec().unwrap_or_default();
+    (status, headers, body)
+}
+
+fn vary_names(headers: &[(String, String)]) -> Vec<String> {
+    headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("vary"))
+        .flat_map(|(_, v)| v.split(',').map(|p| p.trim().to_ascii_lowercase()))
+        .collect()
+}
+
+e2e!(public_reads_are_compressed_per_accept_encoding, |app| {
+    use std::io::Read;
+    let agreement = agreement_with_a_signatory(app);
+    for path in [
+        format!("/api/v1/agreements/{agreement}/signatories.csv"),
+        format!("/api/v1/agreements/{agreement}/signatories"),
+        format!("/api/v1/agreements/{agreement}"),
+        format!("/embed/agreements/{agreement}/signatories"),
+    ] {
+        let (status, plain_headers, plain) = get_encoded(app, &path, &[]);
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(header(&plain_headers, "content-encoding"), None);
+        assert!(vary_names(&plain_headers).contains(&"accept-encoding".to_owned()));
+        let plain_tag = header(&plain_headers, "etag").expect("ETag").to_owned();
+
+        let (status, h, gz) = get_encoded(app, &path, &[("accept-encoding", "gzip")]);
+        assert_eq!(status, 200);
+        assert_eq!(header(&h, "content-encoding"), Some("gzip"), "{path}");
+        let mut decoded = Vec::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_end(&mut decoded)
+            .expect("gzip");
+        assert_eq!(decoded, plain, "{path}");
+        let gzip_tag = header(&h, "etag").expect("ETag").to_owned();
+        assert_eq!(
+            gzip_tag,
+            format!("{}-gzip\"", plain_tag.trim_end_matches('"'))
+        );
+        assert!(vary_names(&h).contains(&"accept-encoding".to_owned()));
+
+        let (status, h, br) = get_encoded(app, &path, &[("accept-encoding", "gzip, br")]);
+        assert_eq!(status, 200);
+        assert_eq!(header(&h, "content-encoding"), Some("br"), "{path}");
+        let mut decoded = Vec::new();
+        brotli_decompressor::Decompressor::new(&br[..], 4096)
+            .read_to_end(&mut decoded)
+            .expect("brotli");
+        assert_eq!(decoded, plain, "{path}");
+        let br_tag = header(&h, "etag").expect("ETag").to_owned();
+        assert_ne!(br_tag, gzip_tag);
+
+        // Conditional requests still answer 304, with the tag the client holds.
+        for (coding, tag) in [
+            ("gzip", &gzip_tag),
+            ("br", &br_tag),
+            ("identity", &plain_tag),
+        ] {
+            let (status, h, body) = get_encoded(
+                app,
+                &path,
+                &[("accept-encoding", coding), ("if-none-match", tag)],
+            );
+            assert_eq!(status, 304, "{path} {coding}");
+            assert!(body.is_empty());
+            assert_eq!(header(&h, "etag"), Some(tag.as_str()), "{path} {coding}");
+        }
+    }
+    // A read with a token and a write are never compressed.
+    let token = app.platform_admin();
+    let (_, h, _) = get_encoded(
+        app,
+        &format!("/api/v1/agreements/{agreement}"),
+        &[
+            ("accept-encoding", "gzip"),
+            ("authorization", &format!("Bearer {token}")),
+        ],
+    );
+    assert_eq!(header(&h, "content-encoding"), None);
+    // A coding the server does not offer is identity, not a 406.
+    let (status, h, _) = get_encoded(
+        app,
+        &format!("/api/v1/agreements/{agreement}"),
+        &[("accept-encoding", "zstd")],
+    );
+    assert_eq!((status, header(&h, "content-encoding")), (200, None));
+});
