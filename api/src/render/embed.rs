@@ -51,7 +51,7 @@ pub const HTML_CONTENT_TYPE: &str = "text/html; charset=utf-8";
 /// The only stylesheet of the page, inlined verbatim; [`style_hash`] is its SHA-256.
 pub const STYLE: &str = include_str!("../../templates/embed/signatories.css");
 
-/// The language of the page's labels: `lang=sv` (the default) or `lang=en`.
+/// The language of the page's labels: `lang=sv` (the default), `lang=en` or `lang=fi`.
 #[derive(
     Debug,
     Clone,
@@ -68,6 +68,8 @@ pub enum Lang {
     #[default]
     Sv,
     En,
+    /// Finnish, a national minority language (issue 16).
+    Fi,
 }
 
 impl Lang {
@@ -80,6 +82,7 @@ impl Lang {
         match self {
             Self::Sv => &SV,
             Self::En => &EN,
+            Self::Fi => &FI,
         }
     }
 }
@@ -162,6 +165,25 @@ const EN: Labels = Labels {
     missing: "none",
 };
 
+const FI: Labels = Labels {
+    list_name: "Liittyneet järjestöt",
+    one_as_of: "liittynyt järjestö, tilanne",
+    many_as_of: "liittynyttä järjestöä, tilanne",
+    none_as_of: "Ei liittyneitä järjestöjä, tilanne",
+    former_heading: "Aiemmin liittyneet järjestöt",
+    none_former: "Yksikään järjestö ei ole eronnut sopimuksesta.",
+    period: "liittynyt",
+    name: "Järjestö",
+    number: "Organisaationumero",
+    number_label: "Organisaatio&shy;numero",
+    form: "Yhteisömuoto",
+    form_label: "Yhteisö&shy;muoto",
+    place: "Kunta",
+    since: "Liittynyt alkaen",
+    until: "Eronnut",
+    missing: "puuttuu",
+};
+
 /// The page as the template takes it.
 #[derive(Template)]
 #[template(path = "embed/signatories.html")]
@@ -207,6 +229,7 @@ impl<'a> Row<'a> {
             legal_form: match lang {
                 Lang::Sv => SignatoryForm::of(row.legal_form).label_sv(),
                 Lang::En => SignatoryForm::of(row.legal_form).label_en(),
+                Lang::Fi => SignatoryForm::of(row.legal_form).label_fi(),
             },
             places: (!places.is_empty()).then(|| places.join(", ")),
             since: row.since,
@@ -458,7 +481,7 @@ mod tests {
             .iter()
             .filter(|r| r.website.as_deref().and_then(safe_href).is_some())
             .count();
-        for lang in [Lang::Sv, Lang::En] {
+        for lang in [Lang::Sv, Lang::En, Lang::Fi] {
             let text = html(&page(&rows, lang, true));
             let lower = text.to_ascii_lowercase();
             assert!(!lower.contains("<script"));
@@ -575,9 +598,20 @@ mod tests {
     }
 
     #[test]
+    fn the_finnish_page_has_finnish_labels_and_says_so() {
+        let text = html(&page(&sample_rows(), Lang::Fi, true));
+        assert!(text.contains("<html lang=\"fi\">"), "{text}");
+        assert!(text.contains("Liittyneet järjestöt"));
+        assert!(text.contains("Aiemmin liittyneet järjestöt"));
+        assert!(text.contains("Aatteellinen yhdistys"));
+        assert!(!text.contains("Anslutna organisationer"));
+    }
+
+    #[test]
     fn language_parameter() {
         assert_eq!("en".parse(), Ok(Lang::En));
         assert_eq!("sv".parse(), Ok(Lang::Sv));
+        assert_eq!("fi".parse(), Ok(Lang::Fi));
         assert!("de".parse::<Lang>().is_err());
         assert_eq!(Lang::default(), Lang::Sv);
     }

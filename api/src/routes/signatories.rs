@@ -491,7 +491,7 @@ pub struct EmbedParams {
     /// `former` adds former signatories; absent, only current ones.
     #[param(schema_with = include_former)]
     pub include: Option<String>,
-    /// Labels in Swedish (`sv`, default) or English (`en`).
+    /// Labels in Swedish (`sv`, default), English (`en`) or Finnish (`fi`).
     #[param(schema_with = page_lang)]
     pub lang: Option<String>,
 }
@@ -523,7 +523,7 @@ pub async fn embed_signatories(
                 ApiError::bad_parameter(
                     "lang",
                     RequestField::OneOf {
-                        allowed: "`sv`, `en`".into(),
+                        allowed: "`sv`, `en`, `fi`".into(),
                     },
                 )
             })?,
