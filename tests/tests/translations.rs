@@ -130,10 +130,11 @@ e2e!(
         );
         assert_eq!(again.status, 304);
 
-        // A malformed ?lang= is the reader's mistake.
+        // ?lang= is a preference, like Accept-Language: a value that is no tag is Swedish.
         let bad = app.get(&format!("{path}?lang=fi_FI"));
-        bad.assert_problem(400);
-        assert_eq!(bad.error_fields(), ["lang"]);
+        assert_eq!(bad.status, 200, "{}", bad.text);
+        assert_eq!(bad.header("content-language"), Some("sv"));
+        assert_eq!(bad.json["current_version"]["language"], "sv");
 
         // Recorded again, the translation replaces the first.
         let mut shorter = finnish();

@@ -1,7 +1,9 @@
-//! The language a reader asks an agreement's texts in: `?lang=` (a BCP 47 tag; 400 when it
-//! is not one), else `Accept-Language` (ranges by weight, then by order). Swedish is the
-//! authoritative text and always available; what is picked from the recorded translations
-//! is the domain's `pick_language`.
+//! The language a reader asks an agreement's texts in: `?lang=` (a BCP 47 tag), else
+//! `Accept-Language` (ranges by weight, then by order). Swedish is the authoritative text and
+//! always available; what is picked from the recorded translations is the domain's
+//! `pick_language`. Both are preferences: a value that names no translation, a malformed one
+//! included, falls back to Swedish (and `Content-Language: sv` says so) rather than failing,
+//! as HTTP treats `Accept-Language`.
 
 use actix_web::HttpRequest;
 use actix_web::http::header::{self, HeaderValue};
@@ -19,7 +21,7 @@ pub struct LangParams {
     /// The language to read the texts in, as a BCP 47 tag (`fi`, `fit`, `se`, `en`, …);
     /// overrides `Accept-Language`. Fields without a translation stay Swedish and are named
     /// in each version's `fallback_fields`; the answer's `Content-Language` says what was
-    /// picked.
+    /// picked (`sv` for a language without a translation, or a value that is no tag).
     #[param(schema_with = lang_schema)]
     pub lang: Option<String>,
 }
@@ -27,7 +29,7 @@ pub struct LangParams {
 fn lang_schema() -> RefOr<Schema> {
     crate::schemas::schema(serde_json::json!({
         "type": "string",
-        "maxLength": samverkan_domain::agreement::LANGUAGE_TAG_MAX,
+        "description": "A BCP 47 language tag; a preference, like `Accept-Language`: one that names no translation gives the Swedish text.",
         "example": "fi",
     }))
 }
@@ -40,8 +42,10 @@ pub struct AskedLanguage(Option<Vec<String>>);
 impl AskedLanguage {
     pub fn of(req: &HttpRequest, params: &LangParams) -> Result<Self, ApiError> {
         if let Some(raw) = params.lang.as_deref() {
-            let tag = LanguageTag::parse(raw).map_err(|e| ApiError::bad_parameter("lang", e))?;
-            return Ok(Self(Some(vec![tag.as_str().to_owned()])));
+            let preference = LanguageTag::parse(raw)
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_default();
+            return Ok(Self(Some(vec![preference])));
         }
         let Some(value) = req
             .headers()

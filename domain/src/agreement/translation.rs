@@ -30,9 +30,9 @@ pub const LANGUAGE_TAG_MAX: usize = 35;
 pub struct LanguageTag(String);
 
 impl LanguageTag {
-    /// The tag in its normal case, or why it is not one (`invalid_language`).
+    /// The tag in its normal case, or why it is not one (`invalid_language`). Nothing is
+    /// trimmed: a tag is a code, and the contract states its length as sent.
     pub fn parse(raw: &str) -> Result<Self, AgreementField> {
-        let raw = raw.trim();
         if raw.is_empty() || raw.len() > LANGUAGE_TAG_MAX {
             return Err(AgreementField::InvalidLanguage);
         }
@@ -490,13 +490,14 @@ mod tests {
             LanguageTag::parse("se-latn-no").unwrap().as_str(),
             "se-Latn-NO"
         );
-        assert_eq!(LanguageTag::parse(" fit ").unwrap().as_str(), "fit");
+        assert_eq!(LanguageTag::parse("FIT").unwrap().as_str(), "fit");
         for tag in SUGGESTED_LANGUAGES {
             assert_eq!(LanguageTag::parse(tag).unwrap().as_str(), tag);
         }
         for bad in [
             "",
             "f",
+            " fi",
             "fi_FI",
             "en--GB",
             "ä",
