@@ -265,6 +265,30 @@ e2e!(public_reads_are_compressed_per_accept_encoding, |app| {
             assert_eq!(header(&h, "etag"), Some(tag.as_str()), "{path} {coding}");
         }
     }
+    // HEAD says what GET would send, coding and tag included.
+    let path = format!("/api/v1/agreements/{agreement}/signatories.csv");
+    let (_, get_headers, _) = get_encoded(app, &path, &[("accept-encoding", "gzip")]);
+    let head = app.send("HEAD", &path, &[("accept-encoding", "gzip")], None);
+    assert_eq!(head.status, 200);
+    assert!(head.text.is_empty());
+    assert_eq!(head.header("content-encoding"), Some("gzip"));
+    assert_eq!(head.header("etag"), header(&get_headers, "etag"));
+    // The embed page in Finnish, compressed like every other read.
+    let (status, h, fi) = get_encoded(
+        app,
+        &format!("/embed/agreements/{agreement}/signatories?lang=fi"),
+        &[("accept-encoding", "gzip")],
+    );
+    assert_eq!(
+        (status, header(&h, "content-encoding")),
+        (200, Some("gzip"))
+    );
+    let mut page = String::new();
+    flate2::read::GzDecoder::new(&fi[..])
+        .read_to_string(&mut page)
+        .expect("gzip");
+    assert!(page.contains("<html lang=\"fi\">"), "{page}");
+    assert!(page.contains("Aatteellinen yhdistys"), "{page}");
     // A read with a token and a write are never compressed.
     let token = app.platform_admin();
     let (_, h, _) = get_encoded(
