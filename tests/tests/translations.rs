@@ -42,6 +42,18 @@ e2e!(
         let translations = &r.json["current_version"]["translations"];
         assert_eq!(translations[0]["language"], "fi", "stored in normal case");
         assert!(translations[0]["recorded_at"].as_str().is_some());
+        // Who recorded it is the administrators' to see, never a public read's.
+        assert_eq!(
+            translations[0]["recorded_by"],
+            format!("processledare-{body}")
+        );
+        let public = app.get(&format!("/api/v1/agreements/{id}/versions/1"));
+        assert_eq!(public.json["translations"][0]["recorded_by"], Value::Null);
+        let own = app.get_as(&format!("/api/v1/agreements/{id}/versions/1"), &admin);
+        assert_eq!(
+            own.json["translations"][0]["recorded_by"],
+            translations[0]["recorded_by"]
+        );
 
         // Without a language asked for, the Swedish text as before: no Content-Language.
         let path = format!("/api/v1/agreements/{id}");

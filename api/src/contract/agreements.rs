@@ -395,6 +395,9 @@ pub struct TranslationSummary {
     /// Its BCP 47 language tag, in normal case.
     pub language: String,
     pub recorded_at: DateTime<Utc>,
+    /// Who recorded it (the token's `sub`): shown to the agreement's administrators and
+    /// co-administrators only, null for everyone else.
+    pub recorded_by: Option<String>,
 }
 
 // ---------------------------------------------------------------- the framework
@@ -941,6 +944,15 @@ impl AgreementVersion {
 }
 
 impl AgreementVersion {
+    /// The view with who recorded each translation, for those who may see it
+    /// (`agreement::may_run`).
+    pub fn with_recorders(mut self, v: &agreement::AgreementVersion) -> Self {
+        for (summary, t) in self.translations.iter_mut().zip(v.translations()) {
+            summary.recorded_by = Some(t.recorded_by().to_owned());
+        }
+        self
+    }
+
     /// The view's texts in `language` where version `v` has a translation into it (see
     /// `agreement::localize`); Swedish, unchanged, otherwise.
     pub fn localized(
@@ -980,6 +992,7 @@ impl From<&agreement::AgreementVersion> for AgreementVersion {
                 .map(|t| TranslationSummary {
                     language: t.language().as_str().to_owned(),
                     recorded_at: t.recorded_at(),
+                    recorded_by: None,
                 })
                 .collect(),
         }

@@ -138,17 +138,18 @@ impl AgreementView {
     ) -> Self {
         let a = &record.agreement;
         let mut view = Self::swedish(record, caller, today);
-        if language.is_swedish() {
-            return view;
-        }
+        let runs = caller.is_some_and(|p| agreement::may_run(p, a));
         for shown in [
             &mut view.current_version,
             &mut view.next_version,
             &mut view.working_version,
         ] {
-            if let Some(version) = shown.take()
+            if let Some(mut version) = shown.take()
                 && let Some(v) = a.version(version.number)
             {
+                if runs {
+                    version = version.with_recorders(v);
+                }
                 *shown = Some(version.localized(v, language));
             }
         }
@@ -447,9 +448,13 @@ async fn list_versions(
         }
     }
     let picked = asked.pick(&languages);
+    let runs = caller.as_ref().is_some_and(|p| agreement::may_run(p, a));
     let items: Vec<AgreementVersion> = shown
         .into_iter()
-        .map(|v| AgreementVersion::of(a, v, state.today()).localized(v, &picked))
+        .map(|v| {
+            let view = AgreementVersion::of(a, v, state.today()).localized(v, &picked);
+            if runs { view.with_recorders(v) } else { view }
+        })
         .collect();
     let mut response = json_read(
         &req,
@@ -491,9 +496,13 @@ async fn get_version(
         .filter(|v| agreement::may_view_version(caller.as_ref(), a, v))
         .ok_or(ApiError::NotFound)?;
     let picked = asked.pick(version.languages());
+    let mut view = AgreementVersion::of(a, version, state.today()).localized(version, &picked);
+    if caller.as_ref().is_some_and(|p| agreement::may_run(p, a)) {
+        view = view.with_recorders(version);
+    }
     let mut response = json_read(
         &req,
-        &AgreementVersion::of(a, version, state.today()).localized(version, &picked),
+        &view,
         None,
         Visibility::of_agreement(&record.agreement),
         None,
