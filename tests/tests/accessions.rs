@@ -571,8 +571,15 @@ e2e!(embeddable_page, |app| {
         s.agreement
     ));
     assert!(en.text.contains("<html lang=\"en\""));
-    app.get(&format!(
+    // Finnish is the third set of labels (issue 16); a language without labels is refused.
+    let fi = app.get(&format!(
         "/embed/agreements/{}/signatories?lang=fi",
+        s.agreement
+    ));
+    assert_eq!(fi.status, 200, "{}", fi.text);
+    assert!(fi.text.contains("<html lang=\"fi\""));
+    app.get(&format!(
+        "/embed/agreements/{}/signatories?lang=de",
         s.agreement
     ))
     .assert_problem(400);
