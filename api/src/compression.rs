@@ -13,6 +13,8 @@
 //!   cache's hits, `If-Match`) first drops such a suffix ([`base_tag`]), so a client that
 //!   holds a compressed representation's tag still gets its 304 and can still update; a 304
 //!   repeats the tag the client sent.
+//! - **Already compressed.** The ZIP archive and the XLSX workbook (a ZIP too) are sent as
+//!   they are: deflating them again costs time and saves nothing.
 //! - **Vary.** Every read says `Vary: Accept-Encoding`, compressed or not.
 
 use actix_web::body::MessageBody;
@@ -56,7 +58,15 @@ pub async fn coding_policy(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let read = matches!(*req.method(), Method::GET | Method::HEAD);
     let anonymous = !req.headers().contains_key(header::AUTHORIZATION);
-    let coding = if read && anonymous {
+    let path = req.path();
+    let workbook_first = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|first| first.trim().starts_with(crate::render::XLSX_CONTENT_TYPE));
+    let zipped = path.ends_with(".zip") || path.ends_with(".xlsx") || workbook_first;
+    let coding = if read && anonymous && !zipped {
         chosen(&req)
     } else {
         ContentEncoding::Identity

@@ -289,6 +289,13 @@ e2e!(public_reads_are_compressed_per_accept_encoding, |app| {
         .expect("gzip");
     assert!(page.contains("<html lang=\"fi\">"), "{page}");
     assert!(page.contains("Aatteellinen yhdistys"), "{page}");
+    // A workbook is a ZIP already: sent as it is.
+    let (status, h, _) = get_encoded(
+        app,
+        &format!("/api/v1/agreements/{agreement}/signatories.xlsx"),
+        &[("accept-encoding", "gzip")],
+    );
+    assert_eq!((status, header(&h, "content-encoding")), (200, None));
     // A read with a token and a write are never compressed.
     let token = app.platform_admin();
     let (_, h, _) = get_encoded(
