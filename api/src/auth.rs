@@ -135,6 +135,12 @@ impl Authenticator {
     }
 
     pub fn verify(&self, token: &str) -> Result<Principal, ApiError> {
+        self.verify_with_expiry(token)
+            .map(|(principal, _)| principal)
+    }
+
+    /// [`Authenticator::verify`], with the token's `exp` (seconds since the epoch).
+    pub fn verify_with_expiry(&self, token: &str) -> Result<(Principal, u64), ApiError> {
         if has_crit_header(token) {
             return Err(ApiError::Unauthorized(Unauthenticated::CriticalHeader));
         }
@@ -161,7 +167,8 @@ impl Authenticator {
         if data.claims.exp.saturating_sub(from) > self.max_lifetime_seconds {
             return Err(ApiError::Unauthorized(Unauthenticated::LivesTooLong));
         }
-        Ok(data.claims.into_principal())
+        let exp = data.claims.exp;
+        Ok((data.claims.into_principal(), exp))
     }
 
     /// Mints a token (for `samverkan token` and for tests).

@@ -1,7 +1,13 @@
 //! The `samverkan` command line.
 
 use clap::{Parser, Subcommand};
+use samverkan_domain::access::Role;
+use samverkan_persistence::db::{PoolOptions, build_pool};
+use samverkan_persistence::{DatabaseUrl, DbPool};
 use uuid::Uuid;
+
+use crate::auth::{Authenticator, TokenRequest};
+use crate::config::{JwtKey, Settings};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,8 +27,10 @@ pub enum Command {
         /// Address to listen on (default: SAMVERKAN_BIND or 127.0.0.1:8080).
         #[arg(long)]
         bind: Option<String>,
-        /// Load demo data into an empty database; without a configured JWT key, use a key
-        /// of this run's own and print an administrator token.
+        /// Load demo data into an empty database and print a token for each kind of user
+        /// (the commands that mint them again go beside the database). Without a configured
+        /// JWT key, sign with a key kept in the demo database, which `samverkan token` then
+        /// uses too.
         #[arg(long)]
         demo: bool,
         /// Do not apply pending migrations at start.
@@ -33,25 +41,9 @@ pub enum Command {
     Migrate,
     /// Load the demo data into an empty database.
     SeedDemo,
-    /// Mint a token with the configured key, for local use.
-    Token {
-        #[arg(long)]
-        sub: String,
-        /// platform_admin, agreement_admin, steering_member or organization_rep (repeatable).
-        #[arg(long = "role", required = true)]
-        roles: Vec<String>,
-        #[arg(long)]
-        name: Option<String>,
-        /// The public body an agreement_admin acts for.
-        #[arg(long)]
-        public_body: Option<Uuid>,
-        /// An organisation an organization_rep acts for (repeatable).
-        #[arg(long = "organization")]
-        organizations: Vec<Uuid>,
-        /// Lifetime, e.g. 30m, 1h, 7d.
-        #[arg(long, default_value = "1h")]
-        ttl: String,
-    },
+    /// Mint a token with the configured key (or the key `serve --demo` stored in the
+    /// database), for local use.
+    Token(TokenArgs),
     /// Print the OpenAPI document.
     Openapi,
     /// Read the configuration as `serve` would, print it with secrets masked, and exit
@@ -63,6 +55,121 @@ pub enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8080/ready")]
         url: String,
     },
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct TokenArgs {
+    #[arg(long)]
+    pub sub: String,
+    /// platform_admin, agreement_admin, steering_member or organization_rep (repeatable).
+    #[arg(long = "role", required = true)]
+    pub roles: Vec<String>,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The public body an agreement_admin acts for (required with that role).
+    #[arg(long)]
+    pub public_body: Option<Uuid>,
+    /// An organisation an organization_rep acts for (repeatable; required with that role).
+    #[arg(long = "organization")]
+    pub organizations: Vec<Uuid>,
+    /// Lifetime, e.g. 30m, 1h, 7d; at most SAMVERKAN_JWT_MAX_LIFETIME.
+    #[arg(long, default_value = "1h")]
+    pub ttl: String,
+}
+
+/// The roles of `--role`, refused where a token of them could only ever be refused: an
+/// `agreement_admin` acts for a public body and an `organization_rep` for organisations,
+/// so each needs its id.
+pub fn token_roles(args: &TokenArgs) -> Result<Vec<Role>, String> {
+    let roles = args
+        .roles
+        .iter()
+        .map(|r| {
+            Role::parse(r).ok_or_else(|| {
+                format!(
+                    "--role: unknown role {r:?}; use platform_admin, agreement_admin, steering_member or organization_rep"
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if roles.contains(&Role::AgreementAdmin) && args.public_body.is_none() {
+        return Err(
+            "--role agreement_admin needs --public-body <id>: the public body it administers agreements for (GET /api/v1/public-bodies lists them)".into(),
+        );
+    }
+    if roles.contains(&Role::OrganizationRep) && args.organizations.is_empty() {
+        return Err(
+            "--role organization_rep needs --organization <id>: the organisation it acts for (GET /api/v1/organizations lists them)".into(),
+        );
+    }
+    Ok(roles)
+}
+
+/// `samverkan token`: checks the roles and lifetime, takes the configured key or else the
+/// one `serve --demo` stored in the database, checks the ids against the database when it
+/// can reach it, and mints.
+pub fn mint_token(settings: &Settings, args: &TokenArgs) -> Result<String, String> {
+    let roles = token_roles(args)?;
+    let ttl_seconds = parse_ttl(&args.ttl)?;
+    if ttl_seconds > settings.jwt.max_lifetime_seconds {
+        return Err(format!(
+            "--ttl: {} is longer than tokens may live here (SAMVERKAN_JWT_MAX_LIFETIME={}s): the server would refuse it",
+            args.ttl, settings.jwt.max_lifetime_seconds
+        ));
+    }
+    let pool = reachable_database(settings);
+    let mut jwt = settings.jwt.clone();
+    if jwt.key.is_none() {
+        let stored = match &pool {
+            Ok(pool) => crate::setup::stored_demo_jwt_secret(pool).ok().flatten(),
+            Err(_) => None,
+        };
+        let Some(secret) = stored else {
+            return Err(
+                "no JWT key configured: set SAMVERKAN_JWT_SECRET, or run `samverkan serve --demo` once with this DATABASE_URL (it keeps its key in the database)".into(),
+            );
+        };
+        jwt.key = Some(JwtKey::Secret(secret));
+    }
+    match &pool {
+        Ok(pool) => {
+            let unknown =
+                crate::setup::unknown_token_ids(pool, args.public_body, &args.organizations)?;
+            if !unknown.is_empty() {
+                return Err(unknown.join("\n"));
+            }
+        }
+        Err(why) => log::warn!("ids not checked: {why}"),
+    }
+    Authenticator::new(&jwt)?.mint(&TokenRequest {
+        sub: args.sub.clone(),
+        name: args.name.clone(),
+        roles,
+        public_body_id: args.public_body,
+        organization_ids: args.organizations.clone(),
+        ttl_seconds,
+    })
+}
+
+/// The database of `DATABASE_URL` when it can be read without creating it (a SQLite file
+/// that does not exist is not made by asking).
+fn reachable_database(settings: &Settings) -> Result<DbPool, String> {
+    if let DatabaseUrl::Sqlite(path) = &settings.database_url
+        && !path.exists()
+    {
+        return Err(format!("{} does not exist", path.display()));
+    }
+    let pool = build_pool(
+        &settings.database_url,
+        &PoolOptions {
+            max_size: 1,
+            connection_timeout: std::time::Duration::from_secs(3),
+        },
+    )
+    .map_err(|e| format!("cannot reach the database: {e}"))?;
+    samverkan_persistence::db::get_conn(&pool)
+        .map_err(|e| format!("cannot reach the database: {e}"))?;
+    Ok(pool)
 }
 
 /// `GET url` over plain HTTP/1.0: whether it answered 200 within `timeout`.

@@ -26,6 +26,9 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use uuid::Uuid;
 
+use samverkan_domain::access::Role;
+
+use crate::auth::TokenRequest;
 use crate::problem::ApiError;
 
 /// The register of invented organisations: `demo/organizations.json`.
@@ -116,6 +119,9 @@ struct SteeringFile {
 #[serde(deny_unknown_fields)]
 struct MemberEntry {
     person_name: String,
+    /// The `sub` of the member's account (`person_ref`): the demo's steering-member token.
+    #[serde(default)]
+    person_ref: Option<String>,
     #[serde(default)]
     title: Option<String>,
     side: Side,
@@ -238,6 +244,159 @@ struct WithdrawalEntry {
 // Loading
 // ---------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------
+// Who may act in the demo
+// ---------------------------------------------------------------------------------------
+
+/// The demo's steering-group member with a seat (Eslöv's group, `person_ref` in
+/// `demo/steering/eslov-2019.json`).
+pub const DEMO_STEERING_MEMBER_SUB: &str = "demo-styrgrupp-eslov";
+
+/// Nätverket Idéburet Blekinge's coordinator, who also sits on the partnership for the
+/// network (`person_ref` in `demo/steering/blekinge.json`).
+pub const DEMO_COORDINATOR_SUB: &str = "demo-samordnare-nib";
+
+/// One ready identity of the demo: what `serve --demo` mints a token for and prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoIdentity {
+    /// Who this is, for the table (English).
+    pub who: &'static str,
+    pub sub: &'static str,
+    pub name: &'static str,
+    pub roles: Vec<Role>,
+    /// The public body an `agreement_admin` acts for: id and name.
+    pub public_body: Option<(Uuid, String)>,
+    /// The organisation an `organization_rep` acts for: id and name.
+    pub organization: Option<(Uuid, String)>,
+}
+
+impl DemoIdentity {
+    pub fn token_request(&self, ttl_seconds: u64) -> TokenRequest {
+        TokenRequest {
+            sub: self.sub.to_owned(),
+            name: Some(self.name.to_owned()),
+            roles: self.roles.clone(),
+            public_body_id: self.public_body.as_ref().map(|(id, _)| *id),
+            organization_ids: self.organization.iter().map(|(id, _)| *id).collect(),
+            ttl_seconds,
+        }
+    }
+
+    /// What the token acts for, for the table.
+    pub fn acts_for(&self) -> String {
+        match (&self.public_body, &self.organization) {
+            (Some((_, body)), _) => body.clone(),
+            (None, Some((_, organization))) if self.roles.contains(&Role::SteeringMember) => {
+                format!("{organization}, with a seat on its agreement's group")
+            }
+            (None, Some((_, organization))) => organization.clone(),
+            (None, None) if self.roles.contains(&Role::SteeringMember) => {
+                "a seat on Styrgruppen för Överenskommelsen i Eslöv".into()
+            }
+            (None, None) => "everything".into(),
+        }
+    }
+
+    /// The `samverkan token …` command that mints this identity's token again.
+    pub fn command(&self, ttl: &str) -> String {
+        let mut line = format!("samverkan token --sub {} --name '{}'", self.sub, self.name);
+        for role in &self.roles {
+            line.push_str(&format!(" --role {}", role.as_str()));
+        }
+        if let Some((id, _)) = &self.public_body {
+            line.push_str(&format!(" --public-body {id}"));
+        }
+        if let Some((id, _)) = &self.organization {
+            line.push_str(&format!(" --organization {id}"));
+        }
+        line.push_str(&format!(" --ttl {ttl}"));
+        line
+    }
+}
+
+/// The demo's identities, one per kind of user, with the ids of this database: the platform
+/// administrator, Eslöv's process leader, Region Blekinge's administrator, Nätverket
+/// Idéburet Blekinge's coordinator, a seated member of Eslöv's steering group and the
+/// representative of Föreningen Ängsblomman. An error when the demo data is not loaded.
+pub fn identities(conn: &mut DbConnection) -> Result<Vec<DemoIdentity>, ApiError> {
+    let mut body = |kind, code: &str| -> Result<(Uuid, String), ApiError> {
+        parties::find_public_body_by_code(conn, kind, code)?
+            .map(|b| (b.id, b.fields.name))
+            .ok_or_else(|| bad(format_args!("no public body with SCB code {code}")))
+    };
+    let eslov = body(PublicBodyKind::Municipality, "1285")?;
+    let blekinge = body(PublicBodyKind::Region, "10")?;
+    let mut organization = |name: &str| -> Result<(Uuid, String), ApiError> {
+        parties::organization_id_by_name(conn, name)?
+            .map(|id| (id, name.to_owned()))
+            .ok_or_else(|| {
+                bad(format_args!(
+                    "no organisation named {name}: demo data not loaded"
+                ))
+            })
+    };
+    let network = organization("Nätverket Idéburet Blekinge")?;
+    let association = organization("Föreningen Ängsblomman")?;
+    let identity = |who, sub, name, roles: &[Role]| DemoIdentity {
+        who,
+        sub,
+        name,
+        roles: roles.to_vec(),
+        public_body: None,
+        organization: None,
+    };
+    Ok(vec![
+        identity(
+            "Platform administrator",
+            "demo-admin",
+            "Demo Administratör",
+            &[Role::PlatformAdmin],
+        ),
+        DemoIdentity {
+            public_body: Some(eslov),
+            ..identity(
+                "Process leader (processledare), Eslöv",
+                "demo-processledare-eslov",
+                "Processledare Eslöv (demo)",
+                &[Role::AgreementAdmin],
+            )
+        },
+        DemoIdentity {
+            public_body: Some(blekinge),
+            ..identity(
+                "Administrator, Region Blekinge",
+                "demo-processledare-blekinge",
+                "Processledare Region Blekinge (demo)",
+                &[Role::AgreementAdmin],
+            )
+        },
+        DemoIdentity {
+            organization: Some(network),
+            ..identity(
+                "Coordinator, Nätverket Idéburet Blekinge (also on the partnership)",
+                DEMO_COORDINATOR_SUB,
+                "Alva Påhittsdotter",
+                &[Role::OrganizationRep, Role::SteeringMember],
+            )
+        },
+        identity(
+            "Steering-group member, Eslöv",
+            DEMO_STEERING_MEMBER_SUB,
+            "Bror Låtsasson",
+            &[Role::SteeringMember],
+        ),
+        DemoIdentity {
+            organization: Some(association),
+            ..identity(
+                "Association representative, Föreningen Ängsblomman",
+                "demo-ombud-angsblomman",
+                "Styrelseledamot Föreningen Ängsblomman (demo)",
+                &[Role::OrganizationRep],
+            )
+        },
+    ])
+}
+
 fn bad(what: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(format!("demo data: {what}"))
 }
@@ -255,7 +414,7 @@ pub fn load_if_empty(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<bool
     let today = swedish_date(now);
     let organizations = load_organizations(conn, now)?;
     for files in DEMO_AGREEMENTS {
-        let (agreement, upcoming) = load_agreement(conn, &files, today, now)?;
+        let (agreement, upcoming) = load_agreement(conn, &files, &organizations, today, now)?;
         let steering: SteeringFile =
             parse(&format!("steering/{}.json", files.slug), files.steering)?;
         let signatories: SignatoriesFile = parse(
@@ -331,13 +490,21 @@ fn load_organizations(
 }
 
 /// Creates, consults on and adopts the agreement as its file says, and stores it.
+/// A network named as the civil-society party that is also in `organizations.json` is
+/// that organisation (Nätverket Idéburet Blekinge), so its representatives co-administer.
 fn load_agreement(
     conn: &mut DbConnection,
     files: &DemoFiles,
+    organizations: &HashMap<String, (Uuid, String)>,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(Agreement, Option<UpcomingRevision>), ApiError> {
-    let demo: DemoAgreement = parse(&format!("agreements/{}.json", files.slug), files.agreement)?;
+    let mut demo: DemoAgreement =
+        parse(&format!("agreements/{}.json", files.slug), files.agreement)?;
+    let party = &mut demo.civil_society_party;
+    if party.kind.may_name_organization() && party.organization_id.is_none() {
+        party.organization_id = organizations.get(&party.name).map(|(id, _)| *id);
+    }
     if demo.slug != files.slug {
         return Err(bad(format_args!(
             "agreements/{}.json has slug {}",
@@ -385,7 +552,7 @@ fn load_group(
             Uuid::now_v7(),
             &Appointment {
                 person_name: member.person_name.clone(),
-                person_ref: None,
+                person_ref: member.person_ref.clone(),
                 title: member.title.clone(),
                 side: member.side,
                 seat: member.seat,

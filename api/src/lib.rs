@@ -28,6 +28,7 @@ pub mod logging;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
+pub mod problem_pages;
 pub mod reference;
 pub mod render;
 pub mod routes;

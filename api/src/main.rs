@@ -6,7 +6,7 @@ use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use clap::Parser;
-use samverkan_api::auth::{Authenticator, TokenRequest};
+use samverkan_api::auth::Authenticator;
 use samverkan_api::cli::{Cli, Command, parse_ttl};
 use samverkan_api::config::{JwtKey, ProcessEnv, Settings, unknown_variable_warnings};
 use samverkan_api::logging::{self, LogFormat};
@@ -15,9 +15,8 @@ use samverkan_api::server::server_with_grace;
 use samverkan_api::setup::prepare_database;
 use samverkan_api::state::{AppState, Clock, SystemClock};
 use samverkan_api::{openapi, setup};
-use samverkan_domain::access::Role;
-use samverkan_persistence::DbPool;
 use samverkan_persistence::db::{PoolOptions, build_pool};
+use samverkan_persistence::{DatabaseUrl, DbPool};
 
 fn main() -> ExitCode {
     samverkan_api::metrics::process_start();
@@ -66,29 +65,9 @@ fn run(cli: Cli) -> Result<(), String> {
             prepare_database(&pool)?;
             seed_demo(&pool)
         }
-        Command::Token {
-            sub,
-            roles,
-            name,
-            public_body,
-            organizations,
-            ttl,
-        } => {
+        Command::Token(args) => {
             let settings = Settings::from_env(&ProcessEnv)?;
-            let roles = roles
-                .iter()
-                .map(|r| Role::parse(r).ok_or_else(|| format!("--role: unknown role {r:?}")))
-                .collect::<Result<Vec<_>, _>>()?;
-            let auth = Authenticator::new(&settings.jwt)?;
-            let token = auth.mint(&TokenRequest {
-                sub,
-                name,
-                roles,
-                public_body_id: public_body,
-                organization_ids: organizations,
-                ttl_seconds: parse_ttl(&ttl)?,
-            })?;
-            println!("{token}");
+            println!("{}", samverkan_api::cli::mint_token(&settings, &args)?);
             Ok(())
         }
         Command::Serve {
@@ -123,29 +102,93 @@ fn seed_demo(pool: &DbPool) -> Result<(), String> {
     Ok(())
 }
 
+/// The table of ready demo tokens, and beside the database the commands that mint them
+/// again (the tokens themselves expire; the commands do not).
+fn print_demo_tokens(
+    settings: &Settings,
+    pool: &DbPool,
+    auth: &Authenticator,
+) -> Result<(), String> {
+    let identities = setup::demo_identities(pool)?;
+    let ttl_seconds = settings.jwt.max_lifetime_seconds.min(12 * 3600);
+    let ttl = if ttl_seconds.is_multiple_of(3600) {
+        format!("{}h", ttl_seconds / 3600)
+    } else {
+        format!("{}m", (ttl_seconds / 60).max(1))
+    };
+    let ttl_seconds = parse_ttl(&ttl)?;
+    let mut table = format!(
+        "Demo mode: tokens valid {ttl} (paste one into /docs → Authorize, then try GET /api/v1/me):\n"
+    );
+    let mut script = format!(
+        "#!/bin/sh\n# The demo's tokens, minted again: run with the same DATABASE_URL{} as `serve --demo`.\n",
+        if matches!(settings.jwt.key, Some(JwtKey::Secret(_)))
+            && std::env::var_os("SAMVERKAN_JWT_SECRET").is_some()
+        {
+            " and SAMVERKAN_JWT_SECRET"
+        } else {
+            ""
+        }
+    );
+    for identity in &identities {
+        let token = match auth.mint(&identity.token_request(ttl_seconds)) {
+            Ok(token) => token,
+            Err(why) => format!("(cannot mint here: {why})"),
+        };
+        table.push_str(&format!(
+            "\n  {}\n    sub {}, roles {}, acts for {}\n    {token}\n",
+            identity.who,
+            identity.sub,
+            identity
+                .roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            identity.acts_for()
+        ));
+        script.push_str(&format!(
+            "\n# {}\n{}\n",
+            identity.who,
+            identity.command(&ttl)
+        ));
+    }
+    let file = demo_tokens_file(&settings.database_url);
+    match std::fs::write(&file, script) {
+        Ok(()) => table.push_str(&format!(
+            "\nThe commands that mint these again: {}\n",
+            file.display()
+        )),
+        Err(e) => log::warn!("cannot write {}: {e}", file.display()),
+    }
+    println!("{table}");
+    Ok(())
+}
+
+/// Beside the SQLite file (`demo.db` → `demo.db.tokens.sh`); for PostgreSQL, which has no
+/// file, in the working directory.
+fn demo_tokens_file(url: &DatabaseUrl) -> std::path::PathBuf {
+    match url {
+        DatabaseUrl::Sqlite(path) => {
+            let mut name = path.file_name().unwrap_or_default().to_os_string();
+            name.push(".tokens.sh");
+            path.with_file_name(name)
+        }
+        DatabaseUrl::Postgres(_) => "samverkan-demo-tokens.sh".into(),
+    }
+}
+
 fn serve(bind: Option<String>, demo: bool, no_migrate: bool) -> Result<(), String> {
     let mut settings = Settings::from_env(&ProcessEnv)?;
     if let Some(bind) = bind {
         settings.bind = bind;
     }
-    let mut demo_key = false;
-    if settings.jwt.key.is_none() {
-        if !demo {
-            return Err(
-                "no JWT key configured: set SAMVERKAN_JWT_SECRET (HS256) or SAMVERKAN_JWT_PUBLIC_KEY (RS256/ES256), or run with --demo"
-                    .into(),
-            );
-        }
-        // A key of this run's own: tokens die with the process, which is what a demo wants.
-        let secret = format!(
-            "{}{}",
-            uuid::Uuid::new_v4().simple(),
-            uuid::Uuid::new_v4().simple()
+    if settings.jwt.key.is_none() && !demo {
+        return Err(
+            "no JWT key configured: set SAMVERKAN_JWT_SECRET (HS256) or SAMVERKAN_JWT_PUBLIC_KEY (RS256/ES256), or run with --demo"
+                .into(),
         );
-        settings.jwt.key = Some(JwtKey::Secret(secret.into_bytes()));
-        demo_key = true;
     }
-    let auth = Authenticator::new(&settings.jwt)?;
     let pool = open_pool(&settings)?;
     if no_migrate {
         log::info!("--no-migrate: not applying migrations");
@@ -154,19 +197,16 @@ fn serve(bind: Option<String>, demo: bool, no_migrate: bool) -> Result<(), Strin
     }
     if demo {
         seed_demo(&pool)?;
+        if settings.jwt.key.is_none() {
+            // The demo database's own key, so `samverkan token` on the same DATABASE_URL
+            // mints tokens this server accepts.
+            settings.jwt.key = Some(JwtKey::Secret(setup::demo_jwt_secret(&pool)?));
+        }
     }
-    if demo_key {
-        let token = auth.mint(&TokenRequest {
-            sub: "demo-admin".into(),
-            name: Some("Demo Administratör".into()),
-            roles: vec![Role::PlatformAdmin],
-            public_body_id: None,
-            organization_ids: vec![],
-            ttl_seconds: 12 * 3600,
-        })?;
-        println!(
-            "Demo mode: a platform administrator token, valid 12 hours (paste into /docs → Authorize):\n\n{token}\n"
-        );
+    let auth = Authenticator::new(&settings.jwt)?;
+    if demo && let Err(why) = print_demo_tokens(&settings, &pool, &auth) {
+        // A database holding other data than the demo's has no demo identities.
+        log::warn!("no demo tokens: {why}");
     }
     // Accessions not reconfirmed for a revised agreement end when their deadline passes.
     // The sweep stops between runs (never inside one's transaction) when the server stops.

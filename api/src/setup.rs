@@ -58,3 +58,64 @@ pub fn sweep_reconfirmations(pool: &DbPool, now: DateTime<Utc>) -> Result<usize,
     let mut conn = get_conn(pool).map_err(|e| e.to_string())?;
     write_transaction(&mut conn, |conn| end_unconfirmed(conn, now)).map_err(|e| e.to_string())
 }
+
+/// The name of the demo's signing key in `server_keys`.
+pub const DEMO_JWT_KEY: &str = "demo_jwt";
+
+/// The HS256 secret `serve --demo` signs with when no key is configured: kept in the demo
+/// database itself (made on first use), so that `samverkan token` against the same
+/// `DATABASE_URL` mints tokens this server accepts, and they survive a restart.
+pub fn demo_jwt_secret(pool: &DbPool) -> Result<Vec<u8>, String> {
+    let candidate = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let mut conn = get_conn(pool).map_err(|e| e.to_string())?;
+    write_transaction(&mut conn, |conn| {
+        samverkan_persistence::keys::ensure_key(conn, DEMO_JWT_KEY, &candidate)
+    })
+    .map(String::into_bytes)
+    .map_err(|e| format!("cannot store the demo's signing key: {e}"))
+}
+
+/// The demo's signing key, if `serve --demo` made one in this database (never makes one).
+pub fn stored_demo_jwt_secret(pool: &DbPool) -> Result<Option<Vec<u8>>, String> {
+    let mut conn = get_conn(pool).map_err(|e| e.to_string())?;
+    samverkan_persistence::keys::read_key(&mut conn, DEMO_JWT_KEY)
+        .map(|key| key.map(String::into_bytes))
+        .map_err(|e| e.to_string())
+}
+
+/// The demo's identities with this database's ids (`demo::identities`).
+pub fn demo_identities(pool: &DbPool) -> Result<Vec<demo::DemoIdentity>, String> {
+    let mut conn = get_conn(pool).map_err(|e| e.to_string())?;
+    demo::identities(&mut conn).map_err(|e| e.to_string())
+}
+
+/// The ids a token would name that the database does not hold: `--public-body` and each
+/// `--organization`, as messages for the command line.
+pub fn unknown_token_ids(
+    pool: &DbPool,
+    public_body: Option<uuid::Uuid>,
+    organizations: &[uuid::Uuid],
+) -> Result<Vec<String>, String> {
+    use samverkan_persistence::parties::{organization_exists, public_body_exists};
+    let mut conn = get_conn(pool).map_err(|e| e.to_string())?;
+    let mut unknown = Vec::new();
+    if let Some(id) = public_body
+        && !public_body_exists(&mut conn, id).map_err(|e| e.to_string())?
+    {
+        unknown.push(format!(
+            "--public-body {id}: no public body with this id (GET /api/v1/public-bodies lists them)"
+        ));
+    }
+    for &id in organizations {
+        if !organization_exists(&mut conn, id).map_err(|e| e.to_string())? {
+            unknown.push(format!(
+                "--organization {id}: no organisation with this id (GET /api/v1/organizations lists them)"
+            ));
+        }
+    }
+    Ok(unknown)
+}

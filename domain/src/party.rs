@@ -36,6 +36,9 @@ pub struct PublicBodyFields {
     /// other bodies (universities, agencies): optional, either form.
     pub scb_code: Option<String>,
     pub website: Option<String>,
+    /// Its organisation number: municipalities and regions have one (`212000-…`,
+    /// `232100-…`). `None` for the reference bodies until SCB's list is loaded.
+    pub org_number: Option<OrgNumber>,
 }
 
 impl PublicBodyFields {
@@ -80,7 +83,30 @@ impl PublicBodyFields {
             kind,
             scb_code,
             website,
+            org_number: None,
         })
+    }
+
+    /// The fields with this organisation number (blank: none), read as an organisation's
+    /// is (`OrgNumber::parse_field`: form and check digit, no personal identity number). A
+    /// municipality, region or county board is a legal person of group 2 (state, regions,
+    /// municipalities): its number begins with 2.
+    pub fn with_org_number(self, raw: Option<&str>) -> Result<Self, DomainError> {
+        let org_number = match raw.map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(raw) => {
+                let number = OrgNumber::parse_field("org_number", raw)
+                    .map_err(|e| DomainError::Invalid(vec![e]))?;
+                if self.kind != PublicBodyKind::Other && !number.as_str().starts_with('2') {
+                    return Err(DomainError::invalid(
+                        "org_number",
+                        PartyField::PublicSectorOrgNumber,
+                    ));
+                }
+                Some(number)
+            }
+        };
+        Ok(Self { org_number, ..self })
     }
 }
 
@@ -119,7 +145,14 @@ impl PublicBodyFields {
                 "kind"
             };
             DomainError::invalid(field, PartyField::ScbCodeForKind)
-        })
+        })?
+        .with_org_number(
+            change
+                .org_number
+                .clone()
+                .unwrap_or_else(|| self.org_number.as_ref().map(|n| n.as_str().to_owned()))
+                .as_deref(),
+        )
     }
 }
 
@@ -130,6 +163,7 @@ pub struct PublicBodyChange {
     pub kind: Option<PublicBodyKind>,
     pub scb_code: Option<Option<String>>,
     pub website: Option<Option<String>>,
+    pub org_number: Option<Option<String>>,
 }
 
 impl PublicBodyChange {
@@ -141,7 +175,8 @@ impl PublicBodyChange {
             PublicBodyKind::Other,
             self.scb_code.clone().flatten().as_deref(),
             self.website.clone().flatten().as_deref(),
-        )
+        )?
+        .with_org_number(self.org_number.clone().flatten().as_deref())
         .map(|_| ())
     }
 }
@@ -150,6 +185,11 @@ crate::field_errors! {
     /// What can be wrong with the values of the register (uniqueness is the database's, a
     /// 409 there); each is a 422 naming the field.
     pub enum PartyField {
+        /// A municipality's, region's or county board's organisation number is of group 2.
+        PublicSectorOrgNumber => "public_sector_org_number" {
+            en: "a municipality, region or county board has an organisation number beginning with 2 (212000-…, 232100-…)",
+            sv: "en kommun, region eller länsstyrelse har ett organisationsnummer som börjar med 2 (212000-…, 232100-…)",
+        },
         CountyCode => "county_code" {
             en: "a region or county board has a two-digit county code (01, 03–10, 12–14, 17–25)",
             sv: "en region eller länsstyrelse har en tvåsiffrig länskod (01, 03–10, 12–14, 17–25)",
@@ -794,11 +834,67 @@ mod tests {
                 kind: PublicBodyKind::Region,
                 scb_code: Some("12".into()),
                 website: Some("https://skane.example/".into()),
+                org_number: None,
             }
         );
         let other =
             PublicBodyFields::parse("Högskolan", PublicBodyKind::Other, Some(""), None).unwrap();
         assert_eq!(other.scb_code, None);
+    }
+
+    #[test]
+    fn a_public_body_carries_an_organisation_number_of_group_2() {
+        // Invented numbers with valid check digits, not any body's real one.
+        let body = PublicBodyFields::parse(
+            "Exempelby kommun",
+            PublicBodyKind::Municipality,
+            Some("1285"),
+            None,
+        )
+        .unwrap();
+        let with = body.clone().with_org_number(Some(" 2999999994 ")).unwrap();
+        assert_eq!(
+            with.org_number.as_ref().map(OrgNumber::as_str),
+            Some("299999-9994")
+        );
+        assert_eq!(
+            with.clone().with_org_number(Some(" ")).unwrap().org_number,
+            None
+        );
+        let codes = |r: Result<PublicBodyFields, DomainError>| match r {
+            Err(DomainError::Invalid(errors)) => errors
+                .iter()
+                .map(|e| (e.field.clone(), e.code))
+                .collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            codes(body.clone().with_org_number(Some("802002-4280"))),
+            [("org_number".to_owned(), "public_sector_org_number")]
+        );
+        assert_eq!(
+            codes(body.clone().with_org_number(Some("299999-9995")))[0].0,
+            "org_number"
+        );
+        // Another kind of body (a foundation's university) may have any organisation number.
+        let other =
+            PublicBodyFields::parse("Högskolan", PublicBodyKind::Other, None, None).unwrap();
+        assert!(other.with_org_number(Some("802002-4280")).is_ok());
+        // A change keeps the number unless it sends one; `Some(None)` clears it.
+        let kept = with
+            .changed(&PublicBodyChange {
+                name: Some("Exempelby".into()),
+                ..PublicBodyChange::default()
+            })
+            .unwrap();
+        assert_eq!(kept.org_number, with.org_number);
+        let cleared = with
+            .changed(&PublicBodyChange {
+                org_number: Some(None),
+                ..PublicBodyChange::default()
+            })
+            .unwrap();
+        assert_eq!(cleared.org_number, None);
     }
 
     // ------------------------------------------------------------ organisations

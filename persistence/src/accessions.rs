@@ -738,3 +738,49 @@ pub fn signatories(
         })
     })
 }
+
+/// An accession as `GET /me` lists it for the organisations a caller acts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnAccession {
+    pub id: Uuid,
+    pub agreement_id: Uuid,
+    pub organization_id: Uuid,
+    pub state: AccessionState,
+}
+
+/// The open accessions (submitted or approved) of these organisations, oldest first.
+pub fn open_accessions_of(
+    conn: &mut DbConnection,
+    organization_ids: &[Uuid],
+) -> StoreResult<Vec<OwnAccession>> {
+    let ids: Vec<String> = organization_ids.iter().map(Uuid::to_string).collect();
+    let open = [
+        AccessionState::Submitted.as_str(),
+        AccessionState::Approved.as_str(),
+    ];
+    let rows: Vec<(String, String, Option<String>, String)> = accessions::table
+        .filter(accessions::organization_id.eq_any(&ids))
+        .filter(accessions::state.eq_any(open))
+        .order(accessions::id.asc())
+        .select((
+            accessions::id,
+            accessions::agreement_id,
+            accessions::organization_id,
+            accessions::state,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, agreement_id, organization_id, state)| {
+            Ok(OwnAccession {
+                id: parse_uuid(&id)?,
+                agreement_id: parse_uuid(&agreement_id)?,
+                organization_id: parse_uuid(
+                    organization_id
+                        .as_deref()
+                        .ok_or_else(|| corrupt("accessions.organization_id"))?,
+                )?,
+                state: AccessionState::parse(&state).ok_or_else(|| corrupt("accessions.state"))?,
+            })
+        })
+        .collect()
+}

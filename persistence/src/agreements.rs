@@ -53,7 +53,7 @@ impl AgreementRow {
 
 /// The title lists show: the version in force, else the one being prepared, else (an
 /// abandoned draft) the last one there was.
-fn title_of(a: &Agreement) -> String {
+pub fn title_of(a: &Agreement) -> String {
     a.current_version()
         .or_else(|| a.working_version())
         .or_else(|| a.versions().last())

@@ -11,6 +11,7 @@ pub mod db;
 mod documents;
 pub mod error;
 pub mod idempotency;
+pub mod keys;
 pub mod page;
 pub mod parties;
 pub mod schema;

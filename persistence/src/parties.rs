@@ -28,6 +28,10 @@ samverkan_domain::rules! {
             en: "an organisation with organisation number {org_number} is already registered",
             sv: "en organisation med organisationsnummer {org_number} finns redan i registret",
         },
+        PublicBodyOrgNumberTaken { org_number: String } => "org_number_taken" {
+            en: "a public body with organisation number {org_number} is already registered",
+            sv: "en offentlig aktör med organisationsnummer {org_number} finns redan i registret",
+        },
         ScbCodeTaken { scb_code: String } => "scb_code_taken" {
             en: "a public body of this kind with SCB code {scb_code} is already registered",
             sv: "en offentlig aktör av den här typen med SCB-kod {scb_code} finns redan i registret",
@@ -65,6 +69,7 @@ struct PublicBodyRow {
     row_version: i64,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    org_number: Option<String>,
 }
 
 impl PublicBodyRow {
@@ -77,6 +82,10 @@ impl PublicBodyRow {
                     .ok_or_else(|| corrupt("public_bodies.kind"))?,
                 scb_code: self.scb_code,
                 website: self.website,
+                org_number: self
+                    .org_number
+                    .map(|n| OrgNumber::parse(&n).map_err(|_| corrupt("public_bodies.org_number")))
+                    .transpose()?,
             },
             row_version: self.row_version,
             created_at: to_utc(self.created_at),
@@ -151,20 +160,43 @@ pub fn insert_public_body(
             public_bodies::kind.eq(fields.kind.as_str()),
             public_bodies::scb_code.eq(&fields.scb_code),
             public_bodies::website.eq(&fields.website),
+            public_bodies::org_number.eq(org_number_text(fields)),
             public_bodies::row_version.eq(1),
             public_bodies::created_at.eq(now_db),
             public_bodies::updated_at.eq(now_db),
         ))
         .execute(conn)
-        .map_err(|e| {
-            unique_as(e, || {
-                RegisterRule::ScbCodeTaken {
-                    scb_code: fields.scb_code.clone().unwrap_or_default(),
-                }
-                .into()
-            })
-        })?;
+        .map_err(|e| public_body_taken(e, fields))?;
     get_public_body(conn, id)
+}
+
+fn org_number_text(fields: &PublicBodyFields) -> Option<String> {
+    fields.org_number.as_ref().map(|n| n.as_str().to_owned())
+}
+
+/// A unique violation on `public_bodies` as the rule it breaks: the organisation number's
+/// index (named by PostgreSQL's constraint, by SQLite's message) or the SCB code's.
+fn public_body_taken(e: diesel::result::Error, fields: &PublicBodyFields) -> StoreError {
+    let on_org_number = match &e {
+        diesel::result::Error::DatabaseError(_, info) => info
+            .constraint_name()
+            .unwrap_or(info.message())
+            .contains("org_number"),
+        _ => false,
+    };
+    unique_as(e, || {
+        if on_org_number {
+            RegisterRule::PublicBodyOrgNumberTaken {
+                org_number: org_number_text(fields).unwrap_or_default(),
+            }
+            .into()
+        } else {
+            RegisterRule::ScbCodeTaken {
+                scb_code: fields.scb_code.clone().unwrap_or_default(),
+            }
+            .into()
+        }
+    })
 }
 
 pub fn get_public_body(conn: &mut DbConnection, id: Uuid) -> StoreResult<PublicBodyRecord> {
@@ -241,18 +273,12 @@ pub fn update_public_body(
         public_bodies::kind.eq(fields.kind.as_str()),
         public_bodies::scb_code.eq(&fields.scb_code),
         public_bodies::website.eq(&fields.website),
+        public_bodies::org_number.eq(org_number_text(fields)),
         public_bodies::row_version.eq(public_bodies::row_version + 1),
         public_bodies::updated_at.eq(to_db_time(now)),
     ))
     .execute(conn)
-    .map_err(|e| {
-        unique_as(e, || {
-            RegisterRule::ScbCodeTaken {
-                scb_code: fields.scb_code.clone().unwrap_or_default(),
-            }
-            .into()
-        })
-    })?;
+    .map_err(|e| public_body_taken(e, fields))?;
     if n == 0 {
         get_public_body(conn, id)?;
         return Err(StoreError::Stale);
@@ -601,4 +627,17 @@ pub fn municipality_names(
 
 pub fn count_organizations(conn: &mut DbConnection) -> StoreResult<i64> {
     Ok(organizations::table.count().get_result(conn)?)
+}
+
+/// The id of the organisation registered under exactly this name (the demo names its
+/// organisations by name), the first by id should there be several.
+pub fn organization_id_by_name(conn: &mut DbConnection, name: &str) -> StoreResult<Option<Uuid>> {
+    organizations::table
+        .filter(organizations::name.eq(name))
+        .order(organizations::id.asc())
+        .select(organizations::id)
+        .first::<String>(conn)
+        .optional()?
+        .map(|id| crate::parse_uuid(&id))
+        .transpose()
 }

@@ -11,6 +11,7 @@ diesel::table! {
         row_version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        org_number -> Nullable<Text>,
     }
 }
 

@@ -478,3 +478,26 @@ pub fn get_decision(conn: &mut DbConnection, id: Uuid) -> StoreResult<DecisionRe
         .first::<(DecisionRow, NaiveDate)>(conn)?;
     decision_of(row, date)
 }
+
+/// The groups in which the account `person_ref` holds or held a membership, whole (the
+/// caller decides which seat counts on which date).
+pub fn groups_with_member(
+    conn: &mut DbConnection,
+    person_ref: &str,
+) -> StoreResult<Vec<GroupRecord>> {
+    let agreement_ids: Vec<String> = steering_groups::table
+        .filter(
+            steering_groups::id.eq_any(
+                steering_memberships::table
+                    .filter(steering_memberships::person_ref.eq(person_ref))
+                    .select(steering_memberships::group_id),
+            ),
+        )
+        .order(steering_groups::id.asc())
+        .select(steering_groups::agreement_id)
+        .load(conn)?;
+    agreement_ids
+        .iter()
+        .map(|id| get_group_of_agreement(conn, parse_uuid(id)?))
+        .collect()
+}

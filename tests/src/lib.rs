@@ -606,6 +606,12 @@ impl TestApp {
         pool
     }
 
+    /// Restarts the server on the same database, verifying tokens with `jwt` (the key
+    /// `serve --demo` keeps in the database, say); `token()` then mints with `jwt`.
+    pub fn restart_with_jwt(&mut self, jwt: &JwtSettings) {
+        self.restart_with(jwt, |state| state);
+    }
+
     /// Stops the server and starts a new one on the same database (a restart, or another
     /// instance taking over).
     pub fn restart(&mut self) {

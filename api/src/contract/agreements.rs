@@ -570,6 +570,26 @@ pub struct AgreementSettingsInput {
     /// (`overenskommelse@kommun.se`), never a person's address; null: no contact point.
     #[schema(schema_with = open_data_contact_email)]
     pub open_data_contact_email: Option<String>,
+    /// The agreement's contact point, public: a functional mailbox (`samverkan@kommun.se`),
+    /// never a person's address (`förnamn.efternamn@…` is refused: join words with `-`).
+    #[schema(schema_with = contact_point)]
+    pub contact_point: Option<String>,
+    /// The unit of the owning body that owns the document (Kommunledningskontoret), public.
+    #[schema(schema_with = owner_unit)]
+    pub owner_unit: Option<String>,
+}
+
+fn contact_point() -> Field {
+    Field::json(crate::schemas::optional_text(agreement::OPEN_DATA_CONTACT_MAX))
+    .described(
+        "The agreement's contact point, public: a functional mailbox (`samverkan@kommun.se`),\nnever a person's address (`förnamn.efternamn@…` is refused: join words with `-`).",
+    )
+}
+
+fn owner_unit() -> Field {
+    Field::json(crate::schemas::optional_text(agreement::OWNER_UNIT_MAX)).described(
+        "The unit of the owning body that owns the document (Kommunledningskontoret), public.",
+    )
 }
 
 fn open_data_contact_email() -> Field {
@@ -663,6 +683,10 @@ pub struct AgreementSettings {
     pub open_data_licence: OpenDataLicence,
     /// The functional mailbox named as the open data's contact point; null: none.
     pub open_data_contact_email: Option<String>,
+    /// The agreement's contact point: a functional mailbox; null: none named.
+    pub contact_point: Option<String>,
+    /// The unit of the owning body that owns the document; null: none named.
+    pub owner_unit: Option<String>,
     /// The channels the agreement takes accessions through.
     pub accepted_channels: Vec<Channel>,
     /// Where an organisation must be active to accede.
@@ -696,6 +720,8 @@ impl Default for AgreementSettingsInput {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            contact_point: s.contact_point.clone(),
+            owner_unit: s.owner_unit.clone(),
             accepted_channels: s.accepted_channels.clone(),
             eligible_area: s.eligible_area,
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),
@@ -725,6 +751,8 @@ impl From<AgreementSettingsInput> for agreement::AgreementSettings {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            contact_point: s.contact_point.clone(),
+            owner_unit: s.owner_unit.clone(),
             accepted_channels: s.accepted_channels.clone(),
             eligible_area: s.eligible_area,
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),
@@ -754,6 +782,8 @@ impl From<&agreement::AgreementSettings> for AgreementSettings {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            contact_point: s.contact_point.clone(),
+            owner_unit: s.owner_unit.clone(),
             accepted_channels: s.accepted_channels.clone(),
             eligible_area: s.eligible_area,
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),

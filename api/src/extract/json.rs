@@ -24,45 +24,80 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let content_type_ok = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                let essence = v
-                    .split(';')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_ascii_lowercase();
-                essence == "application/json"
-                    || (essence.starts_with("application/") && essence.ends_with("+json"))
-            })
-            .unwrap_or(false);
-        if !content_type_ok {
+        if !content_type_is_json(req) {
             return Box::pin(async { Err(ApiError::UnsupportedMediaType) });
         }
-        let bytes = Bytes::from_request(req, payload);
-        let timeout = req
-            .app_data::<BodyTimeout>()
-            .map_or(DEFAULT_BODY_TIMEOUT, |t| t.0);
-        Box::pin(async move {
-            // The server's client timeout covers the request head only; a body that stalls
-            // would hold a worker's connection for ever.
-            let bytes = actix_web::rt::time::timeout(timeout, bytes)
-                .await
-                .map_err(|_| ApiError::RequestTimeout)?;
-            let bytes = bytes.map_err(|e| {
-                use actix_web::error::PayloadError;
-                match e.as_error::<PayloadError>() {
-                    Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
-                    _ if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        ApiError::PayloadTooLarge
-                    }
-                    _ => ApiError::unreadable_body(None),
+        let bytes = read_body(req, payload);
+        Box::pin(async move { parse_json(&bytes.await?).map(Json) })
+    }
+}
+
+fn content_type_is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            let essence = v
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            essence == "application/json"
+                || (essence.starts_with("application/") && essence.ends_with("+json"))
+        })
+        .unwrap_or(false)
+}
+
+/// The body, within the configured limit and the body timeout.
+fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> impl Future<Output = Result<Bytes, ApiError>> + 'static {
+    let bytes = Bytes::from_request(req, payload);
+    let timeout = req
+        .app_data::<BodyTimeout>()
+        .map_or(DEFAULT_BODY_TIMEOUT, |t| t.0);
+    async move {
+        // The server's client timeout covers the request head only; a body that stalls
+        // would hold a worker's connection for ever.
+        let bytes = actix_web::rt::time::timeout(timeout, bytes)
+            .await
+            .map_err(|_| ApiError::RequestTimeout)?;
+        bytes.map_err(|e| {
+            use actix_web::error::PayloadError;
+            match e.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
+                _ if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::PayloadTooLarge
                 }
-            })?;
-            parse_json(&bytes).map(Json)
+                _ => ApiError::unreadable_body(None),
+            }
+        })
+    }
+}
+
+/// The body of an event that carries no data: none at all (whatever the `Content-Type`),
+/// or the JSON object `{}` read as strictly as any other body. A client that sends a bare
+/// `POST …/reconfirmation` means the same as one that sends `{}`.
+pub struct EventBody;
+
+impl FromRequest for EventBody {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = content_type_is_json(req);
+        let bytes = read_body(req, payload);
+        Box::pin(async move {
+            let bytes = bytes.await?;
+            if bytes.is_empty() {
+                return Ok(EventBody);
+            }
+            if !json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            parse_json::<NoBody>(&bytes).map(|_| EventBody)
         })
     }
 }

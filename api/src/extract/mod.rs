@@ -16,7 +16,8 @@ mod language;
 mod page;
 
 pub use json::{
-    BodyTimeout, DEFAULT_BODY_TIMEOUT, Json, NoBody, double_option, parse_json, payload_config,
+    BodyTimeout, DEFAULT_BODY_TIMEOUT, EventBody, Json, NoBody, double_option, parse_json,
+    payload_config,
 };
 pub use language::{AskedLanguage, LangParams};
 pub use page::{PageParams, municipality_filter};
@@ -38,6 +39,11 @@ pub fn as_of<'de, D: serde::Deserializer<'de>>(
         })
         .transpose()
 }
+
+/// When the verified token of the request expires (`exp`, seconds since the epoch), put on
+/// the request by the token extractors for `GET /me`.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenExpiry(pub u64);
 
 fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
@@ -63,10 +69,11 @@ fn principal_of(req: &HttpRequest) -> Result<Option<Principal>, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
-    let principal = state.auth.verify(token)?;
+    let (principal, exp) = state.auth.verify_with_expiry(token)?;
     // For the request's log line: who asked (never the token).
     req.extensions_mut()
         .insert(crate::logging::CallerSub(principal.sub.clone()));
+    req.extensions_mut().insert(TokenExpiry(exp));
     Ok(Some(principal))
 }
 

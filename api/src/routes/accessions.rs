@@ -30,7 +30,7 @@ use crate::contract::accessions::{
     BoardDecision, BoardDecisionInput, ContactPerson, ContactPersonInput, CorrectedBoardDecision,
     CorrectedWithdrawal, HistoryEntry, Reconfirmation, WithdrawalNotice,
 };
-use crate::extract::{Authenticated, Json, NoBody, PageParams};
+use crate::extract::{Authenticated, EventBody, Json, NoBody, PageParams};
 use crate::http::{Visibility, changed, if_match_version, json_read, next_link};
 use crate::idempotency::{Created, create_once};
 use crate::list_of;
@@ -753,7 +753,7 @@ async fn reject(
 ///
 /// The applicant withdraws the application before a decision (409 `accession_not_submitted`).
 #[utoipa::path(
-    tag = "accessions", operation_id = "cancel_accession", request_body = NoBody,
+    tag = "accessions", operation_id = "cancel_accession", request_body = Option<NoBody>,
     params(("id" = Uuid, Path, description = "The accession's id")),
     responses((status = 200, description = "The accession after the transition", body = AccessionView), (status = 409, description = "The state of the accession, its agreement or the signatory's other accessions forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
@@ -763,7 +763,7 @@ async fn cancel(
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
-    _body: Json<NoBody>,
+    _body: EventBody,
 ) -> ApiResult<HttpResponse> {
     transition(
         &state,
@@ -810,7 +810,7 @@ async fn withdraw(
 /// Reconfirms the accession for a revised version of the agreement, before the deadline (409
 /// `no_reconfirmation_pending`, `reconfirmation_deadline_passed`).
 #[utoipa::path(
-    tag = "accessions", operation_id = "reconfirm_accession", request_body = NoBody,
+    tag = "accessions", operation_id = "reconfirm_accession", request_body = Option<NoBody>,
     params(("id" = Uuid, Path, description = "The accession's id")),
     responses((status = 200, description = "The accession after the transition", body = AccessionView), (status = 409, description = "The state of the accession, its agreement or the signatory's other accessions forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
@@ -820,7 +820,7 @@ async fn reconfirm(
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
-    _body: Json<NoBody>,
+    _body: EventBody,
 ) -> ApiResult<HttpResponse> {
     transition(
         &state,

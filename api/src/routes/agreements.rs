@@ -27,7 +27,8 @@ use crate::contract::agreements::{
     TerminationRecord, TerminationRecordInput, VersionContentInput, VersionTranslationInput,
 };
 use crate::extract::{
-    AskedLanguage, Authenticated, Caller, Json, LangParams, NoBody, PageParams, municipality_filter,
+    AskedLanguage, Authenticated, Caller, EventBody, Json, LangParams, NoBody, PageParams,
+    municipality_filter,
 };
 use crate::http::{Visibility, changed, if_match_version, json_read, list_response};
 use crate::idempotency::{Created, create_once};
@@ -970,7 +971,7 @@ async fn terminate(
 /// Abandons a draft or consultation that will not be adopted (409
 /// `agreement_not_in_preparation`).
 #[utoipa::path(
-    tag = "agreements", operation_id = "abandon_agreement", request_body = NoBody,
+    tag = "agreements", operation_id = "abandon_agreement", request_body = Option<NoBody>,
     params(("id" = Uuid, Path, description = "The agreement's id")),
     responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
@@ -980,7 +981,7 @@ async fn abandon(
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
-    _body: Json<NoBody>,
+    _body: EventBody,
 ) -> ApiResult<HttpResponse> {
     apply_event(&state, p, id.into_inner(), |a, _| a.abandon()).await
 }
@@ -1056,7 +1057,7 @@ async fn adopt_revision(
 ///
 /// The current version stays in force (409 `no_revision_in_progress`).
 #[utoipa::path(
-    tag = "agreements", operation_id = "abandon_revision", request_body = NoBody,
+    tag = "agreements", operation_id = "abandon_revision", request_body = Option<NoBody>,
     params(("id" = Uuid, Path, description = "The agreement's id")),
     responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
@@ -1066,7 +1067,7 @@ async fn abandon_revision(
     state: Data<AppState>,
     Authenticated(p): Authenticated,
     id: Path<Uuid>,
-    _body: Json<NoBody>,
+    _body: EventBody,
 ) -> ApiResult<HttpResponse> {
     apply_event(&state, p, id.into_inner(), |a, _| a.abandon_revision()).await
 }

@@ -8,6 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub mod accessions;
 pub mod agreements;
 pub mod changes;
+pub mod me;
 pub mod open_data;
 pub mod parties;
 pub mod signatories;
@@ -21,6 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(signatories::embed_signatories)
         .service(
             scope::scope("/api/v1")
+                .configure(me::configure)
                 .configure(parties::configure)
                 .configure(agreements::configure)
                 .configure(steering::configure)

@@ -125,6 +125,10 @@ pub struct PublicBodyView {
     #[schema(example = "1285")]
     pub scb_code: Option<String>,
     pub website: Option<String>,
+    /// Organisationsnummer, `NNNNNN-NNNN`; null while none is registered (the reference
+    /// municipalities and regions have none until SCB's list is loaded).
+    #[schema(example = "299999-9994")]
+    pub org_number: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -137,6 +141,7 @@ impl From<PublicBodyRecord> for PublicBodyView {
             kind: r.fields.kind,
             scb_code: r.fields.scb_code,
             website: r.fields.website,
+            org_number: r.fields.org_number.map(|n| n.to_string()),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -167,6 +172,8 @@ pub struct NewPublicBody {
     pub kind: PublicBodyKind,
     pub scb_code: Option<String>,
     pub website: Option<String>,
+    #[serde(default)]
+    pub org_number: Option<String>,
 }
 
 impl PartialSchema for NewPublicBody {
@@ -185,6 +192,7 @@ impl PartialSchema for NewPublicBody {
                     "kind": {"type": "string", "enum": kinds},
                     "scb_code": scb_code,
                     "website": website(),
+                    "org_number": serde_json::to_value(org_number()).expect("json"),
                 },
                 "additionalProperties": false,
             })
@@ -232,6 +240,9 @@ pub struct PublicBodyPatch {
     #[serde(default, deserialize_with = "double_option::deserialize")]
     #[schema(schema_with = website)]
     pub website: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option::deserialize")]
+    #[schema(schema_with = org_number)]
+    pub org_number: Option<Option<String>>,
 }
 
 fn limit_text(field: &str, value: Option<&str>, max: usize) -> ApiResult<()> {
@@ -318,7 +329,9 @@ async fn get_public_body(
 /// Add a public body to the register.
 ///
 /// A university, a county board, a new municipality after a merger. Platform administrators
-/// only. One body per kind and SCB code (409 `scb_code_taken`).
+/// only. One body per kind and SCB code (409 `scb_code_taken`) and per organisation number
+/// (409 `org_number_taken`); a municipality's, region's or county board's organisation
+/// number begins with 2 (422 `public_sector_org_number`).
 #[utoipa::path(
     tag = "parties",
     operation_id = "create_public_body",
@@ -344,7 +357,8 @@ async fn create_public_body(
         body.kind,
         body.scb_code.as_deref(),
         body.website.as_deref(),
-    )?;
+    )?
+    .with_org_number(body.org_number.as_deref())?;
     let clock = state.clock.clone();
     create_once(&state, &req, &principal.sub, &body, move |conn| {
         let record = store::insert_public_body(conn, Uuid::now_v7(), &fields, clock.now())?;
@@ -359,7 +373,8 @@ async fn create_public_body(
 
 /// Change a public body's record.
 ///
-/// Platform administrators only; needs `If-Match`. One body per kind and SCB code (409
+/// Platform administrators only; needs `If-Match`. One organisation number per body (409
+/// `org_number_taken`; 422 `public_sector_org_number` as on create). One body per kind and SCB code (409
 /// `scb_code_taken`). After the change a municipality has a kommunkod and a region or county
 /// board a länskod (422 `scb_code_for_kind` at `scb_code`, or at `kind` when only the kind
 /// was sent).
@@ -394,6 +409,7 @@ async fn update_public_body(
         kind: patch.kind,
         scb_code: patch.scb_code,
         website: patch.website,
+        org_number: patch.org_number,
     };
     change.check()?;
     let clock = state.clock.clone();

@@ -2,7 +2,6 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
-use samverkan_domain::error::Lang;
 use samverkan_persistence::db::has_pending_migrations;
 use serde::Serialize;
 use utoipa::openapi::{RefOr, Schema};
@@ -82,8 +81,8 @@ pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 
 /// Explain a kind of error.
 ///
-/// The `type` of every problem response points here: a short HTML page on what the error means
-/// and what to do.
+/// The `type` of every problem response points here: a short HTML page, in Swedish and in
+/// English, on what the error means and what to do next.
 #[utoipa::path(
     tag = "system",
     operation_id = "explain_problem",
@@ -93,13 +92,7 @@ pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 #[get("/problems/{kind}")]
 pub async fn problem_explanation(kind: web::Path<String>) -> ApiResult<HttpResponse> {
     let kind = ProblemKind::from_slug(&kind).ok_or(ApiError::NotFound)?;
-    let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
-         <body><h1>{title}</h1><p>HTTP {status}</p><p>{text}</p></body></html>",
-        title = kind.title(Lang::En),
-        status = kind.status().as_u16(),
-        text = kind.explanation().replace('<', "&lt;"),
-    );
+    let html = crate::problem_pages::page(kind);
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))

@@ -62,7 +62,8 @@ pub use renegotiation::{
     RenegotiationResolution, RenegotiationStatus, RequestingSide,
 };
 pub use settings::{
-    AgreementSettings, EligibleArea, NoticePeriod, OPEN_DATA_CONTACT_MAX, PeriodUnit,
+    AgreementSettings, EligibleArea, NoticePeriod, OPEN_DATA_CONTACT_MAX, OWNER_UNIT_MAX,
+    PeriodUnit, is_functional_mailbox,
 };
 pub use settings_history::{RecordedSetting, SettingsActor, SettingsChange};
 pub use translation::{
@@ -307,6 +308,12 @@ crate::field_errors! {
         DaysOutOfRange { max: u32 } => "out_of_range" {
             en: "must be between 1 and {max} days",
             sv: "måste vara mellan 1 och {max} dagar",
+        },
+        /// A contact point that has the form of a person's address (`förnamn.efternamn@…`):
+        /// it must be a functional mailbox (`settings::is_functional_mailbox`).
+        PersonalAddress => "personal_address" {
+            en: "must be a functional mailbox (samverkan@kommun.se), not a person's address (förnamn.efternamn@…); join words with - instead",
+            sv: "måste vara en funktionsbrevlåda (samverkan@kommun.se), inte en persons adress (förnamn.efternamn@…); binda ihop ord med - i stället",
         },
         /// The open-data contact is a functional mailbox (`overenskommelse@kommun.se`).
         OpenDataContactNotAMailbox => "email" {

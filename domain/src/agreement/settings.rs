@@ -134,10 +134,40 @@ pub struct AgreementSettings {
     /// (`overenskommelse@kommun.se`, never a person's address). `None`: the catalogue names
     /// no contact point for the list.
     pub open_data_contact_email: Option<String>,
+    /// The agreement's contact point: a functional mailbox (`samverkan@kommun.se`), never a
+    /// person's address ([`is_functional_mailbox`]). Public.
+    pub contact_point: Option<String>,
+    /// The unit of the owning body that owns the document (Kommunledningskontoret,
+    /// Regionstaben). Public.
+    pub owner_unit: Option<String>,
 }
 
-/// The longest open-data contact address (RFC 5321's path limit).
+/// The longest open-data contact address (RFC 5321's path limit); also the contact
+/// point's.
 pub const OPEN_DATA_CONTACT_MAX: usize = 254;
+
+/// The longest name of the unit that owns the agreement.
+pub const OWNER_UNIT_MAX: usize = 200;
+
+/// Whether an e-mail address can be a functional mailbox rather than a person's. A person's
+/// address in Swedish public bodies is almost always `förnamn.efternamn@…` (or with a middle
+/// name or initial, `anna.k.svensson@…`): a local part of two or three words of letters
+/// (hyphens allowed inside a name) joined by dots. Such an address is refused; a functional
+/// mailbox is one word or words joined by `-` or `_` (`samverkan@…`,
+/// `ideburen-sektor@…`, `kontakt_center@…`), or carries a digit (`ks2019@…`). The rule
+/// cannot know every name, so it errs on the side of refusing the common personal form: a
+/// functional mailbox that happens to look like one is written with `-` instead.
+pub fn is_functional_mailbox(email: &str) -> bool {
+    let local = email.rsplit_once('@').map_or(email, |(local, _)| local);
+    let parts: Vec<&str> = local.split('.').collect();
+    let name_like = |part: &&str| {
+        !part.is_empty()
+            && !part.starts_with('-')
+            && !part.ends_with('-')
+            && part.chars().all(|c| c.is_alphabetic() || c == '-')
+    };
+    !((2..=3).contains(&parts.len()) && parts.iter().all(name_like))
+}
 
 impl Default for AgreementSettings {
     fn default() -> Self {
@@ -161,6 +191,8 @@ impl Default for AgreementSettings {
             reconfirmation_days: None,
             open_data_licence: OpenDataLicence::Cc0,
             open_data_contact_email: None,
+            contact_point: None,
+            owner_unit: None,
         }
     }
 }
@@ -247,6 +279,24 @@ impl AgreementSettings {
                     None
                 }
             });
+        let contact_point = v
+            .optional_text(
+                "contact_point",
+                self.contact_point.as_deref(),
+                OPEN_DATA_CONTACT_MAX,
+            )
+            .and_then(|email| {
+                if !crate::accession::is_email(&email) {
+                    v.add("contact_point", AgreementField::OpenDataContactNotAMailbox);
+                    None
+                } else if !is_functional_mailbox(&email) {
+                    v.add("contact_point", AgreementField::PersonalAddress);
+                    None
+                } else {
+                    Some(email)
+                }
+            });
+        let owner_unit = v.optional_text("owner_unit", self.owner_unit.as_deref(), OWNER_UNIT_MAX);
         if self.accepted_channels.is_empty() {
             v.add("accepted_channels", CommonField::Required);
         }
@@ -299,6 +349,8 @@ impl AgreementSettings {
         Ok(Self {
             eligibility_statements: statements,
             open_data_contact_email: contact,
+            contact_point,
+            owner_unit,
             eligible_municipality_codes: codes,
             ..self.clone()
         })
@@ -439,5 +491,60 @@ mod tests {
             unit: PeriodUnit::Days,
         };
         assert_eq!(thirty_days.after(date(2024, 2, 1)), Some(date(2024, 3, 2)));
+    }
+}
+
+#[cfg(test)]
+mod contact_point_tests {
+    use super::*;
+
+    #[test]
+    fn a_functional_mailbox_is_not_a_persons_address() {
+        for functional in [
+            "samverkan@eslov.example",
+            "ideburen-sektor@eslov.example",
+            "kontakt_center@region.example",
+            "ks2019.samverkan@kommun.example",
+            "a.b.c.d@kommun.example",
+        ] {
+            assert!(is_functional_mailbox(functional), "{functional}");
+        }
+        for personal in [
+            "anna.svensson@eslov.example",
+            "anna-karin.öberg@eslov.example",
+            "per.k.ångström@region.example",
+        ] {
+            assert!(!is_functional_mailbox(personal), "{personal}");
+        }
+    }
+
+    #[test]
+    fn the_contact_point_is_checked_and_the_unit_trimmed() {
+        let settings = AgreementSettings {
+            contact_point: Some(" samverkan@eslov.example ".into()),
+            owner_unit: Some(" Kommunledningskontoret ".into()),
+            ..AgreementSettings::default()
+        };
+        let valid = settings.validated().expect("valid");
+        assert_eq!(
+            valid.contact_point.as_deref(),
+            Some("samverkan@eslov.example")
+        );
+        assert_eq!(valid.owner_unit.as_deref(), Some("Kommunledningskontoret"));
+        for (address, code) in [
+            ("anna.svensson@eslov.example", "personal_address"),
+            ("Samverkansgruppen", "email"),
+        ] {
+            let DomainError::Invalid(errors) = AgreementSettings {
+                contact_point: Some(address.into()),
+                ..AgreementSettings::default()
+            }
+            .validated()
+            .expect_err("refused") else {
+                panic!("a field error")
+            };
+            assert_eq!(errors[0].field, "contact_point");
+            assert_eq!(errors[0].code, code, "{address}");
+        }
     }
 }

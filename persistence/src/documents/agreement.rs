@@ -106,6 +106,9 @@ struct SettingsV1 {
     /// Added with issue 14; documents written before it read the default (CC0, no contact).
     open_data_licence: OpenDataLicence,
     open_data_contact_email: Option<String>,
+    // Added with issue 18; a document without them names neither.
+    contact_point: Option<String>,
+    owner_unit: Option<String>,
     // Added with issue 12; a document without them reads the defaults (every channel,
     // anywhere, contacts not the group's, nobody named to act for the sector).
     accepted_channels: Vec<Channel>,
@@ -493,6 +496,8 @@ impl SettingsV1 {
             reconfirmation_days: s.reconfirmation_days,
             open_data_licence: s.open_data_licence,
             open_data_contact_email: s.open_data_contact_email.clone(),
+            contact_point: s.contact_point.clone(),
+            owner_unit: s.owner_unit.clone(),
             accepted_channels: s.accepted_channels.clone(),
             eligible_area: s.eligible_area,
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),
@@ -592,6 +597,8 @@ impl AgreementDocumentV1 {
                 reconfirmation_days: s.reconfirmation_days,
                 open_data_licence: s.open_data_licence,
                 open_data_contact_email: s.open_data_contact_email,
+                contact_point: s.contact_point,
+                owner_unit: s.owner_unit,
                 accepted_channels: s.accepted_channels,
                 eligible_area: s.eligible_area,
                 eligible_municipality_codes: s.eligible_municipality_codes,
