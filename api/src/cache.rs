@@ -36,11 +36,12 @@ pub const MAX_ENTRIES: usize = 1024;
 /// `EmbedParams`, `AsOf`); any other is ignored by them, so it is left out of the key. The
 /// embed page's theme parameters are applied to the cached page at response time
 /// (`render::theme`), so they are not keys either.
-const RECOGNISED: [&str; 11] = [
+const RECOGNISED: [&str; 12] = [
     "as_of",
     "cursor",
     "delimiter",
     "fragment",
+    "headers",
     "include",
     "lang",
     "limit",
@@ -423,7 +424,8 @@ fn respond(req: &actix_web::HttpRequest, cached: &Cached) -> actix_web::HttpResp
             .is_some_and(|inm| {
                 inm.split(',').any(|t| {
                     let t = t.trim();
-                    t == "*" || t.trim_start_matches("W/") == cached.etag
+                    t == "*"
+                        || crate::compression::base_tag(t).trim_start_matches("W/") == cached.etag
                 })
             });
     let mut res = if not_modified {
@@ -445,7 +447,7 @@ fn respond(req: &actix_web::HttpRequest, cached: &Cached) -> actix_web::HttpResp
 }
 
 /// The cache key of a public list request: the day (`as_of` defaults to `today`), the
-/// representation (negotiated CSV or JSON), the path and the recognised query parameters
+/// representation (negotiated XLSX, CSV or JSON), the path and the recognised query parameters
 /// (`RECOGNISED`), sorted, with `limit`'s default left out — so that parameters the reads
 /// ignore neither make entries nor get past the cache. `None` (not cached) when the query
 /// cannot be read or names a recognised parameter twice (the read answers 400 then). The
@@ -458,6 +460,8 @@ pub fn key_for(req: &actix_web::HttpRequest, today: chrono::NaiveDate) -> Option
             .get(actix_web::http::header::ACCEPT)
             .and_then(|v| v.to_str().ok());
         crate::render::dcat::RdfFormat::negotiate(accept)?.into()
+    } else if crate::http::wants_xlsx(req) {
+        "xlsx"
     } else if crate::http::wants_csv(req) {
         "csv"
     } else {

@@ -64,6 +64,16 @@ pub fn wants_csv(req: &HttpRequest) -> bool {
         .is_some_and(|first| first.trim().starts_with("text/csv"))
 }
 
+/// Whether the client asks for an Excel workbook first (`Accept:
+/// application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`), where a list offers it.
+pub fn wants_xlsx(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|first| first.trim().starts_with(crate::render::XLSX_CONTENT_TYPE))
+}
+
 /// The `Link: <…>; rel="next"` header for a list response.
 pub fn next_link(req: &HttpRequest, next_cursor: Option<&str>) -> Option<String> {
     let cursor = next_cursor?;
@@ -100,14 +110,15 @@ pub fn etag_for(row_version: Option<i64>, bytes: &[u8]) -> String {
 fn etag_matches(header_value: &str, etag: &str) -> bool {
     header_value.split(',').any(|t| {
         let t = t.trim();
-        t == "*" || t.trim_start_matches("W/") == etag
+        t == "*" || crate::compression::base_tag(t).trim_start_matches("W/") == etag
     })
 }
 
 /// The form of the entity tags of stored resources, `"v<row version>-<16 hex digits>"`, and so
 /// of every `If-Match` this server accepts (the OpenAPI document states it as the header's
 /// pattern).
-pub const IF_MATCH_PATTERN: &str = r#"^(W/)?"v[0-9]{1,18}(-[0-9a-f]{16})?"$"#;
+/// A tag of a compressed representation carries its coding (`-gzip`, `-br`), which is ignored.
+pub const IF_MATCH_PATTERN: &str = r#"^(W/)?"v[0-9]{1,18}(-[0-9a-f]{16})?(-(gzip|br))?"$"#;
 
 /// For `PATCH`: the row version the client read, from `If-Match`: 428 when missing, 400 when
 /// it is not an entity tag of the form this server issues (see `IF_MATCH_PATTERN`; `*` is
@@ -126,6 +137,8 @@ pub fn if_match_version(req: &HttpRequest) -> Result<i64, ApiError> {
 }
 
 fn parse_if_match(value: &str) -> Option<i64> {
+    let value = crate::compression::base_tag(value);
+    let value = value.as_ref();
     let inner = value
         .strip_prefix("W/")
         .unwrap_or(value)
@@ -332,6 +345,8 @@ mod tests {
         assert_eq!(parse_if_match("\"v7\""), Some(7));
         assert_eq!(parse_if_match("\"v12-0123456789abcdef\""), Some(12));
         assert_eq!(parse_if_match("W/\"v3-0123456789abcdef\""), Some(3));
+        assert_eq!(parse_if_match("\"v3-0123456789abcdef-gzip\""), Some(3));
+        assert_eq!(parse_if_match("\"v4-br\""), Some(4));
         for bad in [
             "*",
             "",

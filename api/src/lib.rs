@@ -17,6 +17,7 @@
 pub mod auth;
 pub mod cache;
 pub mod cli;
+pub mod compression;
 pub mod config;
 pub mod contract;
 pub mod demo;

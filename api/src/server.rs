@@ -465,6 +465,8 @@ pub fn server_with_grace(
             )
             .default_service(web::to(fallback))
             .wrap(from_fn(request_middleware))
+            .wrap(actix_web::middleware::Compress::default())
+            .wrap(from_fn(crate::compression::coding_policy))
     })
     .workers(workers.max(1))
     .client_request_timeout(client_request_timeout)

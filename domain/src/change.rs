@@ -44,6 +44,10 @@ pub enum ChangeType {
     #[serde(rename = "agreement.version_adopted")]
     #[strum(serialize = "agreement.version_adopted")]
     AgreementVersionAdopted,
+    /// A translation of a version's public texts was recorded (or replaced).
+    #[serde(rename = "agreement.version_translated")]
+    #[strum(serialize = "agreement.version_translated")]
+    AgreementVersionTranslated,
     #[serde(rename = "agreement.revision_abandoned")]
     #[strum(serialize = "agreement.revision_abandoned")]
     AgreementRevisionAbandoned,
@@ -190,6 +194,15 @@ impl ChangeType {
             changes.push(Self::AgreementRevisionStarted);
         } else if revising(before) && !revising(after) && number(before) == number(after) {
             changes.push(Self::AgreementRevisionAbandoned);
+        }
+        let translations = |a: &Agreement| {
+            a.versions()
+                .iter()
+                .map(|v| v.translations().to_vec())
+                .collect::<Vec<_>>()
+        };
+        if translations(before) != translations(after) {
+            changes.push(Self::AgreementVersionTranslated);
         }
         if after.reviews().len() > before.reviews().len() {
             changes.push(Self::AgreementReviewRecorded);

@@ -265,6 +265,18 @@ impl LegalForm {
             Self::Other => "Other",
         }
     }
+
+    /// Finnish, a national minority language (the embed page's third set of labels).
+    pub fn label_fi(self) -> &'static str {
+        match self {
+            Self::NonProfitAssociation => "Aatteellinen yhdistys",
+            Self::EconomicAssociation => "Taloudellinen yhdistys",
+            Self::Cooperative => "Osuuskunta",
+            Self::Foundation => "Säätiö",
+            Self::ReligiousCommunity => "Uskonnollinen yhdyskunta",
+            Self::Other => "Muu",
+        }
+    }
 }
 
 /// What the public list of signatories shows as a signatory's form: an organisation's legal
@@ -301,6 +313,13 @@ impl SignatoryForm {
         match self {
             Self::Legal(form) => form.label_en(),
             Self::PublicBody => "Public body",
+        }
+    }
+
+    pub fn label_fi(self) -> &'static str {
+        match self {
+            Self::Legal(form) => form.label_fi(),
+            Self::PublicBody => "Julkinen toimija",
         }
     }
 }

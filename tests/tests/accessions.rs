@@ -598,7 +598,7 @@ e2e!(csv_export_quotes_and_delimits, |app| {
     assert!(
         exported
             .header("content-disposition")
-            .is_some_and(|d| d.contains("signatories.csv"))
+            .is_some_and(|d| d.contains("filename*=UTF-8''") && d.ends_with(".csv"))
     );
     let json = app.get(&path);
     assert_eq!(json.header("deprecation"), None);
@@ -740,6 +740,13 @@ e2e!(embeddable_page, |app| {
         s.agreement
     ));
     assert!(en.text.contains("<html lang=\"en\""));
+    // Finnish is the third set of labels (issue 16).
+    let fi = app.get(&format!(
+        "/embed/agreements/{}/signatories?lang=fi",
+        s.agreement
+    ));
+    assert_eq!(fi.status, 200, "{}", fi.text);
+    assert!(fi.text.contains("<html lang=\"fi\""));
     // Errors are pages a visitor reads in the frame (issue 16; more in tests/tests/embed.rs).
     let bad = app.get(&format!(
         "/embed/agreements/{}/signatories?lang=de",

@@ -117,6 +117,12 @@ const TABLE: &[(&str, &str, [Expect; 7])] = &[
     ("abandon_agreement", "draft", [U, H, H, H, OK, OK, F]),
     ("terminate_agreement", "adopted", [U, F, F, F, OK, OK, F]),
     ("start_revision", "adopted", [U, F, F, F, OK, OK, F]),
+    // A translation is the owner's publication: its administrators, not the sector's.
+    (
+        "translate_agreement_version",
+        "adopted",
+        [U, F, F, F, OK, OK, F],
+    ),
     ("adopt_revision", "revising", [U, F, F, F, OK, OK, F]),
     ("abandon_revision", "revising", [U, F, F, F, OK, OK, F]),
     ("record_review", "adopted", [U, F, F, F, NEW, NEW, NEW]),
@@ -217,6 +223,8 @@ const TABLE: &[(&str, &str, [Expect; 7])] = &[
     ("signatory_stats", "draft", PRIVATE),
     ("export_signatories_csv", "adopted", OPEN),
     ("export_signatories_csv", "draft", PRIVATE),
+    ("export_signatories_xlsx", "adopted", OPEN),
+    ("export_signatories_xlsx", "draft", PRIVATE),
     // The page for an iframe reads no token: a draft is 404 whoever asks.
     ("embed_signatories", "adopted", OPEN),
     ("embed_signatories", "draft", [H; 7]),
@@ -742,6 +750,7 @@ impl World {
             | "list_signatories"
             | "signatory_stats"
             | "export_signatories_csv"
+            | "export_signatories_xlsx"
             | "embed_signatories"
             | "list_accessions" => Call::new(admin).param("id", self.agreement(case)),
             "get_agreement_version" => Call::new(admin)
@@ -798,6 +807,17 @@ impl World {
                     }
                 };
                 Call::new(admin).param("id", id).body(body)
+            }
+            "translate_agreement_version" => {
+                let id = if fresh {
+                    app.adopted_agreement(admin, self.body, "1285", self.settings())
+                } else {
+                    self.adopted
+                };
+                Call::new(admin)
+                    .param("id", id)
+                    .param("number", 1)
+                    .body(json!({"language": "fi", "title": "Yhteistyösopimus"}))
             }
             "adopt_revision" | "abandon_revision" => {
                 let id = if fresh {

@@ -1,7 +1,7 @@
 //! Agreements: their text, settings, parties and decision records, as requests send them and
 //! as clients read them.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::accession::Channel;
 use samverkan_domain::agreement::{
     self, ApprovalMode, CivilSocietyPartyKind, CommitmentParty, DueKind, EligibleArea,
@@ -241,6 +241,163 @@ impl From<&agreement::VersionContent> for VersionContent {
                 .collect(),
         }
     }
+}
+
+// ---------------------------------------------------------------- translations
+
+/// A translation of a version's public texts into one language, as a request records it.
+/// Only the title is required: every text left out is read in Swedish, the authoritative
+/// text, and marked as a fallback. Recording a language again replaces its translation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionTranslationInput {
+    /// A BCP 47 language tag other than Swedish: `en`, or a national minority language
+    /// (`fi` Finnish, `fit` Meänkieli, `se`/`sma`/`smj`/`sju`/`sje` Sami, `rom`/`rmf`
+    /// Romani, `yi` Yiddish), or any other well-formed tag. Stored in its normal case.
+    #[schema(schema_with = translation_language)]
+    pub language: String,
+    #[schema(schema_with = content_title)]
+    pub title: String,
+    #[serde(default)]
+    #[schema(schema_with = translated_purpose)]
+    pub purpose: Option<String>,
+    /// Principles by their number.
+    #[serde(default)]
+    pub principles: Vec<PrincipleTranslationInput>,
+    /// Commitments by their place in the version's list, from 0.
+    #[serde(default)]
+    pub commitments: Vec<CommitmentTranslationInput>,
+    /// Development areas by their place in the version's list, from 0.
+    #[serde(default)]
+    pub development_areas: Vec<DevelopmentAreaTranslationInput>,
+}
+
+fn translation_language() -> Field {
+    Field::json(json!({
+        "type": "string",
+        "minLength": 2,
+        "maxLength": agreement::LANGUAGE_TAG_MAX,
+        "pattern": "^[^\\u0000]*$",
+        "example": "fi",
+    }))
+    .described("A BCP 47 language tag other than Swedish (`fi`, `fit`, `se`, `sma`, `rom`, `yi`, `en`, …).")
+}
+
+fn translated_purpose() -> Field {
+    Field::optional_text(limits::PURPOSE_MAX).described("Markdown; null: read in Swedish.")
+}
+
+/// One principle's translation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrincipleTranslationInput {
+    /// The principle's number in the version.
+    pub number: u32,
+    #[serde(default)]
+    #[schema(schema_with = translated_principle_title)]
+    pub title: Option<String>,
+    #[serde(default)]
+    #[schema(schema_with = translated_principle_description)]
+    pub description: Option<String>,
+}
+
+fn translated_principle_title() -> Field {
+    Field::optional_text(limits::PRINCIPLE_TITLE_MAX)
+}
+
+fn translated_principle_description() -> Field {
+    Field::optional_text(limits::PRINCIPLE_DESCRIPTION_MAX).described("Markdown.")
+}
+
+/// One commitment's translation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentTranslationInput {
+    /// The commitment's place in the version's list, from 0.
+    pub index: u32,
+    #[serde(default)]
+    #[schema(schema_with = translated_commitment_title)]
+    pub title: Option<String>,
+    #[serde(default)]
+    #[schema(schema_with = translated_commitment_text)]
+    pub text: Option<String>,
+}
+
+fn translated_commitment_title() -> Field {
+    Field::optional_text(limits::COMMITMENT_TITLE_MAX)
+}
+
+fn translated_commitment_text() -> Field {
+    Field::optional_text(limits::COMMITMENT_TEXT_MAX).described("Markdown.")
+}
+
+/// One development area's translation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DevelopmentAreaTranslationInput {
+    /// The area's place in the version's list, from 0.
+    pub index: u32,
+    #[serde(default)]
+    #[schema(schema_with = translated_area_title)]
+    pub title: Option<String>,
+    #[serde(default)]
+    #[schema(schema_with = translated_area_description)]
+    pub description: Option<String>,
+}
+
+fn translated_area_title() -> Field {
+    Field::optional_text(limits::DEVELOPMENT_AREA_TITLE_MAX)
+}
+
+fn translated_area_description() -> Field {
+    Field::optional_text(limits::DEVELOPMENT_AREA_DESCRIPTION_MAX).described("Markdown.")
+}
+
+impl From<VersionTranslationInput> for agreement::TranslatedTexts {
+    fn from(t: VersionTranslationInput) -> Self {
+        Self {
+            title: t.title,
+            purpose: t.purpose,
+            principles: t
+                .principles
+                .into_iter()
+                .map(|p| agreement::PrincipleTranslation {
+                    number: p.number,
+                    title: p.title,
+                    description: p.description,
+                })
+                .collect(),
+            commitments: t
+                .commitments
+                .into_iter()
+                .map(|c| agreement::CommitmentTranslation {
+                    index: c.index,
+                    title: c.title,
+                    text: c.text,
+                })
+                .collect(),
+            development_areas: t
+                .development_areas
+                .into_iter()
+                .map(|a| agreement::DevelopmentAreaTranslation {
+                    index: a.index,
+                    title: a.title,
+                    description: a.description,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A recorded translation of a version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct TranslationSummary {
+    /// Its BCP 47 language tag, in normal case.
+    pub language: String,
+    pub recorded_at: DateTime<Utc>,
+    /// Who recorded it (the token's `sub`): shown to the agreement's administrators and
+    /// co-administrators only, null for everyone else.
+    pub recorded_by: Option<String>,
 }
 
 // ---------------------------------------------------------------- the framework
@@ -810,6 +967,15 @@ pub struct AgreementVersion {
     /// The last day it applies: the day before the next version takes effect, before a
     /// termination takes effect, or its `valid_until`; null while no end is set.
     pub in_force_until: Option<NaiveDate>,
+    /// The language of `content`'s texts: `sv` (the authoritative text) unless a translation
+    /// was asked for (`?lang=`, `Accept-Language`) and one is recorded.
+    pub language: String,
+    /// The fields of `content` shown in Swedish because the translation has no text for
+    /// them, named as in `content` (`purpose`, `principles[0].description`); empty when
+    /// `language` is `sv`.
+    pub fallback_fields: Vec<String>,
+    /// The translations recorded, by language tag.
+    pub translations: Vec<TranslationSummary>,
 }
 
 impl AgreementVersion {
@@ -833,6 +999,33 @@ impl AgreementVersion {
     }
 }
 
+impl AgreementVersion {
+    /// The view with who recorded each translation, for those who may see it
+    /// (`agreement::may_run`).
+    pub fn with_recorders(mut self, v: &agreement::AgreementVersion) -> Self {
+        for (summary, t) in self.translations.iter_mut().zip(v.translations()) {
+            summary.recorded_by = Some(t.recorded_by().to_owned());
+        }
+        self
+    }
+
+    /// The view's texts in `language` where version `v` has a translation into it (see
+    /// `agreement::localize`); Swedish, unchanged, otherwise.
+    pub fn localized(
+        mut self,
+        v: &agreement::AgreementVersion,
+        language: &agreement::LanguageTag,
+    ) -> Self {
+        if let Some(t) = v.translation(language) {
+            let l = agreement::localize(v.content(), t);
+            self.content = (&l.content).into();
+            self.language = l.language.as_str().to_owned();
+            self.fallback_fields = l.fallback;
+        }
+        self
+    }
+}
+
 impl From<&agreement::AgreementVersion> for AgreementVersion {
     fn from(v: &agreement::AgreementVersion) -> Self {
         Self {
@@ -847,6 +1040,17 @@ impl From<&agreement::AgreementVersion> for AgreementVersion {
             }),
             adoption: v.adoption().map(AdoptionRecord::from),
             superseded_on: v.superseded_on(),
+            language: agreement::SWEDISH.to_owned(),
+            fallback_fields: Vec::new(),
+            translations: v
+                .translations()
+                .iter()
+                .map(|t| TranslationSummary {
+                    language: t.language().as_str().to_owned(),
+                    recorded_at: t.recorded_at(),
+                    recorded_by: None,
+                })
+                .collect(),
         }
     }
 }

@@ -12,12 +12,14 @@ use crate::problem::{ApiError, Unauthenticated};
 use crate::state::AppState;
 
 mod json;
+mod language;
 mod page;
 
 pub use json::{
     BodyTimeout, DEFAULT_BODY_TIMEOUT, EventBody, Json, NoBody, double_option, parse_json,
     payload_config,
 };
+pub use language::{AskedLanguage, LangParams};
 pub use page::{PageParams, municipality_filter};
 
 /// What a date query parameter's error says, so that the query error handler can answer it in

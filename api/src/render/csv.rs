@@ -36,6 +36,54 @@ pub const CSV_HEADER: [&str; 7] = [
     "signatory_until",
 ];
 
+/// The header row in Swedish (`?headers=sv`), for people who open the file themselves.
+pub const CSV_HEADER_SV: [&str; 7] = [
+    "Namn",
+    "Organisationsnummer",
+    "Organisationsform",
+    "Kommunkoder",
+    "Webbplats",
+    "Ansluten sedan",
+    "Utträde",
+];
+
+/// The words of the header row and the legal forms: `?headers=api` (the default: the API's
+/// snake_case names and values, for programs) or `sv` (Swedish, for people).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::EnumString,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum Headers {
+    #[default]
+    Api,
+    Sv,
+}
+
+impl Headers {
+    pub fn row(self) -> [&'static str; 7] {
+        match self {
+            Self::Api => CSV_HEADER,
+            Self::Sv => CSV_HEADER_SV,
+        }
+    }
+
+    /// A legal form as this header set writes it: its API value, or its Swedish label.
+    pub fn legal_form(self, form: SignatoryForm) -> &'static str {
+        match self {
+            Self::Api => form.as_str(),
+            Self::Sv => form.label_sv(),
+        }
+    }
+}
+
 const UTF8_BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// The field separator of the CSV: `?delimiter=comma` (the default) or `semicolon`.
@@ -68,15 +116,25 @@ impl Delimiter {
 }
 
 /// The whole list as CSV (see the module documentation for the format, the BOM rule and
-/// the formula-injection guard): [`csv_head`] then [`csv_rows`].
+/// the formula-injection guard).
 pub fn signatories_csv(rows: &[SignatoryRow], delimiter: Delimiter) -> Vec<u8> {
-    let mut out = csv_head(delimiter);
-    out.extend_from_slice(&csv_rows(rows, delimiter));
+    signatories_csv_with(rows, delimiter, Headers::Api)
+}
+
+/// [`signatories_csv`] with the header row and legal forms of `headers`: [`csv_head`] then
+/// [`csv_rows`].
+pub fn signatories_csv_with(
+    rows: &[SignatoryRow],
+    delimiter: Delimiter,
+    headers: Headers,
+) -> Vec<u8> {
+    let mut out = csv_head(delimiter, headers);
+    out.extend_from_slice(&csv_rows(rows, delimiter, headers));
     out
 }
 
 /// The start of the CSV: the byte order mark (semicolons only) and the header row.
-pub fn csv_head(delimiter: Delimiter) -> Vec<u8> {
+pub fn csv_head(delimiter: Delimiter, headers: Headers) -> Vec<u8> {
     let mut out = Vec::with_capacity(128);
     if delimiter == Delimiter::Semicolon {
         out.extend_from_slice(UTF8_BOM);
@@ -84,14 +142,14 @@ pub fn csv_head(delimiter: Delimiter) -> Vec<u8> {
     let mut writer = writer(out, delimiter);
     // Writing to a Vec<u8> cannot fail, and every record has the same number of fields.
     writer
-        .write_record(CSV_HEADER)
+        .write_record(headers.row())
         .expect("writing CSV to memory");
     into_bytes(writer)
 }
 
 /// Records of `rows`, without the header: a batch of a streamed export follows the head or
 /// the batch before it.
-pub fn csv_rows(rows: &[SignatoryRow], delimiter: Delimiter) -> Vec<u8> {
+pub fn csv_rows(rows: &[SignatoryRow], delimiter: Delimiter, headers: Headers) -> Vec<u8> {
     let mut writer = writer(Vec::with_capacity(rows.len() * 96), delimiter);
     for row in rows {
         let codes = row.municipality_codes.join(" ");
@@ -100,7 +158,7 @@ pub fn csv_rows(rows: &[SignatoryRow], delimiter: Delimiter) -> Vec<u8> {
         let fields = [
             row.name.as_str(),
             row.org_number.as_deref().unwrap_or(""),
-            SignatoryForm::of(row.legal_form).as_str(),
+            headers.legal_form(SignatoryForm::of(row.legal_form)),
             &codes,
             row.website.as_deref().unwrap_or(""),
             &since,
@@ -140,6 +198,26 @@ fn guard_formula(field: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn swedish_headers_and_legal_forms() {
+        let rows = sample_rows();
+        let text = String::from_utf8(signatories_csv_with(&rows, Delimiter::Comma, Headers::Sv))
+            .expect("UTF-8");
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some(
+                "Namn,Organisationsnummer,Organisationsform,Kommunkoder,Webbplats,Ansluten sedan,Utträde"
+            )
+        );
+        let form = SignatoryForm::of(rows[0].legal_form);
+        assert!(
+            lines.next().is_some_and(|l| l.contains(form.label_sv())),
+            "{text}"
+        );
+        assert_ne!(form.label_sv(), form.as_str());
+    }
+
     use super::super::fixtures::{row, sample_rows};
     use super::*;
 
@@ -293,11 +371,13 @@ mod tests {
     fn the_head_and_batches_of_rows_are_the_whole_csv() {
         let rows = sample_rows();
         for d in [Delimiter::Comma, Delimiter::Semicolon] {
-            let mut streamed = csv_head(d);
-            for batch in rows.chunks(2) {
-                streamed.extend_from_slice(&csv_rows(batch, d));
+            for h in [Headers::Api, Headers::Sv] {
+                let mut streamed = csv_head(d, h);
+                for batch in rows.chunks(2) {
+                    streamed.extend_from_slice(&csv_rows(batch, d, h));
+                }
+                assert_eq!(streamed, signatories_csv_with(&rows, d, h));
             }
-            assert_eq!(streamed, signatories_csv(&rows, d));
         }
     }
 

@@ -69,7 +69,7 @@ pub const STYLE: &str = concat!(
     include_str!("../../templates/embed/signatories.css")
 );
 
-/// The language of the page's labels: `lang=sv` (the default) or `lang=en`.
+/// The language of the page's labels: `lang=sv` (the default), `lang=en` or `lang=fi`.
 #[derive(
     Debug,
     Clone,
@@ -86,6 +86,8 @@ pub enum Lang {
     #[default]
     Sv,
     En,
+    /// Finnish, a national minority language (issue 16).
+    Fi,
 }
 
 impl Lang {
@@ -94,10 +96,20 @@ impl Lang {
         self.into()
     }
 
+    /// The language of the API's problem texts (Swedish or English) shown on a page in this
+    /// language: a Finnish page shows the Swedish ones.
+    pub fn problem_lang(self) -> samverkan_domain::error::Lang {
+        match self {
+            Self::Sv | Self::Fi => samverkan_domain::error::Lang::Sv,
+            Self::En => samverkan_domain::error::Lang::En,
+        }
+    }
+
     fn labels(self) -> &'static Labels {
         match self {
             Self::Sv => &SV,
             Self::En => &EN,
+            Self::Fi => &FI,
         }
     }
 }
@@ -207,6 +219,32 @@ const EN: Labels = Labels {
     error_other_text: "Please try again in a while.",
 };
 
+const FI: Labels = Labels {
+    list_name: "Liittyneet järjestöt",
+    one_as_of: "liittynyt järjestö, tilanne",
+    many_as_of: "liittynyttä järjestöä, tilanne",
+    none_as_of: "Ei liittyneitä järjestöjä, tilanne",
+    former_heading: "Aiemmin liittyneet järjestöt",
+    none_former: "Yksikään järjestö ei ole eronnut sopimuksesta.",
+    period: "liittynyt",
+    name: "Järjestö",
+    number_label: "Organisaatio&shy;numero",
+    form_label: "Yhteisö&shy;muoto",
+    place: "Kunta",
+    since: "Liittynyt alkaen",
+    until: "Eronnut",
+    missing: "puuttuu",
+    showing: "Näytetään",
+    of: "/",
+    whole_list: "Näytä koko luettelo",
+    error_not_found: "Luetteloa ei löydy",
+    error_not_found_text: "Tässä osoitteessa ei ole julkaistua sopimusta. Se on ehkä poistettu, tai sitä ei ole vielä julkaistu.",
+    error_bad_request: "Osoite on virheellinen",
+    error_bad_request_text: "Luetteloa ei voi näyttää näillä asetuksilla:",
+    error_other: "Luetteloa ei voi näyttää juuri nyt",
+    error_other_text: "Yritä myöhemmin uudelleen.",
+};
+
 /// The page as the template takes it.
 #[derive(Template)]
 #[template(path = "embed/signatories.html")]
@@ -272,6 +310,7 @@ impl<'a> Row<'a> {
             legal_form: match lang {
                 Lang::Sv => SignatoryForm::of(row.legal_form).label_sv(),
                 Lang::En => SignatoryForm::of(row.legal_form).label_en(),
+                Lang::Fi => SignatoryForm::of(row.legal_form).label_fi(),
             },
             places: (!places.is_empty()).then(|| places.join(", ")),
             since: row.since,
@@ -349,6 +388,9 @@ struct ErrorPage<'a> {
     text: &'static str,
     /// What is wrong with the address, for a 400.
     detail: Option<&'a str>,
+    /// The detail's language where it differs from the page's (WCAG 3.1.2): the API's
+    /// problem texts exist in Swedish and English only.
+    detail_lang: Option<&'static str>,
 }
 
 /// A small HTML page in the page's language for an error of the embeddable page: 404 for a
@@ -372,6 +414,7 @@ pub fn embed_error_html(
         heading,
         text,
         detail,
+        detail_lang: (lang == Lang::Fi).then_some("sv"),
     }
     .render()
 }
@@ -675,7 +718,7 @@ mod tests {
             .iter()
             .filter(|r| r.website.as_deref().and_then(safe_href).is_some())
             .count();
-        for lang in [Lang::Sv, Lang::En] {
+        for lang in [Lang::Sv, Lang::En, Lang::Fi] {
             let text = html(&page(&rows, lang, true));
             let lower = text.to_ascii_lowercase();
             assert!(!lower.contains("<script"));
@@ -908,9 +951,20 @@ mod tests {
     }
 
     #[test]
+    fn the_finnish_page_has_finnish_labels_and_says_so() {
+        let text = html(&page(&sample_rows(), Lang::Fi, true));
+        assert!(text.contains("<html lang=\"fi\">"), "{text}");
+        assert!(text.contains("Liittyneet järjestöt"));
+        assert!(text.contains("Aiemmin liittyneet järjestöt"));
+        assert!(text.contains("Aatteellinen yhdistys"));
+        assert!(!text.contains("Anslutna organisationer"));
+    }
+
+    #[test]
     fn language_parameter() {
         assert_eq!("en".parse(), Ok(Lang::En));
         assert_eq!("sv".parse(), Ok(Lang::Sv));
+        assert_eq!("fi".parse(), Ok(Lang::Fi));
         assert!("de".parse::<Lang>().is_err());
         assert_eq!(Lang::default(), Lang::Sv);
     }

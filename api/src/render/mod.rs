@@ -9,17 +9,22 @@ pub mod csv;
 pub mod dcat;
 pub mod embed;
 pub mod theme;
+pub mod xlsx;
 
 use chrono::NaiveDate;
 use samverkan_domain::accession::{SignatoryPeriod, SignatoryStatus};
 use samverkan_domain::collation::swedish_sort_key;
 use samverkan_domain::party::LegalForm;
 
-pub use self::csv::{CSV_CONTENT_TYPE, CSV_HEADER, Delimiter, csv_head, csv_rows, signatories_csv};
+pub use self::csv::{
+    CSV_CONTENT_TYPE, CSV_HEADER, CSV_HEADER_SV, Delimiter, Headers, csv_head, csv_rows,
+    signatories_csv, signatories_csv_with,
+};
 pub use self::embed::{
     EmbedPage, HTML_CONTENT_TYPE, Lang, STYLE, content_security_policy, embed_headers, embed_html,
     style_hash,
 };
+pub use self::xlsx::{XLSX_CONTENT_TYPE, signatories_xlsx};
 
 /// One organisation on the public list. Public data only: no contact person, no submitter.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,10 +24,11 @@ use crate::auth::require_that;
 use crate::contract::agreements::{
     AdoptionRecordInput, AgendaItem, AgreementSettings, AgreementSettingsInput, AgreementStatus,
     AgreementVersion, CivilSocietyParty, CivilSocietyPartyInput, DueItem, RenegotiationRequest,
-    TerminationRecord, TerminationRecordInput, VersionContentInput,
+    TerminationRecord, TerminationRecordInput, VersionContentInput, VersionTranslationInput,
 };
 use crate::extract::{
-    Authenticated, Caller, EventBody, Json, NoBody, PageParams, municipality_filter,
+    AskedLanguage, Authenticated, Caller, EventBody, Json, LangParams, NoBody, PageParams,
+    municipality_filter,
 };
 use crate::http::{Visibility, changed, if_match_version, json_read, list_response};
 use crate::idempotency::{Created, create_once};
@@ -53,6 +54,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(abandon_revision)
         .service(list_versions)
         .service(get_version)
+        .service(translate_version)
         .service(calendar)
         .service(record_review)
         .service(list_reviews)
@@ -101,6 +103,61 @@ pub struct AgreementView {
 
 impl AgreementView {
     fn of(record: &AgreementRecord, caller: Option<&Principal>, today: NaiveDate) -> Self {
+        Self::in_language(record, caller, today, &agreement::LanguageTag::swedish())
+    }
+
+    /// The languages its shown versions can be read in (their translations').
+    fn languages(&self, a: &Agreement) -> Vec<agreement::LanguageTag> {
+        let mut out: Vec<agreement::LanguageTag> = Vec::new();
+        for shown in [
+            &self.current_version,
+            &self.next_version,
+            &self.working_version,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for tag in a
+                .version(shown.number)
+                .into_iter()
+                .flat_map(|v| v.languages())
+            {
+                if !out.contains(tag) {
+                    out.push(tag.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// The view with each shown version's texts in `language` where translated.
+    fn in_language(
+        record: &AgreementRecord,
+        caller: Option<&Principal>,
+        today: NaiveDate,
+        language: &agreement::LanguageTag,
+    ) -> Self {
+        let a = &record.agreement;
+        let mut view = Self::swedish(record, caller, today);
+        let runs = caller.is_some_and(|p| agreement::may_run(p, a));
+        for shown in [
+            &mut view.current_version,
+            &mut view.next_version,
+            &mut view.working_version,
+        ] {
+            if let Some(mut version) = shown.take()
+                && let Some(v) = a.version(version.number)
+            {
+                if runs {
+                    version = version.with_recorders(v);
+                }
+                *shown = Some(version.localized(v, language));
+            }
+        }
+        view
+    }
+
+    fn swedish(record: &AgreementRecord, caller: Option<&Principal>, today: NaiveDate) -> Self {
         let a = &record.agreement;
         let admin = caller.is_some_and(|p| agreement::may_administer(p, a));
         let current = a.version_in_force_on(today).or_else(|| a.current_version());
@@ -323,7 +380,7 @@ async fn list_agreements(
 /// edit's `If-Match` names.
 #[utoipa::path(
     tag = "agreements", operation_id = "get_agreement",
-    params(("id" = Uuid, Path, description = "The agreement's id")),
+    params(("id" = Uuid, Path, description = "The agreement's id"), LangParams),
     responses((status = 200, description = "The agreement", body = AgreementView)),
     security((), ("bearer" = []))
 )]
@@ -333,20 +390,27 @@ async fn get_agreement(
     state: Data<AppState>,
     Caller(caller): Caller,
     id: Path<Uuid>,
+    lang: Query<LangParams>,
 ) -> ApiResult<HttpResponse> {
+    let asked = AskedLanguage::of(&req, &lang)?;
     let id = id.into_inner();
     let (record, caller) = state
         .read(move |conn| Ok((load_visible(conn, id, caller.as_ref())?, caller)))
         .await?;
-    let view = AgreementView::of(&record, caller.as_ref(), state.today());
+    let today = state.today();
+    let swedish = AgreementView::of(&record, caller.as_ref(), today);
+    let picked = asked.pick(&swedish.languages(&record.agreement));
+    let view = AgreementView::in_language(&record, caller.as_ref(), today, &picked);
     // The shown status depends on the date (expired); the tag's hash follows it.
-    json_read(
+    let mut response = json_read(
         &req,
         &view,
         Some(record.row_version),
         Visibility::of_agreement(&record.agreement),
         None,
-    )
+    )?;
+    asked.headers(&mut response, &picked);
+    Ok(response)
 }
 
 /// List the agreement's versions.
@@ -355,7 +419,7 @@ async fn get_agreement(
 /// administrators. Never paged.
 #[utoipa::path(
     tag = "agreements", operation_id = "list_agreement_versions",
-    params(("id" = Uuid, Path, description = "The agreement's id")),
+    params(("id" = Uuid, Path, description = "The agreement's id"), LangParams),
     responses((status = 200, description = "Every version the caller may see", body = VersionList)),
     security((), ("bearer" = []))
 )]
@@ -365,25 +429,43 @@ async fn list_versions(
     state: Data<AppState>,
     Caller(caller): Caller,
     id: Path<Uuid>,
+    lang: Query<LangParams>,
 ) -> ApiResult<HttpResponse> {
+    let asked = AskedLanguage::of(&req, &lang)?;
     let id = id.into_inner();
     let (record, caller) = state
         .read(move |conn| Ok((load_visible(conn, id, caller.as_ref())?, caller)))
         .await?;
     let a = &record.agreement;
-    let items: Vec<AgreementVersion> = a
+    let shown: Vec<&agreement::AgreementVersion> = a
         .versions()
         .iter()
         .filter(|v| agreement::may_view_version(caller.as_ref(), a, v))
-        .map(|v| AgreementVersion::of(a, v, state.today()))
         .collect();
-    json_read(
+    let mut languages: Vec<agreement::LanguageTag> = Vec::new();
+    for tag in shown.iter().flat_map(|v| v.languages()) {
+        if !languages.contains(tag) {
+            languages.push(tag.clone());
+        }
+    }
+    let picked = asked.pick(&languages);
+    let runs = caller.as_ref().is_some_and(|p| agreement::may_run(p, a));
+    let items: Vec<AgreementVersion> = shown
+        .into_iter()
+        .map(|v| {
+            let view = AgreementVersion::of(a, v, state.today()).localized(v, &picked);
+            if runs { view.with_recorders(v) } else { view }
+        })
+        .collect();
+    let mut response = json_read(
         &req,
         &VersionList::whole(items),
         None,
         Visibility::of_agreement(&record.agreement),
         None,
-    )
+    )?;
+    asked.headers(&mut response, &picked);
+    Ok(response)
 }
 
 /// Read one version by its number.
@@ -392,7 +474,7 @@ async fn list_versions(
 /// the agreement's administrators.
 #[utoipa::path(
     tag = "agreements", operation_id = "get_agreement_version",
-    params(("id" = Uuid, Path, description = "The agreement's id"), ("number" = u32, Path, description = "The version number, from 1")),
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("number" = u32, Path, description = "The version number, from 1"), LangParams),
     responses((status = 200, description = "The version", body = AgreementVersion)),
     security((), ("bearer" = []))
 )]
@@ -402,7 +484,9 @@ async fn get_version(
     state: Data<AppState>,
     Caller(caller): Caller,
     path: Path<(Uuid, u32)>,
+    lang: Query<LangParams>,
 ) -> ApiResult<HttpResponse> {
+    let asked = AskedLanguage::of(&req, &lang)?;
     let (id, number) = path.into_inner();
     let (record, caller) = state
         .read(move |conn| Ok((load_visible(conn, id, caller.as_ref())?, caller)))
@@ -412,13 +496,69 @@ async fn get_version(
         .version(number)
         .filter(|v| agreement::may_view_version(caller.as_ref(), a, v))
         .ok_or(ApiError::NotFound)?;
-    json_read(
+    let picked = asked.pick(version.languages());
+    let mut view = AgreementVersion::of(a, version, state.today()).localized(version, &picked);
+    if caller.as_ref().is_some_and(|p| agreement::may_run(p, a)) {
+        view = view.with_recorders(version);
+    }
+    let mut response = json_read(
         &req,
-        &AgreementVersion::of(a, version, state.today()),
+        &view,
         None,
         Visibility::of_agreement(&record.agreement),
         None,
+    )?;
+    asked.headers(&mut response, &picked);
+    Ok(response)
+}
+
+/// Record a translation of a version's public texts.
+///
+/// Title, purpose, principles, commitments and development areas of an adopted or superseded
+/// version (409 `version_not_translatable` for a draft, a text on consultation or an abandoned
+/// one), in one language other than Swedish, which stays the authoritative text (422
+/// `language`: `invalid_language`, `swedish_is_the_original`). Only the title is required;
+/// what is left out is read in Swedish and named in `fallback_fields`. Recording a language
+/// again replaces its translation. Who recorded it and when are kept; the change feed records
+/// `agreement.version_translated`. Answers the agreement.
+#[utoipa::path(
+    tag = "agreements", operation_id = "translate_agreement_version", request_body = VersionTranslationInput,
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("number" = u32, Path, description = "The version number, from 1")),
+    responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `language` (`invalid_language`, `swedish_is_the_original`), `title`, `purpose`, `principles[i].number` (`unknown_principle`, `duplicate`), `commitments[i].index` and `development_areas[i].index` (`out_of_range`, `duplicate`), every text (`too_long`)", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/agreements/{id}/versions/{number}/translations")]
+async fn translate_version(
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    path: Path<(Uuid, u32)>,
+    body: Json<VersionTranslationInput>,
+) -> ApiResult<HttpResponse> {
+    let (id, number) = path.into_inner();
+    let language = body.0.language.clone();
+    let texts = body.0.into();
+    let clock = state.clock.clone();
+    apply_change(
+        &state,
+        p,
+        id,
+        ChangeGuard::ADMINISTRATOR,
+        move |_, a, _, p| {
+            if a.version(number).is_none() {
+                return Err(ApiError::NotFound);
+            }
+            Ok(a.translate_version(
+                number,
+                agreement::TranslationInput {
+                    language,
+                    texts,
+                    recorded_by: p.sub.clone(),
+                    recorded_at: clock.now(),
+                },
+            )?)
+        },
     )
+    .await
 }
 
 /// Read the agreement's follow-up calendar.

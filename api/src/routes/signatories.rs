@@ -23,15 +23,18 @@ use uuid::Uuid;
 
 use crate::cache::{self, PublicCache, serve_cached};
 use crate::extract::{Caller, PageParams, municipality_filter};
-use crate::http::{Visibility, cached_read, json_read, next_link, wants_csv};
+use crate::http::{Visibility, cached_read, json_read, next_link, wants_csv, wants_xlsx};
 use crate::problem::{ApiError, ApiResult, RequestField};
-use crate::render::{self, Delimiter, EmbedPage, Lang};
+use crate::render::{self, Delimiter, EmbedPage, Headers, Lang};
 use crate::schemas::schema;
 use crate::state::AppState;
 use crate::workflows::signatories::{self, Listed, SignatoryList, SignatoryStats, rows_of};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(export_csv).service(stats);
+    cfg.service(list)
+        .service(export_csv)
+        .service(export_xlsx)
+        .service(stats);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -159,10 +162,20 @@ async fn list(
     let key = cache::key_for(&req, today);
     serve_cached(&req, &cache, key, async {
         let query = params.query(id.into_inner(), today)?;
+        if wants_xlsx(&req) {
+            return signatories_xlsx_response(&req, &state, caller, query, Headers::Api).await;
+        }
         if wants_csv(&req) {
-            let mut res =
-                signatories_csv_response(&req, &state, &cache, caller, query, Delimiter::Comma)
-                    .await?;
+            let mut res = signatories_csv_response(
+                &req,
+                &state,
+                &cache,
+                caller,
+                query,
+                Delimiter::Comma,
+                Headers::Api,
+            )
+            .await?;
             deprecate_csv_negotiation(&mut res);
             return Ok(res);
         }
@@ -266,7 +279,9 @@ async fn signatories_csv_response(
     caller: Option<Principal>,
     query: SignatoryQuery,
     delimiter: Delimiter,
+    headers: Headers,
 ) -> ApiResult<HttpResponse> {
+    let as_of = query.as_of;
     let version = cache.data_version();
     let batch = state.export_batch;
     let (first_query, first_caller) = (query.clone(), caller.clone());
@@ -289,7 +304,9 @@ async fn signatories_csv_response(
     };
     let etag = format!(
         "\"h{}\"",
-        crate::http::hash_hex(format!("{version}|{query:?}|{delimiter:?}|{who:?}").as_bytes())
+        crate::http::hash_hex(
+            format!("{version}|{query:?}|{delimiter:?}|{headers:?}|{who:?}").as_bytes()
+        )
     );
     let mut builder = crate::http::read_headers(&etag, visibility);
     builder.insert_header((header::VARY, "Accept"));
@@ -301,10 +318,10 @@ async fn signatories_csv_response(
         .content_type(render::CSV_CONTENT_TYPE)
         .insert_header((
             header::CONTENT_DISPOSITION,
-            "inline; filename=\"signatories.csv\"",
+            download_name(&a, as_of, "inline", "csv"),
         ));
-    let mut head = render::csv_head(delimiter);
-    head.extend_from_slice(&render::csv_rows(&rows_of(first), delimiter));
+    let mut head = render::csv_head(delimiter, headers);
+    head.extend_from_slice(&render::csv_rows(&rows_of(first), delimiter, headers));
     let Some(after) = next else {
         return Ok(builder.body(head));
     };
@@ -318,7 +335,7 @@ async fn signatories_csv_response(
                 .read(move |conn| {
                     let (items, next) = signatories::batch(conn, &query, Some(key), batch)?;
                     Ok((
-                        Bytes::from(render::csv_rows(&rows_of(items), delimiter)),
+                        Bytes::from(render::csv_rows(&rows_of(items), delimiter, headers)),
                         next,
                     ))
                 })
@@ -348,12 +365,160 @@ async fn signatories_csv_response(
     Ok(builder.streaming(body))
 }
 
+/// `Content-Disposition` of a download of the list (RFC 6266): named after the agreement's
+/// title and the list's date, `filename*` in UTF-8 (RFC 8187) with an ASCII `filename` for
+/// the few clients that read no other.
+fn download_name(a: &Agreement, as_of: NaiveDate, disposition: &str, extension: &str) -> String {
+    let title = a
+        .version_in_force_on(as_of)
+        .or_else(|| a.current_version())
+        .map(|v| v.content().title.as_str())
+        .unwrap_or_default();
+    // What no file system takes, and what a header cannot hold, becomes a space.
+    let cleaned: String = title
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let mut name: String = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.chars().count() > 100 {
+        name = name
+            .chars()
+            .take(100)
+            .collect::<String>()
+            .trim_end()
+            .to_owned();
+    }
+    let full = if name.is_empty() {
+        format!("signatories {as_of}.{extension}")
+    } else {
+        format!("{name} {as_of}.{extension}")
+    };
+    let mut encoded = String::with_capacity(full.len() * 3);
+    for b in full.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!(
+        "{disposition}; filename=\"signatories-{as_of}.{extension}\"; filename*=UTF-8''{encoded}"
+    )
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CsvParams {
     /// `semicolon` for Swedish Excel (then with a UTF-8 byte order mark); default `comma`.
     #[param(schema_with = delimiter)]
     pub delimiter: Option<String>,
+    /// `sv`: Swedish column headers and legal forms, for people; default `api`.
+    #[param(schema_with = header_words)]
+    pub headers: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct XlsxParams {
+    /// `sv`: Swedish column headers and legal forms; default `api`.
+    #[param(schema_with = header_words)]
+    pub headers: Option<String>,
+}
+
+/// `headers`: the values of [`Headers`], its default first.
+fn header_words() -> RefOr<Schema> {
+    let values: Vec<&'static str> = Headers::iter().map(Into::into).collect();
+    let default: &'static str = Headers::default().into();
+    schema(json!({
+        "type": "string",
+        "enum": values,
+        "default": default,
+        "description": "`sv`: Swedish column headers and Swedish labels of the legal forms, for people; `api`: the API's names and values, for programs.",
+    }))
+}
+
+fn headers_param(value: Option<&str>) -> ApiResult<Headers> {
+    match value {
+        None => Ok(Headers::Api),
+        Some(h) => h.parse().map_err(|_| {
+            ApiError::bad_parameter(
+                "headers",
+                RequestField::OneOf {
+                    allowed: "`api`, `sv`".into(),
+                },
+            )
+        }),
+    }
+}
+
+async fn signatories_xlsx_response(
+    req: &HttpRequest,
+    state: &AppState,
+    caller: Option<Principal>,
+    query: SignatoryQuery,
+    headers: Headers,
+) -> ApiResult<HttpResponse> {
+    let as_of = query.as_of;
+    let (a, all) = load(state, caller, query, None).await?;
+    let bytes = render::signatories_xlsx(&rows_of(all.items), headers, as_of)
+        .map_err(|e| ApiError::Internal(format!("xlsx: {e}")))?;
+    let (mut builder, not_modified) = cached_read(req, &bytes, None, Visibility::of_agreement(&a));
+    builder.insert_header((header::VARY, "Accept"));
+    if not_modified {
+        return Ok(builder.finish());
+    }
+    Ok(builder
+        .content_type(render::XLSX_CONTENT_TYPE)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            download_name(&a, as_of, "attachment", "xlsx"),
+        ))
+        .body(bytes))
+}
+
+/// The signatory list as an Excel workbook (Office Open XML).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct SignatoryWorkbook(pub Vec<u8>);
+
+/// Export the signatories as an Excel workbook.
+///
+/// The whole public list (no paging) as XLSX, with the same filters and columns as the CSV:
+/// one sheet, a bold header row that stays in view, column widths, and every cell typed as
+/// text, so that Excel keeps a kommunkod's leading zero (`0181`) and an organisation number
+/// as written (Excel opening the CSV would not). `headers=sv` for Swedish headers and legal
+/// forms. `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` on
+/// `list_signatories` answers the same workbook. Named after the agreement and the date.
+#[utoipa::path(
+    tag = "accessions", operation_id = "export_signatories_xlsx",
+    params(("id" = Uuid, Path, description = "The agreement's id"), SignatoryParams, XlsxParams),
+    responses((status = 200, description = "The whole list as a workbook with a header row", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = SignatoryWorkbook, headers(("Content-Disposition" = String, description = "`attachment; filename=\"signatories-<date>.xlsx\"; filename*=UTF-8''<agreement title> <date>.xlsx`")))),
+    security((), ("bearer" = []))
+)]
+#[get("/agreements/{id}/signatories.xlsx")]
+async fn export_xlsx(
+    req: HttpRequest,
+    state: Data<AppState>,
+    cache: Data<PublicCache>,
+    Caller(caller): Caller,
+    id: Path<Uuid>,
+    params: Query<SignatoryParams>,
+    xlsx: Query<XlsxParams>,
+) -> ApiResult<HttpResponse> {
+    let today = state.today();
+    let key = cache::key_for(&req, today);
+    serve_cached(&req, &cache, key, async {
+        let query = params.query(id.into_inner(), today)?;
+        let headers = headers_param(xlsx.headers.as_deref())?;
+        signatories_xlsx_response(&req, &state, caller, query, headers).await
+    })
+    .await
 }
 
 /// Export the signatories as CSV.
@@ -361,11 +526,14 @@ pub struct CsvParams {
 /// The whole public list (no paging) as CSV (RFC 4180, UTF-8) with a header row, in Swedish
 /// alphabetical order; the same filters as the JSON list. `delimiter=semicolon` adds a UTF-8
 /// byte order mark for Swedish Excel. Cells that begin with `=`, `+`, `-` or `@` are prefixed
-/// with `'` against formula injection.
+/// with `'` against formula injection. `headers=sv` writes Swedish column headers and legal
+/// forms, for people. Excel opening a CSV file reads a kommunkod `0181` as the number 181
+/// (and the one form it would keep, `="0181"`, is a formula the guard refuses): for Excel,
+/// take `export_signatories_xlsx`. Named after the agreement and the date.
 #[utoipa::path(
     tag = "accessions", operation_id = "export_signatories_csv",
     params(("id" = Uuid, Path, description = "The agreement's id"), SignatoryParams, CsvParams),
-    responses((status = 200, description = "The whole list as CSV with a header row", content_type = "text/csv", body = String, headers(("Content-Disposition" = String, description = "`inline; filename=\"signatories.csv\"`")))),
+    responses((status = 200, description = "The whole list as CSV with a header row", content_type = "text/csv", body = String, headers(("Content-Disposition" = String, description = "`inline; filename=\"signatories-<date>.csv\"; filename*=UTF-8''<agreement title> <date>.csv`")))),
     security((), ("bearer" = []))
 )]
 #[get("/agreements/{id}/signatories.csv")]
@@ -393,7 +561,8 @@ async fn export_csv(
                 )
             })?,
         };
-        signatories_csv_response(&req, &state, &cache, caller, query, delimiter).await
+        let headers = headers_param(csv.headers.as_deref())?;
+        signatories_csv_response(&req, &state, &cache, caller, query, delimiter, headers).await
     })
     .await
 }
@@ -407,7 +576,7 @@ pub struct EmbedParams {
     /// `former` adds former signatories; absent, only current ones.
     #[param(schema_with = include_former)]
     pub include: Option<String>,
-    /// Labels in Swedish (`sv`, default) or English (`en`).
+    /// Labels in Swedish (`sv`, default), English (`en`) or Finnish (`fi`).
     #[param(schema_with = page_lang)]
     pub lang: Option<String>,
     /// Show the first N current signatories (1–1000) and a link to the whole list, for a
@@ -533,10 +702,7 @@ fn clone_for_page(e: &ApiError) -> ApiError {
 fn embed_error(e: &ApiError, lang: Lang) -> HttpResponse {
     use actix_web::ResponseError as _;
     let status = e.status_code();
-    let problem_lang = match lang {
-        Lang::Sv => samverkan_domain::error::Lang::Sv,
-        Lang::En => samverkan_domain::error::Lang::En,
-    };
+    let problem_lang = lang.problem_lang();
     let detail = match e {
         ApiError::Validation(errors) if !errors.is_empty() => match problem_lang {
             samverkan_domain::error::Lang::Sv => format!(
@@ -619,7 +785,7 @@ async fn embed_response(
                 ApiError::bad_parameter(
                     "lang",
                     RequestField::OneOf {
-                        allowed: "`sv`, `en`".into(),
+                        allowed: "`sv`, `en`, `fi`".into(),
                     },
                 )
             })?,

@@ -10,8 +10,8 @@ use super::limits::*;
 use super::{
     AdoptionInput, AdoptionRecord, AgreementField, AgreementRule, AgreementSettings,
     AgreementVersion, ConsultationRecord, DueItem, RecordedSetting, RenegotiationInput,
-    RenegotiationRequest, ReviewInput, ReviewRecord, SettingsActor, SettingsChange, VersionContent,
-    VersionStatus, due_items,
+    RenegotiationRequest, ReviewInput, ReviewRecord, SettingsActor, SettingsChange,
+    TranslationInput, VersionContent, VersionStatus, VersionTranslation, due_items,
 };
 use crate::error::{CommonField, DomainError, FieldError, Validator};
 use crate::party::PartyField;
@@ -769,6 +769,38 @@ impl Agreement {
     pub fn abandon_revision(&mut self) -> Result<(), DomainError> {
         let index = self.require_revision()?;
         self.versions[index].abandon();
+        Ok(())
+    }
+
+    // ----- translations -----
+
+    /// Records a translation of version `number`'s public texts (see
+    /// [`VersionTranslation`]): only an adopted or superseded text, which no longer changes,
+    /// is translated; a second translation into a language replaces the first.
+    pub fn translate_version(
+        &mut self,
+        number: u32,
+        input: TranslationInput,
+    ) -> Result<(), DomainError> {
+        let Some(index) = self.versions.iter().position(|v| v.number() == number) else {
+            return Err(DomainError::invalid(
+                "number",
+                AgreementField::NoSuchItem {
+                    index: number,
+                    count: self.versions.len(),
+                },
+            ));
+        };
+        let version = &self.versions[index];
+        if !version.is_publicly_visible() {
+            return Err(AgreementRule::VersionNotTranslatable {
+                number,
+                status: version.status(),
+            }
+            .into());
+        }
+        let translation = VersionTranslation::validated(input, version.content())?;
+        self.versions[index].record_translation(translation);
         Ok(())
     }
 

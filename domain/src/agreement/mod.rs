@@ -30,6 +30,7 @@ mod permissions;
 mod renegotiation;
 mod settings;
 mod settings_history;
+mod translation;
 mod version;
 
 use std::borrow::Cow;
@@ -65,6 +66,11 @@ pub use settings::{
     OWNER_UNIT_MAX, PeriodUnit, frame_ancestor_origin, is_functional_mailbox,
 };
 pub use settings_history::{RecordedSetting, SettingsActor, SettingsChange};
+pub use translation::{
+    CommitmentTranslation, DevelopmentAreaTranslation, LANGUAGE_TAG_MAX, LanguageTag,
+    LocalizedContent, PrincipleTranslation, SUGGESTED_LANGUAGES, SWEDISH, TranslatedTexts,
+    TranslationInput, VersionTranslation, localize, pick_language,
+};
 pub use version::{
     AdoptionInput, AdoptionRecord, AgreementVersion, ConsultationRecord, VersionParts,
     VersionStatus,
@@ -196,6 +202,12 @@ crate::rules! {
             en: "only a filed renegotiation request can be answered or withdrawn; this one is {status}",
             sv: "bara en inlämnad begäran om omförhandling kan besvaras eller återkallas; den här är {status}",
         },
+        /// Swedish is the authoritative text; a translation is of a text that no longer
+        /// changes.
+        VersionNotTranslatable { number: u32, status: VersionStatus } => "version_not_translatable" {
+            en: "only an adopted or superseded version can be translated; version {number} is {status}",
+            sv: "bara en antagen eller ersatt version kan översättas; version {number} är {status}",
+        },
         /// Every seed is built on its principles (six or seven).
         NoPrinciples => "no_principles" {
             en: "an agreement cannot be adopted without at least one principle",
@@ -322,6 +334,22 @@ crate::field_errors! {
             en: "must be between 1 and {max} meetings",
             sv: "måste vara mellan 1 och {max} möten",
         },
+        InvalidLanguage => "invalid_language" {
+            en: "must be a BCP 47 language tag (fi, fit, se, sma, rom, yi, en …)",
+            sv: "måste vara en språktagg enligt BCP 47 (fi, fit, se, sma, rom, yi, en …)",
+        },
+        SwedishIsTheOriginal => "swedish_is_the_original" {
+            en: "the Swedish text is the original, not a translation",
+            sv: "den svenska texten är originalet, inte en översättning",
+        },
+        NoSuchItem { index: u32, count: usize } => "out_of_range" {
+            en: "there is no item {index} here: the version has {count} (counted from 0)",
+            sv: "det finns ingen post {index} här: versionen har {count} (räknat från 0)",
+        },
+        ItemListedTwice { index: u32 } => "duplicate" {
+            en: "item {index} is translated twice",
+            sv: "post {index} är översatt två gånger",
+        },
         DecisionInFuture => "in_future" {
             en: "a decision cannot be dated in the future",
             sv: "ett beslut kan inte vara daterat i framtiden",
@@ -403,6 +431,18 @@ impl Term for RenegotiationStatus {
             Self::Filed => lang.pick("filed", "inlämnad"),
             Self::Answered => lang.pick("answered", "besvarad"),
             Self::Withdrawn => lang.pick("withdrawn", "återkallad"),
+        })
+    }
+}
+
+impl Term for VersionStatus {
+    fn term(&self, lang: Lang) -> Cow<'_, str> {
+        Cow::Borrowed(match self {
+            Self::Draft => lang.pick("a draft", "ett utkast"),
+            Self::Consultation => lang.pick("on consultation", "på remiss"),
+            Self::Adopted => lang.pick("adopted", "antagen"),
+            Self::Superseded => lang.pick("superseded", "ersatt"),
+            Self::Abandoned => lang.pick("abandoned", "avbruten"),
         })
     }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::AgreementField;
 use super::VersionContent;
 use super::limits::*;
+use super::translation::{LanguageTag, VersionTranslation};
 use crate::error::{DomainError, Validator};
 
 /// A version's place in the lifecycle. Only `draft` and `consultation` versions can be
@@ -143,6 +144,8 @@ pub struct AgreementVersion {
     consultation: Option<ConsultationRecord>,
     adoption: Option<AdoptionRecord>,
     superseded_on: Option<NaiveDate>,
+    /// Ordered by language tag; at most one per language, never Swedish.
+    translations: Vec<VersionTranslation>,
 }
 
 /// A stored version's parts, for [`AgreementVersion::restore`].
@@ -154,6 +157,7 @@ pub struct VersionParts {
     pub consultation: Option<ConsultationRecord>,
     pub adoption: Option<AdoptionRecord>,
     pub superseded_on: Option<NaiveDate>,
+    pub translations: Vec<VersionTranslation>,
 }
 
 impl AgreementVersion {
@@ -165,6 +169,7 @@ impl AgreementVersion {
             consultation: None,
             adoption: None,
             superseded_on: None,
+            translations: Vec::new(),
         }
     }
 
@@ -177,6 +182,7 @@ impl AgreementVersion {
             consultation: parts.consultation,
             adoption: parts.adoption,
             superseded_on: parts.superseded_on,
+            translations: parts.translations,
         }
     }
 
@@ -204,6 +210,20 @@ impl AgreementVersion {
     /// The day the next version took effect, for a superseded version.
     pub fn superseded_on(&self) -> Option<NaiveDate> {
         self.superseded_on
+    }
+
+    /// The recorded translations of the text, ordered by language tag.
+    pub fn translations(&self) -> &[VersionTranslation] {
+        &self.translations
+    }
+
+    pub fn translation(&self, language: &LanguageTag) -> Option<&VersionTranslation> {
+        self.translations.iter().find(|t| t.language() == language)
+    }
+
+    /// The languages the text can be read in: Swedish, then every translation's.
+    pub fn languages(&self) -> impl Iterator<Item = &LanguageTag> + Clone {
+        self.translations.iter().map(VersionTranslation::language)
     }
 
     /// Draft and consultation texts are still being worked on.
@@ -250,6 +270,15 @@ impl AgreementVersion {
     pub(super) fn supersede(&mut self, on: NaiveDate) {
         self.status = VersionStatus::Superseded;
         self.superseded_on = Some(on);
+    }
+
+    /// Records a translation, replacing the one of its language if there is one.
+    pub(super) fn record_translation(&mut self, translation: VersionTranslation) {
+        self.translations
+            .retain(|t| t.language() != translation.language());
+        self.translations.push(translation);
+        self.translations
+            .sort_by(|a, b| a.language().cmp(b.language()));
     }
 
     pub(super) fn abandon(&mut self) {

@@ -11,7 +11,10 @@ use samverkan_domain::agreement::{
     ReviewRecord, Scope, SettingsChange, TerminationInput, TerminationRecord, VersionContent,
     VersionParts, VersionStatus,
 };
-use samverkan_domain::agreement::{EligibleArea, ReportKind, ReportedTo};
+use samverkan_domain::agreement::{
+    CommitmentTranslation, DevelopmentAreaTranslation, EligibleArea, LanguageTag,
+    PrincipleTranslation, ReportKind, ReportedTo, TranslatedTexts, VersionTranslation,
+};
 use samverkan_domain::scb::MunicipalityCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -146,6 +149,131 @@ struct VersionV1 {
     consultation: Option<ConsultationV1>,
     adoption: Option<AdoptionV1>,
     superseded_on: Option<NaiveDate>,
+    // Added with issue 16: translations of the public texts, by language tag.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    translations: Vec<TranslationV1>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct TranslationV1 {
+    language: String,
+    recorded_by: String,
+    recorded_at: chrono::DateTime<chrono::Utc>,
+    title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    purpose: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    principles: Vec<PrincipleTranslationV1>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    commitments: Vec<CommitmentTranslationV1>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    development_areas: Vec<DevelopmentAreaTranslationV1>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PrincipleTranslationV1 {
+    number: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct CommitmentTranslationV1 {
+    index: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DevelopmentAreaTranslationV1 {
+    index: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+}
+
+impl TranslationV1 {
+    fn of(t: &VersionTranslation) -> Self {
+        let x = t.texts();
+        Self {
+            language: t.language().as_str().to_owned(),
+            recorded_by: t.recorded_by().to_owned(),
+            recorded_at: t.recorded_at(),
+            title: x.title.clone(),
+            purpose: x.purpose.clone(),
+            principles: x
+                .principles
+                .iter()
+                .map(|p| PrincipleTranslationV1 {
+                    number: p.number,
+                    title: p.title.clone(),
+                    description: p.description.clone(),
+                })
+                .collect(),
+            commitments: x
+                .commitments
+                .iter()
+                .map(|c| CommitmentTranslationV1 {
+                    index: c.index,
+                    title: c.title.clone(),
+                    text: c.text.clone(),
+                })
+                .collect(),
+            development_areas: x
+                .development_areas
+                .iter()
+                .map(|a| DevelopmentAreaTranslationV1 {
+                    index: a.index,
+                    title: a.title.clone(),
+                    description: a.description.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    fn restore(self) -> VersionTranslation {
+        VersionTranslation::restore(
+            LanguageTag::restore(self.language),
+            TranslatedTexts {
+                title: self.title,
+                purpose: self.purpose,
+                principles: self
+                    .principles
+                    .into_iter()
+                    .map(|p| PrincipleTranslation {
+                        number: p.number,
+                        title: p.title,
+                        description: p.description,
+                    })
+                    .collect(),
+                commitments: self
+                    .commitments
+                    .into_iter()
+                    .map(|c| CommitmentTranslation {
+                        index: c.index,
+                        title: c.title,
+                        text: c.text,
+                    })
+                    .collect(),
+                development_areas: self
+                    .development_areas
+                    .into_iter()
+                    .map(|a| DevelopmentAreaTranslation {
+                        index: a.index,
+                        title: a.title,
+                        description: a.description,
+                    })
+                    .collect(),
+            },
+            self.recorded_by,
+            self.recorded_at,
+        )
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -432,6 +560,7 @@ impl VersionV1 {
                 valid_until: a.valid_until(),
             }),
             superseded_on: v.superseded_on(),
+            translations: v.translations().iter().map(TranslationV1::of).collect(),
         }
     }
 }
@@ -612,6 +741,11 @@ impl VersionV1 {
                 })
             }),
             superseded_on: self.superseded_on,
+            translations: self
+                .translations
+                .into_iter()
+                .map(TranslationV1::restore)
+                .collect(),
         })
     }
 }
