@@ -267,8 +267,8 @@ const CSV_BATCHES_AHEAD: usize = 2;
 /// public read); a longer one is streamed: a producer task reads the list in keyset batches,
 /// each on the blocking pool with a connection of its own that it returns before the batch
 /// is queued, into a bounded channel that the response body drains. So memory holds a few
-/// batches whatever the list's length, and a slow client holds no connection. The entity
-/// tag must be sent before the body exists: it names the data's version as this process
+/// batches whatever the list's length, and a slow client holds no connection. A whole list's
+/// entity tag is its body's; a streamed one's must be sent before the body exists: it names the data's version as this process
 /// knows it (`PublicCache::data_version`, read before the first batch) and what was asked,
 /// not a hash of the body. A list changed while it streams has a new version, so the next
 /// request gets the new list rather than a 304.
@@ -297,6 +297,21 @@ async fn signatories_csv_response(
         })
         .await?;
     let visibility = Visibility::of_agreement(&a);
+    let disposition = download_name(&a, as_of, "inline", "csv");
+    let mut head = render::csv_head(delimiter, headers);
+    head.extend_from_slice(&render::csv_rows(&rows_of(first), delimiter, headers));
+    let Some(after) = next else {
+        // The whole list is here: its tag is the body's, stable for as long as the list is.
+        let (mut builder, not_modified) = cached_read(req, &head, None, visibility);
+        builder.insert_header((header::VARY, "Accept"));
+        if not_modified {
+            return Ok(builder.finish());
+        }
+        return Ok(builder
+            .content_type(render::CSV_CONTENT_TYPE)
+            .insert_header((header::CONTENT_DISPOSITION, disposition))
+            .body(head));
+    };
     // A private answer (a draft, for its administrators) differs by caller.
     let who = match visibility {
         Visibility::Public => None,
@@ -316,15 +331,7 @@ async fn signatories_csv_response(
     }
     builder
         .content_type(render::CSV_CONTENT_TYPE)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            download_name(&a, as_of, "inline", "csv"),
-        ));
-    let mut head = render::csv_head(delimiter, headers);
-    head.extend_from_slice(&render::csv_rows(&rows_of(first), delimiter, headers));
-    let Some(after) = next else {
-        return Ok(builder.body(head));
-    };
+        .insert_header((header::CONTENT_DISPOSITION, disposition));
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(CSV_BATCHES_AHEAD);
     let state = state.clone();
     actix_web::rt::spawn(async move {
