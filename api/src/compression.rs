@@ -117,16 +117,7 @@ pub async fn coding_policy(
             res.headers_mut().insert(header::ETAG, v);
         }
     }
-    let varies = res.headers().get_all(header::VARY).any(|v| {
-        v.to_str().is_ok_and(|v| {
-            v.split(',')
-                .any(|p| p.trim().eq_ignore_ascii_case("accept-encoding"))
-        })
-    });
-    if !varies {
-        res.headers_mut()
-            .append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    }
+    crate::http::add_vary(res.headers_mut(), "Accept-Encoding");
     Ok(res)
 }
 

@@ -239,27 +239,35 @@ pub fn read_headers(etag: &str, visibility: Visibility) -> HttpResponseBuilder {
     builder
 }
 
+/// Adds `name` to the answer's `Vary`, as one header: the names already there (from one
+/// header or several) joined with it. Shared caches differ in how they read several `Vary`
+/// headers (nginx's `proxy_cache` keys on one of them only), so there is always one.
+pub fn add_vary(headers: &mut header::HeaderMap, name: &str) {
+    let mut names: Vec<String> = headers
+        .get_all(header::VARY)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if names.iter().any(|p| p == "*") {
+        return;
+    }
+    if !names.iter().any(|p| p.eq_ignore_ascii_case(name)) {
+        names.push(name.to_owned());
+    }
+    if let Ok(v) = HeaderValue::from_str(&names.join(", ")) {
+        headers.insert(header::VARY, v);
+    }
+}
+
 /// The rule for shared caches, applied to every answer of a `GET` (or `HEAD`) in the
 /// middleware, whatever produced it: a read can differ by caller (an administrator's list
 /// holds drafts), so every one carries `Vary: Authorization`; one computed for a caller who
 /// sent a token is `private` (never `public`, whatever its handler chose) and not open to
 /// every origin: CORS `*` is for anonymous public reads only.
 pub fn guard_shared_caches(headers: &mut header::HeaderMap, with_token: bool) {
-    let varies = headers.get_all(header::VARY).any(|v| {
-        v.to_str().is_ok_and(|v| {
-            v.split(',')
-                .any(|p| p.trim().eq_ignore_ascii_case("authorization") || p.trim() == "*")
-        })
-    });
-    if !varies {
-        let value = match headers.get(header::VARY).and_then(|v| v.to_str().ok()) {
-            Some(v) if !v.trim().is_empty() => format!("{v}, Authorization"),
-            _ => "Authorization".to_owned(),
-        };
-        if let Ok(v) = HeaderValue::from_str(&value) {
-            headers.insert(header::VARY, v);
-        }
-    }
+    add_vary(headers, "Authorization");
     if !with_token {
         return;
     }
@@ -392,6 +400,27 @@ mod tests {
         guard_shared_caches(&mut stored, true);
         assert_eq!(stored.get(header::CACHE_CONTROL).unwrap(), "no-store");
         assert_eq!(stored.get(header::VARY).unwrap(), "Accept, Authorization");
+    }
+
+    #[test]
+    fn vary_is_one_header_of_every_name() {
+        let mut h = header::HeaderMap::new();
+        h.append(header::VARY, HeaderValue::from_static("Accept"));
+        h.append(
+            header::VARY,
+            HeaderValue::from_static("accept-encoding, Accept-Language"),
+        );
+        add_vary(&mut h, "Accept-Encoding");
+        add_vary(&mut h, "Authorization");
+        let all: Vec<_> = h.get_all(header::VARY).collect();
+        assert_eq!(
+            all,
+            ["Accept, accept-encoding, Accept-Language, Authorization"]
+        );
+        let mut star = header::HeaderMap::new();
+        star.insert(header::VARY, HeaderValue::from_static("*"));
+        add_vary(&mut star, "Authorization");
+        assert_eq!(star.get(header::VARY).unwrap(), "*");
     }
 
     #[test]
