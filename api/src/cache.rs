@@ -424,8 +424,7 @@ fn respond(req: &actix_web::HttpRequest, cached: &Cached) -> actix_web::HttpResp
             .is_some_and(|inm| {
                 inm.split(',').any(|t| {
                     let t = t.trim();
-                    t == "*"
-                        || crate::compression::base_tag(t).trim_start_matches("W/") == cached.etag
+                    t == "*" || crate::http::base_tag(t).trim_start_matches("W/") == cached.etag
                 })
             });
     let mut res = if not_modified {

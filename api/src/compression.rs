@@ -10,7 +10,7 @@
 //! - **ETags per coding.** A compressed representation is other bytes than the identity one,
 //!   so its strong `ETag` differs: the coding is appended inside the quotes (`"h…-gzip"`,
 //!   `"v3-…-br"`). Every comparison of a tag the server receives (`If-None-Match`, the
-//!   cache's hits, `If-Match`) first drops such a suffix ([`base_tag`]), so a client that
+//!   cache's hits, `If-Match`) first drops such a suffix ([`crate::http::base_tag`]), so a client that
 //!   holds a compressed representation's tag still gets its 304 and can still update; a 304
 //!   repeats the tag the client sent.
 //! - **Already compressed.** The ZIP archive and the XLSX workbook (a ZIP too) are sent as
@@ -24,20 +24,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
 
-/// The codings a tag may carry as its suffix.
-const CODINGS: [&str; 2] = ["br", "gzip"];
-
-/// A received entity tag without the coding suffix this server adds: `"h1-gzip"` is `"h1"`.
-/// `W/` is kept; anything else is returned as it is.
-pub fn base_tag(tag: &str) -> std::borrow::Cow<'_, str> {
-    for coding in CODINGS {
-        let suffix = format!("-{coding}\"");
-        if let Some(head) = tag.strip_suffix(&suffix) {
-            return std::borrow::Cow::Owned(format!("{head}\""));
-        }
-    }
-    std::borrow::Cow::Borrowed(tag)
-}
+use crate::http::{CODINGS, base_tag};
 
 /// The one coding to answer with, of what the request accepts.
 fn chosen(req: &ServiceRequest) -> ContentEncoding {

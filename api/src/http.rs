@@ -110,7 +110,7 @@ pub fn etag_for(row_version: Option<i64>, bytes: &[u8]) -> String {
 fn etag_matches(header_value: &str, etag: &str) -> bool {
     header_value.split(',').any(|t| {
         let t = t.trim();
-        t == "*" || crate::compression::base_tag(t).trim_start_matches("W/") == etag
+        t == "*" || base_tag(t).trim_start_matches("W/") == etag
     })
 }
 
@@ -137,7 +137,7 @@ pub fn if_match_version(req: &HttpRequest) -> Result<i64, ApiError> {
 }
 
 fn parse_if_match(value: &str) -> Option<i64> {
-    let value = crate::compression::base_tag(value);
+    let value = base_tag(value);
     let value = value.as_ref();
     let inner = value
         .strip_prefix("W/")
@@ -237,6 +237,21 @@ pub fn read_headers(etag: &str, visibility: Visibility) -> HttpResponseBuilder {
         }
     }
     builder
+}
+
+/// The codings a tag may carry as its suffix (`compression`).
+pub const CODINGS: [&str; 2] = ["br", "gzip"];
+
+/// A received entity tag without the coding suffix this server adds: `"h1-gzip"` is `"h1"`.
+/// `W/` is kept; anything else is returned as it is.
+pub fn base_tag(tag: &str) -> std::borrow::Cow<'_, str> {
+    for coding in CODINGS {
+        let suffix = format!("-{coding}\"");
+        if let Some(head) = tag.strip_suffix(&suffix) {
+            return std::borrow::Cow::Owned(format!("{head}\""));
+        }
+    }
+    std::borrow::Cow::Borrowed(tag)
 }
 
 /// Adds `name` to the answer's `Vary`, as one header: the names already there (from one
