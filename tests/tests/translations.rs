@@ -142,6 +142,38 @@ e2e!(
         );
         assert_eq!(again.status, 304);
 
+        // The list reads each agreement in the language too, and says which it read.
+        let listed = app.get(&format!("/api/v1/agreements?public_body={body}&lang=fi"));
+        assert_eq!(listed.status, 200, "{}", listed.text);
+        assert_eq!(listed.header("content-language"), Some("fi"));
+        assert_eq!(
+            listed.json["items"][0]["current_version"]["content"]["title"],
+            "Yhteistyösopimus"
+        );
+        let listed = app.get(&format!("/api/v1/agreements?public_body={body}"));
+        assert_eq!(listed.header("content-language"), None);
+        assert_eq!(
+            listed.json["items"][0]["current_version"]["content"]["title"],
+            "Överenskommelse om samverkan"
+        );
+
+        // The embed page's title: Finnish on the Finnish page, the Swedish original marked
+        // as Swedish on the English one (no English translation).
+        let page = app.get(&format!("/embed/agreements/{id}/signatories?lang=fi"));
+        assert_eq!(page.status, 200, "{}", page.text);
+        assert!(
+            page.text.contains("lang=\"fi\">Yhteistyösopimus</h1>"),
+            "{}",
+            page.text
+        );
+        let page = app.get(&format!("/embed/agreements/{id}/signatories?lang=en"));
+        assert!(
+            page.text
+                .contains("lang=\"sv\">Överenskommelse om samverkan</h1>"),
+            "{}",
+            page.text
+        );
+
         // ?lang= is a preference, like Accept-Language: a value that is no tag is Swedish.
         let bad = app.get(&format!("{path}?lang=fi_FI"));
         assert_eq!(bad.status, 200, "{}", bad.text);

@@ -92,17 +92,28 @@ impl AskedLanguage {
     /// always (the same URL answers in another language for another header, so a shared
     /// cache must keep them apart), `Content-Language` when a language was asked for.
     pub fn headers(&self, response: &mut actix_web::HttpResponse, picked: &LanguageTag) {
+        self.headers_of_many(response, std::slice::from_ref(picked));
+    }
+
+    /// [`Self::headers`] of a list, whose items may each have been picked in another
+    /// language: `Content-Language` names each once (RFC 9110 §8.5), in the order met.
+    pub fn headers_of_many(&self, response: &mut actix_web::HttpResponse, picked: &[LanguageTag]) {
         let headers = response.headers_mut();
-        let vary = match headers.get(header::VARY).and_then(|v| v.to_str().ok()) {
-            Some(v) if !v.trim().is_empty() => format!("{v}, Accept-Language"),
-            _ => "Accept-Language".to_owned(),
-        };
-        if let Ok(v) = HeaderValue::from_str(&vary) {
-            headers.insert(header::VARY, v);
+        crate::http::add_vary(headers, "Accept-Language");
+        if self.0.is_none() {
+            return;
         }
-        if self.0.is_some()
-            && let Ok(v) = HeaderValue::from_str(picked.as_str())
-        {
+        let mut tags: Vec<&str> = Vec::new();
+        for tag in picked {
+            if !tags.contains(&tag.as_str()) {
+                tags.push(tag.as_str());
+            }
+        }
+        let swedish = LanguageTag::swedish();
+        if tags.is_empty() {
+            tags.push(swedish.as_str());
+        }
+        if let Ok(v) = HeaderValue::from_str(&tags.join(", ")) {
             headers.insert(header::CONTENT_LANGUAGE, v);
         }
     }

@@ -118,6 +118,9 @@ impl Lang {
 #[derive(Debug, Clone, Copy)]
 pub struct EmbedPage<'a> {
     pub agreement_title: &'a str,
+    /// The title's language: the page's where the agreement has a translation in it,
+    /// otherwise `sv` (the authoritative text), marked on the heading (WCAG 3.1.2).
+    pub agreement_title_lang: &'a str,
     pub public_body_name: &'a str,
     pub as_of: NaiveDate,
     /// `?include=former`: also list the organisations that have left, in a second table.
@@ -268,6 +271,7 @@ struct List<'a> {
     /// The level of the title's heading.
     h: u8,
     agreement_title: &'a str,
+    agreement_title_lang: &'a str,
     public_body_name: &'a str,
     as_of: NaiveDate,
     current: Vec<Row<'a>>,
@@ -366,6 +370,7 @@ fn list(page: &EmbedPage<'_>, h: u8) -> Result<String, askama::Error> {
         t: lang.labels(),
         h,
         agreement_title: page.agreement_title,
+        agreement_title_lang: page.agreement_title_lang,
         public_body_name: page.public_body_name,
         as_of: page.as_of,
         current,
@@ -582,6 +587,7 @@ mod tests {
     fn page<'a>(rows: &'a [SignatoryRow], lang: Lang, include_former: bool) -> EmbedPage<'a> {
         EmbedPage {
             agreement_title: TITLE,
+            agreement_title_lang: "sv",
             public_body_name: "Eslövs kommun",
             as_of: date("2026-11-23"),
             include_former,
@@ -652,6 +658,7 @@ mod tests {
         let rows = [evil, former];
         let p = EmbedPage {
             agreement_title: "Avtal <i>för</i> 'alla' & ä",
+            agreement_title_lang: "sv",
             public_body_name: "Kommun <script>",
             ..page(&rows, Lang::Sv, true)
         };
@@ -986,6 +993,7 @@ mod tests {
         }
         let empty = EmbedPage {
             agreement_title: "Överenskommelse med idéburen sektor i Höör",
+            agreement_title_lang: "sv",
             public_body_name: "Höörs kommun",
             ..page(&[], Lang::Sv, false)
         };

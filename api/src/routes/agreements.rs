@@ -335,10 +335,12 @@ pub struct AgreementQuery {
 /// List agreements, oldest first.
 ///
 /// Anonymous callers see adopted and terminated agreements; an agreement's administrators also
-/// see its drafts and consultations.
+/// see its drafts and consultations. `?lang=` or `Accept-Language` reads each agreement's
+/// texts in a recorded translation, as `get_agreement` does; `Content-Language` names the
+/// languages the page's items were read in.
 #[utoipa::path(
     tag = "agreements", operation_id = "list_agreements",
-    params(AgreementQuery, PageParams),
+    params(AgreementQuery, PageParams, LangParams),
     responses((status = 200, description = "A page of agreements", body = AgreementList)),
     security((), ("bearer" = []))
 )]
@@ -349,7 +351,9 @@ async fn list_agreements(
     Caller(caller): Caller,
     query: Query<AgreementQuery>,
     page: Query<PageParams>,
+    lang: Query<LangParams>,
 ) -> ApiResult<HttpResponse> {
+    let asked = AskedLanguage::of(&req, &lang)?;
     let page = page.page_request(&req, 1)?;
     let municipality_code = municipality_filter(query.municipality.as_deref())?;
     let today = state.today();
@@ -366,11 +370,21 @@ async fn list_agreements(
             ))
         })
         .await?;
-    let page = page.map(|r| AgreementView::of(&r, caller.as_ref(), today));
-    list_response(&req, page, |items, next_cursor| AgreementList {
+    // Each agreement in the language asked for where it has a translation, as one read.
+    let mut picked = Vec::new();
+    let page = page.map(|r| {
+        let swedish = AgreementView::of(&r, caller.as_ref(), today);
+        let language = asked.pick(&swedish.languages(&r.agreement));
+        let view = AgreementView::in_language(&r, caller.as_ref(), today, &language);
+        picked.push(language);
+        view
+    });
+    let mut response = list_response(&req, page, |items, next_cursor| AgreementList {
         items,
         next_cursor,
-    })
+    })?;
+    asked.headers_of_many(&mut response, &picked);
+    Ok(response)
 }
 
 /// Read one agreement.

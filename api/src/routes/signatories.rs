@@ -807,10 +807,20 @@ async fn embed_response(
         let (as_of, include_former) = (query.as_of, query.include_former);
         // The page is public: drafts are 404 whoever asks (an iframe carries no token).
         let (a, all) = load(state, None, query, None).await?;
-        let title = a
-            .current_version()
-            .map(|v| v.content().title.clone())
-            .unwrap_or_default();
+        // The title in the page's language where the version has a translation in it.
+        let version = a.current_version();
+        let translated = samverkan_domain::agreement::LanguageTag::parse(lang.tag())
+            .ok()
+            .and_then(|tag| version.and_then(|v| v.translation(&tag)));
+        let (title, title_lang) = match translated {
+            Some(t) => (t.texts().title.clone(), lang.tag()),
+            None => (
+                version
+                    .map(|v| v.content().title.clone())
+                    .unwrap_or_default(),
+                "sv",
+            ),
+        };
         let owner_id = a.owner_public_body_id();
         let owner = state
             .read(move |conn| Ok(parties::public_bodies_by_ids(conn, &[owner_id])?))
@@ -824,6 +834,7 @@ async fn embed_response(
         let whole_list_href = whole_list_href(&params);
         let page = EmbedPage {
             agreement_title: &title,
+            agreement_title_lang: title_lang,
             public_body_name: &owner,
             as_of,
             include_former,
