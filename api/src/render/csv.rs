@@ -75,6 +75,20 @@ impl Headers {
         }
     }
 
+    /// A row's cells in [`Self::row`]'s order, as the CSV and the workbook write them:
+    /// dates `YYYY-MM-DD`, municipality codes joined with a space, missing values empty.
+    pub fn cells(self, row: &SignatoryRow) -> [Cow<'_, str>; 7] {
+        [
+            Cow::Borrowed(row.name.as_str()),
+            Cow::Borrowed(row.org_number.as_deref().unwrap_or("")),
+            Cow::Borrowed(self.legal_form(SignatoryForm::of(row.legal_form))),
+            Cow::Owned(row.municipality_codes.join(" ")),
+            Cow::Borrowed(row.website.as_deref().unwrap_or("")),
+            Cow::Owned(row.since.to_string()),
+            Cow::Owned(row.until.map(|d| d.to_string()).unwrap_or_default()),
+        ]
+    }
+
     /// A legal form as this header set writes it: its API value, or its Swedish label.
     pub fn legal_form(self, form: SignatoryForm) -> &'static str {
         match self {
@@ -152,20 +166,10 @@ pub fn csv_head(delimiter: Delimiter, headers: Headers) -> Vec<u8> {
 pub fn csv_rows(rows: &[SignatoryRow], delimiter: Delimiter, headers: Headers) -> Vec<u8> {
     let mut writer = writer(Vec::with_capacity(rows.len() * 96), delimiter);
     for row in rows {
-        let codes = row.municipality_codes.join(" ");
-        let since = row.since.to_string();
-        let until = row.until.map(|d| d.to_string()).unwrap_or_default();
-        let fields = [
-            row.name.as_str(),
-            row.org_number.as_deref().unwrap_or(""),
-            headers.legal_form(SignatoryForm::of(row.legal_form)),
-            &codes,
-            row.website.as_deref().unwrap_or(""),
-            &since,
-            &until,
-        ];
+        let cells = headers.cells(row);
+        let guarded = cells.each_ref().map(|c| guard_formula(c));
         writer
-            .write_record(fields.map(guard_formula).iter().map(|f| f.as_bytes()))
+            .write_record(guarded.iter().map(|f| f.as_bytes()))
             .expect("writing CSV to memory");
     }
     into_bytes(writer)

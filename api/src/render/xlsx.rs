@@ -10,7 +10,6 @@
 
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
-use samverkan_domain::party::SignatoryForm;
 
 use super::SignatoryRow;
 use super::csv::Headers;
@@ -50,21 +49,9 @@ pub fn signatories_xlsx(
     }
     sheet.set_freeze_panes(1, 0)?;
     for (r, row) in (1u32..).zip(rows) {
-        let codes = row.municipality_codes.join(" ");
-        let since = row.since.to_string();
-        let until = row.until.map(|d| d.to_string()).unwrap_or_default();
-        let cells = [
-            row.name.as_str(),
-            row.org_number.as_deref().unwrap_or(""),
-            headers.legal_form(SignatoryForm::of(row.legal_form)),
-            &codes,
-            row.website.as_deref().unwrap_or(""),
-            &since,
-            &until,
-        ];
-        for (col, cell) in (0u16..).zip(cells) {
+        for (col, cell) in (0u16..).zip(headers.cells(row)) {
             if !cell.is_empty() {
-                sheet.write_string_with_format(r, col, cell, &text)?;
+                sheet.write_string_with_format(r, col, cell.as_ref(), &text)?;
             }
         }
     }
