@@ -2,6 +2,8 @@
 //! steering group's decision, activity references checked against the current version,
 //! dated status changes, and participation by a representative for its own organisation.
 
+use std::sync::Barrier;
+
 use samverkan_domain::access::Role;
 use samverkan_e2e::*;
 use serde_json::{Value, json};
@@ -425,5 +427,54 @@ e2e!(
         let member = app.token("ingen-plats", &[Role::SteeringMember], None, &[]);
         app.post(&activities, Some(&member), &activity(json!([1]), json!([])))
             .assert_problem(403);
+    }
+);
+
+e2e!(
+    concurrent_adoptions_of_overlapping_plans_give_exactly_one,
+    |app| {
+        let s = setup(app);
+        // Eight drafts that all cover 2026-06-30, adopted at once: the agreement's row lock
+        // decides them one after the other, so exactly one is adopted.
+        let plans: Vec<Uuid> = (0..8)
+            .map(|i| {
+                let from = format!("2026-0{}-01", i % 6 + 1);
+                draft(app, &s, &format!("Förslag nr {i}"), &from, "2026-12-31").id()
+            })
+            .collect();
+        let barrier = Barrier::new(plans.len());
+        let answers: Vec<Resp> = std::thread::scope(|scope| {
+            let handles: Vec<_> = plans
+                .iter()
+                .map(|plan| {
+                    let barrier = &barrier;
+                    let s = &s;
+                    scope.spawn(move || {
+                        barrier.wait();
+                        app.post(
+                            &format!("{}/{plan}/adoption", s.base),
+                            Some(&s.admin),
+                            &committee(),
+                        )
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("request thread"))
+                .collect()
+        });
+        let adopted = answers.iter().filter(|r| r.status == 200).count();
+        assert_eq!(
+            adopted,
+            1,
+            "{:?}",
+            answers.iter().map(|r| &r.text).collect::<Vec<_>>()
+        );
+        for r in answers.iter().filter(|r| r.status != 200) {
+            assert_eq!(r.assert_problem(409).json["code"], "action_plan_overlaps");
+        }
+        let listed = app.get(&s.base);
+        assert_eq!(listed.json["items"].as_array().map(Vec::len), Some(1));
     }
 );
