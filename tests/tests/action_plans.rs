@@ -270,12 +270,26 @@ e2e!(activity_references_and_status_changes, |app| {
             .error_fields(),
         ["due_on"]
     );
-    let added = app.post(
-        &activities,
-        Some(&s.admin),
-        &activity(json!([1, 2]), json!([])),
-    );
+    // A retry with the same Idempotency-Key adds nothing more.
+    let auth = format!("Bearer {}", s.admin);
+    let body = serde_json::to_vec(&activity(json!([1, 2]), json!([]))).expect("json");
+    let send = || {
+        app.send(
+            "POST",
+            &activities,
+            &[
+                ("authorization", auth.as_str()),
+                ("idempotency-key", "aktivitet-1"),
+            ],
+            Some(("application/json", body.clone())),
+        )
+    };
+    let added = send();
     assert_eq!(added.status, 201, "{}", added.text);
+    assert_eq!(send().text, added.text);
+    assert_eq!(added.json["activities"].as_array().map(Vec::len), Some(1));
+    let now = app.get_as(&format!("{}/{plan}", s.base), &s.admin);
+    assert_eq!(now.json["activities"].as_array().map(Vec::len), Some(1));
     let act = &added.json["activities"][0];
     assert_eq!(act["status"], "planned");
     assert_eq!(act["principles"], json!([1, 2]));

@@ -651,7 +651,7 @@ pub struct ActivityRequest {
 #[utoipa::path(
     tag = "action-plans", operation_id = "add_action_plan_activity",
     request_body = ActivityRequest,
-    params(("id" = Uuid, Path, description = "The agreement's id"), ("plan_id" = Uuid, Path, description = "The plan's id")),
+    params(("id" = Uuid, Path, description = "The agreement's id"), ("plan_id" = Uuid, Path, description = "The plan's id"), ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body returns the original response")),
     responses(
         (status = 201, description = "The plan with the activity added", body = ActionPlanView, headers(("Location" = String))),
         (status = 409, description = "The plan's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem),
@@ -661,51 +661,61 @@ pub struct ActivityRequest {
 )]
 #[post("/agreements/{id}/action-plans/{plan_id}/activities")]
 async fn add_activity(
+    req: HttpRequest,
     state: Data<AppState>,
     Authenticated(principal): Authenticated,
     path: Path<(Uuid, Uuid)>,
     body: Json<ActivityRequest>,
 ) -> ApiResult<HttpResponse> {
     let (agreement_id, plan_id) = path.into_inner();
-    let r = body.0;
+    let request = body.0;
+    let r = request.clone();
     let caller = principal.clone();
-    let response = transition(
-        &state,
-        principal,
-        agreement_id,
-        plan_id,
-        move |conn, a, plan, _, today| {
-            edit_only(conn, &caller, a, today)?;
-            let content = a.current_version().map(|v| v.content());
-            let id = Uuid::now_v7();
-            plan.add_activity(
-                id,
-                ActivityInput {
-                    title: r.title,
-                    description: r.description,
-                    principles: r.principles,
-                    development_areas: r.development_areas,
-                    responsible_parties: r.responsible_parties,
-                    due_on: r.due_on,
-                    period_from: r.period_from,
-                    period_to: r.period_to,
-                },
-                content,
-                today,
-                &caller.sub,
-            )?;
-            Ok((ChangeType::ActionPlanActivityAdded, Some(id)))
-        },
-    )
-    .await?;
-    let mut response = response;
-    *response.status_mut() = actix_web::http::StatusCode::CREATED;
-    response.headers_mut().insert(
-        actix_web::http::header::LOCATION,
-        actix_web::http::header::HeaderValue::from_str(&location(agreement_id, plan_id))
-            .map_err(|e| ApiError::Internal(e.to_string()))?,
-    );
-    Ok(response)
+    let clock = state.clock.clone();
+    create_once(&state, &req, &principal.sub, &request, move |conn| {
+        let today = clock.today();
+        let a = visible_agreement(conn, agreement_id, Some(&caller))?;
+        let before = store::plans_of_agreement_for_update(conn, agreement_id)?
+            .into_iter()
+            .find(|p| p.plan.id == plan_id)
+            .ok_or(ApiError::NotFound)?;
+        edit_only(conn, &caller, &a, today)?;
+        let content = a.current_version().map(|v| v.content());
+        let id = Uuid::now_v7();
+        let mut plan = before.plan.clone();
+        let r = r.clone();
+        plan.add_activity(
+            id,
+            ActivityInput {
+                title: r.title,
+                description: r.description,
+                principles: r.principles,
+                development_areas: r.development_areas,
+                responsible_parties: r.responsible_parties,
+                due_on: r.due_on,
+                period_from: r.period_from,
+                period_to: r.period_to,
+            },
+            content,
+            today,
+            &caller.sub,
+        )?;
+        let now = clock.now();
+        let saved = store::save_plan(conn, &plan, before.row_version, now)?;
+        record_change(
+            conn,
+            ChangeType::ActionPlanActivityAdded,
+            &saved.plan,
+            PlanSubject::Activity(id),
+            now,
+        )?;
+        Created::new(
+            location(agreement_id, plan_id),
+            Some(saved.row_version),
+            &view_of(conn, &saved.plan)?,
+        )
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
