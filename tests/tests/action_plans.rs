@@ -492,3 +492,43 @@ e2e!(
         assert_eq!(listed.json["items"].as_array().map(Vec::len), Some(1));
     }
 );
+
+e2e!(the_calendar_shows_when_the_next_plan_is_due, |app| {
+    app.set_today("2026-03-01");
+    let body = app.public_body("municipality", "0181");
+    let admin = app.agreement_admin(body);
+    let agreement = app.adopted_agreement(&admin, body, "0181", json!({"action_plan_months": 12}));
+    let s = Setup {
+        agreement,
+        admin,
+        base: format!("/api/v1/agreements/{agreement}/action-plans"),
+    };
+    let calendar = format!("/api/v1/agreements/{agreement}/calendar");
+    let plan_items = |r: &Resp| -> Vec<Value> {
+        r.json["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|i| i["kind"] == "action_plan")
+            .cloned()
+            .collect()
+    };
+    // A draft is not a plan in force: nothing is due yet.
+    let plan = draft(app, &s, "Handlingsplan 2026", "2026-01-01", "2026-12-31").id();
+    assert_eq!(plan_items(&app.get(&calendar)), Vec::<Value>::new());
+    let adopted = app.post(
+        &format!("{}/{plan}/adoption", s.base),
+        Some(&s.admin),
+        &committee(),
+    );
+    assert_eq!(adopted.status, 200, "{}", adopted.text);
+    let due = plan_items(&app.get(&calendar));
+    assert_eq!(
+        due,
+        vec![
+            json!({"kind": "action_plan", "due_on": "2027-01-01", "overdue": false, "last_done_on": "2026-02-01"})
+        ]
+    );
+    app.set_today("2027-01-02");
+    assert_eq!(plan_items(&app.get(&calendar))[0]["overdue"], true);
+});

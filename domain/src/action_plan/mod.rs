@@ -591,6 +591,29 @@ impl ActionPlan {
     }
 }
 
+/// When the next plan is due: `months` after the start of the latest plan adopted (in force
+/// or closed), overdue once that day has passed; nothing before a first plan is adopted or
+/// without a cadence. Its `last_done_on` is the latest plan's adoption.
+pub fn next_plan_due(
+    plans: &[ActionPlan],
+    months: Option<u32>,
+    today: NaiveDate,
+) -> Option<agreement::DueItem> {
+    let months = months.filter(|&m| m > 0)?;
+    let latest = plans
+        .iter()
+        .filter(|p| p.state != PlanState::Draft)
+        .max_by_key(|p| (p.period_from, p.id))?;
+    let due_on =
+        agreement::add_months(latest.period_from, months).filter(|d| crate::dates::accepted(*d))?;
+    Some(agreement::DueItem {
+        kind: agreement::DueKind::ActionPlan,
+        due_on,
+        overdue: due_on < today,
+        last_done_on: latest.adopted_on,
+    })
+}
+
 /// Whether a cited steering-group decision may adopt a plan: of this agreement's group,
 /// of kind `adopt_action_plan`, and valid (balanced and quorate) on the current records.
 pub fn check_steering_decision(

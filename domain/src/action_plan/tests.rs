@@ -291,3 +291,29 @@ fn participation_is_for_signatories_and_can_be_withdrawn() {
         "unknown_activity"
     );
 }
+
+#[test]
+fn the_next_plan_is_due_months_after_the_latest_adopted_plan_starts() {
+    let mut current = plan(1, date(2026, 1, 1), date(2026, 12, 31));
+    let draft_only = plan(2, date(2027, 1, 1), date(2027, 12, 31));
+    assert_eq!(
+        next_plan_due(&[current.clone()], Some(12), date(2026, 3, 1)),
+        None,
+        "nothing before a first plan is adopted"
+    );
+    current
+        .adopt(committee(), date(2026, 1, 20), date(2026, 2, 1), &[])
+        .expect("adopted");
+    let plans = [current, draft_only];
+    let due = next_plan_due(&plans, Some(12), date(2026, 3, 1)).expect("due");
+    assert_eq!(due.kind, crate::agreement::DueKind::ActionPlan);
+    assert_eq!(due.due_on, date(2027, 1, 1));
+    assert!(!due.overdue);
+    assert_eq!(due.last_done_on, Some(date(2026, 1, 20)));
+    assert!(
+        next_plan_due(&plans, Some(12), date(2027, 1, 2))
+            .expect("due")
+            .overdue
+    );
+    assert_eq!(next_plan_due(&plans, None, date(2026, 3, 1)), None);
+}
