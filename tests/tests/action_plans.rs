@@ -315,6 +315,13 @@ e2e!(activity_references_and_status_changes, |app| {
             .error_fields(),
         ["on"]
     );
+    // An activity the plan does not have is an unknown path id.
+    app.post(
+        &format!("{activities}/{}/status-changes", Uuid::now_v7()),
+        Some(&s.admin),
+        &json!({"status": "done", "on": "2026-03-01", "note": "Okänd"}),
+    )
+    .assert_problem(404);
     let done = status("done", "2026-03-01", "Träffen hölls med 14 föreningar.");
     assert_eq!(done.status, 200, "{}", done.text);
     let history = &done.json["activities"][0]["history"];

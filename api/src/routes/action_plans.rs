@@ -316,6 +316,15 @@ async fn transition(
     changed(&view, Some(record.row_version))
 }
 
+/// An activity named in the path exists in the plan, else 404 like any unknown path id.
+fn require_activity(plan: &ActionPlan, activity_id: Uuid) -> ApiResult<()> {
+    if plan.activities.iter().any(|a| a.id == activity_id) {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
 fn edit_only(
     conn: &mut DbConnection,
     principal: &Principal,
@@ -761,6 +770,7 @@ async fn change_activity_status(
         plan_id,
         move |conn, a, plan, _, today| {
             edit_only(conn, &caller, a, today)?;
+            require_activity(plan, activity_id)?;
             plan.change_activity_status(
                 activity_id,
                 StatusChange {
@@ -832,6 +842,7 @@ async fn set_participation(
                 .filter(|r| r.accession.is_signatory_on(today))
                 .map(|r| r.accession.signatory().id())
                 .collect();
+            require_activity(&before.plan, activity_id)?;
             let mut plan = before.plan.clone();
             let changed_any = plan.set_participation(
                 activity_id,
