@@ -2,9 +2,9 @@
 //! `accessions.document`, `action_plans.document`): storage's own serialised types,
 //! converted to and from the domain's types here and nowhere else. The domain's aggregates
 //! have no serde of their own, so renaming a field in the domain cannot silently change what
-//! is stored, and what is
-//! stored cannot change the API's JSON. Value enums (states, kinds, channels) are written as
-//! their stored text, the same text their columns hold (`enum_text` in the domain).
+//! is stored, and what is stored cannot change the API's JSON. Value enums (states, kinds,
+//! channels) are written as their stored text, the same text their columns hold (`enum_text`
+//! in the domain).
 //!
 //! # Versions
 //!
