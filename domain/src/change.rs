@@ -125,6 +125,27 @@ pub enum ChangeType {
     #[serde(rename = "steering_group.decision_recorded")]
     #[strum(serialize = "steering_group.decision_recorded")]
     SteeringGroupDecisionRecorded,
+    /// A draft action plan was created (never public).
+    #[serde(rename = "action_plan.drafted")]
+    #[strum(serialize = "action_plan.drafted")]
+    ActionPlanDrafted,
+    #[serde(rename = "action_plan.adopted")]
+    #[strum(serialize = "action_plan.adopted")]
+    ActionPlanAdopted,
+    #[serde(rename = "action_plan.closed")]
+    #[strum(serialize = "action_plan.closed")]
+    ActionPlanClosed,
+    /// An activity was added to a plan (public once the plan is adopted).
+    #[serde(rename = "action_plan.activity_added")]
+    #[strum(serialize = "action_plan.activity_added")]
+    ActionPlanActivityAdded,
+    #[serde(rename = "action_plan.activity_status_changed")]
+    #[strum(serialize = "action_plan.activity_status_changed")]
+    ActionPlanActivityStatusChanged,
+    /// A signatory opted in or out of an activity.
+    #[serde(rename = "action_plan.participation_changed")]
+    #[strum(serialize = "action_plan.participation_changed")]
+    ActionPlanParticipationChanged,
 }
 
 crate::enum_text::enum_text!(ChangeType);
@@ -149,6 +170,7 @@ impl ChangeType {
                 | Self::AccessionCancelled
                 | Self::AccessionReconfirmationRequested
                 | Self::AccessionContactPersonUpdated
+                | Self::ActionPlanDrafted
         )
     }
 
@@ -245,7 +267,7 @@ mod tests {
             let text = t.as_str();
             let (area, event) = text.split_once('.').expect("area.event");
             assert!(
-                ["agreement", "accession", "steering_group"].contains(&area),
+                ["agreement", "accession", "steering_group", "action_plan"].contains(&area),
                 "{text}"
             );
             assert!(

@@ -90,5 +90,7 @@ mod tests {
         agree::<Seat>();
         agree::<Side>();
         agree::<crate::change::ChangeType>();
+        agree::<crate::action_plan::PlanState>();
+        agree::<crate::action_plan::ActivityStatus>();
     }
 }

@@ -6,6 +6,7 @@
 //! - `agreement`: the agreement lifecycle, versions, settings, the follow-up calendar.
 //! - `steering`: steering groups, parity, quorum, meetings and decisions.
 //! - `accession`: the accession state machine and who may drive it.
+//! - `action_plan`: action plans, their activities, statuses and participation.
 //! - `access`: the caller and its roles.
 //! - `change`: the catalogue of changes the feed and webhooks publish.
 //! - `collation`: Swedish alphabetical order.
@@ -13,6 +14,7 @@
 
 pub mod access;
 pub mod accession;
+pub mod action_plan;
 pub mod agreement;
 pub mod change;
 pub mod collation;

@@ -5,6 +5,7 @@
 //! domain's errors.
 
 pub mod accessions;
+pub mod action_plans;
 pub mod agreements;
 pub mod changes;
 pub mod db;

@@ -248,3 +248,17 @@ diesel::table! {
         private_payload -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    action_plans (id) {
+        id -> Text,
+        agreement_id -> Text,
+        state -> Text,
+        period_from -> Date,
+        period_to -> Date,
+        document -> Text,
+        row_version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

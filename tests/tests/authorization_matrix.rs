@@ -216,6 +216,32 @@ const TABLE: &[(&str, &str, [Expect; 7])] = &[
         "adopted",
         [U, F, F, F, OK, OK, F],
     ),
+    // ---- action plans (issue 17): administrators, co-administrators and seated steering
+    // members edit (the rightful caller here is the seated member); a draft plan is theirs.
+    ("list_action_plans", "adopted", OPEN),
+    ("list_action_plans", "draft", PRIVATE),
+    ("get_action_plan", "adopted", OPEN),
+    ("get_action_plan", "draft plan", PRIVATE),
+    ("create_action_plan", "adopted", [U, F, F, F, NEW, NEW, NEW]),
+    ("adopt_action_plan", "adopted", [U, F, F, F, OK, OK, OK]),
+    ("close_action_plan", "adopted", [U, F, F, F, OK, OK, OK]),
+    (
+        "add_action_plan_activity",
+        "adopted",
+        [U, F, F, F, NEW, NEW, NEW],
+    ),
+    (
+        "change_action_plan_activity_status",
+        "adopted",
+        [U, F, F, F, OK, OK, OK],
+    ),
+    // Participation: the organisation's own representative (the rightful caller), or an
+    // administrator on its behalf; never another organisation's representative.
+    (
+        "set_action_plan_participation",
+        "adopted",
+        [U, F, F, F, OK, OK, F],
+    ),
     // ---- accessions
     ("list_signatories", "adopted", OPEN),
     ("list_signatories", "draft", PRIVATE),
@@ -404,6 +430,10 @@ struct World {
     review: Uuid,
     /// A renegotiation request filed by the municipality on `adopted`.
     renegotiation: Uuid,
+    /// On `adopted`: an adopted action plan with one activity, and a draft plan.
+    plan: Uuid,
+    activity: Uuid,
+    draft_plan: Uuid,
     counter: Cell<u32>,
 }
 
@@ -427,6 +457,14 @@ fn group_config() -> Value {
 
 fn adoption(date: &str) -> Value {
     json!({"decided_by": "Kommunfullmäktige", "decision_date": date, "diary_number": "KS 2025/7", "valid_from": date, "valid_until": null})
+}
+
+fn plan_adoption() -> Value {
+    json!({"adopted_by": {"kind": "external_body", "name": "Kultur- och fritidsnämnden", "decision_date": "2024-01-20", "diary_number": "KFN 2024/12"}, "adopted_on": "2024-02-01"})
+}
+
+fn plan_activity() -> Value {
+    json!({"title": "Dialogträff om lokaler", "description": "Föreningar och förvaltning ses.", "principles": [1], "responsible_parties": ["Kultur- och fritidsförvaltningen"], "due_on": "2024-06-30"})
 }
 
 fn created(r: &Resp) -> Uuid {
@@ -485,6 +523,9 @@ impl World {
             public_body,
             review: Uuid::nil(),
             renegotiation: Uuid::nil(),
+            plan: Uuid::nil(),
+            activity: Uuid::nil(),
+            draft_plan: Uuid::nil(),
             counter: Cell::new(0),
         };
         let (adopted, meeting, membership) = w.group_with_meeting(app);
@@ -511,7 +552,44 @@ impl World {
             &json!({"kind": "follow_up", "done_on": "2024-06-01", "summary": "Årlig uppföljning genomförd."}),
         ));
         w.renegotiation = w.renegotiation_on(app, adopted);
+        (w.plan, w.activity) = w.plan_with_activity(app, adopted);
+        w.draft_plan = w.draft_plan_on(app, adopted);
         w
+    }
+
+    /// A draft action plan on `agreement`, for 2025.
+    fn draft_plan_on(&self, app: &TestApp, agreement: Uuid) -> Uuid {
+        created(&app.post(
+            &format!("/api/v1/agreements/{agreement}/action-plans"),
+            Some(&self.admin),
+            &json!({"title": "Handlingsplan 2025", "period_from": "2025-01-01", "period_to": "2025-12-31"}),
+        ))
+    }
+
+    /// An action plan for 2024 on `agreement`, adopted by a committee, with one activity.
+    fn plan_with_activity(&self, app: &TestApp, agreement: Uuid) -> (Uuid, Uuid) {
+        let base = format!("/api/v1/agreements/{agreement}/action-plans");
+        let plan = created(&app.post(
+            &base,
+            Some(&self.admin),
+            &json!({"title": "Handlingsplan 2024", "period_from": "2024-01-01", "period_to": "2024-12-31"}),
+        ));
+        created(&app.post(
+            &format!("{base}/{plan}/adoption"),
+            Some(&self.admin),
+            &plan_adoption(),
+        ));
+        let r = app.post(
+            &format!("{base}/{plan}/activities"),
+            Some(&self.admin),
+            &plan_activity(),
+        );
+        assert_eq!(r.status, 201, "fixture: {}", r.text);
+        let activity = r.json["activities"][0]["id"]
+            .as_str()
+            .and_then(|id| Uuid::parse_str(id).ok())
+            .expect("an activity id");
+        (plan, activity)
     }
 
     /// A renegotiation request filed by the municipality on `agreement`.
@@ -933,6 +1011,92 @@ impl World {
                     call.param("meeting_id", meeting).body(json!({"kind": "adopt_action_plan", "subject": "Handlingsplan 2024–2025", "subject_id": null, "text": "Styrgruppen antar handlingsplanen."}))
                 }
             }
+            "list_action_plans" => Call::new(admin).param("id", self.agreement(case)),
+            "get_action_plan" => {
+                let plan = if case == "draft plan" {
+                    self.draft_plan
+                } else {
+                    self.plan
+                };
+                Call::new(&self.member)
+                    .param("id", self.adopted)
+                    .param("plan_id", plan)
+            }
+            "create_action_plan" => {
+                let id = if fresh {
+                    self.group_with_meeting(app).0
+                } else {
+                    self.adopted
+                };
+                Call::new(&self.member).param("id", id).body(
+                    json!({"title": "Handlingsplan 2026", "period_from": "2026-01-01", "period_to": "2026-12-31"}),
+                )
+            }
+            "adopt_action_plan" => {
+                let (id, plan) = if fresh {
+                    let id = self.group_with_meeting(app).0;
+                    (id, self.draft_plan_on(app, id))
+                } else {
+                    (self.adopted, self.draft_plan)
+                };
+                let mut body = plan_adoption();
+                body["adopted_on"] = json!("2024-02-01");
+                Call::new(&self.member)
+                    .param("id", id)
+                    .param("plan_id", plan)
+                    .body(body)
+            }
+            "close_action_plan"
+            | "add_action_plan_activity"
+            | "change_action_plan_activity_status" => {
+                let (id, (plan, activity)) = if fresh {
+                    let id = self.group_with_meeting(app).0;
+                    (id, self.plan_with_activity(app, id))
+                } else {
+                    (self.adopted, (self.plan, self.activity))
+                };
+                let today = app.clock.today().format("%Y-%m-%d").to_string();
+                let call = Call::new(&self.member)
+                    .param("id", id)
+                    .param("plan_id", plan);
+                match op {
+                    "close_action_plan" => call.body(json!({"closed_on": today})),
+                    "add_action_plan_activity" => call.body(plan_activity()),
+                    _ => call.param("activity_id", activity).body(
+                        json!({"status": "in_progress", "on": today, "note": "Arbetet har börjat."}),
+                    ),
+                }
+            }
+            "set_action_plan_participation" => {
+                let (id, (plan, activity), org, rep) = if fresh {
+                    let id = self.group_with_meeting(app).0;
+                    let (org, rep) = self.new_org(app);
+                    let accession = created(&app.post(
+                        &format!("/api/v1/agreements/{id}/accessions"),
+                        Some(&rep),
+                        &application(org),
+                    ));
+                    let r = app.post(
+                        &format!("/api/v1/accessions/{accession}/approval"),
+                        Some(&self.admin),
+                        &json!({"approved_on": "2024-03-01", "decision_id": null}),
+                    );
+                    assert_eq!(r.status, 200, "fixture: {}", r.text);
+                    (id, self.plan_with_activity(app, id), org, rep)
+                } else {
+                    (
+                        self.adopted,
+                        (self.plan, self.activity),
+                        self.org,
+                        self.rep.clone(),
+                    )
+                };
+                Call::new(&rep)
+                    .param("id", id)
+                    .param("plan_id", plan)
+                    .param("activity_id", activity)
+                    .body(json!({"organization_id": org, "participating": true}))
+            }
             "submit_accession" => {
                 if case == "draft" {
                     return Call::new(admin)
@@ -1054,6 +1218,7 @@ impl World {
             format!("/api/v1/agreements/{a}/renegotiation-requests"),
             format!("/api/v1/agreements/{a}/reviews"),
             format!("/api/v1/agreements/{a}/accessions"),
+            format!("/api/v1/agreements/{a}/action-plans"),
             format!("/api/v1/agreements/{d}"),
             format!("/api/v1/agreements/{d}/steering-group"),
             format!("/api/v1/agreements/{d}/steering-group/memberships"),

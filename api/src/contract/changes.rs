@@ -28,7 +28,8 @@ pub struct Change {
     /// Whether anyone may see this change.
     pub public: bool,
     /// `AgreementChangePayload` for `agreement.*`, `AccessionChangePayload` for
-    /// `accession.*`, `SteeringGroupChangePayload` for `steering_group.*`.
+    /// `accession.*`, `SteeringGroupChangePayload` for `steering_group.*`,
+    /// `ActionPlanChangePayload` for `action_plan.*`.
     pub payload: ChangePayload,
     /// For the agreement's administrators and platform administrators: what their views add
     /// (for accessions); `null` for everyone else and when there is none.
@@ -51,6 +52,26 @@ pub enum ChangePayload {
     Accession(AccessionChangePayload),
     Agreement(AgreementChangePayload),
     SteeringGroup(SteeringGroupChangePayload),
+    ActionPlan(ActionPlanChangePayload),
+}
+
+/// `action_plan.*`: the plan as its public view shows it, and the activity the change is
+/// about. Participants are named by organisation, never by person.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionPlanChangePayload {
+    pub action_plan_id: Uuid,
+    pub state: samverkan_domain::action_plan::PlanState,
+    pub title: String,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    /// For `activity_added`, `activity_status_changed` and `participation_changed`.
+    pub activity_id: Option<Uuid>,
+    /// For `activity_added` and `activity_status_changed`: the status after the change.
+    pub activity_status: Option<samverkan_domain::action_plan::ActivityStatus>,
+    /// For `participation_changed`: the organisation that opted in or out, and which.
+    pub organization_name: Option<String>,
+    pub participating: Option<bool>,
 }
 
 /// `agreement.*`: the agreement as its public view shows it after the change.

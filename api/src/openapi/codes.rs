@@ -3,6 +3,7 @@
 //! restated by hand), named here per operation and per area.
 
 use samverkan_domain::accession::{AccessionField, AccessionRule};
+use samverkan_domain::action_plan::{ActionPlanField, ActionPlanRule};
 use samverkan_domain::agreement::{AgreementField, AgreementRule};
 use samverkan_domain::error::{Catalogue, CommonField};
 use samverkan_domain::org_number::OrgNumberError;
@@ -41,6 +42,7 @@ pub fn rule_codes(operation_id: &str, tag: &str, keyed: bool) -> Vec<&'static st
         ("accessions", _) => vec![AccessionRule::CODES],
         ("steering", "create_steering_group") => vec![GroupStorageRule::CODES],
         ("steering", _) => vec![SteeringRule::CODES],
+        ("action-plans", _) => vec![ActionPlanRule::CODES],
         _ => vec![],
     };
     if keyed {
@@ -71,6 +73,7 @@ pub fn field_codes(tag: &str) -> Vec<&'static str> {
         ],
         "accessions" => vec![AccessionField::CODES],
         "steering" => vec![SteeringField::CODES],
+        "action-plans" => vec![ActionPlanField::CODES],
         _ => vec![],
     });
     union(&lists)
@@ -82,6 +85,7 @@ pub fn all_rule_codes() -> Vec<&'static str> {
         AgreementRule::CODES,
         AccessionRule::CODES,
         SteeringRule::CODES,
+        ActionPlanRule::CODES,
         RegisterRule::CODES,
         GroupStorageRule::CODES,
         RequestRule::CODES,
@@ -99,5 +103,6 @@ pub fn all_field_codes() -> Vec<&'static str> {
         AgreementField::CODES,
         AccessionField::CODES,
         SteeringField::CODES,
+        ActionPlanField::CODES,
     ])
 }

@@ -578,7 +578,8 @@ async fn translate_version(
 /// Read the agreement's follow-up calendar.
 ///
 /// The next follow-up, evaluation, external evaluation and revision dates derived from the
-/// adoption and the cadences, each flagged `overdue` when past and not recorded as done. Empty
+/// adoption and the cadences, each flagged `overdue` when past and not recorded as done, and
+/// the next action plan (`action_plan_months` after the latest adopted plan's start). Empty
 /// before adoption. Never paged.
 #[utoipa::path(
     tag = "agreements", operation_id = "get_agreement_calendar",
@@ -594,15 +595,25 @@ async fn calendar(
     id: Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let record = state
-        .read(move |conn| load_visible(conn, id, caller.as_ref()))
+    let (record, plans) = state
+        .read(move |conn| {
+            let record = load_visible(conn, id, caller.as_ref())?;
+            let plans: Vec<_> = samverkan_persistence::action_plans::plans_of_agreement(conn, id)?
+                .into_iter()
+                .map(|r| r.plan)
+                .collect();
+            Ok((record, plans))
+        })
         .await?;
-    let items = record
-        .agreement
-        .due_items(state.today())
-        .into_iter()
-        .map(DueItem::from)
-        .collect();
+    let today = state.today();
+    let mut due = record.agreement.due_items(today);
+    due.extend(samverkan_domain::action_plan::next_plan_due(
+        &plans,
+        record.agreement.settings().action_plan_months,
+        today,
+    ));
+    due.sort_by_key(|i| (i.due_on, i.kind));
+    let items = due.into_iter().map(DueItem::from).collect();
     json_read(
         &req,
         &DueItemList::whole(items),

@@ -6,6 +6,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod accessions;
+pub mod action_plans;
 pub mod agreements;
 pub mod changes;
 pub mod embed;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(agreements::configure)
                 .configure(steering::configure)
                 .configure(accessions::configure)
+                .configure(action_plans::configure)
                 .configure(signatories::configure)
                 .configure(changes::configure)
                 .configure(open_data::configure),

@@ -11,8 +11,11 @@ use samverkan_persistence::changes::{self as store, NewChange};
 use samverkan_persistence::db::DbConnection;
 use uuid::Uuid;
 
-use crate::contract::changes::{AgreementChangePayload, SteeringGroupChangePayload};
+use crate::contract::changes::{
+    ActionPlanChangePayload, AgreementChangePayload, SteeringGroupChangePayload,
+};
 use crate::problem::{ApiError, ApiResult};
+use samverkan_domain::action_plan::{ActionPlan, PlanState};
 
 fn json<T: serde::Serialize>(value: &T) -> ApiResult<serde_json::Value> {
     serde_json::to_value(value).map_err(|e| ApiError::Internal(format!("change payload: {e}")))
@@ -91,6 +94,72 @@ pub fn steering_group(
     let change = NewChange {
         change_type,
         agreement_id,
+        public,
+        payload: json(&payload)?,
+        private_payload: None,
+    };
+    Ok(store::record(conn, &[change], now)?)
+}
+
+/// What an action-plan change is about beside the plan.
+pub enum PlanSubject<'a> {
+    Plan,
+    Activity(Uuid),
+    Participation {
+        activity_id: Uuid,
+        organization_name: &'a str,
+        participating: bool,
+    },
+}
+
+/// A change of an action plan: public once the plan is adopted and the agreement public
+/// (a draft and what is done to it stay with its editors).
+pub fn action_plan(
+    conn: &mut DbConnection,
+    change_type: ChangeType,
+    plan: &ActionPlan,
+    subject: PlanSubject<'_>,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let mut payload = ActionPlanChangePayload {
+        action_plan_id: plan.id,
+        state: plan.state,
+        title: plan.title.clone(),
+        period_from: plan.period_from,
+        period_to: plan.period_to,
+        activity_id: None,
+        activity_status: None,
+        organization_name: None,
+        participating: None,
+    };
+    let status_of = |id: Uuid| {
+        plan.activities
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.status())
+    };
+    match subject {
+        PlanSubject::Plan => {}
+        PlanSubject::Activity(id) => {
+            payload.activity_id = Some(id);
+            payload.activity_status = status_of(id);
+        }
+        PlanSubject::Participation {
+            activity_id,
+            organization_name,
+            participating,
+        } => {
+            payload.activity_id = Some(activity_id);
+            payload.organization_name = Some(organization_name.to_owned());
+            payload.participating = Some(participating);
+        }
+    }
+    let public = plan.state != PlanState::Draft
+        && change_type.is_public()
+        && store::agreement_is_public(conn, plan.agreement_id)?;
+    let change = NewChange {
+        change_type,
+        agreement_id: plan.agreement_id,
         public,
         payload: json(&payload)?,
         private_payload: None,

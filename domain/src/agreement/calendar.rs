@@ -48,6 +48,9 @@ pub enum DueKind {
     Evaluation,
     ExternalEvaluation,
     Revision,
+    /// The next action plan: `action_plan_months` after the current plan's start
+    /// (`action_plan::next_plan_due`).
+    ActionPlan,
 }
 
 crate::enum_text::enum_text!(DueKind);

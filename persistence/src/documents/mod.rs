@@ -1,9 +1,10 @@
 //! The stored forms of the aggregates kept as JSON documents (`agreements.document`,
-//! `accessions.document`): storage's own serialised types, converted to and from the
-//! domain's types here and nowhere else. The domain's aggregates have no serde of their own,
-//! so renaming a field in the domain cannot silently change what is stored, and what is
-//! stored cannot change the API's JSON. Value enums (states, kinds, channels) are written as
-//! their stored text, the same text their columns hold (`enum_text` in the domain).
+//! `accessions.document`, `action_plans.document`): storage's own serialised types,
+//! converted to and from the domain's types here and nowhere else. The domain's aggregates
+//! have no serde of their own, so renaming a field in the domain cannot silently change what
+//! is stored, and what is stored cannot change the API's JSON. Value enums (states, kinds,
+//! channels) are written as their stored text, the same text their columns hold (`enum_text`
+//! in the domain).
 //!
 //! # Versions
 //!
@@ -34,9 +35,11 @@
 //! log).
 
 mod accession;
+mod action_plan;
 mod agreement;
 
 pub(crate) use accession::{read_accession, write_accession};
+pub(crate) use action_plan::{read_action_plan, write_action_plan};
 pub(crate) use agreement::{read_agreement, write_agreement};
 
 use serde::Deserialize;
