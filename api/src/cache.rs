@@ -36,13 +36,14 @@ pub const MAX_ENTRIES: usize = 1024;
 /// `EmbedParams`, `AsOf`); any other is ignored by them, so it is left out of the key. The
 /// embed page's theme parameters are applied to the cached page at response time
 /// (`render::theme`), so they are not keys either.
-const RECOGNISED: [&str; 12] = [
+const RECOGNISED: [&str; 13] = [
     "as_of",
     "cursor",
     "delimiter",
     "fragment",
     "headers",
     "include",
+    "labels",
     "lang",
     "limit",
     "municipality",

@@ -125,7 +125,7 @@ e2e!(the_workbook_keeps_the_kommunkod_as_text, |app| {
     assert_eq!(rows[1][5], Data::String("2024-03-01".into()));
 
     // Swedish headers and legal forms, for people.
-    let (_, _, swedish) = get_bytes(app, &format!("{path}?headers=sv"), None);
+    let (_, _, swedish) = get_bytes(app, &format!("{path}?labels=sv"), None);
     let rows = sheet(swedish);
     assert_eq!(rows[0][0], Data::String("Namn".into()));
     assert_eq!(rows[0][3], Data::String("Kommunkoder".into()));
@@ -177,6 +177,11 @@ e2e!(csv_for_people_has_swedish_headers_and_a_named_file, |app| {
     // The cache keeps the two apart.
     assert_eq!(app.get(&path).text, api.text);
     app.get(&format!("{path}?headers=xx")).assert_problem(400);
+    // `labels` is the declared name; `headers`, the first one, is the same.
+    let labelled = app.get(&format!("{path}?labels=sv&delimiter=semicolon"));
+    assert_eq!(labelled.text, sv.text);
+    let bad = app.get(&format!("{path}?labels=xx"));
+    assert_eq!(bad.assert_problem(400).error_fields(), ["labels"]);
 });
 
 /// A GET with `Accept-Encoding`, its status, headers and raw (still encoded) body.

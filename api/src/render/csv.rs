@@ -36,7 +36,7 @@ pub const CSV_HEADER: [&str; 7] = [
     "signatory_until",
 ];
 
-/// The header row in Swedish (`?headers=sv`), for people who open the file themselves.
+/// The header row in Swedish (`?labels=sv`), for people who open the file themselves.
 pub const CSV_HEADER_SV: [&str; 7] = [
     "Namn",
     "Organisationsnummer",
