@@ -125,6 +125,27 @@ pub enum ChangeType {
     #[serde(rename = "steering_group.decision_recorded")]
     #[strum(serialize = "steering_group.decision_recorded")]
     SteeringGroupDecisionRecorded,
+    /// A dialogue meeting or conference was announced (issue 17).
+    #[serde(rename = "dialogue_event.announced")]
+    #[strum(serialize = "dialogue_event.announced")]
+    DialogueEventAnnounced,
+    /// One signatory was invited to an announced event (one change per invitation).
+    #[serde(rename = "dialogue_event.signatory_invited")]
+    #[strum(serialize = "dialogue_event.signatory_invited")]
+    DialogueEventSignatoryInvited,
+    #[serde(rename = "dialogue_event.rescheduled")]
+    #[strum(serialize = "dialogue_event.rescheduled")]
+    DialogueEventRescheduled,
+    #[serde(rename = "dialogue_event.cancelled")]
+    #[strum(serialize = "dialogue_event.cancelled")]
+    DialogueEventCancelled,
+    /// A signatory registered attendees (for administrators: the count, never the names).
+    #[serde(rename = "dialogue_event.registration_recorded")]
+    #[strum(serialize = "dialogue_event.registration_recorded")]
+    DialogueEventRegistrationRecorded,
+    #[serde(rename = "dialogue_event.attendance_recorded")]
+    #[strum(serialize = "dialogue_event.attendance_recorded")]
+    DialogueEventAttendanceRecorded,
 }
 
 crate::enum_text::enum_text!(ChangeType);
@@ -149,6 +170,7 @@ impl ChangeType {
                 | Self::AccessionCancelled
                 | Self::AccessionReconfirmationRequested
                 | Self::AccessionContactPersonUpdated
+                | Self::DialogueEventRegistrationRecorded
         )
     }
 
@@ -245,7 +267,7 @@ mod tests {
             let text = t.as_str();
             let (area, event) = text.split_once('.').expect("area.event");
             assert!(
-                ["agreement", "accession", "steering_group"].contains(&area),
+                ["agreement", "accession", "steering_group", "dialogue_event"].contains(&area),
                 "{text}"
             );
             assert!(

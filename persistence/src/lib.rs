@@ -8,6 +8,7 @@ pub mod accessions;
 pub mod agreements;
 pub mod changes;
 pub mod db;
+pub mod dialogue;
 mod documents;
 pub mod error;
 pub mod idempotency;

@@ -4,6 +4,7 @@
 
 use samverkan_domain::accession::{AccessionField, AccessionRule};
 use samverkan_domain::agreement::{AgreementField, AgreementRule};
+use samverkan_domain::dialogue::{DialogueField, DialogueRule};
 use samverkan_domain::error::{Catalogue, CommonField};
 use samverkan_domain::org_number::OrgNumberError;
 use samverkan_domain::party::PartyField;
@@ -41,6 +42,7 @@ pub fn rule_codes(operation_id: &str, tag: &str, keyed: bool) -> Vec<&'static st
         ("accessions", _) => vec![AccessionRule::CODES],
         ("steering", "create_steering_group") => vec![GroupStorageRule::CODES],
         ("steering", _) => vec![SteeringRule::CODES],
+        ("dialogue", _) => vec![DialogueRule::CODES],
         _ => vec![],
     };
     if keyed {
@@ -71,6 +73,7 @@ pub fn field_codes(tag: &str) -> Vec<&'static str> {
         ],
         "accessions" => vec![AccessionField::CODES],
         "steering" => vec![SteeringField::CODES],
+        "dialogue" => vec![DialogueField::CODES],
         _ => vec![],
     });
     union(&lists)
@@ -85,6 +88,7 @@ pub fn all_rule_codes() -> Vec<&'static str> {
         RegisterRule::CODES,
         GroupStorageRule::CODES,
         RequestRule::CODES,
+        DialogueRule::CODES,
     ])
 }
 
@@ -99,5 +103,6 @@ pub fn all_field_codes() -> Vec<&'static str> {
         AgreementField::CODES,
         AccessionField::CODES,
         SteeringField::CODES,
+        DialogueField::CODES,
     ])
 }

@@ -8,6 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub mod accessions;
 pub mod agreements;
 pub mod changes;
+pub mod dialogue;
 pub mod embed;
 pub mod me;
 pub mod open_data;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(accessions::configure)
                 .configure(signatories::configure)
                 .configure(changes::configure)
-                .configure(open_data::configure),
+                .configure(open_data::configure)
+                .configure(dialogue::configure),
         );
 }
