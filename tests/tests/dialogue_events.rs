@@ -181,7 +181,7 @@ e2e!(
             &json!({"approved_on": "2026-06-01", "decision_id": null}),
         );
         assert_eq!(r.status, 200, "{}", r.text);
-        let (c, _) = (r.json["signatory"]["id"].clone(), ());
+        let c = r.json["signatory"]["id"].clone();
         let r = app.post(
             &format!(
                 "/api/v1/agreements/{}/dialogue-events/{event_id}/registrations",
@@ -420,9 +420,12 @@ e2e!(cancellation_and_rescheduling_show_in_the_calendar, |app| {
     assert!(off_event.contains("SEQUENCE:1\r\n"), "{off_event}");
     assert!(off_event.contains("STATUS:CANCELLED\r\n"), "{off_event}");
     assert!(
-        after.text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
-            || after.text.contains("VERSION:2.0\r\n")
+        after.text.starts_with("BEGIN:VCALENDAR\r\n"),
+        "{}",
+        after.text
     );
+    assert!(after.text.ends_with("END:VCALENDAR\r\n"), "{}", after.text);
+    assert!(after.text.contains("\r\nVERSION:2.0\r\n"), "{}", after.text);
     // The feed's public changes follow the events.
     let types: Vec<String> = feed(app, None)
         .iter()
