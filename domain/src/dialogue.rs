@@ -135,6 +135,10 @@ crate::field_errors! {
             en: "the organiser is a party of the agreement: one of its public bodies or its civil-society party's organisation",
             sv: "arrangören är en part i överenskommelsen: en av dess offentliga aktörer eller den idéburna partens organisation",
         },
+        InstantOutOfRange => "out_of_range" {
+            en: "must lie between 1900-01-01 and 2199-12-31 (UTC)",
+            sv: "måste ligga mellan 1900-01-01 och 2199-12-31 (UTC)",
+        },
         InPast => "in_past" {
             en: "the event cannot start in the past",
             sv: "evenemanget kan inte börja i det förflutna",
@@ -166,6 +170,20 @@ fn check_schedule(
     closes_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) {
+    let mut in_range = true;
+    for (field, at) in [
+        ("starts_at", starts_at),
+        ("ends_at", ends_at),
+        ("registration_closes_at", closes_at),
+    ] {
+        if !crate::dates::accepted(at.date_naive()) {
+            v.push(DialogueField::InstantOutOfRange.at(field));
+            in_range = false;
+        }
+    }
+    if !in_range {
+        return;
+    }
     if ends_at <= starts_at {
         v.push(DialogueField::EndNotAfterStart.at("ends_at"));
     }
@@ -178,9 +196,12 @@ fn check_schedule(
 }
 
 impl EventInput {
-    /// The checked input, texts trimmed.
-    pub fn parse(self, now: DateTime<Utc>) -> Result<Self, DomainError> {
+    /// The checked input, texts trimmed; the organiser one of `parties` (`parties_of`).
+    pub fn parse(self, parties: &[Uuid], now: DateTime<Utc>) -> Result<Self, DomainError> {
         let mut v = Validator::new();
+        if !parties.contains(&self.organiser_party_id) {
+            v.push(DialogueField::NotAParty.at("organiser_party_id"));
+        }
         let title = v.line("title", &self.title, TITLE_MAX);
         let place = v.optional_text("place", self.place.as_deref(), PLACE_MAX);
         let online_link = v.optional_text("online_link", self.online_link.as_deref(), LINK_MAX);
@@ -288,16 +309,35 @@ pub struct DialogueEvent {
 }
 
 impl DialogueEvent {
-    /// Announces an event, inviting `signatories` (the agreement's signatories on the
-    /// announcement day, each once).
+    /// Announces an event of `agreement`, inviting `signatories` (the agreement's
+    /// signatories on the announcement day, each once).
     pub fn announce(
         id: Uuid,
-        agreement_id: Uuid,
+        agreement: &crate::agreement::Agreement,
         input: EventInput,
         signatories: Vec<Uuid>,
         now: DateTime<Utc>,
     ) -> Result<Self, DomainError> {
-        let details = input.parse(now)?;
+        Self::announce_for(
+            id,
+            agreement.id(),
+            &parties_of(agreement),
+            input,
+            signatories,
+            now,
+        )
+    }
+
+    /// `announce`, with the agreement given by its id and parties.
+    pub fn announce_for(
+        id: Uuid,
+        agreement_id: Uuid,
+        parties: &[Uuid],
+        input: EventInput,
+        signatories: Vec<Uuid>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, DomainError> {
+        let details = input.parse(parties, now)?;
         let mut invited = signatories;
         invited.sort();
         invited.dedup();
@@ -423,13 +463,12 @@ impl DialogueEvent {
             return Err(DialogueRule::NotInvited.into());
         }
         if let Some(capacity) = self.details.capacity {
-            let others: u32 = self
+            let others = self
                 .registrations
                 .iter()
                 .filter(|r| r.signatory_id != signatory_id)
-                .map(|r| r.count)
-                .sum();
-            if others + count > capacity {
+                .fold(0_u32, |sum, r| sum.saturating_add(r.count));
+            if others.saturating_add(count) > capacity {
                 return Err(DialogueRule::EventFull {
                     capacity,
                     remaining: capacity.saturating_sub(others),
@@ -495,23 +534,18 @@ impl DialogueEvent {
     }
     /// Places taken by every registration.
     pub fn registered_count(&self) -> u32 {
-        self.registrations.iter().map(|r| r.count).sum()
+        self.registrations
+            .iter()
+            .fold(0, |sum, r| sum.saturating_add(r.count))
     }
 }
 
-/// The organiser is a party of the agreement: a public body that is a party, or the
+/// Who may organise an event of `agreement`: a public body that is a party, or the
 /// organisation (a network) that is its civil-society party.
-pub fn check_organiser(
-    agreement: &crate::agreement::Agreement,
-    party_id: Uuid,
-) -> Result<(), DomainError> {
-    let parties = agreement.party_public_body_ids().iter().copied();
-    let mut parties = parties.chain(agreement.civil_society_party().organization_id);
-    if parties.any(|p| p == party_id) {
-        Ok(())
-    } else {
-        Err(DialogueField::NotAParty.at("organiser_party_id").into())
-    }
+pub fn parties_of(agreement: &crate::agreement::Agreement) -> Vec<Uuid> {
+    let mut parties = agreement.party_public_body_ids().to_vec();
+    parties.extend(agreement.civil_society_party().organization_id);
+    parties
 }
 
 /// Who announces, moves, cancels and records an event: the agreement's administrators and
@@ -538,19 +572,21 @@ mod tests {
             place: Some("Stadshuset, Sal Åsa".into()),
             online_link: None,
             description: None,
-            organiser_party_id: Uuid::from_u128(9),
+            organiser_party_id: ORGANISER,
             capacity,
             registration_closes_at: at(12),
         }
     }
 
+    const ORGANISER: Uuid = Uuid::from_u128(9);
     const A: Uuid = Uuid::from_u128(1);
     const B: Uuid = Uuid::from_u128(2);
 
     fn event(capacity: Option<u32>) -> DialogueEvent {
-        DialogueEvent::announce(
+        DialogueEvent::announce_for(
             Uuid::from_u128(7),
             Uuid::from_u128(8),
+            &[ORGANISER],
             input(capacity),
             vec![B, A, A],
             at(8),
@@ -578,7 +614,10 @@ mod tests {
         i.registration_closes_at = at(15);
         i.place = None;
         i.time_zone = "Europe/Oslo".into();
-        let e = DialogueEvent::announce(Uuid::nil(), Uuid::nil(), i, vec![], at(8)).unwrap_err();
+        i.organiser_party_id = A;
+        let e =
+            DialogueEvent::announce_for(Uuid::nil(), Uuid::nil(), &[ORGANISER], i, vec![], at(8))
+                .unwrap_err();
         let fields: Vec<_> = e.fields().into_iter().map(|(f, _)| f.to_owned()).collect();
         for f in [
             "ends_at",
@@ -589,6 +628,16 @@ mod tests {
         ] {
             assert!(fields.contains(&f.to_owned()), "{f}: {fields:?}");
         }
+    }
+
+    #[test]
+    fn instants_outside_the_accepted_dates_are_refused() {
+        let mut i = input(None);
+        i.ends_at = Utc.with_ymd_and_hms(2300, 1, 1, 0, 0, 0).unwrap();
+        let e =
+            DialogueEvent::announce_for(Uuid::nil(), Uuid::nil(), &[ORGANISER], i, vec![], at(8))
+                .unwrap_err();
+        assert_eq!(e.fields(), [("ends_at", "out_of_range")]);
     }
 
     #[test]

@@ -194,6 +194,24 @@ e2e!(
         // The next event invites it.
         let next = announce(app, &w, &event(&w, "Dialogmöte om bidrag", 20, None));
         assert_eq!(next["invited"].as_array().expect("invited").len(), 3);
+        // Values are checked field by field.
+        let mut bad = event(&w, "Dialogmöte", 22, Some(0));
+        bad["ends_at"] = json!("2026-09-22T12:00:00Z");
+        bad["organiser_party_id"] = json!(c);
+        bad["time_zone"] = json!("Europe/Oslo");
+        let r = app.post(
+            &format!("/api/v1/agreements/{}/dialogue-events", w.agreement),
+            Some(&w.admin),
+            &bad,
+        );
+        let mut fields = r.assert_problem(422).error_fields();
+        fields.sort();
+        assert_eq!(
+            fields,
+            ["capacity", "ends_at", "organiser_party_id", "time_zone"],
+            "{}",
+            r.text
+        );
         // Only the agreement's administrators announce.
         let r = app.post(
             &format!("/api/v1/agreements/{}/dialogue-events", w.agreement),

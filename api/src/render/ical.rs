@@ -68,9 +68,10 @@ mod tests {
     #[test]
     fn text_is_escaped_times_are_utc_and_a_cancellation_shows() {
         let at = |h| Utc.with_ymd_and_hms(2027, 3, 10, h, 0, 0).unwrap();
-        let mut e = DialogueEvent::announce(
+        let mut e = DialogueEvent::announce_for(
             Uuid::from_u128(5),
             Uuid::from_u128(6),
+            &[Uuid::from_u128(1)],
             EventInput {
                 kind: EventKind::Conference,
                 title: "Konferens; dialog, och samtal".into(),

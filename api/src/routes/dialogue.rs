@@ -484,12 +484,10 @@ async fn announce(
                 invited_at: now,
             })
             .collect();
-        let event_input: EventInput = input.clone().into();
-        dialogue::check_organiser(&a, event_input.organiser_party_id)?;
         let event = DialogueEvent::announce(
             Uuid::now_v7(),
-            agreement_id,
-            event_input,
+            &a,
+            EventInput::from(input.clone()),
             invitations.iter().map(|i| i.signatory.id()).collect(),
             now,
         )?;
