@@ -28,6 +28,7 @@ use crate::http::{Visibility, cached_read, changed, json_read};
 use crate::idempotency::{Created, create_once};
 use crate::problem::ApiResult;
 use crate::render::ical;
+use crate::schemas::Field;
 use crate::state::AppState;
 use crate::whole_list_of;
 use crate::workflows::agreements::visible_agreement;
@@ -53,7 +54,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct EventBody {
     pub kind: EventKind,
-    #[schema(example = "Dialogmöte om föreningsbidragen", max_length = 200)]
+    #[schema(schema_with = event_title)]
     pub title: String,
     #[schema(example = "2027-03-10T14:00:00Z")]
     pub starts_at: DateTime<Utc>,
@@ -63,16 +64,16 @@ pub struct EventBody {
     #[schema(example = "Europe/Stockholm")]
     pub time_zone: String,
     /// A place, or an online link (at least one).
-    #[schema(example = "Stadshuset, sal Åsa", max_length = 300)]
+    #[schema(schema_with = event_place)]
     pub place: Option<String>,
-    #[schema(example = "https://möte.example/dialog", max_length = 500)]
+    #[schema(schema_with = event_link)]
     pub online_link: Option<String>,
-    #[schema(max_length = 10000)]
+    #[schema(schema_with = long_text)]
     pub description: Option<String>,
     /// A party of the agreement: one of its public bodies, or its civil-society network.
     pub organiser_party_id: Uuid,
     /// Places; null for no limit.
-    #[schema(minimum = 1, maximum = 10000)]
+    #[schema(schema_with = capacity)]
     pub capacity: Option<u32>,
     /// No later than the start.
     pub registration_closes_at: DateTime<Utc>,
@@ -242,14 +243,14 @@ pub struct RescheduleBody {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub registration_closes_at: DateTime<Utc>,
-    #[schema(max_length = 1000)]
+    #[schema(schema_with = reason)]
     pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelBody {
-    #[schema(max_length = 1000)]
+    #[schema(schema_with = reason)]
     pub reason: Option<String>,
 }
 
@@ -262,23 +263,58 @@ pub struct RegistrationBody {
     /// Names of attendees (personal data: never public). May be fewer than `count`.
     #[schema(example = json!(["Alva Åberg"]))]
     pub names: Vec<String>,
-    #[schema(minimum = 1, maximum = 10000)]
+    #[schema(schema_with = attendee_count)]
     pub count: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttendanceBody {
-    #[schema(maximum = 10000)]
+    #[schema(schema_with = attended)]
     pub attended: u32,
-    #[schema(max_length = 10000)]
+    #[schema(schema_with = summary)]
     pub summary: String,
     /// Decisions or conclusions.
-    #[schema(max_length = 10000)]
+    #[schema(schema_with = long_text)]
     pub conclusions: Option<String>,
     /// Where the minutes are kept (a diary number or document name).
-    #[schema(max_length = 300)]
+    #[schema(schema_with = document_reference)]
     pub document_reference: Option<String>,
+}
+
+// Each constraint from the domain's constant.
+fn event_title() -> Field {
+    Field::text(dialogue::TITLE_MAX, "Dialogmöte om föreningsbidragen")
+}
+fn event_place() -> Field {
+    Field::optional_text(dialogue::PLACE_MAX)
+}
+fn event_link() -> Field {
+    Field::optional_text(dialogue::LINK_MAX).described("An https:// link to the online meeting.")
+}
+fn long_text() -> Field {
+    Field::optional_text(dialogue::DESCRIPTION_MAX)
+}
+fn reason() -> Field {
+    Field::optional_text(dialogue::REASON_MAX)
+}
+fn capacity() -> Field {
+    Field::optional_integer(1, dialogue::ATTENDEES_MAX)
+}
+fn attendee_count() -> Field {
+    Field::integer(1, dialogue::ATTENDEES_MAX)
+}
+fn attended() -> Field {
+    Field::integer(0, dialogue::ATTENDEES_MAX)
+}
+fn summary() -> Field {
+    Field::text(
+        dialogue::DESCRIPTION_MAX,
+        "Vi delade erfarenheter av lokalbokning.",
+    )
+}
+fn document_reference() -> Field {
+    Field::optional_text(dialogue::REFERENCE_MAX)
 }
 
 fn path_of(agreement_id: Uuid, event_id: Uuid) -> String {
