@@ -512,8 +512,11 @@ async fn announce(
             None,
         )?
         .items;
+        // One invitation per signatory, however many lines of the list name it.
+        let mut seen = std::collections::HashSet::new();
         let invitations: Vec<Invitation> = lines
             .into_iter()
+            .filter(|l| seen.insert(l.signatory.id()))
             .map(|l| Invitation {
                 signatory: l.signatory,
                 name: l.name,
