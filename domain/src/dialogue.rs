@@ -548,6 +548,19 @@ pub fn parties_of(agreement: &crate::agreement::Agreement) -> Vec<Uuid> {
     parties
 }
 
+/// Who registers a signatory's attendees and reads its registration: the organisation's
+/// representative, an administrator of the public body, or a platform administrator.
+pub fn may_register(
+    principal: &crate::access::Principal,
+    signatory: crate::accession::Signatory,
+) -> bool {
+    use crate::accession::Signatory;
+    match signatory {
+        Signatory::Organization(id) => principal.is_platform_admin() || principal.represents(id),
+        Signatory::PublicBody(id) => principal.administers_public_body(id),
+    }
+}
+
 /// Who announces, moves, cancels and records an event: the agreement's administrators and
 /// co-administrators (`agreement::may_run`).
 pub use crate::agreement::may_run as may_organise;
@@ -683,6 +696,25 @@ mod tests {
             code(e.register(A, &[], 1, at(11)).unwrap_err()),
             "event_cancelled"
         );
+    }
+
+    #[test]
+    fn a_representative_registers_for_its_own_organisation_only() {
+        use crate::access::{Role, testing::principal};
+        use crate::accession::Signatory;
+        let mut rep = principal(&[Role::OrganizationRep]);
+        rep.organization_ids.insert(A);
+        assert!(may_register(&rep, Signatory::Organization(A)));
+        assert!(!may_register(&rep, Signatory::Organization(B)));
+        assert!(!may_register(&rep, Signatory::PublicBody(A)));
+        let mut admin = principal(&[Role::AgreementAdmin]);
+        admin.public_body_id = Some(B);
+        assert!(may_register(&admin, Signatory::PublicBody(B)));
+        assert!(!may_register(&admin, Signatory::Organization(A)));
+        assert!(may_register(
+            &principal(&[Role::PlatformAdmin]),
+            Signatory::Organization(A)
+        ));
     }
 
     #[test]

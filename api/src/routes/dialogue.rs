@@ -228,15 +228,6 @@ fn registrations(r: &EventRecord, shown: impl Fn(&Signatory) -> bool) -> Vec<Reg
         .collect()
 }
 
-/// Whether the caller acts for this signatory: its organisation's representative, an
-/// administrator of the public body, or a platform administrator.
-fn acts_for(caller: &Principal, signatory: &Signatory) -> bool {
-    match signatory {
-        Signatory::Organization(id) => caller.is_platform_admin() || caller.represents(*id),
-        Signatory::PublicBody(id) => caller.administers_public_body(*id),
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RescheduleBody {
@@ -456,7 +447,7 @@ async fn list_registrations(
         })
         .await?;
     let all = dialogue::may_organise(&principal, &a);
-    let items = registrations(&record, |s| all || acts_for(&principal, s));
+    let items = registrations(&record, |s| all || dialogue::may_register(&principal, *s));
     json_read(
         &req,
         &RegistrationList::whole(items),
@@ -714,11 +705,11 @@ async fn register(
                 .find(|i| i.signatory.id() == b.signatory_id)
                 .cloned();
             match &invitation {
-                Some(i) => require_that(acts_for(caller, &i.signatory))?,
+                Some(i) => require_that(dialogue::may_register(caller, i.signatory))?,
                 // Anyone acting for the id learns it was not invited; others are refused.
                 None => require_that(
-                    caller.represents(b.signatory_id)
-                        || caller.administers_public_body(b.signatory_id),
+                    dialogue::may_register(caller, Signatory::Organization(b.signatory_id))
+                        || dialogue::may_register(caller, Signatory::PublicBody(b.signatory_id)),
                 )?,
             }
             record
