@@ -146,6 +146,27 @@ pub enum ChangeType {
     #[serde(rename = "action_plan.participation_changed")]
     #[strum(serialize = "action_plan.participation_changed")]
     ActionPlanParticipationChanged,
+    /// A dialogue meeting or conference was announced (issue 17).
+    #[serde(rename = "dialogue_event.announced")]
+    #[strum(serialize = "dialogue_event.announced")]
+    DialogueEventAnnounced,
+    /// One signatory was invited to an announced event (one change per invitation).
+    #[serde(rename = "dialogue_event.signatory_invited")]
+    #[strum(serialize = "dialogue_event.signatory_invited")]
+    DialogueEventSignatoryInvited,
+    #[serde(rename = "dialogue_event.rescheduled")]
+    #[strum(serialize = "dialogue_event.rescheduled")]
+    DialogueEventRescheduled,
+    #[serde(rename = "dialogue_event.cancelled")]
+    #[strum(serialize = "dialogue_event.cancelled")]
+    DialogueEventCancelled,
+    /// A signatory registered attendees (for administrators: the count, never the names).
+    #[serde(rename = "dialogue_event.registration_recorded")]
+    #[strum(serialize = "dialogue_event.registration_recorded")]
+    DialogueEventRegistrationRecorded,
+    #[serde(rename = "dialogue_event.attendance_recorded")]
+    #[strum(serialize = "dialogue_event.attendance_recorded")]
+    DialogueEventAttendanceRecorded,
 }
 
 crate::enum_text::enum_text!(ChangeType);
@@ -171,6 +192,7 @@ impl ChangeType {
                 | Self::AccessionReconfirmationRequested
                 | Self::AccessionContactPersonUpdated
                 | Self::ActionPlanDrafted
+                | Self::DialogueEventRegistrationRecorded
         )
     }
 
@@ -267,7 +289,14 @@ mod tests {
             let text = t.as_str();
             let (area, event) = text.split_once('.').expect("area.event");
             assert!(
-                ["agreement", "accession", "steering_group", "action_plan"].contains(&area),
+                [
+                    "agreement",
+                    "accession",
+                    "steering_group",
+                    "action_plan",
+                    "dialogue_event",
+                ]
+                .contains(&area),
                 "{text}"
             );
             assert!(

@@ -19,6 +19,7 @@ pub mod agreement;
 pub mod change;
 pub mod collation;
 pub mod dates;
+pub mod dialogue;
 mod enum_text;
 pub mod error;
 pub mod org_number;

@@ -387,6 +387,7 @@ pub enum LockableTable {
     Agreements,
     SteeringGroups,
     Accessions,
+    DialogueEvents,
 }
 
 impl LockableTable {
@@ -397,6 +398,7 @@ impl LockableTable {
             Self::Agreements => "agreements",
             Self::SteeringGroups => "steering_groups",
             Self::Accessions => "accessions",
+            Self::DialogueEvents => "dialogue_events",
         }
     }
 }

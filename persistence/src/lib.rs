@@ -9,6 +9,7 @@ pub mod action_plans;
 pub mod agreements;
 pub mod changes;
 pub mod db;
+pub mod dialogue;
 mod documents;
 pub mod error;
 pub mod idempotency;

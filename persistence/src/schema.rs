@@ -216,7 +216,32 @@ diesel::allow_tables_to_appear_in_same_query!(
     accession_history,
     signatory_terms,
     changes,
+    dialogue_events,
+    dialogue_invitations,
 );
+
+diesel::table! {
+    /// Dialogue meetings and conferences (issue 17): the event as a JSON document.
+    dialogue_events (id) {
+        id -> Text,
+        agreement_id -> Text,
+        starts_at -> Timestamp,
+        document -> Text,
+        row_version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dialogue_invitations (event_id, signatory_id) {
+        event_id -> Text,
+        signatory_kind -> Text,
+        signatory_id -> Text,
+        signatory_name -> Text,
+        invited_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     server_keys (name) {

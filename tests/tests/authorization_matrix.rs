@@ -242,6 +242,50 @@ const TABLE: &[(&str, &str, [Expect; 7])] = &[
         "adopted",
         [U, F, F, F, OK, OK, F],
     ),
+    // ---- dialogue meetings and conferences (issue 17): reads follow the agreement; the
+    // administrators and co-administrators organise; a signatory's representative registers
+    // for its own organisation (the rightful caller), and a platform administrator may.
+    ("list_dialogue_events", "adopted", OPEN),
+    ("list_dialogue_events", "draft", PRIVATE),
+    ("dialogue_events_calendar", "adopted", OPEN),
+    ("dialogue_events_calendar", "draft", PRIVATE),
+    ("get_dialogue_event", "adopted", OPEN),
+    // Any token reads the registrations it acts for (none, for a stranger): never names of others.
+    (
+        "list_dialogue_registrations",
+        "adopted",
+        [U, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        "announce_dialogue_event",
+        "adopted",
+        [U, F, F, F, NEW, NEW, NEW],
+    ),
+    (
+        "reschedule_dialogue_event",
+        "adopted",
+        [U, F, F, F, OK, OK, OK],
+    ),
+    ("cancel_dialogue_event", "adopted", [U, F, F, F, OK, OK, OK]),
+    (
+        "register_for_dialogue_event",
+        "adopted",
+        [U, F, F, F, OK, OK, F],
+    ),
+    // The fixture's event lies ahead: an organiser gets past authorisation to the rule.
+    (
+        "record_dialogue_attendance",
+        "adopted",
+        [
+            U,
+            F,
+            F,
+            F,
+            Expect::Rule("event_not_ended"),
+            Expect::Rule("event_not_ended"),
+            Expect::Rule("event_not_ended"),
+        ],
+    ),
     // ---- accessions
     ("list_signatories", "adopted", OPEN),
     ("list_signatories", "draft", PRIVATE),
@@ -434,6 +478,11 @@ struct World {
     plan: Uuid,
     activity: Uuid,
     draft_plan: Uuid,
+    /// A dialogue event announced on `adopted`, to which `approved`'s organisation is invited.
+    event: Uuid,
+    /// `approved`'s organisation and its representative.
+    approved_org: Uuid,
+    approved_rep: String,
     counter: Cell<u32>,
 }
 
@@ -453,6 +502,10 @@ fn application(org: Uuid) -> Value {
 
 fn group_config() -> Value {
     json!({"name": "Styrgruppen", "kind": "steering_group", "ordinary_seats_per_side": 1, "deputies_allowed": false, "chair_and_vice_chair_from_different_sides": false, "default_term_months": null})
+}
+
+fn dialogue_event(organiser: Uuid) -> Value {
+    json!({"kind": "dialogue_meeting", "title": "Dialogmöte i Ödåkra", "starts_at": "2035-03-10T13:00:00Z", "ends_at": "2035-03-10T15:00:00Z", "time_zone": "Europe/Stockholm", "place": "Medborgarhuset", "online_link": null, "description": null, "organiser_party_id": organiser, "capacity": null, "registration_closes_at": "2035-03-09T12:00:00Z"})
 }
 
 fn adoption(date: &str) -> Value {
@@ -526,6 +579,9 @@ impl World {
             plan: Uuid::nil(),
             activity: Uuid::nil(),
             draft_plan: Uuid::nil(),
+            event: Uuid::nil(),
+            approved_org: Uuid::nil(),
+            approved_rep: String::new(),
             counter: Cell::new(0),
         };
         let (adopted, meeting, membership) = w.group_with_meeting(app);
@@ -544,8 +600,13 @@ impl World {
             Some(&w.rep),
             &application(org),
         ));
-        let (approved, _) = w.approved_on(app, adopted);
+        let (approved, approved_rep) = w.approved_on(app, adopted);
         w.approved = approved;
+        w.approved_rep = approved_rep;
+        let r = app.get_as(&format!("/api/v1/accessions/{approved}"), &w.platform);
+        w.approved_org =
+            Uuid::parse_str(r.json["signatory"]["id"].as_str().expect("signatory")).expect("uuid");
+        w.event = w.event_on(app, adopted);
         w.review = created(&app.post(
             &format!("/api/v1/agreements/{adopted}/reviews"),
             Some(&w.admin),
@@ -598,6 +659,15 @@ impl World {
             &format!("/api/v1/agreements/{agreement}/renegotiation-requests"),
             Some(&self.admin),
             &json!({"filed_on": "2026-11-01", "requested_by": "public_body", "public_body_id": self.body, "reason": "Ändrade förutsättningar för föreningslivet.", "requested_date": "2027-03-01"}),
+        ))
+    }
+
+    /// A dialogue event announced on `agreement`, far ahead.
+    fn event_on(&self, app: &TestApp, agreement: Uuid) -> Uuid {
+        created(&app.post(
+            &format!("/api/v1/agreements/{agreement}/dialogue-events"),
+            Some(&self.admin),
+            &dialogue_event(self.body),
         ))
     }
 
@@ -1180,6 +1250,34 @@ impl World {
                 };
                 Call::new(&rep).param("id", id).body(json!({}))
             }
+            "list_dialogue_events" | "dialogue_events_calendar" => {
+                Call::new(admin).param("id", self.agreement(case))
+            }
+            "get_dialogue_event" | "list_dialogue_registrations" => Call::new(admin)
+                .param("id", self.adopted)
+                .param("event_id", self.event),
+            "announce_dialogue_event" => Call::new(admin)
+                .param("id", self.adopted)
+                .body(dialogue_event(self.body)),
+            "reschedule_dialogue_event"
+            | "cancel_dialogue_event"
+            | "register_for_dialogue_event"
+            | "record_dialogue_attendance" => {
+                let event = if fresh {
+                    self.event_on(app, self.adopted)
+                } else {
+                    self.event
+                };
+                let call = match op {
+                    "register_for_dialogue_event" => Call::new(&self.approved_rep).body(
+                        json!({"signatory_id": self.approved_org, "names": ["Ebba Ödman"], "count": 2}),
+                    ),
+                    "reschedule_dialogue_event" => Call::new(admin).body(json!({"starts_at": "2035-04-10T13:00:00Z", "ends_at": "2035-04-10T15:00:00Z", "registration_closes_at": "2035-04-09T12:00:00Z", "reason": "Lokalen är upptagen."})),
+                    "cancel_dialogue_event" => Call::new(admin).body(json!({"reason": null})),
+                    _ => Call::new(admin).body(json!({"attended": 10, "summary": "Samtal om lokaler.", "conclusions": null, "document_reference": null})),
+                };
+                call.param("id", self.adopted).param("event_id", event)
+            }
             other => panic!(
                 "no call is known for operation {other}: teach World::call how to fill its parameters"
             ),
@@ -1219,6 +1317,7 @@ impl World {
             format!("/api/v1/agreements/{a}/reviews"),
             format!("/api/v1/agreements/{a}/accessions"),
             format!("/api/v1/agreements/{a}/action-plans"),
+            format!("/api/v1/agreements/{a}/dialogue-events/{}", self.event),
             format!("/api/v1/agreements/{d}"),
             format!("/api/v1/agreements/{d}/steering-group"),
             format!("/api/v1/agreements/{d}/steering-group/memberships"),

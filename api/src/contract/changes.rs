@@ -29,7 +29,8 @@ pub struct Change {
     pub public: bool,
     /// `AgreementChangePayload` for `agreement.*`, `AccessionChangePayload` for
     /// `accession.*`, `SteeringGroupChangePayload` for `steering_group.*`,
-    /// `ActionPlanChangePayload` for `action_plan.*`.
+    /// `ActionPlanChangePayload` for `action_plan.*`, `DialogueEventChangePayload` for
+    /// `dialogue_event.*`.
     pub payload: ChangePayload,
     /// For the agreement's administrators and platform administrators: what their views add
     /// (for accessions); `null` for everyone else and when there is none.
@@ -53,6 +54,7 @@ pub enum ChangePayload {
     Agreement(AgreementChangePayload),
     SteeringGroup(SteeringGroupChangePayload),
     ActionPlan(ActionPlanChangePayload),
+    DialogueEvent(DialogueEventChangePayload),
 }
 
 /// `action_plan.*`: the plan as its public view shows it, and the activity the change is
@@ -165,4 +167,21 @@ impl From<&Membership> for MembershipChange {
             term_end: m.term_end(),
         }
     }
+}
+
+/// `dialogue_event.*`: the event as the public views show it. For `signatory_invited` and
+/// `registration_recorded`, the signatory; for `registration_recorded` (administrators
+/// only) the count. Never an attendee's name.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DialogueEventChangePayload {
+    pub event_id: Uuid,
+    pub kind: samverkan_domain::dialogue::EventKind,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub status: samverkan_domain::dialogue::EventStatus,
+    pub sequence: u32,
+    pub signatory: Option<ChangeSignatory>,
+    pub count: Option<u32>,
 }

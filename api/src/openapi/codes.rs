@@ -5,6 +5,7 @@
 use samverkan_domain::accession::{AccessionField, AccessionRule};
 use samverkan_domain::action_plan::{ActionPlanField, ActionPlanRule};
 use samverkan_domain::agreement::{AgreementField, AgreementRule};
+use samverkan_domain::dialogue::{DialogueField, DialogueRule};
 use samverkan_domain::error::{Catalogue, CommonField};
 use samverkan_domain::org_number::OrgNumberError;
 use samverkan_domain::party::PartyField;
@@ -43,6 +44,7 @@ pub fn rule_codes(operation_id: &str, tag: &str, keyed: bool) -> Vec<&'static st
         ("steering", "create_steering_group") => vec![GroupStorageRule::CODES],
         ("steering", _) => vec![SteeringRule::CODES],
         ("action-plans", _) => vec![ActionPlanRule::CODES],
+        ("dialogue", _) => vec![DialogueRule::CODES],
         _ => vec![],
     };
     if keyed {
@@ -74,6 +76,7 @@ pub fn field_codes(tag: &str) -> Vec<&'static str> {
         "accessions" => vec![AccessionField::CODES],
         "steering" => vec![SteeringField::CODES],
         "action-plans" => vec![ActionPlanField::CODES],
+        "dialogue" => vec![DialogueField::CODES],
         _ => vec![],
     });
     union(&lists)
@@ -89,6 +92,7 @@ pub fn all_rule_codes() -> Vec<&'static str> {
         RegisterRule::CODES,
         GroupStorageRule::CODES,
         RequestRule::CODES,
+        DialogueRule::CODES,
     ])
 }
 
@@ -104,5 +108,6 @@ pub fn all_field_codes() -> Vec<&'static str> {
         AccessionField::CODES,
         SteeringField::CODES,
         ActionPlanField::CODES,
+        DialogueField::CODES,
     ])
 }

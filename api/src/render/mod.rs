@@ -8,6 +8,7 @@ pub mod archive;
 pub mod csv;
 pub mod dcat;
 pub mod embed;
+pub mod ical;
 pub mod theme;
 pub mod xlsx;
 

@@ -9,6 +9,7 @@ pub mod accessions;
 pub mod action_plans;
 pub mod agreements;
 pub mod changes;
+pub mod dialogue;
 pub mod embed;
 pub mod me;
 pub mod open_data;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(action_plans::configure)
                 .configure(signatories::configure)
                 .configure(changes::configure)
-                .configure(open_data::configure),
+                .configure(open_data::configure)
+                .configure(dialogue::configure),
         );
 }

@@ -6,13 +6,15 @@
 use chrono::{DateTime, Utc};
 use samverkan_domain::agreement::{Agreement, is_publicly_visible};
 use samverkan_domain::change::ChangeType;
+use samverkan_domain::dialogue::DialogueEvent;
 use samverkan_domain::steering::{Meeting, Membership};
 use samverkan_persistence::changes::{self as store, NewChange};
 use samverkan_persistence::db::DbConnection;
 use uuid::Uuid;
 
 use crate::contract::changes::{
-    ActionPlanChangePayload, AgreementChangePayload, SteeringGroupChangePayload,
+    ActionPlanChangePayload, AgreementChangePayload, ChangeSignatory, DialogueEventChangePayload,
+    SteeringGroupChangePayload,
 };
 use crate::problem::{ApiError, ApiResult};
 use samverkan_domain::action_plan::{ActionPlan, PlanState};
@@ -160,6 +162,49 @@ pub fn action_plan(
     let change = NewChange {
         change_type,
         agreement_id: plan.agreement_id,
+        public,
+        payload: json(&payload)?,
+        private_payload: None,
+    };
+    Ok(store::record(conn, &[change], now)?)
+}
+
+/// What a dialogue-event change is about: the event, or one signatory of it (an invitation;
+/// a registration with its count).
+pub enum DialogueSubject {
+    Event,
+    Signatory(ChangeSignatory, Option<u32>),
+}
+
+/// A change of one of the agreement's dialogue events.
+pub fn dialogue_event(
+    conn: &mut DbConnection,
+    change_type: ChangeType,
+    event: &DialogueEvent,
+    subject: DialogueSubject,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let d = event.details();
+    let (signatory, count) = match subject {
+        DialogueSubject::Event => (None, None),
+        DialogueSubject::Signatory(s, count) => (Some(s), count),
+    };
+    let payload = DialogueEventChangePayload {
+        event_id: event.id(),
+        kind: d.kind,
+        title: d.title.clone(),
+        starts_at: d.starts_at,
+        ends_at: d.ends_at,
+        status: event.status(),
+        sequence: event.sequence(),
+        signatory,
+        count,
+    };
+    let agreement_id = event.agreement_id();
+    let public = store::agreement_is_public(conn, agreement_id)? && change_type.is_public();
+    let change = NewChange {
+        change_type,
+        agreement_id,
         public,
         payload: json(&payload)?,
         private_payload: None,

@@ -1,0 +1,2 @@
+DROP TABLE dialogue_invitations;
+DROP TABLE dialogue_events;
