@@ -405,7 +405,7 @@ e2e!(cancellation_and_rescheduling_show_in_the_calendar, |app| {
     );
 
     let r = app.post(
-        &format!("{base}/{moved_id}/reschedule"),
+        &format!("{base}/{moved_id}/rescheduling"),
         Some(&w.admin),
         &json!({"starts_at": "2026-09-11T08:00:00Z", "ends_at": "2026-09-11T10:00:00Z", "registration_closes_at": "2026-09-10T08:00:00Z", "reason": "Lokalen är upptagen."}),
     );
@@ -414,14 +414,14 @@ e2e!(cancellation_and_rescheduling_show_in_the_calendar, |app| {
     assert_eq!(r.json["history"][0]["starts_at"], "2026-09-10T13:00:00Z");
     assert_eq!(r.json["history"][1]["change"], "rescheduled");
     let r = app.post(
-        &format!("{base}/{off_id}/cancel"),
+        &format!("{base}/{off_id}/cancellation"),
         Some(&w.admin),
         &json!({"reason": "För få anmälda."}),
     );
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json["status"], "cancelled");
     app.post(
-        &format!("{base}/{off_id}/cancel"),
+        &format!("{base}/{off_id}/cancellation"),
         Some(&w.admin),
         &json!({"reason": null}),
     )

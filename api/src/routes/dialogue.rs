@@ -595,7 +595,7 @@ where
     ),
     security(("bearer" = []))
 )]
-#[post("/agreements/{id}/dialogue-events/{event_id}/reschedule")]
+#[post("/agreements/{id}/dialogue-events/{event_id}/rescheduling")]
 async fn reschedule(
     state: Data<AppState>,
     Authenticated(principal): Authenticated,
@@ -640,7 +640,7 @@ async fn reschedule(
     ),
     security(("bearer" = []))
 )]
-#[post("/agreements/{id}/dialogue-events/{event_id}/cancel")]
+#[post("/agreements/{id}/dialogue-events/{event_id}/cancellation")]
 async fn cancel(
     state: Data<AppState>,
     Authenticated(principal): Authenticated,
