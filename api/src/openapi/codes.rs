@@ -35,6 +35,10 @@ pub fn rule_codes(operation_id: &str, tag: &str, keyed: bool) -> Vec<&'static st
         ("parties", "create_organization" | "update_organization") => {
             vec![&["org_number_taken"]]
         }
+        // A public body is one per kind and SCB code, and one per organisation number.
+        ("parties", "create_public_body" | "update_public_body") => {
+            vec![&["scb_code_taken", "org_number_taken"]]
+        }
         ("parties", _) => vec![&["scb_code_taken"]],
         ("agreements", "terminate_agreement" | "adopt_revision") => {
             vec![AgreementRule::CODES, AccessionRule::CODES]
