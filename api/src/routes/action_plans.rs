@@ -430,7 +430,7 @@ async fn list_plans(
             let editor = may_edit(conn, caller.as_ref(), &a, today)?;
             let records: Vec<PlanRecord> = store::plans_of_agreement(conn, agreement_id)?
                 .into_iter()
-                .filter(|r| editor || r.plan.state != PlanState::Draft)
+                .filter(|r| editor || r.plan.is_public())
                 .collect();
             let plans: Vec<&ActionPlan> = records.iter().map(|r| &r.plan).collect();
             let names = names_of(conn, &plans)?;
@@ -470,7 +470,7 @@ async fn get_plan(
             let a = visible_agreement(conn, agreement_id, caller.as_ref())?;
             let record = store::get_plan(conn, agreement_id, plan_id)?;
             let editor = may_edit(conn, caller.as_ref(), &a, today)?;
-            if record.plan.state == PlanState::Draft && !editor {
+            if !record.plan.is_public() && !editor {
                 return Err(ApiError::NotFound);
             }
             let view = view_of(conn, &record.plan)?;

@@ -17,7 +17,7 @@ use crate::contract::changes::{
     SteeringGroupChangePayload,
 };
 use crate::problem::{ApiError, ApiResult};
-use samverkan_domain::action_plan::{ActionPlan, PlanState};
+use samverkan_domain::action_plan::ActionPlan;
 
 fn json<T: serde::Serialize>(value: &T) -> ApiResult<serde_json::Value> {
     serde_json::to_value(value).map_err(|e| ApiError::Internal(format!("change payload: {e}")))
@@ -156,7 +156,7 @@ pub fn action_plan(
             payload.participating = Some(participating);
         }
     }
-    let public = plan.state != PlanState::Draft
+    let public = plan.is_public()
         && change_type.is_public()
         && store::agreement_is_public(conn, plan.agreement_id)?;
     let change = NewChange {

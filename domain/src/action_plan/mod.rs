@@ -310,6 +310,12 @@ impl ActionPlan {
         })
     }
 
+    /// Whether the public sees the plan: once adopted (and after closing). A draft, and what
+    /// is done to it, stays with the plan's editors ([`may_edit`]).
+    pub fn is_public(&self) -> bool {
+        self.state != PlanState::Draft
+    }
+
     /// Whether the plan covers `day` (both ends inclusive).
     pub fn covers(&self, day: NaiveDate) -> bool {
         self.period_from <= day && day <= self.period_to

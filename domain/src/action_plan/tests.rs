@@ -68,6 +68,7 @@ fn a_draft_needs_a_title_and_a_period_in_order() {
 #[test]
 fn lifecycle_draft_adopted_closed() {
     let mut p = plan(1, date(2026, 1, 1), date(2026, 12, 31));
+    assert!(!p.is_public(), "a draft stays with its editors");
     assert_eq!(
         code(p.close(date(2026, 3, 1), date(2026, 3, 1)).unwrap_err()),
         "action_plan_not_adopted"
@@ -75,6 +76,7 @@ fn lifecycle_draft_adopted_closed() {
     p.adopt(committee(), date(2026, 1, 20), date(2026, 2, 1), &[])
         .expect("adopted");
     assert_eq!(p.state, PlanState::Adopted);
+    assert!(p.is_public());
     assert_eq!(
         code(
             p.adopt(committee(), date(2026, 1, 20), date(2026, 2, 1), &[])
@@ -85,6 +87,7 @@ fn lifecycle_draft_adopted_closed() {
     p.close(date(2026, 12, 31), date(2027, 1, 2))
         .expect("closed");
     assert_eq!(p.state, PlanState::Closed);
+    assert!(p.is_public(), "a closed plan stays on the record");
     assert_eq!(
         code(
             p.add_activity(
