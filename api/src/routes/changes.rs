@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 use actix_web::http::header;
 use actix_web::web::{Data, Query};
 use actix_web::{HttpRequest, HttpResponse, get};
-use samverkan_domain::access::{Principal, Role};
-use samverkan_domain::agreement::{Administered, administered_by, co_administers};
+use samverkan_domain::access::Principal;
+use samverkan_domain::agreement::{Administered, administered_by};
 use samverkan_domain::change::ChangeType;
 use samverkan_persistence::changes::{self as store, Audience, ChangeQuery, ChangeRecord};
 use samverkan_persistence::page::{Page, PageRequest};
@@ -86,15 +86,12 @@ fn co_administered_by(
     conn: &mut samverkan_persistence::DbConnection,
     caller: Option<&Principal>,
 ) -> ApiResult<Vec<Uuid>> {
-    let Some(principal) =
-        caller.filter(|p| p.has(Role::OrganizationRep) && !p.organization_ids.is_empty())
-    else {
+    let Some(principal) = caller else {
         return Ok(Vec::new());
     };
     Ok(
-        samverkan_persistence::agreements::administered_agreements(conn, Administered::All)?
-            .into_iter()
-            .filter(|r| co_administers(principal, &r.agreement))
+        crate::workflows::agreements::co_administered_by(conn, principal)?
+            .iter()
             .map(|r| r.agreement.id())
             .collect(),
     )

@@ -6,7 +6,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web::Data};
 use chrono::{DateTime, Utc};
 use samverkan_domain::access::{Principal, Role};
 use samverkan_domain::accession::AccessionState;
-use samverkan_domain::agreement::{Administered, administered_by, co_administers};
+use samverkan_domain::agreement::{Administered, administered_by};
 use samverkan_domain::steering::{Seat, Side};
 use samverkan_persistence::{agreements, parties, steering};
 use serde::Serialize;
@@ -129,14 +129,13 @@ async fn me(
     let me = state
         .read(move |conn| {
             let public_body = match principal.public_body_id {
-                Some(id) if parties::public_body_exists(conn, id)? => {
-                    let body = parties::get_public_body(conn, id)?;
-                    Some(NamedParty {
+                Some(id) => parties::public_bodies_by_ids(conn, &[id])?
+                    .pop()
+                    .map(|body| NamedParty {
                         id,
                         name: body.fields.name,
-                    })
-                }
-                _ => None,
+                    }),
+                None => None,
             };
             let wanted: Vec<Uuid> = principal.organization_ids.iter().copied().collect();
             let mut organizations: Vec<NamedParty> = parties::organizations_by_ids(conn, &wanted)?
@@ -169,15 +168,11 @@ async fn me(
                 }
                 _ => Vec::new(),
             };
-            let co_administers = if principal.has(Role::OrganizationRep) {
-                agreements::administered_agreements(conn, Administered::All)?
+            let co_administers =
+                crate::workflows::agreements::co_administered_by(conn, &principal)?
                     .iter()
-                    .filter(|r| co_administers(&principal, &r.agreement))
                     .map(run)
-                    .collect()
-            } else {
-                Vec::new()
-            };
+                    .collect();
             let accessions = if principal.has(Role::OrganizationRep) {
                 let ids: Vec<Uuid> = organizations.iter().map(|o| o.id).collect();
                 samverkan_persistence::accessions::open_accessions_of(conn, &ids)?

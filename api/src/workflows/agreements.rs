@@ -22,6 +22,25 @@ pub fn load_visible(
 }
 
 /// The agreement itself, if the caller may see it.
+/// The agreements a caller co-administers for the civil-society party
+/// (`agreement::co_administers`): none unless it represents an organisation.
+pub fn co_administered_by(
+    conn: &mut DbConnection,
+    principal: &Principal,
+) -> ApiResult<Vec<AgreementRecord>> {
+    if !principal.has(samverkan_domain::access::Role::OrganizationRep)
+        || principal.organization_ids.is_empty()
+    {
+        return Ok(Vec::new());
+    }
+    Ok(
+        store::administered_agreements(conn, agreement::Administered::All)?
+            .into_iter()
+            .filter(|r| agreement::co_administers(principal, &r.agreement))
+            .collect(),
+    )
+}
+
 pub fn visible_agreement(
     conn: &mut DbConnection,
     id: Uuid,
