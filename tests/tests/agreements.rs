@@ -74,14 +74,14 @@ e2e!(agreement_lifecycle_and_visibility, |app| {
     app.post(
         &format!("{path}/consultation"),
         Some(&other_admin),
-        &json!({"opened_on": "2019-05-01"}),
+        &json!({"opened_on": "2019-05-01", "response_deadline": "2019-08-01"}),
     )
     .assert_problem(404);
 
     let r = app.post(
         &format!("{path}/consultation"),
         Some(&admin),
-        &json!({"opened_on": "2019-05-01"}),
+        &json!({"opened_on": "2019-05-01", "response_deadline": "2019-08-01"}),
     );
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json["state"], "consultation");

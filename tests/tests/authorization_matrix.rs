@@ -925,7 +925,9 @@ impl World {
                     self.draft
                 };
                 let body = match op {
-                    "open_consultation" => json!({"opened_on": "2025-05-01"}),
+                    "open_consultation" => {
+                        json!({"opened_on": "2025-05-01", "response_deadline": "2025-06-30"})
+                    }
                     "adopt_agreement" => adoption("2025-06-01"),
                     _ => json!({}),
                 };
