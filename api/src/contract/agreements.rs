@@ -840,7 +840,7 @@ pub struct AdoptionRecordInput {
     /// How the consultation's responses were weighed (remissammanställning); only for a
     /// version that was on consultation (409 `no_consultation`). Public with the version.
     #[serde(default)]
-    pub consultation_report: Option<super::consultation::ConsultationReport>,
+    pub consultation_report: Option<super::consultation::ConsultationReportInput>,
 }
 
 /// The political decision that put a version in force.

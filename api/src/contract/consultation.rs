@@ -89,10 +89,31 @@ impl From<domain::Reference> for Reference {
     }
 }
 
-/// One entry of the consultation report.
+/// One entry of the consultation report, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ReportEntry {
+    /// The response weighed; `null` for an entry on a principle or commitment as a whole.
+    pub response_id: Option<Uuid>,
+    /// The principle or commitment weighed; with `response_id`, that response's comment on
+    /// it.
+    pub reference: Option<Reference>,
+    pub assessment: Option<Assessment>,
+    /// How it was weighed (free text).
+    pub text: String,
+}
+
+/// How the consultation's responses were weighed, as recorded with the adoption; public
+/// with the adopted version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ConsultationReport {
+    pub summary: Option<String>,
+    pub entries: Vec<ReportEntry>,
+}
+
+/// One entry of the consultation report, as a request sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReportEntry {
+pub struct ReportEntryInput {
     /// The response weighed; `null` for an entry on a principle or commitment as a whole.
     #[serde(default)]
     pub response_id: Option<Uuid>,
@@ -107,19 +128,19 @@ pub struct ReportEntry {
     pub text: String,
 }
 
-/// How the consultation's responses were weighed (remissammanställning), recorded with the
-/// adoption; public with the adopted version.
+/// How the consultation's responses were weighed (remissammanställning), as the adoption
+/// request sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ConsultationReport {
+pub struct ConsultationReportInput {
     #[serde(default)]
     pub summary: Option<String>,
     #[serde(default)]
-    pub entries: Vec<ReportEntry>,
+    pub entries: Vec<ReportEntryInput>,
 }
 
-impl From<ConsultationReport> for domain::ReportInput {
-    fn from(r: ConsultationReport) -> Self {
+impl From<ConsultationReportInput> for domain::ReportInput {
+    fn from(r: ConsultationReportInput) -> Self {
         Self {
             summary: r.summary,
             entries: r
@@ -173,9 +194,16 @@ pub struct ReferenceComment {
 }
 
 /// The person to contact about a response: never public.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ResponseContact {
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// The person to contact about a response, as sent: never public.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseContactInput {
     pub name: String,
     #[serde(default)]
     pub email: Option<String>,
@@ -200,7 +228,7 @@ pub struct ResponseInput {
     #[serde(default)]
     pub comments: Vec<ReferenceComment>,
     #[serde(default)]
-    pub contact_person: Option<ResponseContact>,
+    pub contact_person: Option<ResponseContactInput>,
 }
 
 impl ResponseInput {

@@ -910,7 +910,7 @@ async fn edit_agreement(
     .await
 }
 
-/// Send the draft, or the revision in progress, on consultation.
+/// Send the draft or revision on consultation.
 ///
 /// Opens the referral round (remiss) with its response deadline, the invited parties
 /// (organisations, and for a revision all signatories) and an optional question list; by

@@ -59,11 +59,12 @@ pub struct DemoConsultation {
     pub responses: Vec<DemoResponse>,
 }
 
-/// An invented response (remissvar) of a demo organisation, named by organisation number.
+/// An invented response (remissvar) of a demo organisation, named as in
+/// `organizations.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoResponse {
-    pub org_number: String,
+    pub organization: String,
     pub received_on: NaiveDate,
     /// Registered by the administrator (paper, e-mail); otherwise sent by a representative.
     #[serde(default)]
@@ -409,9 +410,16 @@ mod tests {
         }
         assert_eq!(a.settings().follow_up_months, Some(48));
         assert_eq!(a.settings().action_plan_months, Some(12));
-        assert!(
-            a.due_items(today()).is_empty(),
-            "nothing is due before adoption"
+        assert_eq!(
+            a.due_items(today())
+                .iter()
+                .map(|i| (i.kind, i.due_on))
+                .collect::<Vec<_>>(),
+            [
+                (DueKind::ConsultationDeadline, date(2018, 9, 28)),
+                (DueKind::ConsultationReport, date(2018, 9, 29)),
+            ],
+            "before adoption, only the consultation's deadline and report"
         );
     }
 

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::limits::*;
 use super::{
     AdoptionInput, AdoptionRecord, AgreementField, AgreementRule, AgreementSettings,
-    AgreementVersion, ConsultationRecord, DueItem, RecordedSetting, RenegotiationInput,
+    AgreementVersion, ConsultationRecord, DueItem, DueKind, RecordedSetting, RenegotiationInput,
     RenegotiationRequest, ReviewInput, ReviewRecord, SettingsActor, SettingsChange,
     TranslationInput, VersionContent, VersionStatus, VersionTranslation, due_items,
 };
@@ -510,17 +510,51 @@ impl Agreement {
 
     /// The due and overdue follow-ups, evaluations and revision of an adopted agreement
     /// (see [`due_items`]); nothing for any other state.
+    /// An open consultation adds its response deadline and, the day after, the report of
+    /// how the responses were weighed (due until the adoption records it; neither is ever
+    /// overdue: the consultation ends with a decision, not on a date).
     pub fn due_items(&self, today: NaiveDate) -> Vec<DueItem> {
-        if self.state != AgreementState::Adopted {
-            return Vec::new();
-        }
-        let current = self.current_version().and_then(AgreementVersion::adoption);
-        match (self.first_adoption(), current) {
-            (Some(first), Some(current)) => {
-                due_items(first, current, &self.settings, &self.reviews, today)
+        let mut items = self.consultation_items();
+        if self.state == AgreementState::Adopted {
+            let current = self.current_version().and_then(AgreementVersion::adoption);
+            if let (Some(first), Some(current)) = (self.first_adoption(), current) {
+                items.extend(due_items(
+                    first,
+                    current,
+                    &self.settings,
+                    &self.reviews,
+                    today,
+                ));
             }
-            _ => Vec::new(),
         }
+        items.sort_by_key(|i| i.due_on);
+        items
+    }
+
+    fn consultation_items(&self) -> Vec<DueItem> {
+        let Some(setup) = self
+            .consultation_version()
+            .and_then(|v| v.consultation())
+            .and_then(|c| c.setup())
+        else {
+            return Vec::new();
+        };
+        let deadline = setup.response_deadline();
+        let mut items = vec![DueItem {
+            kind: DueKind::ConsultationDeadline,
+            due_on: deadline,
+            overdue: false,
+            last_done_on: None,
+        }];
+        if let Some(report_due) = deadline.succ_opt() {
+            items.push(DueItem {
+                kind: DueKind::ConsultationReport,
+                due_on: report_due,
+                overdue: false,
+                last_done_on: None,
+            });
+        }
+        items
     }
 
     // ----- operations on the framework -----

@@ -540,3 +540,27 @@ fn the_summary_counts_by_respondent_question_and_principle() {
         )]
     );
 }
+
+#[test]
+fn the_calendar_shows_the_deadline_and_the_report_due_after_it_until_adoption() {
+    use crate::agreement::DueKind;
+    let mut a = on_consultation(false);
+    let items: Vec<_> = a
+        .due_items(date(2026, 10, 1))
+        .into_iter()
+        .map(|i| (i.kind, i.due_on, i.overdue))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            (DueKind::ConsultationDeadline, date(2026, 11, 30), false),
+            (DueKind::ConsultationReport, date(2026, 12, 1), false),
+        ]
+    );
+    a.adopt(adoption(date(2026, 12, 10)), date(2026, 12, 10))
+        .expect("adopts");
+    assert!(a.due_items(date(2026, 12, 10)).iter().all(|i| !matches!(
+        i.kind,
+        DueKind::ConsultationDeadline | DueKind::ConsultationReport
+    )));
+}
