@@ -103,7 +103,7 @@ async fn load(
         .await
 }
 
-/// Send or register a response to the open consultation.
+/// Send or register a consultation response.
 ///
 /// One response per organisation and consultation: a second one replaces the first until the
 /// deadline, which stays in `history`. An organisation's representative responds for it until
