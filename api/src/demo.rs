@@ -519,7 +519,76 @@ fn load_agreement(
     }
     let agreement = demo.build(Uuid::now_v7(), |code| ids.get(code).copied(), today)?;
     agreements::insert_agreement(conn, &agreement, now)?;
+    if let Some(consultation) = &demo.consultation {
+        load_responses(conn, &agreement, consultation, organizations, now)?;
+    }
     Ok((agreement, demo.upcoming_revision))
+}
+
+/// The consultation's responses, each sent on its day: by the organisation's representative,
+/// or registered by the administrator from a letter (late after the deadline).
+fn load_responses(
+    conn: &mut DbConnection,
+    agreement: &Agreement,
+    consultation: &samverkan_domain::agreement::DemoConsultation,
+    organizations: &HashMap<String, (Uuid, String)>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    use samverkan_domain::consultation::{
+        Answer, ConsultationResponse, Reference, ReferenceComment, ReferenceKind, Respondent,
+        RespondentAct, ResponseInput,
+    };
+    for r in &consultation.responses {
+        let (id, name) = organizations
+            .get(&r.organization)
+            .ok_or_else(|| bad(format_args!("unknown organisation {}", r.organization)))?;
+        let act = if r.registered {
+            RespondentAct::Administrator
+        } else {
+            RespondentAct::Representative
+        };
+        let response = ConsultationResponse::submit(
+            Uuid::now_v7(),
+            agreement,
+            None,
+            Respondent {
+                organization_id: *id,
+                organization_name: name.clone(),
+                is_signatory: false,
+                act,
+                recorded_by: BY.to_owned(),
+            },
+            ResponseInput {
+                received_on: Some(r.received_on),
+                answers: r
+                    .answers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, text)| Answer {
+                        question: i as u32 + 1,
+                        text: text.clone(),
+                    })
+                    .collect(),
+                general_comments: r.general_comments.clone(),
+                comments: r
+                    .principle_comments
+                    .iter()
+                    .map(|(number, text)| ReferenceComment {
+                        reference: Reference {
+                            kind: ReferenceKind::Principle,
+                            number: *number,
+                        },
+                        text: text.clone(),
+                    })
+                    .collect(),
+                contact: None,
+            },
+            r.received_on,
+            now,
+        )?;
+        samverkan_persistence::consultation::save_response(conn, &response, now)?;
+    }
+    Ok(())
 }
 
 fn body_kind(code: &str) -> PublicBodyKind {

@@ -179,7 +179,6 @@ impl ChangeType {
         !matches!(
             self,
             Self::AgreementCreated
-                | Self::AgreementConsultationOpened
                 | Self::AgreementAbandoned
                 | Self::AgreementRevisionStarted
                 | Self::AgreementRevisionAbandoned
@@ -236,6 +235,12 @@ impl ChangeType {
             changes.push(Self::AgreementVersionAdopted);
         } else if !revising(before) && revising(after) {
             changes.push(Self::AgreementRevisionStarted);
+        } else if before.state() == after.state()
+            && before.consultation_version().is_none()
+            && after.consultation_version().is_some()
+        {
+            // A revision's consultation: the state stays `adopted`.
+            changes.push(Self::AgreementConsultationOpened);
         } else if revising(before) && !revising(after) && number(before) == number(after) {
             changes.push(Self::AgreementRevisionAbandoned);
         }

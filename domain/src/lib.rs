@@ -8,6 +8,7 @@
 //! - `accession`: the accession state machine and who may drive it.
 //! - `action_plan`: action plans, their activities, statuses and participation.
 //! - `access`: the caller and its roles.
+//! - `consultation`: the remiss's setup, responses and the report of how they were weighed.
 //! - `change`: the catalogue of changes the feed and webhooks publish.
 //! - `collation`: Swedish alphabetical order.
 //! - `dates`: the calendar dates accepted (1900-01-01 to 2199-12-31, strictly `YYYY-MM-DD`).
@@ -18,6 +19,7 @@ pub mod action_plan;
 pub mod agreement;
 pub mod change;
 pub mod collation;
+pub mod consultation;
 pub mod dates;
 pub mod dialogue;
 mod enum_text;

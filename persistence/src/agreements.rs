@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use samverkan_domain::access::Principal;
 use samverkan_domain::agreement::{
-    Administered, Agreement, AgreementField, AgreementState, PUBLIC_STATES, ShownStatus,
-    administered_by,
+    Administered, Agreement, AgreementField, AgreementState, PUBLIC_STATES, RECORD_STATES,
+    ShownStatus, administered_by,
 };
 use uuid::Uuid;
 
@@ -355,13 +355,14 @@ pub fn count_agreements(conn: &mut DbConnection) -> StoreResult<i64> {
     Ok(agreements::table.count().get_result(conn)?)
 }
 
-/// Every public agreement (`PUBLIC_STATES`), in id order; with `owner`, only those that
-/// public body owns. The open-data catalogue and the bulk download list them.
+/// Every agreement on public record (`RECORD_STATES`: adopted or terminated, not a draft on
+/// consultation), in id order; with `owner`, only those that public body owns. The open-data
+/// catalogue and the bulk download list them.
 pub fn public_agreements(
     conn: &mut DbConnection,
     owner: Option<Uuid>,
 ) -> StoreResult<Vec<AgreementRecord>> {
-    let public = PUBLIC_STATES.map(AgreementState::as_str);
+    let public = RECORD_STATES.map(AgreementState::as_str);
     let mut query = agreements::table
         .select(AgreementRow::as_select())
         .filter(agreements::state.eq_any(public))

@@ -218,7 +218,23 @@ diesel::allow_tables_to_appear_in_same_query!(
     changes,
     dialogue_events,
     dialogue_invitations,
+    consultation_responses,
 );
+
+diesel::table! {
+    /// Consultation responses (issue 20): one per organisation and consultation, as a JSON
+    /// document with its history.
+    consultation_responses (id) {
+        id -> Text,
+        agreement_id -> Text,
+        version_number -> Integer,
+        organization_id -> Text,
+        document -> Text,
+        row_version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     /// Dialogue meetings and conferences (issue 17): the event as a JSON document.

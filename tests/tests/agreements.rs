@@ -74,14 +74,14 @@ e2e!(agreement_lifecycle_and_visibility, |app| {
     app.post(
         &format!("{path}/consultation"),
         Some(&other_admin),
-        &json!({"opened_on": "2019-05-01"}),
+        &json!({"opened_on": "2019-05-01", "response_deadline": "2019-08-01"}),
     )
     .assert_problem(404);
 
     let r = app.post(
         &format!("{path}/consultation"),
         Some(&admin),
-        &json!({"opened_on": "2019-05-01"}),
+        &json!({"opened_on": "2019-05-01", "response_deadline": "2019-08-01"}),
     );
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json["state"], "consultation");
@@ -295,9 +295,29 @@ e2e!(demo_agreements_load_as_in_the_seeds, |app| {
     let items = list.json["items"].as_array().unwrap();
     assert_eq!(
         items.len(),
-        4,
-        "Lund's proposal is not public: {}",
+        5,
+        "Lund's proposal is public, as a draft on consultation: {}",
         list.text
+    );
+    let lund = items
+        .iter()
+        .find(|a| a["municipality_codes"] == json!(["1281"]))
+        .expect("Lund");
+    assert_eq!(lund["state"], "consultation");
+    assert_eq!(
+        lund["consultation_version"]["consultation"]["response_deadline"],
+        "2018-09-28"
+    );
+    let lund_responses = app.get(&format!(
+        "/api/v1/agreements/{}/consultation/responses",
+        lund["id"].as_str().unwrap()
+    ));
+    let lund_responses = lund_responses.json["items"].as_array().unwrap();
+    assert_eq!(lund_responses.len(), 3, "three responses");
+    assert_eq!(
+        lund_responses.iter().filter(|r| r["late"] == true).count(),
+        1,
+        "one of them late"
     );
     let sodertalje = items
         .iter()

@@ -114,6 +114,17 @@ const TABLE: &[(&str, &str, [Expect; 7])] = &[
     ("edit_agreement", "draft", [U, H, H, H, OK, OK, F]),
     ("open_consultation", "draft", [U, H, H, H, OK, OK, F]),
     ("adopt_agreement", "draft", [U, H, H, H, OK, OK, F]),
+    // The consultation (issue 20): a draft on consultation is public, and so are its
+    // responses; an organisation's representative responds for it, the administrator
+    // registers responses received on paper.
+    ("list_consultation_responses", "consultation", OPEN),
+    ("export_consultation_responses_csv", "consultation", OPEN),
+    ("get_consultation_summary", "consultation", OPEN),
+    (
+        "submit_consultation_response",
+        "consultation",
+        [U, F, F, F, NEW, NEW, F],
+    ),
     ("abandon_agreement", "draft", [U, H, H, H, OK, OK, F]),
     ("terminate_agreement", "adopted", [U, F, F, F, OK, OK, F]),
     ("start_revision", "adopted", [U, F, F, F, OK, OK, F]),
@@ -460,6 +471,8 @@ struct World {
     membership: Uuid,
     /// A draft with a steering group.
     draft: Uuid,
+    /// A draft on consultation, open to all until 2035.
+    consulted: Uuid,
     /// Adopted: where the fresh accessions of allowed calls go.
     intake: Uuid,
     org: Uuid,
@@ -568,6 +581,7 @@ impl World {
             meeting: Uuid::nil(),
             membership: Uuid::nil(),
             draft: Uuid::nil(),
+            consulted: Uuid::nil(),
             intake: Uuid::nil(),
             org,
             rep,
@@ -594,6 +608,7 @@ impl World {
             Some(&w.admin),
             &group_config(),
         ));
+        w.consulted = w.consulting(app);
         w.intake = app.adopted_agreement(&w.admin, body, "1285", w.settings());
         w.submitted = created(&app.post(
             &format!("/api/v1/agreements/{adopted}/accessions"),
@@ -770,6 +785,16 @@ impl World {
         (id, rep)
     }
 
+    fn consulting(&self, app: &TestApp) -> Uuid {
+        let agreement = app.create_agreement(&self.admin, self.body, "1285", self.settings());
+        created(&app.post(
+            &format!("/api/v1/agreements/{agreement}/consultation"),
+            Some(&self.admin),
+            &json!({"opened_on": "2026-11-01", "response_deadline": "2035-12-31", "questions": ["Ger principerna en bra grund?"]}),
+        ));
+        agreement
+    }
+
     fn revising(&self, app: &TestApp) -> Uuid {
         let agreement = app.adopted_agreement(&self.admin, self.body, "1285", self.settings());
         created(&app.post(
@@ -885,6 +910,19 @@ impl World {
                     .param("request_id", request)
                     .body(body)
             }
+            "list_consultation_responses"
+            | "export_consultation_responses_csv"
+            | "get_consultation_summary" => Call::new(admin).param("id", self.consulted),
+            "submit_consultation_response" => {
+                let id = if fresh {
+                    self.consulting(app)
+                } else {
+                    self.consulted
+                };
+                Call::new(&self.rep).param("id", id).body(
+                    json!({"organization_id": self.org, "general_comments": "Vi stöder förslaget i stort."}),
+                )
+            }
             "get_review" => Call::new(admin)
                 .param("id", self.adopted)
                 .param("review_id", self.review),
@@ -925,7 +963,9 @@ impl World {
                     self.draft
                 };
                 let body = match op {
-                    "open_consultation" => json!({"opened_on": "2025-05-01"}),
+                    "open_consultation" => {
+                        json!({"opened_on": "2025-05-01", "response_deadline": "2025-06-30"})
+                    }
                     "adopt_agreement" => adoption("2025-06-01"),
                     _ => json!({}),
                 };

@@ -837,6 +837,10 @@ pub struct AdoptionRecordInput {
     pub valid_from: NaiveDate,
     /// Last day of validity (t.o.m., inclusive); `None`: until further notice (tills vidare).
     pub valid_until: Option<NaiveDate>,
+    /// How the consultation's responses were weighed (remissammanställning); only for a
+    /// version that was on consultation (409 `no_consultation`). Public with the version.
+    #[serde(default)]
+    pub consultation_report: Option<super::consultation::ConsultationReportInput>,
 }
 
 /// The political decision that put a version in force.
@@ -944,12 +948,7 @@ impl From<&agreement::TerminationRecord> for TerminationRecord {
 
 // ---------------------------------------------------------------- views
 
-/// The referral round (remiss). Adoption closes it on the decision date if it is still open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-pub struct ConsultationRecord {
-    pub opened_on: NaiveDate,
-    pub closed_on: Option<NaiveDate>,
-}
+pub use super::consultation::ConsultationRecord;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct AgreementVersion {
@@ -1034,10 +1033,7 @@ impl From<&agreement::AgreementVersion> for AgreementVersion {
             number: v.number(),
             status: v.status(),
             content: v.content().into(),
-            consultation: v.consultation().map(|c| ConsultationRecord {
-                opened_on: c.opened_on(),
-                closed_on: c.closed_on(),
-            }),
+            consultation: v.consultation().map(ConsultationRecord::from),
             adoption: v.adoption().map(AdoptionRecord::from),
             superseded_on: v.superseded_on(),
             language: agreement::SWEDISH.to_owned(),

@@ -10,4 +10,5 @@
 pub mod accessions;
 pub mod agreements;
 pub mod changes;
+pub mod consultation;
 pub mod steering;

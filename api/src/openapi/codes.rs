@@ -5,6 +5,7 @@
 use samverkan_domain::accession::{AccessionField, AccessionRule};
 use samverkan_domain::action_plan::{ActionPlanField, ActionPlanRule};
 use samverkan_domain::agreement::{AgreementField, AgreementRule};
+use samverkan_domain::consultation::{ConsultationField, ConsultationRule};
 use samverkan_domain::dialogue::{DialogueField, DialogueRule};
 use samverkan_domain::error::{Catalogue, CommonField};
 use samverkan_domain::org_number::OrgNumberError;
@@ -41,9 +42,14 @@ pub fn rule_codes(operation_id: &str, tag: &str, keyed: bool) -> Vec<&'static st
         }
         ("parties", _) => vec![&["scb_code_taken"]],
         ("agreements", "terminate_agreement" | "adopt_revision") => {
-            vec![AgreementRule::CODES, AccessionRule::CODES]
+            vec![
+                AgreementRule::CODES,
+                AccessionRule::CODES,
+                ConsultationRule::CODES,
+            ]
         }
-        ("agreements", _) => vec![AgreementRule::CODES],
+        // The consultation (remiss) is the agreement's: its rules come with the area's.
+        ("agreements", _) => vec![AgreementRule::CODES, ConsultationRule::CODES],
         ("accessions", _) => vec![AccessionRule::CODES],
         ("steering", "create_steering_group") => vec![GroupStorageRule::CODES],
         ("steering", _) => vec![SteeringRule::CODES],
@@ -76,6 +82,7 @@ pub fn field_codes(tag: &str) -> Vec<&'static str> {
             AgreementField::CODES,
             PartyField::CODES,
             ScbCodeError::CODES,
+            ConsultationField::CODES,
         ],
         "accessions" => vec![AccessionField::CODES],
         "steering" => vec![SteeringField::CODES],
@@ -97,6 +104,7 @@ pub fn all_rule_codes() -> Vec<&'static str> {
         GroupStorageRule::CODES,
         RequestRule::CODES,
         DialogueRule::CODES,
+        ConsultationRule::CODES,
     ])
 }
 
@@ -113,5 +121,6 @@ pub fn all_field_codes() -> Vec<&'static str> {
         SteeringField::CODES,
         ActionPlanField::CODES,
         DialogueField::CODES,
+        ConsultationField::CODES,
     ])
 }

@@ -26,6 +26,7 @@ use crate::contract::agreements::{
     AgreementVersion, CivilSocietyParty, CivilSocietyPartyInput, DueItem, RenegotiationRequest,
     TerminationRecord, TerminationRecordInput, VersionContentInput, VersionTranslationInput,
 };
+use crate::contract::consultation::ConsultationOpened;
 use crate::extract::{
     AskedLanguage, Authenticated, Caller, EventBody, Json, LangParams, NoBody, PageParams,
     municipality_filter,
@@ -97,6 +98,10 @@ pub struct AgreementView {
     /// The version being prepared: the first draft, or a revision in progress. Shown to the
     /// agreement's administrators only.
     pub working_version: Option<AgreementVersion>,
+    /// The text on consultation (remiss), a public document while the consultation runs,
+    /// with its deadline, the invited and the questions (`consultation`); null when none is
+    /// open.
+    pub consultation_version: Option<AgreementVersion>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -144,6 +149,7 @@ impl AgreementView {
             &mut view.current_version,
             &mut view.next_version,
             &mut view.working_version,
+            &mut view.consultation_version,
         ] {
             if let Some(mut version) = shown.take()
                 && let Some(v) = a.version(version.number)
@@ -186,6 +192,9 @@ impl AgreementView {
             working_version: a
                 .working_version()
                 .filter(|_| admin)
+                .map(|v| AgreementVersion::of(a, v, today)),
+            consultation_version: a
+                .consultation_version()
                 .map(|v| AgreementVersion::of(a, v, today)),
             created_at: record.created_at,
             updated_at: record.updated_at,
@@ -901,21 +910,18 @@ async fn edit_agreement(
     .await
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ConsultationOpened {
-    /// The day the referral round (remiss) opened.
-    pub opened_on: NaiveDate,
-}
-
-/// Send the draft on consultation.
+/// Send the draft or revision on consultation.
 ///
-/// Opens the referral round (remiss) on a draft (409 `agreement_not_draft`,
-/// `consultation_already_open`).
+/// Opens the referral round (remiss) with its response deadline, the invited parties
+/// (organisations, and for a revision all signatories) and an optional question list; by
+/// default open to all (409 `agreement_not_draft`, `consultation_already_open`). While it
+/// runs, the text is public: the agreement's view shows it as `consultation_version`, the
+/// change feed records `agreement.consultation_opened`, and organisations respond at
+/// `/consultation/responses`.
 #[utoipa::path(
     tag = "agreements", operation_id = "open_consultation", request_body = ConsultationOpened,
     params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
+    responses((status = 200, description = "The agreement after the change", body = AgreementView), (status = 409, description = "The agreement's state forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem), (status = 422, description = "Invalid values; `errors` names each field: `opened_on` (`in_future`), `response_deadline` (`not_after_opened_on`), `invited.all_signatories` (`not_allowed`: a first version has no signatories), `invited.organization_ids[i]` (`duplicate`, `unknown_organization`), `invited` (`required` when restricted), `questions[i]`", content_type = "application/problem+json", body = crate::problem::Problem)),
     security(("bearer" = []))
 )]
 #[post("/agreements/{id}/consultation")]
@@ -925,11 +931,51 @@ async fn open_consultation(
     id: Path<Uuid>,
     body: Json<ConsultationOpened>,
 ) -> ApiResult<HttpResponse> {
-    let opened_on = body.0.opened_on;
-    apply_event(&state, p, id.into_inner(), move |a, today| {
-        a.open_consultation(opened_on, today)
-    })
+    let input: samverkan_domain::consultation::ConsultationInput = body.0.into();
+    apply_change(
+        &state,
+        p,
+        id.into_inner(),
+        ChangeGuard::ADMINISTRATOR,
+        move |conn, a, today, _| {
+            let mut unknown = Vec::new();
+            for (i, org) in input.invited.organization_ids.iter().enumerate() {
+                if !samverkan_persistence::parties::organization_exists(conn, *org)? {
+                    unknown.push(
+                        samverkan_domain::consultation::ConsultationField::UnknownOrganization
+                            .at(format!("invited.organization_ids[{i}]")),
+                    );
+                }
+            }
+            match a.open_consultation(input, today) {
+                Err(DomainError::Invalid(mut errors)) => {
+                    errors.extend(unknown);
+                    Err(DomainError::Invalid(errors).into())
+                }
+                Err(e) => Err(e.into()),
+                Ok(()) if !unknown.is_empty() => Err(DomainError::Invalid(unknown).into()),
+                Ok(()) => Ok(()),
+            }
+        },
+    )
     .await
+}
+
+/// The report of an adoption request, checked against the responses to the consultation of
+/// the version it adopts.
+fn responses_of_working_version(
+    conn: &mut DbConnection,
+    a: &Agreement,
+) -> ApiResult<Vec<samverkan_domain::consultation::ConsultationResponse>> {
+    let Some(version) = a.working_version() else {
+        return Ok(Vec::new());
+    };
+    Ok(
+        samverkan_persistence::consultation::responses_to(conn, a.id(), version.number())?
+            .into_iter()
+            .map(|r| r.response)
+            .collect(),
+    )
 }
 
 /// Adopt the agreement.
@@ -950,10 +996,22 @@ async fn adopt(
     id: Path<Uuid>,
     body: Json<AdoptionRecordInput>,
 ) -> ApiResult<HttpResponse> {
-    let record = body.0.into();
-    apply_event(&state, p, id.into_inner(), move |a, today| {
-        a.adopt(record, today)
-    })
+    let mut body = body.0;
+    let report = body.consultation_report.take().map(Into::into);
+    let record = body.into();
+    apply_change(
+        &state,
+        p,
+        id.into_inner(),
+        ChangeGuard::ADMINISTRATOR,
+        move |conn, a, today, _| {
+            let responses = match &report {
+                Some(_) => responses_of_working_version(conn, a)?,
+                None => Vec::new(),
+            };
+            Ok(a.adopt_reporting(record, report, &responses, today)?)
+        },
+    )
     .await
 }
 
@@ -1062,7 +1120,9 @@ async fn adopt_revision(
     id: Path<Uuid>,
     body: Json<AdoptionRecordInput>,
 ) -> ApiResult<HttpResponse> {
-    let record = body.0.into();
+    let mut body = body.0;
+    let report = body.consultation_report.take().map(Into::into);
+    let record = body.into();
     let clock = state.clock.clone();
     // Signatories carry over to the new version, or are asked to reconfirm.
     apply_change(
@@ -1071,7 +1131,11 @@ async fn adopt_revision(
         id.into_inner(),
         ChangeGuard::ADMINISTRATOR,
         move |conn, a, today, p| {
-            let adopted = a.adopt_revision(record, today)?;
+            let responses = match &report {
+                Some(_) => responses_of_working_version(conn, a)?,
+                None => Vec::new(),
+            };
+            let adopted = a.adopt_revision_reporting(record, report, &responses, today)?;
             accession_workflows::follow_revision(conn, a.id(), &adopted, &p.sub, clock.now())
         },
     )

@@ -9,6 +9,7 @@ pub mod accessions;
 pub mod action_plans;
 pub mod agreements;
 pub mod changes;
+pub mod consultation;
 pub mod dialogue;
 pub mod embed;
 pub mod me;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(me::configure)
                 .configure(parties::configure)
                 .configure(agreements::configure)
+                .configure(consultation::configure)
                 .configure(steering::configure)
                 .configure(accessions::configure)
                 .configure(action_plans::configure)

@@ -51,6 +51,11 @@ pub enum DueKind {
     /// The next action plan: `action_plan_months` after the current plan's start
     /// (`action_plan::next_plan_due`).
     ActionPlan,
+    /// The open consultation's response deadline (listed while the consultation is open).
+    ConsultationDeadline,
+    /// The report of how the consultation's responses were weighed: due after the deadline,
+    /// recorded with the adoption (listed until then).
+    ConsultationReport,
 }
 
 crate::enum_text::enum_text!(DueKind);

@@ -36,12 +36,47 @@ pub struct DemoAgreement {
     pub content: VersionContent,
     #[serde(default)]
     pub consultation_opened_on: Option<NaiveDate>,
+    /// The consultation's deadline and question list (default: three months, no questions).
+    #[serde(default)]
+    pub consultation: Option<DemoConsultation>,
     #[serde(default)]
     pub adoption: Option<AdoptionInput>,
     /// A revision decided on the day the demo is loaded and taking effect on 1 January of
     /// the next year, so the demo always shows an upcoming version (`next_version`).
     #[serde(default)]
     pub upcoming_revision: Option<UpcomingRevision>,
+}
+
+/// The setup of a demo agreement's consultation, and the responses it received (each as the
+/// domain takes it: received on its day, a late one registered by the administrator).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoConsultation {
+    pub response_deadline: NaiveDate,
+    #[serde(default)]
+    pub questions: Vec<String>,
+    #[serde(default)]
+    pub responses: Vec<DemoResponse>,
+}
+
+/// An invented response (remissvar) of a demo organisation, named as in
+/// `organizations.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoResponse {
+    pub organization: String,
+    pub received_on: NaiveDate,
+    /// Registered by the administrator (paper, e-mail); otherwise sent by a representative.
+    #[serde(default)]
+    pub registered: bool,
+    /// Answers to the questions, in order (question 1 first).
+    #[serde(default)]
+    pub answers: Vec<String>,
+    #[serde(default)]
+    pub general_comments: Option<String>,
+    /// Comments on principles by number.
+    #[serde(default)]
+    pub principle_comments: Vec<(u32, String)>,
 }
 
 /// An invented revision of a demo agreement: version 1's text under a new title, adopted
@@ -132,7 +167,24 @@ impl DemoAgreement {
             },
         )?;
         if let Some(opened_on) = self.consultation_opened_on {
-            agreement.open_consultation(opened_on, today)?;
+            agreement.open_consultation(
+                crate::consultation::ConsultationInput {
+                    opened_on,
+                    response_deadline: self
+                        .consultation
+                        .as_ref()
+                        .map(|c| c.response_deadline)
+                        .unwrap_or(opened_on + chrono::Days::new(90)),
+                    invited: crate::consultation::InvitedParties::default(),
+                    questions: self
+                        .consultation
+                        .as_ref()
+                        .map(|c| c.questions.clone())
+                        .unwrap_or_default(),
+                    restricted: false,
+                },
+                today,
+            )?;
         }
         if let Some(adoption) = &self.adoption {
             agreement.adopt(adoption.clone(), today)?;
@@ -325,8 +377,14 @@ mod tests {
     fn lund_is_a_proposal_on_consultation() {
         let (_, a) = load("lund-2018");
         assert_eq!(a.status(today()).status, ShownStatus::Consultation);
-        assert!(!crate::agreement::is_publicly_visible(&a));
+        assert!(
+            crate::agreement::is_publicly_visible(&a),
+            "a remiss is a public document"
+        );
         let v = &a.versions()[0];
+        let setup = v.consultation().and_then(|c| c.setup()).expect("set up");
+        assert_eq!(setup.response_deadline(), date(2018, 9, 28));
+        assert_eq!(setup.questions().len(), 3);
         assert_eq!(
             v.consultation().map(|c| c.opened_on()),
             Some(date(2018, 6, 26))
@@ -352,9 +410,16 @@ mod tests {
         }
         assert_eq!(a.settings().follow_up_months, Some(48));
         assert_eq!(a.settings().action_plan_months, Some(12));
-        assert!(
-            a.due_items(today()).is_empty(),
-            "nothing is due before adoption"
+        assert_eq!(
+            a.due_items(today())
+                .iter()
+                .map(|i| (i.kind, i.due_on))
+                .collect::<Vec<_>>(),
+            [
+                (DueKind::ConsultationDeadline, date(2018, 9, 28)),
+                (DueKind::ConsultationReport, date(2018, 9, 29)),
+            ],
+            "before adoption, only the consultation's deadline and report"
         );
     }
 

@@ -9,9 +9,13 @@ use uuid::Uuid;
 use super::limits::*;
 use super::{
     AdoptionInput, AdoptionRecord, AgreementField, AgreementRule, AgreementSettings,
-    AgreementVersion, ConsultationRecord, DueItem, RecordedSetting, RenegotiationInput,
+    AgreementVersion, ConsultationRecord, DueItem, DueKind, RecordedSetting, RenegotiationInput,
     RenegotiationRequest, ReviewInput, ReviewRecord, SettingsActor, SettingsChange,
     TranslationInput, VersionContent, VersionStatus, VersionTranslation, due_items,
+};
+use crate::consultation::{
+    ConsultationInput, ConsultationReport, ConsultationResponse, ConsultationRule,
+    ConsultationSetup, ReportInput,
 };
 use crate::error::{CommonField, DomainError, FieldError, Validator};
 use crate::party::PartyField;
@@ -506,17 +510,51 @@ impl Agreement {
 
     /// The due and overdue follow-ups, evaluations and revision of an adopted agreement
     /// (see [`due_items`]); nothing for any other state.
+    /// An open consultation adds its response deadline and, the day after, the report of
+    /// how the responses were weighed (due until the adoption records it; neither is ever
+    /// overdue: the consultation ends with a decision, not on a date).
     pub fn due_items(&self, today: NaiveDate) -> Vec<DueItem> {
-        if self.state != AgreementState::Adopted {
-            return Vec::new();
-        }
-        let current = self.current_version().and_then(AgreementVersion::adoption);
-        match (self.first_adoption(), current) {
-            (Some(first), Some(current)) => {
-                due_items(first, current, &self.settings, &self.reviews, today)
+        let mut items = self.consultation_items();
+        if self.state == AgreementState::Adopted {
+            let current = self.current_version().and_then(AgreementVersion::adoption);
+            if let (Some(first), Some(current)) = (self.first_adoption(), current) {
+                items.extend(due_items(
+                    first,
+                    current,
+                    &self.settings,
+                    &self.reviews,
+                    today,
+                ));
             }
-            _ => Vec::new(),
         }
+        items.sort_by_key(|i| i.due_on);
+        items
+    }
+
+    fn consultation_items(&self) -> Vec<DueItem> {
+        let Some(setup) = self
+            .consultation_version()
+            .and_then(|v| v.consultation())
+            .and_then(|c| c.setup())
+        else {
+            return Vec::new();
+        };
+        let deadline = setup.response_deadline();
+        let mut items = vec![DueItem {
+            kind: DueKind::ConsultationDeadline,
+            due_on: deadline,
+            overdue: false,
+            last_done_on: None,
+        }];
+        if let Some(report_due) = deadline.succ_opt() {
+            items.push(DueItem {
+                kind: DueKind::ConsultationReport,
+                due_on: report_due,
+                overdue: false,
+                last_done_on: None,
+            });
+        }
+        items
     }
 
     // ----- operations on the framework -----
@@ -616,10 +654,12 @@ impl Agreement {
         Ok(())
     }
 
-    /// Sends the draft on referral (remiss).
+    /// Sends the draft on referral (remiss) with its deadline, invited parties and questions.
+    /// While adopted, the revision in progress is what goes on consultation
+    /// ([`Agreement::open_revision_consultation`]).
     pub fn open_consultation(
         &mut self,
-        opened_on: NaiveDate,
+        input: ConsultationInput,
         today: NaiveDate,
     ) -> Result<(), DomainError> {
         match self.state {
@@ -627,25 +667,48 @@ impl Agreement {
             AgreementState::Consultation => {
                 return Err(AgreementRule::ConsultationAlreadyOpen.into());
             }
+            AgreementState::Adopted if self.revision_index().is_some() => {
+                return self.open_revision_consultation(input, today);
+            }
             state => return Err(AgreementRule::NotDraft { state }.into()),
         }
-        not_in_future("opened_on", opened_on, today)?;
-        self.versions[0].open_consultation(opened_on);
+        let setup = validate_consultation(&input, false, today)?;
+        self.versions[0].open_consultation(input.opened_on, setup);
         self.state = AgreementState::Consultation;
         Ok(())
+    }
+
+    /// The version on consultation: the first text while the agreement is on consultation,
+    /// or the revision on consultation. A public document while it runs.
+    pub fn consultation_version(&self) -> Option<&AgreementVersion> {
+        self.working_version().filter(|v| v.is_on_consultation())
     }
 
     /// Puts the first version in force, from draft or consultation (the seeds went through a
     /// referral round, but the software does not require one); closes the consultation on
     /// the decision date if it is still open.
     pub fn adopt(&mut self, record: AdoptionInput, today: NaiveDate) -> Result<(), DomainError> {
+        self.adopt_reporting(record, None, &[], today)
+    }
+
+    /// [`Agreement::adopt`] with the report of how the consultation's `responses` were
+    /// weighed (see [`ConsultationReport::validated`]); 409 `no_consultation` for a report
+    /// on a version that was never on consultation.
+    pub fn adopt_reporting(
+        &mut self,
+        record: AdoptionInput,
+        report: Option<ReportInput>,
+        responses: &[ConsultationResponse],
+        today: NaiveDate,
+    ) -> Result<(), DomainError> {
         self.require_in_preparation()?;
         let version = &self.versions[0];
         if version.content().principles.is_empty() {
             return Err(AgreementRule::NoPrinciples.into());
         }
+        let report = checked_report(version, report, responses)?;
         let record = validate_adoption(&record, version.consultation(), None, today)?;
-        self.versions[0].adopt(record);
+        self.versions[0].adopt(record, report);
         self.state = AgreementState::Adopted;
         Ok(())
     }
@@ -711,17 +774,18 @@ impl Agreement {
         Ok(number)
     }
 
+    /// Sends the revision in progress on consultation; a revision may invite all signatories.
     pub fn open_revision_consultation(
         &mut self,
-        opened_on: NaiveDate,
+        input: ConsultationInput,
         today: NaiveDate,
     ) -> Result<(), DomainError> {
         let index = self.require_revision()?;
         if self.versions[index].status() == VersionStatus::Consultation {
             return Err(AgreementRule::ConsultationAlreadyOpen.into());
         }
-        not_in_future("opened_on", opened_on, today)?;
-        self.versions[index].open_consultation(opened_on);
+        let setup = validate_consultation(&input, true, today)?;
+        self.versions[index].open_consultation(input.opened_on, setup);
         Ok(())
     }
 
@@ -733,11 +797,24 @@ impl Agreement {
         record: AdoptionInput,
         today: NaiveDate,
     ) -> Result<RevisionAdopted, DomainError> {
+        self.adopt_revision_reporting(record, None, &[], today)
+    }
+
+    /// [`Agreement::adopt_revision`] with the report of how its consultation's responses
+    /// were weighed.
+    pub fn adopt_revision_reporting(
+        &mut self,
+        record: AdoptionInput,
+        report: Option<ReportInput>,
+        responses: &[ConsultationResponse],
+        today: NaiveDate,
+    ) -> Result<RevisionAdopted, DomainError> {
         let index = self.require_revision()?;
         let revision = &self.versions[index];
         if revision.content().principles.is_empty() {
             return Err(AgreementRule::NoPrinciples.into());
         }
+        let report = checked_report(revision, report, responses)?;
         let current_index = self
             .versions
             .iter()
@@ -757,7 +834,7 @@ impl Agreement {
             superseded_version = superseded.number();
         }
         let revision = &mut self.versions[index];
-        revision.adopt(record);
+        revision.adopt(record, report);
         Ok(RevisionAdopted {
             superseded_version,
             adopted_version: revision.number(),
@@ -1014,6 +1091,43 @@ fn all_valid<A, B, C>(
             Err(DomainError::Invalid(errors))
         }
     }
+}
+
+/// The consultation's opening day (not in the future) and its setup, every error at once.
+fn validate_consultation(
+    input: &ConsultationInput,
+    revision: bool,
+    today: NaiveDate,
+) -> Result<ConsultationSetup, DomainError> {
+    let opened = not_in_future("opened_on", input.opened_on, today);
+    match (opened, ConsultationSetup::validated(input, revision)) {
+        (Ok(()), Ok(setup)) => Ok(setup),
+        (Err(DomainError::Invalid(mut a)), Err(DomainError::Invalid(b))) => {
+            a.extend(b);
+            Err(DomainError::Invalid(a))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
+/// The report checked against the version's text and its consultation's responses.
+fn checked_report(
+    version: &AgreementVersion,
+    report: Option<ReportInput>,
+    responses: &[ConsultationResponse],
+) -> Result<Option<ConsultationReport>, DomainError> {
+    let Some(report) = report else {
+        return Ok(None);
+    };
+    if version.consultation().is_none() {
+        return Err(ConsultationRule::NoConsultation.into());
+    }
+    let own: Vec<ConsultationResponse> = responses
+        .iter()
+        .filter(|r| r.version_number() == version.number())
+        .cloned()
+        .collect();
+    ConsultationReport::validated(report, version.content(), &own).map(Some)
 }
 
 fn not_in_future(field: &str, date: NaiveDate, today: NaiveDate) -> Result<(), DomainError> {

@@ -45,14 +45,14 @@ pub use calendar::{
     add_months, administrator_agenda, due_items,
 };
 pub use content::{Commitment, CommitmentParty, DevelopmentArea, Principle, VersionContent};
-pub use demo::{DemoAgreement, UpcomingRevision};
+pub use demo::{DemoAgreement, DemoConsultation, DemoResponse, UpcomingRevision};
 pub use lifecycle::{
     Agreement, AgreementParts, AgreementState, AgreementStatus, CivilSocietyParty,
     CivilSocietyPartyKind, NewAgreement, PartiesInput, RevisionAdopted, Scope, ShownStatus,
     TerminationInput, TerminationRecord,
 };
 pub use permissions::{
-    Administered, PUBLIC_STATES, acting_for, acting_organization_ids, acts_for_side,
+    Administered, PUBLIC_STATES, RECORD_STATES, acting_for, acting_organization_ids, acts_for_side,
     administered_by, co_administers, is_publicly_visible, may_administer, may_answer_renegotiation,
     may_create_agreement, may_file_renegotiation_as, may_file_renegotiation_request,
     may_record_review, may_run, may_view, may_view_version, may_withdraw_renegotiation,
@@ -554,6 +554,21 @@ pub(crate) mod testing {
 
     pub fn draft() -> Agreement {
         Agreement::create(AGREEMENT, new_agreement()).expect("a valid agreement")
+    }
+
+    /// A consultation opened on `on`, open to all, answering by two months later, with two
+    /// questions.
+    pub fn consultation(on: NaiveDate) -> crate::consultation::ConsultationInput {
+        crate::consultation::ConsultationInput {
+            opened_on: on,
+            response_deadline: on + chrono::Days::new(60),
+            invited: crate::consultation::InvitedParties::default(),
+            questions: vec![
+                "Hur ser ni på förslagets principer?".into(),
+                "Vilka åtaganden saknas?".into(),
+            ],
+            restricted: false,
+        }
     }
 
     /// Kommunfullmäktige's decision on `on`, valid from that day until further notice.

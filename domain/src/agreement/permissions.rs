@@ -10,10 +10,19 @@ use super::{
 use crate::access::Principal;
 use crate::steering::Side;
 
-/// The states in which an agreement is public record: adopted, and later terminated. Drafts,
-/// consultations and abandoned drafts are working papers of the owning body. Storage filters
-/// lists with this constant, so the rule and the query cannot drift apart.
-pub const PUBLIC_STATES: [AgreementState; 2] =
+/// The states in which an agreement is public: adopted, later terminated, and a draft on
+/// consultation (a remiss is a public document: anyone may read it and respond). Drafts before
+/// the consultation and abandoned drafts are working papers of the owning body. Storage
+/// filters lists with this constant, so the rule and the query cannot drift apart.
+pub const PUBLIC_STATES: [AgreementState; 3] = [
+    AgreementState::Consultation,
+    AgreementState::Adopted,
+    AgreementState::Terminated,
+];
+
+/// The states in which an agreement is public record with a signatory list: adopted, and
+/// later terminated. The open-data catalogue describes these.
+pub const RECORD_STATES: [AgreementState; 2] =
     [AgreementState::Adopted, AgreementState::Terminated];
 
 /// The agreements a caller administers: every one (platform administrators) or those of the
@@ -174,8 +183,8 @@ pub fn may_withdraw_renegotiation(
     )
 }
 
-/// Adopted and terminated agreements are public; drafts, consultations and abandoned drafts
-/// are not.
+/// Adopted and terminated agreements and drafts on consultation are public; other drafts
+/// and abandoned drafts are not.
 pub fn is_publicly_visible(agreement: &Agreement) -> bool {
     PUBLIC_STATES.contains(&agreement.state())
 }
@@ -187,14 +196,15 @@ pub fn may_view(principal: Option<&Principal>, agreement: &Agreement) -> bool {
     is_publicly_visible(agreement) || principal.is_some_and(|p| may_run(p, agreement))
 }
 
-/// The adopted and superseded texts of a public agreement are public; a revision in
-/// progress or an abandoned text only for its administrators.
+/// The adopted and superseded texts of a public agreement are public, and so is a text on
+/// consultation; a draft revision or an abandoned text only for its administrators.
 pub fn may_view_version(
     principal: Option<&Principal>,
     agreement: &Agreement,
     version: &AgreementVersion,
 ) -> bool {
-    (is_publicly_visible(agreement) && version.is_publicly_visible())
+    (is_publicly_visible(agreement)
+        && (version.is_publicly_visible() || version.is_on_consultation()))
         || principal.is_some_and(|p| may_run(p, agreement))
 }
 
@@ -246,7 +256,7 @@ mod tests {
         match state {
             AgreementState::Draft => {}
             AgreementState::Consultation => a
-                .open_consultation(date(2018, 6, 26), today())
+                .open_consultation(consultation(date(2018, 6, 26)), today())
                 .expect("opens"),
             AgreementState::Adopted => a = adopted(date(2018, 10, 1)),
             AgreementState::Terminated => {
@@ -318,20 +328,25 @@ mod tests {
     }
 
     #[test]
-    fn public_states_are_adopted_and_terminated() {
+    fn public_states_are_consultation_adopted_and_terminated() {
         for state in AgreementState::iter() {
             let a = in_state(state);
             assert_eq!(a.state(), state);
             assert_eq!(
                 is_publicly_visible(&a),
-                matches!(state, AgreementState::Adopted | AgreementState::Terminated),
+                matches!(
+                    state,
+                    AgreementState::Consultation
+                        | AgreementState::Adopted
+                        | AgreementState::Terminated
+                ),
                 "{state}"
             );
         }
     }
 
     #[test]
-    fn only_adopted_and_terminated_agreements_are_public() {
+    fn drafts_before_the_consultation_are_not_public() {
         let owner = admin_of(OWNER);
         let stranger = admin_of(OTHER_BODY);
         let mut a = draft();
@@ -340,12 +355,11 @@ mod tests {
         assert!(!may_view(Some(&stranger), &a));
         assert!(may_view(Some(&owner), &a));
 
-        a.open_consultation(date(2018, 6, 26), today())
+        a.open_consultation(consultation(date(2018, 6, 26)), today())
             .expect("opens");
-        assert!(
-            !is_publicly_visible(&a),
-            "a consultation is not public here"
-        );
+        assert!(is_publicly_visible(&a), "a remiss is a public document");
+        assert!(may_view(None, &a));
+        assert!(may_view_version(None, &a, &a.versions()[0]));
 
         a.adopt(adoption(date(2018, 10, 1)), today())
             .expect("adopts");
@@ -390,6 +404,17 @@ mod tests {
 
         let d = draft();
         assert!(!may_view_version(None, &d, &d.versions()[0]));
+    }
+
+    #[test]
+    fn a_revision_on_consultation_is_public() {
+        let mut a = adopted(date(2018, 10, 1));
+        a.start_revision(content()).expect("starts");
+        a.open_revision_consultation(consultation(date(2022, 1, 1)), today())
+            .expect("opens");
+        assert!(may_view_version(None, &a, &a.versions()[1]));
+        a.abandon_revision().expect("abandons");
+        assert!(!may_view_version(None, &a, &a.versions()[1]));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::AgreementField;
 use super::VersionContent;
 use super::limits::*;
 use super::translation::{LanguageTag, VersionTranslation};
+use crate::consultation::{ConsultationReport, ConsultationSetup};
 use crate::error::{DomainError, Validator};
 
 /// A version's place in the lifecycle. Only `draft` and `consultation` versions can be
@@ -27,11 +28,16 @@ pub enum VersionStatus {
 
 crate::enum_text::enum_text!(VersionStatus);
 
-/// The referral round (remiss). Adoption closes it on the decision date if it is still open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The referral round (remiss). Adoption closes it on the decision date if it is still open,
+/// and may record how its responses were weighed (the report).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsultationRecord {
     opened_on: NaiveDate,
     closed_on: Option<NaiveDate>,
+    /// The deadline, the invited and the questions; `None` for a consultation recorded
+    /// before they were asked for.
+    setup: Option<ConsultationSetup>,
+    report: Option<ConsultationReport>,
 }
 
 impl ConsultationRecord {
@@ -43,11 +49,27 @@ impl ConsultationRecord {
         self.closed_on
     }
 
+    pub fn setup(&self) -> Option<&ConsultationSetup> {
+        self.setup.as_ref()
+    }
+
+    /// How the responses were weighed, recorded with the adoption.
+    pub fn report(&self) -> Option<&ConsultationReport> {
+        self.report.as_ref()
+    }
+
     /// A stored record, read back: trusted stored data, not a way around the rules.
-    pub fn restore(opened_on: NaiveDate, closed_on: Option<NaiveDate>) -> Self {
+    pub fn restore(
+        opened_on: NaiveDate,
+        closed_on: Option<NaiveDate>,
+        setup: Option<ConsultationSetup>,
+        report: Option<ConsultationReport>,
+    ) -> Self {
         Self {
             opened_on,
             closed_on,
+            setup,
+            report,
         }
     }
 }
@@ -234,6 +256,11 @@ impl AgreementVersion {
         )
     }
 
+    /// A text on consultation is a public document (remiss) while the consultation runs.
+    pub fn is_on_consultation(&self) -> bool {
+        self.status == VersionStatus::Consultation
+    }
+
     /// Texts that were adopted are public record; drafts and abandoned texts are not.
     pub fn is_publicly_visible(&self) -> bool {
         matches!(
@@ -248,20 +275,26 @@ impl AgreementVersion {
         self.content = content;
     }
 
-    pub(super) fn open_consultation(&mut self, opened_on: NaiveDate) {
+    pub(super) fn open_consultation(&mut self, opened_on: NaiveDate, setup: ConsultationSetup) {
         self.status = VersionStatus::Consultation;
         self.consultation = Some(ConsultationRecord {
             opened_on,
             closed_on: None,
+            setup: Some(setup),
+            report: None,
         });
     }
 
-    /// Puts the version in force; a consultation still open closes on the decision date.
-    pub(super) fn adopt(&mut self, record: AdoptionRecord) {
-        if let Some(c) = &mut self.consultation
-            && c.closed_on.is_none()
-        {
-            c.closed_on = Some(record.decision_date());
+    /// Puts the version in force; a consultation still open closes on the decision date and
+    /// keeps the report of how its responses were weighed.
+    pub(super) fn adopt(&mut self, record: AdoptionRecord, report: Option<ConsultationReport>) {
+        if let Some(c) = &mut self.consultation {
+            if c.closed_on.is_none() {
+                c.closed_on = Some(record.decision_date());
+            }
+            if report.is_some() {
+                c.report = report;
+            }
         }
         self.status = VersionStatus::Adopted;
         self.adoption = Some(record);

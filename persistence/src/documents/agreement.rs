@@ -15,6 +15,10 @@ use samverkan_domain::agreement::{
     CommitmentTranslation, DevelopmentAreaTranslation, EligibleArea, LanguageTag,
     PrincipleTranslation, ReportKind, ReportedTo, TranslatedTexts, VersionTranslation,
 };
+use samverkan_domain::consultation::{
+    Assessment, ConsultationReport, ConsultationSetup, InvitedParties, Reference, ReferenceKind,
+    ReportEntry,
+};
 use samverkan_domain::scb::MunicipalityCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -313,10 +317,105 @@ struct DevelopmentAreaV1 {
     description: String,
 }
 
+/// The consultation; `setup` and `report` were added to version 1 as optional fields
+/// (issue 20): a row written before them reads as a consultation without a deadline.
 #[derive(Debug, Serialize, Deserialize)]
 struct ConsultationV1 {
     opened_on: NaiveDate,
     closed_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    setup: Option<ConsultationSetupV1>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    report: Option<ConsultationReportV1>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ConsultationSetupV1 {
+    response_deadline: NaiveDate,
+    invited_organization_ids: Vec<Uuid>,
+    all_signatories: bool,
+    questions: Vec<String>,
+    restricted: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ConsultationReportV1 {
+    summary: Option<String>,
+    entries: Vec<ReportEntryV1>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ReportEntryV1 {
+    response_id: Option<Uuid>,
+    reference_kind: Option<ReferenceKind>,
+    reference_number: Option<u32>,
+    assessment: Option<Assessment>,
+    text: String,
+}
+
+impl ConsultationV1 {
+    fn of(c: &ConsultationRecord) -> Self {
+        Self {
+            opened_on: c.opened_on(),
+            closed_on: c.closed_on(),
+            setup: c.setup().map(|s| ConsultationSetupV1 {
+                response_deadline: s.response_deadline(),
+                invited_organization_ids: s.invited().organization_ids.clone(),
+                all_signatories: s.invited().all_signatories,
+                questions: s.questions().to_vec(),
+                restricted: s.restricted(),
+            }),
+            report: c.report().map(|r| ConsultationReportV1 {
+                summary: r.summary().map(str::to_owned),
+                entries: r
+                    .entries()
+                    .iter()
+                    .map(|e| ReportEntryV1 {
+                        response_id: e.response_id,
+                        reference_kind: e.reference.map(|r| r.kind),
+                        reference_number: e.reference.map(|r| r.number),
+                        assessment: e.assessment,
+                        text: e.text.clone(),
+                    })
+                    .collect(),
+            }),
+        }
+    }
+
+    fn into_record(self) -> ConsultationRecord {
+        ConsultationRecord::restore(
+            self.opened_on,
+            self.closed_on,
+            self.setup.map(|s| {
+                ConsultationSetup::restore(
+                    s.response_deadline,
+                    InvitedParties {
+                        organization_ids: s.invited_organization_ids,
+                        all_signatories: s.all_signatories,
+                    },
+                    s.questions,
+                    s.restricted,
+                )
+            }),
+            self.report.map(|r| {
+                ConsultationReport::restore(
+                    r.summary,
+                    r.entries
+                        .into_iter()
+                        .map(|e| ReportEntry {
+                            response_id: e.response_id,
+                            reference: e
+                                .reference_kind
+                                .zip(e.reference_number)
+                                .map(|(kind, number)| Reference { kind, number }),
+                            assessment: e.assessment,
+                            text: e.text,
+                        })
+                        .collect(),
+                )
+            }),
+        )
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -548,10 +647,7 @@ impl VersionV1 {
                     })
                     .collect(),
             },
-            consultation: v.consultation().map(|c| ConsultationV1 {
-                opened_on: c.opened_on(),
-                closed_on: c.closed_on(),
-            }),
+            consultation: v.consultation().map(ConsultationV1::of),
             adoption: v.adoption().map(|a| AdoptionV1 {
                 decided_by: a.decided_by().to_owned(),
                 decision_date: a.decision_date(),
@@ -728,9 +824,7 @@ impl VersionV1 {
                     })
                     .collect(),
             },
-            consultation: self
-                .consultation
-                .map(|c| ConsultationRecord::restore(c.opened_on, c.closed_on)),
+            consultation: self.consultation.map(ConsultationV1::into_record),
             adoption: self.adoption.map(|a| {
                 AdoptionRecord::restore(AdoptionInput {
                     decided_by: a.decided_by,
@@ -800,7 +894,7 @@ mod tests {
         );
         let first = &a.versions()[0];
         assert_eq!(
-            first.consultation().map(ConsultationRecord::closed_on),
+            first.consultation().map(|c| c.closed_on()),
             Some(Some(date(2018, 10, 1)))
         );
         assert_eq!(first.superseded_on(), Some(date(2022, 10, 1)));

@@ -216,7 +216,7 @@ fn a_draft_is_edited_until_adopted() {
     a.edit_draft(revised_content())
         .expect("a draft is editable");
     assert_eq!(a.versions[0].content().principles.len(), 3);
-    a.open_consultation(date(2018, 6, 26), today())
+    a.open_consultation(consultation(date(2018, 6, 26)), today())
         .expect("opens");
     a.edit_draft(content())
         .expect("revised from the consultation answers");
@@ -240,11 +240,11 @@ fn a_draft_is_edited_until_adopted() {
 fn consultation_opens_once_on_a_draft() {
     let mut a = draft();
     assert_eq!(
-        invalid_fields(a.open_consultation(date(2026, 11, 24), today())),
+        invalid_fields(a.open_consultation(consultation(date(2026, 11, 24)), today())),
         [("opened_on".into(), "in_future")]
     );
     assert_eq!(a.state, AgreementState::Draft, "unchanged");
-    a.open_consultation(date(2018, 6, 26), today())
+    a.open_consultation(consultation(date(2018, 6, 26)), today())
         .expect("opens");
     assert_eq!(
         states(&a),
@@ -254,18 +254,20 @@ fn consultation_opens_once_on_a_draft() {
         )
     );
     assert_eq!(a.status(today()).status, ShownStatus::Consultation);
+    let c = a.versions[0].consultation().expect("recorded");
+    assert_eq!((c.opened_on(), c.closed_on()), (date(2018, 6, 26), None));
     assert_eq!(
-        a.versions[0].consultation(),
-        Some(&ConsultationRecord::restore(date(2018, 6, 26), None))
+        c.setup().map(|s| s.response_deadline()),
+        Some(date(2018, 8, 25))
     );
     assert_eq!(
-        rule(a.open_consultation(date(2018, 7, 1), today())),
+        rule(a.open_consultation(consultation(date(2018, 7, 1)), today())),
         "consultation_already_open"
     );
     a.adopt(adoption(date(2018, 10, 1)), today())
         .expect("adopts");
     assert_eq!(
-        rule(a.open_consultation(date(2019, 1, 1), today())),
+        rule(a.open_consultation(consultation(date(2019, 1, 1)), today())),
         "agreement_not_draft"
     );
 }
@@ -293,7 +295,7 @@ fn adoption_from_draft() {
 #[test]
 fn adoption_closes_the_consultation() {
     let mut a = draft();
-    a.open_consultation(date(2018, 6, 26), today())
+    a.open_consultation(consultation(date(2018, 6, 26)), today())
         .expect("opens");
     assert_eq!(
         invalid_fields(a.adopt(adoption(date(2018, 6, 1)), today())),
@@ -375,7 +377,7 @@ fn a_draft_or_consultation_may_be_abandoned() {
     assert_eq!(rule(a.abandon()), "agreement_not_in_preparation");
     assert_eq!(rule(a.edit_draft(content())), "version_not_editable");
     assert_eq!(
-        rule(a.open_consultation(date(2018, 1, 1), today())),
+        rule(a.open_consultation(consultation(date(2018, 1, 1)), today())),
         "agreement_not_draft"
     );
     assert_eq!(
@@ -384,7 +386,7 @@ fn a_draft_or_consultation_may_be_abandoned() {
     );
 
     let mut b = draft();
-    b.open_consultation(date(2018, 6, 26), today())
+    b.open_consultation(consultation(date(2018, 6, 26)), today())
         .expect("opens");
     b.abandon().expect("abandons a consultation");
     assert_eq!(b.state, AgreementState::Abandoned);
@@ -570,7 +572,7 @@ fn revisions_need_an_adopted_agreement() {
     let mut b = adopted(date(2018, 10, 1));
     assert_eq!(rule(b.abandon_revision()), "no_revision_in_progress");
     assert_eq!(
-        rule(b.open_revision_consultation(date(2022, 1, 1), today())),
+        rule(b.open_revision_consultation(consultation(date(2022, 1, 1)), today())),
         "no_revision_in_progress"
     );
     assert_eq!(
@@ -593,20 +595,21 @@ fn a_revision_has_its_own_consultation() {
     let mut a = adopted(date(2018, 10, 1));
     a.start_revision(revised_content()).expect("starts");
     assert_eq!(
-        invalid_fields(a.open_revision_consultation(date(2026, 12, 1), today())),
+        invalid_fields(a.open_revision_consultation(consultation(date(2026, 12, 1)), today())),
         [("opened_on".into(), "in_future")]
     );
-    a.open_revision_consultation(date(2022, 3, 1), today())
+    a.open_revision_consultation(consultation(date(2022, 3, 1)), today())
         .expect("opens");
     assert_eq!(a.versions[1].status(), VersionStatus::Consultation);
     assert_eq!(a.state, AgreementState::Adopted);
     assert_eq!(
-        rule(a.open_revision_consultation(date(2022, 3, 2), today())),
+        rule(a.open_revision_consultation(consultation(date(2022, 3, 2)), today())),
         "consultation_already_open"
     );
     assert_eq!(
-        rule(a.open_consultation(date(2022, 3, 2), today())),
-        "agreement_not_draft"
+        rule(a.open_consultation(consultation(date(2022, 3, 2)), today())),
+        "consultation_already_open",
+        "during a revision, opening a consultation opens the revision's"
     );
     a.edit_draft(revised_content())
         .expect("a revision on consultation is editable");
@@ -825,7 +828,8 @@ fn reviews_are_recorded_on_adopted_agreements() {
 #[test]
 fn a_consultation_may_open_today() {
     let mut a = draft();
-    a.open_consultation(today(), today()).expect("opens today");
+    a.open_consultation(consultation(today()), today())
+        .expect("opens today");
     assert_eq!(a.status(today()).status, ShownStatus::Consultation);
 }
 
@@ -833,7 +837,7 @@ fn a_consultation_may_open_today() {
 #[test]
 fn adoption_may_be_decided_on_the_day_the_consultation_opened() {
     let mut a = draft();
-    a.open_consultation(date(2018, 6, 26), today())
+    a.open_consultation(consultation(date(2018, 6, 26)), today())
         .expect("opens");
     a.adopt(adoption(date(2018, 6, 26)), today())
         .expect("adopted the day it opened");
