@@ -16,7 +16,7 @@
 use std::sync::{Arc, RwLock, Weak};
 use std::time::{Duration, Instant, SystemTime};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use jsonwebtoken::{Validation, decode, decode_header};
 use samverkan_domain::access::Principal;
 use serde::Serialize;
@@ -170,7 +170,7 @@ pub struct ProviderStatus {
     pub status: &'static str,
     /// How many usable signing keys are cached.
     pub keys: usize,
-    /// When the keys were last fetched.
+    /// When the keys were last fetched (to the second).
     pub fetched_at: Option<DateTime<Utc>>,
     /// Why the last fetch failed, while it does.
     pub error: Option<String>,
@@ -415,7 +415,9 @@ impl Oidc {
                     issuer: issuer.mapping.issuer.clone(),
                     status,
                     keys: state.keys.as_ref().map_or(0, |k| k.keys.len()),
-                    fetched_at: state.fetched_at.map(DateTime::<Utc>::from),
+                    fetched_at: state
+                        .fetched_at
+                        .map(|t| DateTime::<Utc>::from(t).trunc_subsecs(0)),
                     error: state.last_error.clone(),
                 }
             })
