@@ -53,6 +53,32 @@ fn main() {
         println!("cargo::rustc-env=SAMVERKAN_TEST_NGINX={}", nginx.display());
     }
 
+    // The OpenID provider of `oidc.rs` (node-oidc-provider, `npm ci --prefix
+    // tests/oidc-provider`): without Node or the package, its tests are compiled `#[ignore]`d
+    // with the reason — except under CI (`CI` set), where they run and fail naming what is
+    // missing.
+    println!("cargo::rerun-if-env-changed=CI");
+    println!("cargo::rerun-if-env-changed=SAMVERKAN_TEST_NODE");
+    println!("cargo::rerun-if-changed=oidc-provider/package-lock.json");
+    println!("cargo::rerun-if-changed=oidc-provider/node_modules");
+    println!("cargo::rustc-check-cfg=cfg(oidc_tests)");
+    let node = std::env::var_os("SAMVERKAN_TEST_NODE")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .or_else(|| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|p| p.join("node"))
+                    .find(|p| p.is_file())
+            })
+        });
+    let installed = Path::new("oidc-provider/node_modules/oidc-provider/package.json").is_file();
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+    if (node.is_some() && installed) || ci {
+        println!("cargo::rustc-cfg=oidc_tests");
+    }
+
     println!("cargo::rerun-if-changed=build.rs");
     let mut hasher = DefaultHasher::new();
     for input in INPUTS {

@@ -3,6 +3,7 @@
 //! The extractors that read the token from a request are in `extract`.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use samverkan_domain::access::{Principal, Role};
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::config::{JwtKey, JwtSettings};
+use crate::oidc::{Oidc, Verified};
 use crate::problem::{ApiError, Unauthenticated};
 
 /// The claims Samverkan reads. Unknown roles are ignored, so an identity provider may issue
@@ -48,10 +50,15 @@ impl Claims {
     }
 }
 
-/// Verifies tokens; built once from the configuration.
+/// Verifies tokens; built once from the configuration: a static key (a shared secret or one
+/// public key), the identity providers of `oidc`, or both. A token names its issuer in
+/// `iss`; one of a configured provider is verified by that provider's keys, any other by
+/// the static key.
 pub struct Authenticator {
-    key: DecodingKey,
+    /// `None` with identity providers only.
+    key: Option<DecodingKey>,
     validation: Validation,
+    oidc: Option<Arc<Oidc>>,
     /// Present when this server can also mint tokens (HS256 secret, or a private key).
     encoding: Option<(EncodingKey, Algorithm)>,
     issuer: Option<String>,
@@ -76,33 +83,27 @@ fn has_crit_header(token: &str) -> bool {
 
 impl Authenticator {
     pub fn new(settings: &JwtSettings) -> Result<Self, String> {
-        let key = settings
-            .key
-            .as_ref()
-            .ok_or("no JWT key configured: set SAMVERKAN_JWT_SECRET or SAMVERKAN_JWT_PUBLIC_KEY")?;
+        Self::with_providers(settings, None)
+    }
+
+    /// A verifier of the static key of `settings` (if any) and of the identity providers of
+    /// `oidc` (if any); at least one of them.
+    pub fn with_providers(settings: &JwtSettings, oidc: Option<Arc<Oidc>>) -> Result<Self, String> {
+        let key = match (&settings.key, &oidc) {
+            (Some(key), _) => Some(key),
+            (None, Some(_)) => None,
+            (None, None) => {
+                return Err(
+                    "no JWT key configured: set SAMVERKAN_JWT_SECRET or SAMVERKAN_JWT_PUBLIC_KEY, or SAMVERKAN_OIDC_ISSUER"
+                        .into(),
+                );
+            }
+        };
         let (decoding, encoding) = match key {
-            JwtKey::Secret(secret) => (
-                DecodingKey::from_secret(secret),
-                Some((EncodingKey::from_secret(secret), Algorithm::HS256)),
-            ),
-            JwtKey::PublicKeyPem(pem) => {
-                let decoding = match settings.algorithm {
-                    Algorithm::ES256 => DecodingKey::from_ec_pem(pem),
-                    _ => DecodingKey::from_rsa_pem(pem),
-                }
-                .map_err(|e| format!("SAMVERKAN_JWT_PUBLIC_KEY: {e}"))?;
-                let encoding = match &settings.private_key_pem {
-                    None => None,
-                    Some(pem) => Some((
-                        match settings.algorithm {
-                            Algorithm::ES256 => EncodingKey::from_ec_pem(pem),
-                            _ => EncodingKey::from_rsa_pem(pem),
-                        }
-                        .map_err(|e| format!("SAMVERKAN_JWT_PRIVATE_KEY: {e}"))?,
-                        settings.algorithm,
-                    )),
-                };
-                (decoding, encoding)
+            None => (None, None),
+            Some(key) => {
+                let (decoding, encoding) = Self::static_key(settings, key)?;
+                (Some(decoding), encoding)
             }
         };
         let mut validation = Validation::new(settings.algorithm);
@@ -127,10 +128,48 @@ impl Authenticator {
         Ok(Self {
             key: decoding,
             validation,
+            oidc,
             encoding,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
             max_lifetime_seconds: settings.max_lifetime_seconds,
+        })
+    }
+
+    /// The identity providers, when configured.
+    pub fn oidc(&self) -> Option<&Arc<Oidc>> {
+        self.oidc.as_ref()
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn static_key(
+        settings: &JwtSettings,
+        key: &JwtKey,
+    ) -> Result<(DecodingKey, Option<(EncodingKey, Algorithm)>), String> {
+        Ok(match key {
+            JwtKey::Secret(secret) => (
+                DecodingKey::from_secret(secret),
+                Some((EncodingKey::from_secret(secret), Algorithm::HS256)),
+            ),
+            JwtKey::PublicKeyPem(pem) => {
+                let decoding = match settings.algorithm {
+                    Algorithm::ES256 => DecodingKey::from_ec_pem(pem),
+                    _ => DecodingKey::from_rsa_pem(pem),
+                }
+                .map_err(|e| format!("SAMVERKAN_JWT_PUBLIC_KEY: {e}"))?;
+                let encoding = match &settings.private_key_pem {
+                    None => None,
+                    Some(pem) => Some((
+                        match settings.algorithm {
+                            Algorithm::ES256 => EncodingKey::from_ec_pem(pem),
+                            _ => EncodingKey::from_rsa_pem(pem),
+                        }
+                        .map_err(|e| format!("SAMVERKAN_JWT_PRIVATE_KEY: {e}"))?,
+                        settings.algorithm,
+                    )),
+                };
+                (decoding, encoding)
+            }
         })
     }
 
@@ -140,23 +179,56 @@ impl Authenticator {
     }
 
     /// [`Authenticator::verify`], with the token's `exp` (seconds since the epoch).
+    /// Without refetching an identity provider's keys: a `kid` they lack is refused.
     pub fn verify_with_expiry(&self, token: &str) -> Result<(Principal, u64), ApiError> {
-        if has_crit_header(token) {
-            return Err(ApiError::Unauthorized(Unauthenticated::CriticalHeader));
+        match self.attempt(token) {
+            Attempt::Done(result) => result,
+            Attempt::Refetch(..) => Err(ApiError::Unauthorized(Unauthenticated::UnknownKey)),
         }
-        let data = decode::<Claims>(token, &self.key, &self.validation).map_err(|e| {
-            use jsonwebtoken::errors::ErrorKind;
-            ApiError::Unauthorized(match e.kind() {
-                ErrorKind::ExpiredSignature => Unauthenticated::Expired,
-                ErrorKind::ImmatureSignature => Unauthenticated::NotYetValid,
-                ErrorKind::InvalidIssuer => Unauthenticated::OtherIssuer,
-                ErrorKind::InvalidAudience => Unauthenticated::OtherAudience,
-                ErrorKind::MissingRequiredClaim(_) => Unauthenticated::MissingClaim,
-                ErrorKind::InvalidAlgorithm => Unauthenticated::OtherAlgorithm,
-                ErrorKind::InvalidSignature => Unauthenticated::BadSignature,
-                _ => Unauthenticated::Malformed,
-            })
-        })?;
+    }
+
+    /// Verifies a token with what is at hand; a token of an identity provider whose `kid`
+    /// the cached keys lack asks for a refetch when one is allowed now
+    /// ([`Oidc::claim_refetch`]): the caller runs [`refetch_and_verify`] off the actix
+    /// worker.
+    pub fn attempt(&self, token: &str) -> Attempt {
+        if has_crit_header(token) {
+            return Attempt::Done(Err(ApiError::Unauthorized(Unauthenticated::CriticalHeader)));
+        }
+        let issuer = self
+            .oidc
+            .as_ref()
+            .and_then(|_| crate::oidc::unverified_issuer(token));
+        if let Some(oidc) = &self.oidc
+            && let Some(index) = issuer.as_deref().and_then(|iss| oidc.issuer_index(iss))
+        {
+            return match oidc.verify(index, token) {
+                Ok(Verified::Ok(principal, exp)) => Attempt::Done(Ok((principal, exp))),
+                Ok(Verified::UnknownKey) if oidc.claim_refetch(index) => {
+                    Attempt::Refetch(oidc.clone(), index)
+                }
+                Ok(Verified::UnknownKey) => {
+                    Attempt::Done(Err(ApiError::Unauthorized(Unauthenticated::UnknownKey)))
+                }
+                Err(e) => Attempt::Done(Err(e)),
+            };
+        }
+        let result = self.verify_static(token);
+        // A token naming an issuer that is neither a provider nor the static key's: say so,
+        // rather than how the static key refused it.
+        if issuer.is_some() && result.is_err() {
+            return Attempt::Done(Err(ApiError::Unauthorized(Unauthenticated::OtherIssuer)));
+        }
+        Attempt::Done(result)
+    }
+
+    fn verify_static(&self, token: &str) -> Result<(Principal, u64), ApiError> {
+        let Some(key) = &self.key else {
+            // Only identity providers are configured, and the token names none of them.
+            return Err(ApiError::Unauthorized(Unauthenticated::OtherIssuer));
+        };
+        let data = decode::<Claims>(token, key, &self.validation)
+            .map_err(|e| ApiError::Unauthorized(Unauthenticated::of_jwt_error(&e)))?;
         if data.claims.sub.trim().is_empty() {
             return Err(ApiError::Unauthorized(Unauthenticated::EmptySubject));
         }
@@ -194,6 +266,27 @@ impl Authenticator {
             aud: self.audience.clone(),
         };
         encode(&Header::new(*algorithm), &claims, key).map_err(|e| e.to_string())
+    }
+}
+
+/// What [`Authenticator::attempt`] came to.
+pub enum Attempt {
+    Done(Result<(Principal, u64), ApiError>),
+    /// Refetch this issuer's keys (blocking), then verify again: [`refetch_and_verify`].
+    Refetch(Arc<Oidc>, usize),
+}
+
+/// Refetches issuer `index`'s keys and verifies the token once more (blocking: run it on the
+/// blocking pool). A `kid` still unknown is refused.
+pub fn refetch_and_verify(
+    oidc: &Oidc,
+    index: usize,
+    token: &str,
+) -> Result<(Principal, u64), ApiError> {
+    oidc.refresh(index);
+    match oidc.verify(index, token)? {
+        Verified::Ok(principal, exp) => Ok((principal, exp)),
+        Verified::UnknownKey => Err(ApiError::Unauthorized(Unauthenticated::UnknownKey)),
     }
 }
 

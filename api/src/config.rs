@@ -45,6 +45,8 @@ pub struct Settings {
     pub bind: String,
     pub database_url: DatabaseUrl,
     pub jwt: JwtSettings,
+    /// Identity providers (OpenID Connect), when configured.
+    pub oidc: Option<crate::oidc::OidcSettings>,
     pub body_limit: usize,
     pub workers: usize,
     pub pool_size: u32,
@@ -67,17 +69,20 @@ pub const KNOWN_VARIABLES: &[&str] = &[
     "DATABASE_URL",
     "SAMVERKAN_BIND",
     "SAMVERKAN_BODY_LIMIT",
+    "SAMVERKAN_CLAIMS_MAP",
     "SAMVERKAN_CLIENT_TIMEOUT_MS",
     "SAMVERKAN_DB_POOL_SIZE",
     "SAMVERKAN_JWT_ALGORITHM",
     "SAMVERKAN_JWT_AUDIENCE",
     "SAMVERKAN_JWT_ISSUER",
     "SAMVERKAN_JWT_LEEWAY",
+    "SAMVERKAN_JWT_MAX_LIFETIME",
     "SAMVERKAN_JWT_PRIVATE_KEY",
     "SAMVERKAN_JWT_PUBLIC_KEY",
     "SAMVERKAN_JWT_SECRET",
     "SAMVERKAN_LOG_FORMAT",
     "SAMVERKAN_METRICS_BIND",
+    "SAMVERKAN_OIDC_ISSUER",
     "SAMVERKAN_PUBLIC_URL",
     "SAMVERKAN_SHUTDOWN_GRACE",
     "SAMVERKAN_WORKERS",
@@ -222,7 +227,12 @@ impl Settings {
             return Err("SAMVERKAN_BODY_LIMIT: at least 1024 bytes".into());
         }
         let backend = database_url.backend();
+        let oidc = crate::oidc::OidcSettings::from_values(
+            env.var("SAMVERKAN_OIDC_ISSUER"),
+            env.var("SAMVERKAN_CLAIMS_MAP"),
+        )?;
         Ok(Self {
+            oidc,
             bind: env
                 .var("SAMVERKAN_BIND")
                 .unwrap_or_else(|| DEFAULT_BIND.to_owned()),
@@ -293,6 +303,23 @@ impl Settings {
             format!(
                 "SAMVERKAN_JWT_PRIVATE_KEY={}",
                 masked(self.jwt.private_key_pem.is_some())
+            ),
+            format!(
+                "SAMVERKAN_OIDC_ISSUER={}",
+                self.oidc.as_ref().map_or_else(
+                    || "(not set)".to_owned(),
+                    |o| o
+                        .claims_map
+                        .issuers
+                        .iter()
+                        .map(|i| i.issuer.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            ),
+            format!(
+                "SAMVERKAN_CLAIMS_MAP={}",
+                opt(&self.oidc.as_ref().map(|o| o.claims_map_path.clone()))
             ),
         ]
         .join("\n")
@@ -430,6 +457,48 @@ mod tests {
         assert!(e.starts_with("SAMVERKAN_SHUTDOWN_GRACE"), "{e}");
         let e = Settings::from_env(&[("SAMVERKAN_LOG_FORMAT", "xml")]).unwrap_err();
         assert!(e.starts_with("SAMVERKAN_LOG_FORMAT"), "{e}");
+    }
+
+    #[test]
+    fn identity_providers_need_their_mapping_and_every_issuer_its_table() {
+        let e =
+            Settings::from_env(&[("SAMVERKAN_OIDC_ISSUER", "https://idp.exempel.se")]).unwrap_err();
+        assert!(e.contains("needs SAMVERKAN_CLAIMS_MAP"), "{e}");
+        let file = std::env::temp_dir().join(format!("claims-{}.toml", uuid::Uuid::new_v4()));
+        std::fs::write(
+            &file,
+            "[[issuer]]\nissuer = \"https://idp.exempel.se\"\naudience = \"samverkan\"\n",
+        )
+        .unwrap();
+        let path = file.to_str().unwrap();
+        let ok = Settings::from_env(&[
+            ("SAMVERKAN_OIDC_ISSUER", "https://idp.exempel.se"),
+            ("SAMVERKAN_CLAIMS_MAP", path),
+        ])
+        .unwrap();
+        assert!(
+            ok.describe()
+                .contains("SAMVERKAN_OIDC_ISSUER=https://idp.exempel.se")
+        );
+        let e = Settings::from_env(&[
+            (
+                "SAMVERKAN_OIDC_ISSUER",
+                "https://idp.exempel.se https://annan.exempel.se",
+            ),
+            ("SAMVERKAN_CLAIMS_MAP", path),
+        ])
+        .unwrap_err();
+        assert!(
+            e.contains("\"https://annan.exempel.se\" has no [[issuer]] table"),
+            "{e}"
+        );
+        let e = Settings::from_env(&[
+            ("SAMVERKAN_OIDC_ISSUER", "https://annan.exempel.se"),
+            ("SAMVERKAN_CLAIMS_MAP", path),
+        ])
+        .unwrap_err();
+        assert!(e.contains("has no [[issuer]] table"), "{e}");
+        let _ = std::fs::remove_file(&file);
     }
 
     #[test]

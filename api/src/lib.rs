@@ -9,7 +9,7 @@
 //!   (ETags, caching, lists); `problem`: every error as problem+json.
 //! - `workflows`: what spans areas (termination ends accessions, revisions carry them over,
 //!   the sweep, the public signatory list), without HTTP.
-//! - `auth` (JWT), `cache` (public lists in memory), `idempotency`, `render` (CSV and the
+//! - `auth` (JWT), `oidc` (identity providers: discovery, keys, the claims mapping), `cache` (public lists in memory), `idempotency`, `render` (CSV and the
 //!   embeddable page), `openapi` and `schemas` (the contract), `setup`, `demo`, `reference`.
 //! - `metrics` (Prometheus, on a bind of its own) and `logging` (text or JSON lines).
 //! - The `samverkan` binary: `main.rs`, `cli.rs`, `config.rs`.
@@ -26,6 +26,7 @@ pub mod http;
 pub mod idempotency;
 pub mod logging;
 pub mod metrics;
+pub mod oidc;
 pub mod openapi;
 pub mod problem;
 pub mod problem_pages;

@@ -183,9 +183,9 @@ fn serve(bind: Option<String>, demo: bool, no_migrate: bool) -> Result<(), Strin
     if let Some(bind) = bind {
         settings.bind = bind;
     }
-    if settings.jwt.key.is_none() && !demo {
+    if settings.jwt.key.is_none() && settings.oidc.is_none() && !demo {
         return Err(
-            "no JWT key configured: set SAMVERKAN_JWT_SECRET (HS256) or SAMVERKAN_JWT_PUBLIC_KEY (RS256/ES256), or run with --demo"
+            "no JWT key configured: set SAMVERKAN_JWT_SECRET (HS256) or SAMVERKAN_JWT_PUBLIC_KEY (RS256/ES256), or SAMVERKAN_OIDC_ISSUER with SAMVERKAN_CLAIMS_MAP, or run with --demo"
                 .into(),
         );
     }
@@ -203,7 +203,25 @@ fn serve(bind: Option<String>, demo: bool, no_migrate: bool) -> Result<(), Strin
             settings.jwt.key = Some(JwtKey::Secret(setup::demo_jwt_secret(&pool)?));
         }
     }
-    let auth = Authenticator::new(&settings.jwt)?;
+    // The identity providers' mapping is checked against the register (a wrong one fails
+    // here); their keys are fetched by a thread of their own, so an unreachable provider
+    // does not stop the start (`/ready` answers 503 until its keys arrive).
+    let oidc = settings
+        .oidc
+        .as_ref()
+        .map(|o| {
+            samverkan_api::oidc::prepare(
+                o,
+                &pool,
+                samverkan_api::oidc::OidcOptions {
+                    leeway_seconds: settings.jwt.leeway_seconds,
+                    max_lifetime_seconds: settings.jwt.max_lifetime_seconds,
+                    ..Default::default()
+                },
+            )
+        })
+        .transpose()?;
+    let auth = Authenticator::with_providers(&settings.jwt, oidc)?;
     if demo && let Err(why) = print_demo_tokens(&settings, &pool, &auth) {
         // A database holding other data than the demo's has no demo identities.
         log::warn!("no demo tokens: {why}");

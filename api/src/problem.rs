@@ -349,9 +349,27 @@ pub enum Unauthenticated {
     LivesTooLong,
     /// The token's header has `crit`: extensions this server does not implement.
     CriticalHeader,
+    /// An identity provider's token names no `kid`, or one its published keys lack (after
+    /// the one refetch allowed).
+    UnknownKey,
 }
 
 impl Unauthenticated {
+    /// Why the JWT verifier refused a token, as the 401 says it.
+    pub fn of_jwt_error(e: &jsonwebtoken::errors::Error) -> Self {
+        use jsonwebtoken::errors::ErrorKind;
+        match e.kind() {
+            ErrorKind::ExpiredSignature => Self::Expired,
+            ErrorKind::ImmatureSignature => Self::NotYetValid,
+            ErrorKind::InvalidIssuer => Self::OtherIssuer,
+            ErrorKind::InvalidAudience => Self::OtherAudience,
+            ErrorKind::MissingRequiredClaim(_) => Self::MissingClaim,
+            ErrorKind::InvalidAlgorithm => Self::OtherAlgorithm,
+            ErrorKind::InvalidSignature => Self::BadSignature,
+            _ => Self::Malformed,
+        }
+    }
+
     pub fn message(self, lang: Lang) -> &'static str {
         let (en, sv) = match self {
             Self::TokenRequired => (
@@ -401,6 +419,10 @@ impl Unauthenticated {
                 "the token's header names critical extensions (crit) this server does not implement",
                 "tokenens huvud kräver tillägg (crit) som servern inte har",
             ),
+            Self::UnknownKey => (
+                "the token's signing key (kid) is not among its issuer's published keys",
+                "tokenens signeringsnyckel (kid) finns inte bland utfärdarens publicerade nycklar",
+            ),
         };
         lang.pick(en, sv)
     }
@@ -443,6 +465,10 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// An identity provider's keys have never been fetched (it has not been reached since
+    /// the server started): its tokens cannot be verified yet.
+    #[error("identity provider unavailable: {0}")]
+    ProviderUnavailable(String),
     /// The cause goes to the log; the client sees only "internal error" and the request id.
     #[error("internal: {0}")]
     Internal(String),
@@ -521,7 +547,7 @@ impl ApiError {
             Self::RequestTimeout => ProblemKind::RequestTimeout,
             Self::UnsupportedMediaType => ProblemKind::UnsupportedMediaType,
             Self::Validation(_) => ProblemKind::Validation,
-            Self::Unavailable(_) => ProblemKind::ServiceUnavailable,
+            Self::Unavailable(_) | Self::ProviderUnavailable(_) => ProblemKind::ServiceUnavailable,
             Self::Internal(_) => ProblemKind::Internal,
         }
     }
@@ -582,6 +608,10 @@ impl ApiError {
                     format!("ogiltigt värde i: {fields}"),
                 )
             }
+            Self::ProviderUnavailable(_) => fixed(
+                "the identity provider's signing keys have not been fetched yet; retry later",
+                "identitetsleverantörens signeringsnycklar har inte hämtats än; försök igen senare",
+            ),
             Self::Unavailable(_) => fixed(
                 "the database is unavailable or busy; retry later",
                 "databasen är inte tillgänglig eller upptagen; försök igen senare",

@@ -700,3 +700,34 @@ pub fn organization_id_by_name(conn: &mut DbConnection, name: &str) -> StoreResu
         .map(|id| crate::parse_uuid(&id))
         .transpose()
 }
+
+/// The public bodies a claims mapping names by SCB code or by organisation number (any
+/// kind; more than one means the name is ambiguous).
+pub fn public_body_ids_named(
+    conn: &mut DbConnection,
+    scb_code: Option<&str>,
+    org_number: Option<&str>,
+) -> StoreResult<Vec<Uuid>> {
+    let mut query = public_bodies::table.select(public_bodies::id).into_boxed();
+    if let Some(code) = scb_code {
+        query = query.filter(public_bodies::scb_code.eq(code.to_owned()));
+    }
+    if let Some(number) = org_number {
+        query = query.filter(public_bodies::org_number.eq(number.to_owned()));
+    }
+    let ids: Vec<String> = query.order(public_bodies::id).load(conn)?;
+    ids.iter().map(|id| parse_uuid(id)).collect()
+}
+
+/// The organisations with this organisation number.
+pub fn organization_ids_by_org_number(
+    conn: &mut DbConnection,
+    org_number: &str,
+) -> StoreResult<Vec<Uuid>> {
+    let ids: Vec<String> = organizations::table
+        .filter(organizations::org_number.eq(org_number))
+        .select(organizations::id)
+        .order(organizations::id)
+        .load(conn)?;
+    ids.iter().map(|id| parse_uuid(id)).collect()
+}

@@ -23,6 +23,7 @@ use samverkan_persistence::db::{DatabaseUrl, PoolOptions, build_pool};
 use serde_json::Value;
 use uuid::Uuid;
 
+pub mod oidc;
 mod template;
 
 pub const TEST_SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
@@ -129,7 +130,7 @@ enum Cleanup {
     PostgresDatabase { admin_url: String, name: String },
 }
 
-fn jwt_settings() -> JwtSettings {
+pub(crate) fn jwt_settings() -> JwtSettings {
     JwtSettings {
         key: Some(JwtKey::Secret(TEST_SECRET.to_vec())),
         algorithm: jsonwebtoken_alg(),
@@ -623,7 +624,7 @@ impl TestApp {
         self.restart_with(&jwt_settings(), |state| state);
     }
 
-    fn restart_with(
+    pub(crate) fn restart_with(
         &mut self,
         jwt: &JwtSettings,
         configure: impl FnOnce(AppState) -> AppState + Send + 'static,

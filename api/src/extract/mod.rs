@@ -1,13 +1,14 @@
 //! What handlers take from a request, read the same way everywhere: the caller (from the
 //! bearer token), strict JSON bodies and list paging. Every refusal is an `ApiError`.
 
-use std::future::{Ready, ready};
+use futures_util::FutureExt;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use samverkan_domain::access::Principal;
 
+use crate::auth::{Attempt, refetch_and_verify};
 use crate::problem::{ApiError, Unauthenticated};
 use crate::state::AppState;
 
@@ -65,14 +66,22 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
     }
 }
 
-fn principal_of(req: &HttpRequest) -> Result<Option<Principal>, ApiError> {
-    let Some(token) = bearer_token(req)? else {
+/// The verified caller of a request, if it sent a token. A token of an identity provider
+/// whose `kid` the cached keys lack refetches them (when allowed) on the blocking pool.
+async fn principal_of(req: HttpRequest) -> Result<Option<Principal>, ApiError> {
+    let Some(token) = bearer_token(&req)?.map(str::to_owned) else {
         return Ok(None);
     };
     let state = req
         .app_data::<web::Data<AppState>>()
+        .cloned()
         .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
-    let (principal, exp) = state.auth.verify_with_expiry(token)?;
+    let (principal, exp) = match state.auth.attempt(&token) {
+        Attempt::Done(result) => result?,
+        Attempt::Refetch(oidc, index) => {
+            web::block(move || refetch_and_verify(&oidc, index, &token)).await??
+        }
+    };
     // For the request's log line: who asked (never the token).
     req.extensions_mut()
         .insert(crate::logging::CallerSub(principal.sub.clone()));
@@ -86,10 +95,10 @@ pub struct Caller(pub Option<Principal>);
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(principal_of(req).map(Caller))
+        Box::pin(principal_of(req.clone()).map(|r| r.map(Caller)))
     }
 }
 
@@ -104,11 +113,12 @@ impl FromRequest for Authenticated {
     /// A token's `public_body_id` must name a body of the register; one that does not acts
     /// for no body (`Principal::with_registered_body`), so writes that need one are 403.
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let principal = principal_of(req)
-            .and_then(|p| p.ok_or(ApiError::Unauthorized(Unauthenticated::TokenRequired)));
+        let principal = principal_of(req.clone());
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
-            let principal = principal?;
+            let principal = principal
+                .await?
+                .ok_or(ApiError::Unauthorized(Unauthenticated::TokenRequired))?;
             let (Some(body), Some(state)) = (principal.public_body_id, state) else {
                 return Ok(Authenticated(principal));
             };

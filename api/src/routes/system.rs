@@ -37,6 +37,16 @@ pub struct Health {
     pub status: &'static str,
 }
 
+/// Whether the server can serve, with the state of each identity provider's keys.
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ok`; `degraded` when an identity provider cannot be reached and the keys fetched from
+    /// it before still verify its tokens.
+    pub status: &'static str,
+    /// The configured identity providers (`SAMVERKAN_OIDC_ISSUER`); empty without them.
+    pub identity_providers: Vec<crate::oidc::ProviderStatus>,
+}
+
 /// Check that the process is up.
 ///
 /// Liveness: answers 200 while the process runs, without touching the database.
@@ -51,8 +61,11 @@ pub async fn health() -> HttpResponse {
 /// Check that the server can serve.
 ///
 /// Readiness: the database is reachable, every migration is applied and the storage can be
-/// written (not a read-only file, file system or PostgreSQL, nor a full disk); 503 otherwise.
-#[utoipa::path(tag = "system", operation_id = "ready", responses((status = 200, description = "Ready to serve", body = Health), (status = 503, description = "Not ready: the database is unreachable, migrations are pending, or the storage cannot be written", content_type = "application/problem+json", body = crate::problem::Problem)))]
+/// written (not a read-only file, file system or PostgreSQL, nor a full disk), and every
+/// configured identity provider's keys have been fetched once; 503 otherwise. A provider
+/// that cannot be reached after that makes the answer `degraded`, still 200: the keys
+/// fetched before verify its tokens.
+#[utoipa::path(tag = "system", operation_id = "ready", responses((status = 200, description = "Ready to serve (`degraded`: an identity provider cannot be reached; its keys fetched before still verify)", body = Readiness), (status = 503, description = "Not ready: the database is unreachable, migrations are pending, the storage cannot be written, or an identity provider's keys have not been fetched yet", content_type = "application/problem+json", body = crate::problem::Problem)))]
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let (pending, writable) = state
@@ -74,9 +87,33 @@ pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
             "the storage cannot be written (read-only file or file system, a full disk, or a read-only or standby PostgreSQL)".into(),
         ));
     }
+    let identity_providers = state
+        .auth
+        .oidc()
+        .map(|oidc| oidc.status())
+        .unwrap_or_default();
+    let waiting: Vec<&str> = identity_providers
+        .iter()
+        .filter(|p| p.status == "unavailable")
+        .map(|p| p.issuer.as_str())
+        .collect();
+    if !waiting.is_empty() {
+        return Err(ApiError::ProviderUnavailable(format!(
+            "the keys of identity provider {} have not been fetched yet (retrying)",
+            waiting.join(", ")
+        )));
+    }
+    let status = if identity_providers.iter().any(|p| p.status != "ok") {
+        "degraded"
+    } else {
+        "ok"
+    };
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(Health { status: "ok" }))
+        .json(Readiness {
+            status,
+            identity_providers,
+        }))
 }
 
 /// Explain a kind of error.
