@@ -41,6 +41,20 @@ pub enum Command {
     Migrate,
     /// Load the demo data into an empty database.
     SeedDemo,
+    /// Write the whole database of DATABASE_URL, as one consistent snapshot, to a portable
+    /// archive (JSON lines per table and a manifest with the schema version) that `import`
+    /// restores into either backend. The archive holds personal data and the server's keys:
+    /// keep it as safe as the database.
+    Export {
+        /// The archive to write (must not exist yet), e.g. samverkan-backup.zip.
+        output: std::path::PathBuf,
+    },
+    /// Restore an archive written by `export` into the EMPTY database of DATABASE_URL
+    /// (SQLite or PostgreSQL): migrates it, then inserts everything in one transaction.
+    Import {
+        /// The archive written by `samverkan export`.
+        input: std::path::PathBuf,
+    },
     /// Mint a token with the configured key (or the key `serve --demo` stored in the
     /// database), for local use.
     Token(TokenArgs),

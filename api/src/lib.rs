@@ -15,6 +15,7 @@
 //! - The `samverkan` binary: `main.rs`, `cli.rs`, `config.rs`.
 
 pub mod auth;
+pub mod backup;
 pub mod cache;
 pub mod cli;
 pub mod compression;

@@ -65,6 +65,37 @@ fn run(cli: Cli) -> Result<(), String> {
             prepare_database(&pool)?;
             seed_demo(&pool)
         }
+        Command::Export { output } => {
+            let settings = Settings::from_env(&ProcessEnv)?;
+            let pool = open_pool(&settings)?;
+            let manifest = samverkan_api::backup::export(&pool, &output, chrono::Utc::now())?;
+            let rows: u64 = manifest.tables.iter().map(|t| t.rows).sum();
+            println!(
+                "exported {rows} rows of {} tables (schema {}) to {}",
+                manifest.tables.len(),
+                manifest.schema_version,
+                output.display()
+            );
+            Ok(())
+        }
+        Command::Import { input } => {
+            let settings = Settings::from_env(&ProcessEnv)?;
+            let pool = open_pool(&settings)?;
+            let restored = samverkan_api::backup::import(&pool, &input)?;
+            println!(
+                "restored {} rows of {} tables (schema {}, exported from {} at {}) into {}",
+                restored.rows,
+                restored.manifest.tables.len(),
+                restored.manifest.schema_version,
+                restored.manifest.source_backend,
+                restored.manifest.exported_at.to_rfc3339(),
+                settings.database_url.describe()
+            );
+            for warning in &restored.warnings {
+                log::warn!("{warning}");
+            }
+            Ok(())
+        }
         Command::Token(args) => {
             let settings = Settings::from_env(&ProcessEnv)?;
             println!("{}", samverkan_api::cli::mint_token(&settings, &args)?);

@@ -314,6 +314,19 @@ fn move_to_signatory(conn: &mut DbConnection, a: &Accession) -> StoreResult<()> 
     Ok(())
 }
 
+/// The ids of every accession to `agreement_id`, oldest first (the right of access reads
+/// each contact person).
+pub fn accession_ids_of(conn: &mut DbConnection, agreement_id: Uuid) -> StoreResult<Vec<Uuid>> {
+    accessions::table
+        .filter(accessions::agreement_id.eq(agreement_id.to_string()))
+        .order(accessions::id.asc())
+        .select(accessions::id)
+        .load::<String>(conn)?
+        .iter()
+        .map(|id| parse_uuid(id))
+        .collect()
+}
+
 /// The signatory's accessions to this agreement, for the one-open-accession rule.
 /// How many accessions to the agreement await a decision (`submitted`): the approval mode
 /// does not change while any does.

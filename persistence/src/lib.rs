@@ -7,6 +7,7 @@
 pub mod accessions;
 pub mod action_plans;
 pub mod agreements;
+pub mod backup;
 pub mod changes;
 pub mod consultation;
 pub mod db;
@@ -17,6 +18,7 @@ pub mod idempotency;
 pub mod keys;
 pub mod page;
 pub mod parties;
+pub mod personal_data;
 pub mod schema;
 pub mod steering;
 

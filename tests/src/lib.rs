@@ -125,6 +125,13 @@ pub struct TestApp {
     pub cache: std::sync::Arc<samverkan_api::cache::PublicCache>,
 }
 
+/// A test's own database, before a server runs on it (`TestApp::fresh_database`).
+pub struct TestDatabase {
+    pub backend: Backend,
+    pub url: DatabaseUrl,
+    cleanup: Cleanup,
+}
+
 enum Cleanup {
     SqliteDir(PathBuf),
     PostgresDatabase { admin_url: String, name: String },
@@ -164,13 +171,21 @@ pub const TEST_EXPORT_BATCH: i64 = 2;
 impl TestApp {
     /// A server on a fresh copy of the migrated template database of `backend`.
     pub fn spawn(backend: Backend) -> Self {
+        Self::spawn_on(Self::fresh_database(backend, true))
+    }
+
+    /// A database of its own: a copy of the migrated template when `migrated`, else one with
+    /// nothing in it at all (what `samverkan import` restores into).
+    pub fn fresh_database(backend: Backend, migrated: bool) -> TestDatabase {
         let (database_url, cleanup) = match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir()
                     .join(format!("samverkan-test-{}", Uuid::new_v4().simple()));
                 std::fs::create_dir_all(&dir).expect("temp dir");
                 let file = dir.join("test.db");
-                template::copy_sqlite(&file);
+                if migrated {
+                    template::copy_sqlite(&file);
+                }
                 (DatabaseUrl::Sqlite(file), Cleanup::SqliteDir(dir))
             }
             Backend::Postgres => {
@@ -179,12 +194,32 @@ impl TestApp {
                 let mut admin = PgConnection::establish(&admin_url).unwrap_or_else(|e| {
                     panic!("{POSTGRES_ENV} is set but PostgreSQL cannot be reached: {e}")
                 });
-                template::create_postgres(&mut admin, &admin_url, &name);
+                if migrated {
+                    template::create_postgres(&mut admin, &admin_url, &name);
+                } else {
+                    diesel::sql_query(format!("CREATE DATABASE {name}"))
+                        .execute(&mut admin)
+                        .expect("create an empty database");
+                }
                 let url =
                     DatabaseUrl::parse(&with_database(&admin_url, &name)).expect("postgres url");
                 (url, Cleanup::PostgresDatabase { admin_url, name })
             }
         };
+        TestDatabase {
+            backend,
+            url: database_url,
+            cleanup,
+        }
+    }
+
+    /// A server on `database` (removed when the server is dropped).
+    pub fn spawn_on(database: TestDatabase) -> Self {
+        let TestDatabase {
+            backend,
+            url: database_url,
+            cleanup,
+        } = database;
         let pool = build_pool(
             &database_url,
             &PoolOptions {

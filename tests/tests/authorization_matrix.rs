@@ -84,6 +84,8 @@ const TABLE: &[(&str, &str, [Expect; 7])] = &[
     ("explain_problem", "", OPEN),
     // Any valid token may ask who it is; nobody without one.
     ("get_me", "", [U, OK, OK, OK, OK, OK, OK]),
+    // The right of access (issue 24): administrators, each over the agreements they run.
+    ("search_personal_data", "", [U, F, OK, F, OK, OK, F]),
     // ---- the register of parties
     ("list_public_bodies", "", OPEN),
     ("get_public_body", "", OPEN),
@@ -818,6 +820,9 @@ impl World {
             "health" | "ready" => Call::anonymous(),
             "explain_problem" => Call::anonymous().param("kind", "validation"),
             "get_me" => Call::new(admin),
+            "search_personal_data" => {
+                Call::new(admin).body(json!({"email": "kim@forening.example"}))
+            }
             "list_public_bodies" | "list_organizations" | "list_agreements" | "list_changes" => {
                 Call::anonymous()
             }

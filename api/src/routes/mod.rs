@@ -15,6 +15,7 @@ pub mod embed;
 pub mod me;
 pub mod open_data;
 pub mod parties;
+pub mod personal_data;
 pub mod signatories;
 pub mod steering;
 pub mod system;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(signatories::configure)
                 .configure(changes::configure)
                 .configure(open_data::configure)
-                .configure(dialogue::configure),
+                .configure(dialogue::configure)
+                .configure(personal_data::configure),
         );
 }
