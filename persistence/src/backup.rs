@@ -202,6 +202,10 @@ backup_tables! {
         period_to: NaiveDate, document: String, row_version: i64, created_at: NaiveDateTime,
         updated_at: NaiveDateTime,
     }
+    consultation_responses (id) {
+        id: String, agreement_id: String, version_number: i32, organization_id: String,
+        document: String, row_version: i64, created_at: NaiveDateTime, updated_at: NaiveDateTime,
+    }
     changes (position) {
         position: i64, id: String, change_type: String, at: NaiveDateTime, agreement_id: String,
         public: bool, payload: String, private_payload: Option<String>,

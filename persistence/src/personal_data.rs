@@ -84,6 +84,11 @@ pub const REGISTER: &[Entry] = &[
     entry("dialogue_invitations", Holds::Nothing, ""),
     entry("action_plans", Holds::Nothing, ""),
     entry(
+        "consultation_responses",
+        Holds::ErasableContactData,
+        "the respondent's contact person (name, e-mail, phone); the response itself is a public record",
+    ),
+    entry(
         "changes",
         Holds::Pseudonyms,
         "the change feed's payloads; contact persons never (private payloads leave them out)",
