@@ -7,6 +7,7 @@
 pub mod accessions;
 pub mod action_plans;
 pub mod agreements;
+pub mod capability;
 pub mod changes;
 pub mod db;
 pub mod dialogue;
