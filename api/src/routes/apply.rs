@@ -97,7 +97,7 @@ pub fn token_valid(key: &str, agreement_id: Uuid, token: &str, now: i64) -> bool
 }
 
 fn hex_bytes(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
