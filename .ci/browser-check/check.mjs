@@ -82,6 +82,10 @@ const otherPages = [
   `/embed/?agreement=${ids[0]}&lang=en&accent=ffdd00`,
   "/embed/accessibility",
   "/embed/accessibility?lang=en",
+  // The accession form (issue 19), empty, in both languages. (With errors and after
+  // sending are POSTs: not checked here yet.)
+  `/embed/agreements/${ids[0]}/apply`,
+  `/embed/agreements/${ids[0]}/apply?lang=en`,
 ];
 
 const profile = mkdtempSync(join(tmpdir(), "samverkan-chromium-"));

@@ -8,6 +8,7 @@ use samverkan_persistence::db::{get_conn, run_migrations, write_transaction};
 use samverkan_persistence::parties::ensure_public_bodies;
 
 use crate::workflows::accessions::end_unconfirmed;
+use crate::workflows::applications::expire_unverified;
 use crate::{demo, reference};
 
 /// The migration that adds the projection of the public list: the accessions stored before
@@ -53,10 +54,16 @@ pub fn seed_demo_at(pool: &DbPool, now: DateTime<Utc>) -> Result<bool, String> {
 }
 
 /// Ends the accessions whose reconfirmation deadline had passed at `now`
-/// (`not_reconfirmed`); the server runs it at start and every hour. Returns how many ended.
+/// (`not_reconfirmed`) and cancels the applications made without an account that were not
+/// verified in time; the server runs it at start and every hour. Returns how many changed.
 pub fn sweep_reconfirmations(pool: &DbPool, now: DateTime<Utc>) -> Result<usize, String> {
     let mut conn = get_conn(pool).map_err(|e| e.to_string())?;
-    write_transaction(&mut conn, |conn| end_unconfirmed(conn, now)).map_err(|e| e.to_string())
+    write_transaction(&mut conn, |conn| {
+        Ok::<_, crate::problem::ApiError>(
+            end_unconfirmed(conn, now)? + expire_unverified(conn, now)?,
+        )
+    })
+    .map_err(|e| e.to_string())
 }
 
 /// The name of the demo's signing key in `server_keys`.

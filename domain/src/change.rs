@@ -104,6 +104,12 @@ pub enum ChangeType {
     #[serde(rename = "accession.signatory_renamed")]
     #[strum(serialize = "accession.signatory_renamed")]
     AccessionSignatoryRenamed,
+    #[serde(rename = "accession.verified")]
+    #[strum(serialize = "accession.verified")]
+    AccessionVerified,
+    #[serde(rename = "accession.verification_expired")]
+    #[strum(serialize = "accession.verification_expired")]
+    AccessionVerificationExpired,
     #[serde(rename = "steering_group.created")]
     #[strum(serialize = "steering_group.created")]
     SteeringGroupCreated,
@@ -190,6 +196,8 @@ impl ChangeType {
                 | Self::AccessionCancelled
                 | Self::AccessionReconfirmationRequested
                 | Self::AccessionContactPersonUpdated
+                | Self::AccessionVerified
+                | Self::AccessionVerificationExpired
                 | Self::ActionPlanDrafted
                 | Self::DialogueEventRegistrationRecorded
         )
@@ -210,6 +218,8 @@ impl ChangeType {
             HistoryEvent::ContactPersonUpdated => Self::AccessionContactPersonUpdated,
             HistoryEvent::Corrected => Self::AccessionCorrected,
             HistoryEvent::SignatoryRenamed => Self::AccessionSignatoryRenamed,
+            HistoryEvent::Verified => Self::AccessionVerified,
+            HistoryEvent::VerificationExpired => Self::AccessionVerificationExpired,
         }
     }
 

@@ -9,6 +9,8 @@
 //! - `action_plan`: action plans, their activities, statuses and participation.
 //! - `access`: the caller and its roles.
 //! - `consultation`: the remiss's setup, responses and the report of how they were weighed.
+//! - `capability`: capability links, a link instead of a login for applicants without an
+//!   account (scoped to one organisation and one agreement).
 //! - `change`: the catalogue of changes the feed and webhooks publish.
 //! - `collation`: Swedish alphabetical order.
 //! - `dates`: the calendar dates accepted (1900-01-01 to 2199-12-31, strictly `YYYY-MM-DD`).
@@ -17,6 +19,7 @@ pub mod access;
 pub mod accession;
 pub mod action_plan;
 pub mod agreement;
+pub mod capability;
 pub mod change;
 pub mod collation;
 pub mod consultation;

@@ -164,6 +164,7 @@ pub fn insert_accession(
             accessions::approved_on.eq(a.approved_on()),
             accessions::left_on.eq(a.left_on()),
             accessions::reconfirm_by.eq(a.reconfirmation().map(|r| r.reconfirm_by())),
+            accessions::verify_by.eq(verify_by(a)),
             accessions::document.eq(write_accession(a)?),
             accessions::row_version.eq(1),
             accessions::created_at.eq(now_db),
@@ -175,6 +176,14 @@ pub fn insert_accession(
     crate::changes::record_accession_history(conn, a, signatory_name, 0, now)?;
     refresh_terms(conn, a.agreement_id(), a.signatory())?;
     get_accession(conn, a.id())
+}
+
+/// The `verify_by` column: the last day of an application still waiting for its
+/// verification while it is submitted; it then counts as not open for the unique index.
+fn verify_by(a: &Accession) -> Option<NaiveDate> {
+    a.pending_verification()
+        .filter(|_| a.state() == AccessionState::Submitted)
+        .map(|p| p.verify_by())
 }
 
 pub fn get_accession(conn: &mut DbConnection, id: Uuid) -> StoreResult<AccessionRecord> {
@@ -233,11 +242,15 @@ pub fn save_accession(
         accessions::approved_on.eq(a.approved_on()),
         accessions::left_on.eq(a.left_on()),
         accessions::reconfirm_by.eq(a.reconfirmation().map(|r| r.reconfirm_by())),
+        accessions::verify_by.eq(verify_by(a)),
         accessions::document.eq(write_accession(a)?),
         accessions::row_version.eq(accessions::row_version + 1),
         accessions::updated_at.eq(to_db_time(now)),
     ))
-    .execute(conn)?;
+    .execute(conn)
+    // A verification makes an application count as open: the unique partial index is the
+    // backstop for a concurrent verification or submission of the same signatory.
+    .map_err(|e| unique_as(e, || DomainError::from(AccessionRule::ApplicationPending)))?;
     if n == 0 {
         return Err(StoreError::Stale);
     }
@@ -344,26 +357,28 @@ pub fn existing_for(
     agreement_id: Uuid,
     signatory: Signatory,
 ) -> StoreResult<Vec<ExistingAccession>> {
-    let rows: Vec<(String, String)> = accessions::table
+    let rows: Vec<(String, String, Option<NaiveDate>)> = accessions::table
         .filter(accessions::agreement_id.eq(agreement_id.to_string()))
         .filter(accessions::signatory_id.eq(signatory.id().to_string()))
-        .select((accessions::id, accessions::state))
+        .select((accessions::id, accessions::state, accessions::verify_by))
         .load(conn)?;
     rows.into_iter()
-        .map(|(id, state)| {
+        .map(|(id, state, verify_by)| {
             Ok(ExistingAccession {
                 id: parse_uuid(&id)?,
                 agreement_id,
                 signatory,
                 state: AccessionState::parse(&state).ok_or_else(|| corrupt("accessions.state"))?,
+                pending_verification: verify_by.is_some(),
             })
         })
         .collect()
 }
 
 /// Accessions of an agreement for its administrators: applications waiting for a decision
-/// first, then the rest, each oldest first. The cursor holds the group (0 waiting, 1 other)
-/// and the last id.
+/// first, then applications made without an account still waiting for their verification,
+/// then the rest, each oldest first. The cursor holds the group (0 waiting, 1 waiting for
+/// verification, 2 other) and the last id.
 pub fn list_for_administrators(
     conn: &mut DbConnection,
     agreement_id: Uuid,
@@ -371,20 +386,31 @@ pub fn list_for_administrators(
     page: &PageRequest,
 ) -> StoreResult<Page<AccessionRecord>> {
     let (mut group, mut after) = match page.after.as_deref() {
-        Some([g, id]) => (if g == "1" { 1 } else { 0 }, Some(id.clone())),
+        Some([g, id]) => (
+            match g.as_str() {
+                "1" => 1,
+                "2" => 2,
+                _ => 0,
+            },
+            Some(id.clone()),
+        ),
         _ => (0, None),
     };
     let mut found: Vec<(u8, AccessionRow)> = Vec::new();
-    while group <= 1 && found.len() as i64 <= page.limit {
+    while group <= 2 && found.len() as i64 <= page.limit {
         let waiting = AccessionState::Submitted.as_str();
         let mut query = accessions::table
             .filter(accessions::agreement_id.eq(agreement_id.to_string()))
             .select(AccessionRow::as_select())
             .into_boxed();
-        query = if group == 0 {
-            query.filter(accessions::state.eq(waiting))
-        } else {
-            query.filter(accessions::state.ne(waiting))
+        query = match group {
+            0 => query
+                .filter(accessions::state.eq(waiting))
+                .filter(accessions::verify_by.is_null()),
+            1 => query
+                .filter(accessions::state.eq(waiting))
+                .filter(accessions::verify_by.is_not_null()),
+            _ => query.filter(accessions::state.ne(waiting)),
         };
         // The state shown on the date (`Accession::state_on`), in SQL on the stored dates: a
         // withdrawal or end from a later date still reads approved; an approval whose
@@ -448,6 +474,32 @@ pub fn approved_of(
         .filter(accessions::agreement_id.eq(agreement_id.to_string()))
         .filter(accessions::state.eq(AccessionState::Approved.as_str()))
         .order(accessions::id)
+        .select(AccessionRow::as_select())
+        .load(conn)?;
+    load_records(conn, rows)
+}
+
+/// Ids of applications made without an account whose time to be verified has passed.
+pub fn past_verification(conn: &mut DbConnection, today: NaiveDate) -> StoreResult<Vec<Uuid>> {
+    let ids: Vec<String> = accessions::table
+        .filter(accessions::state.eq(AccessionState::Submitted.as_str()))
+        .filter(accessions::verify_by.lt(today))
+        .select(accessions::id)
+        .load(conn)?;
+    ids.iter().map(|id| parse_uuid(id)).collect()
+}
+
+/// The organisation's accessions to the agreement, newest first (a new capability link is
+/// sent for one of them).
+pub fn of_organization_and_agreement(
+    conn: &mut DbConnection,
+    organization_id: Uuid,
+    agreement_id: Uuid,
+) -> StoreResult<Vec<AccessionRecord>> {
+    let rows = accessions::table
+        .filter(accessions::agreement_id.eq(agreement_id.to_string()))
+        .filter(accessions::organization_id.eq(organization_id.to_string()))
+        .order(accessions::id.desc())
         .select(AccessionRow::as_select())
         .load(conn)?;
     load_records(conn, rows)

@@ -8,6 +8,7 @@ pub mod accessions;
 pub mod action_plans;
 pub mod agreements;
 pub mod backup;
+pub mod capability;
 pub mod changes;
 pub mod consultation;
 pub mod db;

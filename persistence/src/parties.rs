@@ -55,6 +55,9 @@ pub struct OrganizationRecord {
     pub row_version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Created by an application made without an account that is not verified yet: out of
+    /// the public register until one of its applications is.
+    pub pending_verification: bool,
 }
 
 #[derive(Queryable, Selectable)]
@@ -107,6 +110,7 @@ struct OrganizationRow {
     row_version: i64,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    pending_verification: bool,
 }
 
 impl OrganizationRow {
@@ -132,6 +136,7 @@ impl OrganizationRow {
             row_version: self.row_version,
             created_at: to_utc(self.created_at),
             updated_at: to_utc(self.updated_at),
+            pending_verification: self.pending_verification,
         })
     }
 }
@@ -337,6 +342,51 @@ pub fn insert_organization(
     fields: &OrganizationFields,
     now: DateTime<Utc>,
 ) -> StoreResult<OrganizationRecord> {
+    insert_organization_as(conn, id, fields, false, now)
+}
+
+/// An organisation created by an application made without an account: out of the public
+/// register (`pending_verification`) until [`mark_organization_verified`].
+pub fn insert_unverified_organization(
+    conn: &mut DbConnection,
+    id: Uuid,
+    fields: &OrganizationFields,
+    now: DateTime<Utc>,
+) -> StoreResult<OrganizationRecord> {
+    insert_organization_as(conn, id, fields, true, now)
+}
+
+/// One of the organisation's applications was verified: it joins the public register.
+pub fn mark_organization_verified(conn: &mut DbConnection, id: Uuid) -> StoreResult<()> {
+    diesel::update(organizations::table.find(id.to_string()))
+        .set(organizations::pending_verification.eq(false))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The organisation with this number, if the register holds one.
+pub fn organization_by_org_number(
+    conn: &mut DbConnection,
+    number: &OrgNumber,
+) -> StoreResult<Option<OrganizationRecord>> {
+    let row = organizations::table
+        .filter(organizations::org_number.eq(number.as_str()))
+        .select(OrganizationRow::as_select())
+        .first(conn)
+        .optional()?;
+    match row {
+        None => Ok(None),
+        Some(row) => Ok(attach_codes(conn, vec![row])?.pop()),
+    }
+}
+
+fn insert_organization_as(
+    conn: &mut DbConnection,
+    id: Uuid,
+    fields: &OrganizationFields,
+    pending_verification: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<OrganizationRecord> {
     let now_db = to_db_time(now);
     diesel::insert_into(organizations::table)
         .values((
@@ -350,6 +400,7 @@ pub fn insert_organization(
             organizations::row_version.eq(1),
             organizations::created_at.eq(now_db),
             organizations::updated_at.eq(now_db),
+            organizations::pending_verification.eq(pending_verification),
         ))
         .execute(conn)
         .map_err(|e| unique_as(e, || org_number_taken(fields)))?;
@@ -451,6 +502,7 @@ pub fn list_organizations(
 ) -> StoreResult<Page<OrganizationRecord>> {
     let mut query = organizations::table
         .select(OrganizationRow::as_select())
+        .filter(organizations::pending_verification.eq(false))
         .into_boxed();
     if let Some(q) = &filter.q {
         query = query.filter(

@@ -27,6 +27,7 @@ diesel::table! {
         row_version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        pending_verification -> Bool,
     }
 }
 
@@ -168,6 +169,7 @@ diesel::table! {
         row_version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        verify_by -> Nullable<Date>,
     }
 }
 
@@ -301,5 +303,18 @@ diesel::table! {
         row_version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    capability_links (id) {
+        id -> Text,
+        token_hash -> Text,
+        organization_id -> Text,
+        agreement_id -> Text,
+        issued_to -> Text,
+        issued_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revocation_reason -> Nullable<Text>,
     }
 }

@@ -65,6 +65,7 @@ const U: Expect = Expect::Unauthorized;
 const F: Expect = Expect::Forbidden;
 const H: Expect = Expect::Hidden;
 const NOT_IN_FORCE: Expect = Expect::Rule("agreement_not_in_force");
+const NOT_PENDING: Expect = Expect::Rule("accession_not_pending_verification");
 
 /// Open to everyone.
 const OPEN: [Expect; 7] = [OK; 7];
@@ -315,6 +316,11 @@ const TABLE: &[(&str, &str, [Expect; 7])] = &[
     ("embed_stylesheet", "", OPEN),
     ("embed_snippet_builder", "", OPEN),
     ("embed_accessibility_statement", "", OPEN),
+    // The accession form is for anyone (issue 19); a draft's is not there. A send without
+    // a valid form token answers the form again with its error (422), whoever sends it.
+    ("embed_apply_form", "adopted", OPEN),
+    ("embed_apply_form", "draft", [H; 7]),
+    ("embed_apply_send", "adopted", [Expect::Allowed(422); 7]),
     // ---- open data: public, whoever asks (a draft is simply not in them)
     ("get_catalog", "", OPEN),
     ("download_open_data", "", OPEN),
@@ -341,6 +347,13 @@ const TABLE: &[(&str, &str, [Expect; 7])] = &[
     ("correct_accession", "approved", [U, H, H, H, OK, OK, H]),
     ("reject_accession", "submitted", [U, H, H, H, OK, OK, H]),
     ("cancel_accession", "submitted", [U, H, H, H, OK, OK, H]),
+    // Verifying by hand is the administrators'; the shared submitted accession was made
+    // with an account, so an allowed caller meets the rule.
+    (
+        "verify_accession",
+        "submitted",
+        [U, H, H, H, NOT_PENDING, NOT_PENDING, H],
+    ),
     (
         "withdraw_accession",
         "representative",
@@ -943,7 +956,11 @@ impl World {
             | "export_signatories_csv"
             | "export_signatories_xlsx"
             | "embed_signatories"
+            | "embed_apply_form"
             | "list_accessions" => Call::new(admin).param("id", self.agreement(case)),
+            "embed_apply_send" => Call::new(admin)
+                .param("id", self.agreement(case))
+                .body(json!({})),
             "get_agreement_version" => Call::new(admin)
                 .param("id", self.agreement(case))
                 .param("number", 1),
@@ -1245,6 +1262,7 @@ impl World {
                         .if_match(self.etag(app, &format!("/api/v1/accessions/{id}")))
                 }
             }
+            "verify_accession" => Call::new(admin).param("id", self.submitted).body(json!({})),
             "approve_accession" | "reject_accession" | "cancel_accession" => {
                 let (id, rep) = if fresh {
                     self.submitted_on(app, self.intake)

@@ -4,6 +4,7 @@
 //! a date, former ones on request, never contact persons or who submitted) and set the
 //! headers.
 
+pub mod apply;
 pub mod archive;
 pub mod csv;
 pub mod dcat;

@@ -49,6 +49,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(correct)
         .service(reject)
         .service(cancel)
+        .service(verify)
         .service(withdraw)
         .service(reconfirm);
 }
@@ -88,9 +89,21 @@ pub struct AccessionView {
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<EndReason>,
     pub reconfirmation: Option<Reconfirmation>,
+    /// An application made without an account (the form) that waits for its contact person
+    /// to confirm the e-mail address, or for an administrator to verify it by hand: it is
+    /// not approved meanwhile, blocks no other application, and is cancelled after
+    /// `verify_by`. `null` otherwise.
+    pub pending_verification: Option<PendingVerificationView>,
     /// Every transition: from, to, when, who, why. Append-only.
     pub history: Vec<HistoryEntry>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// An application waiting for its verification.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingVerificationView {
+    /// The last day it can be verified; the day after, it is cancelled.
+    pub verify_by: NaiveDate,
 }
 
 impl AccessionView {
@@ -160,6 +173,12 @@ impl From<&AccessionRecord> for AccessionView {
             ended_on: a.ended_on(),
             end_reason: a.end_reason(),
             reconfirmation: a.reconfirmation().map(Reconfirmation::from),
+            pending_verification: a
+                .pending_verification()
+                .filter(|_| a.state() == AccessionState::Submitted)
+                .map(|p| PendingVerificationView {
+                    verify_by: p.verify_by(),
+                }),
             history: a
                 .history()
                 .iter()
@@ -537,6 +556,8 @@ async fn update_contact_person(
             let now = clock.now();
             let mut changed = before.accession.clone();
             changed.update_contact_person(&contact, &principal.sub, now)?;
+            // A link sent to the former contact person stops working.
+            crate::workflows::applications::revoke_outdated_links(conn, &changed, now)?;
             Ok(store::save_accession(conn, &before, &changed, now)?)
         })
         .await?;
@@ -774,6 +795,44 @@ async fn cancel(
         id.into_inner(),
         accession::may_cancel,
         |_, acc, _, p, now| Ok(acc.cancel(&p.sub, now)?),
+    )
+    .await
+}
+
+/// Verify an application by hand.
+///
+/// An agreement administrator verifies an application made without an account (the form), in place
+/// of its contact person's e-mail confirmation (they called the association); the history
+/// records who. From now on it counts as open: 409 `accession_not_pending_verification`,
+/// `verification_expired`, or `already_signatory`/`application_pending` when the
+/// organisation has another open accession to the agreement.
+#[utoipa::path(
+    tag = "accessions", operation_id = "verify_accession", request_body = Option<NoBody>,
+    params(("id" = Uuid, Path, description = "The accession's id")),
+    responses((status = 200, description = "The accession after the transition", body = AccessionView), (status = 409, description = "The state of the accession, its agreement or the signatory's other accessions forbids this; `code` names the rule", content_type = "application/problem+json", body = crate::problem::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/accessions/{id}/verification")]
+async fn verify(
+    state: Data<AppState>,
+    Authenticated(p): Authenticated,
+    id: Path<Uuid>,
+    _body: EventBody,
+) -> ApiResult<HttpResponse> {
+    transition(
+        &state,
+        p,
+        id.into_inner(),
+        accession::may_verify,
+        |conn, acc, _, p, now| {
+            crate::workflows::applications::verify(
+                conn,
+                acc,
+                accession::Verifier::Administrator,
+                &p.sub,
+                now,
+            )
+        },
     )
     .await
 }

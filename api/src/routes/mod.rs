@@ -8,6 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub mod accessions;
 pub mod action_plans;
 pub mod agreements;
+pub mod apply;
 pub mod changes;
 pub mod consultation;
 pub mod dialogue;
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(embed::stylesheet)
         .service(embed::accessibility)
         .service(embed::snippet_builder)
+        .configure(apply::configure)
         .service(
             scope::scope("/api/v1")
                 .configure(me::configure)

@@ -589,6 +589,10 @@ async fn get_organization(
     let record = state
         .read(move |conn| Ok(store::get_organization(conn, id)?))
         .await?;
+    // Created by an application not verified yet: out of the public register.
+    if record.pending_verification {
+        return Err(ApiError::NotFound);
+    }
     let row_version = record.row_version;
     json_read(
         &req,

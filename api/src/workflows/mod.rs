@@ -5,6 +5,7 @@
 
 pub mod accessions;
 pub mod agreements;
+pub mod applications;
 pub mod changes;
 pub mod open_data;
 pub mod signatories;

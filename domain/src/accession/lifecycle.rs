@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use super::values::{
     AccessionState, BoardDecision, BoardDecisionInput, Channel, ContactPerson, ContactPersonInput,
-    EndReason, HistoryEntry, HistoryEvent, Reconfirmation, Signatory, WithdrawalNotice,
-    WithdrawalNoticeInput, field, notice_reference,
+    EndReason, HistoryEntry, HistoryEvent, PendingVerification, Reconfirmation, Signatory,
+    Verifier, WithdrawalNotice, WithdrawalNoticeInput, field, notice_reference,
 };
 use super::{AccessionField, AccessionRule, REASON_MAX, STATEMENT_MAX, swedish_date};
 use crate::agreement::{
@@ -217,6 +217,8 @@ pub struct ExistingAccession {
     pub agreement_id: Uuid,
     pub signatory: Signatory,
     pub state: AccessionState,
+    /// An application made without an account and not yet verified: it blocks nothing.
+    pub pending_verification: bool,
 }
 
 /// An application (or an administrator's registration of one received on paper).
@@ -259,6 +261,7 @@ pub struct Accession {
     ended_on: Option<NaiveDate>,
     end_reason: Option<EndReason>,
     reconfirmation: Option<Reconfirmation>,
+    pending_verification: Option<PendingVerification>,
     history: Vec<HistoryEntry>,
 }
 
@@ -283,6 +286,7 @@ pub struct AccessionParts {
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<EndReason>,
     pub reconfirmation: Option<Reconfirmation>,
+    pub pending_verification: Option<PendingVerification>,
     pub history: Vec<HistoryEntry>,
 }
 
@@ -309,6 +313,7 @@ impl Accession {
             ended_on: parts.ended_on,
             end_reason: parts.end_reason,
             reconfirmation: parts.reconfirmation,
+            pending_verification: parts.pending_verification,
             history: parts.history,
         }
     }
@@ -411,6 +416,16 @@ impl Accession {
         self.reconfirmation
     }
 
+    /// Set while an application made without an account waits for its verification.
+    pub fn pending_verification(&self) -> Option<PendingVerification> {
+        self.pending_verification
+    }
+
+    /// Whether this is an application made without an account that is not verified yet.
+    pub fn is_pending_verification(&self) -> bool {
+        self.pending_verification.is_some()
+    }
+
     /// Append-only; never empty (the submission is its first entry).
     pub fn history(&self) -> &[HistoryEntry] {
         &self.history
@@ -440,7 +455,112 @@ impl Accession {
         if !terms.in_force {
             return Err(AccessionRule::AgreementNotInForce.into());
         }
-        Self::open(input, terms, existing, by, now)
+        Self::open(input, terms, existing, by, now, None)
+    }
+
+    /// Applies without an account, through the agreement's form: a submission (same rules,
+    /// same history) on channel `form`, marked [`PendingVerification`] until the
+    /// `verify_by` day, `verification_days` after today. The one-open-accession rule is not
+    /// checked here but at [`Accession::verify`]: an unverified application proves nothing
+    /// about who sent it, so it neither blocks another application of the organisation nor
+    /// is blocked by one, and the answer reveals nothing about the organisation's other
+    /// applications.
+    pub fn apply_without_account(
+        input: SubmissionInput,
+        terms: &AgreementTerms,
+        verification_days: u32,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Self, DomainError> {
+        if !terms.in_force {
+            return Err(AccessionRule::AgreementNotInForce.into());
+        }
+        let today = swedish_date(now);
+        let verify_by = today
+            .checked_add_days(chrono::Days::new(u64::from(verification_days)))
+            .unwrap_or(today);
+        let input = SubmissionInput {
+            channel: Channel::Form,
+            ..input
+        };
+        Self::open(
+            input,
+            terms,
+            &[],
+            by,
+            now,
+            Some(PendingVerification { verify_by }),
+        )
+    }
+
+    /// Verifies an application made without an account: its contact person confirmed the
+    /// e-mail address, or an administrator verified it by hand (`by` is who). Only a
+    /// submitted application still pending (`accession_not_pending_verification`) and
+    /// within its time (`verification_expired`); from now on it counts as open, so the
+    /// organisation must have no other open, verified accession to the agreement
+    /// (`already_signatory`, `application_pending`).
+    pub fn verify(
+        &mut self,
+        how: Verifier,
+        existing: &[ExistingAccession],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        self.expect_submitted()?;
+        let pending = self
+            .pending_verification
+            .ok_or(AccessionRule::NotPendingVerification)?;
+        if swedish_date(now) > pending.verify_by {
+            return Err(AccessionRule::VerificationExpired.into());
+        }
+        let terms_agreement = self.agreement_id;
+        let others: Vec<ExistingAccession> = existing
+            .iter()
+            .copied()
+            .filter(|e| e.agreement_id == terms_agreement)
+            .collect();
+        check_open_among(self.signatory, self.id, &others)?;
+        self.pending_verification = None;
+        let reason = match how {
+            Verifier::EmailConfirmation => "e-mail address confirmed by the contact person",
+            Verifier::Administrator => "verified by hand by an agreement administrator",
+        };
+        self.record(
+            HistoryEvent::Verified,
+            AccessionState::Submitted,
+            by,
+            Some(reason.to_owned()),
+            now,
+        );
+        Ok(())
+    }
+
+    /// Whether an application made without an account was not verified by its day: the
+    /// sweep calls [`Accession::expire_unverified`] for these.
+    pub fn is_past_verification(&self, today: NaiveDate) -> bool {
+        self.state() == AccessionState::Submitted
+            && self
+                .pending_verification
+                .is_some_and(|p| today > p.verify_by)
+    }
+
+    /// The sweep: an application not verified by its day is cancelled, by the system.
+    pub fn expire_unverified(&mut self, now: DateTime<Utc>) -> Result<(), DomainError> {
+        self.expect_submitted()?;
+        let pending = self
+            .pending_verification
+            .ok_or(AccessionRule::NotPendingVerification)?;
+        if swedish_date(now) <= pending.verify_by {
+            return Err(AccessionRule::VerificationNotDue.into());
+        }
+        self.record(
+            HistoryEvent::VerificationExpired,
+            AccessionState::Cancelled,
+            SYSTEM_ACTOR,
+            Some(format!("not verified by {}", pending.verify_by)),
+            now,
+        );
+        Ok(())
     }
 
     /// An agreement administrator registers an accession after the fact (Södertälje's
@@ -470,7 +590,7 @@ impl Accession {
         let mut v = Validator::new();
         check_board_dates_in_validity(&mut v, terms, board.decided_on, board.received_on);
         v.finish()?;
-        Self::open(input, terms, existing, by, now)
+        Self::open(input, terms, existing, by, now, None)
     }
 
     fn open(
@@ -479,10 +599,13 @@ impl Accession {
         existing: &[ExistingAccession],
         by: &str,
         now: DateTime<Utc>,
+        pending_verification: Option<PendingVerification>,
     ) -> Result<Self, DomainError> {
         terms.admits(input.signatory)?;
         terms.admits_area(input.signatory, &input.signatory_municipality_codes)?;
-        check_no_other_open(terms, input.signatory, input.id, existing)?;
+        if pending_verification.is_none() {
+            check_no_other_open(terms, input.signatory, input.id, existing)?;
+        }
 
         let today = swedish_date(now);
         let mut v = Validator::new();
@@ -542,6 +665,7 @@ impl Accession {
             ended_on: None,
             end_reason: None,
             reconfirmation: None,
+            pending_verification,
             history: vec![HistoryEntry {
                 event: HistoryEvent::Submitted,
                 from: None,
@@ -579,6 +703,9 @@ impl Accession {
     ) -> Result<(), DomainError> {
         self.check_agreement(terms)?;
         self.expect_submitted()?;
+        if self.pending_verification.is_some() {
+            return Err(AccessionRule::PendingVerification.into());
+        }
         if terms.periods.is_empty() {
             return Err(AccessionRule::AgreementNotInForce.into());
         }
@@ -1057,11 +1184,23 @@ fn check_no_other_open(
     id: Uuid,
     existing: &[ExistingAccession],
 ) -> Result<(), AccessionRule> {
+    let same_agreement: Vec<ExistingAccession> = existing
+        .iter()
+        .copied()
+        .filter(|e| e.agreement_id == terms.agreement_id)
+        .collect();
+    check_open_among(signatory, id, &same_agreement)
+}
+
+/// The rule of [`check_no_other_open`] over accessions already narrowed to one agreement. An
+/// application still pending verification does not count: it proves nothing yet.
+fn check_open_among(
+    signatory: Signatory,
+    id: Uuid,
+    existing: &[ExistingAccession],
+) -> Result<(), AccessionRule> {
     let open = existing.iter().filter(|e| {
-        e.agreement_id == terms.agreement_id
-            && e.signatory == signatory
-            && e.id != id
-            && e.state.is_open()
+        e.signatory == signatory && e.id != id && e.state.is_open() && !e.pending_verification
     });
     let mut pending = false;
     for e in open {

@@ -46,14 +46,18 @@ pub use period::{
 };
 pub use permissions::{
     Readers, Sight, may_approve, may_cancel, may_reconfirm, may_reject, may_submit,
-    may_update_contact_person, may_view, may_withdraw, sight,
+    may_update_contact_person, may_verify, may_view, may_withdraw, sight,
 };
 pub(crate) use values::is_email;
 pub use values::{
     AccessionState, BoardDecision, BoardDecisionInput, Channel, ContactPerson, ContactPersonInput,
-    EndReason, HistoryEntry, HistoryEvent, Reconfirmation, Signatory, SignatoryKind,
-    WithdrawalNotice, WithdrawalNoticeInput,
+    EndReason, HistoryEntry, HistoryEvent, PendingVerification, Reconfirmation, Signatory,
+    SignatoryKind, Verifier, WithdrawalNotice, WithdrawalNoticeInput,
 };
+
+/// How many days an application made without an account waits for its verification before
+/// the sweep cancels it, unless the server's setting says otherwise.
+pub const DEFAULT_VERIFICATION_DAYS: u32 = 14;
 
 /// Longest accepted texts, in characters.
 pub const MINUTES_REFERENCE_MAX: usize = 100;
@@ -124,6 +128,23 @@ crate::rules! {
         ReconfirmationDeadlinePassed => "reconfirmation_deadline_passed" {
             en: "the deadline for reconfirming has passed",
             sv: "sista dagen för att bekräfta anslutningen på nytt har passerats",
+        },
+        /// An application made without an account is decided only once verified.
+        PendingVerification => "accession_pending_verification" {
+            en: "the application has not been verified yet: its contact person confirms the e-mail address, or an agreement administrator verifies it by hand",
+            sv: "ansökan är inte verifierad än: kontaktpersonen bekräftar e-postadressen, eller så verifierar processledaren den för hand",
+        },
+        NotPendingVerification => "accession_not_pending_verification" {
+            en: "the accession is not an application waiting for verification",
+            sv: "anslutningen är inte en ansökan som väntar på verifiering",
+        },
+        VerificationExpired => "verification_expired" {
+            en: "the time to verify this application has passed; apply again",
+            sv: "tiden för att verifiera ansökan har gått ut; ansök på nytt",
+        },
+        VerificationNotDue => "verification_not_due" {
+            en: "the time to verify this application has not passed yet",
+            sv: "tiden för att verifiera ansökan har inte gått ut än",
         },
         ReconfirmationNotDue => "reconfirmation_not_due" {
             en: "the deadline for reconfirming has not passed yet",
@@ -294,6 +315,8 @@ impl Term for HistoryEvent {
             Self::ContactPersonUpdated => lang.pick("contact_person_updated", "ny kontaktperson"),
             Self::Corrected => lang.pick("corrected", "rättelse"),
             Self::SignatoryRenamed => lang.pick("signatory_renamed", "namnbyte"),
+            Self::Verified => lang.pick("verified", "verifierad"),
+            Self::VerificationExpired => lang.pick("verification_expired", "inte verifierad i tid"),
         })
     }
 }

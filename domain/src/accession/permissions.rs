@@ -145,6 +145,16 @@ pub fn may_approve(
     allow_if(administers(principal, owner_public_body_id))
 }
 
+/// Verify by hand an application made without an account (they called the association):
+/// as approve, an administrator of the agreement's owner.
+pub fn may_verify(
+    principal: &Principal,
+    owner_public_body_id: Uuid,
+    signatory: Signatory,
+) -> Access {
+    may_approve(principal, owner_public_body_id, signatory)
+}
+
 /// Reject: as approve.
 pub fn may_reject(
     principal: &Principal,

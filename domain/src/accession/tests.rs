@@ -438,6 +438,7 @@ fn existing(state: AccessionState) -> ExistingAccession {
         agreement_id: AGREEMENT,
         signatory: Signatory::Organization(ORG),
         state,
+        pending_verification: false,
     }
 }
 
@@ -2395,6 +2396,7 @@ fn a_registration_on_the_wrong_organisation_moves_to_the_right_one() {
         agreement_id: AGREEMENT,
         signatory: Signatory::Organization(RIGHT),
         state,
+        pending_verification: false,
     };
     for (state, rule) in [
         (AccessionState::Approved, "already_signatory"),
@@ -2488,4 +2490,370 @@ fn a_corrected_withdrawal_passes_the_withdrawals_rules() {
     assert!(!a.is_signatory_on(date(2024, 12, 31)));
     assert_eq!(last(&a).corrects(), Some(2));
     assert_eq!(a.state(), AccessionState::Withdrawn);
+}
+
+// ---- applications made without an account (the form) ----
+
+fn form_terms() -> AgreementTerms {
+    AgreementTerms {
+        accepted_channels: vec![Channel::Form],
+        ..registration_terms()
+    }
+}
+
+fn unverified() -> Accession {
+    Accession::apply_without_account(
+        form_input(),
+        &form_terms(),
+        DEFAULT_VERIFICATION_DAYS,
+        "form",
+        now(),
+    )
+    .expect("applies")
+}
+
+#[test]
+fn an_application_without_an_account_is_a_form_submission_pending_verification() {
+    let a = Accession::apply_without_account(
+        SubmissionInput {
+            channel: Channel::BoardMinutes,
+            ..form_input()
+        },
+        &form_terms(),
+        14,
+        "form",
+        now(),
+    )
+    .expect("applies");
+    assert_eq!(a.state(), AccessionState::Submitted);
+    assert_eq!(a.channel(), Channel::Form, "always through the form");
+    assert!(a.is_pending_verification());
+    assert_eq!(
+        a.pending_verification().map(|p| p.verify_by()),
+        Some(date(2024, 6, 3))
+    );
+    assert_eq!(a.history().len(), 1);
+    assert_eq!(last(&a).event(), HistoryEvent::Submitted);
+    assert!(!submitted().is_pending_verification());
+}
+
+#[test]
+fn an_application_without_an_account_follows_the_submission_rules() {
+    let not_in_force = AgreementTerms {
+        in_force: false,
+        ..form_terms()
+    };
+    assert_eq!(
+        code(Accession::apply_without_account(
+            form_input(),
+            &not_in_force,
+            14,
+            "form",
+            now()
+        )),
+        "agreement_not_in_force"
+    );
+    assert_eq!(
+        invalid(Accession::apply_without_account(
+            form_input(),
+            &registration_terms(),
+            14,
+            "form",
+            now()
+        )),
+        [("channel".to_owned(), "channel_not_accepted")]
+    );
+    assert_eq!(
+        invalid(Accession::apply_without_account(
+            SubmissionInput {
+                affirmed_statements: Vec::new(),
+                ..form_input()
+            },
+            &form_terms(),
+            14,
+            "form",
+            now()
+        )),
+        [("affirmed_statements".to_owned(), "missing_statements")]
+    );
+}
+
+#[test]
+fn an_unverified_application_neither_blocks_nor_is_blocked() {
+    let pending = ExistingAccession {
+        pending_verification: true,
+        ..existing(AccessionState::Submitted)
+    };
+    Accession::submit(input(), &registration_terms(), &[pending], REP, now())
+        .expect("a pending application does not block one made with an account");
+    Accession::apply_without_account(form_input(), &form_terms(), 14, "form", now())
+        .expect("nor does an approved accession block an unverified application");
+}
+
+#[test]
+fn verification_by_email_or_by_hand_is_recorded_with_who() {
+    let mut a = unverified();
+    a.verify(Verifier::EmailConfirmation, &[], "link:0001", now())
+        .expect("verifies");
+    assert!(!a.is_pending_verification());
+    assert_eq!(a.state(), AccessionState::Submitted);
+    let entry = last(&a);
+    assert_eq!(entry.event(), HistoryEvent::Verified);
+    assert_eq!(entry.by(), "link:0001");
+    assert_eq!(
+        entry.reason(),
+        Some("e-mail address confirmed by the contact person")
+    );
+    assert_eq!(
+        conflict(fails(&mut a, |a| a.verify(
+            Verifier::Administrator,
+            &[],
+            ADMIN,
+            now()
+        ))),
+        "accession_not_pending_verification"
+    );
+
+    let mut b = unverified();
+    b.verify(Verifier::Administrator, &[], ADMIN, now())
+        .expect("verifies by hand");
+    assert_eq!(last(&b).by(), ADMIN);
+    assert_eq!(
+        last(&b).reason(),
+        Some("verified by hand by an agreement administrator")
+    );
+}
+
+#[test]
+fn verification_checks_the_one_open_accession_rule() {
+    let other = |state, pending_verification| ExistingAccession {
+        id: Uuid::from_u128(0xd9),
+        pending_verification,
+        ..existing(state)
+    };
+    for (state, rule) in [
+        (AccessionState::Approved, "already_signatory"),
+        (AccessionState::Submitted, "application_pending"),
+    ] {
+        let mut a = unverified();
+        assert_eq!(
+            conflict(fails(&mut a, |a| a.verify(
+                Verifier::EmailConfirmation,
+                &[other(state, false)],
+                "link",
+                now()
+            ))),
+            rule
+        );
+    }
+    let mut a = unverified();
+    a.verify(
+        Verifier::EmailConfirmation,
+        &[
+            other(AccessionState::Submitted, true),
+            ExistingAccession {
+                agreement_id: Uuid::from_u128(0xa9),
+                ..other(AccessionState::Approved, false)
+            },
+        ],
+        "link",
+        now(),
+    )
+    .expect("another unverified one, or one elsewhere, does not count");
+}
+
+#[test]
+fn an_unverified_application_is_not_approved_but_may_be_rejected_or_cancelled() {
+    let mut a = unverified();
+    assert_eq!(
+        conflict(fails(&mut a, |a| a.approve(
+            Approval::Registration,
+            &form_terms(),
+            date(2024, 5, 20),
+            ADMIN,
+            now()
+        ))),
+        "accession_pending_verification"
+    );
+    a.reject(
+        "Föreningen är inte verksam i kommunen.",
+        None,
+        &form_terms(),
+        ADMIN,
+        now(),
+    )
+    .expect("rejects");
+    assert_eq!(a.state(), AccessionState::Rejected);
+    let mut b = unverified();
+    b.verify(Verifier::Administrator, &[], ADMIN, now())
+        .expect("verifies");
+    b.approve(
+        Approval::Registration,
+        &form_terms(),
+        date(2024, 5, 20),
+        ADMIN,
+        now(),
+    )
+    .expect("approved once verified");
+}
+
+#[test]
+fn an_unverified_application_expires_the_day_after_its_last_day() {
+    let mut a = unverified();
+    let last_day = date(2024, 6, 3);
+    assert!(!a.is_past_verification(last_day));
+    assert!(a.is_past_verification(date(2024, 6, 4)));
+    assert_eq!(
+        conflict(fails(&mut a, |a| a.expire_unverified(noon(2024, 6, 3)))),
+        "verification_not_due"
+    );
+    let mut late = a.clone();
+    assert_eq!(
+        conflict(fails(&mut late, |a| a.verify(
+            Verifier::EmailConfirmation,
+            &[],
+            "link",
+            noon(2024, 6, 4)
+        ))),
+        "verification_expired"
+    );
+    a.verify(Verifier::EmailConfirmation, &[], "link", noon(2024, 6, 3))
+        .expect("the last day still verifies");
+    assert!(
+        !a.is_past_verification(date(2024, 7, 1)),
+        "verified: no expiry"
+    );
+
+    let mut b = unverified();
+    b.expire_unverified(noon(2024, 6, 4)).expect("expires");
+    assert_eq!(b.state(), AccessionState::Cancelled);
+    assert_eq!(last(&b).event(), HistoryEvent::VerificationExpired);
+    assert_eq!(last(&b).by(), SYSTEM_ACTOR);
+    assert!(
+        !b.is_past_verification(date(2024, 7, 1)),
+        "closed: swept once"
+    );
+    assert!(!submitted().is_past_verification(date(2030, 1, 1)));
+}
+
+// ---- capability links ----
+
+mod links {
+    use super::*;
+    use crate::capability::{
+        CapabilityLink, CapabilityScope, RevocationReason, accession_for_new_link,
+    };
+
+    const LINK: Uuid = Uuid::from_u128(0xe1);
+
+    #[test]
+    fn a_link_reaches_its_organisations_accessions_to_its_agreement_only() {
+        let a = unverified();
+        let link = CapabilityLink::issue(LINK, &a, now()).expect("issues");
+        assert_eq!(
+            link.scope(),
+            CapabilityScope {
+                organization_id: ORG,
+                agreement_id: AGREEMENT
+            }
+        );
+        assert_eq!(link.issued_to(), "asa@angsblomman.example");
+        assert!(link.reaches(&a));
+        let elsewhere = Accession::apply_without_account(
+            form_input(),
+            &AgreementTerms {
+                agreement_id: Uuid::from_u128(0xa7),
+                ..form_terms()
+            },
+            14,
+            "form",
+            now(),
+        )
+        .expect("applies");
+        assert!(!link.reaches(&elsewhere), "another agreement");
+        let other_org = Accession::apply_without_account(
+            SubmissionInput {
+                id: Uuid::from_u128(0xd7),
+                signatory: Signatory::Organization(Uuid::from_u128(0xc7)),
+                ..form_input()
+            },
+            &form_terms(),
+            14,
+            "form",
+            now(),
+        )
+        .expect("applies");
+        assert!(!link.reaches(&other_org), "another organisation");
+    }
+
+    #[test]
+    fn a_link_is_for_organisations_only() {
+        let body = Accession::submit(
+            SubmissionInput {
+                signatory: Signatory::PublicBody(Uuid::from_u128(0xb7)),
+                ..form_input()
+            },
+            &steering_terms(),
+            &[],
+            REP,
+            now(),
+        )
+        .expect("a public body accedes to Blekinge");
+        assert_eq!(
+            CapabilityLink::issue(LINK, &body, now()).map(|_| ()),
+            Err(crate::capability::CapabilityRule::NotAnOrganization)
+        );
+    }
+
+    #[test]
+    fn a_new_contact_person_outdates_the_link_and_revoking_stops_it() {
+        let mut a = unverified();
+        let mut link = CapabilityLink::issue(LINK, &a, now()).expect("issues");
+        assert!(!link.outdated_by(&a));
+        a.update_contact_person(
+            &ContactPersonInput {
+                name: "Örjan Ängqvist".into(),
+                email: "orjan@angsblomman.example".into(),
+                phone: None,
+            },
+            "link",
+            now(),
+        )
+        .expect("updates");
+        assert!(link.outdated_by(&a));
+        link.revoke(RevocationReason::ContactPersonChanged, now())
+            .expect("revokes");
+        assert!(!link.reaches(&a));
+        assert!(!link.outdated_by(&a), "a revoked link is no longer asked");
+        assert_eq!(
+            link.revoke(RevocationReason::Replaced, now()),
+            Err(crate::capability::CapabilityRule::AlreadyRevoked)
+        );
+    }
+
+    #[test]
+    fn a_new_link_goes_to_the_latest_open_accession_with_that_address() {
+        let scope = CapabilityScope {
+            organization_id: ORG,
+            agreement_id: AGREEMENT,
+        };
+        let mut cancelled = unverified();
+        cancelled
+            .expire_unverified(noon(2024, 6, 10))
+            .expect("expires");
+        let open = unverified();
+        let list = [cancelled, open.clone()];
+        assert_eq!(
+            accession_for_new_link(&list, scope, " ASA@angsblomman.example "),
+            Some(&open)
+        );
+        assert_eq!(
+            accession_for_new_link(&list, scope, "någon@annan.example"),
+            None
+        );
+        assert_eq!(
+            accession_for_new_link(&list[..1], scope, "asa@angsblomman.example"),
+            None
+        );
+    }
 }

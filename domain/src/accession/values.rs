@@ -446,6 +446,36 @@ impl Reconfirmation {
     }
 }
 
+/// An application made without an account (the form), until its contact person confirms
+/// the e-mail address or an administrator verifies it by hand. It does not block another
+/// application of the same organisation (anyone could otherwise squat on a number), is not
+/// approved while pending, and is cancelled by the sweep after `verify_by`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingVerification {
+    pub(super) verify_by: NaiveDate,
+}
+
+impl PendingVerification {
+    /// The last day the application can be verified; from the day after, it has expired.
+    pub fn verify_by(&self) -> NaiveDate {
+        self.verify_by
+    }
+
+    /// A stored marker, read back: trusted stored data, not a way around the rules.
+    pub fn restore(verify_by: NaiveDate) -> Self {
+        Self { verify_by }
+    }
+}
+
+/// How a pending application was verified; the history entry's `by` says who.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verifier {
+    /// The contact person followed the confirmation link sent to the given address.
+    EmailConfirmation,
+    /// An agreement administrator verified it by hand (they called the association).
+    Administrator,
+}
+
 /// What happened in a history entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -470,6 +500,11 @@ pub enum HistoryEvent {
     /// The signatory's name changed in the register; the entry's `reason` is the name it had
     /// until then, so the history keeps the name at the time.
     SignatoryRenamed,
+    /// An application made without an account (the form) was verified: its contact person
+    /// confirmed the e-mail address, or an administrator verified it by hand (`by` says who).
+    Verified,
+    /// An application made without an account was not verified in time; it is cancelled.
+    VerificationExpired,
 }
 
 crate::enum_text::enum_text!(HistoryEvent);

@@ -1,11 +1,12 @@
-//! `accessions.document`: the accession as stored, version 1. Its history is not in the
-//! document: it lives in the append-only `accession_history` rows.
+//! `accessions.document`: the accession as stored, version 2 (version 1 and the
+//! `pending_verification` marker of an application made without an account). Its history is
+//! not in the document: it lives in the append-only `accession_history` rows.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::accession::{
     Accession, AccessionParts, BoardDecision, BoardDecisionInput, Channel, ContactPerson,
-    ContactPersonInput, EndReason, HistoryEntry, Reconfirmation, Signatory, WithdrawalNotice,
-    WithdrawalNoticeInput,
+    ContactPersonInput, EndReason, HistoryEntry, PendingVerification, Reconfirmation, Signatory,
+    WithdrawalNotice, WithdrawalNoticeInput,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -16,11 +17,11 @@ use crate::error::StoreResult;
 const TABLE: &str = "accessions";
 
 /// The version every accession is written in.
-const CURRENT: u32 = 1;
+const CURRENT: u32 = 2;
 
 /// The document of `a` (without its history), in the current version.
 pub(crate) fn write_accession(a: &Accession) -> StoreResult<String> {
-    serde_json::to_string(&AccessionDocumentV1::of(a)).map_err(written)
+    serde_json::to_string(&AccessionDocumentV2::of(a)).map_err(written)
 }
 
 /// The accession of row `id`, from a document in any version this build reads and its
@@ -31,7 +32,9 @@ pub(crate) fn read_accession(
     history: Vec<HistoryEntry>,
 ) -> StoreResult<Accession> {
     let accession = match version_of(TABLE, id, json)? {
-        1 => parse::<AccessionDocumentV1>(TABLE, id, json)?.into_accession(history),
+        1 => AccessionDocumentV2::from(parse::<AccessionDocumentV1>(TABLE, id, json)?)
+            .into_accession(history),
+        2 => parse::<AccessionDocumentV2>(TABLE, id, json)?.into_accession(history),
         newer => return Err(newer_than_known(TABLE, id, newer, CURRENT)),
     };
     if accession.id().to_string() != id {
@@ -70,6 +73,54 @@ struct AccessionDocumentV1 {
 
 fn v1() -> u32 {
     1
+}
+
+/// Version 2: version 1's fields (its `document_version` now 2) and the marker of an
+/// application made without an account that waits for its verification.
+#[derive(Debug, Serialize, Deserialize)]
+struct AccessionDocumentV2 {
+    #[serde(flatten)]
+    base: AccessionDocumentV1,
+    pending_verification: Option<PendingVerificationV2>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct PendingVerificationV2 {
+    verify_by: NaiveDate,
+}
+
+/// The upgrade: no accession written in version 1 waited for a verification.
+impl From<AccessionDocumentV1> for AccessionDocumentV2 {
+    fn from(base: AccessionDocumentV1) -> Self {
+        Self {
+            base: AccessionDocumentV1 {
+                document_version: 2,
+                ..base
+            },
+            pending_verification: None,
+        }
+    }
+}
+
+impl AccessionDocumentV2 {
+    fn of(a: &Accession) -> Self {
+        Self {
+            base: AccessionDocumentV1 {
+                document_version: 2,
+                ..AccessionDocumentV1::of(a)
+            },
+            pending_verification: a.pending_verification().map(|p| PendingVerificationV2 {
+                verify_by: p.verify_by(),
+            }),
+        }
+    }
+
+    fn into_accession(self, history: Vec<HistoryEntry>) -> Accession {
+        let pending = self
+            .pending_verification
+            .map(|p| PendingVerification::restore(p.verify_by));
+        self.base.into_accession(history, pending)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -152,7 +203,11 @@ impl AccessionDocumentV1 {
         }
     }
 
-    fn into_accession(self, history: Vec<HistoryEntry>) -> Accession {
+    fn into_accession(
+        self,
+        history: Vec<HistoryEntry>,
+        pending_verification: Option<PendingVerification>,
+    ) -> Accession {
         let contact = self.contact_person;
         Accession::restore(AccessionParts {
             id: self.id,
@@ -195,6 +250,7 @@ impl AccessionDocumentV1 {
             reconfirmation: self
                 .reconfirmation
                 .map(|r| Reconfirmation::restore(r.version, r.reconfirm_by)),
+            pending_verification,
             history,
         })
     }
@@ -282,6 +338,14 @@ mod tests {
         );
         let back = read_accession(id, &written, a.history().to_vec()).expect("reads");
         assert_eq!(back, a);
+    }
+
+    #[test]
+    fn version_1_upgrades_to_version_2_without_a_pending_verification() {
+        let v1: AccessionDocumentV1 = serde_json::from_str(ENDED).expect("parses");
+        let v2 = AccessionDocumentV2::from(v1);
+        assert_eq!(v2.base.document_version, 2);
+        assert!(v2.pending_verification.is_none());
     }
 
     #[test]
