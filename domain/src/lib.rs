@@ -7,6 +7,7 @@
 //! - `steering`: steering groups, parity, quorum, meetings and decisions.
 //! - `accession`: the accession state machine and who may drive it.
 //! - `action_plan`: action plans, their activities, statuses and participation.
+//! - `partnership`: IOP partnerships, their assessment against the agreement's criteria.
 //! - `access`: the caller and its roles.
 //! - `change`: the catalogue of changes the feed and webhooks publish.
 //! - `collation`: Swedish alphabetical order.
@@ -20,9 +21,11 @@ pub mod change;
 pub mod collation;
 pub mod dates;
 pub mod dialogue;
+
 mod enum_text;
 pub mod error;
 pub mod org_number;
+pub mod partnership;
 pub mod party;
 pub mod scb;
 pub mod steering;

@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod keys;
 pub mod page;
 pub mod parties;
+pub mod partnerships;
 pub mod schema;
 pub mod steering;
 

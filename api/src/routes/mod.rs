@@ -14,6 +14,7 @@ pub mod embed;
 pub mod me;
 pub mod open_data;
 pub mod parties;
+pub mod partnerships;
 pub mod signatories;
 pub mod steering;
 pub mod system;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(signatories::configure)
                 .configure(changes::configure)
                 .configure(open_data::configure)
-                .configure(dialogue::configure),
+                .configure(dialogue::configure)
+                .configure(partnerships::configure),
         );
 }
