@@ -8,6 +8,7 @@
 //! - `accession`: the accession state machine and who may drive it.
 //! - `action_plan`: action plans, their activities, statuses and participation.
 //! - `partnership`: IOP partnerships, their assessment against the agreement's criteria.
+//! - `election`: the sector electing its steering-group members (approval voting); domain only so far.
 //! - `access`: the caller and its roles.
 //! - `change`: the catalogue of changes the feed and webhooks publish.
 //! - `collation`: Swedish alphabetical order.
@@ -21,6 +22,7 @@ pub mod change;
 pub mod collation;
 pub mod dates;
 pub mod dialogue;
+pub mod election;
 
 mod enum_text;
 pub mod error;
