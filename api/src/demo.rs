@@ -196,6 +196,53 @@ struct SignatoriesFile {
     #[serde(default, rename = "notes")]
     _notes: IgnoredAny,
     accessions: Vec<AccessionEntry>,
+    /// IOP partnerships under the agreement (issue 21), entered on their dates after the
+    /// accessions are loaded.
+    #[serde(default)]
+    partnerships: Vec<PartnershipEntry>,
+}
+
+/// An IOP partnership of the demo: proposed, assessed against the agreement's criteria (one
+/// entry per criterion, in the list's order) and entered by the owning body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartnershipEntry {
+    organizations: Vec<String>,
+    title: String,
+    purpose: String,
+    principles: Vec<u32>,
+    period_from: NaiveDate,
+    period_to: NaiveDate,
+    public_contribution: ContributionEntry,
+    organization_contribution: ContributionEntry,
+    proposed_on: NaiveDate,
+    assessed_on: NaiveDate,
+    assessment: Vec<CriterionEntry>,
+    decision: PartnershipDecisionEntry,
+    entered_on: NaiveDate,
+    contract_reference: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContributionEntry {
+    amount_ore: Option<i64>,
+    in_kind: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CriterionEntry {
+    met: bool,
+    justification: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartnershipDecisionEntry {
+    body: String,
+    date: NaiveDate,
+    diary_number: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -440,6 +487,7 @@ pub fn load_if_empty(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<bool
             now,
         };
         ctx.load_accessions(&signatories, &group, &steering.meetings)?;
+        ctx.load_partnerships(&signatories.partnerships, today)?;
         if let Some(revision) = upcoming {
             adopt_upcoming_revision(conn, agreement.id(), &revision, today, now)?;
         }
@@ -679,6 +727,97 @@ impl AgreementLoad<'_> {
         for (entry, mut accession, name) in submitted {
             self.approve_and_withdraw(entry, &mut accession, &approvals)?;
             accessions::insert_accession(self.conn, &accession, &name, self.now)?;
+        }
+        Ok(())
+    }
+
+    /// Proposes, assesses and enters each partnership through the domain's operations, as
+    /// the API would, each on its own date, recording the changes.
+    fn load_partnerships(
+        &mut self,
+        entries: &[PartnershipEntry],
+        today: NaiveDate,
+    ) -> Result<(), ApiError> {
+        use samverkan_domain::partnership as iop;
+        let criteria = self.agreement.settings().partnership_criteria.clone();
+        for e in entries {
+            let mut organization_ids = Vec::with_capacity(e.organizations.len());
+            for name in &e.organizations {
+                let (id, _) = self
+                    .organizations
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| bad(format_args!("no organisation {name}")))?;
+                organization_ids.push(id);
+            }
+            let signatories = accessions::organizations_signatory_on(
+                self.conn,
+                self.agreement.id(),
+                e.proposed_on,
+            )?
+            .into_iter()
+            .collect();
+            let contribution = |c: &ContributionEntry| iop::Contribution {
+                amount_ore: c.amount_ore,
+                in_kind: c.in_kind.clone(),
+            };
+            let mut p = iop::Partnership::propose(
+                Uuid::now_v7(),
+                self.agreement,
+                iop::ProposalInput {
+                    public_body_id: self.agreement.owner_public_body_id(),
+                    organization_ids,
+                    title: e.title.clone(),
+                    purpose: e.purpose.clone(),
+                    principles: e.principles.clone(),
+                    period_from: e.period_from,
+                    period_to: e.period_to,
+                    public_contribution: contribution(&e.public_contribution),
+                    organization_contribution: contribution(&e.organization_contribution),
+                },
+                self.agreement.current_version().map(|v| v.content()),
+                &signatories,
+                e.proposed_on,
+            )?;
+            if e.assessment.len() != criteria.len() {
+                return Err(bad(format_args!(
+                    "partnership {} assesses {} criteria of {}",
+                    e.title,
+                    e.assessment.len(),
+                    criteria.len()
+                )));
+            }
+            let assessed = criteria
+                .iter()
+                .zip(&e.assessment)
+                .map(|(c, a)| iop::CriterionAssessment {
+                    criterion: c.clone(),
+                    met: a.met,
+                    justification: a.justification.clone(),
+                })
+                .collect();
+            p.assess(assessed, &criteria, e.assessed_on, BY)?;
+            p.enter(
+                iop::EntryInput {
+                    decision: iop::Decision {
+                        body: e.decision.body.clone(),
+                        date: e.decision.date,
+                        diary_number: e.decision.diary_number.clone(),
+                    },
+                    entered_on: e.entered_on,
+                    contract_reference: e.contract_reference.clone(),
+                },
+                &criteria,
+                today,
+            )?;
+            let saved =
+                samverkan_persistence::partnerships::insert_partnership(self.conn, &p, self.now)?;
+            crate::workflows::changes::partnership(
+                self.conn,
+                samverkan_domain::change::ChangeType::PartnershipEntered,
+                &saved.partnership,
+                self.now,
+            )?;
         }
         Ok(())
     }

@@ -173,6 +173,25 @@ pub enum ChangeType {
     #[serde(rename = "dialogue_event.attendance_recorded")]
     #[strum(serialize = "dialogue_event.attendance_recorded")]
     DialogueEventAttendanceRecorded,
+    /// An IOP partnership was proposed (for those who run the agreement, not public).
+    #[serde(rename = "partnership.proposed")]
+    #[strum(serialize = "partnership.proposed")]
+    PartnershipProposed,
+    /// A proposed partnership's assessment against the criteria was recorded (not public).
+    #[serde(rename = "partnership.assessed")]
+    #[strum(serialize = "partnership.assessed")]
+    PartnershipAssessed,
+    /// The public body entered the partnership: it joins the public register.
+    #[serde(rename = "partnership.entered")]
+    #[strum(serialize = "partnership.entered")]
+    PartnershipEntered,
+    #[serde(rename = "partnership.ended")]
+    #[strum(serialize = "partnership.ended")]
+    PartnershipEnded,
+    /// A proposed or assessed partnership was not entered (not public).
+    #[serde(rename = "partnership.not_entered")]
+    #[strum(serialize = "partnership.not_entered")]
+    PartnershipNotEntered,
 }
 
 crate::enum_text::enum_text!(ChangeType);
@@ -200,6 +219,9 @@ impl ChangeType {
                 | Self::AccessionVerificationExpired
                 | Self::ActionPlanDrafted
                 | Self::DialogueEventRegistrationRecorded
+                | Self::PartnershipProposed
+                | Self::PartnershipAssessed
+                | Self::PartnershipNotEntered
         )
     }
 
@@ -310,6 +332,8 @@ mod tests {
                     "steering_group",
                     "action_plan",
                     "dialogue_event",
+                    "partnership",
+                    "election",
                 ]
                 .contains(&area),
                 "{text}"

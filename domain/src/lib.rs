@@ -7,6 +7,8 @@
 //! - `steering`: steering groups, parity, quorum, meetings and decisions.
 //! - `accession`: the accession state machine and who may drive it.
 //! - `action_plan`: action plans, their activities, statuses and participation.
+//! - `partnership`: IOP partnerships, their assessment against the agreement's criteria.
+//! - `election`: the sector electing its steering-group members (approval voting); domain only so far.
 //! - `access`: the caller and its roles.
 //! - `consultation`: the remiss's setup, responses and the report of how they were weighed.
 //! - `capability`: capability links, a link instead of a login for applicants without an
@@ -25,9 +27,12 @@ pub mod collation;
 pub mod consultation;
 pub mod dates;
 pub mod dialogue;
+pub mod election;
+
 mod enum_text;
 pub mod error;
 pub mod org_number;
+pub mod partnership;
 pub mod party;
 pub mod scb;
 pub mod steering;

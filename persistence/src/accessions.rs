@@ -954,6 +954,33 @@ pub fn open_accessions_of(
         .collect()
 }
 
+/// The organisations that are signatories of the agreement on `date` (the public list's
+/// meaning, `SignatoryTerm::listed_on`): an election's electorate is those of the first
+/// day of its voting period.
+pub fn organizations_signatory_on(
+    conn: &mut DbConnection,
+    agreement_id: Uuid,
+    date: NaiveDate,
+) -> StoreResult<Vec<Uuid>> {
+    use crate::schema::signatory_terms as t;
+    let ids: Vec<String> = t::table
+        .filter(t::agreement_id.eq(agreement_id.to_string()))
+        .filter(t::since.le(date))
+        .filter(t::until.is_null().or(t::until.gt(date)))
+        .filter(
+            t::signatory_kind.eq(samverkan_domain::accession::SignatoryKind::Organization.as_str()),
+        )
+        .select(t::signatory_id)
+        .load(conn)?;
+    let mut out: Vec<Uuid> = ids
+        .iter()
+        .map(|s| parse_uuid(s))
+        .collect::<StoreResult<_>>()?;
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

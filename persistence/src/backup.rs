@@ -131,6 +131,7 @@ backup_tables! {
         id: String, name: String, sort_key: String, org_number: Option<String>,
         legal_form: String, website: Option<String>, description: Option<String>,
         row_version: i64, created_at: NaiveDateTime, updated_at: NaiveDateTime,
+        pending_verification: bool,
     }
     organization_municipalities (organization_id, municipality_code) {
         organization_id: String, municipality_code: String,
@@ -177,7 +178,7 @@ backup_tables! {
         signatory_name: String, signatory_sort_key: String, state: String,
         approved_on: Option<NaiveDate>, left_on: Option<NaiveDate>,
         reconfirm_by: Option<NaiveDate>, document: String, row_version: i64,
-        created_at: NaiveDateTime, updated_at: NaiveDateTime,
+        created_at: NaiveDateTime, updated_at: NaiveDateTime, verify_by: Option<NaiveDate>,
     }
     accession_history (accession_id, seq) {
         accession_id: String, seq: i32, event: String, from_state: Option<String>,
@@ -205,6 +206,16 @@ backup_tables! {
     consultation_responses (id) {
         id: String, agreement_id: String, version_number: i32, organization_id: String,
         document: String, row_version: i64, created_at: NaiveDateTime, updated_at: NaiveDateTime,
+    }
+    capability_links (id) {
+        id: String, token_hash: String, organization_id: String, agreement_id: String,
+        issued_to: String, issued_at: NaiveDateTime, revoked_at: Option<NaiveDateTime>,
+        revocation_reason: Option<String>,
+    }
+    partnerships (id) {
+        id: String, agreement_id: String, public_body_id: String, state: String,
+        period_from: NaiveDate, period_to: NaiveDate, document: String, row_version: i64,
+        created_at: NaiveDateTime, updated_at: NaiveDateTime,
     }
     changes (position) {
         position: i64, id: String, change_type: String, at: NaiveDateTime, agreement_id: String,

@@ -388,6 +388,7 @@ pub enum LockableTable {
     SteeringGroups,
     Accessions,
     DialogueEvents,
+    Partnerships,
 }
 
 impl LockableTable {
@@ -399,6 +400,7 @@ impl LockableTable {
             Self::SteeringGroups => "steering_groups",
             Self::Accessions => "accessions",
             Self::DialogueEvents => "dialogue_events",
+            Self::Partnerships => "partnerships",
         }
     }
 }

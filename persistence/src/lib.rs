@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod keys;
 pub mod page;
 pub mod parties;
+pub mod partnerships;
 pub mod personal_data;
 pub mod schema;
 pub mod steering;

@@ -89,6 +89,12 @@ pub const REGISTER: &[Entry] = &[
         "the respondent's contact person (name, e-mail, phone); the response itself is a public record",
     ),
     entry(
+        "capability_links",
+        Holds::ErasableContactData,
+        "the e-mail address a link was sent to (the token itself only as its hash)",
+    ),
+    entry("partnerships", Holds::Nothing, ""),
+    entry(
         "changes",
         Holds::Pseudonyms,
         "the change feed's payloads; contact persons never (private payloads leave them out)",

@@ -318,3 +318,19 @@ diesel::table! {
         revocation_reason -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    /// IOP partnerships (issue 21): the document beside the columns the register uses.
+    partnerships (id) {
+        id -> Text,
+        agreement_id -> Text,
+        public_body_id -> Text,
+        state -> Text,
+        period_from -> Date,
+        period_to -> Date,
+        document -> Text,
+        row_version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

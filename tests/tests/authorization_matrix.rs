@@ -300,6 +300,29 @@ const TABLE: &[(&str, &str, [Expect; 7])] = &[
             Expect::Rule("event_not_ended"),
         ],
     ),
+    // ---- IOP partnerships (issue 21): the register is public (entered and ended); those who
+    // run the agreement propose, assess and record non-entry; the public body's administrator
+    // (the rightful caller) enters and ends; a proposal is hidden from everyone else, and
+    // readable by the involved organisation's representative (the rightful caller of the read).
+    ("list_partnerships", "adopted", OPEN),
+    ("list_partnerships", "draft", PRIVATE),
+    ("export_partnerships_csv", "adopted", OPEN),
+    ("export_partnerships_csv", "draft", PRIVATE),
+    ("get_partnership", "entered", OPEN),
+    ("get_partnership", "proposed", PRIVATE),
+    (
+        "propose_partnership",
+        "adopted",
+        [U, F, F, F, NEW, NEW, NEW],
+    ),
+    ("assess_partnership", "proposed", [U, H, H, H, OK, OK, OK]),
+    ("enter_partnership", "assessed", [U, H, H, H, OK, OK, F]),
+    ("end_partnership", "entered", [U, F, F, F, OK, OK, F]),
+    (
+        "not_enter_partnership",
+        "proposed",
+        [U, H, H, H, OK, OK, OK],
+    ),
     // ---- accessions
     ("list_signatories", "adopted", OPEN),
     ("list_signatories", "draft", PRIVATE),
@@ -511,6 +534,10 @@ struct World {
     /// `approved`'s organisation and its representative.
     approved_org: Uuid,
     approved_rep: String,
+    /// IOP partnerships on `adopted` with `org`: one proposed, one assessed, one entered.
+    proposed_iop: Uuid,
+    assessed_iop: Uuid,
+    entered_iop: Uuid,
     counter: Cell<u32>,
 }
 
@@ -546,6 +573,10 @@ fn plan_adoption() -> Value {
 
 fn plan_activity() -> Value {
     json!({"title": "Dialogträff om lokaler", "description": "Föreningar och förvaltning ses.", "principles": [1], "responsible_parties": ["Kultur- och fritidsförvaltningen"], "due_on": "2024-06-30"})
+}
+
+fn iop_entry() -> Value {
+    json!({"decision": {"body": "Kultur- och fritidsnämnden", "date": "2024-03-01", "diary_number": "KFN 2024/3"}, "entered_on": "2024-03-02"})
 }
 
 fn created(r: &Resp) -> Uuid {
@@ -611,6 +642,9 @@ impl World {
             event: Uuid::nil(),
             approved_org: Uuid::nil(),
             approved_rep: String::new(),
+            proposed_iop: Uuid::nil(),
+            assessed_iop: Uuid::nil(),
+            entered_iop: Uuid::nil(),
             counter: Cell::new(0),
         };
         let (adopted, meeting, membership) = w.group_with_meeting(app);
@@ -645,7 +679,38 @@ impl World {
         w.renegotiation = w.renegotiation_on(app, adopted);
         (w.plan, w.activity) = w.plan_with_activity(app, adopted);
         w.draft_plan = w.draft_plan_on(app, adopted);
+        w.proposed_iop = w.partnership_on(app, adopted, "proposed");
+        w.assessed_iop = w.partnership_on(app, adopted, "assessed");
+        w.entered_iop = w.partnership_on(app, adopted, "entered");
         w
+    }
+
+    /// An IOP partnership with `org` on `agreement`, taken to `state` (the fixture agreements
+    /// list no criteria, so an empty assessment is complete).
+    fn partnership_on(&self, app: &TestApp, agreement: Uuid, state: &str) -> Uuid {
+        let base = format!("/api/v1/agreements/{agreement}/partnerships");
+        let id = created(&app.post(
+            &base,
+            Some(&self.admin),
+            &json!({"public_body_id": self.body, "organization_ids": [self.org], "title": "Läxhjälp i Ödåkra",
+                    "purpose": "Stöd med skolarbetet.", "principles": [1], "period_from": "2025-01-01", "period_to": "2025-12-31",
+                    "public_contribution": {"amount_ore": 1_000_000}, "organization_contribution": {"in_kind": "Ideella läxhjälpare"}}),
+        ));
+        if state != "proposed" {
+            created(&app.post(
+                &format!("{base}/{id}/assessment"),
+                Some(&self.admin),
+                &json!({"criteria": []}),
+            ));
+        }
+        if state == "entered" {
+            created(&app.post(
+                &format!("{base}/{id}/entry"),
+                Some(&self.admin),
+                &iop_entry(),
+            ));
+        }
+        id
     }
 
     /// A draft action plan on `agreement`, for 2025.
@@ -1144,6 +1209,55 @@ impl World {
                 }
             }
             "list_action_plans" => Call::new(admin).param("id", self.agreement(case)),
+            "list_partnerships" | "export_partnerships_csv" => {
+                Call::new(admin).param("id", self.agreement(case))
+            }
+            "get_partnership" => {
+                let id = if case == "proposed" {
+                    self.proposed_iop
+                } else {
+                    self.entered_iop
+                };
+                Call::new(&self.rep)
+                    .param("id", self.adopted)
+                    .param("partnership_id", id)
+            }
+            "propose_partnership" => {
+                let id = if fresh {
+                    app.adopted_agreement(&self.admin, self.body, "1285", self.settings())
+                } else {
+                    self.adopted
+                };
+                Call::new(admin).param("id", id).body(json!({"public_body_id": self.body, "organization_ids": [self.org], "title": "Läxhjälp i Ödåkra",
+                    "purpose": "Stöd med skolarbetet.", "principles": [1], "period_from": "2025-01-01", "period_to": "2025-12-31",
+                    "public_contribution": {"amount_ore": 1_000_000}, "organization_contribution": {"in_kind": "Ideella läxhjälpare"}}))
+            }
+            "assess_partnership"
+            | "enter_partnership"
+            | "end_partnership"
+            | "not_enter_partnership" => {
+                let (id, iop) = if fresh {
+                    let id = app.adopted_agreement(&self.admin, self.body, "1285", self.settings());
+                    (id, self.partnership_on(app, id, case))
+                } else {
+                    let iop = match case {
+                        "proposed" => self.proposed_iop,
+                        "assessed" => self.assessed_iop,
+                        _ => self.entered_iop,
+                    };
+                    (self.adopted, iop)
+                };
+                let today = app.clock.today().format("%Y-%m-%d").to_string();
+                let call = Call::new(admin)
+                    .param("id", id)
+                    .param("partnership_id", iop);
+                match op {
+                    "assess_partnership" => call.body(json!({"criteria": []})),
+                    "enter_partnership" => call.body(iop_entry()),
+                    "end_partnership" => call.body(json!({"ended_on": today})),
+                    _ => call.body(json!({"reason": "Det finns en marknad att vårda."})),
+                }
+            }
             "get_action_plan" => {
                 let plan = if case == "draft plan" {
                     self.draft_plan
@@ -1380,6 +1494,7 @@ impl World {
             format!("/api/v1/agreements/{a}/reviews"),
             format!("/api/v1/agreements/{a}/accessions"),
             format!("/api/v1/agreements/{a}/action-plans"),
+            format!("/api/v1/agreements/{a}/partnerships"),
             format!("/api/v1/agreements/{a}/dialogue-events/{}", self.event),
             format!("/api/v1/agreements/{d}"),
             format!("/api/v1/agreements/{d}/steering-group"),

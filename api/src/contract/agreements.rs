@@ -563,6 +563,11 @@ pub struct AgreementSettingsInput {
     /// register that act for it (an umbrella network, a forum). Their representatives
     /// co-administer the agreement for the sector's side. Empty for a network party.
     pub acting_organization_ids: Vec<Uuid>,
+    /// The criteria an IOP (idéburet offentligt partnerskap) is assessed against before it
+    /// is entered, in the agreement's language (Kristianstad's six); empty: none. At most
+    /// 20, each at most 500 characters, none twice.
+    #[schema(schema_with = partnership_criteria)]
+    pub partnership_criteria: Vec<String>,
     /// The licence of the agreement's open data (the public signatory list in the DCAT-AP-SE
     /// catalogue and the bulk download): `cc0` (the default) or `cc_by_4_0`.
     pub open_data_licence: OpenDataLicence,
@@ -633,6 +638,22 @@ fn eligibility_statements() -> Field {
     }))
     .described(
         "What an applicant affirms, in the agreement's language (Lund: \"utgår från en\ndemokratisk värdegrund, att alla människor har ett lika värde …\").",
+    )
+}
+
+fn partnership_criteria() -> Field {
+    Field::json(json!({
+        "type": "array",
+        "items": crate::schemas::text(
+            false,
+            limits::STATEMENT_MAX,
+            "Verksamheten sker på initiativ av den idéburna sektorn",
+        ),
+        "maxItems": limits::STATEMENTS_MAX,
+        "uniqueItems": true,
+    }))
+    .described(
+        "The criteria an IOP (idéburet offentligt partnerskap) is assessed against before it\nis entered, in the agreement's language (Kristianstad's six); empty (the default): none.",
     )
 }
 
@@ -720,6 +741,8 @@ pub struct AgreementSettings {
     pub group_handles_contacts: bool,
     /// The organisations that act for the sector as a whole (public).
     pub acting_organization_ids: Vec<Uuid>,
+    /// The criteria an IOP is assessed against before it is entered.
+    pub partnership_criteria: Vec<String>,
 }
 
 impl Default for AgreementSettingsInput {
@@ -751,6 +774,7 @@ impl Default for AgreementSettingsInput {
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),
             group_handles_contacts: s.group_handles_contacts,
             acting_organization_ids: s.acting_organization_ids.clone(),
+            partnership_criteria: s.partnership_criteria.clone(),
         }
     }
 }
@@ -783,6 +807,7 @@ impl From<AgreementSettingsInput> for agreement::AgreementSettings {
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),
             group_handles_contacts: s.group_handles_contacts,
             acting_organization_ids: s.acting_organization_ids.clone(),
+            partnership_criteria: s.partnership_criteria.clone(),
         }
     }
 }
@@ -815,6 +840,7 @@ impl From<&agreement::AgreementSettings> for AgreementSettings {
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),
             group_handles_contacts: s.group_handles_contacts,
             acting_organization_ids: s.acting_organization_ids.clone(),
+            partnership_criteria: s.partnership_criteria.clone(),
         }
     }
 }

@@ -30,7 +30,7 @@ pub struct Change {
     /// `AgreementChangePayload` for `agreement.*`, `AccessionChangePayload` for
     /// `accession.*`, `SteeringGroupChangePayload` for `steering_group.*`,
     /// `ActionPlanChangePayload` for `action_plan.*`, `DialogueEventChangePayload` for
-    /// `dialogue_event.*`.
+    /// `dialogue_event.*`, `PartnershipChangePayload` for `partnership.*`.
     pub payload: ChangePayload,
     /// For the agreement's administrators and platform administrators: what their views add
     /// (for accessions); `null` for everyone else and when there is none.
@@ -55,6 +55,19 @@ pub enum ChangePayload {
     SteeringGroup(SteeringGroupChangePayload),
     ActionPlan(ActionPlanChangePayload),
     DialogueEvent(DialogueEventChangePayload),
+    Partnership(PartnershipChangePayload),
+}
+
+/// `partnership.*`: the IOP partnership as the public register shows it (its title, state
+/// and period); the register itself has the parties, contributions and decision.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartnershipChangePayload {
+    pub partnership_id: Uuid,
+    pub state: samverkan_domain::partnership::PartnershipState,
+    pub title: String,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
 }
 
 /// `action_plan.*`: the plan as its public view shows it, and the activity the change is

@@ -9,6 +9,7 @@ use samverkan_domain::consultation::{ConsultationField, ConsultationRule};
 use samverkan_domain::dialogue::{DialogueField, DialogueRule};
 use samverkan_domain::error::{Catalogue, CommonField};
 use samverkan_domain::org_number::OrgNumberError;
+use samverkan_domain::partnership::{PartnershipField, PartnershipRule};
 use samverkan_domain::party::PartyField;
 use samverkan_domain::scb::ScbCodeError;
 use samverkan_domain::steering::{SteeringField, SteeringRule};
@@ -55,6 +56,7 @@ pub fn rule_codes(operation_id: &str, tag: &str, keyed: bool) -> Vec<&'static st
         ("steering", _) => vec![SteeringRule::CODES],
         ("action-plans", _) => vec![ActionPlanRule::CODES],
         ("dialogue", _) => vec![DialogueRule::CODES],
+        ("partnerships", _) => vec![PartnershipRule::CODES],
         _ => vec![],
     };
     if keyed {
@@ -88,6 +90,7 @@ pub fn field_codes(tag: &str) -> Vec<&'static str> {
         "steering" => vec![SteeringField::CODES],
         "action-plans" => vec![ActionPlanField::CODES],
         "dialogue" => vec![DialogueField::CODES],
+        "partnerships" => vec![PartnershipField::CODES],
         _ => vec![],
     });
     union(&lists)
@@ -105,6 +108,7 @@ pub fn all_rule_codes() -> Vec<&'static str> {
         RequestRule::CODES,
         DialogueRule::CODES,
         ConsultationRule::CODES,
+        PartnershipRule::CODES,
     ])
 }
 
@@ -122,5 +126,6 @@ pub fn all_field_codes() -> Vec<&'static str> {
         ActionPlanField::CODES,
         DialogueField::CODES,
         ConsultationField::CODES,
+        PartnershipField::CODES,
     ])
 }

@@ -175,6 +175,19 @@ pub fn csv_rows(rows: &[SignatoryRow], delimiter: Delimiter, headers: Headers) -
     into_bytes(writer)
 }
 
+/// A whole table (header and records) with the same quoting and formula guard as the
+/// signatory list: for the smaller registers (IOP partnerships).
+pub fn table_csv(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut writer = writer(Vec::with_capacity(256 + rows.len() * 256), Delimiter::Comma);
+    writer.write_record(header).expect("writing CSV to memory");
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|c| guard_formula(c)).map(|c| c.into_owned()))
+            .expect("writing CSV to memory");
+    }
+    into_bytes(writer)
+}
+
 fn writer(out: Vec<u8>, delimiter: Delimiter) -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .delimiter(delimiter.as_byte())

@@ -16,6 +16,7 @@ pub mod embed;
 pub mod me;
 pub mod open_data;
 pub mod parties;
+pub mod partnerships;
 pub mod personal_data;
 pub mod signatories;
 pub mod steering;
@@ -43,6 +44,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(changes::configure)
                 .configure(open_data::configure)
                 .configure(dialogue::configure)
-                .configure(personal_data::configure),
+                .configure(personal_data::configure)
+                .configure(partnerships::configure),
         );
 }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::contract::changes::{
     ActionPlanChangePayload, AgreementChangePayload, ChangeSignatory, DialogueEventChangePayload,
-    SteeringGroupChangePayload,
+    PartnershipChangePayload, SteeringGroupChangePayload,
 };
 use crate::problem::{ApiError, ApiResult};
 use samverkan_domain::action_plan::ActionPlan;
@@ -205,6 +205,35 @@ pub fn dialogue_event(
     let change = NewChange {
         change_type,
         agreement_id,
+        public,
+        payload: json(&payload)?,
+        private_payload: None,
+    };
+    Ok(store::record(conn, &[change], now)?)
+}
+
+/// A change of an IOP partnership: public once it is entered (or ended) and the agreement
+/// public; a proposal, its assessment and a decision not to enter stay with those who run
+/// the agreement.
+pub fn partnership(
+    conn: &mut DbConnection,
+    change_type: ChangeType,
+    p: &samverkan_domain::partnership::Partnership,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let payload = PartnershipChangePayload {
+        partnership_id: p.id,
+        state: p.state,
+        title: p.title.clone(),
+        period_from: p.period_from,
+        period_to: p.period_to,
+    };
+    let public = p.is_public()
+        && change_type.is_public()
+        && store::agreement_is_public(conn, p.agreement_id)?;
+    let change = NewChange {
+        change_type,
+        agreement_id: p.agreement_id,
         public,
         payload: json(&payload)?,
         private_payload: None,

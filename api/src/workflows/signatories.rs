@@ -40,6 +40,21 @@ pub struct SignatoryView {
     pub signatory_since: NaiveDate,
     /// For former signatories, the first day no longer a signatory.
     pub signatory_until: Option<NaiveDate>,
+    /// The IOP partnerships under this agreement it is a party to, entered or ended (the
+    /// public register's), by period.
+    pub partnerships: Vec<SignatoryPartnership>,
+}
+
+/// An IOP partnership on a signatory's public entry; the register
+/// (`GET /agreements/{id}/partnerships/{partnership_id}`) has the rest.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SignatoryPartnership {
+    pub partnership_id: Uuid,
+    #[schema(example = "Läxhjälp i Östra stan")]
+    pub title: String,
+    pub state: samverkan_domain::partnership::PartnershipState,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
 }
 
 crate::list_of!(SignatoryList, SignatoryView);
@@ -62,7 +77,7 @@ pub fn load(
     let agreement = visible_agreement(conn, query.agreement_id, caller)?;
     let lines = store::signatories(conn, query, page)?;
     let next_cursor = lines.next_cursor.clone();
-    let items = views(conn, lines.items)?;
+    let items = views(conn, query.agreement_id, lines.items)?;
     Ok((agreement, Page { items, next_cursor }))
 }
 
@@ -83,11 +98,37 @@ pub fn batch(
             crate::problem::ApiError::Internal("a list key that does not read back".into())
         })?),
     };
-    Ok((views(conn, lines.items)?, next))
+    Ok((views(conn, query.agreement_id, lines.items)?, next))
 }
 
 /// Fills public details of the list's lines from the register, in one query per table.
-fn views(conn: &mut DbConnection, lines: Vec<SignatoryLine>) -> ApiResult<Vec<Listed>> {
+fn views(
+    conn: &mut DbConnection,
+    agreement_id: Uuid,
+    lines: Vec<SignatoryLine>,
+) -> ApiResult<Vec<Listed>> {
+    let registered = samverkan_persistence::partnerships::partnerships_of_agreement(
+        conn,
+        agreement_id,
+        &samverkan_domain::partnership::PartnershipState::REGISTERED,
+    )?;
+    let partnerships_of = |signatory: Signatory| -> Vec<SignatoryPartnership> {
+        let Signatory::Organization(org) = signatory else {
+            return Vec::new();
+        };
+        registered
+            .iter()
+            .map(|r| &r.partnership)
+            .filter(|p| p.involves(org))
+            .map(|p| SignatoryPartnership {
+                partnership_id: p.id,
+                title: p.title.clone(),
+                state: p.state,
+                period_from: p.period_from,
+                period_to: p.period_to,
+            })
+            .collect()
+    };
     let (mut org_ids, mut body_ids) = (Vec::new(), Vec::new());
     for l in &lines {
         match l.signatory {
@@ -157,6 +198,7 @@ fn views(conn: &mut DbConnection, lines: Vec<SignatoryLine>) -> ApiResult<Vec<Li
                     website,
                     signatory_since: l.since,
                     signatory_until: l.until,
+                    partnerships: partnerships_of(l.signatory),
                 },
             }
         })

@@ -144,6 +144,11 @@ pub struct AgreementSettings {
     /// (`https://www.eslov.se`, `https://*.eslov.se`): the page's CSP `frame-ancestors`.
     /// Empty (the default): any site may.
     pub embed_frame_ancestors: Vec<String>,
+    /// The criteria an IOP (idéburet offentligt partnerskap) is assessed against before it
+    /// is entered, in the agreement's language (Kristianstad: six, from "Verksamheten sker
+    /// på initiativ av den idéburna sektorn" to "Verksamheten inte detaljregleras från den
+    /// offentliga enheten"). Empty (the default): no criteria to assess. Public.
+    pub partnership_criteria: Vec<String>,
 }
 
 /// The most origins an agreement may name as its embed page's frame ancestors.
@@ -237,6 +242,7 @@ impl Default for AgreementSettings {
             embed_frame_ancestors: Vec::new(),
             contact_point: None,
             owner_unit: None,
+            partnership_criteria: Vec::new(),
         }
     }
 }
@@ -262,6 +268,26 @@ impl AgreementSettings {
                         v.add(field, AgreementField::StatementListedTwice);
                     } else {
                         statements.push(s);
+                    }
+                }
+            }
+        }
+        let mut criteria: Vec<String> = Vec::with_capacity(self.partnership_criteria.len());
+        if self.partnership_criteria.len() > STATEMENTS_MAX {
+            v.add(
+                "partnership_criteria",
+                AgreementField::TooManyStatements {
+                    max: STATEMENTS_MAX,
+                },
+            );
+        } else {
+            for (i, c) in self.partnership_criteria.iter().enumerate() {
+                let field = format!("partnership_criteria[{i}]");
+                if let Some(c) = v.text(&field, c, STATEMENT_MAX) {
+                    if criteria.contains(&c) {
+                        v.add(field, AgreementField::StatementListedTwice);
+                    } else {
+                        criteria.push(c);
                     }
                 }
             }
@@ -409,6 +435,7 @@ impl AgreementSettings {
         v.finish()?;
         Ok(Self {
             eligibility_statements: statements,
+            partnership_criteria: criteria,
             open_data_contact_email: contact,
             contact_point,
             owner_unit,

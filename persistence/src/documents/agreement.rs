@@ -122,6 +122,8 @@ struct SettingsV1 {
     eligible_municipality_codes: Vec<String>,
     group_handles_contacts: bool,
     acting_organization_ids: Vec<Uuid>,
+    // Added with issue 21; a document without it names no criteria.
+    partnership_criteria: Vec<String>,
 }
 
 impl Default for SettingsV1 {
@@ -605,6 +607,7 @@ impl SettingsV1 {
             eligible_municipality_codes: s.eligible_municipality_codes.clone(),
             group_handles_contacts: s.group_handles_contacts,
             acting_organization_ids: s.acting_organization_ids.clone(),
+            partnership_criteria: s.partnership_criteria.clone(),
         }
     }
 }
@@ -704,6 +707,7 @@ impl AgreementDocumentV1 {
                 eligible_municipality_codes: s.eligible_municipality_codes,
                 group_handles_contacts: s.group_handles_contacts,
                 acting_organization_ids: s.acting_organization_ids,
+                partnership_criteria: s.partnership_criteria,
             },
             state: self.state,
             termination: self.termination.map(|t| {

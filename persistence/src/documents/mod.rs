@@ -37,10 +37,12 @@
 mod accession;
 mod action_plan;
 mod agreement;
+mod partnership;
 
 pub(crate) use accession::{read_accession, write_accession};
 pub(crate) use action_plan::{read_action_plan, write_action_plan};
 pub(crate) use agreement::{read_agreement, write_agreement};
+pub(crate) use partnership::{read_partnership, write_partnership};
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
