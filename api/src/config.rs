@@ -61,6 +61,9 @@ pub struct Settings {
     /// How long in-flight requests may take to finish after SIGTERM
     /// (`SAMVERKAN_SHUTDOWN_GRACE`, seconds).
     pub shutdown_grace: Duration,
+    /// Days an application made on the form waits for its contact person's confirmation
+    /// before the sweep cancels it (`SAMVERKAN_VERIFICATION_DAYS`, default 14).
+    pub verification_days: u32,
 }
 
 /// Every variable the server reads. An unknown `SAMVERKAN_*` one is warned about, naming the
@@ -85,6 +88,7 @@ pub const KNOWN_VARIABLES: &[&str] = &[
     "SAMVERKAN_OIDC_ISSUER",
     "SAMVERKAN_PUBLIC_URL",
     "SAMVERKAN_SHUTDOWN_GRACE",
+    "SAMVERKAN_VERIFICATION_DAYS",
     "SAMVERKAN_WORKERS",
 ];
 
@@ -266,6 +270,14 @@ impl Settings {
                 .transpose()?
                 .unwrap_or_default(),
             shutdown_grace: Duration::from_secs(parse_number(env, "SAMVERKAN_SHUTDOWN_GRACE", 10)?),
+            verification_days: match parse_number(
+                env,
+                "SAMVERKAN_VERIFICATION_DAYS",
+                samverkan_domain::accession::DEFAULT_VERIFICATION_DAYS,
+            )? {
+                0 => return Err("SAMVERKAN_VERIFICATION_DAYS: use at least 1 day".into()),
+                days => days,
+            },
         })
     }
 
@@ -288,6 +300,7 @@ impl Settings {
             format!("SAMVERKAN_METRICS_BIND={}", opt(&self.metrics_bind)),
             format!("SAMVERKAN_LOG_FORMAT={}", self.log_format.as_str()),
             format!("SAMVERKAN_SHUTDOWN_GRACE={}", self.shutdown_grace.as_secs()),
+            format!("SAMVERKAN_VERIFICATION_DAYS={}", self.verification_days),
             format!("SAMVERKAN_WORKERS={}", self.workers),
             format!("SAMVERKAN_DB_POOL_SIZE={}", self.pool_size),
             format!("SAMVERKAN_BODY_LIMIT={}", self.body_limit),

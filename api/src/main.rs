@@ -298,6 +298,7 @@ fn serve(bind: Option<String>, demo: bool, no_migrate: bool) -> Result<(), Strin
     let state = AppState::new(pool.clone(), auth, settings.body_limit)
         .with_clock(clock)
         .with_public_url(settings.public_url.clone())
+        .with_verification_days(settings.verification_days)
         .with_metrics(metrics.clone());
     let result = actix_web::rt::System::new().block_on(async move {
         let metrics_handle = match metrics_listener {

@@ -51,6 +51,9 @@ pub struct AppState {
     pub cache: Arc<crate::cache::PublicCache>,
     /// Rows per batch of a streamed export (CSV): a list longer than one batch is streamed.
     pub export_batch: i64,
+    /// Days an application made on the form waits for its confirmation
+    /// (`SAMVERKAN_VERIFICATION_DAYS`).
+    pub verification_days: u32,
 }
 
 /// Rows per batch of a streamed export: one connection, one query per table and about
@@ -69,6 +72,7 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             cache: Arc::default(),
             export_batch: EXPORT_BATCH,
+            verification_days: samverkan_domain::accession::DEFAULT_VERIFICATION_DAYS,
         }
     }
 
@@ -76,6 +80,13 @@ impl AppState {
     pub fn with_export_batch(self, export_batch: i64) -> Self {
         Self {
             export_batch: export_batch.max(1),
+            ..self
+        }
+    }
+
+    pub fn with_verification_days(self, verification_days: u32) -> Self {
+        Self {
+            verification_days: verification_days.max(1),
             ..self
         }
     }

@@ -45,14 +45,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// How long a form token is accepted after the page was drawn.
 pub const FORM_TOKEN_SECONDS: i64 = 2 * 3600;
 
-/// How many days an application waits for its verification.
-fn verification_days() -> u32 {
-    std::env::var("SAMVERKAN_VERIFICATION_DAYS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(samverkan_domain::accession::DEFAULT_VERIFICATION_DAYS)
-}
-
 fn lang_of(q: &PageLang) -> Lang {
     q.lang
         .as_deref()
@@ -515,7 +507,7 @@ async fn send(
             signatory_municipality_codes: Vec::new(),
         },
     };
-    let days = verification_days();
+    let days = state.verification_days;
     let result = state
         .write(move |conn| applications::apply(conn, id, application, days, now))
         .await;
