@@ -450,3 +450,8 @@ mod tests {
 /// the request middleware leaves as it is instead of rendering it as problem+json.
 #[derive(Debug, Clone, Copy)]
 pub struct VisitorErrorPage;
+
+/// Marks an error response of the OAuth token endpoint: an RFC 6749 §5.2 object, which the
+/// request middleware leaves as it is.
+#[derive(Debug, Clone, Copy)]
+pub struct OAuthErrorBody;

@@ -36,6 +36,7 @@ pub mod render;
 pub mod routes;
 pub mod schemas;
 pub mod server;
+pub mod service_tokens;
 pub mod setup;
 pub mod state;
 pub mod webhooks;

@@ -352,6 +352,8 @@ pub enum Unauthenticated {
     /// An identity provider's token names no `kid`, or one its published keys lack (after
     /// the one refetch allowed).
     UnknownKey,
+    /// A service account's token whose account has been revoked (or no longer exists).
+    ServiceAccountRevoked,
 }
 
 impl Unauthenticated {
@@ -422,6 +424,10 @@ impl Unauthenticated {
             Self::UnknownKey => (
                 "the token's signing key (kid) is not among its issuer's published keys",
                 "tokenens signeringsnyckel (kid) finns inte bland utfärdarens publicerade nycklar",
+            ),
+            Self::ServiceAccountRevoked => (
+                "the token's service account has been revoked",
+                "tokenens tjänstekonto har återkallats",
             ),
         };
         lang.pick(en, sv)
@@ -780,6 +786,7 @@ mod tests {
                 Unauthenticated::EmptySubject,
                 Unauthenticated::LivesTooLong,
                 Unauthenticated::CriticalHeader,
+                Unauthenticated::ServiceAccountRevoked,
             ]
             .map(ApiError::Unauthorized),
         );

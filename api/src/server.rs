@@ -133,7 +133,11 @@ async fn request_middleware(
             None if res
                 .response()
                 .extensions()
-                .contains::<crate::http::VisitorErrorPage>() =>
+                .contains::<crate::http::VisitorErrorPage>()
+                || res
+                    .response()
+                    .extensions()
+                    .contains::<crate::http::OAuthErrorBody>() =>
             {
                 None
             }

@@ -35,6 +35,7 @@ pub mod org_number;
 pub mod partnership;
 pub mod party;
 pub mod scb;
+pub mod service_account;
 pub mod steering;
 
 pub use error::{DomainError, FieldError, Rule, Validator};

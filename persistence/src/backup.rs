@@ -212,6 +212,11 @@ backup_tables! {
         issued_to: String, issued_at: NaiveDateTime, revoked_at: Option<NaiveDateTime>,
         revocation_reason: Option<String>,
     }
+    service_accounts (client_id) {
+        client_id: String, name: String, roles: String, public_body_id: Option<String>,
+        organization_ids: String, secret_hash: String, created_at: NaiveDateTime,
+        created_by: String, secret_rotated_at: NaiveDateTime, revoked_at: Option<NaiveDateTime>,
+    }
     partnerships (id) {
         id: String, agreement_id: String, public_body_id: String, state: String,
         period_from: NaiveDate, period_to: NaiveDate, document: String, row_version: i64,

@@ -22,6 +22,7 @@ pub mod parties;
 pub mod partnerships;
 pub mod personal_data;
 pub mod schema;
+pub mod service_accounts;
 pub mod steering;
 
 pub use db::{DatabaseUrl, DbConnection, DbPool};

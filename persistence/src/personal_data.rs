@@ -93,6 +93,11 @@ pub const REGISTER: &[Entry] = &[
         Holds::ErasableContactData,
         "the e-mail address a link was sent to (the token itself only as its hash)",
     ),
+    entry(
+        "service_accounts",
+        Holds::Pseudonyms,
+        "who created each account (the administrator's sub); the secret only as its hash",
+    ),
     entry("partnerships", Holds::Nothing, ""),
     entry(
         "changes",

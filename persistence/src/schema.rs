@@ -201,6 +201,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    service_accounts (client_id) {
+        client_id -> Text,
+        name -> Text,
+        roles -> Text,
+        public_body_id -> Nullable<Text>,
+        organization_ids -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+        secret_rotated_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     public_bodies,
     organizations,

@@ -423,6 +423,36 @@ impl TestApp {
         r.id()
     }
 
+    /// Creates a service account as platform admin with `body` (name, roles, scopes):
+    /// its client id and secret.
+    pub fn service_account(&self, body: &Value) -> (String, String) {
+        let r = self.post(
+            "/api/v1/service-accounts",
+            Some(&self.platform_admin()),
+            body,
+        );
+        assert_eq!(r.status, 201, "{}", r.text);
+        (
+            r.json["client_id"].as_str().expect("client_id").to_owned(),
+            r.json["client_secret"]
+                .as_str()
+                .expect("client_secret")
+                .to_owned(),
+        )
+    }
+
+    /// A token request (client credentials) with the credentials in the form.
+    pub fn client_credentials(&self, client_id: &str, secret: &str) -> Resp {
+        let form =
+            format!("grant_type=client_credentials&client_id={client_id}&client_secret={secret}");
+        self.send(
+            "POST",
+            "/api/v1/oauth/token",
+            &[],
+            Some(("application/x-www-form-urlencoded", form.into_bytes())),
+        )
+    }
+
     /// The id of a reference public body by kind and SCB code.
     pub fn public_body(&self, kind: &str, scb_code: &str) -> Uuid {
         let r = self.get(&format!(

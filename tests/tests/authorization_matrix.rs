@@ -323,6 +323,14 @@ const TABLE: &[(&str, &str, [Expect; 7])] = &[
         "proposed",
         [U, H, H, H, OK, OK, OK],
     ),
+    // ---- service accounts (issue 22): platform administrators only (the rightful caller);
+    // the token endpoint authenticates the client by its own credentials, whoever calls.
+    ("create_service_account", "", [U, F, F, F, NEW, NEW, F]),
+    ("list_service_accounts", "", [U, F, F, F, OK, OK, F]),
+    ("get_service_account", "", [U, F, F, F, OK, OK, F]),
+    ("rotate_service_account_secret", "", [U, F, F, F, OK, OK, F]),
+    ("revoke_service_account", "", [U, F, F, F, OK, OK, F]),
+    ("oauth_token", "", OPEN),
     // ---- accessions
     ("list_signatories", "adopted", OPEN),
     ("list_signatories", "draft", PRIVATE),
@@ -455,6 +463,8 @@ struct Call {
     body: Option<Value>,
     if_match: Option<String>,
     rightful: Option<String>,
+    /// The body is a form (`application/x-www-form-urlencoded`): the text of `body`.
+    form: bool,
 }
 
 impl Call {
@@ -464,6 +474,7 @@ impl Call {
             body: None,
             if_match: None,
             rightful: Some(rightful.to_owned()),
+            form: false,
         }
     }
 
@@ -473,6 +484,7 @@ impl Call {
             body: None,
             if_match: None,
             rightful: None,
+            form: false,
         }
     }
 
@@ -483,6 +495,12 @@ impl Call {
 
     fn body(mut self, body: Value) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    fn form(mut self, text: String) -> Self {
+        self.body = Some(Value::String(text));
+        self.form = true;
         self
     }
 
@@ -538,6 +556,9 @@ struct World {
     proposed_iop: Uuid,
     assessed_iop: Uuid,
     entered_iop: Uuid,
+    /// A service account (an agreement administrator of `body`) and its secret.
+    service_account: String,
+    service_secret: String,
     counter: Cell<u32>,
 }
 
@@ -613,7 +634,12 @@ impl World {
             None,
             &[acting_org],
         );
+        let (service_account, service_secret) = app.service_account(
+            &json!({"name": "Matrisens integration", "roles": ["agreement_admin"], "public_body_id": body}),
+        );
         let mut w = Self {
+            service_account,
+            service_secret,
             body,
             admin,
             platform,
@@ -1455,6 +1481,31 @@ impl World {
                 };
                 call.param("id", self.adopted).param("event_id", event)
             }
+            "create_service_account" => Call::new(&self.platform).body(json!({
+                "name": format!("Regionens system nr {}", self.next()),
+                "roles": ["organization_rep"],
+                "organization_ids": [self.org]
+            })),
+            "list_service_accounts" => Call::new(&self.platform),
+            "get_service_account" => {
+                Call::new(&self.platform).param("client_id", &self.service_account)
+            }
+            "rotate_service_account_secret" | "revoke_service_account" => {
+                let id = if fresh {
+                    app.service_account(&json!({"name": format!("Utbytbart system nr {}", self.next()), "roles": ["steering_member"]})).0
+                } else {
+                    self.service_account.clone()
+                };
+                Call::new(&self.platform)
+                    .param("client_id", id)
+                    .body(json!({}))
+            }
+            // Any caller's bearer token is no client authentication: the form's credentials
+            // count, and they are the shared account's.
+            "oauth_token" => Call::anonymous().form(format!(
+                "grant_type=client_credentials&client_id={}&client_secret={}",
+                self.service_account, self.service_secret
+            )),
             other => panic!(
                 "no call is known for operation {other}: teach World::call how to fill its parameters"
             ),
@@ -1640,10 +1691,13 @@ fn run_matrix(app: &TestApp) {
             if let Some(m) = &call.if_match {
                 headers.push(("if-match", m));
             }
-            let body = call
-                .body
-                .as_ref()
-                .map(|b| ("application/json", b.to_string().into_bytes()));
+            let body = call.body.as_ref().map(|b| match b {
+                Value::String(form) if call.form => (
+                    "application/x-www-form-urlencoded",
+                    form.clone().into_bytes(),
+                ),
+                _ => ("application/json", b.to_string().into_bytes()),
+            });
             let r = app.send(method, &path, &headers, body);
             calls += 1;
             if let Some(why) = mismatch(&r, *want) {

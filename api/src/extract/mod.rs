@@ -76,10 +76,17 @@ async fn principal_of(req: HttpRequest) -> Result<Option<Principal>, ApiError> {
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
-    let (principal, exp) = match state.auth.attempt(&token) {
-        Attempt::Done(result) => result?,
-        Attempt::Refetch(oidc, index) => {
-            web::block(move || refetch_and_verify(&oidc, index, &token)).await??
+    let (principal, exp) = if crate::service_tokens::is_service_token(&token) {
+        let now = u64::try_from(state.now().timestamp()).unwrap_or(0);
+        state
+            .read(move |conn| crate::service_tokens::verify(conn, &token, now))
+            .await?
+    } else {
+        match state.auth.attempt(&token) {
+            Attempt::Done(result) => result?,
+            Attempt::Refetch(oidc, index) => {
+                web::block(move || refetch_and_verify(&oidc, index, &token)).await??
+            }
         }
     };
     // For the request's log line: who asked (never the token).

@@ -12,6 +12,7 @@ use samverkan_domain::org_number::OrgNumberError;
 use samverkan_domain::partnership::{PartnershipField, PartnershipRule};
 use samverkan_domain::party::PartyField;
 use samverkan_domain::scb::ScbCodeError;
+use samverkan_domain::service_account::{ServiceAccountField, ServiceAccountRule};
 use samverkan_domain::steering::{SteeringField, SteeringRule};
 use samverkan_persistence::parties::RegisterRule;
 use samverkan_persistence::steering::GroupStorageRule;
@@ -57,6 +58,7 @@ pub fn rule_codes(operation_id: &str, tag: &str, keyed: bool) -> Vec<&'static st
         ("action-plans", _) => vec![ActionPlanRule::CODES],
         ("dialogue", _) => vec![DialogueRule::CODES],
         ("partnerships", _) => vec![PartnershipRule::CODES],
+        ("service-accounts", _) => vec![ServiceAccountRule::CODES],
         _ => vec![],
     };
     if keyed {
@@ -91,6 +93,7 @@ pub fn field_codes(tag: &str) -> Vec<&'static str> {
         "action-plans" => vec![ActionPlanField::CODES],
         "dialogue" => vec![DialogueField::CODES],
         "partnerships" => vec![PartnershipField::CODES],
+        "service-accounts" => vec![ServiceAccountField::CODES],
         _ => vec![],
     });
     union(&lists)
@@ -109,6 +112,7 @@ pub fn all_rule_codes() -> Vec<&'static str> {
         DialogueRule::CODES,
         ConsultationRule::CODES,
         PartnershipRule::CODES,
+        ServiceAccountRule::CODES,
     ])
 }
 
@@ -127,5 +131,6 @@ pub fn all_field_codes() -> Vec<&'static str> {
         DialogueField::CODES,
         ConsultationField::CODES,
         PartnershipField::CODES,
+        ServiceAccountField::CODES,
     ])
 }

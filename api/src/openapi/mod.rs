@@ -44,6 +44,7 @@ use crate::schemas::RulesBetweenFields;
         (name = "dialogue", description = "Dialogue meetings and conferences: announced to the agreement's signatories (an invitation each), registered for by their representatives (`event_full`, `registration_closed`), rescheduled or cancelled with their history, followed by attendance and minutes; an iCalendar feed to subscribe to. Attendee names are never public."),
         (name = "personal-data", description = "The data subject's rights (GDPR): every record that names a person, searched by e-mail, person reference or name given in the body, never in a URL. See docs/personal-data.md."),
         (name = "partnerships", description = "IOP partnerships (idéburet offentligt partnerskap) under an agreement: proposed and assessed against the agreement's criteria (`partnership_criteria`; Kristianstad's six) by its administrators and co-administrators, entered or ended by the public body's administrators (409 `assessment_incomplete`, `criterion_not_met_unjustified`), or not entered with a reason. The public register (JSON, CSV) lists the entered and ended ones with parties, period, contributions (öre, and kronor) and decision; contract documents are referenced, not stored."),
+        (name = "service-accounts", description = "Service accounts for integrators with no account at the identity provider: created by platform administrators with the roles they act in, their secret shown once and stored hashed, rotated and revoked. The client exchanges its client id and secret for a ten-minute token at `POST /api/v1/oauth/token` (OAuth 2.0 client credentials, RFC 6749 §4.4), whose errors are RFC 6749 §5.2 objects. See docs/identity.md."),
         (name = "embed", description = "HTML pages for iframes on municipal websites."),
         (name = "open-data", description = "Open data for dataportal.se: the DCAT-AP-SE catalogue of the public signatory lists (Turtle, JSON-LD, RDF/XML) and the bulk download of every list and public text as one ZIP archive. See docs/open-data.md."),
         (name = "system", description = "Liveness, readiness and error explanations.")
@@ -86,6 +87,9 @@ pub fn api_document_text() -> String {
 }
 
 pub const BEARER: &str = "bearer";
+
+/// The OAuth token endpoint (`routes::service_accounts::token`).
+pub const OAUTH_TOKEN_PATH: &str = "/api/v1/oauth/token";
 
 fn operations_mut(item: &mut utoipa::openapi::PathItem) -> Vec<(&'static str, &mut Operation)> {
     [
@@ -196,7 +200,8 @@ fn add_shared_parts(doc: &mut OpenApiDoc) {
             if names_resource {
                 add("404", "NotFound");
             }
-            let reads_body = op.request_body.is_some();
+            // The token endpoint reads a form and answers RFC 6749 errors, not problems.
+            let reads_body = op.request_body.is_some() && path != OAUTH_TOKEN_PATH;
             if reads_body {
                 add("413", "PayloadTooLarge");
                 add("415", "UnsupportedMediaType");

@@ -18,6 +18,7 @@ pub mod open_data;
 pub mod parties;
 pub mod partnerships;
 pub mod personal_data;
+pub mod service_accounts;
 pub mod signatories;
 pub mod steering;
 pub mod system;
@@ -45,6 +46,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(open_data::configure)
                 .configure(dialogue::configure)
                 .configure(personal_data::configure)
-                .configure(partnerships::configure),
+                .configure(partnerships::configure)
+                .configure(service_accounts::configure),
         );
 }
