@@ -60,7 +60,11 @@ fn spawn(port: u16, state: &std::path::Path) -> (Child, u16) {
         .arg(state)
         .current_dir(&dir)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(
+            std::fs::File::create(state.with_extension("log"))
+                .map(Stdio::from)
+                .unwrap_or_else(|_| Stdio::null()),
+        )
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run Node ({}) for the OpenID provider: {e}", node()));
     let stdout = child.stdout.take().expect("stdout");
@@ -70,9 +74,14 @@ fn spawn(port: u16, state: &std::path::Path) -> (Child, u16) {
         let _ = BufReader::new(stdout).read_line(&mut line);
         let _ = tx.send(line);
     });
+    // Generous: a loaded CI machine starts Node slowly. What the provider wrote to stderr is
+    // in the failure, so a provider that cannot start says why.
     let line = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the OpenID provider did not start within 60 s");
+        .recv_timeout(Duration::from_secs(120))
+        .unwrap_or_else(|_| {
+            let said = std::fs::read_to_string(state.with_extension("log")).unwrap_or_default();
+            panic!("the OpenID provider did not start within 120 s; it wrote: {said}")
+        });
     let port = line
         .trim()
         .strip_prefix("listening ")
@@ -198,6 +207,7 @@ impl Drop for OidcProvider {
     fn drop(&mut self) {
         self.stop();
         let _ = std::fs::remove_file(&self.state);
+        let _ = std::fs::remove_file(self.state.with_extension("log"));
     }
 }
 
