@@ -275,8 +275,8 @@ impl Settings {
                 "SAMVERKAN_VERIFICATION_DAYS",
                 samverkan_domain::accession::DEFAULT_VERIFICATION_DAYS,
             )? {
-                0 => return Err("SAMVERKAN_VERIFICATION_DAYS: use at least 1 day".into()),
-                days => days,
+                days @ 1..=365 => days,
+                _ => return Err("SAMVERKAN_VERIFICATION_DAYS: from 1 to 365 days".into()),
             },
         })
     }

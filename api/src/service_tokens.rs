@@ -7,8 +7,8 @@
 //! [`TOKEN_SECONDS`]. Verifying one also reads the account: a revoked account's tokens are
 //! refused at once, not only when they expire. Time is the server's clock (`AppState`).
 //!
-//! Secrets are 32 random bytes, base64url; only their SHA-256 is stored (a 256-bit random
-//! secret needs no salt or slow hash) and compared in constant time.
+//! Secrets are 32 bytes (two UUID v4s: 244 random bits), base64url; only their SHA-256 is
+//! stored (a secret that random needs no salt or slow hash) and compared in constant time.
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use samverkan_domain::access::Principal;

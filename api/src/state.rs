@@ -86,7 +86,7 @@ impl AppState {
 
     pub fn with_verification_days(self, verification_days: u32) -> Self {
         Self {
-            verification_days: verification_days.max(1),
+            verification_days: verification_days.clamp(1, 365),
             ..self
         }
     }

@@ -532,5 +532,4 @@ pub fn may_run(
     agreement: &crate::agreement::Agreement,
 ) -> bool {
     crate::agreement::acts_for_side(principal, agreement, crate::steering::Side::CivilSociety)
-        || crate::agreement::may_administer(principal, agreement)
 }

@@ -595,8 +595,8 @@ impl Partnership {
     }
 }
 
-/// Who proposes, assesses and records that a partnership is not entered: the agreement's
-/// administrators and co-administrators.
+/// Who proposes and assesses: the agreement's administrators and co-administrators (who,
+/// like the public body's administrators, may also record that a partnership is not entered).
 pub fn may_run(principal: &Principal, agreement: &Agreement) -> bool {
     agreement::may_run(principal, agreement)
 }

@@ -86,7 +86,7 @@ pub const REGISTER: &[Entry] = &[
     entry(
         "consultation_responses",
         Holds::ErasableContactData,
-        "the respondent's contact person (name, e-mail, phone); the response itself is a public record",
+        "the respondent's contact person (name, e-mail); the response itself is a public record",
     ),
     entry(
         "capability_links",

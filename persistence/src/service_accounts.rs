@@ -127,23 +127,37 @@ pub fn all_accounts(conn: &mut DbConnection) -> StoreResult<Vec<ServiceAccount>>
 }
 
 /// Writes a rotation or revocation the domain decided; `secret_hash` replaces the stored
-/// one when given.
+/// one when given. Both act on an account that is not revoked, so the row is written only
+/// while it still is not: a rotation racing a revocation on PostgreSQL (read without a lock)
+/// can then never write `revoked_at` back to null; the loser gets `service_account_revoked`.
 pub fn save_account(
     conn: &mut DbConnection,
     account: &ServiceAccount,
     secret_hash: Option<&str>,
 ) -> StoreResult<()> {
-    let target = sa::table.find(account.client_id().to_string());
-    diesel::update(target)
-        .set((
-            sa::secret_rotated_at.eq(to_db_time(account.secret_rotated_at())),
-            sa::revoked_at.eq(account.revoked_at().map(to_db_time)),
-        ))
-        .execute(conn)?;
-    if let Some(hash) = secret_hash {
-        diesel::update(sa::table.find(account.client_id().to_string()))
-            .set(sa::secret_hash.eq(hash))
-            .execute(conn)?;
+    let still_active = sa::table
+        .filter(sa::client_id.eq(account.client_id().to_string()))
+        .filter(sa::revoked_at.is_null());
+    let written = match secret_hash {
+        Some(hash) => diesel::update(still_active)
+            .set((
+                sa::secret_rotated_at.eq(to_db_time(account.secret_rotated_at())),
+                sa::revoked_at.eq(account.revoked_at().map(to_db_time)),
+                sa::secret_hash.eq(hash),
+            ))
+            .execute(conn)?,
+        None => diesel::update(still_active)
+            .set((
+                sa::secret_rotated_at.eq(to_db_time(account.secret_rotated_at())),
+                sa::revoked_at.eq(account.revoked_at().map(to_db_time)),
+            ))
+            .execute(conn)?,
+    };
+    if written == 0 {
+        return Err(samverkan_domain::error::DomainError::from(
+            samverkan_domain::service_account::ServiceAccountRule::Revoked,
+        )
+        .into());
     }
     Ok(())
 }

@@ -223,7 +223,8 @@ e2e!(a_response_its_replacement_and_the_deadline, |app| {
     );
     assert_eq!(r.assert_problem(409).json["code"], "consultation_closed");
     let paper = app.create_organization("Stiftelsen Östra Gårdens Minne", None);
-    let mut letter = response(paper, "Inkom per brev.");
+    // A text that a spreadsheet would run as a formula, as the public may type one.
+    let mut letter = response(paper, "=SUMMA(1;2) inkom per brev.");
     letter["received_on"] = json!("2026-11-01");
     let r = app.post(&responses, Some(&w.admin), &letter);
     assert_eq!(r.status, 201, "{}", r.text);
@@ -269,6 +270,12 @@ e2e!(a_response_its_replacement_and_the_deadline, |app| {
     assert_eq!(csv.text.lines().count(), 4, "{}", csv.text);
     assert!(csv.text.contains("Åby Idrottssällskap"));
     assert!(csv.text.contains("principle 2"));
+    assert!(
+        csv.text.contains(",'=SUMMA(1;2) inkom per brev.,"),
+        "{}",
+        csv.text
+    );
+    assert!(!csv.text.contains(",=SUMMA"), "{}", csv.text);
 
     // Personal data is in no public body.
     for body in [

@@ -323,8 +323,8 @@ pub struct ConsultationResponseView {
     pub text: ResponseText,
     /// The texts it replaced, oldest first.
     pub history: Vec<ResponseText>,
-    /// The contact person: for the agreement's administrators and the organisation's own
-    /// representatives; always `null` in public reads.
+    /// The contact person: for the agreement's administrators and co-administrators (and in
+    /// the answer to whoever sent the response); always `null` in public reads.
     pub contact_person: Option<ResponseContact>,
     pub updated_at: DateTime<Utc>,
 }

@@ -245,7 +245,10 @@ impl ClaimsMap {
                     }
                     _ => {}
                 }
-                if matches!(organizations.first(), Some(PartyRef::ScbCode(_))) {
+                if organizations
+                    .iter()
+                    .any(|o| matches!(o, PartyRef::ScbCode(_)))
+                {
                     return Err(format!(
                         "{at}: an organisation is named by its id or organisation number"
                     ));

@@ -71,6 +71,9 @@ struct Loaded {
     setup_questions: Option<samverkan_domain::consultation::ConsultationSetup>,
     responses: Vec<ResponseRecord>,
     caller: Option<Principal>,
+    /// Whether anyone may read this version (not a draft's or an abandoned revision's
+    /// consultation, which only the administrators see): decides what a shared cache may keep.
+    version_is_public: bool,
 }
 
 async fn load(
@@ -88,6 +91,7 @@ async fn load(
             if !agreement::may_view_version(caller.as_ref(), &a, v) {
                 return Err(ApiError::NotFound);
             }
+            let version_is_public = agreement::may_view_version(None, &a, v);
             let setup = v.consultation().and_then(|c| c.setup()).cloned();
             let number = v.number();
             let responses = store::responses_to(conn, a.id(), number)?;
@@ -98,6 +102,7 @@ async fn load(
                 agreement: a,
                 responses,
                 caller,
+                version_is_public,
             })
         })
         .await
@@ -262,7 +267,7 @@ async fn list_responses(
 }
 
 fn visibility(l: &Loaded) -> Visibility {
-    if sees_contacts(l.caller.as_ref(), &l.agreement) {
+    if !l.version_is_public || sees_contacts(l.caller.as_ref(), &l.agreement) {
         Visibility::Private
     } else {
         Visibility::of_agreement(&l.agreement)
@@ -300,7 +305,6 @@ async fn export_responses_csv(
         .collect();
     references.sort();
     references.dedup();
-    let mut w = csv::Writer::from_writer(Vec::new());
     let mut head: Vec<String> = [
         "organization_id",
         "organization_name",
@@ -318,8 +322,7 @@ async fn export_responses_csv(
             .iter()
             .map(|r| format!("{} {}", r.kind.as_str(), r.number)),
     );
-    let csv_error = |e: csv::Error| ApiError::Internal(format!("csv: {e}"));
-    w.write_record(&head).map_err(csv_error)?;
+    let mut rows = Vec::with_capacity(l.responses.len());
     for r in &l.responses {
         let t = r.response.current();
         let mut row: Vec<String> = vec![
@@ -346,18 +349,25 @@ async fn export_responses_csv(
                 .collect::<Vec<_>>()
                 .join("\n")
         }));
-        w.write_record(&row).map_err(csv_error)?;
+        rows.push(row);
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::Internal(format!("csv: {e}")))?;
-    let (builder, not_modified) =
-        cached_read(&req, &bytes, None, Visibility::of_agreement(&l.agreement));
+    // The texts are the public's own: the list's writer keeps a cell from starting a formula.
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
+    let bytes = crate::render::csv::table_csv(&head, &rows);
+    // Never the contact persons, so it is public whenever the version is.
+    let visibility = if l.version_is_public {
+        Visibility::of_agreement(&l.agreement)
+    } else {
+        Visibility::Private
+    };
+    let (builder, not_modified) = cached_read(&req, &bytes, None, visibility);
     let mut builder = builder;
     if not_modified {
         return Ok(builder.finish());
     }
-    Ok(builder.content_type("text/csv; charset=utf-8").body(bytes))
+    Ok(builder
+        .content_type(crate::render::csv::CSV_CONTENT_TYPE)
+        .body(bytes))
 }
 
 /// Count the responses.
@@ -383,11 +393,10 @@ async fn summary(
         l.responses.iter().map(|r| r.response.clone()).collect();
     let s = ResponseSummary::of(l.setup_questions.as_ref(), &responses);
     let view = ResponseSummaryView::of(l.agreement.id(), l.version, l.deadline, s);
-    json_read(
-        &req,
-        &view,
-        None,
-        Visibility::of_agreement(&l.agreement),
-        None,
-    )
+    let visibility = if l.version_is_public {
+        Visibility::of_agreement(&l.agreement)
+    } else {
+        Visibility::Private
+    };
+    json_read(&req, &view, None, visibility, None)
 }

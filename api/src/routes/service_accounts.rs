@@ -89,7 +89,7 @@ pub struct ServiceAccountView {
 pub struct ServiceAccountCredentials {
     /// The client id (also in `account`).
     pub client_id: Uuid,
-    /// The secret: 32 random bytes, base64url. Shown only in this answer; the server keeps
+    /// The secret: 32 bytes holding 244 random bits, base64url. Shown only in this answer; the server keeps
     /// only its hash.
     pub client_secret: String,
     pub account: ServiceAccountView,
@@ -522,7 +522,8 @@ async fn token(req: HttpRequest, state: Data<AppState>, body: Bytes) -> HttpResp
         Err(refusal) => return refusal.respond(),
     };
     let Ok(id) = Uuid::parse_str(&client_id) else {
-        log::info!(client_id = client_id.as_str(); "service token refused: unknown client");
+        // Not the value: a client that swapped id and secret would put its secret in the log.
+        log::info!(client_id_length = client_id.len(); "service token refused: the client id is not a UUID");
         return Refusal::InvalidClient("unknown client, or wrong secret").respond();
     };
     let now = u64::try_from(state.now().timestamp()).unwrap_or(0);
@@ -560,6 +561,8 @@ async fn token(req: HttpRequest, state: Data<AppState>, body: Bytes) -> HttpResp
             log::info!(client_id:% = id, reason = why; "service token refused");
             Refusal::InvalidClient("unknown client, or wrong secret").respond()
         }
-        Err(e) => actix_web::ResponseError::error_response(&e),
+        // Through actix's error, so that the middleware logs the cause and answers as for
+        // every other error.
+        Err(e) => HttpResponse::from_error(e),
     }
 }

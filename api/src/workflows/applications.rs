@@ -40,7 +40,8 @@ pub struct IssuedLink {
     pub link: CapabilityLink,
 }
 
-/// A random token of 256 bits, URL-safe.
+/// A random token, URL-safe: 32 bytes from two UUID v4s, so 244 random bits (the version
+/// and variant bits of each are fixed).
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     bytes[..16].copy_from_slice(Uuid::new_v4().as_bytes());
