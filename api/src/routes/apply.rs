@@ -419,6 +419,35 @@ async fn form(
     Ok(respond(drawn))
 }
 
+/// The fields the accession form sends (`application/x-www-form-urlencoded`), as its page
+/// names them; read by `Values::parse`, which keeps every value to draw the page again.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ApplicationForm {
+    /// The organisation's name.
+    name: Option<String>,
+    /// The organisation number (`NNNNNN-NNNN`, Luhn-checked).
+    org_number: Option<String>,
+    /// The legal form (`ideell_forening`, `stiftelse`, …).
+    legal_form: Option<String>,
+    /// Municipality codes of activity (SCB), separated by commas or spaces.
+    municipality_codes: Option<String>,
+    /// The organisation's website.
+    website: Option<String>,
+    /// The contact person's name.
+    contact_name: Option<String>,
+    /// The contact person's e-mail address.
+    contact_email: Option<String>,
+    /// The contact person's phone number.
+    contact_phone: Option<String>,
+    /// One per eligibility statement affirmed (the field repeated).
+    affirmed_statements: Option<Vec<String>>,
+    /// Left empty by people (a field hidden from them); a filled one stores nothing.
+    homepage: Option<String>,
+    /// The signed token the page was drawn with (valid two hours).
+    form_token: Option<String>,
+}
+
 /// Send the accession form.
 ///
 /// Checks the form on the server. Answers the page again with each error by its field and
@@ -428,7 +457,7 @@ async fn form(
 #[utoipa::path(
     tag = "embed", operation_id = "embed_apply_send",
     params(("id" = Uuid, Path, description = "The agreement's id"), PageLang),
-    request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+    request_body(content = ApplicationForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "The receipt", content_type = "text/html", body = String),
         (status = 404, description = "No such agreement, or not public", content_type = "application/problem+json", body = crate::problem::Problem),
