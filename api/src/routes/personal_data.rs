@@ -28,15 +28,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonalDataSearch {
-    /// An e-mail address (contact persons).
-    #[schema(max_length = 320)]
+    /// An e-mail address (contact persons). Any length is searched (the body limit bounds
+    /// it): a value longer than any stored one simply matches nothing.
     pub email: Option<String>,
     /// The person reference of a steering-group member (the identity provider's `sub`).
-    #[schema(max_length = 200)]
     pub person_ref: Option<String>,
     /// A full name (contact persons, steering-group members, registrations to dialogue
     /// events).
-    #[schema(max_length = 200)]
     pub name: Option<String>,
 }
 

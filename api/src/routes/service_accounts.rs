@@ -365,8 +365,8 @@ pub struct TokenError {
 #[derive(Debug, Deserialize, ToSchema)]
 #[allow(dead_code)]
 pub struct TokenRequestForm {
-    /// `client_credentials`.
-    #[schema(example = "client_credentials")]
+    /// `client_credentials`, the one grant served (any other is `unsupported_grant_type`).
+    #[schema(example = "client_credentials", pattern = "^client_credentials$")]
     grant_type: String,
     /// The client id, when not sent by HTTP Basic.
     client_id: Option<String>,
