@@ -362,7 +362,10 @@ pub struct TokenError {
 }
 
 /// The form a token request is sent as (`application/x-www-form-urlencoded`).
+/// The schema admits no other parameters: a repeated one, known or not, is refused
+/// (`invalid_request`, RFC 6749 §3.2), and others are not read.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct TokenRequestForm {
     /// `client_credentials`, the one grant served (any other is `unsupported_grant_type`).
